@@ -1,0 +1,32 @@
+"""``selfcheck``: open a database and render the main window offscreen (used on the bundle)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from cli.common import add_db_argument, print_json
+from models import __version__
+from models.store import Store
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("selfcheck", help="tự kiểm tra: mở CSDL và dựng cửa sổ chính (không hiển thị)")
+    add_db_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(getattr(args, "db", None) or Path(tmp) / "selfcheck.sqlite")
+        store = Store(path)
+        try:
+            from ui.selfcheck import render_main_window
+
+            info = render_main_window(store)
+        finally:
+            store.close()
+    print_json({"ok": True, "version": __version__, "schema": info.pop("schema", None), **info})
+    return 0

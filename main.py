@@ -1,0 +1,11 @@
+"""Sổ Định Danh — entry point for the desktop app and the headless CLI.
+
+``python main.py`` starts the GUI; ``python main.py COMMAND …`` runs a command (see ``--help``).
+"""
+
+import sys
+
+from cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,62 @@
+"""Numbered schema migrations.
+
+Each module ``mNNN_name.py`` defines ``VERSION = NNN`` and ``def up(store)``; they are applied in order
+inside one transaction each, after a copy of the file has been taken. A database whose
+``user_version`` is higher than the last known migration is refused (it was written by a newer
+program and this one could damage it).
+
+Ownership: m001 core (unit, areas, officers, audit, settings), m002 registry, m003 dossiers,
+m004 campaigns, m005 reports, m006 sync, m007 security. Until the first release, a migration may be
+edited in place; after it, only new migrations are added.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+from models.errors import SchemaTooNew
+
+
+def all_migrations() -> list[ModuleType]:
+    modules = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("m") and info.name[1:4].isdigit():
+            modules.append(importlib.import_module(f"{__name__}.{info.name}"))
+    modules.sort(key=lambda m: m.VERSION)
+    versions = [m.VERSION for m in modules]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"Migration numbers must be 1..N without gaps, got {versions}")
+    return modules
+
+
+def latest_version() -> int:
+    return len(all_migrations())
+
+
+def migrate_store(store) -> list[int]:
+    """Bring the store's schema to the latest version; returns the versions applied."""
+    from models.store import copy_file_before_migration
+
+    migrations = all_migrations()
+    current = store.user_version
+    latest = migrations[-1].VERSION if migrations else 0
+    if current > latest:
+        raise SchemaTooNew(
+            f"Cơ sở dữ liệu «{store.path}» có phiên bản cấu trúc {current}, mới hơn phiên bản {latest} "
+            "mà chương trình này hiểu. Hãy dùng bản chương trình mới hơn; tệp không bị thay đổi."
+        )
+    pending = [m for m in migrations if m.VERSION > current]
+    if not pending:
+        return []
+    if current > 0:
+        stamp = store.now().strftime("%Y%m%d-%H%M%S")
+        copy_file_before_migration(store.path, current, stamp)
+    applied = []
+    for module in pending:
+        with store.atomic():
+            module.up(store)
+            store.set_user_version(module.VERSION)
+        applied.append(module.VERSION)
+    return applied

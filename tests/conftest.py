@@ -1,0 +1,72 @@
+"""Shared fixtures: a fresh store per test, a fixed clock, the offscreen Qt platform."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("XDG_DATA_HOME", str(Path(__file__).resolve().parent / ".." / ".pytest-data"))
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from models.store import Store  # noqa: E402
+
+
+class FixedClock:
+    """A clock tests can move: ``clock.set(2025, 1, 9, 10)`` or ``clock.advance(days=1)``."""
+
+    def __init__(self, when: dt.datetime):
+        self.when = when
+
+    def __call__(self) -> dt.datetime:
+        return self.when
+
+    def set(self, *args) -> None:
+        self.when = dt.datetime(*args)
+
+    def advance(self, **kwargs) -> None:
+        self.when = self.when + dt.timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(dt.datetime(2025, 1, 9, 9, 30, 0))
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "test.sqlite"
+
+
+@pytest.fixture
+def fresh_store(db_path, clock):
+    store = Store(db_path, clock=clock)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run ``python main.py ARGS`` in a subprocess; returns CompletedProcess (text, utf-8)."""
+    import subprocess
+
+    def run(*args, check=False, timeout=300, env=None, input=None):
+        full_env = dict(os.environ)
+        full_env.update({"PYTHONIOENCODING": "utf-8", "QT_QPA_PLATFORM": "offscreen"})
+        full_env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+        if env:
+            full_env.update(env)
+        return subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+            capture_output=True, text=True, encoding="utf-8", timeout=timeout, env=full_env,
+            check=check, cwd=str(tmp_path), input=input,
+        )
+
+    return run

@@ -1,0 +1,1 @@
+"""Qt user interface. Talks to the data only through ``models`` operations."""

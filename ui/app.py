@@ -1,0 +1,50 @@
+"""Starting the GUI: application object, database, sign-in, main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from models.errors import UserError
+from models.paths import default_db_path, user_data_dir
+from models.store import Store
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("Sổ Định Danh")
+    app.setOrganizationName("SoDinhDanh")
+    return app
+
+
+def run_gui(args) -> int:
+    user_data_dir().mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=str(user_data_dir() / "so-dinh-danh.log"), level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app = create_application()
+    from PySide6.QtWidgets import QMessageBox
+
+    try:
+        path = Path(args.db) if args.db else (user_data_dir() / "demo.sqlite" if args.demo else default_db_path())
+        if args.demo and not path.exists():
+            from models.demo import build_demo
+
+            build_demo(path)
+        store = Store(path)
+    except UserError as exc:
+        QMessageBox.critical(None, "Không mở được cơ sở dữ liệu", str(exc))
+        return 2
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    ctx = AppContext.create(store)
+    window = MainWindow(ctx)
+    window.show()
+    code = app.exec()
+    store.close()
+    return code

@@ -1,0 +1,123 @@
+"""Main window: navigation bar on the left, one page per job, status bar with officer and unit."""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from models import __version__
+from ui.context import AppContext
+from ui.pages import PAGES
+
+
+def load_page_class(spec: str):
+    module_name, _, class_name = spec.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, class_name)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        ctx.window = self
+        self.setWindowTitle(f"Sổ Định Danh — {ctx.store.path.name}")
+        self.resize(1280, 800)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for index, (key, title, spec) in enumerate(PAGES):
+            page = load_page_class(spec)(ctx)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(title)
+            item.setData(Qt.UserRole, key)
+            if index < 9:
+                item.setToolTip(f"{title} (Ctrl+{index + 1})")
+                QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self, activated=lambda i=index: self.show_page_index(i))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menu()
+        self.officer_label = QLabel()
+        self.unit_label = QLabel()
+        self.statusBar().addWidget(self.officer_label)
+        self.statusBar().addPermanentWidget(self.unit_label)
+        self.refresh_status()
+        ctx.changes.changed.connect(self._on_changes)
+        if PAGES:
+            self.nav.setCurrentRow(0)
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&Tệp")
+        quit_action = QAction("&Thoát", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.file_menu = file_menu
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        about = QAction("&Giới thiệu", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "Giới thiệu",
+            f"<b>Sổ Định Danh</b> {__version__}<br>Theo dõi thu nhận hồ sơ cấp tài khoản định danh "
+            f"điện tử cho cơ quan, tổ chức.<br>Cơ sở dữ liệu: {self.ctx.store.path}",
+        )
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        activated = getattr(page, "activated", None)
+        if activated:
+            activated()
+
+    def show_page(self, key: str) -> QWidget:
+        index = [k for k, _, _ in PAGES].index(key)
+        self.show_page_index(index)
+        return self.pages[key]
+
+    def show_page_index(self, index: int) -> None:
+        if 0 <= index < self.nav.count():
+            self.nav.setCurrentRow(index)
+
+    def refresh_status(self) -> None:
+        actor = self.ctx.store.actor
+        self.officer_label.setText(f"Cán bộ: {actor.full_name}")
+        unit = self.ctx.store.query_one(
+            "SELECT name FROM units WHERE id = (SELECT CAST(value AS INTEGER) FROM settings WHERE key='unit_id')"
+        )
+        self.unit_label.setText(f"Đơn vị: {unit['name']}" if unit else "Chưa khai báo đơn vị")
+
+    def _on_changes(self, changes) -> None:
+        if {"units", "settings"} & {c.table for c in changes}:
+            self.refresh_status()

@@ -1,0 +1,206 @@
+"""Background operations: run a model function off the UI thread with progress and cancel.
+
+Modelled on Anki's ``QueryOp``/``CollectionOp``::
+
+    BackgroundOp(ctx, lambda store, progress: import_file(store, path, progress=progress),
+                 title="Đang nhập danh sách…", parent=self) \
+        .success(self.on_imported).with_progress().run()
+
+The function runs in a ``QThread`` on its own connection (``store.clone()``) and must not touch
+widgets. Callbacks (``success``, ``failure``, ``cancelled``) run on the main thread. A ``UserError`` is
+shown as its Vietnamese message; any other exception is logged with its traceback and shown as a
+generic message (officers never see a traceback). ``Cancelled`` rolls back (the model functions do their
+writes inside ``store.atomic()``) and says nothing was changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from models.errors import Cancelled, UserError
+from models.progress import Progress
+from models.store import Store
+from ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+_running: set["BackgroundOp"] = set()
+
+
+class _Worker(QThread):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object, str)
+    was_cancelled = Signal()
+
+    def __init__(self, store: Store, fn: Callable[[Store, Progress], Any], progress: Progress):
+        super().__init__()
+        self._store = store
+        self._fn = fn
+        self._progress = progress
+
+    def run(self) -> None:  # worker thread
+        clone = None
+        try:
+            clone = self._store.clone()
+            result = self._fn(clone, self._progress)
+        except Cancelled:
+            self.was_cancelled.emit()
+        except BaseException as exc:
+            self.failed.emit(exc, traceback.format_exc())
+        else:
+            self.succeeded.emit(result)
+        finally:
+            if clone is not None:
+                clone.close()
+
+
+class BackgroundOp(QObject):
+    finished = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        fn: Callable[[Store, Progress], Any],
+        *,
+        title: str = "Đang xử lý…",
+        parent: QWidget | None = None,
+    ):
+        super().__init__()
+        self.ctx = ctx
+        self.title = title
+        self.parent_widget = parent
+        self.progress = Progress(callback=self._report)
+        self._fn = fn
+        self._on_success: Callable[[Any], None] | None = None
+        self._on_failure: Callable[[BaseException], None] | None = None
+        self._on_cancelled: Callable[[], None] | None = None
+        self._show_progress = False
+        self._dialog: QProgressDialog | None = None
+        self._worker: _Worker | None = None
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.was_cancelled = False
+
+    # ---- builder -----------------------------------------------------------------------------
+    def success(self, fn: Callable[[Any], None]) -> "BackgroundOp":
+        self._on_success = fn
+        return self
+
+    def failure(self, fn: Callable[[BaseException], None]) -> "BackgroundOp":
+        self._on_failure = fn
+        return self
+
+    def cancelled(self, fn: Callable[[], None]) -> "BackgroundOp":
+        self._on_cancelled = fn
+        return self
+
+    def with_progress(self) -> "BackgroundOp":
+        self._show_progress = True
+        return self
+
+    # ---- running -----------------------------------------------------------------------------
+    def run(self) -> "BackgroundOp":
+        self._worker = _Worker(self.ctx.store, self._fn, self.progress)
+        self._worker.progressed.connect(self._on_progress, Qt.QueuedConnection)
+        self._worker.succeeded.connect(self._succeeded, Qt.QueuedConnection)
+        self._worker.failed.connect(self._failed, Qt.QueuedConnection)
+        self._worker.was_cancelled.connect(self._cancelled, Qt.QueuedConnection)
+        self._worker.finished.connect(self._cleanup, Qt.QueuedConnection)
+        if self._show_progress:
+            dialog = QProgressDialog(self.title, "Huỷ", 0, 0, self.parent_widget)
+            dialog.setWindowTitle("Sổ Định Danh")
+            dialog.setWindowModality(Qt.WindowModal)
+            dialog.setMinimumDuration(300)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            dialog.canceled.connect(self.cancel)
+            self._dialog = dialog
+        _running.add(self)
+        self._worker.start()
+        return self
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+        if self._dialog:
+            self._dialog.setLabelText("Đang huỷ, dữ liệu sẽ được giữ nguyên như trước…")
+
+    def is_running(self) -> bool:
+        return self._worker is not None and self._worker.isRunning()
+
+    def wait(self, msecs: int = 60000) -> bool:
+        return self._worker.wait(msecs) if self._worker else True
+
+    def _report(self, done: int, total: int, message: str) -> None:  # worker thread
+        if self._worker is not None:
+            self._worker.progressed.emit(done, total, message)
+
+    # ---- main-thread slots ------------------------------------------------------------------
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        if self._dialog and not self.progress.cancelled:
+            self._dialog.setMaximum(max(total, 0))
+            self._dialog.setValue(min(done, total) if total else 0)
+            if message:
+                self._dialog.setLabelText(message)
+
+    def _close_dialog(self) -> None:
+        if self._dialog:
+            self._dialog.reset()
+            self._dialog.hide()
+            self._dialog.deleteLater()
+            self._dialog = None
+
+    def _succeeded(self, result: Any) -> None:
+        self._close_dialog()
+        self.result = result
+        if self._on_success:
+            self._on_success(result)
+
+    def _failed(self, exc: BaseException, tb: str) -> None:
+        self._close_dialog()
+        self.error = exc
+        if not isinstance(exc, UserError):
+            log.error("Background operation failed:\n%s", tb)
+        if self._on_failure:
+            self._on_failure(exc)
+        else:
+            show_error(self.parent_widget, exc)
+
+    def _cancelled(self) -> None:
+        self._close_dialog()
+        self.was_cancelled = True
+        if self._on_cancelled:
+            self._on_cancelled()
+        else:
+            show_message(self.parent_widget, "Đã huỷ", "Đã huỷ. Dữ liệu được giữ nguyên như trước.")
+
+    def _cleanup(self) -> None:
+        _running.discard(self)
+        self.finished.emit()
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, UserError):
+        return str(exc)
+    return ("Đã xảy ra lỗi không mong muốn; dữ liệu không bị thay đổi. "
+            "Chi tiết đã được ghi vào nhật ký chương trình.")
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "Không thực hiện được") -> QMessageBox:
+    return show_message(parent, title, error_text(exc), icon=QMessageBox.Warning, name="errorBox")
+
+
+def show_message(parent: QWidget | None, title: str, text: str, *, icon=QMessageBox.Information,
+                 name: str = "messageBox") -> QMessageBox:
+    """Window-modal but non-blocking message (tests find it among the top-level widgets)."""
+    box = QMessageBox(icon, title, text, QMessageBox.Ok, parent)
+    box.setObjectName(name)
+    box.setAttribute(Qt.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -1,0 +1,8 @@
+"""The screens of the main window, in the order of the navigation bar.
+
+Each entry: (key, Vietnamese title, "module:ClassName"). A page class takes ``(ctx: AppContext)``,
+is a QWidget, and may define ``activated()`` (called when shown). Ctrl+1…9 switch pages in this order.
+"""
+
+PAGES: list[tuple[str, str, str]] = [
+]

@@ -1,0 +1,21 @@
+"""Render the main window offscreen once: proves Qt, plugins, fonts and the database all load."""
+
+from __future__ import annotations
+
+from models.store import Store
+
+
+def render_main_window(store: Store) -> dict:
+    from ui.app import create_application
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    app = create_application()
+    window = MainWindow(AppContext.create(store))
+    window.show()
+    app.processEvents()
+    pixmap = window.grab()
+    pages = len(window.pages)
+    window.close()
+    app.processEvents()
+    return {"schema": store.user_version, "pages": pages, "rendered": [pixmap.width(), pixmap.height()]}
