@@ -2,6 +2,7 @@
 
 Each entry: (key, Vietnamese title, "module:ClassName"). A page class takes ``(ctx: AppContext)``,
 is a QWidget, and may define ``activated()`` (called when shown). Ctrl+1…9 switch pages in this order.
+Planned order: registry, dossiers, progress, reports, sync, audit, admin.
 """
 
 PAGES: list[tuple[str, str, str]] = [
