@@ -1,4 +1,4 @@
-"""Deterministic demo database: a unit with its real communes, organizations of the four groups,
+"""Deterministic demo database (order: officers, unit/areas/organizations, dossiers, campaign): a unit with its real communes, organizations of the four groups,
 dossiers over ten weeks in every state, and the Kiên Giang campaign with allocations.
 
 Each step lives in its own module and is seeded, so two runs give the same data.
@@ -11,7 +11,8 @@ from pathlib import Path
 
 from models.store import Store
 
-# The demo's "today": the last week of Kiên Giang's phase 1, so every state and deadline shows.
+# The demo's "today": ten weeks into the Kiên Giang campaign, a Thursday (report day), so every
+# state, deadline and the weekly report show. The GUI uses it as its clock on the demo database.
 DEMO_TODAY = dt.datetime(2025, 3, 13, 10, 0, 0)
 SEED = 20241230
 
@@ -19,6 +20,7 @@ SEED = 20241230
 def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1500) -> dict:
     from models.demo import campaign as demo_campaign
     from models.demo import dossiers as demo_dossiers
+    from models.demo import officers as demo_officers
     from models.demo import registry as demo_registry
 
     path = Path(path)
@@ -27,6 +29,8 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
     store = Store(path, clock=lambda: DEMO_TODAY)
     try:
         summary = {}
+        store.set_setting("demo_today", DEMO_TODAY.date().isoformat(), audit=False)
+        summary.update(demo_officers.build(store, seed=SEED))
         summary.update(demo_registry.build(store, organizations=organizations, seed=SEED))
         summary.update(demo_dossiers.build(store, count=dossiers, seed=SEED))
         summary.update(demo_campaign.build(store, seed=SEED))
