@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-}"
 
-apt_packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+apt_packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0
+  libxcb-xinerama0 libxcb-xkb1)
 if [ "$mode" = "--dev" ]; then
   apt_packages+=(poppler-utils libreoffice-calc-nogui xvfb)
 fi
