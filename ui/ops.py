@@ -31,6 +31,7 @@ from ui.context import AppContext
 log = logging.getLogger(__name__)
 
 _running: set["BackgroundOp"] = set()
+_open_boxes: set[QMessageBox] = set()
 
 
 class _Worker(QThread):
@@ -201,6 +202,7 @@ def show_message(parent: QWidget | None, title: str, text: str, *, icon=QMessage
     """Window-modal but non-blocking message (tests find it among the top-level widgets)."""
     box = QMessageBox(icon, title, text, QMessageBox.Ok, parent)
     box.setObjectName(name)
-    box.setAttribute(Qt.WA_DeleteOnClose)
+    _open_boxes.add(box)  # a parentless box would be garbage-collected while still on screen
+    box.finished.connect(lambda _result: _open_boxes.discard(box))
     box.open()
     return box
