@@ -97,3 +97,12 @@ def test_backup_to_is_consistent_copy(fresh_store, tmp_path):
     conn = sqlite3.connect(target)
     assert conn.execute("SELECT name FROM holidays").fetchone()[0] == "Quốc khánh"
     conn.close()
+
+
+def test_migrations_are_numbered_one_to_n_and_match_their_file_names():
+    from models.migrations import all_migrations
+
+    modules = all_migrations()
+    assert [m.VERSION for m in modules] == list(range(1, len(modules) + 1))
+    for module in modules:
+        assert module.__name__.rsplit(".", 1)[1].startswith(f"m{module.VERSION:03d}_")

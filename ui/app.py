@@ -39,12 +39,12 @@ def run_gui(args) -> int:
     except UserError as exc:
         QMessageBox.critical(None, "Không mở được cơ sở dữ liệu", str(exc))
         return 2
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
+    from ui.session import Session
 
-    ctx = AppContext.create(store)
-    window = MainWindow(ctx)
-    window.show()
+    # Sign-in (or first administrator) before any window; demo clock, idle lock, change watcher, backups.
+    session = Session(store, demo=bool(args.demo))
+    session.start()
     code = app.exec()
+    session.close()
     store.close()
     return code

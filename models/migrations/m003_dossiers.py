@@ -4,6 +4,10 @@ A dossier's subject is an organization today and a person (citizen accounts, see
 ``subject_type`` says which, ``org_id``/``person_ref`` hold it. ``declared`` keeps what the applicant
 declared (JSON of TK02 fields) beside the registry's values. Status dates are denormalised
 (``issued_on`` …) so progress counts stay cheap; ``dossier_events`` keeps every transition.
+``search_text`` (folded number, tax code, names) feeds the FTS5 table ``dossier_fts`` through triggers.
+
+Holidays are not seeded here (tests use the empty ``holidays`` table as scratch space): see
+``models.working_days.ensure_seeded``.
 """
 
 VERSION = 3
@@ -33,11 +37,13 @@ SCHEMA = [
         officer_id INTEGER NOT NULL REFERENCES officers(id),
         status TEXT NOT NULL DEFAULT 'received',
         needs_verification INTEGER NOT NULL DEFAULT 0,
+        needs_verification_manual INTEGER,
         due_date TEXT,
         declared TEXT NOT NULL DEFAULT '{}',
         papers TEXT NOT NULL DEFAULT '[]',
         notes TEXT,
         online_ref TEXT UNIQUE,
+        search_text TEXT NOT NULL DEFAULT '',
         refusal_reason TEXT,
         cancel_reason TEXT,
         verified_on TEXT,
@@ -54,6 +60,25 @@ SCHEMA = [
     "CREATE INDEX dossiers_issued ON dossiers(issued_on)",
     "CREATE INDEX dossiers_officer ON dossiers(officer_id, received_on)",
     "CREATE INDEX dossiers_area ON dossiers(area_code)",
+    "CREATE INDEX dossiers_received_at ON dossiers(received_at)",
+    "CREATE INDEX dossiers_officer_status ON dossiers(officer_id, status)",
+    "CREATE INDEX dossiers_tax_code ON dossiers(tax_code)",
+    # Folded words of number, tax code, organization name, representative: worklist search.
+    """CREATE VIRTUAL TABLE dossier_fts USING fts5(
+        search_text, content='dossiers', content_rowid='id',
+        tokenize='unicode61', prefix='1 2 3', detail=none
+    )""",
+    """CREATE TRIGGER dossiers_fts_insert AFTER INSERT ON dossiers BEGIN
+        INSERT INTO dossier_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    """CREATE TRIGGER dossiers_fts_delete AFTER DELETE ON dossiers BEGIN
+        INSERT INTO dossier_fts(dossier_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    END""",
+    """CREATE TRIGGER dossiers_fts_update AFTER UPDATE OF search_text ON dossiers
+       WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO dossier_fts(dossier_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+        INSERT INTO dossier_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
     """CREATE TABLE dossier_events (
         id INTEGER PRIMARY KEY,
         dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
@@ -98,4 +123,12 @@ SCHEMA = [
         created_at TEXT NOT NULL
     )""",
     "CREATE INDEX verification_requests_open ON verification_requests(answered_on, due_on)",
+    "CREATE INDEX verification_requests_dossier ON verification_requests(dossier_id)",
+    "CREATE INDEX manual_checks_dossier ON manual_checks(dossier_id)",
+    # Saturdays/Sundays the government turns into working days (to bridge a holiday), editable like
+    # the holidays table (m001). The holiday list itself is seeded by models.working_days.ensure_seeded.
+    """CREATE TABLE make_up_days (
+        day TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    )""",
 ]

@@ -6,4 +6,7 @@ Planned order: registry, dossiers, progress, reports, sync, audit, admin.
 """
 
 PAGES: list[tuple[str, str, str]] = [
+    ("reports", "Báo cáo tuần", "ui.pages.reports:ReportsPage"),
+    ("audit", "Nhật ký", "ui.pages.audit:AuditPage"),
+    ("admin", "Quản trị", "ui.pages.admin:AdminPage"),
 ]

@@ -1,0 +1,62 @@
+"""``backup``, ``restore`` and ``check``: the database's safety net from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from cli.common import add_db_argument, db_path, open_store, print_json
+from models import backups
+from models.errors import UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("backup", help="sao lưu CSDL ra thư mục (bản sao được kiểm tra toàn vẹn)")
+    add_db_argument(p)
+    p.add_argument("--to", required=True, metavar="DIR", help="thư mục đích (ví dụ ổ USB)")
+    p.set_defaults(func=run_backup)
+
+    p = sub.add_parser("restore", help="khôi phục CSDL từ một bản sao lưu (tệp hiện tại được giữ lại)")
+    add_db_argument(p)
+    p.add_argument("source", metavar="FROM", help="tệp sao lưu")
+    p.set_defaults(func=run_restore)
+
+    p = sub.add_parser("check", help="kiểm tra CSDL: toàn vẹn, khoá ngoại, phiên bản, nhật ký, WAL")
+    add_db_argument(p)
+    p.set_defaults(func=run_check)
+
+
+def run_backup(args) -> int:
+    with open_store(args) as store:
+        info = backups.backup_to_folder(store, args.to)
+    print_json(info.as_dict())
+    return 0
+
+
+def run_restore(args) -> int:
+    path = db_path(args)
+    source = Path(args.source)
+    if path.exists():
+        with open_store(args) as store:
+            result = backups.restore(store, source)
+    else:
+        result = backups.restore_file(path, source, dt.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    print_json(result)
+    return 0
+
+
+def run_check(args) -> int:
+    path = db_path(args)
+    if not path.exists():
+        raise UserError(f"Không tìm thấy cơ sở dữ liệu «{path}»")
+    report = backups.check_file(path)
+    if not report["problems"] and report.get("journal_mode") != "wal":
+        report["problems"].append(f"Chế độ nhật ký là «{report.get('journal_mode')}», cần «wal»")
+    report["ok"] = not report["problems"]
+    print_json(report)
+    if report["problems"]:
+        for problem in report["problems"]:
+            print(f"Lỗi: {problem}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,40 @@
+"""``progress``: a campaign's figures as of a date, as one JSON object (docs/api-progress.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cli.common import add_db_argument, open_store, print_json
+from models.errors import UserError
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("progress", help="tiến độ thực hiện chỉ tiêu của kế hoạch tại một ngày (JSON)")
+    add_db_argument(parser)
+    parser.add_argument("--campaign", type=int, help="mã kế hoạch (mặc định: kế hoạch hiện hành)")
+    parser.add_argument("--as-of", dest="as_of", required=True, help="tính đến ngày YYYY-MM-DD")
+    parser.add_argument("--week-start", dest="week_start", help="đầu tuần YYYY-MM-DD (mặc định: 7 ngày đến --as-of)")
+    parser.set_defaults(func=run)
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option}: «{text}» không phải ngày dạng YYYY-MM-DD") from None
+
+
+def run(args) -> int:
+    from models.campaign_progress import compute_progress
+
+    as_of = _date(args.as_of, "--as-of")
+    week_start = _date(args.week_start, "--week-start")
+    store = open_store(args)
+    try:
+        progress = compute_progress(store, args.campaign, as_of=as_of, week_start=week_start)
+    finally:
+        store.close()
+    print_json(progress.to_dict())
+    return 0

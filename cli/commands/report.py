@@ -1,0 +1,75 @@
+"""``report``: write the weekly report (PDF, optionally the workbook) for the week ending on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cli.common import add_db_argument, open_store, print_json
+from models.errors import UserError
+from models.report_period import get_settings, week_ending
+from models.report_register import issue_report, next_number
+from models.weekly_report import collect_report
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("report", help="xuất báo cáo tuần (PDF, tuỳ chọn Excel) cho tuần kết thúc vào một ngày")
+    add_db_argument(parser)
+    parser.add_argument("--week-ending", required=True, help="ngày cuối của tuần báo cáo, YYYY-MM-DD")
+    parser.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
+    parser.add_argument("--xlsx", help="tệp Excel (cùng các bảng số liệu) sẽ ghi")
+    parser.add_argument("--date", help="ngày ghi trên báo cáo, YYYY-MM-DD (mặc định: ngày đến hạn báo cáo)")
+    parser.add_argument("--number", type=int, help="số báo cáo (mặc định: để trống, hoặc số tiếp theo khi --issue)")
+    parser.add_argument("--campaign", type=int, help="mã kế hoạch (mặc định: kế hoạch hiện hành)")
+    parser.add_argument("--difficulties", default="", help="nội dung khó khăn, vướng mắc")
+    parser.add_argument("--proposals", default="", help="nội dung đề xuất, kiến nghị")
+    parser.add_argument("--issue", action="store_true", help="ban hành: ghi vào sổ báo cáo (cần số)")
+    parser.set_defaults(func=run)
+
+
+def _date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise UserError(f"{what} «{text}» không đúng dạng YYYY-MM-DD.") from exc
+
+
+def run(args) -> int:
+    from exporters.report_pdf import render_report_pdf
+
+    end = _date(args.week_ending, "--week-ending")
+    doc_date = _date(args.date, "--date") if args.date else None
+    out = Path(args.out)
+    store = open_store(args)
+    try:
+        settings = get_settings(store)
+        period = week_ending(end, settings)
+        number = args.number or (next_number(store, (doc_date or period.due_at.date()).year) if args.issue else None)
+        data = collect_report(store, period, campaign_id=args.campaign, doc_date=doc_date, number=number,
+                              difficulties=args.difficulties, proposals=args.proposals, settings=settings)
+        rendered = render_report_pdf(data)
+        _write(out, rendered.pdf)
+        result = {"path": str(out), "sha256": rendered.sha256, "pages": rendered.pages,
+                  "period_start": data.period_start, "period_end": data.period_end, "number": data.number_line}
+        if args.xlsx:
+            from exporters.report_xlsx import render_report_xlsx
+
+            _write(Path(args.xlsx), render_report_xlsx(data))
+            result["xlsx"] = str(args.xlsx)
+        if args.issue:
+            result["report_id"] = issue_report(store, data, rendered.pdf, rendered.pages, due_at=period.due_at,
+                                               saved_path=str(out.resolve()))
+    finally:
+        store.close()
+    print_json(result)
+    return 0
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".partial")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+    except OSError as exc:
+        raise UserError(f"Không ghi được tệp «{path}»: {exc.strerror or exc}") from exc

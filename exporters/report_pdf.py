@@ -1,0 +1,351 @@
+"""The weekly report as an official PDF (Decree 30/2020/NĐ-CP, Appendix I), from ``ReportData``.
+
+Layout: A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm; Liberation Serif 2.x
+(Times New Roman metrics, full Vietnamese) embedded. Top left the parent body over the issuing unit
+(capitals) with a short rule, then the number and symbol; top right the national title (bold caps
+12 pt) and the motto (bold 13 pt) with a rule of the motto's length, then place and date in italics;
+"BÁO CÁO" and the subject line; the body; tables whose header row repeats on every page; a chart of
+the cumulative result against the target's planned path; difficulties and proposals; "Nơi nhận:"
+bottom left and the signature block bottom right; page numbers top centre from page 2.
+
+Structured like pretix's invoice renderer: ``stylesheet()``, ``story()``, ``page templates`` are
+separate methods of ``ReportRenderer``. Deterministic: reportlab's invariant mode and fixed metadata,
+so the same data gives byte-identical files (the register's SHA-256 proves what was sent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.legends import LineLegend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from exporters.fonts import register_fonts
+from models.weekly_report import FigureRow, ReportData, fmt_int, fmt_percent
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
+BODY_SIZE = 13
+TABLE_SIZE = 11
+GREY = colors.Color(0.85, 0.85, 0.85)
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: bytes
+    pages: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def render_report_pdf(data: ReportData) -> RenderedReport:
+    return ReportRenderer(data).render()
+
+
+class _Rule(Flowable):
+    """A centred horizontal rule (under the unit name, the motto and the subject line)."""
+
+    def __init__(self, length: float, space_before: float = 1.5):
+        super().__init__()
+        self.length = length
+        self.space_before = space_before
+
+    def wrap(self, avail_width, avail_height):
+        self._avail = avail_width
+        return avail_width, self.space_before + 1.5
+
+    def draw(self):
+        x = (self._avail - self.length) / 2
+        self.canv.setLineWidth(0.6)
+        self.canv.line(x, 1, x + self.length, 1)
+
+
+def _x(text: object) -> str:
+    return escape(str(text))
+
+
+class ReportRenderer:
+    def __init__(self, data: ReportData):
+        self.data = data
+        self.fonts = register_fonts()
+        self.page_width, self.page_height = A4
+        self.width = self.page_width - MARGINS["left"] - MARGINS["right"]
+        self.styles = self.stylesheet()
+
+    # ---- public ---------------------------------------------------------------------------------
+    def render(self) -> RenderedReport:
+        buffer = io.BytesIO()
+        doc = self.document(buffer)
+        doc.build(self.story())
+        return RenderedReport(buffer.getvalue(), doc.page)
+
+    # ---- document and page templates ---------------------------------------------------------------
+    def document(self, fh) -> BaseDocTemplate:
+        d = self.data
+        doc = BaseDocTemplate(
+            fh, pagesize=A4, leftMargin=MARGINS["left"], rightMargin=MARGINS["right"],
+            topMargin=MARGINS["top"], bottomMargin=MARGINS["bottom"],
+            title=f"Báo cáo {d.number_line}", author=d.unit_name, subject=d.subject,
+            creator="Sổ Định Danh", producer="Sổ Định Danh", invariant=1, lang="vi-VN",
+            initialFontName=self.fonts["regular"], initialFontSize=BODY_SIZE,
+        )
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([
+            PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
+            PageTemplate(id="later", frames=[frame], onPage=self.page_number),
+        ])
+        return doc
+
+    def page_number(self, canvas, doc) -> None:
+        """Decree 30: page numbers centred in the top margin, none on the first page."""
+        canvas.saveState()
+        canvas.setFont(self.fonts["regular"], BODY_SIZE)
+        canvas.drawCentredString(MARGINS["left"] + self.width / 2, self.page_height - 12 * mm, str(doc.page))
+        canvas.restoreState()
+
+    # ---- styles -----------------------------------------------------------------------------------
+    def stylesheet(self) -> dict[str, ParagraphStyle]:
+        f = self.fonts
+        body = ParagraphStyle("body", fontName=f["regular"], fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3,
+                              alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceBefore=0, spaceAfter=4)
+        center = ParagraphStyle("center", parent=body, alignment=TA_CENTER, firstLineIndent=0, spaceAfter=0)
+        cell = ParagraphStyle("cell", fontName=f["regular"], fontSize=TABLE_SIZE, leading=TABLE_SIZE * 1.2,
+                              alignment=TA_LEFT)
+        return {
+            "body": body,
+            "center": center,
+            "heading": ParagraphStyle("heading", parent=body, fontName=f["bold"], firstLineIndent=10 * mm,
+                                      spaceBefore=4, keepWithNext=1),
+            "subheading": ParagraphStyle("subheading", parent=body, fontName=f["bold"], keepWithNext=1),
+            "table_heading": ParagraphStyle("tableHeading", parent=body, fontName=f["bold"]),
+            "head_parent": ParagraphStyle("headParent", parent=center, fontSize=12.5, leading=15),
+            "head_unit": ParagraphStyle("headUnit", parent=center, fontName=f["bold"], fontSize=12.5, leading=15),
+            "number": ParagraphStyle("number", parent=center, fontSize=13, leading=16),
+            "nation": ParagraphStyle("nation", parent=center, fontName=f["bold"], fontSize=12, leading=15),
+            "motto": ParagraphStyle("motto", parent=center, fontName=f["bold"], fontSize=13, leading=16),
+            "place_date": ParagraphStyle("placeDate", parent=center, fontName=f["italic"], fontSize=13, leading=16),
+            "title": ParagraphStyle("title", parent=center, fontName=f["bold"], fontSize=14, leading=17),
+            "subject": ParagraphStyle("subject", parent=center, fontName=f["bold"], fontSize=14, leading=17),
+            "cell": cell,
+            "cell_num": ParagraphStyle("cellNum", parent=cell, alignment=TA_CENTER),
+            "cell_head": ParagraphStyle("cellHead", parent=cell, fontName=f["bold"], alignment=TA_CENTER),
+            "cell_bold": ParagraphStyle("cellBold", parent=cell, fontName=f["bold"]),
+            "cell_bold_num": ParagraphStyle("cellBoldNum", parent=cell, fontName=f["bold"], alignment=TA_CENTER),
+            "caption": ParagraphStyle("caption", parent=center, fontName=f["italic"], fontSize=11, leading=13),
+            "recipients_title": ParagraphStyle("recipientsTitle", fontName=f["bolditalic"], fontSize=12,
+                                               leading=14),
+            "recipients": ParagraphStyle("recipients", fontName=f["regular"], fontSize=11, leading=13),
+            "sign": ParagraphStyle("sign", parent=center, fontName=f["bold"], fontSize=13, leading=16),
+        }
+
+    # ---- story ------------------------------------------------------------------------------------
+    def story(self) -> list[Flowable]:
+        d, s = self.data, self.styles
+        story: list[Flowable] = [self.header(), Spacer(1, 8 * mm)]
+        story += [Paragraph(_x(d.title), s["title"]), Paragraph(_x(d.subject), s["subject"]),
+                  _Rule(self.width * 0.25, space_before=3), Spacer(1, 5 * mm)]
+        story.append(Paragraph("I. KẾT QUẢ THỰC HIỆN", s["heading"]))
+        story.append(Paragraph("1. Kết quả chung", s["subheading"]))
+        story.append(Paragraph(_x(d.summary), s["body"]))
+        # A table may break across pages (header row repeated); its heading needs the header and a few
+        # rows below it on the same page, hence the conditional page break rather than keepWithNext.
+        story += [CondPageBreak(35 * mm), Paragraph("2. Kết quả theo nhóm đối tượng", s["table_heading"]),
+                  self.figures_table(d.groups, d.group_total, "Nhóm đối tượng"), Spacer(1, 3 * mm)]
+        story += [CondPageBreak(35 * mm), Paragraph("3. Kết quả theo địa bàn", s["table_heading"]),
+                  self.figures_table(d.areas, d.area_total, "Địa bàn")]
+        story.append(Spacer(1, 3 * mm))
+        story.append(KeepTogether([Paragraph("4. Tiến độ theo tuần", s["subheading"]), self.trend_chart(),
+                                   Paragraph(self.chart_caption(), s["caption"])]))
+        story.append(Spacer(1, 3 * mm))
+        story.append(Paragraph("II. KHÓ KHĂN, VƯỚNG MẮC", s["heading"]))
+        story += self.text_block(d.difficulties)
+        story.append(Paragraph("III. ĐỀ XUẤT, KIẾN NGHỊ", s["heading"]))
+        story += self.text_block(d.proposals)
+        story.append(Paragraph(
+            f"Trên đây là báo cáo {_x(self.closing_phrase())} của {_x(d.unit_name or 'đơn vị')}./.",
+            s["body"]))
+        story.append(CondPageBreak(55 * mm))
+        story.append(Spacer(1, 4 * mm))
+        story.append(self.closing_block())
+        return story
+
+    def closing_phrase(self) -> str:
+        subject = self.data.subject
+        return subject[:1].lower() + subject[1:]
+
+    def header(self) -> Table:
+        d, s = self.data, self.styles
+        left_width = self.width * 0.42
+        unit_width = stringWidth(d.unit_name.upper(), self.fonts["bold"], 12.5)
+        left: list[Flowable] = []
+        if d.parent_body:
+            left.append(Paragraph(_x(d.parent_body.upper()), s["head_parent"]))
+        left += [Paragraph(_x(d.unit_name.upper() or " "), s["head_unit"]),
+                 _Rule(min(unit_width, left_width) * 0.4 if unit_width else 20 * mm, space_before=1),
+                 Spacer(1, 3 * mm), Paragraph(_x(d.number_line), s["number"])]
+        right: list[Flowable] = [
+            Paragraph(NATION, s["nation"]), Paragraph(MOTTO, s["motto"]),
+            _Rule(stringWidth(MOTTO, self.fonts["bold"], 13), space_before=1), Spacer(1, 3 * mm),
+            Paragraph(_x(d.place_date), s["place_date"]),
+        ]
+        table = Table([[left, right]], colWidths=[left_width, self.width - left_width])
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts["regular"]),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return table
+
+    def figures_table(self, rows: list[FigureRow], total: FigureRow, what: str) -> Table:
+        s = self.styles
+        head = ["STT", what, "Trong kỳ", "Lũy kế", "Chỉ tiêu", "Tỷ lệ đạt", "Còn lại"]
+        data = [[Paragraph(h, s["cell_head"]) for h in head]]
+        for index, row in enumerate(rows, start=1):
+            data.append(self._figure_cells(str(index), row, s["cell"], s["cell_num"]))
+        data.append(self._figure_cells("", total, s["cell_bold"], s["cell_bold_num"]))
+        widths = [10 * mm, None, 19 * mm, 19 * mm, 19 * mm, 19 * mm, 19 * mm]
+        widths[1] = self.width - sum(w for w in widths if w)
+        table = Table(data, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts["regular"]),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (-1, 0), GREY),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        return table
+
+    @staticmethod
+    def _figure_cells(index: str, row: FigureRow, text_style, num_style) -> list:
+        values = [fmt_int(row.this_week), fmt_int(row.cumulative), fmt_int(row.target), fmt_percent(row.percent),
+                  fmt_int(row.remaining)]
+        return ([Paragraph(index, num_style), Paragraph(_x(row.label), text_style)]
+                + [Paragraph(v, num_style) for v in values])
+
+    def trend_chart(self) -> Drawing:
+        trend = self.data.trend
+        height = 62 * mm
+        drawing = Drawing(self.width, height, initialFontName=self.fonts["regular"], initialFontSize=9)
+        chart = HorizontalLineChart()
+        chart.x, chart.y = 16 * mm, 14 * mm
+        chart.width, chart.height = self.width - 20 * mm, height - 24 * mm
+        cumulative = [p.cumulative for p in trend] or [0]
+        series = [cumulative]
+        target_path = [p.target_cumulative for p in trend]
+        has_path = any(v is not None for v in target_path)
+        if has_path:
+            series.append([v if v is not None else None for v in target_path])
+        elif self.data.target_total:
+            series.append([self.data.target_total] * len(cumulative))
+        chart.data = series
+        chart.categoryAxis.categoryNames = [p.label for p in trend] or [""]
+        step = max(1, (len(trend) + 11) // 12)
+        chart.categoryAxis.categoryNames = [p.label if i % step == 0 or i == len(trend) - 1 else ""
+                                            for i, p in enumerate(trend)] or [""]
+        for axis in (chart.categoryAxis, chart.valueAxis):
+            axis.labels.fontName = self.fonts["regular"]
+            axis.labels.fontSize = 9
+        chart.categoryAxis.labels.boxAnchor = "n"
+        top = max([v for line in series for v in line if v is not None] + [1])
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.valueMax = _nice_ceiling(top)
+        chart.valueAxis.valueStep = chart.valueAxis.valueMax / 5
+        chart.valueAxis.labelTextFormat = lambda v: fmt_int(int(round(v)))
+        chart.valueAxis.visibleGrid = 1
+        chart.valueAxis.gridStrokeColor = GREY
+        chart.lines[0].strokeColor = colors.black
+        chart.lines[0].strokeWidth = 1.4
+        chart.lines[0].symbol = makeMarker("FilledCircle", size=3)
+        if len(series) > 1:
+            chart.lines[1].strokeColor = colors.Color(0.35, 0.35, 0.35)
+            chart.lines[1].strokeWidth = 1
+            chart.lines[1].strokeDashArray = (4, 3)
+        drawing.add(chart)
+        legend = LineLegend()
+        legend.x, legend.y = 16 * mm, 4 * mm
+        legend.fontName = self.fonts["regular"]
+        legend.fontSize = 9
+        legend.columnMaximum = 1
+        legend.deltax = 70 * mm
+        legend.dx = 8 * mm
+        legend.alignment = "right"
+        pairs = [(colors.black, "Lũy kế đạt được")]
+        if len(series) > 1:
+            pairs.append((colors.Color(0.35, 0.35, 0.35), "Chỉ tiêu theo lộ trình" if has_path else "Chỉ tiêu"))
+        legend.colorNamePairs = pairs
+        drawing.add(legend)
+        drawing.add(String(2 * mm, height - 6 * mm, "Số tài khoản", fontName=self.fonts["italic"], fontSize=9))
+        return drawing
+
+    def chart_caption(self) -> str:
+        trend = self.data.trend
+        if not trend:
+            return "Chưa có số liệu theo tuần."
+        first, last = trend[0], trend[-1]
+        return _x(f"Lũy kế số tài khoản đã cấp theo tuần, tuần kết thúc ngày {first.label} đến {last.label}; "
+                  f"tuần này: {fmt_int(last.count)} tài khoản.")
+
+    def text_block(self, text: str) -> list[Flowable]:
+        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+        if not lines:
+            return [Paragraph("Không có.", self.styles["body"])]
+        return [Paragraph(_x(line), self.styles["body"]) for line in lines]
+
+    def closing_block(self) -> Table:
+        d, s = self.data, self.styles
+        left: list[Flowable] = [Paragraph("Nơi nhận:", s["recipients_title"])]
+        left += [Paragraph(_x(f"- {r.lstrip('- ').strip()}"), s["recipients"]) for r in d.recipients]
+        right: list[Flowable] = []
+        if d.signer_authority:
+            right.append(Paragraph(_x(d.signer_authority.upper()), s["sign"]))
+        if d.signer_title:
+            right.append(Paragraph(_x(d.signer_title.upper()), s["sign"]))
+        right += [Spacer(1, 24 * mm), Paragraph(_x(d.signer_name), s["sign"])]
+        left_width = self.width * 0.45
+        table = Table([[left, right]], colWidths=[left_width, self.width - left_width])
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts["regular"]),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return table
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest 'round' number ≥ value with five equal steps (1, 2, 2.5, 5 × 10^k per step)."""
+    step = value / 5
+    magnitude = 10 ** max(len(str(int(step))) - 1, 0)
+    for factor in (1, 2, 2.5, 5, 10):
+        if step <= factor * magnitude:
+            return factor * magnitude * 5
+    return value

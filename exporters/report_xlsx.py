@@ -1,0 +1,131 @@
+"""The report's tables as an Excel workbook (for units that edit before sending), from ``ReportData``.
+
+Sheets: "Báo cáo" (header lines, subject, summary, both tables, texts), "Theo tuần" (the trend series).
+Same numbers as the PDF; missing targets are written "—". Deterministic: fixed document properties
+(creation time = the report's date), so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import xlsxwriter
+
+from models.weekly_report import DASH, FigureRow, ReportData
+
+HEADERS = ["STT", None, "Trong kỳ", "Lũy kế", "Chỉ tiêu", "Tỷ lệ đạt", "Còn lại"]
+
+
+def render_report_xlsx(data: ReportData) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    created = dt.datetime.combine(dt.date.fromisoformat(data.doc_date), dt.time(0, 0))
+    book.set_properties({"title": data.subject, "author": data.unit_name, "company": data.parent_body,
+                         "created": created, "comments": "Sổ Định Danh"})
+    f = _formats(book)
+    _report_sheet(book, data, f)
+    _trend_sheet(book, data, f)
+    book.close()
+    return buffer.getvalue()
+
+
+def _formats(book) -> dict:
+    base = {"font_name": "Times New Roman", "font_size": 12, "valign": "vcenter"}
+
+    def fmt(**extra):
+        return book.add_format({**base, **extra})
+
+    return {
+        "text": fmt(text_wrap=True),
+        "bold": fmt(bold=True),
+        "center_bold": fmt(bold=True, align="center", text_wrap=True),
+        "center": fmt(align="center"),
+        "italic": fmt(italic=True, align="center"),
+        "head": fmt(bold=True, align="center", border=1, text_wrap=True, bg_color="#D9D9D9"),
+        "cell": fmt(border=1, text_wrap=True),
+        "int": fmt(border=1, num_format="#,##0", align="center"),
+        "pct": fmt(border=1, num_format="0.0%", align="center"),
+        "dash": fmt(border=1, align="center"),
+        "total": fmt(border=1, bold=True),
+        "total_int": fmt(border=1, bold=True, num_format="#,##0", align="center"),
+        "total_pct": fmt(border=1, bold=True, num_format="0.0%", align="center"),
+        "total_dash": fmt(border=1, bold=True, align="center"),
+        "date": fmt(border=1, num_format="dd/mm/yyyy", align="center"),
+    }
+
+
+def _report_sheet(book, data: ReportData, f: dict) -> None:
+    sheet = book.add_worksheet("Báo cáo")
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 42)
+    sheet.set_column(2, 6, 12)
+    row = 0
+    for text, style in ((data.parent_body.upper(), "center"), (data.unit_name.upper(), "center_bold"),
+                        (data.number_line, "center"), (data.place_date, "italic"), (data.title, "center_bold"),
+                        (data.subject, "center_bold")):
+        sheet.merge_range(row, 0, row, 6, text, f[style])
+        row += 1
+    sheet.set_row(row - 1, 32)
+    row += 1
+    sheet.merge_range(row, 0, row, 6, data.summary, f["text"])
+    sheet.set_row(row, 64)
+    row += 2
+    row = _table(sheet, row, "Kết quả theo nhóm đối tượng", "Nhóm đối tượng", data.groups, data.group_total, f)
+    row = _table(sheet, row + 1, "Kết quả theo địa bàn", "Địa bàn", data.areas, data.area_total, f)
+    for title, text in (("Khó khăn, vướng mắc", data.difficulties), ("Đề xuất, kiến nghị", data.proposals)):
+        row += 1
+        sheet.merge_range(row, 0, row, 6, title, f["bold"])
+        row += 1
+        sheet.merge_range(row, 0, row, 6, text or "Không có.", f["text"])
+        sheet.set_row(row, max(18, 16 * (text.count("\n") + 1 + len(text) // 90)))
+        row += 1
+    sheet.fit_to_pages(1, 0)
+    sheet.set_paper(9)  # A4
+
+
+def _table(sheet, row: int, title: str, what: str, rows: list[FigureRow], total: FigureRow, f: dict) -> int:
+    sheet.merge_range(row, 0, row, 6, title, f["bold"])
+    row += 1
+    for col, head in enumerate(HEADERS):
+        sheet.write(row, col, head or what, f["head"])
+    row += 1
+    for index, item in enumerate(rows, start=1):
+        sheet.write_number(row, 0, index, f["int"])
+        _figures(sheet, row, item, f, total=False)
+        row += 1
+    sheet.write_blank(row, 0, None, f["total"])
+    _figures(sheet, row, total, f, total=True)
+    return row + 1
+
+
+def _figures(sheet, row: int, item: FigureRow, f: dict, *, total: bool) -> None:
+    prefix = "total_" if total else ""
+    sheet.write_string(row, 1, item.label, f["total" if total else "cell"])
+    for col, value in ((2, item.this_week), (3, item.cumulative), (4, item.target), (6, item.remaining)):
+        if value is None:
+            sheet.write_string(row, col, DASH, f[prefix + "dash"])
+        else:
+            sheet.write_number(row, col, value, f[prefix + "int"])
+    if item.percent is None:
+        sheet.write_string(row, 5, DASH, f[prefix + "dash"])
+    else:
+        sheet.write_number(row, 5, round(item.percent / 100, 4), f[prefix + "pct"])
+
+
+def _trend_sheet(book, data: ReportData, f: dict) -> None:
+    sheet = book.add_worksheet("Theo tuần")
+    sheet.set_column(0, 1, 14)
+    sheet.set_column(2, 4, 16)
+    for col, head in enumerate(["Từ ngày", "Đến ngày", "Trong tuần", "Lũy kế", "Chỉ tiêu theo lộ trình"]):
+        sheet.write(0, col, head, f["head"])
+    for row, point in enumerate(data.trend, start=1):
+        sheet.write_datetime(row, 0, dt.datetime.fromisoformat(point.week_start), f["date"])
+        sheet.write_datetime(row, 1, dt.datetime.fromisoformat(point.week_end), f["date"])
+        sheet.write_number(row, 2, point.count, f["int"])
+        sheet.write_number(row, 3, point.cumulative, f["int"])
+        if point.target_cumulative is None:
+            sheet.write_string(row, 4, DASH, f["dash"])
+        else:
+            sheet.write_number(row, 4, point.target_cumulative, f["int"])
+    sheet.freeze_panes(1, 0)

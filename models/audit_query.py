@@ -1,0 +1,193 @@
+"""Reading the audit log: sensitive-read logging, filters for the audit screen, export.
+
+Writes to the log go through ``store.audit``; the table refuses UPDATE and DELETE (triggers in m001).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.errors import UserError
+from models.permissions import require
+from models.store import Store
+
+ACTION_LABELS = {
+    "auth.sign_in": "Đăng nhập",
+    "auth.sign_out": "Đăng xuất",
+    "auth.failed": "Đăng nhập sai",
+    "auth.lockout": "Tạm khoá tài khoản (sai mật khẩu)",
+    "auth.refused_locked": "Từ chối đăng nhập (đang khoá)",
+    "auth.lock_screen": "Khoá màn hình",
+    "auth.unlock_screen": "Mở khoá màn hình",
+    "officer.create": "Tạo tài khoản",
+    "officer.update": "Sửa tài khoản",
+    "officer.role": "Đổi vai trò",
+    "officer.deactivate": "Khoá tài khoản",
+    "officer.activate": "Mở lại tài khoản",
+    "officer.password": "Đặt mật khẩu",
+    "officer.unlock": "Mở khoá tài khoản",
+    "setting.update": "Đổi cài đặt",
+    "personal_id.reveal": "Xem đầy đủ số định danh",
+    "sensitive.read": "Xem dữ liệu nhạy cảm",
+    "audit.export": "Xuất nhật ký",
+    "backup.create": "Sao lưu",
+    "backup.restore": "Khôi phục dữ liệu",
+    "organization.create": "Thêm tổ chức",
+    "organization.update": "Sửa tổ chức",
+    "organization.import": "Cập nhật tổ chức từ tệp",
+}
+
+COLUMNS = [
+    ("at", "Thời gian"), ("officer", "Cán bộ"), ("username", "Tên đăng nhập"), ("action", "Thao tác"),
+    ("object_type", "Đối tượng"), ("object_id", "Mã đối tượng"), ("field", "Trường"),
+    ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"), ("detail", "Chi tiết"),
+]
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def log_sensitive_read(store: Store, what: str, object: object = None, *, object_type: str | None = None,
+                       detail: object = None) -> None:
+    """Record that the acting officer read or took out sensitive data (export, report, full ID number).
+
+    ``what`` is a short action name (e.g. ``"registry.export"``), logged as is when it contains a dot,
+    else as ``sensitive.read`` with ``what`` in the detail.
+    """
+    action = what if "." in what else "sensitive.read"
+    info = detail if "." in what else {"what": what, **({"detail": detail} if detail is not None else {})}
+    with store.atomic():
+        store.audit(action, object_type, object, detail=info)
+
+
+@dataclass
+class AuditFilter:
+    officer_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None  # inclusive
+    action: str | None = None  # exact action, or a prefix ending with '.' (e.g. "auth.")
+    object_type: str | None = None
+    object_id: str | None = None
+    text: str | None = None  # searched in old/new value and detail
+
+    def where(self) -> tuple[str, list]:
+        parts, params = [], []
+        if self.officer_id is not None:
+            parts.append("a.officer_id = ?")
+            params.append(self.officer_id)
+        if self.date_from:
+            parts.append("a.at >= ?")
+            params.append(self.date_from.isoformat())
+        if self.date_to:
+            parts.append("a.at < ?")
+            params.append((self.date_to + dt.timedelta(days=1)).isoformat())
+        if self.action:
+            if self.action.endswith("."):
+                parts.append("a.action LIKE ? ESCAPE '\\'")
+                params.append(self.action.replace("_", "\\_") + "%")
+            else:
+                parts.append("a.action = ?")
+                params.append(self.action)
+        if self.object_type:
+            parts.append("a.object_type = ?")
+            params.append(self.object_type)
+        if self.object_id:
+            parts.append("a.object_id = ?")
+            params.append(str(self.object_id))
+        if self.text:
+            parts.append("(a.old_value LIKE ? OR a.new_value LIKE ? OR a.detail LIKE ?)")
+            params += [f"%{self.text}%"] * 3
+        return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+_SELECT = ("SELECT a.id, a.at, a.officer_id, o.full_name AS officer, o.username, a.action, a.object_type, "
+           "a.object_id, a.field, a.old_value, a.new_value, a.detail FROM audit_log a "
+           "JOIN officers o ON o.id = a.officer_id")
+
+
+def query_audit(store: Store, filt: AuditFilter | None = None, *, limit: int = 1000, offset: int = 0) -> list[dict]:
+    """Audit lines matching ``filt``, newest first."""
+    require(store, "audit.view")
+    where, params = (filt or AuditFilter()).where()
+    return store.query(f"{_SELECT}{where} ORDER BY a.id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+
+
+def count_audit(store: Store, filt: AuditFilter | None = None) -> int:
+    require(store, "audit.view")
+    where, params = (filt or AuditFilter()).where()
+    return store.scalar(f"SELECT count(*) FROM audit_log a{where}", params)
+
+
+def actions_in_log(store: Store) -> list[str]:
+    require(store, "audit.view")
+    return [r["action"] for r in store.query("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+
+
+def object_types_in_log(store: Store) -> list[str]:
+    require(store, "audit.view")
+    return [r["object_type"] for r in store.query(
+        "SELECT DISTINCT object_type FROM audit_log WHERE object_type IS NOT NULL ORDER BY object_type")]
+
+
+def officers_in_log(store: Store) -> list[dict]:
+    require(store, "audit.view")
+    return store.query("SELECT id, full_name, username FROM officers ORDER BY full_name COLLATE NOCASE")
+
+
+def export_audit(store: Store, filt: AuditFilter | None, path: str | Path) -> int:
+    """Write the matching lines to ``path`` (.xlsx or .csv); the export itself is logged. Returns rows."""
+    require(store, "audit.export")
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UserError(f"Chỉ xuất nhật ký ra tệp .xlsx hoặc .csv, không phải «{path.name}»")
+    where, params = (filt or AuditFilter()).where()
+    rows = store.query(f"{_SELECT}{where} ORDER BY a.id", params)
+    headers = [label for _, label in COLUMNS]
+    table = [[action_label(r[k]) if k == "action" else r[k] for k, _ in COLUMNS] for r in rows]
+    # Logged before the data leaves: a crash may leave a log line without a file, never a file without
+    # its log line. The file appears only complete (written aside, then renamed).
+    with store.atomic():
+        store.audit("audit.export", "audit_log", None,
+                    detail={"file": path.name, "rows": len(rows), "filter": _describe(filt)})
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        if suffix == ".csv":
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(headers)
+                writer.writerows(table)
+        else:
+            _write_xlsx(tmp, headers, table)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Không ghi được tệp «{path}»: {exc.strerror or exc}") from exc
+    return len(rows)
+
+
+def _describe(filt: AuditFilter | None) -> dict:
+    if filt is None:
+        return {}
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in vars(filt).items() if v not in (None, "")}
+
+
+def _write_xlsx(path: Path, headers: list[str], table: list[list]) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                          "strings_to_urls": False})
+    sheet = book.add_worksheet("Nhật ký")
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, headers, bold)
+    for i, row in enumerate(table, start=1):
+        sheet.write_row(i, 0, ["" if v is None else str(v) for v in row])
+    sheet.set_column(0, 0, 20)
+    sheet.set_column(1, 1, 24)
+    sheet.set_column(3, 3, 28)
+    sheet.set_column(7, 9, 40)
+    book.close()

@@ -1,0 +1,501 @@
+"""Campaign figures: achieved against targets, per phase, target, area, officer and group.
+
+THE figures API (docs/api-progress.md): the dashboard, the ``progress`` CLI, the weekly report and the
+sync workbook read these dataclasses. Counting is done in SQL in one pass: for every subject
+(organization, or person for citizen dossiers) the date of its first counted event, bucketed by the
+dates the figures need (campaign and phase starts, phase ends, this week, the 28-day pace window);
+everything else is sums over those buckets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from models.campaign_calendar import WorkingCalendar
+from models.campaigns import get_campaign_row, list_phases, resolve_campaign_id
+from models.organizations import GROUP_SHORT
+from models.permissions import require
+from models.targets import effective_target, list_targets, parse_groups, unit_area_codes
+
+STATUS_LABELS = {
+    "done": "Đã đạt",
+    "on_track": "Đúng tiến độ",
+    "at_risk": "Có nguy cơ chậm",
+    "behind": "Chậm tiến độ",
+    "no_target": "Không có chỉ tiêu",
+}
+PACE_DAYS = 28
+AT_RISK_SHARE = 0.9
+NO_AREA = ""
+
+
+@dataclass(frozen=True)
+class Figures:
+    target: int | None
+    achieved: int
+    achieved_in_phase: int
+    achieved_in_campaign: int
+    this_week: int
+    percent: float | None
+    remaining: int | None
+    working_days_left: int
+    needed_per_working_day: float | None
+    pace_per_working_day: float
+    projected: int | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target_id: int
+    label: str
+    groups: tuple[int, ...]
+    cumulative: bool
+    target_source: str
+    baseline: int | None
+    figures: Figures
+    areas: list[Row]
+    allocated_total: int
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    phase_id: int
+    name: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    state: str
+    working_days_total: int
+    working_days_left: int
+    achieved_in_phase: int
+    this_week: int
+    targets: list[TargetProgress]
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    campaign_id: int
+    name: str
+    plan_number: str | None
+    plan_date: dt.date | None
+    counts: str
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    week_start: dt.date
+    current_phase_id: int | None
+    achieved_in_campaign: int
+    this_week: int
+    phases: list[PhaseProgress]
+    by_group: list[Row]
+    by_area: list[Row]
+    by_officer: list[Row]
+
+    def phase(self, phase_id: int) -> PhaseProgress:
+        return next(p for p in self.phases if p.phase_id == phase_id)
+
+    @property
+    def current_phase(self) -> PhaseProgress | None:
+        return next((p for p in self.phases if p.phase_id == self.current_phase_id), None)
+
+    def to_dict(self) -> dict:
+        """JSON-ready: dates ISO, each ``figures`` merged into its row/target."""
+        return _flatten(dataclasses.asdict(self))
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    week_end: dt.date
+    achieved: int
+    cumulative: int
+    target_line: int | None
+
+
+def _flatten(value):
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key == "figures" and isinstance(item, dict):
+                out.update(_flatten(item))
+            else:
+                out[key] = _flatten(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [_flatten(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# ---- counting ---------------------------------------------------------------------------------------
+def _firsts_sql() -> str:
+    """Per subject: its first counted event up to :cap_next (exclusive) in the campaign's way of counting,
+    with the group/area/officer of the dossier that carried it (table progress_firsts, kept by triggers)."""
+    return ("SELECT d, dossier_id AS id, grp, area_code, officer_id FROM progress_firsts"
+            " WHERE counts = :counts AND d < :cap_next")
+
+
+class _Buckets:
+    """Counts of first events per (group, area, officer) in date intervals [B[k], B[k+1])."""
+
+    def __init__(self, store, counts: str, start: dt.date, cap: dt.date, boundaries: set[dt.date]):
+        self.bounds = sorted(b for b in boundaries | {start, cap + dt.timedelta(days=1)} if start <= b <= cap
+                             + dt.timedelta(days=1))
+        self.n = len(self.bounds) - 1
+        cases = " + ".join(f"(d >= '{b.isoformat()}')" for b in self.bounds[1:-1]) or "0"
+        params = {"counts": counts, "cap_next": (cap + dt.timedelta(days=1)).isoformat(), "start": start.isoformat()}
+        self.grp: dict[int, list[int]] = defaultdict(lambda: [0] * self.n)
+        self.grp_area: dict[tuple, list[int]] = defaultdict(lambda: [0] * self.n)
+        self.officer: dict[int, list[int]] = defaultdict(lambda: [0] * self.n)
+        if self.n == 0:
+            return
+        sql = (f"SELECT {cases} AS bucket, grp, area_code, COUNT(*) FROM progress_firsts"
+               " WHERE counts = :counts AND d >= :start AND d < :cap_next GROUP BY 1, 2, 3")
+        for bucket, grp, area, count in store.execute(sql, params):
+            self.grp[grp][bucket] += count
+            self.grp_area[(grp, area or NO_AREA)][bucket] += count
+        sql = (f"SELECT {cases} AS bucket, officer_id, COUNT(*) FROM progress_firsts"
+               " WHERE counts = :counts AND d >= :start AND d < :cap_next GROUP BY 1, 2")
+        for bucket, officer, count in store.execute(sql, params):
+            self.officer[officer][bucket] += count
+
+    def index(self, day: dt.date) -> int:
+        return bisect.bisect_left(self.bounds, day)
+
+    def span(self, first: dt.date, last: dt.date) -> tuple[int, int]:
+        """Bucket slice for [first, last] (both boundaries by construction, clipped to the data range)."""
+        first = max(first, self.bounds[0])
+        last_next = min(last + dt.timedelta(days=1), self.bounds[-1])
+        if last_next <= first:
+            return (0, 0)
+        return (self.index(first), self.index(last_next))
+
+
+@dataclass
+class _Counts:
+    in_phase: int = 0
+    in_campaign: int = 0
+    week: int = 0
+    pace: int = 0
+
+
+def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | None = None,
+                     week_start: dt.date | None = None) -> CampaignProgress:
+    """Figures of a campaign (default: the current one) as of a day (default: today)."""
+    require(store, "progress.view")
+    campaign_id = resolve_campaign_id(store, campaign_id)
+    campaign = get_campaign_row(store, campaign_id)
+    as_of = _as_date(as_of) if as_of else store.today()
+    week_start = _as_date(week_start) if week_start else as_of - dt.timedelta(days=6)
+    start, end = dt.date.fromisoformat(campaign["start_on"]), dt.date.fromisoformat(campaign["end_on"])
+    cap = min(as_of, end)
+    pace_start = max(as_of - dt.timedelta(days=PACE_DAYS - 1), start)
+    cal = WorkingCalendar(store)
+    phases = list_phases(store, campaign_id)
+    targets = list_targets(store, campaign_id)
+
+    boundaries = {week_start, pace_start}
+    for p in phases:
+        boundaries.add(dt.date.fromisoformat(p["start_on"]))
+        boundaries.add(dt.date.fromisoformat(p["end_on"]) + dt.timedelta(days=1))
+    buckets = _Buckets(store, campaign["counts"], start, cap, boundaries)
+    campaign_span = buckets.span(start, cap)
+    week_span = buckets.span(week_start, as_of)
+    pace_span = buckets.span(pace_start, as_of)
+    pace_days = cal.count(pace_start, min(as_of, end)) if as_of >= start else 0
+
+    def counts(series: list[int] | None, phase_span: tuple[int, int]) -> _Counts:
+        if series is None:
+            return _Counts()
+        return _Counts(sum(series[slice(*phase_span)]), sum(series[slice(*campaign_span)]),
+                       sum(series[slice(*week_span)]), sum(series[slice(*pace_span)]))
+
+    def series_for(groups, area=None) -> list[int] | None:
+        parts = [buckets.grp.get(g) if area is None else buckets.grp_area.get((g, area)) for g in groups]
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return [sum(col) for col in zip(*parts, strict=True)]
+
+    area_codes = unit_area_codes(store)
+    seen_areas = {a for (_, a) in buckets.grp_area}
+    area_codes += sorted(a for a in seen_areas if a not in area_codes and a != NO_AREA)
+    if NO_AREA in seen_areas:
+        area_codes.append(NO_AREA)
+    area_names = {r["code"]: r["name"] for r in store.query("SELECT code, name FROM areas")}
+    area_names[NO_AREA] = "(Chưa rõ địa bàn)"
+    alloc: dict[int, dict[str, int]] = defaultdict(dict)
+    for target_id, code, value in store.execute(
+            "SELECT a.target_id, a.area_code, a.value FROM target_allocations a"
+            " JOIN campaign_targets t ON t.id = a.target_id WHERE t.campaign_id = ?", (campaign_id,)):
+        alloc[target_id][code] = value
+
+    registry_cache: dict = {}
+    phase_results: list[PhaseProgress] = []
+    for p in phases:
+        p_start, p_end = dt.date.fromisoformat(p["start_on"]), dt.date.fromisoformat(p["end_on"])
+        p_span = buckets.span(p_start, min(p_end, cap))
+        days_left = cal.count(max(as_of + dt.timedelta(days=1), p_start), p_end)
+        over = as_of > p_end
+        make = _FigureMaker(days_left, pace_days, over)
+        all_groups = (1, 2, 3, 4)
+        phase_counts = counts(series_for(all_groups), p_span)
+        target_results = []
+        for t in (t for t in targets if t["phase_id"] == p["id"]):
+            groups = parse_groups(t["groups"])
+            eff = effective_target(store, t, registry_counts=registry_cache)
+            cumulative = bool(t["cumulative"])
+            figures = make(eff.value, counts(series_for(groups), p_span), cumulative)
+            t_alloc = alloc.get(t["id"], {})
+            area_rows = [
+                Row(code, area_names.get(code, code),
+                    make(t_alloc.get(code), counts(series_for(groups, code), p_span), cumulative))
+                for code in area_codes
+            ]
+            target_results.append(TargetProgress(
+                t["id"], t["label"], groups, cumulative, eff.source, eff.baseline, figures, area_rows,
+                sum(t_alloc.values())))
+        state = "upcoming" if as_of < p_start else ("over" if over else "running")
+        phase_results.append(PhaseProgress(
+            p["id"], p["name"], p["kind"], p_start, p_end, state, cal.count(p_start, p_end), days_left,
+            phase_counts.in_phase, phase_counts.week, target_results))
+
+    current = _current_phase(phase_results, as_of)
+    total = counts(series_for((1, 2, 3, 4)), campaign_span)
+    by_group, by_area = _group_and_area_rows(current, buckets, counts, series_for, area_codes, area_names,
+                                             campaign_span, pace_days, cal, as_of, end)
+    officer_names = {r["id"]: r["full_name"] for r in store.query("SELECT id, full_name FROM officers")}
+    no_target = _FigureMaker(0, pace_days, False)
+    officer_rows = [
+        Row(str(oid), officer_names.get(oid, f"Cán bộ #{oid}"), no_target(None, counts(series, campaign_span), True))
+        for oid, series in buckets.officer.items()
+    ]
+    officer_rows = [r for r in officer_rows if r.figures.achieved_in_campaign or r.figures.this_week]
+    officer_rows.sort(key=lambda r: (-r.figures.achieved_in_campaign, -r.figures.this_week, r.label))
+    return CampaignProgress(
+        campaign_id, campaign["name"], campaign["plan_number"],
+        dt.date.fromisoformat(campaign["plan_date"]) if campaign["plan_date"] else None, campaign["counts"],
+        start, end, as_of, week_start, current.phase_id if current else None, total.in_campaign, total.week,
+        phase_results, by_group, by_area, officer_rows)
+
+
+class _FigureMaker:
+    """Builds Figures for one phase context (working days left, pace window, phase over)."""
+
+    def __init__(self, days_left: int, pace_days: int, over: bool):
+        self.days_left, self.pace_days, self.over = days_left, pace_days, over
+
+    def __call__(self, target: int | None, c: _Counts, cumulative: bool) -> Figures:
+        achieved = c.in_campaign if cumulative else c.in_phase
+        pace = round(c.pace / self.pace_days, 2) if self.pace_days else 0.0
+        if target is None:
+            return Figures(None, achieved, c.in_phase, c.in_campaign, c.week, None, None, self.days_left, None,
+                           pace, None, "no_target")
+        remaining = max(target - achieved, 0)
+        percent = round(achieved * 100 / target, 1) if target else None
+        if remaining == 0:
+            needed = 0.0
+        elif self.days_left:
+            needed = round(remaining / self.days_left, 1)
+        else:
+            needed = float(remaining)
+        projected = achieved + round(pace * self.days_left)
+        return Figures(target, achieved, c.in_phase, c.in_campaign, c.week, percent, remaining, self.days_left,
+                       needed, pace, projected, status_for(target, achieved, projected, self.over))
+
+
+def status_for(target: int | None, achieved: int, projected: int | None, phase_over: bool) -> str:
+    """done / on_track / at_risk / behind (docs/api-progress.md, "Status rule")."""
+    if target is None:
+        return "no_target"
+    if achieved >= target:
+        return "done"
+    if phase_over:
+        return "behind"
+    if projected >= target:
+        return "on_track"
+    if projected >= AT_RISK_SHARE * target:
+        return "at_risk"
+    return "behind"
+
+
+def _current_phase(phases: list[PhaseProgress], as_of: dt.date) -> PhaseProgress | None:
+    regular = [p for p in phases if p.kind == "phase"] or phases
+    if not regular:
+        return None
+    for p in regular:
+        if p.start <= as_of <= p.end:
+            return p
+    upcoming = [p for p in regular if p.start > as_of]
+    return upcoming[0] if upcoming else regular[-1]
+
+
+def _combine(rows: list[Figures], make: _FigureMaker) -> Figures:
+    """Sum of several targets' figures for one area (targets of the current phase)."""
+    targets = [f.target for f in rows if f.target is not None]
+    c = _Counts(sum(f.achieved_in_phase for f in rows), sum(f.achieved_in_campaign for f in rows),
+                sum(f.this_week for f in rows), 0)
+    achieved = sum(f.achieved for f in rows)
+    pace_total = sum(f.pace_per_working_day for f in rows)
+    base = make(sum(targets) if targets else None, c, True)
+    projected = None if base.target is None else achieved + round(pace_total * make.days_left)
+    remaining = None if base.target is None else max(base.target - achieved, 0)
+    percent = round(achieved * 100 / base.target, 1) if base.target else None
+    needed = None
+    if remaining is not None:
+        needed = 0.0 if remaining == 0 else (round(remaining / make.days_left, 1) if make.days_left else float(remaining))
+    status = status_for(base.target, achieved, projected, make.over)
+    return dataclasses.replace(base, achieved=achieved, percent=percent, remaining=remaining, needed_per_working_day=needed,
+                               pace_per_working_day=round(pace_total, 2), projected=projected, status=status)
+
+
+def _group_and_area_rows(current, buckets, counts, series_for, area_codes, area_names, campaign_span,
+                         pace_days, cal, as_of, end):
+    days_left = current.working_days_left if current else 0
+    make = _FigureMaker(days_left, pace_days, bool(current and current.state == "over"))
+    by_group = []
+    for g in (1, 2, 3, 4):
+        single = [t for t in (current.targets if current else []) if t.groups == (g,)]
+        if single:
+            by_group.append(Row(str(g), GROUP_SHORT[g], single[0].figures))
+        else:
+            by_group.append(Row(str(g), GROUP_SHORT[g], make(None, counts(series_for((g,)), campaign_span), True)))
+    by_area = []
+    current_targets = current.targets if current else []
+    for i, code in enumerate(area_codes):
+        if current_targets:
+            figures = _combine([t.areas[i].figures for t in current_targets], make)
+        else:
+            figures = make(None, counts(series_for((1, 2, 3, 4), code), campaign_span), True)
+        if code == NO_AREA and not figures.achieved_in_campaign:
+            continue
+        by_area.append(Row(code, area_names.get(code, code), figures))
+    by_area.sort(key=lambda r: (-(r.figures.percent if r.figures.percent is not None else -1),
+                                -r.figures.achieved, r.label))
+    return by_group, by_area
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# ---- weekly series ----------------------------------------------------------------------------------
+def weekly_series(store, campaign_id: int | None, until: dt.date) -> list[WeekPoint]:
+    """Weeks ending on ``until``, ``until`` − 7 … back to the campaign start (oldest first)."""
+    require(store, "progress.view")
+    campaign_id = resolve_campaign_id(store, campaign_id)
+    campaign = get_campaign_row(store, campaign_id)
+    until = _as_date(until)
+    start = dt.date.fromisoformat(campaign["start_on"])
+    cap = min(until, dt.date.fromisoformat(campaign["end_on"]))
+    if until < start:
+        return []
+    weeks = ((until - start).days // 7) + 1
+    sql = (f"WITH firsts AS ({_firsts_sql()})"
+           " SELECT CAST((julianday(:until) - julianday(substr(d, 1, 10))) / 7 AS INTEGER) AS w, COUNT(*)"
+           " FROM firsts WHERE d >= :start GROUP BY w")
+    per_week = dict(store.execute(sql, {"counts": campaign["counts"], "cap_next": (cap + dt.timedelta(days=1)).isoformat(),
+                                        "start": start.isoformat(), "until": until.isoformat()}).fetchall())
+    line = _TargetLine(store, campaign_id, start)
+    points, cumulative = [], 0
+    for k in range(weeks - 1, -1, -1):
+        week_end = until - dt.timedelta(days=7 * k)
+        achieved = per_week.get(k, 0)
+        cumulative += achieved
+        points.append(WeekPoint(week_end, achieved, cumulative, line.at(week_end)))
+    return points
+
+
+class _TargetLine:
+    """The planned cumulative path: per group set, piecewise linear in working days between
+    (campaign start, 0) and each phase end's target figure; summed over group sets."""
+
+    def __init__(self, store, campaign_id: int, start: dt.date):
+        self.cal = WorkingCalendar(store)
+        self.start = start
+        phases = {p["id"]: p for p in list_phases(store, campaign_id) if p["kind"] == "phase"}
+        paths: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
+        cache: dict = {}
+        for t in list_targets(store, campaign_id):
+            if t["phase_id"] not in phases or not t["cumulative"]:
+                continue
+            value = effective_target(store, t, registry_counts=cache).value
+            if value is not None:
+                paths[t["groups"]].append((dt.date.fromisoformat(phases[t["phase_id"]]["end_on"]), value))
+        self.paths = [sorted(p) for p in paths.values()]
+
+    def at(self, day: dt.date) -> int | None:
+        if not self.paths:
+            return None
+        total = 0.0
+        for path in self.paths:
+            prev_day, prev_value = self.start - dt.timedelta(days=1), 0
+            for end_day, value in path:
+                if day <= end_day:
+                    span = self.cal.count(prev_day + dt.timedelta(days=1), end_day)
+                    done = self.cal.count(prev_day + dt.timedelta(days=1), day)
+                    total += prev_value + (value - prev_value) * (done / span if span else 1)
+                    break
+                prev_day, prev_value = end_day, value
+            else:
+                total += prev_value
+        return round(total)
+
+
+# ---- drill-down -------------------------------------------------------------------------------------
+def dossier_ids(store, campaign_id: int | None, *, as_of: dt.date, phase_id: int | None = None,
+                groups=None, area_code: str | None = None, officer_id: int | None = None,
+                week_start: dt.date | None = None, scope: str = "campaign") -> list[int]:
+    """The dossiers behind a number: for each counted subject, the dossier with its first event.
+
+    scope 'campaign' (since the campaign start), 'phase' (within ``phase_id``) or 'week'
+    (``week_start`` or the 7 days ending ``as_of``). ``area_code`` '' means "no area".
+    """
+    require(store, "progress.view")
+    campaign_id = resolve_campaign_id(store, campaign_id)
+    campaign = get_campaign_row(store, campaign_id)
+    as_of = _as_date(as_of)
+    start, end = dt.date.fromisoformat(campaign["start_on"]), dt.date.fromisoformat(campaign["end_on"])
+    first, last = start, min(as_of, end)
+    if scope == "phase":
+        if phase_id is None:
+            raise ValueError("scope 'phase' needs phase_id")
+        phase = store.query_one("SELECT start_on, end_on FROM campaign_phases WHERE id = ?", (phase_id,))
+        first = max(first, dt.date.fromisoformat(phase["start_on"]))
+        last = min(last, dt.date.fromisoformat(phase["end_on"]))
+    elif scope == "week":
+        first = max(first, _as_date(week_start) if week_start else as_of - dt.timedelta(days=6))
+        last = min(as_of, end)
+    elif scope != "campaign":
+        raise ValueError(f"unknown scope {scope!r}")
+    where = ["d >= :first"]
+    params = {"counts": campaign["counts"], "first": first.isoformat(),
+              "cap_next": (last + dt.timedelta(days=1)).isoformat()}
+    if groups:
+        gs = parse_groups(groups)
+        where.append(f"grp IN ({','.join(str(g) for g in gs)})")
+    if area_code is not None:
+        where.append("COALESCE(area_code, '') = :area")
+        params["area"] = area_code
+    if officer_id is not None:
+        where.append("officer_id = :officer")
+        params["officer"] = int(officer_id)
+    sql = (f"WITH firsts AS ({_firsts_sql()})"
+           f" SELECT id FROM firsts WHERE {' AND '.join(where)} ORDER BY d, id")
+    return [r[0] for r in store.execute(sql, params)]

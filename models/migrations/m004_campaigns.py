@@ -1,0 +1,145 @@
+"""Campaigns (kế hoạch, đợt cao điểm), their phases, targets (chỉ tiêu) and allocations to areas.
+
+The current campaign is the setting ``current_campaign_id``. What counts as achieved is per campaign
+(``counts``: issued | received | activated); see docs/api-progress.md.
+"""
+
+VERSION = 4
+
+
+def up(store) -> None:
+    for sql in SCHEMA:
+        store.execute(sql)
+
+
+SCHEMA = [
+    """CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        plan_number TEXT,
+        plan_date TEXT,
+        issuer TEXT,
+        start_on TEXT NOT NULL,
+        end_on TEXT NOT NULL,
+        counts TEXT NOT NULL DEFAULT 'issued' CHECK (counts IN ('issued', 'received', 'activated')),
+        template_key TEXT,
+        notes TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        CHECK (start_on <= end_on)
+    )""",
+    # kind: 'phase' (giai đoạn) or 'day' (one-day target, start_on = end_on).
+    """CREATE TABLE campaign_phases (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL DEFAULT 0,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'phase' CHECK (kind IN ('phase', 'day')),
+        start_on TEXT NOT NULL,
+        end_on TEXT NOT NULL,
+        CHECK (start_on <= end_on)
+    )""",
+    "CREATE INDEX campaign_phases_campaign ON campaign_phases(campaign_id, position)",
+    # groups: comma-separated group numbers, e.g. '1,2' for "Doanh nghiệp + HTX".
+    # kind 'absolute': value organizations out of plan_baseline; 'percent': value % of the baseline.
+    # baseline_source 'plan' (plan_baseline as written) or 'registry' (count of organizations of the
+    # groups, optionally first_seen <= baseline_as_of). unit_value: the unit's own figure, typed by hand.
+    # cumulative 1: achieved since the campaign start; 0: within the phase only.
+    """CREATE TABLE campaign_targets (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        phase_id INTEGER NOT NULL REFERENCES campaign_phases(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL DEFAULT 0,
+        label TEXT NOT NULL,
+        groups TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('absolute', 'percent')),
+        value REAL,
+        plan_baseline INTEGER,
+        baseline_source TEXT NOT NULL DEFAULT 'plan' CHECK (baseline_source IN ('plan', 'registry')),
+        baseline_as_of TEXT,
+        unit_value INTEGER,
+        cumulative INTEGER NOT NULL DEFAULT 1,
+        note TEXT
+    )""",
+    "CREATE INDEX campaign_targets_phase ON campaign_targets(phase_id, position)",
+    """CREATE TABLE target_allocations (
+        target_id INTEGER NOT NULL REFERENCES campaign_targets(id) ON DELETE CASCADE,
+        area_code TEXT NOT NULL REFERENCES areas(code),
+        value INTEGER NOT NULL CHECK (value >= 0),
+        edited INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (target_id, area_code)
+    )""",
+    # Progress counts (docs/api-progress.md): per subject and per way of counting, the date of its first
+    # counted event and the dossier that carried it; kept up to date by the triggers below, so that a
+    # campaign's figures are a range scan instead of a GROUP BY over every dossier.
+    # subject: 'o<org_id>' | 'p<person_ref>' | 'd<dossier id>' (a dossier with neither).
+    """CREATE TABLE progress_firsts (
+        subject TEXT NOT NULL,
+        counts TEXT NOT NULL,
+        d TEXT NOT NULL,
+        dossier_id INTEGER NOT NULL,
+        grp INTEGER,
+        area_code TEXT,
+        officer_id INTEGER,
+        PRIMARY KEY (subject, counts)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX progress_firsts_day ON progress_firsts(counts, d, grp, area_code, officer_id)",
+    "CREATE INDEX dossiers_person_ref ON dossiers(person_ref) WHERE person_ref IS NOT NULL",
+    # Registry baselines of targets (count per group and area, optionally as of first_seen).
+    "CREATE INDEX organizations_baseline ON organizations(grp, area_code, status, merged_into, first_seen)",
+]
+
+COUNT_COLUMNS = {"issued": "issued_on", "received": "received_on", "activated": "activated_on"}
+SUBJECT_SQL = ("CASE WHEN org_id IS NOT NULL THEN 'o' || org_id WHEN person_ref IS NOT NULL THEN 'p' || person_ref"
+               " ELSE 'd' || id END")
+# (name, WHEN condition on ROW, key expression, dossier filter) for the three kinds of subject.
+SUBJECT_KINDS = [
+    ("org", "ROW.org_id IS NOT NULL", "'o' || ROW.org_id", "org_id = ROW.org_id"),
+    ("person", "ROW.org_id IS NULL AND ROW.person_ref IS NOT NULL", "'p' || ROW.person_ref",
+     "person_ref = ROW.person_ref AND org_id IS NULL"),
+    ("single", "ROW.org_id IS NULL AND ROW.person_ref IS NULL", "'d' || ROW.id", "id = ROW.id"),
+]
+WATCHED = "org_id, person_ref, grp, area_code, officer_id, status, received_on, issued_on, activated_on"
+
+
+def refresh_sql(row: str, key: str, match: str) -> str:
+    """Statements recomputing one subject's rows of progress_firsts (``row`` is NEW or OLD)."""
+    key, match = key.replace("ROW", row), match.replace("ROW", row)
+    parts = [f"DELETE FROM progress_firsts WHERE subject = {key};"]
+    for counts, column in COUNT_COLUMNS.items():
+        parts.append(
+            f"INSERT INTO progress_firsts(subject, counts, d, dossier_id, grp, area_code, officer_id)"
+            f" SELECT {key}, '{counts}', substr(MIN({column}), 1, 10), id, grp, area_code, officer_id FROM dossiers"
+            f" WHERE {match} AND {column} IS NOT NULL AND status <> 'cancelled'"
+            f" HAVING MIN({column}) IS NOT NULL;"
+        )
+    return " ".join(parts)
+
+
+def trigger_sql() -> list[str]:
+    out = []
+    for name, when, key, match in SUBJECT_KINDS:
+        for event, rows in (("INSERT", ["NEW"]), (f"UPDATE OF {WATCHED}", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
+            for row in rows:
+                verb = event.split()[0].lower()
+                out.append(
+                    f"CREATE TRIGGER progress_{verb}_{row.lower()}_{name} AFTER {event} ON dossiers"
+                    f" WHEN {when.replace('ROW', row)} BEGIN {refresh_sql(row, key, match)} END"
+                )
+    return out
+
+
+def rebuild_sql() -> list[str]:
+    """Recompute the whole table from dossiers (migration; repair)."""
+    out = ["DELETE FROM progress_firsts"]
+    for counts, column in COUNT_COLUMNS.items():
+        out.append(
+            f"INSERT INTO progress_firsts(subject, counts, d, dossier_id, grp, area_code, officer_id)"
+            f" SELECT {SUBJECT_SQL} AS s, '{counts}', substr(MIN({column}), 1, 10), id, grp, area_code, officer_id"
+            f" FROM dossiers WHERE {column} IS NOT NULL AND status <> 'cancelled' GROUP BY s"
+        )
+    return out
+
+
+SCHEMA += trigger_sql() + rebuild_sql()

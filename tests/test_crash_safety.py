@@ -1,0 +1,293 @@
+"""Crash safety: SIGKILL a process at many moments of an import, a bulk update, an export, a migration
+(and the demo build / ``import-orgs`` when those exist), then check that the database passes
+``PRAGMA integrity_check`` and holds either all or none of the operation.
+
+Each scenario first runs once to the end to learn how long it takes and what "after" looks like, then
+is killed at delays spread over that duration (plus some before and after), on a fresh copy each time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL")]
+
+ORG_ROWS = 120_000
+AUDIT_ROWS = 250_000
+
+# Child programs (run with ``python -c``; argv[1] is the database, argv[2] an extra path).
+BULK_INSERT = f"""
+import sys
+from models.store import Store
+store = Store(sys.argv[1])
+rows = ((f"u{{i}}", 4, f"Tổ chức thử số {{i}}", "2025-01-09", "2025-01-09", "2025-01-09", "2025-01-09")
+        for i in range({ORG_ROWS}))
+with store.atomic():
+    store.conn.executemany(
+        "INSERT INTO organizations(uuid, grp, name, first_seen, last_seen, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?)", rows)
+    store.audit("organization.bulk_insert", "organization", None, detail={{"rows": {ORG_ROWS}}})
+store.close()
+"""
+
+BULK_UPDATE = """
+import sys
+from models.store import Store
+store = Store(sys.argv[1])
+with store.atomic():
+    store.execute("UPDATE organizations SET name = name || ' (đã sửa)', version = version + 1")
+    store.audit("organization.bulk_update", "organization", None)
+store.close()
+"""
+
+EXPORT = """
+import sys
+from models.audit_query import export_audit
+from models.store import Store
+store = Store(sys.argv[1])
+export_audit(store, None, sys.argv[2])
+store.close()
+"""
+
+MIGRATE = """
+import sys
+from models.store import Store
+Store(sys.argv[1]).close()
+"""
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.update({"PYTHONIOENCODING": "utf-8", "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)})
+    return env
+
+
+def _start(argv: list[str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(argv, cwd=str(cwd), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _python(code: str, *args) -> list[str]:
+    return [sys.executable, "-c", code, *map(str, args)]
+
+
+def _cli(*args) -> list[str]:
+    return [sys.executable, str(ROOT / "main.py"), *map(str, args)]
+
+
+def _run_to_end(argv: list[str], cwd: Path) -> float:
+    started = time.monotonic()
+    proc = _start(argv, cwd)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode("utf-8", "replace")
+    return time.monotonic() - started
+
+
+def _kill_at(argv: list[str], cwd: Path, delay: float) -> bool:
+    """Start, wait ``delay`` seconds, SIGKILL. Returns True if the process was still running."""
+    proc = _start(argv, cwd)
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        time.sleep(min(0.01, max(0.0, deadline - time.monotonic())))
+    running = proc.poll() is None
+    if running:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    if not running:
+        assert proc.returncode == 0, proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    return running
+
+
+def _delays(duration: float, count: int) -> list[float]:
+    """``count`` kill moments over the run: a few very early ones, most inside, one past the end."""
+    inner = [duration * (0.05 + 0.95 * (i + 0.5) / (count - 2)) for i in range(count - 2)]
+    return [0.02, *inner, duration * 1.2]
+
+
+def _integrity(db: Path) -> str:
+    conn = sqlite3.connect(str(db))
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _scalar(db: Path, sql: str):
+    conn = sqlite3.connect(str(db))
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _copy_db(src: Path, dest: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dest) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def _make_base(path: Path, *, migrate_all: bool = True) -> Path:
+    """A database at the latest schema (or at the one before it), to copy before each run."""
+    from models.migrations import all_migrations
+    from models.store import Store
+
+    store = Store(path, migrate=migrate_all)
+    if not migrate_all:
+        for module in all_migrations()[:-1]:
+            with store.atomic():
+                module.up(store)
+                store.set_user_version(module.VERSION)
+    store.close()
+    return path
+
+
+def _fill_with_python(path: Path, sql_kind: str, n: int) -> None:
+    conn = sqlite3.connect(str(path))
+    try:
+        with conn:
+            if sql_kind == "orgs":
+                conn.executemany(
+                    "INSERT INTO organizations(uuid, grp, name, first_seen, last_seen, created_at, updated_at) "
+                    "VALUES (?,4,?,'2025-01-09','2025-01-09','2025-01-09','2025-01-09')",
+                    ((f"u{i}", f"Tổ chức {i}") for i in range(n)))
+            else:
+                conn.executemany(
+                    "INSERT INTO audit_log(at, officer_id, action, object_type, object_id, detail) "
+                    "VALUES (?,1,'organization.update','organization',?,?)",
+                    ((f"2025-01-0{1 + i % 9} 09:30:00", str(i), f"chi tiết dòng {i}") for i in range(n)))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def _base(tmp: Path, name: str, *, orgs: int = 0, audit: int = 0, migrate_all: bool = True) -> Path:
+    path = _make_base(tmp / name, migrate_all=migrate_all)
+    if orgs:
+        _fill_with_python(path, "orgs", orgs)
+    if audit:
+        _fill_with_python(path, "audit", audit)
+    return path
+
+
+class KillReport:
+    def __init__(self):
+        self.kills = 0
+        self.states: dict[str, set] = {}
+
+    def add(self, scenario: str, state, killed: bool) -> None:
+        self.kills += killed
+        self.states.setdefault(scenario, set()).add(state)
+
+
+@pytest.fixture(scope="module")
+def report():
+    rep = KillReport()
+    yield rep
+    print(f"\ncrash-safety: {rep.kills} kills; states seen: { {k: sorted(v) for k, v in rep.states.items()} }")
+
+
+def _scenario(tmp_path: Path, report: KillReport, name: str, base: Path, argv_for, state_of, kills: int,
+              extra_check=None) -> None:
+    work = tmp_path / f"{name}.sqlite"
+    before = state_of(_copy_db(base, work))
+    _copy_db(base, work)
+    duration = _run_to_end(argv_for(work), tmp_path)
+    after = state_of(work)
+    assert before != after, f"{name}: the operation changed nothing"
+    killed_inside = 0
+    for delay in _delays(duration, kills):
+        _copy_db(base, work)
+        for leftover in tmp_path.glob("export*"):
+            leftover.unlink()
+        killed = _kill_at(argv_for(work), tmp_path, delay)
+        assert _integrity(work) == "ok", f"{name}: integrity_check failed after a kill at {delay:.2f}s"
+        state = state_of(work)
+        assert state in (before, after), f"{name}: partial state {state} after a kill at {delay:.2f}s"
+        if extra_check:
+            extra_check(work, state == after)
+        report.add(name, "after" if state == after else "before", killed)
+        killed_inside += killed
+    assert killed_inside >= kills - 2, f"{name}: the process ended before most kills ({killed_inside}/{kills})"
+
+
+def test_kill_during_bulk_insert(tmp_path, report):
+    base = _base(tmp_path, "base-insert.sqlite")
+
+    def state(db):
+        return (_scalar(db, "SELECT count(*) FROM organizations"), _scalar(db, "SELECT count(*) FROM audit_log"))
+
+    _scenario(tmp_path, report, "bulk_insert", base, lambda db: _python(BULK_INSERT, db), state, kills=18)
+
+
+def test_kill_during_bulk_update(tmp_path, report):
+    base = _base(tmp_path, "base-update.sqlite", orgs=ORG_ROWS)
+
+    def state(db):
+        versions = _scalar(db, "SELECT group_concat(DISTINCT version) FROM organizations")
+        edited = _scalar(db, "SELECT count(*) FROM organizations WHERE name LIKE '%(đã sửa)'")
+        return (versions, edited, _scalar(db, "SELECT count(*) FROM audit_log"))
+
+    _scenario(tmp_path, report, "bulk_update", base, lambda db: _python(BULK_UPDATE, db), state, kills=12)
+
+
+def test_kill_during_export(tmp_path, report):
+    base = _base(tmp_path, "base-export.sqlite", audit=AUDIT_ROWS // 2)
+    out = tmp_path / "export-nhat-ky.xlsx"
+
+    def state(db):
+        return _scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'audit.export'")
+
+    def file_all_or_none(db, logged):
+        if out.exists():
+            assert logged, "an exported file exists without its audit line"
+            with zipfile.ZipFile(out) as zf:
+                assert zf.testzip() is None
+                sheet = zf.read("xl/worksheets/sheet1.xml")
+            assert sheet.count(b"<row ") == AUDIT_ROWS // 2 + 1  # header + every line: complete
+        assert not (tmp_path / (out.name + ".partial")).exists() or not out.exists()
+
+    _scenario(tmp_path, report, "export", base, lambda db: _python(EXPORT, db, out), state, kills=12,
+              extra_check=file_all_or_none)
+
+
+def test_kill_during_migration(tmp_path, report):
+    from models.migrations import all_migrations
+
+    modules = all_migrations()
+    base = _base(tmp_path, "base-migrate.sqlite", audit=AUDIT_ROWS, migrate_all=False)
+    assert _scalar(base, "PRAGMA user_version") == modules[-2].VERSION
+
+    def state(db):
+        return (_scalar(db, "PRAGMA user_version"), _scalar(db, "SELECT count(*) FROM sqlite_master"))
+
+    def copies_are_whole(db, migrated):
+        for copy in tmp_path.glob("*truoc-nang-cap*"):
+            if copy.suffix == ".sqlite":
+                assert _integrity(copy) == "ok", f"{copy.name}: half-written copy taken before migrating"
+                copy.unlink()
+
+    _scenario(tmp_path, report, "migration", base, lambda db: _python(MIGRATE, db), state, kills=12,
+              extra_check=copies_are_whole)
+
+
+def test_enough_kill_points(report):
+    """Runs last in this module: the scenarios above together killed the process at ≥ 50 moments."""
+    if len(report.states) < 4:
+        pytest.skip("run together with the kill scenarios")
+    assert report.kills >= 50  # 54 planned; the last of each scenario is after the end
+    assert sum(len(v) for v in report.states.values()) >= 6  # both outcomes seen in most scenarios

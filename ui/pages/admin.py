@@ -1,0 +1,401 @@
+"""Quản trị: officers' accounts, security/backup settings, backup now / to a folder, restore, check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import auth, backups
+from models.errors import UserError
+from models.permissions import ROLE_LABELS, can
+from ui.context import AppContext
+from ui.ops import show_error, show_message
+
+OFFICER_COLUMNS = ["Họ và tên", "Tên đăng nhập", "Cấp bậc", "Chức vụ", "Vai trò", "Trạng thái"]
+
+
+class OfficerDialog(QDialog):
+    """New officer (with password) or edit of name/rank/title."""
+
+    def __init__(self, parent: QWidget, officer: dict | None = None):
+        super().__init__(parent)
+        self.setObjectName("officerDialog")
+        self.setWindowTitle("Sửa tài khoản cán bộ" if officer else "Thêm cán bộ")
+        form = QFormLayout(self)
+        self.full_name = QLineEdit(officer["full_name"] if officer else "")
+        self.full_name.setObjectName("fullName")
+        self.rank = QLineEdit((officer or {}).get("rank") or "")
+        self.rank.setObjectName("rank")
+        self.title_field = QLineEdit((officer or {}).get("title") or "")
+        self.title_field.setObjectName("title")
+        form.addRow("&Họ và tên:", self.full_name)
+        form.addRow("&Cấp bậc:", self.rank)
+        form.addRow("&Chức vụ:", self.title_field)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.Password)
+        if officer is None:
+            for role in auth.ROLES:
+                self.role.addItem(ROLE_LABELS[role], role)
+            form.addRow("&Tên đăng nhập:", self.username)
+            form.addRow("&Vai trò:", self.role)
+            form.addRow("&Mật khẩu ban đầu:", self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Lưu")
+        buttons.button(QDialogButtonBox.Cancel).setText("Huỷ")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class AdminPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Quản trị</h2>"))
+        self.denied = QLabel("Chỉ quản trị viên được quản lý tài khoản, cài đặt và khôi phục dữ liệu.")
+        self.denied.setObjectName("deniedLabel")
+        layout.addWidget(self.denied)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._officers_tab(), "&Cán bộ")
+        self.tabs.addTab(self._settings_tab(), "Cài đặ&t")
+        self.tabs.addTab(self._backup_tab(), "&Sao lưu, khôi phục")
+        layout.addWidget(self.tabs, 1)
+        ctx.changes.changed.connect(self._on_changes)
+        self.activated()
+
+    # ---- officers ---------------------------------------------------------------------------------------
+    def _officers_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.officers = QTableWidget(0, len(OFFICER_COLUMNS))
+        self.officers.setObjectName("officersTable")
+        self.officers.setHorizontalHeaderLabels(OFFICER_COLUMNS)
+        self.officers.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.officers.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.officers.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.officers.verticalHeader().setVisible(False)
+        self.officers.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.officers, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("&Thêm cán bộ…")
+        self.add_button.setObjectName("addOfficer")
+        self.edit_button = QPushButton("&Sửa…")
+        self.role_combo = QComboBox()
+        self.role_combo.setObjectName("roleCombo")
+        for role in auth.ROLES:
+            self.role_combo.addItem(ROLE_LABELS[role], role)
+        self.role_button = QPushButton("Đổi &vai trò")
+        self.role_button.setObjectName("changeRole")
+        self.password_button = QPushButton("Đặt lại &mật khẩu…")
+        self.active_button = QPushButton("&Khoá / mở lại tài khoản")
+        self.active_button.setObjectName("toggleActive")
+        self.unlock_button = QPushButton("&Gỡ khoá đăng nhập")
+        for widget in (self.add_button, self.edit_button, self.role_combo, self.role_button, self.password_button,
+                       self.active_button, self.unlock_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.sessions = QLabel()
+        self.sessions.setObjectName("sessionsLabel")
+        self.sessions.setWordWrap(True)
+        layout.addWidget(self.sessions)
+        self.add_button.clicked.connect(self._add_officer)
+        self.edit_button.clicked.connect(self._edit_officer)
+        self.role_button.clicked.connect(lambda: self._on_selected(
+            lambda oid: auth.change_role(self.ctx.store, oid, self.role_combo.currentData())))
+        self.password_button.clicked.connect(self._reset_password)
+        self.active_button.clicked.connect(self._toggle_active)
+        self.unlock_button.clicked.connect(lambda: self._on_selected(
+            lambda oid: auth.unlock_account(self.ctx.store, oid)))
+        return tab
+
+    def reload_officers(self) -> None:
+        rows = auth.list_officers(self.ctx.store)
+        self._officer_rows = rows
+        self.officers.setRowCount(len(rows))
+        now = self.ctx.store.now_iso()
+        for r, row in enumerate(rows):
+            if not row["active"]:
+                status = "Đã khoá"
+            elif row["locked_until"] and row["locked_until"] > now:
+                status = f"Tạm khoá đến {row['locked_until'][11:16]}"
+            else:
+                status = "Đang hoạt động"
+            values = [row["full_name"], row["username"], row["rank"], row["title"],
+                      ROLE_LABELS.get(row["role"], row["role"]), status]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value or "")
+                item.setData(Qt.UserRole, row["id"])
+                self.officers.setItem(r, c, item)
+        sessions = auth.open_sessions(self.ctx.store)
+        self.sessions.setText(
+            "Đang đăng nhập: " + "; ".join(f"{s['full_name']} tại {s['host']} từ {s['started_at'][11:16]}"
+                                           for s in sessions) if sessions else "")
+
+    def selected_officer_id(self) -> int | None:
+        items = self.officers.selectedItems()
+        return items[0].data(Qt.UserRole) if items else None
+
+    def select_officer(self, username: str) -> None:
+        for r, row in enumerate(getattr(self, "_officer_rows", [])):
+            if row["username"] == username:
+                self.officers.selectRow(r)
+                return
+
+    def _on_selected(self, fn) -> None:
+        officer_id = self.selected_officer_id()
+        if officer_id is None:
+            show_message(self, "Chưa chọn cán bộ", "Hãy chọn một cán bộ trong danh sách.")
+            return
+        self._run(lambda: fn(officer_id))
+
+    def _run(self, fn) -> bool:
+        try:
+            fn()
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        self.reload_officers()
+        return True
+
+    def _add_officer(self) -> None:
+        dialog = OfficerDialog(self)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        self._run(lambda: auth.create_officer(
+            self.ctx.store, dialog.username.text(), dialog.full_name.text(), dialog.role.currentData(),
+            dialog.password.text(), rank=dialog.rank.text(), title=dialog.title_field.text()))
+
+    def _edit_officer(self) -> None:
+        officer_id = self.selected_officer_id()
+        if officer_id is None:
+            return
+        dialog = OfficerDialog(self, auth.get_officer(self.ctx.store, officer_id))
+        if dialog.exec() == QDialog.Accepted:
+            self._run(lambda: auth.update_officer(self.ctx.store, officer_id, full_name=dialog.full_name.text(),
+                                                  rank=dialog.rank.text(), title=dialog.title_field.text()))
+
+    def _reset_password(self) -> None:
+        officer_id = self.selected_officer_id()
+        if officer_id is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Đặt lại mật khẩu")
+        form = QFormLayout(dialog)
+        field = QLineEdit()
+        field.setEchoMode(QLineEdit.Password)
+        form.addRow("Mật khẩu mới (ít nhất 8 ký tự):", field)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() == QDialog.Accepted:
+            self._run(lambda: auth.set_password(self.ctx.store, officer_id, field.text()))
+
+    def _toggle_active(self) -> None:
+        officer_id = self.selected_officer_id()
+        if officer_id is None:
+            return
+        row = auth.get_officer(self.ctx.store, officer_id)
+        self._run(lambda: auth.set_active(self.ctx.store, officer_id, not row["active"]))
+
+    # ---- settings ---------------------------------------------------------------------------------------
+    def _settings_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setObjectName("idleMinutes")
+        self.idle_spin.setRange(0, 240)
+        self.idle_spin.setSuffix(" phút")
+        self.idle_spin.setSpecialValueText("Không tự khoá")
+        self.attempts_spin = QSpinBox()
+        self.attempts_spin.setObjectName("lockoutAttempts")
+        self.attempts_spin.setRange(3, 20)
+        self.lock_minutes_spin = QSpinBox()
+        self.lock_minutes_spin.setObjectName("lockoutMinutes")
+        self.lock_minutes_spin.setRange(1, 1440)
+        self.lock_minutes_spin.setSuffix(" phút")
+        self.keep_spin = QSpinBox()
+        self.keep_spin.setObjectName("backupsKeep")
+        self.keep_spin.setRange(1, 365)
+        form.addRow("Tự &khoá màn hình sau:", self.idle_spin)
+        form.addRow("Số lần nhập &sai mật khẩu trước khi tạm khoá:", self.attempts_spin)
+        form.addRow("&Thời gian tạm khoá tài khoản:", self.lock_minutes_spin)
+        form.addRow("Số bản sao lưu tự động &giữ lại:", self.keep_spin)
+        self.save_settings_button = QPushButton("&Lưu cài đặt")
+        self.save_settings_button.setObjectName("saveSettings")
+        self.save_settings_button.clicked.connect(self.save_settings)
+        form.addRow(self.save_settings_button)
+        return tab
+
+    def load_settings(self) -> None:
+        store = self.ctx.store
+        self.idle_spin.setValue(auth.idle_lock_minutes(store))
+        self.attempts_spin.setValue(auth.lockout_attempts(store))
+        self.lock_minutes_spin.setValue(auth.lockout_minutes(store))
+        self.keep_spin.setValue(backups.keep_count(store))
+
+    def save_settings(self) -> None:
+        store = self.ctx.store
+
+        def save() -> None:
+            with store.atomic():
+                auth.set_security_settings(store, idle_lock=self.idle_spin.value(),
+                                           attempts=self.attempts_spin.value(),
+                                           minutes=self.lock_minutes_spin.value())
+                backups.set_keep_count(store, self.keep_spin.value())
+
+        if self._run(save):
+            show_message(self, "Đã lưu", "Đã lưu cài đặt.")
+
+    # ---- backups ----------------------------------------------------------------------------------------
+    def _backup_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.backup_info = QLabel()
+        self.backup_info.setObjectName("backupInfo")
+        self.backup_info.setWordWrap(True)
+        self.backup_info.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.backup_info)
+        row = QHBoxLayout()
+        self.backup_now_button = QPushButton("Sao lưu &ngay")
+        self.backup_now_button.setObjectName("backupNow")
+        self.backup_folder_button = QPushButton("Sao lưu ra thư &mục (USB)…")
+        self.backup_folder_button.setObjectName("backupToFolder")
+        self.restore_button = QPushButton("&Khôi phục từ bản sao lưu…")
+        self.restore_button.setObjectName("restoreButton")
+        self.check_button = QPushButton("Kiểm &tra cơ sở dữ liệu")
+        self.check_button.setObjectName("checkButton")
+        for button in (self.backup_now_button, self.backup_folder_button, self.restore_button, self.check_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.check_result = QLabel()
+        self.check_result.setObjectName("checkResult")
+        self.check_result.setWordWrap(True)
+        layout.addWidget(self.check_result)
+        layout.addStretch(1)
+        self.backup_now_button.clicked.connect(self.backup_now)
+        self.backup_folder_button.clicked.connect(self._choose_backup_folder)
+        self.restore_button.clicked.connect(self._choose_restore)
+        self.check_button.clicked.connect(self.check_database)
+        return tab
+
+    def reload_backups(self) -> None:
+        store = self.ctx.store
+        files = backups.list_automatic(store)
+        last = files[-1].name if files else "chưa có"
+        self.backup_info.setText(
+            f"Thư mục sao lưu tự động: {store.backup_dir}<br>Số bản đang giữ: {len(files)} "
+            f"(giữ tối đa {backups.keep_count(store)}); bản mới nhất: {last}.<br>Chương trình tự sao lưu mỗi ngày "
+            "và khi thoát. Nên sao lưu ra ổ USB hằng tuần và cất giữ nơi an toàn."
+        )
+
+    def backup_now(self) -> None:
+        try:
+            info = backups.automatic_backup(self.ctx.store, "manual")
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.reload_backups()
+        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({info.size:,} byte).".replace(",", "."))
+
+    def _choose_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục (ổ USB) để sao lưu")
+        if folder:
+            self.backup_to_folder(folder)
+
+    def backup_to_folder(self, folder: str | Path) -> None:
+        try:
+            info = backups.backup_to_folder(self.ctx.store, folder)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}».\nMã kiểm tra SHA-256: {info.sha256}")
+
+    def _choose_restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(self.ctx.store.backup_dir),
+                                              "Cơ sở dữ liệu (*.sqlite *.db);;Mọi tệp (*)")
+        if not path:
+            return
+        answer = QMessageBox.warning(
+            self, "Khôi phục dữ liệu",
+            f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu «{Path(path).name}»?\n\nTệp hiện tại được giữ lại "
+            "bên cạnh (đổi tên kèm thời điểm). Sau khi khôi phục, anh/chị cần đăng nhập lại.",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer == QMessageBox.Yes:
+            self.restore_from(path)
+
+    def restore_from(self, path: str | Path) -> bool:
+        try:
+            result = backups.restore(self.ctx.store, path)
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        show_message(self, "Đã khôi phục", f"Đã khôi phục từ «{Path(path).name}». Tệp cũ được giữ tại "
+                                           f"«{result['kept_aside']}». Hãy đăng nhập lại.")
+        session = self.ctx.extras.get("session")
+        if session is not None:
+            session.sign_out()
+        return True
+
+    def check_database(self) -> dict:
+        report = backups.check_store(self.ctx.store)
+        if report["problems"]:
+            text = "Phát hiện vấn đề:\n" + "\n".join(f"• {p}" for p in report["problems"])
+        else:
+            counts = report.get("counts", {})
+            text = (f"Cơ sở dữ liệu tốt: integrity_check ok, khoá ngoại ok, phiên bản cấu trúc "
+                    f"{report['schema_version']}, nhật ký được bảo vệ, chế độ {report['journal_mode']}. "
+                    f"{counts.get('organizations', 0)} tổ chức, {counts.get('dossiers', 0)} hồ sơ, "
+                    f"{counts.get('audit_log', 0)} dòng nhật ký.")
+        self.check_result.setText(text)
+        self.check_result.setToolTip(json.dumps(report, ensure_ascii=False, indent=1)[:4000])
+        return report
+
+    # ---- page hooks -------------------------------------------------------------------------------------
+    @property
+    def allowed(self) -> bool:
+        return can(self.ctx.store.actor.role, "officers.manage")
+
+    def activated(self) -> None:
+        self.denied.setVisible(not self.allowed)
+        self.tabs.setVisible(self.allowed)
+        if self.allowed:
+            self.reload_officers()
+            self.load_settings()
+            self.reload_backups()
+
+    def _on_changes(self, changes) -> None:
+        tables = {c.table for c in changes}
+        if self.allowed and tables & {"officers", "sessions"}:
+            self.reload_officers()
+        if self.allowed and "settings" in tables:
+            self.load_settings()

@@ -1,0 +1,224 @@
+"""Nhật ký: who did what and when — filter by officer, dates, action, object; export (itself logged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import audit_query
+from models.audit_query import AuditFilter
+from models.permissions import can
+from ui.context import AppContext
+from ui.ops import BackgroundOp, show_error, show_message
+
+ROW_LIMIT = 2000
+ACTION_GROUPS = [
+    ("auth.", "Đăng nhập, khoá màn hình"),
+    ("officer.", "Tài khoản cán bộ"),
+    ("personal_id.", "Xem số định danh"),
+    ("backup.", "Sao lưu, khôi phục"),
+    ("organization.", "Tổ chức"),
+    ("dossier.", "Hồ sơ"),
+]
+TABLE_COLUMNS = [("at", "Thời gian"), ("officer", "Cán bộ"), ("action", "Thao tác"), ("object_type", "Đối tượng"),
+                 ("object_id", "Mã"), ("field", "Trường"), ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"),
+                 ("detail", "Chi tiết")]
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(qdate: QDate) -> dt.date:
+    return dt.date(qdate.year(), qdate.month(), qdate.day())
+
+
+class AuditPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self._dirty = True
+        self.last_op: BackgroundOp | None = None
+        layout = QVBoxLayout(self)
+        title = QLabel("<h2>Nhật ký thao tác</h2>")
+        layout.addWidget(title)
+        self.denied = QLabel("Chỉ chỉ huy và quản trị viên được xem nhật ký.")
+        self.denied.setObjectName("deniedLabel")
+        layout.addWidget(self.denied)
+
+        filters = QHBoxLayout()
+        self.officer = QComboBox()
+        self.officer.setObjectName("officerFilter")
+        self.date_from = QDateEdit()
+        self.date_from.setObjectName("dateFrom")
+        self.date_to = QDateEdit()
+        self.date_to.setObjectName("dateTo")
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.action = QComboBox()
+        self.action.setObjectName("actionFilter")
+        self.object_type = QComboBox()
+        self.object_type.setObjectName("objectFilter")
+        self.object_id = QLineEdit()
+        self.object_id.setObjectName("objectIdFilter")
+        self.object_id.setPlaceholderText("Mã đối tượng")
+        self.text = QLineEdit()
+        self.text.setObjectName("textFilter")
+        self.text.setPlaceholderText("Tìm trong giá trị…")
+        self.apply_button = QPushButton("&Lọc")
+        self.apply_button.setObjectName("applyFilter")
+        self.export_button = QPushButton("&Xuất…")
+        self.export_button.setObjectName("exportButton")
+        for label, widget in (("Cán bộ:", self.officer), ("Từ:", self.date_from), ("đến:", self.date_to),
+                              ("Thao tác:", self.action), ("Đối tượng:", self.object_type)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.object_id)
+        filters.addWidget(self.text, 1)
+        filters.addWidget(self.apply_button)
+        filters.addWidget(self.export_button)
+        self.filter_box = QWidget()
+        self.filter_box.setLayout(filters)
+        layout.addWidget(self.filter_box)
+
+        self.table = QTableWidget(0, len(TABLE_COLUMNS))
+        self.table.setObjectName("auditTable")
+        self.table.setHorizontalHeaderLabels([label for _, label in TABLE_COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.summary = QLabel()
+        self.summary.setObjectName("summaryLabel")
+        layout.addWidget(self.summary)
+
+        self.apply_button.clicked.connect(self.reload)
+        self.export_button.clicked.connect(self._choose_export)
+        for edit in (self.object_id, self.text):
+            edit.returnPressed.connect(self.reload)
+        ctx.changes.changed.connect(self._on_changes)
+        today = ctx.store.today()
+        self.date_from.setDate(_qdate(today - dt.timedelta(days=30)))
+        self.date_to.setDate(_qdate(today))
+        self._apply_permissions()
+        if self.allowed:
+            self._fill_choices()
+            self.reload()
+
+    @property
+    def allowed(self) -> bool:
+        return can(self.ctx.store.actor.role, "audit.view")
+
+    def _apply_permissions(self) -> None:
+        self.denied.setVisible(not self.allowed)
+        self.filter_box.setVisible(self.allowed)
+        self.table.setVisible(self.allowed)
+        self.export_button.setEnabled(can(self.ctx.store.actor.role, "audit.export"))
+
+    def _fill_choices(self) -> None:
+        store = self.ctx.store
+        current = (self.officer.currentData(), self.action.currentData(), self.object_type.currentData())
+        self.officer.clear()
+        self.officer.addItem("Tất cả", None)
+        for row in audit_query.officers_in_log(store):
+            self.officer.addItem(f"{row['full_name']} ({row['username']})", row["id"])
+        self.action.clear()
+        self.action.addItem("Tất cả", None)
+        for prefix, label in ACTION_GROUPS:
+            self.action.addItem(f"[{label}]", prefix)
+        for action in audit_query.actions_in_log(store):
+            self.action.addItem(audit_query.action_label(action), action)
+        self.object_type.clear()
+        self.object_type.addItem("Tất cả", None)
+        for name in audit_query.object_types_in_log(store):
+            self.object_type.addItem(name, name)
+        for combo, value in zip((self.officer, self.action, self.object_type), current, strict=True):
+            index = combo.findData(value)
+            combo.setCurrentIndex(max(index, 0))
+
+    def current_filter(self) -> AuditFilter:
+        return AuditFilter(
+            officer_id=self.officer.currentData(),
+            date_from=_pydate(self.date_from.date()),
+            date_to=_pydate(self.date_to.date()),
+            action=self.action.currentData(),
+            object_type=self.object_type.currentData(),
+            object_id=self.object_id.text().strip() or None,
+            text=self.text.text().strip() or None,
+        )
+
+    def reload(self) -> None:
+        if not self.allowed:
+            return
+        filt = self.current_filter()
+        rows = audit_query.query_audit(self.ctx.store, filt, limit=ROW_LIMIT)
+        total = audit_query.count_audit(self.ctx.store, filt)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, (key, _) in enumerate(TABLE_COLUMNS):
+                value = row[key]
+                if key == "action":
+                    value = audit_query.action_label(value)
+                elif key == "at" and value:
+                    value = f"{value[8:10]}/{value[5:7]}/{value[:4]} {value[11:]}"
+                item = QTableWidgetItem("" if value is None else str(value))
+                if key == "action":
+                    item.setToolTip(row["action"])
+                self.table.setItem(r, c, item)
+        shown = f"{len(rows):,}".replace(",", ".")
+        self.summary.setText(
+            f"{total:,} dòng".replace(",", ".") + ("" if total <= len(rows) else f" (hiển thị {shown} dòng mới nhất)")
+        )
+        self._dirty = False
+
+    def activated(self) -> None:
+        self._apply_permissions()
+        if self.allowed:
+            self._fill_choices()
+            self.reload()
+
+    def _on_changes(self, changes) -> None:
+        if self.isVisible() and self.allowed:
+            self.reload()
+        else:
+            self._dirty = True
+
+    def _choose_export(self) -> None:
+        default = str(Path.home() / f"nhat-ky-{self.ctx.store.today():%Y%m%d}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, "Xuất nhật ký", default, "Excel (*.xlsx);;CSV (*.csv)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str | Path) -> BackgroundOp:
+        filt = self.current_filter()
+        path = Path(path)
+
+        def done(count: int) -> None:
+            show_message(self, "Đã xuất nhật ký", f"Đã xuất {count} dòng nhật ký ra «{path}».")
+            self.reload()
+
+        op = BackgroundOp(self.ctx, lambda store, progress: audit_query.export_audit(store, filt, path),
+                          title="Đang xuất nhật ký…", parent=self).success(done).failure(
+            lambda exc: show_error(self, exc)).run()
+        self.last_op = op
+        return op

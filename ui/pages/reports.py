@@ -1,0 +1,605 @@
+"""Báo cáo tuần: choose the period, type the texts, preview the pages, issue, save, print; the register.
+
+Generation (figures + PDF) runs in a ``BackgroundOp``; the preview shows the exact bytes that will be
+saved or printed. Issuing numbers the report, writes the file and records it in the register (the
+register keeps the PDF itself, so "In lại" reprints the same bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import report_register
+from models.errors import UserError
+from models.permissions import can
+from models.report_period import (
+    KINDS,
+    ReportPeriod,
+    adhoc,
+    current_week,
+    fmt_date,
+    get_settings,
+    week_ending,
+)
+from models.weekly_report import ReportData, collect_report
+from ui.context import AppContext
+from ui.ops import BackgroundOp, show_error, show_message
+from ui.pdf_preview import PdfPreview, print_pdf
+from ui.report_deadline import DeadlineBanner
+
+REGISTER_COLUMNS = ["Số", "Loại", "Kỳ báo cáo", "Ngày ký", "Cán bộ", "Ban hành lúc", "Đúng hạn", "Trang", "SHA-256"]
+WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "units", "areas"}
+
+
+@dataclass
+class Generated:
+    data: ReportData
+    pdf: bytes
+    pages: int
+    sha256: str
+    period: ReportPeriod
+    report_id: int | None = None
+    path: str | None = None
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(qdate: QDate) -> dt.date:
+    return dt.date(qdate.year(), qdate.month(), qdate.day())
+
+
+def _date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    return edit
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".partial")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+    except OSError as exc:
+        raise UserError(f"Không ghi được tệp «{path}»: {exc.strerror or exc}") from exc
+
+
+def build_report(store, period: ReportPeriod, form: dict, *, number: int | None) -> Generated:
+    """Worker side: figures + PDF for the form's values (no widgets touched)."""
+    from exporters.report_pdf import render_report_pdf
+
+    data = collect_report(store, period, doc_date=form["doc_date"], number=number,
+                          difficulties=form["difficulties"], proposals=form["proposals"],
+                          recipients=form["recipients"], signer_name=form["signer_name"])
+    data.signer_authority = form["signer_authority"]
+    data.signer_title = form["signer_title"]
+    rendered = render_report_pdf(data)
+    return Generated(data, rendered.pdf, rendered.pages, rendered.sha256, period)
+
+
+class ReportsPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.current: Generated | None = None
+        self.last_op: BackgroundOp | None = None
+        self.last_folder: Path | None = None
+        self._stale = False
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Báo cáo tuần</h2>"))
+        self.banner = DeadlineBanner(ctx, self)
+        layout.addWidget(self.banner)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reportTabs")
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._build_compose(), "Soạn báo cáo")
+        self.tabs.addTab(self._build_register(), "Sổ báo cáo đã ban hành")
+        self._shortcuts()
+        self.load_defaults()
+        self.refresh_register()
+        ctx.changes.changed.connect(self._on_changes)
+
+    # ---- building -------------------------------------------------------------------------------
+    def _build_compose(self) -> QWidget:
+        form_box = QWidget()
+        form_layout = QVBoxLayout(form_box)
+        period_group = QGroupBox("Kỳ báo cáo")
+        period_form = QFormLayout(period_group)
+        self.kind = QComboBox()
+        self.kind.setObjectName("reportKind")
+        for key, label in KINDS.items():
+            self.kind.addItem(label, key)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.week_end = _date_edit("weekEnd")
+        self.start_date = _date_edit("startDate")
+        self.end_date = _date_edit("endDate")
+        self.review_title = QLineEdit()
+        self.review_title.setObjectName("reviewTitle")
+        self.review_title.setPlaceholderText("ví dụ: giai đoạn 1")
+        self.period_hint = QLabel()
+        self.period_hint.setObjectName("periodHint")
+        self.number = QSpinBox()
+        self.number.setObjectName("reportNumber")
+        self.number.setRange(0, 99999)
+        self.number.setSpecialValueText("(chưa cấp số)")
+        self.doc_date = _date_edit("docDate")
+        period_form.addRow("&Loại báo cáo:", self.kind)
+        period_form.addRow("&Tuần kết thúc ngày:", self.week_end)
+        period_form.addRow("Từ &ngày:", self.start_date)
+        period_form.addRow("Đến ngà&y:", self.end_date)
+        period_form.addRow("Tên đợt &sơ/tổng kết:", self.review_title)
+        period_form.addRow("", self.period_hint)
+        period_form.addRow("&Số báo cáo:", self.number)
+        period_form.addRow("Ngày &ký:", self.doc_date)
+        self.period_form = period_form
+        for edit in (self.week_end, self.start_date, self.end_date):
+            edit.dateChanged.connect(self._update_hint)
+        form_layout.addWidget(period_group)
+
+        text_group = QGroupBox("Nội dung do cán bộ nhập")
+        text_form = QFormLayout(text_group)
+        self.difficulties = QPlainTextEdit()
+        self.difficulties.setObjectName("difficulties")
+        self.proposals = QPlainTextEdit()
+        self.proposals.setObjectName("proposals")
+        self.recipients = QPlainTextEdit()
+        self.recipients.setObjectName("recipients")
+        for edit in (self.difficulties, self.proposals, self.recipients):
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(90)
+        self.signer_authority = QLineEdit()
+        self.signer_authority.setObjectName("signerAuthority")
+        self.signer_title = QLineEdit()
+        self.signer_title.setObjectName("signerTitle")
+        self.signer_name = QLineEdit()
+        self.signer_name.setObjectName("signerName")
+        text_form.addRow("&Khó khăn, vướng mắc:", self.difficulties)
+        text_form.addRow("Đề &xuất, kiến nghị:", self.proposals)
+        text_form.addRow("&Nơi nhận (mỗi dòng một nơi):", self.recipients)
+        text_form.addRow("Thẩm &quyền ký:", self.signer_authority)
+        text_form.addRow("&Chức vụ người ký:", self.signer_title)
+        text_form.addRow("&Họ tên người ký:", self.signer_name)
+        self.save_defaults_button = QPushButton("Lưu người ký và nơi nhận làm mặc định")
+        self.save_defaults_button.setObjectName("saveDefaults")
+        self.save_defaults_button.clicked.connect(self.save_defaults)
+        text_form.addRow("", self.save_defaults_button)
+        form_layout.addWidget(text_group)
+
+        buttons = QHBoxLayout()
+        self.preview_button = QPushButton("&Xem trước (F5)")
+        self.preview_button.setObjectName("previewButton")
+        self.preview_button.clicked.connect(self.preview)
+        self.issue_button = QPushButton("&Ban hành và lưu…")
+        self.issue_button.setObjectName("issueButton")
+        self.issue_button.setToolTip("Cấp số, lưu tệp PDF và ghi vào sổ báo cáo (Ctrl+S)")
+        self.issue_button.clicked.connect(lambda: self.issue())
+        self.draft_button = QPushButton("Lưu bản &nháp…")
+        self.draft_button.setObjectName("draftButton")
+        self.draft_button.clicked.connect(lambda: self.save_draft())
+        self.print_button = QPushButton("&In…")
+        self.print_button.setObjectName("printButton")
+        self.print_button.setToolTip("In bản đang xem trước (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_current)
+        self.xlsx_button = QPushButton("Xuất &Excel…")
+        self.xlsx_button.setObjectName("xlsxButton")
+        self.xlsx_button.clicked.connect(lambda: self.save_xlsx())
+        self.folder_button = QPushButton("Mở thư &mục")
+        self.folder_button.setObjectName("folderButton")
+        self.folder_button.clicked.connect(self.open_folder)
+        for button in (self.preview_button, self.issue_button, self.draft_button, self.print_button,
+                       self.xlsx_button, self.folder_button):
+            buttons.addWidget(button)
+        form_layout.addLayout(buttons)
+        self.status = QLabel()
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        form_layout.addWidget(self.status)
+        form_layout.addStretch(1)
+
+        self.preview_widget = PdfPreview()
+        splitter = QSplitter()
+        splitter.addWidget(form_box)
+        splitter.addWidget(self.preview_widget)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([480, 760])
+        return splitter
+
+    def _build_register(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        self.register_table = QTableWidget(0, len(REGISTER_COLUMNS))
+        self.register_table.setObjectName("reportRegister")
+        self.register_table.setHorizontalHeaderLabels(REGISTER_COLUMNS)
+        self.register_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.register_table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.register_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.register_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.register_table.doubleClicked.connect(lambda _index: self.reopen_selected())
+        layout.addWidget(self.register_table, 1)
+        row = QHBoxLayout()
+        self.reopen_button = QPushButton("Mở &lại")
+        self.reopen_button.setObjectName("reopenButton")
+        self.reopen_button.clicked.connect(self.reopen_selected)
+        self.reprint_button = QPushButton("In lạ&i…")
+        self.reprint_button.setObjectName("reprintButton")
+        self.reprint_button.clicked.connect(self.reprint_selected)
+        self.copy_button = QPushButton("Lưu &bản sao…")
+        self.copy_button.setObjectName("copyButton")
+        self.copy_button.clicked.connect(lambda: self.save_copy_selected())
+        for button in (self.reopen_button, self.reprint_button, self.copy_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
+    def _shortcuts(self) -> None:
+        QShortcut(QKeySequence("F5"), self, activated=self.preview)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=lambda: self.issue())
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_current)
+
+    # ---- state ----------------------------------------------------------------------------------
+    def load_defaults(self) -> None:
+        store = self.ctx.store
+        settings = get_settings(store)
+        week = current_week(store.now(), settings)
+        self.week_end.setDate(_qdate(week.end))
+        self.start_date.setDate(_qdate(week.start))
+        self.end_date.setDate(_qdate(week.end))
+        self.doc_date.setDate(_qdate(store.today()))
+        self.number.setValue(report_register.next_number(store))
+        self.recipients.setPlainText("\n".join(settings.recipients or _default_recipients()))
+        self.signer_authority.setText(settings.signer_authority)
+        self.signer_title.setText(settings.signer_title)
+        self.signer_name.setText(settings.signer_name)
+        allowed = can(store.actor.role, "report.issue")
+        self.issue_button.setEnabled(allowed)
+        if not allowed:
+            self.issue_button.setToolTip("Chỉ chỉ huy được ban hành báo cáo; cán bộ có thể lưu bản nháp.")
+        self.save_defaults_button.setEnabled(can(store.actor.role, "unit.manage"))
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        weekly = self.kind.currentData() == "weekly"
+        review = self.kind.currentData() in ("phase", "final")
+        for widget, visible in ((self.week_end, weekly), (self.start_date, not weekly), (self.end_date, not weekly),
+                                (self.review_title, review)):
+            widget.setVisible(visible)
+            label = self.period_form.labelForField(widget)
+            if label:
+                label.setVisible(visible)
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        try:
+            period = self.period()
+        except UserError as exc:
+            self.period_hint.setText(str(exc))
+            return
+        text = f"Từ {fmt_date(period.start)} đến {fmt_date(period.end)}"
+        if period.due_at:
+            text += f"; hạn nộp {period.due_at.strftime('%H:%M')} {fmt_date(period.due_at.date())}"
+        self.period_hint.setText(text)
+
+    def period(self) -> ReportPeriod:
+        kind = self.kind.currentData()
+        if kind == "weekly":
+            return week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
+        return adhoc(_pydate(self.start_date.date()), _pydate(self.end_date.date()), kind,
+                     self.review_title.text().strip())
+
+    def form_values(self) -> dict:
+        return {
+            "doc_date": _pydate(self.doc_date.date()),
+            "difficulties": self.difficulties.toPlainText(),
+            "proposals": self.proposals.toPlainText(),
+            "recipients": [line.strip() for line in self.recipients.toPlainText().splitlines() if line.strip()],
+            "signer_authority": self.signer_authority.text().strip(),
+            "signer_title": self.signer_title.text().strip(),
+            "signer_name": self.signer_name.text().strip(),
+        }
+
+    # ---- actions --------------------------------------------------------------------------------
+    def _run(self, fn, title: str, on_success) -> BackgroundOp:
+        self.last_op = BackgroundOp(self.ctx, fn, title=title, parent=self).success(on_success).with_progress().run()
+        return self.last_op
+
+    def preview(self) -> BackgroundOp | None:
+        try:
+            period = self.period()
+        except UserError as exc:
+            show_error(self, exc)
+            return None
+        form = self.form_values()
+        number = self.number.value() or None
+
+        def work(store, progress):
+            progress.update(0, 1, "Đang tổng hợp số liệu và dựng báo cáo…")
+            return build_report(store, period, form, number=number)
+
+        return self._run(work, "Đang dựng báo cáo…", self._show_generated)
+
+    def _show_generated(self, generated: Generated) -> None:
+        self.current = generated
+        self._stale = False
+        self.preview_widget.set_pdf(generated.pdf)
+        state = "Đã ban hành" if generated.report_id else "Bản xem trước"
+        self.status.setText(
+            f"{state}: {generated.data.number_line}, {generated.pages} trang; "
+            f"tổng trong kỳ {generated.data.group_total.this_week}, lũy kế {generated.data.group_total.cumulative}. "
+            f"SHA-256: {generated.sha256}" + (f"\nĐã lưu: {generated.path}" if generated.path else ""))
+
+    def default_path(self, period: ReportPeriod, number: int | None, suffix: str = ".pdf") -> Path:
+        folder = self.last_folder or Path(self.ctx.store.path).parent / "bao-cao"
+        name = f"bao-cao-{period.kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+        return folder / (name + (f"-so-{number}" if number else "-nhap") + suffix)
+
+    def _ask_path(self, suggested: Path, caption: str, filter_: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(suggested), filter_)
+        return Path(path) if path else None
+
+    def issue(self, path: Path | None = None, *, confirm_repeat: bool | None = None) -> BackgroundOp | None:
+        store = self.ctx.store
+        try:
+            period = self.period()
+            if not self.number.value():
+                raise UserError("Hãy nhập số báo cáo trước khi ban hành.")
+        except UserError as exc:
+            show_error(self, exc)
+            return None
+        number = self.number.value()
+        previous = report_register.issued_for(store, period.kind, period.start, period.end)
+        if previous and confirm_repeat is None:
+            answer = QMessageBox.question(
+                self, "Ban hành lại?",
+                f"Kỳ này đã có báo cáo {previous['number_text']} ban hành lúc {previous['issued_at']}. "
+                "Ban hành báo cáo thay thế?")
+            confirm_repeat = answer == QMessageBox.Yes
+        if previous and not confirm_repeat:
+            return None
+        path = path or self._ask_path(self.default_path(period, number), "Lưu báo cáo đã ban hành", "PDF (*.pdf)")
+        if path is None:
+            return None
+        form = self.form_values()
+
+        def work(store, progress):
+            progress.update(0, 2, "Đang dựng báo cáo…")
+            generated = build_report(store, period, form, number=number)
+            progress.update(1, 2, "Đang lưu và ghi vào sổ…")
+            _write(path, generated.pdf)
+            generated.report_id = report_register.issue_report(
+                store, generated.data, generated.pdf, generated.pages, due_at=period.due_at,
+                saved_path=str(path), allow_repeat=bool(previous))
+            generated.path = str(path)
+            return generated
+
+        return self._run(work, "Đang ban hành báo cáo…", self._issued)
+
+    def _issued(self, generated: Generated) -> None:
+        self.last_folder = Path(generated.path).parent
+        self._show_generated(generated)
+        self.number.setValue(report_register.next_number(self.ctx.store))
+        show_message(self, "Đã ban hành", f"Đã ban hành báo cáo {generated.data.number_line} và lưu vào "
+                                          f"«{generated.path}».")
+
+    def save_draft(self, path: Path | None = None) -> BackgroundOp | None:
+        try:
+            period = self.period()
+        except UserError as exc:
+            show_error(self, exc)
+            return None
+        path = path or self._ask_path(self.default_path(period, None), "Lưu bản nháp", "PDF (*.pdf)")
+        if path is None:
+            return None
+        form = self.form_values()
+
+        def work(store, progress):
+            generated = build_report(store, period, form, number=None)
+            _write(path, generated.pdf)
+            generated.path = str(path)
+            return generated
+
+        def done(generated: Generated) -> None:
+            self.last_folder = Path(generated.path).parent
+            self._show_generated(generated)
+
+        return self._run(work, "Đang lưu bản nháp…", done)
+
+    def save_xlsx(self, path: Path | None = None) -> BackgroundOp | None:
+        try:
+            period = self.period()
+        except UserError as exc:
+            show_error(self, exc)
+            return None
+        number = self.number.value() or None
+        path = path or self._ask_path(self.default_path(period, number, ".xlsx"), "Xuất Excel", "Excel (*.xlsx)")
+        if path is None:
+            return None
+        form = self.form_values()
+
+        def work(store, progress):
+            from exporters.report_xlsx import render_report_xlsx
+
+            data = build_report(store, period, form, number=number).data
+            _write(path, render_report_xlsx(data))
+            return path
+
+        def done(written: Path) -> None:
+            self.last_folder = written.parent
+            self.status.setText(f"Đã xuất Excel: {written}")
+
+        return self._run(work, "Đang xuất Excel…", done)
+
+    def print_current(self) -> None:
+        if self.current is None or self._stale:
+            show_message(self, "Chưa có bản xem trước", "Bấm «Xem trước» (F5) để dựng báo cáo, rồi in.")
+            return
+        self.print_bytes(self.current.pdf)
+
+    def print_bytes(self, pdf: bytes) -> int:
+        printer = QPrinter(QPrinter.HighResolution)
+        printer.setFullPage(True)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("In báo cáo")
+        if dialog.exec() != QDialog.Accepted:
+            return 0
+        try:
+            return print_pdf(pdf, printer)
+        except OSError as exc:
+            show_error(self, UserError(str(exc)))
+            return 0
+
+    def open_folder(self) -> None:
+        folder = self.last_folder or Path(self.ctx.store.path).parent / "bao-cao"
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def save_defaults(self) -> None:
+        from models.report_period import save_settings
+
+        store = self.ctx.store
+        form = self.form_values()
+        settings = get_settings(store)
+        try:
+            save_settings(store, type(settings)(
+                unit_id=settings.unit_id, due_weekday=settings.due_weekday, due_time=settings.due_time,
+                symbol=settings.symbol, signer_authority=form["signer_authority"], signer_title=form["signer_title"],
+                signer_name=form["signer_name"], recipients=tuple(form["recipients"])))
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.status.setText("Đã lưu người ký và nơi nhận làm mặc định.")
+
+    # ---- register -------------------------------------------------------------------------------
+    def refresh_register(self) -> None:
+        rows = report_register.list_reports(self.ctx.store)
+        table = self.register_table
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            on_time = {1: "Đúng hạn", 0: "Muộn", None: "—"}[row["on_time"]]
+            values = [row["number_text"], KINDS.get(row["kind"], row["kind"]),
+                      f"{fmt_date(dt.date.fromisoformat(row['period_start']))}–"
+                      f"{fmt_date(dt.date.fromisoformat(row['period_end']))}",
+                      fmt_date(dt.date.fromisoformat(row["doc_date"])), row["officer_name"], row["issued_at"],
+                      on_time, str(row["pages"]), row["sha256"][:16] + "…"]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.UserRole, row["id"])
+                if c == 8:
+                    item.setToolTip(row["sha256"])
+                table.setItem(r, c, item)
+
+    def selected_report_id(self) -> int | None:
+        items = self.register_table.selectedItems()
+        return items[0].data(Qt.UserRole) if items else None
+
+    def reopen_selected(self) -> None:
+        report_id = self.selected_report_id()
+        if report_id is None:
+            return
+        try:
+            row, data = report_register.get_report(self.ctx.store, report_id)
+            pdf = report_register.report_pdf(self.ctx.store, report_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        start, end = dt.date.fromisoformat(data.period_start), dt.date.fromisoformat(data.period_end)
+        self.kind.setCurrentIndex(self.kind.findData(data.kind))
+        self.week_end.setDate(_qdate(end))
+        self.start_date.setDate(_qdate(start))
+        self.end_date.setDate(_qdate(end))
+        self.doc_date.setDate(_qdate(dt.date.fromisoformat(data.doc_date)))
+        self.difficulties.setPlainText(data.difficulties)
+        self.proposals.setPlainText(data.proposals)
+        self.recipients.setPlainText("\n".join(data.recipients))
+        self.signer_authority.setText(data.signer_authority)
+        self.signer_title.setText(data.signer_title)
+        self.signer_name.setText(data.signer_name)
+        period = ReportPeriod(data.kind, start, end)
+        self._show_generated(Generated(data, pdf, row["pages"], row["sha256"], period, report_id, row["saved_path"]))
+        self.tabs.setCurrentIndex(0)
+
+    def reprint_selected(self) -> int:
+        report_id = self.selected_report_id()
+        if report_id is None:
+            return 0
+        try:
+            pdf = report_register.report_pdf(self.ctx.store, report_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return 0
+        return self.print_bytes(pdf)
+
+    def save_copy_selected(self, path: Path | None = None) -> Path | None:
+        report_id = self.selected_report_id()
+        if report_id is None:
+            return None
+        try:
+            row, data = report_register.get_report(self.ctx.store, report_id)
+            pdf = report_register.report_pdf(self.ctx.store, report_id)
+            suggested = self.default_path(ReportPeriod(data.kind, dt.date.fromisoformat(data.period_start),
+                                                       dt.date.fromisoformat(data.period_end)), data.number)
+            path = path or self._ask_path(suggested, "Lưu bản sao báo cáo", "PDF (*.pdf)")
+            if path is None:
+                return None
+            _write(path, pdf)
+        except UserError as exc:
+            show_error(self, exc)
+            return None
+        self.last_folder = path.parent
+        self.status.setText(f"Đã lưu bản sao {row['number_text']}: {path}")
+        return path
+
+    # ---- changes --------------------------------------------------------------------------------
+    def _on_changes(self, changes) -> None:
+        tables = {c.table for c in changes}
+        if "reports" in tables:
+            self.refresh_register()
+        if WATCHED & tables and self.current is not None and self.current.report_id is None:
+            self._stale = True
+            self.status.setText("Số liệu đã thay đổi; bấm «Xem trước» (F5) để dựng lại báo cáo trước khi in.")
+        if "report_settings" in tables:
+            self._update_hint()
+
+    def activated(self) -> None:
+        self.banner.refresh()
+        self.refresh_register()
+
+
+def _default_recipients() -> list[str]:
+    from models.weekly_report import default_recipients
+
+    return default_recipients()
