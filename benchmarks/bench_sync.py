@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import xlsxwriter  # noqa: E402
+from factories.sync import make_data, make_province, make_unit  # noqa: E402
 
 from exporters.sync_workbook import SheetData, write_sync_workbook  # noqa: E402
-from factories.sync import make_data, make_province, make_unit  # noqa: E402
 from models.store import Store  # noqa: E402
 from models.sync_export import export_workbook  # noqa: E402
 from models.sync_format import DATE, DATETIME, DOSSIER_SHEET, INT, NUM, SHEET_COLUMNS, TEXT  # noqa: E402

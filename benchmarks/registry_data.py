@@ -56,12 +56,12 @@ def person(rng: random.Random) -> str:
     return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLES)} {rng.choice(GIVEN)}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fold(text: str) -> str:
     return fold(text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _name_key(text: str) -> str:
     return name_key(text)
 
@@ -101,7 +101,7 @@ def generate_rows(count: int, seed: int = 7):
             i, str(uuid.UUID(int=i)), grp, name, tax, address, choice(AREAS),
             choice(STATUSES), rep, f"0{rng.randint(89, 96)}{rng.randint(0, 999999999):09d}",
             f"09{rng.randint(0, 99999999):08d}", " ".join(folded.split()), _name_key(form) + " " + _fold(rest),
-            now, now, now, now,
+            now, now, now, now, SOURCE_OF[grp],
         ), grp
 
 
@@ -140,12 +140,27 @@ def build_database(path: Path, count: int, seed: int = 7) -> dict:
 def _flush(store: Store, rows: list, sources: list) -> None:
     store.conn.executemany(
         "INSERT INTO organizations(id, uuid, grp, name, tax_code, address, area_code, status, rep_name,"
-        " rep_id_number, rep_phone, search_text, name_key, first_seen, last_seen, created_at, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        " rep_id_number, rep_phone, search_text, name_key, first_seen, last_seen, created_at, updated_at, sources)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     store.conn.executemany(
         "INSERT INTO org_sources(org_id, source, first_seen, last_seen) VALUES (?,?,?,?)", sources)
     rows.clear()
     sources.clear()
+
+
+def _schema(store: Store) -> list:
+    return sorted(r[0] for r in store.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+
+
+def _fresh_schema() -> list:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "schema.sqlite")
+        try:
+            return _schema(store)
+        finally:
+            store.close()
 
 
 def ensure_database(count: int = 1_000_000, seed: int = 7) -> tuple[Path, dict]:
@@ -155,8 +170,8 @@ def ensure_database(count: int = 1_000_000, seed: int = 7) -> tuple[Path, dict]:
     if path.exists():
         store = Store(path, migrate=False)
         try:
-            ok = store.user_version == latest_version() and store.scalar(
-                "SELECT count(*) FROM organizations") == count
+            ok = (store.user_version == latest_version() and _schema(store) == _fresh_schema()
+                  and store.scalar("SELECT count(*) FROM organizations") == count)
         finally:
             store.close()
         if ok:

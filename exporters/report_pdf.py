@@ -20,7 +20,7 @@ import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.legends import LineLegend
+from reportlab.graphics.charts.legends import LineLegend, LineSwatch
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
@@ -170,7 +170,7 @@ class ReportRenderer:
         d, s = self.data, self.styles
         story: list[Flowable] = [self.header(), Spacer(1, 8 * mm)]
         story += [Paragraph(_x(d.title), s["title"]), Paragraph(_x(d.subject), s["subject"]),
-                  _Rule(self.width * 0.25, space_before=3), Spacer(1, 5 * mm)]
+                  _Rule(self.width * 0.33, space_before=3), Spacer(1, 5 * mm)]
         story.append(Paragraph("I. KẾT QUẢ THỰC HIỆN", s["heading"]))
         story.append(Paragraph("1. Kết quả chung", s["subheading"]))
         story.append(Paragraph(_x(d.summary), s["body"]))
@@ -188,12 +188,14 @@ class ReportRenderer:
         story += self.text_block(d.difficulties)
         story.append(Paragraph("III. ĐỀ XUẤT, KIẾN NGHỊ", s["heading"]))
         story += self.text_block(d.proposals)
-        story.append(Paragraph(
-            f"Trên đây là báo cáo {_x(self.closing_phrase())} của {_x(d.unit_name or 'đơn vị')}./.",
-            s["body"]))
-        story.append(CondPageBreak(55 * mm))
-        story.append(Spacer(1, 4 * mm))
-        story.append(self.closing_block())
+        # The closing sentence, "Nơi nhận" and the signature stay together: a signature alone on the
+        # last page would not show what it signs.
+        story.append(KeepTogether([
+            Paragraph(f"Trên đây là báo cáo {_x(self.closing_phrase())} của {_x(d.unit_name or 'đơn vị')}./.",
+                      s["body"]),
+            Spacer(1, 4 * mm),
+            self.closing_block(),
+        ]))
         return story
 
     def closing_phrase(self) -> str:
@@ -298,9 +300,10 @@ class ReportRenderer:
         legend.deltax = 70 * mm
         legend.dx = 8 * mm
         legend.alignment = "right"
-        pairs = [(colors.black, "Lũy kế đạt được")]
+        pairs = [(_swatch(colors.black, 1.4, None), "Lũy kế đạt được")]
         if len(series) > 1:
-            pairs.append((colors.Color(0.35, 0.35, 0.35), "Chỉ tiêu theo lộ trình" if has_path else "Chỉ tiêu"))
+            pairs.append((_swatch(colors.Color(0.35, 0.35, 0.35), 1, (4, 3)),
+                          "Chỉ tiêu theo lộ trình" if has_path else "Chỉ tiêu"))
         legend.colorNamePairs = pairs
         drawing.add(legend)
         drawing.add(String(2 * mm, height - 6 * mm, "Số tài khoản", fontName=self.fonts["italic"], fontSize=9))
@@ -339,6 +342,13 @@ class ReportRenderer:
             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ]))
         return table
+
+
+def _swatch(color, width: float, dash) -> LineSwatch:
+    """A legend sample drawn like its line (solid or dashed)."""
+    swatch = LineSwatch()
+    swatch.strokeColor, swatch.strokeWidth, swatch.strokeDashArray = color, width, dash
+    return swatch
 
 
 def _nice_ceiling(value: float) -> float:

@@ -171,7 +171,7 @@ def _write_sheet(ws, fmts: _Formats, sheet: SheetData, progress: Progress | None
     f_date, f_dt = fmts.by_type[DATE], fmts.by_type[DATETIME]
     write_string, write_number = ws.write_string, ws.write_number
     date_cache: dict[str, float] = {}
-    add = hasher.add_canonical
+    batch: list[list] = []
     r = 0
     for row in sheet.rows:
         r += 1
@@ -215,9 +215,13 @@ def _write_sheet(ws, fmts: _Formats, sheet: SheetData, progress: Progress | None
             else:
                 write_number(r, c, value, f_num)
                 append(canonical_cell(value))
-        add(canon)
-        if progress is not None and r % 2000 == 0:
-            progress.update(done + r, total, f"Đang ghi trang {sheet.name}: {r:,} dòng".replace(",", "."))
+        batch.append(canon)
+        if len(batch) == 2000:
+            hasher.add_many(batch)
+            batch = []
+            if progress is not None:
+                progress.update(done + r, total, f"Đang ghi trang {sheet.name}: {r:,} dòng".replace(",", "."))
+    hasher.add_many(batch)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(columns) - 1)
     return r, hasher.hexdigest(), done + r

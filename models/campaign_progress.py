@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -305,15 +306,20 @@ class _FigureMaker:
                            pace, None, "no_target")
         remaining = max(target - achieved, 0)
         percent = round(achieved * 100 / target, 1) if target else None
-        if remaining == 0:
-            needed = 0.0
-        elif self.days_left:
-            needed = round(remaining / self.days_left, 1)
-        else:
-            needed = float(remaining)
+        needed = needed_per_day(remaining, self.days_left)
         projected = achieved + round(pace * self.days_left)
         return Figures(target, achieved, c.in_phase, c.in_campaign, c.week, percent, remaining, self.days_left,
                        needed, pace, projected, status_for(target, achieved, projected, self.over))
+
+
+def needed_per_day(remaining: int, days_left: int) -> float:
+    """remaining / working days left, rounded UP to one decimal (never understate: 1 left in 74 days
+    is 0.1 a day, not 0); with no working day left, everything remaining is needed now."""
+    if remaining <= 0:
+        return 0.0
+    if days_left <= 0:
+        return float(remaining)
+    return math.ceil(round(remaining * 10 / days_left, 6)) / 10
 
 
 def status_for(target: int | None, achieved: int, projected: int | None, phase_over: bool) -> str:
@@ -353,9 +359,7 @@ def _combine(rows: list[Figures], make: _FigureMaker) -> Figures:
     projected = None if base.target is None else achieved + round(pace_total * make.days_left)
     remaining = None if base.target is None else max(base.target - achieved, 0)
     percent = round(achieved * 100 / base.target, 1) if base.target else None
-    needed = None
-    if remaining is not None:
-        needed = 0.0 if remaining == 0 else (round(remaining / make.days_left, 1) if make.days_left else float(remaining))
+    needed = None if remaining is None else needed_per_day(remaining, make.days_left)
     status = status_for(base.target, achieved, projected, make.over)
     return dataclasses.replace(base, achieved=achieved, percent=percent, remaining=remaining, needed_per_working_day=needed,
                                pace_per_working_day=round(pace_total, 2), projected=projected, status=status)
@@ -499,3 +503,20 @@ def dossier_ids(store, campaign_id: int | None, *, as_of: dt.date, phase_id: int
     sql = (f"WITH firsts AS ({_firsts_sql()})"
            f" SELECT id FROM firsts WHERE {' AND '.join(where)} ORDER BY d, id")
     return [r[0] for r in store.execute(sql, params)]
+
+
+def drilldown_rows(store, ids: list[int]) -> list[dict]:
+    """What the drill-down list shows for the dossiers behind a number (in the given order)."""
+    require(store, "dossier.view")
+    rows: dict[int, dict] = {}
+    for start in range(0, len(ids), 500):
+        chunk = [int(i) for i in ids[start:start + 500]]
+        marks = ",".join("?" * len(chunk))
+        for row in store.query(
+                "SELECT d.id, d.number, COALESCE(o.name, d.person_ref, '') AS subject, d.tax_code, d.grp,"
+                " COALESCE(a.name, d.area_code, '') AS area, COALESCE(f.full_name, '') AS officer, d.received_on,"
+                " d.issued_on, d.activated_on, d.status FROM dossiers d"
+                " LEFT JOIN organizations o ON o.id = d.org_id LEFT JOIN areas a ON a.code = d.area_code"
+                f" LEFT JOIN officers f ON f.id = d.officer_id WHERE d.id IN ({marks})", chunk):
+            rows[row["id"]] = row
+    return [rows[i] for i in ids if i in rows]

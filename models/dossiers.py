@@ -402,9 +402,8 @@ def update(store: Store, dossier_id: int, changes: dict, *, expected_version: in
         if "declared" in changes:
             declared = normalize_declared({**old_declared, **(changes["declared"] or {})})
             sets["declared"] = json.dumps(declared, ensure_ascii=False, sort_keys=True)
-            area = _area_or_none(store, declared.get("area_code"))
-            if area:
-                sets["area_code"] = area
+            org_area = store.scalar("SELECT area_code FROM organizations WHERE id = ?", (row["org_id"],))
+            sets["area_code"] = _area_or_none(store, declared.get("area_code")) or org_area
         if "channel" in changes:
             channel = clean(changes["channel"])
             if channel not in channels(store):

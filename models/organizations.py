@@ -209,6 +209,14 @@ def update(store: Store, org_id: int, changes: dict, *, expected_version: int | 
         return changed
 
 
+def edit(store: Store, org_id: int, changes: dict, *, expected_version: int) -> list[str]:
+    """An officer's edit from the registry screen: permission, then ``update`` with the form's version."""
+    from models.permissions import require
+
+    require(store, "registry.edit")
+    return update(store, org_id, changes, expected_version=expected_version, action="organization.edit")
+
+
 def upsert_from_source(store: Store, record: dict, *, source: str, import_id: int | None = None,
                        file_name: str | None = None, row_number: int | None = None) -> tuple[str, int]:
     """Single-row version of the import rule: same tax code → update non-blank changed fields."""

@@ -37,6 +37,7 @@ Two result shapes, both plain id lists (``array('q')``) for the lazy table model
 from __future__ import annotations
 
 import contextlib
+import itertools
 import time
 from array import array
 from collections.abc import Iterator
@@ -74,7 +75,8 @@ class Filters:
     source: str | None = None
     include_merged: bool = False
 
-    def where(self) -> tuple[list[str], list]:
+    def where(self, tagged: bool = False) -> tuple[list[str], list]:
+        """SQL conditions on organizations (alias o); ``tagged``: the source is checked by FTS tags."""
         clauses: list[str] = []
         params: list = []
         if not self.include_merged:
@@ -88,8 +90,8 @@ class Filters:
         if self.status:
             clauses.append("o.status = ?")
             params.append(self.status)
-        if self.source:
-            clauses.append("o.id IN (SELECT org_id FROM org_sources WHERE source = ?)")
+        if self.source and not tagged:
+            clauses.append("EXISTS (SELECT 1 FROM org_sources s WHERE s.org_id = o.id AND s.source = ?)")
             params.append(self.source)
         return clauses, params
 
@@ -154,17 +156,16 @@ def _browse(store: Store, filters: Filters, sort: str, descending: bool) -> arra
     clauses, params = filters.where()
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     direction = "DESC" if descending else "ASC"
-    order = f"{SORT_COLUMNS[sort]} {direction}"
+    # Ties are broken by name, then id: the partial indexes (grp|area_code|status, name_key) give
+    # this order without sorting.
+    keys = [SORT_COLUMNS[sort]]
+    if sort in ("grp", "area", "status"):
+        keys.append("o.name_key")
     if sort != "id":
-        order += f", o.id {direction}"
+        keys.append("o.id")
+    order = ", ".join(f"{k} {direction}" for k in keys)
     cur = store.execute(f"SELECT o.id FROM organizations o {where} ORDER BY {order}", params)
-    ids = array("q")
-    while True:
-        chunk = cur.fetchmany(50000)
-        if not chunk:
-            break
-        ids.extend(row[0] for row in chunk)
-    return ids
+    return array("q", itertools.chain.from_iterable(cur))
 
 
 def _search(store: Store, parsed: ParsedQuery, filters: Filters, sort: str, descending: bool,
@@ -174,7 +175,7 @@ def _search(store: Store, parsed: ParsedQuery, filters: Filters, sort: str, desc
     if parsed.words:
         source = "org_fts f CROSS JOIN organizations o ON o.id = f.rowid"
         clauses.append("org_fts MATCH ?")
-        params.append(_fts_words(parsed.words))
+        params.append(" AND ".join(filter(None, [_fts_words(parsed.words), _filter_tags(filters)])))
         digit_runs = parsed.digit_runs
     else:
         first, *rest = parsed.digit_runs
@@ -184,7 +185,7 @@ def _search(store: Store, parsed: ParsedQuery, filters: Filters, sort: str, desc
     for run in digit_runs:
         clauses.append(f"o.id IN ({_digit_set_sql()})")
         params.extend([f'"{run}"*', f'"{run}"'])
-    filter_clauses, filter_params = filters.where()
+    filter_clauses, filter_params = filters.where(tagged=bool(parsed.words))
     clauses.extend(filter_clauses)
     params.extend(filter_params)
     sort_expr = SORT_COLUMNS[sort]
@@ -196,6 +197,20 @@ def _search(store: Store, parsed: ParsedQuery, filters: Filters, sort: str, desc
         rows = rows[:cap]
     rows.sort(key=lambda r: (r[1] is None, r[1] if r[1] is not None else 0, r[0]), reverse=descending)
     return array("q", (r[0] for r in rows)), capped
+
+
+def _filter_tags(filters: Filters) -> str:
+    """Filter tags indexed with each document (see migration m002 ``search_doc``)."""
+    tags = []
+    if filters.group is not None:
+        tags.append(f'"zzg{int(filters.group)}"')
+    if filters.status:
+        tags.append(f'"zzs{fold(filters.status).replace(" ", "")}"')
+    if filters.area_code:
+        tags.append(f'"zza{filters.area_code.encode().hex().lower()}"')
+    if filters.source:
+        tags.append(f'"zzq{fold(filters.source).replace(" ", "")}"')
+    return " AND ".join(tags)
 
 
 def _digit_set_sql() -> str:
@@ -249,12 +264,12 @@ def flush_index_queue(store: Store) -> int:
         queued = store.scalar("SELECT count(*) FROM org_index_queue") or 0
         if not queued:
             return 0
-        store.execute("INSERT INTO org_fts(org_fts, rowid, search_text) "
-                      "SELECT 'delete', id, old_text FROM org_index_queue WHERE had_old = 1")
+        store.execute("INSERT INTO org_fts(org_fts, rowid, doc) "
+                      "SELECT 'delete', id, old_doc FROM org_index_queue WHERE had_old = 1")
         store.execute("INSERT INTO org_tax_fts(org_tax_fts, rowid, tax_code) "
                       "SELECT 'delete', id, old_tax FROM org_index_queue WHERE had_old = 1")
-        store.execute("INSERT INTO org_fts(rowid, search_text) SELECT o.id, o.search_text "
-                      "FROM org_index_queue q JOIN organizations o ON o.id = q.id")
+        store.execute("INSERT INTO org_fts(rowid, doc) SELECT d.id, d.doc "
+                      "FROM org_index_queue q JOIN org_search_doc d ON d.id = q.id")
         store.execute("INSERT INTO org_tax_fts(rowid, tax_code) SELECT o.id, o.tax_code "
                       "FROM org_index_queue q JOIN organizations o ON o.id = q.id")
         store.execute("DELETE FROM org_index_queue")

@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from models.campaign_progress import compute_progress, weekly_series
-from models.campaigns import current_campaign_id
+from models.campaigns import current_campaign_id, get_campaign_row
+from models.errors import UserError
 from models.organizations import GROUPS
-from models.report_period import unit_id
+from models.report_period import fmt_date, unit_id
 from models.store import Store
 from models.textnorm import fold
 from models.weekly_report import FigureRow, TrendPoint
@@ -38,9 +39,16 @@ class Figures:
 
 def collect_figures(store: Store, start: dt.date, end: dt.date, *, campaign_id: int | None = None,
                     trend_weeks: int = 12) -> Figures:
-    campaign_id = campaign_id if campaign_id is not None else current_campaign_id(store)
+    explicit = campaign_id is not None
+    campaign_id = campaign_id if explicit else current_campaign_id(store)
     if campaign_id is not None:
-        return _from_progress(store, campaign_id, start, end)
+        campaign = get_campaign_row(store, campaign_id)
+        if end.isoformat() >= campaign["start_on"]:
+            return _from_progress(store, campaign_id, start, end)
+        if explicit:
+            raise UserError(f"Kỳ báo cáo kết thúc ngày {fmt_date(end)}, trước khi kế hoạch «{campaign['name']}» "
+                            f"bắt đầu ({fmt_date(dt.date.fromisoformat(campaign['start_on']))}).")
+    # no campaign, or the current one starts after this period: counts without targets
     return _plain_counts(store, start, end, trend_weeks)
 
 

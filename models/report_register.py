@@ -136,8 +136,10 @@ def get_report(store: Store, report_id: int) -> tuple[dict, ReportData]:
     return row, ReportData.from_dict(json.loads(row.pop("figures")))
 
 
-def report_pdf(store: Store, report_id: int) -> bytes:
-    """The issued file, byte for byte; refuses a copy whose SHA-256 no longer matches the register."""
+def report_pdf(store: Store, report_id: int, *, purpose: str = "view") -> bytes:
+    """The issued file, byte for byte; refuses a copy whose SHA-256 no longer matches the register.
+
+    ``purpose`` ("view", "reprint", "copy") goes to the audit log."""
     require(store, "report.view")
     row = store.query_one("SELECT pdf, sha256, number_text FROM reports WHERE id = ?", (report_id,))
     if row is None:
@@ -145,7 +147,7 @@ def report_pdf(store: Store, report_id: int) -> bytes:
     if hashlib.sha256(row["pdf"]).hexdigest() != row["sha256"]:
         raise UserError(f"Tệp của báo cáo {row['number_text']} trong cơ sở dữ liệu không khớp mã SHA-256 đã ghi; "
                         "không in lại được.")
-    store.audit("report.reprint", "report", report_id)
+    store.audit(f"report.{purpose}", "report", report_id)
     return bytes(row["pdf"])
 
 

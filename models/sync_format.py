@@ -187,18 +187,18 @@ def _round_second(value: dt.datetime) -> dt.datetime:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def canonical_line(cells: list) -> bytes:
-    """One row as a canonical JSON line: trailing empty cells dropped."""
-    end = len(cells)
-    if end and cells[-1] is None:
+def strip_row(cells: list) -> list:
+    """A canonical row without its trailing empty cells."""
+    if cells and cells[-1] is None:
+        end = len(cells)
         while end and cells[end - 1] is None:
             end -= 1
-        cells = cells[:end]
-    return (_ENCODER.encode(cells) + "\n").encode("utf-8")
+        return cells[:end]
+    return cells
 
 
 def canonical_read_cell(value: Any) -> Any:
-    """``canonical_cell`` for a value read back (fast path for the common cases of a reader's grid)."""
+    """``canonical_cell`` for a value read back from a workbook, fast paths first."""
     if value == "":
         return None
     cls = value.__class__
@@ -206,38 +206,64 @@ def canonical_read_cell(value: Any) -> Any:
         return int(value) if value.is_integer() else value
     if cls is dt.date:
         return {"d": value.isoformat()}
+    if cls is dt.datetime and not value.microsecond:
+        if value.hour or value.minute or value.second:
+            return {"t": value.isoformat()}
+        return {"d": value.date().isoformat()}
     return canonical_cell(value)
 
 
 class SheetHasher:
-    """SHA-256 over a sheet's rows (header included), fed one canonical row at a time.
+    """SHA-256 of the compact JSON array of a sheet's canonical rows (header first), fed row by row or
+    many rows at a time, so the writer can stream while the reader encodes whole sheets in C.
 
-    Empty rows are buffered so that trailing empty rows do not count (a re-save may add or drop them).
+    Empty rows are held back so that trailing empty rows do not count (a re-save may add or drop them).
     """
 
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
+        self._rows = 0
         self._pending_empty = 0
 
     def add_canonical(self, cells: list) -> None:
-        line = canonical_line(cells)
-        if line == b"[]\n":
-            self._pending_empty += 1
+        self.add_many([cells])
+
+    def add_many(self, rows: list[list]) -> None:
+        """Add canonical rows (trailing empty cells may still be present)."""
+        rows = [strip_row(r) for r in rows]
+        last = len(rows)
+        while last and not rows[last - 1]:
+            last -= 1
+        if last == 0:
+            self._pending_empty += len(rows)
             return
+        chunk = rows[:last]
         if self._pending_empty:
-            self._hash.update(b"[]\n" * self._pending_empty)
+            chunk = [[]] * self._pending_empty + chunk
             self._pending_empty = 0
-        self._hash.update(line)
+        text = _ENCODER.encode(chunk)[1:-1]
+        self._hash.update((("," if self._rows else "[") + text).encode("utf-8"))
+        self._rows += len(chunk)
+        self._pending_empty = len(rows) - last
 
     def add_values(self, values: list) -> None:
         self.add_canonical([canonical_cell(v) for v in values])
 
     def hexdigest(self) -> str:
-        return self._hash.hexdigest()
+        h = self._hash.copy()
+        h.update(b"]" if self._rows else b"[]")
+        return h.hexdigest()
+
+
+def sheet_digest(rows: list[list]) -> str:
+    """Digest of a whole sheet's canonical rows at once (what ``SheetHasher`` computes incrementally)."""
+    hasher = SheetHasher()
+    hasher.add_many(rows)
+    return hasher.hexdigest()
 
 
 def combine_digests(sheet_digests: list[tuple[str, str]]) -> str:
-    """The workbook checksum: SHA-256 over "name:sheet-sha256\\n" lines in workbook order."""
+    """The workbook checksum: SHA-256 over "name:sheet-digest\\n" lines in workbook order."""
     h = hashlib.sha256()
     for name, digest in sheet_digests:
         h.update(f"{name}:{digest}\n".encode())

@@ -36,6 +36,7 @@ from models.sync_format import (
     VERIFICATION_COLUMNS,
     VERIFICATION_SHEET,
 )
+from models.sync_read_worker import read_ahead
 from models.sync_reader import SyncFile, read_sync_file
 
 log = logging.getLogger(__name__)
@@ -78,31 +79,48 @@ def require_province(store: Store) -> dict:
 
 
 def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | None = None,
-                progress: Progress | None = None) -> list[MergeResult]:
+                progress: Progress | None = None, workers: int | None = None) -> list[MergeResult]:
     """Merge every file; one result per file, in the order given. Only ``Cancelled`` stops the batch
-    (the file being merged is rolled back; files already merged stay merged)."""
+    (the file being merged is rolled back; files already merged stay merged).
+
+    Reading and verifying a workbook is CPU-bound and independent of the database, so with several
+    files it runs ahead in helper processes (``models.sync_read_worker``; ``workers``, default: the CPU
+    count) while this process merges; the merging itself stays in order on this connection.
+    """
     require(store, "sync.merge")
     province = require_province(store)
     paths = [Path(p) for p in paths]
     results = []
-    for index, path in enumerate(paths):
-        if progress is not None:
-            progress.update(index, len(paths), f"Đang tổng hợp tệp {path.name} ({index + 1}/{len(paths)})…",
-                            force=True)
-        results.append(merge_file(store, path, password=password, province=province))
+    reader = read_ahead(paths, password, workers)
+    try:
+        for index, (path, sync, error, bug) in enumerate(reader):
+            if progress is not None:
+                progress.update(index, len(paths), f"Đang tổng hợp tệp {path.name} ({index + 1}/{len(paths)})…",
+                                force=True)
+            results.append(merge_file(store, path, password=password, province=province,
+                                      _read=(sync, error, bug)))
+    finally:
+        reader.close()
     if progress is not None:
         progress.update(len(paths), len(paths), "Đã tổng hợp xong.", force=True)
     return results
 
 
 def merge_file(store: Store, path: str | Path, *, password: str | None = None,
-               province: dict | None = None) -> MergeResult:
+               province: dict | None = None, _read: tuple | None = None) -> MergeResult:
     require(store, "sync.merge")
     province = province or require_province(store)
     path = Path(path)
     result = MergeResult(file=path.name, status=REFUSED)
     try:
-        sync = read_sync_file(path, password)
+        if _read is None:
+            sync = read_sync_file(path, password)
+        else:
+            sync, error, bug = _read
+            if bug is not None:
+                raise RuntimeError(bug.strip().splitlines()[-1])
+            if error is not None:
+                raise error
         result.unit_code = sync.info["unit_code"]
         result.unit_name = sync.info["unit_name"]
         result.sequence = sync.info["sequence"]
@@ -117,7 +135,7 @@ def merge_file(store: Store, path: str | Path, *, password: str | None = None,
         result.sheets = {}
         result.file_id = None
     except Exception as exc:  # a bug must not stop the other files: logged with its traceback, file refused
-        log.exception("Merging %s failed", path)
+        log.exception("Merging %s failed%s", path, f"; in the reader process:\n{_read[2]}" if _read and _read[2] else "")
         result.status = REFUSED
         result.reason = (f"Tệp «{path.name}»: lỗi không mong muốn khi tổng hợp ({type(exc).__name__}: {exc}); "
                          "không có gì thay đổi.")

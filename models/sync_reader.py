@@ -29,11 +29,11 @@ from models.sync_format import (
     SHEET_COLUMNS,
     TEXT,
     Column,
-    SheetHasher,
     canonical_read_cell,
     check_version,
     combine_digests,
     iso_from_cell,
+    sheet_digest,
 )
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -165,12 +165,8 @@ def _parse(path: Path, grids: dict[str, list[list]], names: list[str], encrypted
 
 
 def _digest(grid: list[list]) -> str:
-    hasher = SheetHasher()
-    add = hasher.add_canonical
     slow = canonical_read_cell
-    for row in grid:
-        add([c if c.__class__ is str and c else slow(c) for c in row])
-    return hasher.hexdigest()
+    return sheet_digest([[c if c.__class__ is str and c else slow(c) for c in row] for row in grid])
 
 
 def _digest_and_records(grid: list[list], sheet: str, label: str) -> tuple[str, list[tuple]]:
@@ -190,21 +186,18 @@ def _digest_and_records(grid: list[list], sheet: str, label: str) -> tuple[str, 
         positions.append(header.index(col.header))
     width = max(positions) + 1
     pick = operator.itemgetter(*positions) if len(positions) > 1 else (lambda row: (row[positions[0]],))
-    fixes = [(i, col) for i, col in enumerate(columns) if col.type != TEXT]
-    hasher = SheetHasher()
-    add = hasher.add_canonical
+    fixes = [(i, col) for i, col in enumerate(columns) if col.type in (DATE, DATETIME, NUM)]
+    ints = [i for i, col in enumerate(columns) if col.type == INT]
     slow = canonical_read_cell
+    canon_rows = [[c if c.__class__ is str and c else (None if c == "" else slow(c)) for c in row] for row in grid]
+    digest = sheet_digest(canon_rows)
+    end = len(canon_rows)
+    while end > 1 and not any(c is not None for c in canon_rows[end - 1]):
+        end -= 1
     out: list[tuple] = []
     append = out.append
-    end = len(grid)
-    while end > 1 and all(c in (None, "") for c in grid[end - 1]):
-        end -= 1
-    add([c if c.__class__ is str and c else slow(c) for c in grid[0]])
-    for r in range(1, len(grid)):
-        canon = [c if c.__class__ is str and c else slow(c) for c in grid[r]]
-        add(canon)
-        if r >= end:
-            continue
+    for r in range(1, end):
+        canon = canon_rows[r]
         if len(canon) < width:
             canon.extend([None] * (width - len(canon)))
         values = pick(canon)
@@ -214,9 +207,13 @@ def _digest_and_records(grid: list[list], sheet: str, label: str) -> tuple[str, 
                 v = values[i]
                 if v is not None:
                     values[i] = _from_canonical(v, col, label, sheet, r + 1)
+            for i in ints:
+                v = values[i]
+                if v is not None and v.__class__ is not int:
+                    values[i] = _from_canonical(v, columns[i], label, sheet, r + 1)
             values = tuple(values)
         append(values)
-    return hasher.hexdigest(), out
+    return digest, out
 
 
 def _from_canonical(value: Any, col: Column, label: str, sheet: str, row: int) -> Any:

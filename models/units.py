@@ -69,8 +69,8 @@ def current_unit(store: Store) -> dict | None:
     return store.query_one("SELECT * FROM units WHERE id = ?", (int(unit_id),))
 
 
-def save_unit(store: Store, values: dict, *, make_current: bool = True) -> int:
-    """Create or update (by ``code``) a unit; with ``make_current`` it becomes the unit using the app."""
+def save_unit(store: Store, values: dict, *, unit_id: int | None = None, make_current: bool = True) -> int:
+    """Create or update a unit (``unit_id``, else by ``code``); ``make_current``: the unit using the app."""
     require(store, "unit.manage")
     data = {k: clean(values.get(k)) or None for k in UNIT_FIELDS}
     data["kind"] = data["kind"] or "local"
@@ -82,13 +82,22 @@ def save_unit(store: Store, values: dict, *, make_current: bool = True) -> int:
         province = official_province(data["province_code"])
         data["province_code"] = province.code
         data["province_name"] = data["province_name"] or province.name
-    if not data["code"]:
-        data["code"] = "-".join(w for w in fold(data["short_name"] or data["name"]).split())[:40].upper()
     data["place_name"] = data["place_name"] or data["province_name"]
     with store.atomic():
-        existing = store.query_one("SELECT * FROM units WHERE code = ?", (data["code"],))
+        existing = store.query_one("SELECT * FROM units WHERE id = ?", (unit_id,)) if unit_id else None
+        if not data["code"]:
+            data["code"] = existing["code"] if existing else \
+                "-".join(w for w in fold(data["short_name"] or data["name"]).split())[:40].upper()
+        if existing is None:
+            existing = store.query_one("SELECT * FROM units WHERE code = ?", (data["code"],))
+        else:
+            clash = store.scalar("SELECT id FROM units WHERE code = ? AND id <> ?", (data["code"], existing["id"]))
+            if clash:
+                raise UserError(f"Mã đơn vị «{data['code']}» đã được dùng cho đơn vị khác")
         if existing:
             unit_id = existing["id"]
+            data["short_name"] = data["short_name"] or existing["short_name"]
+            data["province_name"] = data["province_name"] if data["province_code"] else existing["province_name"]
             store.execute(f"UPDATE units SET {', '.join(f'{k} = ?' for k in data)} WHERE id = ?",
                           (*data.values(), unit_id))
             store.audit_changes("unit", unit_id, {k: existing[k] for k in data}, data, "unit.update")

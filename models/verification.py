@@ -155,7 +155,7 @@ def check(store: Store, dossier: dict) -> list[Finding]:
             out.append(Finding("rep_id_prefix", "warning", warning, "rep_id_number"))
 
     # Head office inside the unit's areas
-    area = dossier.get("area_code") or d.get("area_code") or (org or {}).get("area_code")
+    area = d.get("area_code") or dossier.get("area_code") or (org or {}).get("area_code")
     areas = unit_area_codes(store)
     if not area:
         out.append(Finding("area_unknown", "warning", "Chưa xác định xã/phường của trụ sở chính", "area_code"))

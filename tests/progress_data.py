@@ -66,13 +66,15 @@ def add_dossier(store, org_id: int | None, *, received_on: str, issued_on: str |
 
 
 def bulk_generate(store, *, dossiers: int = 200_000, areas: int = 100, officers: int = 30,
-                  start: dt.date = dt.date(2024, 12, 30), days: int = 180, seed: int = 1) -> dict:
-    """Many organizations and dossiers spread over ``days`` (about 1.15 dossiers per organization)."""
+                  start: dt.date = dt.date(2024, 12, 30), days: int = 180, seed: int = 1,
+                  organizations: int | None = None) -> dict:
+    """Many organizations and dossiers spread over ``days`` (default: about 1.15 dossiers per organization;
+    with more ``organizations`` than dossiers, the rest have no dossier yet)."""
     rng = random.Random(seed)
     with store.atomic():
         codes = setup_unit(store, areas, prefix="B")
         officer_ids = [add_officer(store, f"cb{i}", f"Cán bộ {i:02d}") for i in range(officers)]
-        n_orgs = int(dossiers / 1.15)
+        n_orgs = organizations or int(dossiers / 1.15)
         now = store.now_iso()
         org_rows = []
         for i in range(n_orgs):
@@ -84,7 +86,7 @@ def bulk_generate(store, *, dossiers: int = 200_000, areas: int = 100, officers:
             " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", org_rows)
         rows = []
         for i in range(dossiers):
-            org = org_rows[i % n_orgs] if i < n_orgs else org_rows[rng.randrange(n_orgs)]
+            org = org_rows[i] if i < n_orgs and i < dossiers * 0.87 else org_rows[rng.randrange(min(n_orgs, dossiers))]
             received = start + dt.timedelta(days=rng.randrange(days))
             state = rng.random()
             issued = received + dt.timedelta(days=rng.randrange(1, 10)) if state < 0.75 else None

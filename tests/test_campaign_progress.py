@@ -7,14 +7,23 @@ import random
 
 import pytest
 
-from models.campaign_progress import compute_progress, dossier_ids, status_for, weekly_series
+from models.campaign_progress import compute_progress, dossier_ids, needed_per_day, status_for, weekly_series
 from models.campaign_templates import create_from_template
 from models.campaigns import add_phase, create_campaign, current_campaign_id, list_phases, update_campaign
 from models.errors import PermissionDenied, UserError
 from models.migrations.m004_campaigns import rebuild_sql
 from models.store import Actor
-from models.targets import (allocate_proportionally, allocation_table, create_target, effective_target,
-                            largest_remainder, list_targets, registry_count, set_allocation, update_target)
+from models.targets import (
+    allocate_proportionally,
+    allocation_table,
+    create_target,
+    effective_target,
+    largest_remainder,
+    list_targets,
+    registry_count,
+    set_allocation,
+    update_target,
+)
 from tests.progress_data import add_dossier, add_officer, add_org, setup_unit
 
 D = dt.date
@@ -233,7 +242,7 @@ def test_needed_per_working_day_pace_and_status(kg):
     f = _tp(p, "Giai đoạn 1", (2,)).figures
     # 130 − 6 = 124 to go; working days 10/01–31/01 minus Tết 27–31/01: 1 + 5 + 5 = 11
     assert (f.target, f.achieved, f.remaining, f.working_days_left) == (130, 6, 124, 11)
-    assert f.needed_per_working_day == round(124 / 11, 1)
+    assert f.needed_per_working_day == 11.3   # 124 / 11 = 11.27, rounded up
     # pace: 6 over the working days 30/12/2024–09/01/2025 (01/01 is a holiday): 30, 31, 2, 3, 6, 7, 8, 9 = 8
     assert f.pace_per_working_day == round(6 / 8, 2)
     assert f.projected == 6 + round(0.75 * 11)
@@ -242,6 +251,14 @@ def test_needed_per_working_day_pace_and_status(kg):
     # after the phase end, an unreached target is behind whatever the pace
     p = compute_progress(s, as_of=D(2025, 2, 3))
     assert _tp(p, "Giai đoạn 1", (2,)).figures.status == "behind"
+
+
+def test_needed_per_day_rounds_up():
+    assert needed_per_day(1, 74) == 0.1
+    assert needed_per_day(124, 11) == 11.3
+    assert needed_per_day(22, 11) == 2.0
+    assert needed_per_day(0, 5) == 0.0
+    assert needed_per_day(7, 0) == 7.0
 
 
 def test_status_rule():

@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL")]
 
-ORG_ROWS = 120_000
-AUDIT_ROWS = 250_000
+ORG_ROWS = 40_000
+AUDIT_ROWS = 150_000
+EXPORT_ROWS = 15_000
 
 # Child programs (run with ``python -c``; argv[1] is the database, argv[2] an extra path).
 BULK_INSERT = f"""
@@ -110,12 +111,6 @@ def _kill_at(argv: list[str], cwd: Path, delay: float) -> bool:
         assert proc.returncode == 0, proc.stderr.read().decode("utf-8", "replace")
     proc.stderr.close()
     return running
-
-
-def _delays(duration: float, count: int) -> list[float]:
-    """``count`` kill moments over the run: a few very early ones, most inside, one past the end."""
-    inner = [duration * (0.05 + 0.95 * (i + 0.5) / (count - 2)) for i in range(count - 2)]
-    return [0.02, *inner, duration * 1.2]
 
 
 def _integrity(db: Path) -> str:
@@ -210,9 +205,13 @@ def _scenario(tmp_path: Path, report: KillReport, name: str, base: Path, argv_fo
     after = state_of(work)
     assert before != after, f"{name}: the operation changed nothing"
     killed_inside = 0
-    for delay in _delays(duration, kills):
+    attempts = 0
+    index = 0
+    while killed_inside < kills and attempts < 2 * kills:
+        attempts += 1
+        delay = duration * (0.03 + 0.9 * (index + 0.5) / kills)
         _copy_db(base, work)
-        for leftover in tmp_path.glob("export*"):
+        for leftover in tmp_path.glob("nhat-ky-xuat*"):
             leftover.unlink()
         killed = _kill_at(argv_for(work), tmp_path, delay)
         assert _integrity(work) == "ok", f"{name}: integrity_check failed after a kill at {delay:.2f}s"
@@ -220,9 +219,13 @@ def _scenario(tmp_path: Path, report: KillReport, name: str, base: Path, argv_fo
         assert state in (before, after), f"{name}: partial state {state} after a kill at {delay:.2f}s"
         if extra_check:
             extra_check(work, state == after)
-        report.add(name, "after" if state == after else "before", killed)
-        killed_inside += killed
-    assert killed_inside >= kills - 2, f"{name}: the process ended before most kills ({killed_inside}/{kills})"
+        if killed:
+            report.add(name, "after" if state == after else "before", killed)
+            killed_inside += 1
+            index += 1
+        else:  # this run was faster than the first (the machine is shared): aim earlier
+            duration = delay * 0.85
+    assert killed_inside == kills, f"{name}: only {killed_inside} of {kills} kills hit a running process"
 
 
 def test_kill_during_bulk_insert(tmp_path, report):
@@ -231,7 +234,7 @@ def test_kill_during_bulk_insert(tmp_path, report):
     def state(db):
         return (_scalar(db, "SELECT count(*) FROM organizations"), _scalar(db, "SELECT count(*) FROM audit_log"))
 
-    _scenario(tmp_path, report, "bulk_insert", base, lambda db: _python(BULK_INSERT, db), state, kills=18)
+    _scenario(tmp_path, report, "bulk_insert", base, lambda db: _python(BULK_INSERT, db), state, kills=14)
 
 
 def test_kill_during_bulk_update(tmp_path, report):
@@ -246,8 +249,8 @@ def test_kill_during_bulk_update(tmp_path, report):
 
 
 def test_kill_during_export(tmp_path, report):
-    base = _base(tmp_path, "base-export.sqlite", audit=AUDIT_ROWS // 2)
-    out = tmp_path / "export-nhat-ky.xlsx"
+    base = _base(tmp_path, "base-export.sqlite", audit=EXPORT_ROWS)
+    out = tmp_path / "nhat-ky-xuat.xlsx"
 
     def state(db):
         return _scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'audit.export'")
@@ -258,7 +261,7 @@ def test_kill_during_export(tmp_path, report):
             with zipfile.ZipFile(out) as zf:
                 assert zf.testzip() is None
                 sheet = zf.read("xl/worksheets/sheet1.xml")
-            assert sheet.count(b"<row ") == AUDIT_ROWS // 2 + 1  # header + every line: complete
+            assert sheet.count(b"<row ") == EXPORT_ROWS + 1  # header + every line: complete
         assert not (tmp_path / (out.name + ".partial")).exists() or not out.exists()
 
     _scenario(tmp_path, report, "export", base, lambda db: _python(EXPORT, db, out), state, kills=12,

@@ -144,6 +144,15 @@ def test_figures_are_exactly_the_progress_figures(unit_store):
                             "tuần từ ngày 02/01/2025 đến ngày 08/01/2025")
 
 
+def test_period_before_the_campaign_starts(unit_store):
+    store = unit_store
+    campaign_id = make_campaign(store, store.codes)  # starts 30/12/2024
+    data = collect_report(store, week_ending(D(2024, 12, 25)))
+    assert data.campaign_id is None and data.group_total.target is None
+    with pytest.raises(UserError, match="trước khi kế hoạch"):
+        collect_report(store, week_ending(D(2024, 12, 25)), campaign_id=campaign_id)
+
+
 def test_report_data_round_trips_through_json(unit_store):
     data = collect_report(unit_store, week_ending(D(2025, 1, 8)), difficulties="Khó khăn: người đại diện ở xa")
     again = ReportData.from_dict(json.loads(json.dumps(data.to_dict(), ensure_ascii=False)))

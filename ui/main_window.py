@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from models import __version__
 from ui.context import AppContext
 from ui.pages import PAGES
+from ui.report_deadline import install_deadline_banner
 
 
 def load_page_class(spec: str):
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.unit_label = QLabel()
         self.statusBar().addWidget(self.officer_label)
         self.statusBar().addPermanentWidget(self.unit_label)
+        self.deadline_banner = install_deadline_banner(self, ctx)
         self.refresh_status()
         ctx.changes.changed.connect(self._on_changes)
         if PAGES:

@@ -1,6 +1,6 @@
 """Type-ahead over the organization registry: a search field with a result list under it.
 
-Typing searches the registry (tax code digits anywhere, or words of the name without diacritics) after
+Typing searches the registry (tax code prefix, or words of the name without diacritics) after
 a short pause; Up/Down move in the results; Enter takes the organization whose tax code was typed in
 full, else the highlighted result. When nothing matches, ``not_found`` carries what was typed so the
 caller can offer to create the organization.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from models import dossiers as dossier_model
 from models import organizations as orgs
-from models import registry_search
 from models.identifiers import check_tax_code
 from models.store import Store
 from models.textnorm import clean
@@ -64,7 +64,7 @@ class OrgLookup(QWidget):
             self.results.hide()
             self.hint.setText("")
             return
-        rows = registry_search.search(self.store, text, limit=RESULT_LIMIT)
+        rows = dossier_model.find_organizations(self.store, text, limit=RESULT_LIMIT)
         for row in rows:
             item = QListWidgetItem(_describe(row))
             item.setData(Qt.UserRole, row["id"])

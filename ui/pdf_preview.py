@@ -12,6 +12,8 @@ from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+PRINT_DPI = 300
+
 
 def render_pages(pdf: bytes, scale: float) -> list[QImage]:
     """Each page as an RGB image (``scale`` 1.0 = 72 dpi)."""
@@ -31,7 +33,7 @@ def render_pages(pdf: bytes, scale: float) -> list[QImage]:
 
 def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     """Print every page on ``printer`` (already set up by the print dialog); returns the page count."""
-    dpi = printer.resolution()
+    dpi = min(printer.resolution(), PRINT_DPI)  # a 1200-dpi A4 page would be ~400 MB of pixels
     images = render_pages(pdf, dpi / 72.0)
     painter = QPainter()
     if not painter.begin(printer):

@@ -5,12 +5,27 @@ possible duplicates, and the search index. Field history lives in ``audit_log`` 
 Search index (see ``models/registry_search.py``): two FTS5 tables with external content, kept in step
 with ``organizations`` by triggers, so every writer (single-row, bulk import, sync, merge) keeps them
 consistent (bulk writers should wrap their statements in ``registry_search.deferred_index``):
-- ``org_fts``: words of the folded ``search_text`` (unicode61, detail=none; prefix indexes for 1-6
-  characters, so a word being typed is looked up directly: a Vietnamese syllable has at most 7 letters);
+- ``org_fts``: words of the folded ``search_text`` plus filter tags (view ``org_search_doc``;
+  unicode61, detail=none; prefix indexes for 1-6 characters, so a word being typed is looked up directly: a Vietnamese syllable has at most 7 letters);
 - ``org_tax_fts``: trigrams of ``tax_code`` for "digits anywhere in the tax code" queries.
 """
 
 VERSION = 2
+
+INDEXED_COLUMNS = "search_text, tax_code, grp, status, area_code, sources"
+
+
+def search_doc(prefix: str) -> str:
+    """SQL for the indexed document: the folded text plus filter tags (``zzg1``, ``zzsactive``,
+    ``zza`` + hex of the area code, ``zzqdkkd`` per source list) so that "text AND filter" is one FTS query, fast even when the
+    filter is selective. ``prefix`` is '' (view), 'new.' or 'old.' (triggers)."""
+    p = prefix
+    return (f"{p}search_text || ' zzg' || {p}grp || ' zzs' || {p}status || ' zza' || "
+            f"hex(coalesce({p}area_code, '')) || replace(' ' || {p}sources, ' ', ' zzq')")
+
+
+def _changed() -> str:
+    return " OR ".join(f"old.{c} IS NOT new.{c}" for c in INDEXED_COLUMNS.split(", "))
 
 
 def up(store) -> None:
@@ -49,7 +64,8 @@ SCHEMA = [
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         version INTEGER NOT NULL DEFAULT 1,
-        merged_into INTEGER REFERENCES organizations(id)
+        merged_into INTEGER REFERENCES organizations(id),
+        sources TEXT NOT NULL DEFAULT ''
     )""",
     "CREATE INDEX organizations_grp ON organizations(grp)",
     "CREATE INDEX organizations_area ON organizations(area_code)",
@@ -57,12 +73,16 @@ SCHEMA = [
     "CREATE INDEX organizations_rep_id ON organizations(rep_id_number)",
     # Sorting and browsing the live (not merged) rows; name_key order is the folded-name order.
     "CREATE INDEX organizations_live_name ON organizations(name_key) WHERE merged_into IS NULL",
+    "CREATE INDEX organizations_live_grp ON organizations(grp, name_key) WHERE merged_into IS NULL",
+    "CREATE INDEX organizations_live_area ON organizations(area_code, name_key) WHERE merged_into IS NULL",
     "CREATE INDEX organizations_live_tax ON organizations(tax_code) WHERE merged_into IS NULL",
-    "CREATE INDEX organizations_live_status ON organizations(status) WHERE merged_into IS NULL",
+    "CREATE INDEX organizations_live_status ON organizations(status, name_key) WHERE merged_into IS NULL",
     "CREATE INDEX organizations_live_rep ON organizations(rep_name) WHERE merged_into IS NULL",
+    "CREATE INDEX organizations_live_address ON organizations(address) WHERE merged_into IS NULL",
     "CREATE INDEX organizations_merged ON organizations(merged_into) WHERE merged_into IS NOT NULL",
+    f"CREATE VIEW org_search_doc AS SELECT id, {search_doc('')} AS doc FROM organizations",
     """CREATE VIRTUAL TABLE org_fts USING fts5(
-        search_text, content='organizations', content_rowid='id',
+        doc, content='org_search_doc', content_rowid='id',
         tokenize='unicode61', prefix='1 2 3 4 5 6', detail=none, columnsize=0
     )""",
     """CREATE VIRTUAL TABLE org_tax_fts USING fts5(
@@ -75,41 +95,39 @@ SCHEMA = [
     """CREATE TABLE org_index_queue (
         id INTEGER PRIMARY KEY,
         had_old INTEGER NOT NULL,
-        old_text TEXT,
+        old_doc TEXT,
         old_tax TEXT
     )""",
-    """CREATE TRIGGER organizations_fts_insert AFTER INSERT ON organizations
+    f"""CREATE TRIGGER organizations_fts_insert AFTER INSERT ON organizations
        WHEN NOT EXISTS (SELECT 1 FROM org_index_defer) BEGIN
-        INSERT INTO org_fts(rowid, search_text) VALUES (new.id, new.search_text);
+        INSERT INTO org_fts(rowid, doc) VALUES (new.id, {search_doc('new.')});
         INSERT INTO org_tax_fts(rowid, tax_code) VALUES (new.id, new.tax_code);
     END""",
     """CREATE TRIGGER organizations_fts_insert_deferred AFTER INSERT ON organizations
        WHEN EXISTS (SELECT 1 FROM org_index_defer) BEGIN
         INSERT OR IGNORE INTO org_index_queue(id, had_old) VALUES (new.id, 0);
     END""",
-    """CREATE TRIGGER organizations_fts_delete AFTER DELETE ON organizations
+    f"""CREATE TRIGGER organizations_fts_delete AFTER DELETE ON organizations
        WHEN NOT EXISTS (SELECT 1 FROM org_index_defer) BEGIN
-        INSERT INTO org_fts(org_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+        INSERT INTO org_fts(org_fts, rowid, doc) VALUES ('delete', old.id, {search_doc('old.')});
         INSERT INTO org_tax_fts(org_tax_fts, rowid, tax_code) VALUES ('delete', old.id, old.tax_code);
     END""",
-    """CREATE TRIGGER organizations_fts_update AFTER UPDATE OF search_text, tax_code ON organizations
-       WHEN (old.search_text IS NOT new.search_text OR old.tax_code IS NOT new.tax_code)
-        AND NOT EXISTS (SELECT 1 FROM org_index_defer) BEGIN
-        INSERT INTO org_fts(org_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-        INSERT INTO org_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    f"""CREATE TRIGGER organizations_fts_update AFTER UPDATE OF {INDEXED_COLUMNS} ON organizations
+       WHEN ({_changed()}) AND NOT EXISTS (SELECT 1 FROM org_index_defer) BEGIN
+        INSERT INTO org_fts(org_fts, rowid, doc) VALUES ('delete', old.id, {search_doc('old.')});
+        INSERT INTO org_fts(rowid, doc) VALUES (new.id, {search_doc('new.')});
         INSERT INTO org_tax_fts(org_tax_fts, rowid, tax_code) VALUES ('delete', old.id, old.tax_code);
         INSERT INTO org_tax_fts(rowid, tax_code) VALUES (new.id, new.tax_code);
     END""",
-    """CREATE TRIGGER organizations_fts_change_deferred AFTER UPDATE OF search_text, tax_code ON organizations
-       WHEN (old.search_text IS NOT new.search_text OR old.tax_code IS NOT new.tax_code)
-        AND EXISTS (SELECT 1 FROM org_index_defer) BEGIN
-        INSERT OR IGNORE INTO org_index_queue(id, had_old, old_text, old_tax)
-        VALUES (old.id, 1, old.search_text, old.tax_code);
+    f"""CREATE TRIGGER organizations_fts_change_deferred AFTER UPDATE OF {INDEXED_COLUMNS} ON organizations
+       WHEN ({_changed()}) AND EXISTS (SELECT 1 FROM org_index_defer) BEGIN
+        INSERT OR IGNORE INTO org_index_queue(id, had_old, old_doc, old_tax)
+        VALUES (old.id, 1, {search_doc('old.')}, old.tax_code);
     END""",
-    """CREATE TRIGGER organizations_fts_delete_deferred AFTER DELETE ON organizations
+    f"""CREATE TRIGGER organizations_fts_delete_deferred AFTER DELETE ON organizations
        WHEN EXISTS (SELECT 1 FROM org_index_defer) BEGIN
-        INSERT OR IGNORE INTO org_index_queue(id, had_old, old_text, old_tax)
-        VALUES (old.id, 1, old.search_text, old.tax_code);
+        INSERT OR IGNORE INTO org_index_queue(id, had_old, old_doc, old_tax)
+        VALUES (old.id, 1, {search_doc('old.')}, old.tax_code);
     END""",
     # source: 'dkkd' (planning & investment), 'htx' (cooperative union), 'thue' (tax department),
     # 'dtcb' (commune police survey), 'hoso' (created at intake), 'dongbo' (sync), 'nhaptay' (manual).
@@ -137,6 +155,21 @@ SCHEMA = [
         PRIMARY KEY (org_id, source)
     )""",
     "CREATE INDEX org_sources_source ON org_sources(source)",
+    # organizations.sources mirrors the org's source list ("dkkd thue") for the search filter tags.
+    """CREATE TRIGGER org_sources_insert AFTER INSERT ON org_sources BEGIN
+        UPDATE organizations SET sources = (SELECT group_concat(source, ' ') FROM
+            (SELECT source FROM org_sources WHERE org_id = new.org_id ORDER BY source)) WHERE id = new.org_id;
+    END""",
+    """CREATE TRIGGER org_sources_delete AFTER DELETE ON org_sources BEGIN
+        UPDATE organizations SET sources = coalesce((SELECT group_concat(source, ' ') FROM
+            (SELECT source FROM org_sources WHERE org_id = old.org_id ORDER BY source)), '') WHERE id = old.org_id;
+    END""",
+    """CREATE TRIGGER org_sources_update AFTER UPDATE OF org_id, source ON org_sources BEGIN
+        UPDATE organizations SET sources = coalesce((SELECT group_concat(source, ' ') FROM
+            (SELECT source FROM org_sources WHERE org_id = old.org_id ORDER BY source)), '') WHERE id = old.org_id;
+        UPDATE organizations SET sources = (SELECT group_concat(source, ' ') FROM
+            (SELECT source FROM org_sources WHERE org_id = new.org_id ORDER BY source)) WHERE id = new.org_id;
+    END""",
     """CREATE TABLE column_mappings (
         signature TEXT PRIMARY KEY,
         kind TEXT NOT NULL,

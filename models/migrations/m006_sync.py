@@ -94,7 +94,6 @@ SCHEMA = [
         first_file_id INTEGER NOT NULL REFERENCES sync_files(id),{_DOSSIER_COLUMNS}
     )""",
     "CREATE INDEX remote_dossiers_unit ON remote_dossiers(unit_code, status)",
-    "CREATE INDEX remote_dossiers_file ON remote_dossiers(file_id)",
     f"""CREATE TABLE remote_orgs (
         uuid TEXT PRIMARY KEY,
         unit_code TEXT NOT NULL REFERENCES remote_units(code),
@@ -102,7 +101,6 @@ SCHEMA = [
         first_file_id INTEGER NOT NULL REFERENCES sync_files(id),{_ORG_COLUMNS}
     )""",
     "CREATE INDEX remote_orgs_unit ON remote_orgs(unit_code)",
-    "CREATE INDEX remote_orgs_tax ON remote_orgs(tax_code)",
     """CREATE TABLE remote_verifications (
         uuid TEXT PRIMARY KEY,
         unit_code TEXT NOT NULL REFERENCES remote_units(code),

@@ -6,6 +6,9 @@ Planned order: registry, dossiers, progress, reports, sync, audit, admin.
 """
 
 PAGES: list[tuple[str, str, str]] = [
+    ("registry", "Sổ tổ chức", "ui.pages.registry:RegistryPage"),
+    ("dossiers", "Hồ sơ", "ui.pages.dossiers:DossiersPage"),
+    ("progress", "Chỉ tiêu & tiến độ", "ui.pages.progress:ProgressPage"),
     ("reports", "Báo cáo tuần", "ui.pages.reports:ReportsPage"),
     ("audit", "Nhật ký", "ui.pages.audit:AuditPage"),
     ("admin", "Quản trị", "ui.pages.admin:AdminPage"),

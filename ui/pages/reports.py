@@ -267,9 +267,10 @@ class ReportsPage(QWidget):
         return box
 
     def _shortcuts(self) -> None:
-        QShortcut(QKeySequence("F5"), self, activated=self.preview)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=lambda: self.issue())
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_current)
+        # Active only while the focus is on this page (other pages have their own Ctrl+S/Ctrl+P).
+        for keys, slot in (("F5", self.preview), ("Ctrl+S", lambda: self.issue()), ("Ctrl+P", self.print_current)):
+            shortcut = QShortcut(QKeySequence(keys), self, activated=slot)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
 
     # ---- state ----------------------------------------------------------------------------------
     def load_defaults(self) -> None:
@@ -557,7 +558,7 @@ class ReportsPage(QWidget):
         if report_id is None:
             return 0
         try:
-            pdf = report_register.report_pdf(self.ctx.store, report_id)
+            pdf = report_register.report_pdf(self.ctx.store, report_id, purpose="reprint")
         except UserError as exc:
             show_error(self, exc)
             return 0
@@ -569,7 +570,7 @@ class ReportsPage(QWidget):
             return None
         try:
             row, data = report_register.get_report(self.ctx.store, report_id)
-            pdf = report_register.report_pdf(self.ctx.store, report_id)
+            pdf = report_register.report_pdf(self.ctx.store, report_id, purpose="copy")
             suggested = self.default_path(ReportPeriod(data.kind, dt.date.fromisoformat(data.period_start),
                                                        dt.date.fromisoformat(data.period_end)), data.number)
             path = path or self._ask_path(suggested, "Lưu bản sao báo cáo", "PDF (*.pdf)")

@@ -1,0 +1,38 @@
+"""``search``: find organizations in the registry (case, diacritics and đ ignored)."""
+
+from __future__ import annotations
+
+from cli.common import add_db_argument, open_store, print_json
+from models import registry_search
+from models.errors import UserError
+from models.permissions import require
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("search", help="tìm tổ chức theo tên, mã số thuế, người đại diện, địa chỉ")
+    add_db_argument(parser)
+    parser.add_argument("query", metavar="QUERY", help="từ khoá, có hoặc không dấu; số: một phần mã số thuế")
+    parser.add_argument("--limit", type=int, default=50, help="số kết quả tối đa (mặc định 50)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.limit < 1:
+        raise UserError("--limit phải là số nguyên dương")
+    store = open_store(args)
+    try:
+        require(store, "registry.view")
+        for row in registry_search.search(store, args.query, limit=args.limit):
+            print_json({
+                "id": row["id"],
+                "group": row["grp"],
+                "tax_code": row["tax_code"],
+                "name": row["name"],
+                "address": row["address"],
+                "legal_rep": row["rep_name"],
+                "status": row["status"],
+                "area_code": row["area_code"],
+            })
+    finally:
+        store.close()
+    return 0

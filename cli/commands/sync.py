@@ -1,0 +1,147 @@
+"""Syncing upward (docs/sync.md): ``export``, ``merge``, ``sync-ack``, ``sync-units``, ``sync-report``.
+
+``export`` prints one JSON line: path, rows (dossier rows), sheets (rows per sheet), sha256, protected,
+kind, sequence. ``merge`` prints one JSON line per file: file, status ('accepted' | 'refused' |
+'unchanged'), reason, inserted, updated, unchanged (dossier rows; per sheet in ``sheets``); exit code 1
+when any file was refused (the others are still merged), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from cli.common import add_db_argument, open_store, print_json
+from models.errors import UserError
+from models.report_period import get_settings, previous_week, week_ending
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="xuất tệp đồng bộ (Excel) gửi cấp trên")
+    add_db_argument(p)
+    p.add_argument("--out", required=True, help="tệp .xlsx (hoặc thư mục: tên tệp tự đặt)")
+    p.add_argument("--full", action="store_true", help="xuất đầy đủ (mặc định: gia tăng từ tệp tỉnh đã xác nhận)")
+    p.add_argument("--password", help="đặt mật khẩu cho tệp (mã hoá chuẩn Office); "
+                                      "có thể dùng biến môi trường SODINHDANH_SYNC_PASSWORD")
+    p.add_argument("--week-end", help="ngày cuối kỳ báo cáo YYYY-MM-DD (mặc định: tuần đến hạn báo cáo tới)")
+    p.set_defaults(func=run_export)
+
+    p = sub.add_parser("merge", help="tổng hợp tệp đồng bộ của các đơn vị (đơn vị cấp tỉnh)")
+    add_db_argument(p)
+    p.add_argument("files", nargs="+", help="các tệp .xlsx của đơn vị")
+    p.add_argument("--password", help="mật khẩu của các tệp được mã hoá "
+                                      "(hoặc biến môi trường SODINHDANH_SYNC_PASSWORD)")
+    p.set_defaults(func=run_merge)
+
+    p = sub.add_parser("sync-ack", help="ghi nhận tỉnh đã nhận tệp đồng bộ số N")
+    add_db_argument(p)
+    p.add_argument("sequence", type=int)
+    p.set_defaults(func=run_ack)
+
+    p = sub.add_parser("sync-units", help="(cấp tỉnh) danh sách đơn vị và tình trạng gửi tệp trong tuần")
+    add_db_argument(p)
+    p.add_argument("--week-end", help="ngày cuối tuần YYYY-MM-DD (mặc định: tuần vừa đến hạn)")
+    p.add_argument("--declare", nargs=2, metavar=("MA", "TEN"), help="khai báo đơn vị phải gửi tệp")
+    p.set_defaults(func=run_units)
+
+    p = sub.add_parser("sync-report", help="(cấp tỉnh) báo cáo tuần tổng hợp các đơn vị (PDF/Excel)")
+    add_db_argument(p)
+    p.add_argument("--week-end", help="ngày cuối tuần YYYY-MM-DD (mặc định: tuần vừa đến hạn)")
+    p.add_argument("--pdf", help="tệp PDF")
+    p.add_argument("--xlsx", help="tệp Excel")
+    p.set_defaults(func=run_report)
+
+
+def _password(args) -> str | None:
+    return args.password or os.environ.get("SODINHDANH_SYNC_PASSWORD") or None
+
+
+def _date(text: str | None, what: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{what} «{text}» không đúng dạng YYYY-MM-DD.") from None
+
+
+def run_export(args) -> int:
+    from models.sync_export import export_workbook
+
+    store = open_store(args)
+    try:
+        end = _date(args.week_end, "Ngày cuối kỳ")
+        period = week_ending(end, get_settings(store)) if end else None
+        result = export_workbook(store, args.out, full=args.full, password=_password(args), period=period)
+    finally:
+        store.close()
+    print_json({"ok": True, **result.to_dict()})
+    return 0
+
+
+def run_merge(args) -> int:
+    from models.sync_merge import REFUSED, merge_files
+
+    store = open_store(args)
+    try:
+        results = merge_files(store, args.files, password=_password(args))
+    finally:
+        store.close()
+    for result in results:
+        print_json(result.to_dict())
+    return 1 if any(r.status == REFUSED for r in results) else 0
+
+
+def run_ack(args) -> int:
+    from models.sync_export import acknowledge
+
+    store = open_store(args)
+    try:
+        changed = acknowledge(store, args.sequence)
+    finally:
+        store.close()
+    print_json({"ok": True, "sequence": args.sequence, "recorded": changed})
+    return 0
+
+
+def _week(store, text: str | None):
+    settings = get_settings(store)
+    end = _date(text, "Ngày cuối tuần")
+    return week_ending(end, settings) if end else previous_week(store.now(), settings)
+
+
+def run_units(args) -> int:
+    from models.sync_consolidation import week_status
+    from models.sync_merge import declare_unit, require_province
+
+    store = open_store(args)
+    try:
+        require_province(store)
+        declared = declare_unit(store, *args.declare) if args.declare else None
+        period = _week(store, args.week_end)
+        units = week_status(store, period.end)
+    finally:
+        store.close()
+    print_json({"ok": True, "week_end": period.end.isoformat(), "declared": declared,
+                "units": [{"code": u.code, "name": u.name, "sent": u.sent, "late": u.late, "state": u.state,
+                           "file": u.file_name, "sequence": u.sequence} for u in units]})
+    return 0
+
+
+def run_report(args) -> int:
+    from models.sync_consolidation import write_consolidated
+    from models.sync_merge import require_province
+
+    if not args.pdf and not args.xlsx:
+        raise UserError("Hãy chọn ít nhất một tệp đầu ra: --pdf hoặc --xlsx.")
+    store = open_store(args)
+    try:
+        require_province(store)
+        period = _week(store, args.week_end)
+        data = write_consolidated(store, period, pdf=args.pdf, xlsx=args.xlsx)
+    finally:
+        store.close()
+    print_json({"ok": True, "week_end": period.end.isoformat(), "pdf": args.pdf, "xlsx": args.xlsx,
+                "units": len(data.areas), "this_week": data.group_total.this_week,
+                "cumulative": data.group_total.cumulative})
+    return 0

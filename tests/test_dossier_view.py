@@ -1,0 +1,243 @@
+"""The dossier screen, driven through its widgets: status buttons from the model (and the role),
+refusal/cancellation need a reason, findings with severities, declared vs registry highlighted,
+manual checks, cross-locality request and answer, the timeline, and the stale-edit message."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from models import dossier_status
+from models import dossiers as dossier_model
+from models import organizations as orgs
+from tests.factories.dossier_screens import add_officer, make_organizations, make_unit, store_as
+from ui.context import AppContext
+from ui.dossier_view import DossierView
+
+
+@pytest.fixture
+def setup(fresh_store, qtbot):
+    make_unit(fresh_store)
+    organizations = make_organizations(fresh_store, 8)
+    ctx = AppContext.create(fresh_store)
+    yield ctx, organizations
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
+    ctx.changes.detach()
+
+
+def _dossier(store, org, **declared_overrides) -> int:
+    declared = {**dossier_model.prefill(store, org["id"]), **declared_overrides}
+    return dossier_model.create(store, declared=declared, channel="Trực tiếp tại đơn vị", org_id=org["id"])
+
+
+def _view(ctx, qtbot, dossier_id) -> DossierView:
+    view = DossierView(ctx, dossier_id)
+    qtbot.addWidget(view)
+    view.show()
+    return view
+
+
+def _visible_buttons(view) -> dict[str, bool]:
+    return {k: b.isEnabled() for k, b in view.status_buttons.items() if b.isVisible()}
+
+
+def test_status_buttons_follow_the_model_and_record_each_move(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[0])
+    view = _view(ctx, qtbot, dossier_id)
+    assert _visible_buttons(view) == {"verifying": True, "refused": True, "cancelled": True}
+    qtbot.mouseClick(view.status_buttons["verifying"], Qt.LeftButton)
+    assert dossier_model.get(ctx.store, dossier_id)["status"] == "verifying"
+    expected = set(dossier_status.TRANSITIONS["verifying"])
+    assert set(_visible_buttons(view)) == expected
+    assert "Đang xác minh" in view.header.text()
+    qtbot.mouseClick(view.status_buttons["verified"], Qt.LeftButton)
+    qtbot.mouseClick(view.status_buttons["issued"], Qt.LeftButton)
+    assert _visible_buttons(view) == {"activated": True}
+    qtbot.mouseClick(view.status_buttons["activated"], Qt.LeftButton)
+    assert _visible_buttons(view) == {}
+    assert view.actions_box.title() == "Hồ sơ đã kết thúc"
+    d = dossier_model.get(ctx.store, dossier_id)
+    assert d["status"] == "activated" and d["issued_on"] == "2025-01-09" and d["activated_on"] == "2025-01-09"
+    moves = [(e["from_status"], e["to_status"]) for e in dossier_status.events(ctx.store, dossier_id)]
+    assert moves == [(None, "received"), ("received", "verifying"), ("verifying", "verified"),
+                     ("verified", "issued"), ("issued", "activated")]
+    titles = [view.timeline.topLevelItem(i).text(2) for i in range(view.timeline.topLevelItemCount())]
+    assert titles[0] == "Chuyển trạng thái: Đã kích hoạt"
+
+
+def test_an_intake_officer_sees_refusal_and_cancel_but_cannot_use_them(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[1])
+    intake = add_officer(ctx.store, "tiepnhan1", "Phạm Thị Thu Hương", "intake")
+    store = store_as(ctx.store, intake)
+    try:
+        view = _view(AppContext(store=store, changes=ctx.changes), qtbot, dossier_id)
+        assert _visible_buttons(view) == {"verifying": True, "refused": False, "cancelled": False}
+        assert "không có quyền" in view.status_buttons["refused"].toolTip()
+        view.close()
+    finally:
+        store.close()
+
+
+def test_refusal_requires_a_reason(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[2])
+    view = _view(ctx, qtbot, dossier_id)
+    qtbot.mouseClick(view.status_buttons["refused"], Qt.LeftButton)
+    dialog = view.reason_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.ok_button.isEnabled(), "no reason yet"
+    qtbot.keyClicks(dialog.text, "   ")
+    assert not dialog.ok_button.isEnabled(), "blanks are not a reason"
+    qtbot.keyClick(dialog.text, Qt.Key_Return, Qt.ControlModifier)
+    assert dialog.isVisible() and dossier_model.get(ctx.store, dossier_id)["status"] == "received"
+    dialog.text.setPlainText("Nguoi nop khong phai nguoi dai dien, khong co giay uy quyen")
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+    d = dossier_model.get(ctx.store, dossier_id)
+    assert d["status"] == "refused" and d["refusal_reason"].startswith("Nguoi nop khong phai")
+    assert "Lý do từ chối" in view.header.text()
+    assert _visible_buttons(view) == {}
+    # the model refuses a reason-less refusal too (the rule is not only in the screen)
+    other = _dossier(ctx.store, organizations[3])
+    from models.errors import UserError
+
+    with pytest.raises(UserError, match="lý do"):
+        dossier_status.move(ctx.store, other, "refused", reason=" ")
+
+
+def test_cancel_keeps_the_dossier_with_its_reason(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[2])
+    view = _view(ctx, qtbot, dossier_id)
+    qtbot.mouseClick(view.status_buttons["cancelled"], Qt.LeftButton)
+    view.reason_dialog.text.setPlainText("Nhập nhầm tổ chức")
+    qtbot.keyClick(view.reason_dialog.text, Qt.Key_Return, Qt.ControlModifier)
+    d = dossier_model.get(ctx.store, dossier_id)
+    assert d["status"] == "cancelled" and d["cancel_reason"] == "Nhập nhầm tổ chức"
+    details = [view.timeline.topLevelItem(i).text(3) for i in range(view.timeline.topLevelItemCount())]
+    assert any("Lý do: Nhập nhầm tổ chức" in t for t in details)
+
+
+def test_findings_with_severity_and_differences_highlighted(setup, qtbot):
+    ctx, organizations = setup
+    org = organizations[4]
+    orgs.update(ctx.store, org["id"], {"status": "dissolved"})
+    dossier_id = _dossier(ctx.store, org, rep_name="Nguyễn Văn Khác Hẳn", rep_phone="0987000111")
+    view = _view(ctx, qtbot, dossier_id)
+    found = {view.findings.item(i).data(Qt.UserRole): view.findings.item(i).data(Qt.UserRole + 1)
+             for i in range(view.findings.count())}
+    assert found.get("status_blocking") == "blocking"
+    assert found.get("rep_name_mismatch") in ("warning", "blocking")
+    first = view.findings.item(0)
+    assert first.data(Qt.UserRole + 1) == "blocking" and first.foreground().color().name() == "#b3261e"
+    assert not first.icon().isNull()
+    assert "lỗi chặn" in view.tabs.tabText(1)
+    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
+    for field in ("rep_name", "rep_phone"):
+        r = rows[field]
+        assert view.comparison.item(r, 1).background().color().name() == "#ffe8a3", field
+    assert view.comparison.item(rows["tax_code"], 1).background().style() == Qt.NoBrush
+    assert "2 trường" in view.comparison_note.text()
+    # a blocking finding stops verification, with the reason shown to the officer
+    qtbot.mouseClick(view.status_buttons["verifying"], Qt.LeftButton)
+    qtbot.mouseClick(view.status_buttons["verified"], Qt.LeftButton)
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()]
+    assert boxes and "lỗi chặn" in boxes[-1].text()
+    assert dossier_model.get(ctx.store, dossier_id)["status"] == "verifying"
+
+
+def test_editing_declared_values_and_reverifying(setup, qtbot):
+    ctx, organizations = setup
+    org = organizations[5]
+    dossier_id = _dossier(ctx.store, org, rep_phone="0987000111")
+    view = _view(ctx, qtbot, dossier_id)
+    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
+    view.comparison.item(rows["rep_phone"], 1).setText(org["rep_phone"])
+    assert view.save_declared_button.isEnabled()
+    qtbot.mouseClick(view.save_declared_button, Qt.LeftButton)
+    d = dossier_model.get(ctx.store, dossier_id)
+    assert d["declared"]["rep_phone"] == org["rep_phone"] and d["version"] == 2
+    assert view.comparison_note.text() == "Kê khai khớp với sổ."
+
+
+def test_stale_edit_is_explained_and_the_screen_reloads(setup, qtbot):
+    ctx, organizations = setup
+    org = organizations[6]
+    dossier_id = _dossier(ctx.store, org)
+    view = _view(ctx, qtbot, dossier_id)
+    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
+    view.comparison.item(rows["rep_email"], 1).setText("moi@example.vn")
+    assert view.editing
+    # another desk (its own connection) changes the dossier meanwhile
+    other_officer = add_officer(ctx.store, "ban2", "Trần Quốc Bảo", "intake")
+    other = store_as(ctx.store, other_officer)
+    try:
+        dossier_model.update(other, dossier_id, {"notes": "Bàn 2 đã gọi điện cho người nộp"}, expected_version=1)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: view.stale_banner.isVisible())
+    assert "đang sửa" in view.stale_banner.text()
+    qtbot.mouseClick(view.save_declared_button, Qt.LeftButton)
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "staleBox" and w.isVisible()]
+    assert boxes and "người khác sửa" in boxes[-1].text() and "Ghi chú" in boxes[-1].text()
+    assert dossier_model.get(ctx.store, dossier_id)["declared"].get("rep_email") == org["rep_email"]
+    assert view.version == 2 and not view.editing
+    # and a status move from a stale screen is refused the same way
+    view.version = 1
+    qtbot.mouseClick(view.status_buttons["verifying"], Qt.LeftButton)
+    assert dossier_model.get(ctx.store, dossier_id)["status"] == "received"
+    assert view.version == 2
+
+
+def test_changes_from_elsewhere_reload_an_idle_screen(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[7])
+    view = _view(ctx, qtbot, dossier_id)
+    dossier_status.move(ctx.store, dossier_id, "verifying")
+    qtbot.waitUntil(lambda: "Đang xác minh" in view.header.text())
+    assert view.status_buttons["needs_papers"].isVisible()
+
+
+def test_manual_checks_are_recorded_with_officer_and_time(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[0])
+    view = _view(ctx, qtbot, dossier_id)
+    view.tabs.setCurrentIndex(1)
+    view.check_code.setCurrentIndex(view.check_code.findData("rep_id_card"))
+    view.check_result.setCurrentIndex(view.check_result.findData("ok"))
+    qtbot.keyClicks(view.check_note, "CCCD ban goc, khop anh")
+    qtbot.keyClick(view.check_note, Qt.Key_Return)
+    assert view.manual_list.topLevelItemCount() == 1
+    item = view.manual_list.topLevelItem(0)
+    assert item.text(0) == "09/01/2025 09:30" and item.text(3) == "Khớp / đạt" and "căn cước" in item.text(2)
+    titles = [view.timeline.topLevelItem(i).text(2) for i in range(view.timeline.topLevelItemCount())]
+    assert "Kiểm tra thủ công" in titles
+
+
+def test_cross_locality_request_and_answer(setup, qtbot, clock):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[1])
+    dossier_status.move(ctx.store, dossier_id, "verifying")
+    view = _view(ctx, qtbot, dossier_id)
+    view.tabs.setCurrentIndex(2)
+    assert view.req_due.date().toPython() > view.req_sent.date().toPython()
+    qtbot.keyClicks(view.req_unit, "Cong an xa Minh Luong")
+    qtbot.mouseClick(view.req_button, Qt.LeftButton)
+    assert dossier_model.get(ctx.store, dossier_id)["status"] == "waiting_locality"
+    assert view.requests.topLevelItemCount() == 1
+    assert view.requests.topLevelItem(0).text(0) == "Cong an xa Minh Luong"
+    assert view.status_buttons["verified"].isVisible()
+    # overdue requests are shown in red with the days late
+    clock.advance(days=20)
+    view.reload()
+    overdue = view.requests.topLevelItem(0)
+    assert "quá" in overdue.text(3) and overdue.foreground(0).color().name() == "#b3261e"
+    view.ans_result.setCurrentIndex(view.ans_result.findData("confirmed"))
+    qtbot.mouseClick(view.ans_button, Qt.LeftButton)
+    assert view.requests.topLevelItem(0).text(5) == "Xác nhận thông tin đúng"
+    assert dossier_model.get(ctx.store, dossier_id)["status"] == "verifying"

@@ -1,0 +1,228 @@
+"""The progress dashboard and the campaign editor, driven like an officer would (pytest-qt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCharts import QBarSeries
+from PySide6.QtCore import QDate, QPointF, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from models.campaign_templates import create_from_template
+from models.campaigns import list_phases
+from models.store import Actor
+from models.targets import list_targets, update_target
+from tests.progress_data import add_dossier, add_officer, add_org, setup_unit
+from ui.context import AppContext
+
+
+@pytest.fixture
+def data(fresh_store):
+    """Kiên Giang campaign (plan figures) with a handful of results in January 2025."""
+    s = fresh_store
+    areas = setup_unit(s, 3)
+    lan = add_officer(s, "lan", "Nguyễn Thị Lan")
+    hung = add_officer(s, "hung", "Trần Văn Hùng")
+    ent = [add_org(s, 1, areas[i % 3]) for i in range(12)]
+    coop = [add_org(s, 2, areas[0]) for _ in range(4)]
+    cid = create_from_template(s, "kien_giang_374", scale="province")
+    ids = {}
+    ids["ent_early"] = [add_dossier(s, o, received_on="2025-01-02", issued_on="2025-01-03", officer_id=lan)
+                        for o in ent[:3]]
+    ids["ent_week"] = [add_dossier(s, o, received_on="2025-01-06", issued_on="2025-01-08", officer_id=hung)
+                       for o in ent[3:5]]
+    ids["coop"] = [add_dossier(s, coop[0], received_on="2025-01-06", issued_on="2025-01-07", officer_id=lan)]
+    add_dossier(s, ent[6], received_on="2025-01-08")          # received only: not counted
+    return s, cid, areas, ids
+
+
+@pytest.fixture
+def page(qtbot, data):
+    from ui.pages.progress import ProgressPage
+
+    s = data[0]
+    ctx = AppContext.create(s)
+    widget = ProgressPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 820)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    ctx.changes.detach()
+
+
+def card_texts(page):
+    return {c.title_label.text().replace("<b>", "").replace("</b>", ""): c.value_label.text() for c in page.cards}
+
+
+def close_dialog(page):
+    if page.last_dialog is not None:
+        page.last_dialog.close()
+
+
+def test_cards_show_figures_and_follow_the_date(qtbot, page):
+    assert page.as_of() == dt.date(2025, 1, 9)            # today by the store's clock
+    texts = card_texts(page)
+    assert texts["Doanh nghiệp"] == "5 / 2.816  (0,2%)"
+    assert texts["Hợp tác xã"] == "1 / 130  (0,8%)"
+    assert "Giai đoạn 1" in page.header.text()
+    # type another date in the date field, as an officer would
+    page.date_edit.setFocus()
+    page.date_edit.setSelectedSection(page.date_edit.sectionAt(0))
+    qtbot.keyClicks(page.date_edit, "05")
+    qtbot.waitUntil(lambda: page.as_of() == dt.date(2025, 1, 5))
+    assert card_texts(page)["Doanh nghiệp"] == "3 / 2.816  (0,1%)"
+    assert card_texts(page)["Hợp tác xã"] == "0 / 130  (0%)"
+    # after the phase end: phase 2 is the current one and its targets are shown
+    page.date_edit.setDate(QDate(2025, 2, 3))
+    assert card_texts(page)["Doanh nghiệp"] == "5 / 6.571  (0,1%)"
+    assert "Giai đoạn 2" in page.header.text()
+
+
+def test_card_click_opens_the_dossiers_behind_it(qtbot, page, data):
+    ids = data[3]
+    card = next(c for c in page.cards if "Doanh nghiệp" in c.title_label.text())
+    with qtbot.waitSignal(page.drilled) as blocker:
+        qtbot.mouseClick(card, Qt.LeftButton)
+    assert sorted(blocker.args[1]) == sorted(ids["ent_early"] + ids["ent_week"])
+    dialog = page.last_dialog
+    assert dialog.isVisible()
+    assert sorted(dialog.shown_ids()) == sorted(ids["ent_early"] + ids["ent_week"])
+    assert dialog.table.rowCount() == 5
+    close_dialog(page)
+
+
+def _bar_point(view, series, index, value, offset):
+    chart = view.chart()
+    scene_point = chart.mapToScene(chart.mapToPosition(QPointF(index + offset, value / 2), series))
+    return view.mapFromScene(scene_point)
+
+
+def test_click_on_a_bar_drills_down(qtbot, page, data):
+    ids = data[3]
+    view = page.chart_views["groups"]
+    qtbot.waitUntil(lambda: view.isVisible() and view.width() > 300)
+    series = next(s for s in view.chart().series() if isinstance(s, QBarSeries))
+    # first category = enterprises: click inside its (tall) "Chỉ tiêu" bar, right of the centre line
+    point = _bar_point(view, series, 0, 2816, 0.15)
+    with qtbot.waitSignal(page.drilled) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=point)
+    assert sorted(blocker.args[1]) == sorted(ids["ent_early"] + ids["ent_week"])
+    close_dialog(page)
+    # another day rebuilds the charts; the cooperatives' bar is clicked on the new chart
+    page.date_edit.setDate(QDate(2025, 1, 10))
+    view = page.chart_views["groups"]
+    qtbot.waitUntil(lambda: view.isVisible() and view.width() > 300)
+    series = next(s for s in view.chart().series() if isinstance(s, QBarSeries))
+    point = _bar_point(view, series, 1, 130, 0.15)
+    with qtbot.waitSignal(page.drilled) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=point)
+    assert blocker.args[1] == ids["coop"]
+    assert page.last_dialog.shown_ids() == ids["coop"]
+    close_dialog(page)
+
+
+def test_officer_table_row_drills_down_with_keyboard(qtbot, page, data):
+    ids = data[3]
+    page.tabs.setCurrentWidget(page.officer_table)
+    table = page.officer_table
+    assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Nguyễn Thị Lan", "Trần Văn Hùng"]
+    assert table.item(0, 2).text() == "4"
+    table.setFocus()
+    table.setCurrentCell(1, 1)
+    with qtbot.waitSignal(page.drilled) as blocker:
+        qtbot.keyClick(table, Qt.Key_Return)
+    assert sorted(blocker.args[1]) == sorted(ids["ent_week"])
+    close_dialog(page)
+
+
+def test_new_results_refresh_the_open_dashboard(qtbot, page, data):
+    s, cid, areas, _ = data
+    org = add_org(s, 2, areas[1])
+    with s.atomic():
+        add_dossier(s, org, received_on="2025-01-09", issued_on="2025-01-09")
+        s.notify("dossiers", "insert", ())
+    qtbot.waitUntil(lambda: card_texts(page)["Hợp tác xã"] == "2 / 130  (1,5%)")
+
+
+def test_editor_template_allocation_and_sum(qtbot, page, data):
+    s, cid, areas, _ = data
+    from ui.campaign_editor import CampaignEditor
+
+    editor = CampaignEditor(page.ctx, cid, page)
+    qtbot.addWidget(editor)
+    editor.show()
+    # Cần Thơ from the template, scaled to the unit
+    editor.template_button.click()
+    dialog = editor.template_dialog
+    dialog.combo.setCurrentIndex(dialog.combo.findData("can_tho"))
+    dialog.accept()
+    assert editor.name_edit.text().endswith("(Cần Thơ)")
+    phase2 = next(p for p in list_phases(s, editor.campaign_id) if p["name"].startswith("Giai đoạn 2"))
+    editor.phase_table.selectRow([p["id"] for p in editor._phases].index(phase2["id"]))
+    assert editor.target_table.rowCount() == 2
+    # 80 % of (12 enterprises + 4 cooperatives) = 12.8 → 13
+    assert editor.target_table.item(0, 7).text() == "13"
+    editor.target_table.selectRow(0)
+    qtbot.mouseClick(editor.allocate_button, Qt.LeftButton)
+    values = [editor.alloc_table.item(r, 3).text() for r in range(editor.alloc_table.rowCount())]
+    assert values == ["7", "3", "3"]     # area weights 8, 4, 4 → 6.5, 3.25, 3.25 → 7, 3, 3
+    assert "khớp" in editor.alloc_sum.text()
+    # hand edit: type 5 in the second area's cell
+    editor.alloc_table.setCurrentCell(1, 3)
+    editor.alloc_table.setFocus()
+    qtbot.keyClicks(editor.alloc_table, "5")
+    qtbot.keyClick(editor.alloc_table.viewport().focusWidget() or editor.alloc_table, Qt.Key_Return)
+    qtbot.waitUntil(lambda: "thừa 2" in editor.alloc_sum.text())
+    assert "15" in editor.alloc_sum.text()
+    # the unit's own figure wins over the computed one
+    editor.unit_value_edit.setText("20")
+    qtbot.mouseClick(editor.save_target_button, Qt.LeftButton)
+    assert editor.target_table.item(0, 7).text() == "20"
+    assert "thiếu 5" in editor.alloc_sum.text()
+    editor.close()
+
+
+def test_editor_refuses_intake_officer(qtbot, data):
+    s, cid, _, _ = data
+    from ui.campaign_editor import CampaignEditor
+
+    tu = add_officer(s, "tu", "Lê Văn Tư", role="intake")
+    s.actor = Actor(id=tu, username="tu", full_name="Lê Văn Tư", role="intake")
+    ctx = AppContext.create(s)
+    editor = CampaignEditor(ctx, cid)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.name_edit.setText("Đổi tên")
+    qtbot.mouseClick(editor.save_campaign_button, Qt.LeftButton)
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    assert "không có quyền quản lý kế hoạch và chỉ tiêu" in box.text()
+    box.close()
+    assert s.scalar("SELECT name FROM campaigns WHERE id = ?", (cid,)).endswith("(Kiên Giang)")
+    ctx.changes.detach()
+
+
+def test_page_without_campaign_explains_what_to_do(qtbot, fresh_store):
+    from ui.pages.progress import ProgressPage
+
+    ctx = AppContext.create(fresh_store)
+    widget = ProgressPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.empty_label.isVisible()
+    assert "Chưa có kế hoạch" in widget.empty_label.text()
+    create_from_template(fresh_store, "kien_giang_374")
+    qtbot.waitUntil(lambda: not widget.empty_label.isVisible())
+    # phase 1's four targets, plus the one-day target of 30/12/2024 that falls in it
+    assert len(widget.cards) == 5
+    assert "Đơn vị Công an các cấp" in widget.cards[-1].title_label.text()
+    ctx.changes.detach()
+
+
+def test_unit_value_set_in_model_shows_on_card(qtbot, page, data):
+    s, cid, _, _ = data
+    ph1 = next(p for p in list_phases(s, cid) if p["name"] == "Giai đoạn 1")
+    t = next(t for t in list_targets(s, cid) if t["phase_id"] == ph1["id"] and t["groups"] == "1")
+    update_target(s, t["id"], {"unit_value": 10})
+    qtbot.waitUntil(lambda: card_texts(page)["Doanh nghiệp"] == "5 / 10  (50%)")

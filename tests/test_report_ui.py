@@ -1,0 +1,175 @@
+"""The reports page driven like an officer: period, texts, preview, issue, register, reopen, reprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+
+import pypdf
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox
+
+from models.store import Actor
+from tests.factories.reports import make_campaign, make_dossiers, make_unit
+from ui.context import AppContext
+from ui.pages.reports import ReportsPage
+from ui.report_deadline import install_deadline_banner
+
+LEADER = Actor(1, "system", "Hệ thống", "system")
+
+
+@pytest.fixture
+def ctx(fresh_store, qtbot):
+    codes = make_unit(fresh_store, 10)
+    make_dossiers(fresh_store, codes, 150, dt.date(2024, 12, 30), dt.date(2025, 1, 8))
+    make_campaign(fresh_store, codes)
+    context = AppContext.create(fresh_store)
+    yield context
+    context.changes.detach()
+    for box in [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]:
+        box.close()
+
+
+@pytest.fixture
+def page(ctx, qtbot):
+    widget = ReportsPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 900)
+    widget.show()
+    return widget
+
+
+def _type(widget, text: str) -> None:
+    """Type Vietnamese text key by key (QTest.keyClicks only knows ASCII and aborts on "ư")."""
+    widget.setFocus()
+    for ch in text:
+        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.NoModifier, ch))
+
+
+def _wait(qtbot, page):
+    qtbot.waitUntil(lambda: page.last_op is not None and not page.last_op.is_running(), timeout=20000)
+    qtbot.wait(50)
+    assert page.last_op.error is None, page.last_op.error
+
+
+def test_defaults_follow_the_thursday_deadline(page):
+    assert page.week_end.date().toString("dd/MM/yyyy") == "08/01/2025"
+    assert "Từ 02/01/2025 đến 08/01/2025; hạn nộp 14:00 09/01/2025" == page.period_hint.text()
+    assert page.number.value() == 1
+    assert page.signer_authority.text() == "KT. TRƯỞNG CÔNG AN"
+    assert page.banner.state == "late" and "26/12/2024–01/01/2025" in page.banner.text()
+    assert page.issue_button.isEnabled()
+
+
+def test_preview_issue_reopen_and_reprint(page, qtbot, tmp_path, monkeypatch):
+    _type(page.difficulties, "Người đại diện ở xa, chưa có tài khoản mức 2")
+    _type(page.signer_name, "Thượng tá Lê Thị Ửng")
+    qtbot.keyClick(page, Qt.Key_F5)
+    _wait(qtbot, page)
+    assert page.preview_widget.page_count() == page.current.pages >= 2
+    assert page.current.data.difficulties == "Người đại diện ở xa, chưa có tài khoản mức 2"
+    assert f"tổng trong kỳ {page.current.data.group_total.this_week}" in page.status.text()
+    preview_sha = page.current.sha256
+
+    target = tmp_path / "bao-cao" / "bc-1.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    qtbot.mouseClick(page.issue_button, Qt.LeftButton)
+    _wait(qtbot, page)
+    assert target.exists()
+    reader = pypdf.PdfReader(target)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Số: 1/BC-CAH" in text and "Thượng tá Lê Thị Ửng" in text
+    # the preview showed exactly the bytes that were issued (same number, same data)
+    assert page.current.sha256 == preview_sha
+    assert page.ctx.store.scalar("SELECT sha256 FROM reports") == hashlib.sha256(target.read_bytes()).hexdigest()
+    qtbot.waitUntil(lambda: page.register_table.rowCount() == 1)
+    assert page.register_table.item(0, 0).text() == "1/BC-CAH"
+    assert page.register_table.item(0, 6).text() == "Đúng hạn"  # 09:30 < 14:00
+    assert page.number.value() == 2
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert any("Đã ban hành báo cáo Số: 1/BC-CAH" in b.text() for b in boxes)
+
+    # reopen from the register: the stored bytes and the texts come back
+    page.difficulties.clear()
+    page.register_table.selectRow(0)
+    qtbot.mouseClick(page.reopen_button, Qt.LeftButton)
+    assert page.current.pdf == target.read_bytes()
+    assert page.difficulties.toPlainText() == "Người đại diện ở xa, chưa có tài khoản mức 2"
+    assert page.tabs.currentIndex() == 0
+
+    # reprint through the (real) print dialog, accepted, printing to a PDF file
+    printed = tmp_path / "printed.pdf"
+
+    def accept(dialog):
+        dialog.printer().setOutputFileName(str(printed))
+        return QDialog.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    page.tabs.setCurrentIndex(1)
+    page.register_table.selectRow(0)
+    assert page.reprint_selected() == len(reader.pages)
+    assert len(pypdf.PdfReader(printed).pages) == len(reader.pages)
+    actions = [r["action"] for r in page.ctx.store.query("SELECT action FROM audit_log WHERE object_type = 'report'")]
+    assert actions == ["report.issue", "report.view", "report.reprint"]
+    assert page.save_copy_selected(tmp_path / "copy.pdf").read_bytes() == target.read_bytes()
+
+    # a second issue for the same week asks first; "No" leaves the register alone
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    assert page.issue(tmp_path / "again.pdf") is None
+    assert page.ctx.store.scalar("SELECT COUNT(*) FROM reports") == 1
+
+
+def test_intake_officer_can_only_save_drafts(ctx, qtbot, tmp_path):
+    ctx.store.actor = Actor(2, "canbo", "Cán bộ Nguyễn Thị Ơn", "intake")
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    assert not page.issue_button.isEnabled()
+    draft = tmp_path / "nhap.pdf"
+    page.save_draft(draft)
+    _wait(qtbot, page)
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(draft.read_bytes())).pages)
+    assert "BÁO CÁO" in text and "Số: 1/" not in text
+    assert ctx.store.scalar("SELECT COUNT(*) FROM reports") == 0
+
+
+def test_phase_review_and_excel(page, qtbot, tmp_path):
+    page.kind.setCurrentIndex(page.kind.findData("phase"))
+    assert page.review_title.isVisible() and not page.week_end.isVisible()
+    page.start_date.setDate(page.start_date.date().addDays(-3))
+    _type(page.review_title, "giai đoạn 1")
+    page.preview()
+    _wait(qtbot, page)
+    assert "sơ kết giai đoạn 1" in page.current.data.subject
+    page.save_xlsx(tmp_path / "bc.xlsx")
+    _wait(qtbot, page)
+    assert (tmp_path / "bc.xlsx").stat().st_size > 0
+
+
+def test_status_bar_banner(ctx, qtbot):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.statusBar()
+    banner = install_deadline_banner(window, ctx)
+    window.show()
+    assert banner.state == "late" and banner.isVisible()
+    assert "chưa ban hành" in banner.text()
+    ctx.store.clock.set(2025, 1, 3, 9, 0)  # Friday: last week's report not needed any more… but was it sent?
+    banner.refresh()
+    assert banner.state == "late"
+    ctx.store.clock.set(2024, 12, 27, 9, 0)  # the day after a deadline whose week had no dossiers at all
+    from exporters.report_pdf import render_report_pdf
+    from models.report_period import get_settings, week_ending
+    from models.report_register import issue_report
+    from models.weekly_report import collect_report
+
+    period = week_ending(dt.date(2024, 12, 25), get_settings(ctx.store))
+    data = collect_report(ctx.store, period, number=1)
+    rendered = render_report_pdf(data)
+    with qtbot.waitSignal(ctx.changes.changed, timeout=5000):
+        issue_report(ctx.store, data, rendered.pdf, rendered.pages, due_at=period.due_at)
+    assert banner.state == "upcoming" and not banner.isVisible()

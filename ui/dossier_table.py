@@ -1,0 +1,140 @@
+"""Lazy table model over a worklist: holds only the id list; rows are read in blocks when shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from models import worklists
+from models.organizations import GROUP_SHORT
+from models.store import Store
+
+BLOCK = 200
+CACHE_LIMIT = 5000
+
+# (key in the row, header, sort key in worklists.SORT_COLUMNS or None)
+COLUMNS = [
+    ("number", "Số hồ sơ", "number"),
+    ("organization", "Tổ chức", None),
+    ("tax_code", "Mã số thuế", "tax_code"),
+    ("grp", "Nhóm", None),
+    ("status_label", "Trạng thái", "status"),
+    ("received_at", "Tiếp nhận lúc", "received_at"),
+    ("due_date", "Hạn trả", "due_date"),
+    ("area_name", "Địa bàn", None),
+    ("channel", "Kênh", None),
+    ("officer", "Cán bộ", "officer"),
+]
+OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
+CLOSED_BRUSH = QBrush(QColor("#777777"))
+
+
+def _display(key: str, value) -> str:
+    if value in (None, ""):
+        return ""
+    if key == "received_at":
+        try:
+            return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+        except ValueError:
+            return str(value)
+    if key == "due_date":
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
+    if key == "grp":
+        return GROUP_SHORT.get(value, str(value))
+    return str(value)
+
+
+class DossierTableModel(QAbstractTableModel):
+    def __init__(self, store: Store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.ids: array = array("q")
+        self._rows: dict[int, dict] = {}
+        self.fetches = 0  # blocks read from the database (tests check the table stays lazy)
+
+    # ---- data ----------------------------------------------------------------------------------
+    def set_ids(self, ids: array) -> None:
+        self.beginResetModel()
+        self.ids = ids
+        self._rows.clear()
+        self.endResetModel()
+
+    def invalidate(self, ids=None) -> None:
+        """Forget cached rows (all, or the given ids) and repaint."""
+        if ids:
+            for i in ids:
+                self._rows.pop(i, None)
+        else:
+            self._rows.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+
+    def row_record(self, row: int) -> dict | None:
+        if not 0 <= row < len(self.ids):
+            return None
+        dossier_id = self.ids[row]
+        record = self._rows.get(dossier_id)
+        if record is None:
+            self._load_block(row)
+            record = self._rows.get(dossier_id)
+        return record
+
+    def dossier_id(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def row_of(self, dossier_id: int) -> int:
+        try:
+            return self.ids.index(dossier_id)
+        except ValueError:
+            return -1
+
+    def _load_block(self, row: int) -> None:
+        if len(self._rows) > CACHE_LIMIT:
+            self._rows.clear()
+        start = max(0, row - BLOCK // 4)
+        block = [i for i in self.ids[start:start + BLOCK] if i not in self._rows]
+        self._rows.update(worklists.fetch_rows(self.store, block))
+        self.fetches += 1
+
+    # ---- Qt model --------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return COLUMNS[section][1]
+        if role == Qt.DisplayRole and orientation == Qt.Vertical:
+            return str(section + 1)
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        record = self.row_record(index.row())
+        if record is None:
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.DisplayRole:
+            return _display(key, record.get(key))
+        if role == Qt.ForegroundRole:
+            if record.get("overdue"):
+                return OVERDUE_BRUSH
+            if record.get("status") in ("refused", "cancelled"):
+                return CLOSED_BRUSH
+        if role == Qt.ToolTipRole and record.get("overdue"):
+            return "Quá hạn trả kết quả"
+        if role == Qt.UserRole:
+            return record["id"]
+        return None
+
+    def sort_key(self, column: int) -> str | None:
+        return COLUMNS[column][2]

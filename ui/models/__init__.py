@@ -1,0 +1,1 @@
+"""Qt item models over the store (lazy where tables can be large)."""

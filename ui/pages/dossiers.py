@@ -1,0 +1,317 @@
+"""The dossiers screen: worklists with counts on the left, a lazy table of dossiers, search and filters.
+
+Ctrl+N anywhere in the main window opens intake. Enter or double-click opens the dossier. Typing or
+scanning a dossier number ("HS-2025-000123", the receipt's QR code) in the search field and pressing
+Enter opens that dossier directly.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import dossier_status, worklists
+from models import dossiers as dossier_model
+from models import units as units_mod
+from models.organizations import GROUPS
+from models.textnorm import clean
+from ui.context import AppContext
+from ui.dossier_table import DossierTableModel
+from ui.ops import show_error
+
+# Worklists in the order shown; then one line per status.
+LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "open", "all"]
+
+
+class _Table(QTableView):
+    """Enter opens the current dossier (the platform's 'activated' is not emitted the same everywhere)."""
+
+    def __init__(self, on_open, parent=None):
+        super().__init__(parent)
+        self._on_open = on_open
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self._on_open()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class DossiersPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.store = ctx.store
+        self.current_list = "today"
+        self.sort = "received_at"
+        self.descending = True
+        self.views: dict[int, QWidget] = {}
+        self.intake_dialog = None
+
+        self.lists = QListWidget()
+        self.lists.setObjectName("worklists")
+        self.lists.setMinimumWidth(220)
+        for key in LIST_ORDER:
+            self._add_list_item(key, worklists.WORKLISTS[key])
+        header = QListWidgetItem("— Theo trạng thái —")
+        header.setFlags(Qt.NoItemFlags)
+        self.lists.addItem(header)
+        for code, label in dossier_status.STATUSES.items():
+            self._add_list_item(f"status:{code}", label)
+        self.lists.currentItemChanged.connect(self._on_list_changed)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("dossierSearch")
+        self.search.setPlaceholderText("Tìm theo số hồ sơ, mã số thuế, tên tổ chức, người đại diện "
+                                       "(hoặc quét mã QR trên giấy hẹn rồi Enter)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textEdited.connect(lambda _t: self._reload_timer.start())
+        self.search.returnPressed.connect(self._on_search_enter)
+        self.group_filter = QComboBox()
+        self.group_filter.setObjectName("groupFilter")
+        self.group_filter.addItem("Mọi nhóm", None)
+        for code, label in GROUPS.items():
+            self.group_filter.addItem(f"{code}. {label}", code)
+        self.area_filter = QComboBox()
+        self.area_filter.setObjectName("areaFilter")
+        self.area_filter.addItem("Mọi địa bàn", None)
+        for area in units_mod.unit_areas(self.store):
+            self.area_filter.addItem(area["name"], area["code"])
+        self.channel_filter = QComboBox()
+        self.channel_filter.setObjectName("channelFilter")
+        self.channel_filter.addItem("Mọi kênh", None)
+        for channel in dossier_model.channels(self.store):
+            self.channel_filter.addItem(channel, channel)
+        for combo in (self.group_filter, self.area_filter, self.channel_filter):
+            combo.setMaximumWidth(220)
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.new_button = QPushButton("Tiếp nhận hồ sơ (Ctrl+N)")
+        self.new_button.setObjectName("newDossierButton")
+        self.new_button.clicked.connect(self.open_intake)
+
+        self.model = DossierTableModel(self.store, self)
+        self.table = _Table(self.open_current)
+        self.table.setObjectName("dossierTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectRows)
+        self.table.setSelectionMode(QTableView.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionsClickable(True)
+        self.table.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
+        self.table.setColumnWidth(0, 130)
+        self.table.setColumnWidth(1, 320)
+        self.table.doubleClicked.connect(lambda index: self.open_dossier(self.model.dossier_id(index.row())))
+        self.count_label = QLabel()
+        self.count_label.setObjectName("dossierCount")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.group_filter, 1)
+        filters.addWidget(self.area_filter, 1)
+        filters.addWidget(self.channel_filter, 1)
+        filters.addWidget(self.new_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(filters)
+        right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(self.count_label)
+        splitter = QSplitter()
+        splitter.addWidget(self.lists)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(200)
+        self._reload_timer.timeout.connect(self.reload)
+        self._changes_timer = QTimer(self)
+        self._changes_timer.setSingleShot(True)
+        self._changes_timer.setInterval(150)
+        self._changes_timer.timeout.connect(self._apply_changes)
+        ctx.changes.changed.connect(self._on_changes)
+
+        host = ctx.window or self
+        self.intake_shortcut = QShortcut(QKeySequence("Ctrl+N"), host)
+        self.intake_shortcut.setContext(Qt.WindowShortcut)
+        self.intake_shortcut.activated.connect(self.open_intake)
+        self.search_shortcut = QShortcut(QKeySequence("Ctrl+F"), self)
+        self.search_shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+        self.search_shortcut.activated.connect(self.search.setFocus)
+
+        self.select_list("today")
+
+    # ---- worklists ---------------------------------------------------------------------------------
+    def _add_list_item(self, key: str, label: str) -> None:
+        item = QListWidgetItem(label)
+        item.setData(Qt.UserRole, key)
+        item.setData(Qt.UserRole + 1, label)
+        self.lists.addItem(item)
+
+    def list_item(self, key: str) -> QListWidgetItem | None:
+        for i in range(self.lists.count()):
+            item = self.lists.item(i)
+            if item.data(Qt.UserRole) == key:
+                return item
+        return None
+
+    def select_list(self, key: str) -> None:
+        item = self.list_item(key)
+        if item is not None:
+            self.lists.setCurrentItem(item)
+            if self.current_list == key:
+                self.reload()
+
+    def _on_list_changed(self, current, _previous) -> None:
+        if current is None or current.data(Qt.UserRole) is None:
+            return
+        self.current_list = current.data(Qt.UserRole)
+        self.reload()
+
+    def filters(self) -> worklists.Filters:
+        return worklists.Filters(group=self.group_filter.currentData(), area_code=self.area_filter.currentData(),
+                                 channel=self.channel_filter.currentData())
+
+    def refresh_counts(self) -> dict[str, int]:
+        counts = worklists.counts(self.store, self.filters())
+        for i in range(self.lists.count()):
+            item = self.lists.item(i)
+            key = item.data(Qt.UserRole)
+            if key is None:
+                continue
+            n = counts.get(key, 0)
+            item.setText(f"{item.data(Qt.UserRole + 1)} ({n:,})".replace(",", "."))
+            if key == "overdue":
+                item.setForeground(Qt.red if n else Qt.black)
+        return counts
+
+    def reload(self) -> None:
+        """Re-read the id list of the current worklist (and the counts), keeping the selected dossier."""
+        self._reload_timer.stop()
+        keep = self.current_dossier_id()
+        try:
+            ids = worklists.list_ids(self.store, self.current_list, clean(self.search.text()), self.filters(),
+                                     sort=self.sort, descending=self.descending)
+            self.refresh_counts()
+        except Exception as exc:  # shown to the officer; a failure must not leave a half-drawn page
+            show_error(self, exc)
+            return
+        self.model.set_ids(ids)
+        n = len(ids)
+        self.count_label.setText(f"{n:,} hồ sơ".replace(",", "."))
+        if keep is not None and (row := self.model.row_of(keep)) >= 0:
+            self.table.selectRow(row)
+        elif n:
+            self.table.selectRow(0)
+
+    def _on_header_clicked(self, column: int) -> None:
+        key = self.model.sort_key(column)
+        if key is None:
+            return
+        if key == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = key, key in ("received_at", "due_date")
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(column, Qt.DescendingOrder if self.descending
+                                                       else Qt.AscendingOrder)
+        self.reload()
+
+    # ---- changes from anywhere -------------------------------------------------------------------------
+    def _on_changes(self, changes) -> None:
+        # Any dossier write may move rows between lists (a status change), so ids and counts are
+        # re-read once per burst of changes; the visible rows are re-fetched lazily.
+        if any(c.table in ("dossiers", "verification_requests") or (c.kind == "bulk" and c.table == "organizations")
+               for c in changes):
+            self._changes_timer.start()
+
+    def _apply_changes(self) -> None:
+        self.reload()
+
+    # ---- opening ---------------------------------------------------------------------------------------
+    def current_dossier_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.dossier_id(index.row()) if index.isValid() else None
+
+    def open_current(self) -> None:
+        dossier_id = self.current_dossier_id()
+        if dossier_id is not None:
+            self.open_dossier(dossier_id)
+
+    def open_dossier(self, dossier_id: int | None):
+        if dossier_id is None:
+            return None
+        from ui.dossier_view import DossierView
+
+        view = self.views.get(dossier_id)
+        if view is None or not view.isVisible():
+            try:
+                view = DossierView(self.ctx, dossier_id, parent=self.window())
+            except Exception as exc:
+                show_error(self, exc, "Không mở được hồ sơ")
+                return None
+            view.destroyed.connect(lambda _obj=None, i=dossier_id: self.views.pop(i, None))
+            self.views[dossier_id] = view
+        view.show()
+        view.raise_()
+        view.activateWindow()
+        return view
+
+    def _on_search_enter(self) -> None:
+        """A typed or scanned dossier number opens it at once; anything else just searches."""
+        text = clean(self.search.text())
+        found = dossier_model.get_by_number(self.store, text) if text.upper().startswith("HS") else None
+        if found is not None:
+            self.open_dossier(found["id"])
+            return
+        self.reload()
+        self.table.setFocus()
+
+    def open_intake(self):
+        from ui.intake_dialog import IntakeDialog
+
+        if self.intake_dialog is not None and self.intake_dialog.isVisible():
+            self.intake_dialog.raise_()
+            self.intake_dialog.activateWindow()
+            self.intake_dialog.lookup.edit.setFocus()
+            return self.intake_dialog
+        dialog = IntakeDialog(self.ctx, parent=self.window())
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_intake_saved)
+        dialog.destroyed.connect(lambda _obj=None: setattr(self, "intake_dialog", None))
+        self.intake_dialog = dialog
+        dialog.open()
+        dialog.activateWindow()
+        dialog.lookup.edit.setFocus()
+        return dialog
+
+    def _on_intake_saved(self, dossier_id: int) -> None:
+        self.reload()
+        row = self.model.row_of(dossier_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def activated(self) -> None:
+        self.reload()

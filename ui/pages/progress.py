@@ -1,0 +1,415 @@
+"""Chỉ tiêu & tiến độ: where each group, commune and officer stands against the campaign's targets.
+
+Figures come from ``models.campaign_progress`` (the same numbers as the weekly report and the CLI).
+The as-of date is picked at the top; cards show the current phase's targets; charts show progress per
+target, the weekly trend with the target line, areas and officers ranked. A click on a card, a bar or
+a table row opens the list of dossiers behind that number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.campaign_progress import STATUS_LABELS, CampaignProgress, compute_progress, dossier_ids, weekly_series
+from models.campaigns import COUNTS, current_campaign_id, list_campaigns
+from models.errors import UserError
+from models.permissions import can
+from ui.context import AppContext
+from ui.ops import show_error
+from ui.progress_widgets import (
+    STATUS_COLORS,
+    DossierListDialog,
+    FigureCard,
+    chart_view,
+    fmt_date,
+    fmt_int,
+    fmt_num,
+    ranked_bars,
+    target_bars,
+    weekly_chart,
+)
+
+WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "organizations",
+           "areas", "settings", "holidays"}
+CHART_AREAS = 15
+CHART_OFFICERS = 10
+TABLE_COLUMNS = ["Hạng", "Tên", "Đã đạt", "Chỉ tiêu", "Tỷ lệ", "Còn lại", "Cần/ngày LV", "Tuần này", "Đánh giá"]
+
+
+class ProgressPage(QWidget):
+    drilled = Signal(str, list)   # title, dossier ids (emitted before the list opens)
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.progress: CampaignProgress | None = None
+        self.weeks: list = []
+        self.cards: list[FigureCard] = []
+        self.last_dialog: DossierListDialog | None = None
+        self._dirty = True
+
+        self.campaign_combo = QComboBox()
+        self.campaign_combo.setObjectName("campaignCombo")
+        self.campaign_combo.setMinimumWidth(320)
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("asOfDate")
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setCalendarPopup(True)
+        today = ctx.store.today()
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.today_button = QPushButton("&Hôm nay")
+        self.edit_button = QPushButton("Sửa &kế hoạch, chỉ tiêu…")
+        self.edit_button.setObjectName("editCampaignButton")
+        self.edit_button.setEnabled(can(ctx.store.actor.role, "campaign.manage"))
+        date_label = QLabel("Tính đến &ngày:")
+        date_label.setBuddy(self.date_edit)
+        campaign_label = QLabel("Kế &hoạch:")
+        campaign_label.setBuddy(self.campaign_combo)
+        top = QHBoxLayout()
+        top.addWidget(campaign_label)
+        top.addWidget(self.campaign_combo, 1)
+        top.addSpacing(12)
+        top.addWidget(date_label)
+        top.addWidget(self.date_edit)
+        top.addWidget(self.today_button)
+        top.addStretch()
+        top.addWidget(self.edit_button)
+
+        self.header = QLabel()
+        self.header.setObjectName("progressHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.RichText)
+
+        self.cards_box = QWidget()
+        self.cards_layout = QHBoxLayout(self.cards_box)
+        self.cards_layout.setContentsMargins(0, 0, 0, 0)
+        cards_scroll = QScrollArea()
+        cards_scroll.setWidgetResizable(True)
+        cards_scroll.setWidget(self.cards_box)
+        cards_scroll.setFixedHeight(178)
+        cards_scroll.setFrameShape(QScrollArea.NoFrame)
+
+        self.charts = QWidget()
+        self.charts_grid = QGridLayout(self.charts)
+        self.charts_grid.setContentsMargins(0, 0, 0, 0)
+        self.chart_views: dict[str, QWidget] = {}
+        self.area_table = self._table("areaTable")
+        self.officer_table = self._table("officerTable")
+        self.phase_table = self._table("phaseTable")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.charts, "&Biểu đồ")
+        self.tabs.addTab(self.area_table, "Theo &địa bàn")
+        self.tabs.addTab(self.officer_table, "Theo &cán bộ")
+        self.tabs.addTab(self.phase_table, "Các &giai đoạn")
+
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.header)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(cards_scroll)
+        layout.addWidget(self.tabs, 1)
+
+        self.date_edit.dateChanged.connect(lambda _d: self.refresh())
+        self.today_button.clicked.connect(self._go_today)
+        self.campaign_combo.activated.connect(lambda _i: self.refresh())
+        self.edit_button.clicked.connect(self.open_editor)
+        self.area_table.itemActivated.connect(lambda item: self._drill_row("area", item.row()))
+        self.officer_table.itemActivated.connect(lambda item: self._drill_row("officer", item.row()))
+        self.phase_table.itemActivated.connect(self._drill_phase_row)
+        self._phase_rows: list = []
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        ctx.changes.changed.connect(self._on_changes)
+        self.reload_campaigns()
+        self.refresh()
+
+    # ---- data ------------------------------------------------------------------------------------
+    def reload_campaigns(self) -> None:
+        selected = self.campaign_combo.currentData()
+        self.campaign_combo.clear()
+        current = current_campaign_id(self.ctx.store)
+        for row in list_campaigns(self.ctx.store):
+            label = row["name"] + (f" — {row['plan_number']}" if row["plan_number"] else "")
+            if row["id"] == current:
+                label += " (hiện hành)"
+            self.campaign_combo.addItem(label, row["id"])
+        wanted = selected if selected is not None else current
+        index = self.campaign_combo.findData(wanted)
+        self.campaign_combo.setCurrentIndex(max(index, 0))
+
+    def as_of(self) -> dt.date:
+        d = self.date_edit.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def set_as_of(self, day: dt.date) -> None:
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+
+    def _go_today(self) -> None:
+        self.set_as_of(self.ctx.store.today())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._dirty = False
+        campaign_id = self.campaign_combo.currentData()
+        if campaign_id is None:
+            self._show_empty("Chưa có kế hoạch nào. Bấm «Sửa kế hoạch, chỉ tiêu…» để tạo kế hoạch từ mẫu "
+                             "(Kiên Giang 374/KH-UBND, Cần Thơ) rồi nhập chỉ tiêu của đơn vị.")
+            return
+        try:
+            self.progress = compute_progress(self.ctx.store, campaign_id, as_of=self.as_of())
+            self.weeks = weekly_series(self.ctx.store, campaign_id, until=self.as_of())
+        except UserError as exc:
+            self._show_empty(str(exc))
+            return
+        self.empty_label.hide()
+        self._fill_header()
+        self._fill_cards()
+        self._fill_charts()
+        self._fill_tables()
+
+    def _show_empty(self, text: str) -> None:
+        self.progress = None
+        self.empty_label.setText(text)
+        self.empty_label.show()
+        self.header.clear()
+        self._clear_cards()
+        self._clear_charts()
+        for table in (self.area_table, self.officer_table, self.phase_table):
+            table.setRowCount(0)
+
+    def _on_changes(self, changes) -> None:
+        if not {c.table for c in changes} & WATCHED:
+            return
+        if any(c.table == "campaigns" for c in changes):
+            self.reload_campaigns()
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def activated(self) -> None:
+        if self._dirty:
+            self.reload_campaigns()
+            self.refresh()
+
+    # ---- header and cards ----------------------------------------------------------------------------
+    def _fill_header(self) -> None:
+        p = self.progress
+        basis = ""
+        if p.plan_number:
+            basis = f"Kế hoạch số {p.plan_number}" + (f" ngày {fmt_date(p.plan_date)}" if p.plan_date else "")
+        phase = p.current_phase
+        parts = [f"<b>{p.name}</b>" + (f" — {basis}" if basis else ""),
+                 f"Thời gian: {fmt_date(p.start)}–{fmt_date(p.end)} · Tính kết quả: {COUNTS[p.counts].lower()}, "
+                 "mỗi tổ chức một lần"]
+        if phase:
+            state = {"upcoming": "chưa bắt đầu", "running": "đang thực hiện", "over": "đã kết thúc"}[phase.state]
+            parts.append(f"<b>{phase.name}</b> ({fmt_date(phase.start)}–{fmt_date(phase.end)}, {state}): còn "
+                         f"{phase.working_days_left} / {phase.working_days_total} ngày làm việc · Luỹ kế toàn kế hoạch: "
+                         f"<b>{fmt_int(p.achieved_in_campaign)}</b> · Tuần {fmt_date(p.week_start)}–"
+                         f"{fmt_date(p.as_of)}: <b>+{fmt_int(p.this_week)}</b>")
+        self.header.setText("<br>".join(parts))
+
+    def _clear_cards(self) -> None:
+        for card in self.cards:
+            card.setParent(None)
+            card.deleteLater()
+        self.cards = []
+        while self.cards_layout.count():
+            self.cards_layout.takeAt(0)
+
+    def _fill_cards(self) -> None:
+        self._clear_cards()
+        p = self.progress
+        phase = p.current_phase
+        items = []
+        if phase:
+            for t in phase.targets:
+                sub = "Luỹ kế từ đầu kế hoạch" if t.cumulative else f"Trong {phase.name.lower()}"
+                items.append((t.label, t.figures, sub, dict(phase_id=phase.phase_id, groups=t.groups,
+                                                            scope="campaign" if t.cumulative else "phase")))
+            for ph in p.phases:     # one-day targets of the current phase's dates stay visible
+                if ph.kind == "day" and ph.state != "upcoming" and ph.end >= phase.start:
+                    for t in ph.targets:
+                        items.append((t.label, t.figures, f"{ph.name}", dict(phase_id=ph.phase_id, groups=t.groups,
+                                                                             scope="phase")))
+        if not items:
+            for row in p.by_group:
+                items.append((row.label, row.figures, "Luỹ kế", dict(groups=(int(row.key),), scope="campaign")))
+        for title, figures, sub, query in items:
+            card = FigureCard(title, figures, subtitle=sub)
+            card.clicked.connect(lambda q=query, t=title: self.drill(t, **q))
+            self.cards_layout.addWidget(card)
+            self.cards.append(card)
+        self.cards_layout.addStretch()
+
+    # ---- charts -----------------------------------------------------------------------------------
+    def _clear_charts(self) -> None:
+        for view in self.chart_views.values():
+            view.setParent(None)
+            view.deleteLater()
+        self.chart_views = {}
+
+    def _fill_charts(self) -> None:
+        self._clear_charts()
+        p = self.progress
+        phase = p.current_phase
+        targets = phase.targets if phase else []
+        if targets:
+            labels = [t.label for t in targets]
+            chart = target_bars(labels, [t.figures.achieved for t in targets], [t.figures.target for t in targets],
+                                f"Kết quả so với chỉ tiêu — {phase.name}",
+                                lambda i: self._drill_target(targets[i]))
+        else:
+            rows = p.by_group
+            chart = target_bars([r.label for r in rows], [r.figures.achieved for r in rows],
+                                [r.figures.target for r in rows], "Kết quả theo nhóm tổ chức",
+                                lambda i: self.drill(rows[i].label, groups=(int(rows[i].key),)))
+        self._add_chart("groups", chart, 0, 0)
+        weeks = self.weeks[-16:]
+        self._add_chart("weekly", weekly_chart(weeks, "Kết quả theo tuần và đường chỉ tiêu",
+                                               lambda i: self._drill_week(weeks[i])), 0, 1)
+        areas = [r for r in p.by_area if r.figures.target or r.figures.achieved][:CHART_AREAS]
+        with_targets = any(r.figures.target for r in areas)
+        values = [r.figures.percent or 0 for r in areas] if with_targets else [r.figures.achieved for r in areas]
+        self._add_chart("areas", ranked_bars(
+            [r.label for r in areas], values,
+            "Địa bàn: % chỉ tiêu giai đoạn" if with_targets else "Địa bàn: số đã đạt",
+            lambda i: self.drill(areas[i].label, area_code=areas[i].key, groups=self._current_groups()),
+            suffix="%" if with_targets else "", color="#00897b"), 1, 0)
+        officers = p.by_officer[:CHART_OFFICERS]
+        self._add_chart("officers", ranked_bars(
+            [r.label for r in officers], [r.figures.achieved_in_campaign for r in officers],
+            "Cán bộ: số đã đạt từ đầu kế hoạch",
+            lambda i: self.drill(officers[i].label, officer_id=int(officers[i].key)), color="#5e35b1"), 1, 1)
+
+    def _add_chart(self, key: str, chart, row: int, col: int) -> None:
+        view = chart_view(chart)
+        view.setObjectName(f"chart_{key}")
+        self.chart_views[key] = view
+        self.charts_grid.addWidget(view, row, col)
+
+    # ---- tables -----------------------------------------------------------------------------------------
+    def _table(self, name: str) -> QTableWidget:
+        table = QTableWidget(0, len(TABLE_COLUMNS))
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(TABLE_COLUMNS)
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        table.setToolTip("Enter hoặc bấm đúp một dòng để xem các hồ sơ được tính")
+        return table
+
+    def _fill_rows(self, table: QTableWidget, rows: list[tuple[str, object]]) -> None:
+        table.setRowCount(len(rows))
+        for r, (name, f) in enumerate(rows):
+            values = [str(r + 1), name, fmt_int(f.achieved), fmt_int(f.target),
+                      fmt_num(f.percent) + "%" if f.percent is not None else "—", fmt_int(f.remaining),
+                      fmt_num(f.needed_per_working_day), fmt_int(f.this_week), STATUS_LABELS[f.status]]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c not in (1, 8):
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if c == 8:
+                    item.setForeground(Qt.GlobalColor.white)
+                    item.setBackground(QColor(STATUS_COLORS[f.status]))
+                table.setItem(r, c, item)
+
+    def _fill_tables(self) -> None:
+        p = self.progress
+        self._fill_rows(self.area_table, [(r.label, r.figures) for r in p.by_area])
+        self._fill_rows(self.officer_table, [(r.label, r.figures) for r in p.by_officer])
+        phase_rows = []
+        self._phase_rows = []
+        for ph in p.phases:
+            for t in ph.targets:
+                phase_rows.append((f"{ph.name} ({fmt_date(ph.start)}–{fmt_date(ph.end)}): {t.label}", t.figures))
+                self._phase_rows.append((ph, t))
+        self._fill_rows(self.phase_table, phase_rows)
+
+    # ---- drill-down ------------------------------------------------------------------------------------
+    def _current_groups(self):
+        phase = self.progress.current_phase if self.progress else None
+        if phase and phase.targets:
+            return tuple(sorted({g for t in phase.targets for g in t.groups}))
+        return None
+
+    def _drill_target(self, t) -> None:
+        phase = self.progress.current_phase
+        self.drill(t.label, phase_id=phase.phase_id, groups=t.groups, scope="campaign" if t.cumulative else "phase")
+
+    def _drill_week(self, point) -> None:
+        self.drill(f"Tuần {fmt_date(point.week_end - dt.timedelta(days=6))}–{fmt_date(point.week_end)}",
+                   scope="week", as_of=point.week_end)
+
+    def _drill_row(self, kind: str, row: int) -> None:
+        p = self.progress
+        if kind == "area":
+            r = p.by_area[row]
+            self.drill(r.label, area_code=r.key, groups=self._current_groups())
+        else:
+            r = p.by_officer[row]
+            self.drill(r.label, officer_id=int(r.key))
+
+    def _drill_phase_row(self, item) -> None:
+        ph, t = self._phase_rows[item.row()]
+        self.drill(f"{ph.name}: {t.label}", phase_id=ph.phase_id, groups=t.groups,
+                   scope="campaign" if t.cumulative else "phase")
+
+    def drill(self, title: str, *, scope: str = "campaign", as_of: dt.date | None = None, **query) -> None:
+        """Open the list of the dossiers behind a number (the dossier screen if it can show a list)."""
+        if self.progress is None:
+            return
+        try:
+            ids = dossier_ids(self.ctx.store, self.progress.campaign_id, as_of=as_of or self.as_of(), scope=scope,
+                              **query)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.drilled.emit(title, ids)
+        window = self.ctx.window
+        page = getattr(window, "pages", {}).get("dossiers") if window is not None else None
+        if page is not None and hasattr(page, "show_dossier_ids"):
+            window.show_page("dossiers")
+            page.show_dossier_ids(ids, title)
+            return
+        try:
+            dialog = DossierListDialog(self.ctx.store, f"Hồ sơ được tính — {title}", ids, self)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.last_dialog = dialog
+        dialog.open()
+
+    # ---- editor ----------------------------------------------------------------------------------------
+    def open_editor(self) -> None:
+        from ui.campaign_editor import CampaignEditor
+
+        editor = CampaignEditor(self.ctx, self.campaign_combo.currentData(), self)
+        self.editor = editor
+        editor.finished.connect(lambda _r: (self.reload_campaigns(), self.refresh()))
+        editor.open()

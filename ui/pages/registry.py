@@ -1,0 +1,592 @@
+"""Sổ tổ chức: search, filter and browse the organization registry; details, history, duplicates.
+
+Keyboard: Ctrl+F search box (typing filters after a short pause; ↓ moves into the table), Ctrl+I
+import a list, Enter in the table opens the detail form, Ctrl+S saves an edit.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import duplicates, organizations, registry_search
+from models.errors import StaleEdit, UserError
+from models.identifiers import mask_personal_id
+from models.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
+from models.permissions import can
+from ui.context import AppContext
+from ui.models.org_table_model import COLUMNS, OrgTableModel
+from ui.ops import show_error, show_message
+
+DEBOUNCE_MS = 150
+EDITABLE = ("name", "short_name", "foreign_name", "enterprise_code", "founding_decision", "established_on",
+            "address", "status", "head_name", "rep_name", "rep_id_number", "rep_phone", "rep_email")
+
+
+def vn_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def vn_datetime(text: str | None) -> str:
+    if not text:
+        return ""
+    date, _, time = text.partition(" ")
+    parts = date.split("-")
+    if len(parts) != 3:
+        return text
+    return f"{parts[2]}/{parts[1]}/{parts[0]}" + (f" {time[:5]}" if time else "")
+
+
+class DetailPanel(QWidget):
+    """All fields of one organization (editable), its source lists and its field history."""
+
+    def __init__(self, page: "RegistryPage"):
+        super().__init__()
+        self.page = page
+        self.store = page.ctx.store
+        self.record: dict | None = None
+        self.title = QLabel("Chọn một tổ chức trong bảng để xem chi tiết")
+        self.title.setObjectName("detailTitle")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt")
+        self.tabs = QTabWidget()
+        # fields
+        form_host = QWidget()
+        form = QFormLayout(form_host)
+        self.info = {}
+        for key in ("grp", "tax_code", "area_code", "merged_into", "first_seen", "last_seen", "version"):
+            label = QLabel()
+            label.setObjectName(f"info_{key}")
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            self.info[key] = label
+        form.addRow("Nhóm:", self.info["grp"])
+        form.addRow("Mã số thuế:", self.info["tax_code"])
+        self.fields: dict[str, QWidget] = {}
+        for key in EDITABLE:
+            if key == "status":
+                widget = QComboBox()
+                for code, label in STATUSES.items():
+                    widget.addItem(label, code)
+            else:
+                widget = QLineEdit()
+            widget.setObjectName(f"field_{key}")
+            self.fields[key] = widget
+            form.addRow(FIELD_LABELS[key] + ":", widget)
+        form.addRow("Địa bàn:", self.info["area_code"])
+        form.addRow("Gộp vào:", self.info["merged_into"])
+        form.addRow("Lần đầu có trong danh sách:", self.info["first_seen"])
+        form.addRow("Lần cuối có trong danh sách:", self.info["last_seen"])
+        form.addRow("Phiên bản:", self.info["version"])
+        self.save_button = QPushButton("&Lưu thay đổi (Ctrl+S)")
+        self.save_button.setObjectName("saveButton")
+        self.save_button.clicked.connect(self.save)
+        form.addRow(self.save_button)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_host)
+        self.tabs.addTab(scroll, "Thông tin")
+        # sources
+        self.sources = QTableWidget(0, 4)
+        self.sources.setObjectName("sourcesTable")
+        self.sources.setHorizontalHeaderLabels(["Nguồn", "Tệp", "Dòng", "Lần cuối"])
+        self.sources.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.sources.horizontalHeader().setStretchLastSection(True)
+        self.tabs.addTab(self.sources, "Nguồn danh sách")
+        # history
+        self.history = QTableWidget(0, 5)
+        self.history.setObjectName("historyTable")
+        self.history.setHorizontalHeaderLabels(["Thời điểm", "Cán bộ", "Trường", "Giá trị cũ", "Giá trị mới"])
+        self.history.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.tabs.addTab(self.history, "Lịch sử thay đổi")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs, 1)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save, context=Qt.WidgetWithChildrenShortcut)
+        self.setEnabled(False)
+
+    def can_reveal(self) -> bool:
+        return can(self.store.actor.role, "personal_id.reveal")
+
+    def show_org(self, org_id: int | None) -> None:
+        record = organizations.get(self.store, org_id) if org_id is not None else None
+        self.record = record
+        self.setEnabled(record is not None)
+        if record is None:
+            self.title.setText("Chọn một tổ chức trong bảng để xem chi tiết")
+            self.sources.setRowCount(0)
+            self.history.setRowCount(0)
+            return
+        self.title.setText(record["name"])
+        areas = self.page.model.area_names
+        self.info["grp"].setText(f"{record['grp']} — {GROUPS.get(record['grp'], '')}")
+        self.info["tax_code"].setText(record["tax_code"] or "(không có)")
+        self.info["area_code"].setText(areas.get(record["area_code"], record["area_code"] or ""))
+        merged = record["merged_into"]
+        if merged:
+            target = organizations.get(self.store, merged)
+            self.info["merged_into"].setText(f"{target['name'] if target else merged}")
+        else:
+            self.info["merged_into"].setText("—")
+        self.info["first_seen"].setText(vn_datetime(record["first_seen"]))
+        self.info["last_seen"].setText(vn_datetime(record["last_seen"]))
+        self.info["version"].setText(str(record["version"]))
+        for key, widget in self.fields.items():
+            value = record.get(key)
+            if key == "status":
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            elif key == "rep_id_number" and not self.can_reveal():
+                widget.setText(mask_personal_id(value))
+                widget.setReadOnly(True)
+            elif key == "established_on":
+                widget.setText(_iso_to_vn(value))
+            else:
+                widget.setText(value or "")
+        self.save_button.setEnabled(can(self.store.actor.role, "registry.edit") and not merged)
+        self._fill_sources(record["id"])
+        self._fill_history(record["id"])
+
+    def _fill_sources(self, org_id: int) -> None:
+        rows = organizations.sources_of(self.store, org_id)
+        self.sources.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            values = [SOURCES.get(row["source"], row["source"]), row["file_name"] or "",
+                      "" if row["row_number"] is None else str(row["row_number"]), vn_datetime(row["last_seen"])]
+            for c, value in enumerate(values):
+                self.sources.setItem(r, c, QTableWidgetItem(value))
+
+    def _fill_history(self, org_id: int) -> None:
+        rows = organizations.history(self.store, org_id)
+        self.history.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            field = row["field"]
+            if field:
+                label = FIELD_LABELS.get(field, field)
+            else:
+                label = {"organization.create": "Tạo mới", "organization.merge_keep": "Nhận gộp",
+                         "duplicate.flag": "Nghi trùng", "duplicate.keep_both": "Giữ cả hai"}.get(
+                    row["action"], row["action"])
+            old, new = row["old_value"] or "", row["new_value"] or ""
+            if field == "rep_id_number" and not self.can_reveal():
+                old, new = mask_personal_id(old), mask_personal_id(new)
+            for c, value in enumerate([vn_datetime(row["at"]), row["officer"], label, old, new]):
+                self.history.setItem(r, c, QTableWidgetItem(value))
+
+    def form_values(self) -> dict:
+        values = {}
+        for key, widget in self.fields.items():
+            if key == "status":
+                values[key] = widget.currentData()
+            elif key == "rep_id_number" and not self.can_reveal():
+                continue
+            elif key == "established_on":
+                values[key] = _vn_to_iso(widget.text())
+            else:
+                values[key] = widget.text()
+        return values
+
+    def save(self) -> None:
+        if self.record is None or not self.save_button.isEnabled():
+            return
+        values = self.form_values()
+        try:
+            changes = _checked(values)
+            changed = organizations.edit(self.store, self.record["id"], changes,
+                                         expected_version=self.record["version"])
+        except StaleEdit as exc:
+            details = "\n".join(f"• {FIELD_LABELS.get(k, k)}: «{v['old'] or ''}» → «{v['new'] or ''}» "
+                                f"({vn_datetime(v['at'])})" for k, v in exc.changed.items())
+            show_message(self, "Tổ chức đã được sửa ở nơi khác",
+                         f"{exc}\n\nNhững thay đổi đã có:\n{details or '(không rõ)'}", name="staleBox")
+            self.show_org(self.record["id"])
+            return
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.page.status.setText(
+            f"Đã lưu {len(changed)} thay đổi." if changed else "Không có gì thay đổi.")
+        self.show_org(self.record["id"])
+
+
+def _iso_to_vn(value: str | None) -> str:
+    if not value or len(value) < 10:
+        return value or ""
+    return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+
+
+def _vn_to_iso(text: str) -> str | None:
+    import datetime as dt
+
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise UserError(f"Ngày thành lập «{text}» phải có dạng ngày/tháng/năm, ví dụ 09/01/2025")
+
+
+def _checked(values: dict) -> dict:
+    from models.identifiers import check_email, check_personal_id, check_phone
+
+    out = dict(values)
+    for key, check in (("rep_id_number", check_personal_id), ("rep_phone", check_phone), ("rep_email", check_email)):
+        if key in out and out[key]:
+            result = check(out[key])
+            if result.error:
+                raise UserError(result.error)
+            out[key] = result.value
+    return out
+
+
+class DuplicatesPanel(QWidget):
+    """Open possible-duplicate pairs with "Gộp" (keep one) and "Giữ cả hai"."""
+
+    def __init__(self, page: "RegistryPage"):
+        super().__init__()
+        self.page = page
+        self.store = page.ctx.store
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("duplicatesTable")
+        self.table.setHorizontalHeaderLabels(["Bản thứ nhất", "Bản thứ hai", "Lý do"])
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.keep_first = QPushButton("Gộp, giữ bản thứ &nhất")
+        self.keep_first.setObjectName("mergeKeepFirst")
+        self.keep_second = QPushButton("Gộp, giữ bản thứ &hai")
+        self.keep_second.setObjectName("mergeKeepSecond")
+        self.keep_both = QPushButton("&Giữ cả hai")
+        self.keep_both.setObjectName("keepBoth")
+        self.keep_first.clicked.connect(lambda: self._merge(first=True))
+        self.keep_second.clicked.connect(lambda: self._merge(first=False))
+        self.keep_both.clicked.connect(self._keep_both)
+        buttons = QHBoxLayout()
+        for b in (self.keep_first, self.keep_second, self.keep_both):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Các cặp tổ chức nghi trùng (cùng tên, cùng địa bàn, không có mã số thuế):"))
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.flags: list[dict] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self.flags = duplicates.open_flags(self.store)
+        self.table.setRowCount(len(self.flags))
+        for r, flag in enumerate(self.flags):
+            first = f"{flag['org_name']} — {flag['org_address'] or ''}"
+            second = f"{flag['other_name']} — {flag['other_address'] or ''}"
+            for c, value in enumerate((first, second, flag["reason"])):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self._selected()
+
+    def current(self) -> dict | None:
+        row = self.table.currentRow()
+        return self.flags[row] if 0 <= row < len(self.flags) and self.table.selectedItems() else None
+
+    def _selected(self) -> None:
+        flag = self.current()
+        for b in (self.keep_first, self.keep_second, self.keep_both):
+            b.setEnabled(flag is not None)
+        if flag:
+            self.page.detail.show_org(flag["org_id"])
+
+    def _merge(self, first: bool) -> None:
+        flag = self.current()
+        if flag is None:
+            return
+        keep = flag["org_id"] if first else flag["other_org_id"]
+        try:
+            result = duplicates.merge(self.store, flag["id"], keep)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.page.status.setText(f"Đã gộp: giữ tổ chức số {result['kept']}, tổ chức số {result['merged']} "
+                                 "được đánh dấu đã gộp (không xoá).")
+
+    def _keep_both(self) -> None:
+        flag = self.current()
+        if flag is None:
+            return
+        try:
+            duplicates.keep_both(self.store, flag["id"])
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.page.status.setText("Đã ghi nhận: hai tổ chức khác nhau, giữ cả hai.")
+
+
+class RegistryPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        store = ctx.store
+        self.sort = "name"
+        self.descending = False
+
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText("Tìm theo tên, mã số thuế, người đại diện, địa chỉ… (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.group = self._combo("groupFilter", "Tất cả nhóm", [(g, f"Nhóm {g}: {n}") for g, n in GROUPS.items()])
+        self.area = self._combo("areaFilter", "Tất cả địa bàn", [])
+        self.status_filter = self._combo("statusFilter", "Mọi tình trạng", list(STATUSES.items()))
+        self.source = self._combo("sourceFilter", "Mọi nguồn", list(SOURCES.items()))
+        self.import_button = QPushButton("&Nhập danh sách… (Ctrl+I)")
+        self.import_button.setObjectName("importButton")
+        self.import_button.clicked.connect(self.open_import)
+        self.unit_button = QPushButton("Đơn vị && địa bàn…")
+        self.unit_button.setObjectName("unitButton")
+        self.unit_button.clicked.connect(self.open_unit_dialog)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        for w in (self.group, self.area, self.status_filter, self.source):
+            top.addWidget(w, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.unit_button)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.status = QLabel()
+        self.status.setObjectName("statusLabel")
+        info = QHBoxLayout()
+        info.addWidget(self.count_label)
+        info.addStretch(1)
+        info.addWidget(self.status)
+
+        self.model = OrgTableModel(store, self)
+        self.table = QTableView()
+        self.table.setObjectName("orgTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        vheader = self.table.verticalHeader()
+        vheader.setSectionResizeMode(QHeaderView.Fixed)
+        vheader.setDefaultSectionSize(24)
+        vheader.hide()
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(1, Qt.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        for col, width in enumerate((100, 320, 120, 170, 110, 320, 140, 130)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.activated.connect(lambda _index: self.detail.fields["name"].setFocus())
+
+        self.detail = DetailPanel(self)
+        self.duplicates = DuplicatesPanel(self)
+        self.side = QTabWidget()
+        self.side.setObjectName("sideTabs")
+        self.side.addTab(self.detail, "Chi tiết")
+        self.side.addTab(self.duplicates, "Nghi trùng")
+        self._update_duplicates_tab()
+
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(info)
+        layout.addWidget(splitter, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.requery)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self._search_enter)
+        for combo in (self.group, self.area, self.status_filter, self.source):
+            combo.currentIndexChanged.connect(lambda _i: self.requery())
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search, context=Qt.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=self.open_import, context=Qt.WidgetWithChildrenShortcut)
+        self.search.installEventFilter(self)
+        self.setTabOrder(self.search, self.group)
+        self.setTabOrder(self.group, self.area)
+        self.setTabOrder(self.area, self.status_filter)
+        self.setTabOrder(self.status_filter, self.source)
+        self.setTabOrder(self.source, self.table)
+        ctx.changes.changed.connect(self._on_changes)
+        self.reload_areas()
+        self.requery()
+
+    def _combo(self, name: str, all_label: str, items: list[tuple]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.addItem(all_label, None)
+        for data, label in items:
+            combo.addItem(label, data)
+        return combo
+
+    # ---- querying ----------------------------------------------------------------------------
+    def filters(self) -> registry_search.Filters:
+        return registry_search.Filters(group=self.group.currentData(), area_code=self.area.currentData(),
+                                       status=self.status_filter.currentData(), source=self.source.currentData())
+
+    def requery(self) -> None:
+        self._timer.stop()
+        keep = self.current_org_id()
+        try:
+            result = registry_search.search_ids(self.ctx.store, self.search.text(), self.filters(),
+                                                sort=self.sort, descending=self.descending)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.model.set_result(result)
+        if result.capped:
+            self.count_label.setText(f"Hơn {vn_number(len(result))} tổ chức khớp — đang hiện "
+                                     f"{vn_number(len(result))} kết quả đầu; gõ thêm để thu hẹp")
+        else:
+            self.count_label.setText(f"{vn_number(len(result))} tổ chức")
+        row = self.model.row_of(keep) if keep is not None else None
+        if row is not None:
+            self.select_row(row)
+        else:
+            self.detail.show_org(None)
+
+    def current_org_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.org_id(index.row()) if index.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 1)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        self.table.scrollTo(index)
+
+    def _row_changed(self, current, _previous) -> None:
+        self.detail.show_org(self.model.org_id(current.row()) if current.isValid() else None)
+        if current.isValid():
+            self.side.setCurrentWidget(self.detail)
+
+    def _sort_changed(self, column: int, order) -> None:
+        key = self.model.sort_key_for(column)
+        if key is None:
+            self.status.setText("Cột này không sắp xếp được.")
+            return
+        self.sort = key
+        self.descending = order == Qt.DescendingOrder
+        self.requery()
+
+    def _search_enter(self) -> None:
+        self.requery()
+        if self.model.rowCount():
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid():
+                self.select_row(0)
+
+    def eventFilter(self, obj, event) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if obj is self.search and event.type() == QEvent.KeyPress and event.key() == Qt.Key_Down:
+            if self._timer.isActive():
+                self.requery()
+            if self.model.rowCount():
+                self.table.setFocus()
+                if not self.table.currentIndex().isValid():
+                    self.select_row(0)
+            return True
+        return super().eventFilter(obj, event)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def reload_areas(self) -> None:
+        current = self.area.currentData()
+        self.area.blockSignals(True)
+        self.area.clear()
+        self.area.addItem("Tất cả địa bàn", None)
+        rows = self.ctx.store.query(
+            "SELECT code, name, unit_id FROM areas ORDER BY unit_id IS NULL, name_fold")
+        for row in rows:
+            self.area.addItem(row["name"], row["code"])
+        index = self.area.findData(current)
+        self.area.setCurrentIndex(max(0, index))
+        self.area.blockSignals(False)
+
+    def _update_duplicates_tab(self) -> None:
+        count = duplicates.count_open(self.ctx.store)
+        self.side.setTabText(1, f"Nghi trùng ({count})" if count else "Nghi trùng")
+
+    # ---- change notifications ------------------------------------------------------------------
+    def _on_changes(self, changes) -> None:
+        requery = False
+        refresh: set[int] = set()
+        for change in changes:
+            if change.table == "organizations":
+                if change.kind == "update" and change.ids:
+                    refresh.update(change.ids)
+                else:
+                    requery = True
+            elif change.table == "duplicate_flags":
+                self.duplicates.reload()
+                self._update_duplicates_tab()
+            elif change.table in ("areas", "units"):
+                self.reload_areas()
+        if requery:
+            self.requery()
+        elif refresh:
+            states = registry_search.fetch_rows(self.ctx.store, refresh, columns=("id", "merged_into"))
+            if any(r["merged_into"] for r in states.values()):
+                self.requery()  # a merged organization leaves the list
+                return
+            self.model.refresh_ids(refresh)
+            current = self.current_org_id()
+            if current in refresh:
+                self.detail.show_org(current)
+
+    # ---- actions -----------------------------------------------------------------------------
+    def open_import(self) -> None:
+        try:
+            from ui.import_dialog import open_import_dialog
+        except ImportError as exc:
+            show_error(self, UserError(f"Chức năng nhập danh sách chưa có trong bản này ({exc.name})."))
+            return
+        open_import_dialog(self.ctx, self)
+
+    def open_unit_dialog(self) -> None:
+        from ui.unit_dialog import UnitDialog
+
+        dialog = UnitDialog(self.ctx, self)
+        dialog.open()
+        self._unit_dialog = dialog
+
+    def activated(self) -> None:
+        self.search.setFocus()
+
+
+__all__ = ["RegistryPage", "COLUMNS"]
