@@ -149,7 +149,8 @@ def _flush(store: Store, rows: list, sources: list) -> None:
 
 
 def _schema(store: Store) -> list:
-    return sorted(r[0] for r in store.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    return sorted(r[0] for r in store.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_stat%'"))
 
 
 def _fresh_schema() -> list:

@@ -13,6 +13,7 @@ bytes, so a reprinted slip can be compared with the first one.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -76,16 +77,30 @@ def place_and_date(place: str, day: dt.date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+# Body sizes tried in turn until the slip fits one sheet (a long name, address or paper list shrinks
+# the text a little rather than pushing the signatures to a second page).
+BODY_SIZES = {"A4": (13, 12.5, 12), "A5": (11, 10.5, 10)}
+
+
 def write_receipt(data: ReceiptData, fh: BinaryIO, *, page_size: str = "A4") -> None:
     """Write the slip as PDF to ``fh`` (opened in binary mode). ``page_size`` is "A4" or "A5"."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"Khổ giấy «{page_size}» không hỗ trợ; chọn A4 hoặc A5")
+    for body in BODY_SIZES[page_size]:
+        pdf, pages = _render(data, page_size, body)
+        if pages == 1:
+            break
+    fh.write(pdf)
+
+
+def _render(data: ReceiptData, page_size: str, body: float) -> tuple[bytes, int]:
     fonts = register_fonts()
     compact = page_size == "A5"
-    styles = _Styles(fonts, compact)
+    styles = _Styles(fonts, compact, body)
     size = PAGE_SIZES[page_size]
+    out = io.BytesIO()
     doc = BaseDocTemplate(
-        fh, pagesize=size, leftMargin=30 * mm, rightMargin=15 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
+        out, pagesize=size, leftMargin=30 * mm, rightMargin=15 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
         title=f"Giấy tiếp nhận hồ sơ {data.dossier_number}", author=_unit_name(data), subject=TITLE.capitalize(),
         creator="Sổ Định Danh", producer="Sổ Định Danh", invariant=1, lang="vi-VN",
         initialFontName=fonts["regular"], initialFontSize=styles.body_size,
@@ -112,13 +127,13 @@ def write_receipt(data: ReceiptData, fh: BinaryIO, *, page_size: str = "A4") -> 
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=page_number)])
     doc.build(story)
+    return out.getvalue(), doc.page
 
 
 # ---- building blocks ------------------------------------------------------------------------------
 
 class _Styles:
-    def __init__(self, fonts: dict[str, str], compact: bool):
-        body = 11 if compact else 13
+    def __init__(self, fonts: dict[str, str], compact: bool, body: float):
         lead = body * (1.12 if compact else 1.2)
         regular, bold, italic = fonts["regular"], fonts["bold"], fonts["italic"]
         self.fonts = fonts
@@ -138,7 +153,8 @@ class _Styles:
         self.sign_title = ParagraphStyle("signTitle", parent=self.center, fontName=bold, fontSize=body)
         self.sign_hint = ParagraphStyle("signHint", parent=self.center, fontName=italic, fontSize=body - 1)
         self.sign_name = ParagraphStyle("signName", parent=self.center, fontName=bold, fontSize=body)
-        self.qr_caption = ParagraphStyle("qrCaption", parent=self.center, fontName=italic, fontSize=9, leading=10.5)
+        self.qr_caption = ParagraphStyle("qrCaption", parent=self.center, fontName=italic, fontSize=8 if compact else 9,
+                                         leading=9.5 if compact else 10.5)
 
 
 class _Rule(Flowable):
@@ -220,9 +236,9 @@ def _details_with_qr(data: ReceiptData, s: _Styles, width: float, compact: bool)
                f"hình thức nộp: {_x(data.channel)}" if data.channel else ""]
     if any(contact):
         lines.append(_sentence(contact))
-    side = 24 * mm if compact else 30 * mm
+    side = 22 * mm if compact else 30 * mm
     qr_cell = [_qr(data.qr_text or data.dossier_number, side, s.fonts["regular"]),
-               Paragraph("Quét mã để tra cứu hồ sơ", s.qr_caption)]
+               Paragraph("Quét để tra cứu", s.qr_caption)]
     text_cell = [Paragraph(line, s.left) for line in lines]
     table = Table([[text_cell, qr_cell]], colWidths=[width - side - 4 * mm, side + 4 * mm])
     table.setStyle(TableStyle([
@@ -270,7 +286,8 @@ def _times(data: ReceiptData, s: _Styles, compact: bool) -> list[Flowable]:
 
 
 def _signatures(data: ReceiptData, s: _Styles, width: float, compact: bool) -> Table:
-    gap = Spacer(1, 9 * mm if compact else 22 * mm)
+    # room for the signatures; a little less when the text had to shrink to keep one sheet
+    gap = Spacer(1, (9 if s.body_size >= 11 else 8) * mm if compact else 22 * mm)
     left = [Paragraph("NGƯỜI NỘP HỒ SƠ", s.sign_title), Paragraph("(Ký, ghi rõ họ tên)", s.sign_hint), gap,
             Paragraph(_x(data.legal_rep or ""), s.sign_name)]
     right = [Paragraph("CÁN BỘ TIẾP NHẬN", s.sign_title), Paragraph("(Ký, ghi rõ họ tên)", s.sign_hint), gap,

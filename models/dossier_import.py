@@ -1,8 +1,7 @@
 """Importing the lists of online dossiers (VNeID app, vneid.gov.vn) that the province forwards.
 
-- Reads xlsx/xls/ods (python-calamine) or csv (UTF-8 with or without BOM, or Windows-1258/1252;
-  comma, semicolon or tab) through ``read_table`` — one small function, to be swapped for the shared
-  tabular reader when it exists.
+- Reads xlsx/xls/ods/csv with the shared reader ``models.tabular`` (encodings, separators, damaged
+  files are handled there).
 - Finds the header row (within the first 15 rows) and maps columns by their folded Vietnamese names
   (``HEADER_SYNONYMS``), or by an explicit ``mapping`` {field: header text}.
 - Validates each row; a bad row is rejected with "tệp, dòng, cột: lý do" and the others go on.
@@ -15,15 +14,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models import dossiers
+from models import dossiers, tabular
 from models.dossier_status import OPEN_STATUSES
 from models.errors import UserError
 from models.identifiers import check_tax_code
@@ -100,53 +97,11 @@ class ImportResult:
 
 # ---- reading ----------------------------------------------------------------------------------------
 def read_table(path: str | Path) -> Table:
-    """All rows of the first non-empty sheet (xlsx/xls/ods) or of a csv file."""
-    path = Path(path)
-    if not path.exists():
-        raise UserError(f"Không tìm thấy tệp «{path}»")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return Table(path.name, None, _read_csv(path))
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own error types for damaged/encrypted files
-            raise UserError(f"Không đọc được tệp «{path.name}»: {exc}") from exc
-        for name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if any(any(clean(c) for c in r) for r in rows):
-                return Table(path.name, name, [list(r) for r in rows])
-        raise UserError(f"Tệp «{path.name}» không có dữ liệu")
-    raise UserError(f"Tệp «{path.name}»: chỉ nhận .xlsx, .xls, .ods hoặc .csv")
-
-
-def _read_csv(path: Path) -> list[list]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1258", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UserError(f"Tệp «{path.name}»: không nhận ra bảng mã ký tự")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """All rows of the first non-empty sheet (xlsx/xls/ods) or of a csv file (shared reader)."""
+    table = tabular.read_table(path)
+    if not any(any(clean(c) for c in r) for r in table.rows):
+        raise UserError(f"Tệp «{table.name}» không có dữ liệu")
+    return Table(table.name, table.sheet_name, [list(r) for r in table.rows])
 
 
 # ---- mapping ------------------------------------------------------------------------------------------
@@ -237,10 +192,12 @@ def _area_by_name(store: Store, name: str) -> str | None:
     folded = fold(name)
     if not folded:
         return None
-    rows = store.query("SELECT code FROM areas WHERE name_fold = ? OR name_fold = ?", (folded, folded))
-    if len(rows) == 1:
-        return rows[0]["code"]
-    return None
+    rows = store.query("SELECT code FROM areas WHERE name_fold = ?", (folded,))
+    if not rows:  # "Vĩnh Lạc" for "Phường Vĩnh Lạc"
+        candidates = [f"{prefix} {folded}" for prefix in ("phuong", "xa", "thi tran", "dac khu")]
+        rows = store.query(f"SELECT code FROM areas WHERE name_fold IN ({','.join('?' * len(candidates))})",
+                           candidates)
+    return rows[0]["code"] if len(rows) == 1 else None
 
 
 # ---- import ------------------------------------------------------------------------------------------
@@ -282,7 +239,7 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
             def where(f: str, _line=line) -> str:
                 col = columns.get(f)
                 name = clean(headers[col]) if col is not None and col < len(headers) else FIELD_LABELS.get(f, f)
-                letter = f" ({_column_letter(col)})" if col is not None else ""
+                letter = f" ({tabular.column_letter(col)})" if col is not None else ""
                 return f"Tệp {table.file_name}, dòng {_line}, cột «{name}»{letter}"
 
             try:

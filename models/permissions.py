@@ -26,7 +26,10 @@ LEADER = INTAKE | {
     "campaign.manage", "report.issue", "dossier.refuse", "dossier.cancel", "sync.merge", "audit.view",
     "audit.export", "unit.manage",
 }
-ADMIN = LEADER | {"officers.manage", "settings.manage", "backup.create", "backup.restore"}
+# The administrator runs the installation (accounts, settings, backups) and does not need to read
+# personal ID numbers in full: lists show them masked and revealing one is refused.
+ADMIN = (LEADER - {"personal_id.reveal"}) | {"officers.manage", "settings.manage", "backup.create",
+                                             "backup.restore"}
 # Intake officers see the audit of their own desk only through object histories, not the full log;
 # exporting the log or copying the whole database to a USB stick is for leaders/administrators.
 
@@ -34,7 +37,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "intake": INTAKE,
     "leader": LEADER,
     "admin": ADMIN,
-    "system": ADMIN | {"system"},
+    "system": ADMIN | LEADER | {"system"},
 }
 
 PERMISSION_LABELS = {

@@ -111,13 +111,23 @@ class Store:
         """All writes inside happen or none do; nested blocks are savepoints.
 
         Use it for every multi-row write. Changes notified inside are published after commit.
+        The outermost block starts with BEGIN IMMEDIATE: it takes the write lock up front (waiting up to
+        the busy timeout while another desk writes) instead of failing with "database is locked" when a
+        read inside it is followed by a write after another connection committed.
         """
+        outer = not self.conn.in_transaction
+        if outer:
+            self.conn.execute("BEGIN IMMEDIATE")
         self._depth += 1
         try:
             with self.db.atomic():
                 yield self
+            if outer:
+                self.conn.execute("COMMIT")
         except BaseException:
             self._depth -= 1
+            if outer and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             if self._depth == 0:
                 self._pending.clear()
             raise
@@ -264,15 +274,18 @@ def copy_file_before_migration(path: Path, version: int, stamp: str) -> Path | N
     if not path.exists() or path.stat().st_size == 0:
         return None
     target = path.with_name(f"{path.stem}.truoc-nang-cap-v{version}-{stamp}{path.suffix}")
+    partial = target.with_name(target.name + ".partial")  # a killed copy never looks like a whole one
+    partial.unlink(missing_ok=True)
     src = sqlite3.connect(str(path))
     try:
-        dest = sqlite3.connect(str(target))
+        dest = sqlite3.connect(str(partial))
         try:
             src.backup(dest)
         finally:
             dest.close()
     finally:
         src.close()
+    partial.replace(target)
     return target
 
 

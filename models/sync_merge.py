@@ -234,13 +234,14 @@ def _upsert(store: Store, table: str, keys: list[str], records: list[tuple], cod
         return counts
     existing: dict[str, tuple] = {}
     cols = ", ".join(keys)
-    uuids = [r[0] for r in records]
-    for start in range(0, len(uuids), 5000):
-        chunk = json.dumps(uuids[start:start + 5000])
-        for row in store.execute(
-                f"SELECT uuid, unit_code, {cols} FROM {table} WHERE uuid IN (SELECT value FROM json_each(?))",
-                (chunk,)):
-            existing[row[0]] = row[1:]
+    if store.scalar(f"SELECT 1 FROM {table} WHERE unit_code = ? LIMIT 1", (code,)):
+        uuids = [r[0] for r in records]
+        for start in range(0, len(uuids), 5000):
+            chunk = json.dumps(uuids[start:start + 5000])
+            for row in store.execute(
+                    f"SELECT uuid, {cols} FROM {table} WHERE unit_code = ? AND uuid IN "
+                    "(SELECT value FROM json_each(?))", (code, chunk)):
+                existing[row[0]] = row[1:]
     inserts, updates = [], []
     seen = set()
     for n, record in enumerate(records, start=2):
@@ -254,20 +255,17 @@ def _upsert(store: Store, table: str, keys: list[str], records: list[tuple], cod
         old = existing.get(uid)
         if old is None:
             inserts.append((uid, code, file_id, file_id, *values))
-        elif old[0] != code:
-            raise UserError(f"Tệp «{label}», trang {sheet}, dòng {n}: mã định danh {uid} đã thuộc đơn vị {old[0]}; "
-                            "một hồ sơ không thể thuộc hai đơn vị. Không tổng hợp tệp này.")
-        elif old[1:] == values:
+        elif old == values:
             counts["unchanged"] += 1
         else:
-            updates.append((file_id, *values, uid))
+            updates.append((file_id, *values, code, uid))
     if inserts:
         marks = ", ".join("?" * (len(keys) + 4))
         store.conn.executemany(f"INSERT INTO {table}(uuid, unit_code, file_id, first_file_id, {cols}) VALUES ({marks})",
                                inserts)
     if updates:
         sets = ", ".join(f"{k} = ?" for k in keys)
-        store.conn.executemany(f"UPDATE {table} SET file_id = ?, {sets} WHERE uuid = ?", updates)
+        store.conn.executemany(f"UPDATE {table} SET file_id = ?, {sets} WHERE unit_code = ? AND uuid = ?", updates)
     counts["inserted"], counts["updated"] = len(inserts), len(updates)
     return counts
 

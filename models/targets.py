@@ -79,12 +79,21 @@ def _registry_where(groups, as_of) -> tuple[str, list]:
 
 
 def registry_count(store, groups, as_of=None) -> int:
-    where, params = _registry_where(parse_groups(groups), as_of)
+    groups = parse_groups(groups)
+    if not as_of:   # live counts kept by triggers (m004 registry_counts)
+        return store.scalar(f"SELECT COALESCE(SUM(n), 0) FROM registry_counts WHERE grp IN ({format_groups(groups)})")
+    where, params = _registry_where(groups, as_of)
     return store.scalar(f"SELECT COUNT(*) FROM organizations WHERE {where}", params) or 0
 
 
 def registry_counts_by_area(store, groups, as_of=None) -> dict[str, int]:
-    where, params = _registry_where(parse_groups(groups), as_of)
+    groups = parse_groups(groups)
+    if not as_of:
+        rows = store.execute(
+            f"SELECT area_code, SUM(n) FROM registry_counts WHERE grp IN ({format_groups(groups)}) AND area_code <> ''"
+            " GROUP BY area_code").fetchall()
+        return {code: n for code, n in rows if n}
+    where, params = _registry_where(groups, as_of)
     rows = store.execute(
         f"SELECT area_code, COUNT(*) FROM organizations WHERE {where} AND area_code IS NOT NULL GROUP BY area_code",
         params,

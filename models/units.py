@@ -82,7 +82,8 @@ def save_unit(store: Store, values: dict, *, unit_id: int | None = None, make_cu
         province = official_province(data["province_code"])
         data["province_code"] = province.code
         data["province_name"] = data["province_name"] or province.name
-    data["place_name"] = data["place_name"] or data["province_name"]
+    if not data["place_name"] and data["province_name"]:
+        data["place_name"] = data["province_name"].removeprefix("Thành phố ").removeprefix("Tỉnh ")
     with store.atomic():
         existing = store.query_one("SELECT * FROM units WHERE id = ?", (unit_id,)) if unit_id else None
         if not data["code"]:
@@ -279,7 +280,8 @@ def _read_rows(path: Path) -> list[list]:
                 continue
         if text is None:
             raise UserError(f"Tệp «{path.name}»: không đọc được bảng mã ký tự")
-        dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        head = "\n".join(text.splitlines()[:20])
+        dialect = ";" if head.count(";") > head.count(",") else ","
         return [row for row in csv.reader(io.StringIO(text), delimiter=dialect)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         from python_calamine import CalamineWorkbook

@@ -127,10 +127,17 @@ def list_ids(store: Store, key: str = "open", text: str = "", filters: Filters |
     if text_clause:
         clauses.append(text_clause)
         params += text_params
-    order = "DESC" if descending else "ASC"
-    sql = (f"SELECT d.id FROM dossiers d WHERE {' AND '.join(clauses)} "
-           f"ORDER BY {SORT_COLUMNS[sort]} {order}, d.id {order}")
-    return array("q", (r[0] for r in store.execute(sql, params)))
+    column = SORT_COLUMNS[sort]
+    if clauses == ["1"]:
+        # Everything: read in index order.
+        order = "DESC" if descending else "ASC"
+        sql = f"SELECT d.id FROM dossiers d ORDER BY {column} {order}, d.id {order}"
+        return array("q", (r[0] for r in store.execute(sql)))
+    # A filtered list: let SQLite pick the index of the filter (not the sort column's, which would
+    # mean walking every dossier), then sort the matches here. NULLs first ascending, as SQLite does.
+    rows = store.execute(f"SELECT d.id, {column} FROM dossiers d WHERE {' AND '.join(clauses)}", params).fetchall()
+    rows.sort(key=lambda r: (r[1] is not None, r[1] if r[1] is not None else "", r[0]), reverse=descending)
+    return array("q", (r[0] for r in rows))
 
 
 def counts(store: Store, filters: Filters | None = None) -> dict[str, int]:

@@ -21,6 +21,7 @@ from models.targets import (
     largest_remainder,
     list_targets,
     registry_count,
+    registry_counts_by_area,
     set_allocation,
     update_target,
 )
@@ -358,6 +359,33 @@ def test_progress_table_follows_dossier_edits(kg):
     assert len(kept) > 5
 
 
+def test_registry_counts_follow_organization_edits(fresh_store, unit):
+    """Live registry counts (triggers) equal a full count after inserts, moves, merges and dissolutions."""
+    s = fresh_store
+    rng = random.Random(11)
+    orgs = [add_org(s, rng.randint(1, 4), rng.choice([*unit, None])) for _ in range(40)]
+    for _ in range(60):
+        org = rng.choice(orgs)
+        change = rng.randrange(4)
+        if change == 0:
+            s.execute("UPDATE organizations SET grp = ? WHERE id = ?", (rng.randint(1, 4), org))
+        elif change == 1:
+            s.execute("UPDATE organizations SET area_code = ? WHERE id = ?", (rng.choice([*unit, None]), org))
+        elif change == 2:
+            s.execute("UPDATE organizations SET status = ? WHERE id = ?", (rng.choice(["active", "dissolved"]), org))
+        else:
+            other = rng.choice(orgs)
+            s.execute("UPDATE organizations SET merged_into = ? WHERE id = ?", (None if other == org else other, org))
+    for groups in ("1", "2", "3", "4", "1,2", "3,4"):
+        where = f"grp IN ({groups}) AND merged_into IS NULL AND status <> 'dissolved'"
+        assert registry_count(s, groups) == s.scalar(f"SELECT COUNT(*) FROM organizations WHERE {where}")
+        expected = dict(s.execute(f"SELECT area_code, COUNT(*) FROM organizations WHERE {where}"
+                                  " AND area_code IS NOT NULL GROUP BY area_code").fetchall())
+        assert registry_counts_by_area(s, groups) == expected
+        # the dated variant (first_seen) gives the same with a date after everything
+        assert registry_count(s, groups, "2030-01-01") == registry_count(s, groups)
+
+
 def test_permissions_and_validation(fresh_store, unit):
     s = fresh_store
     cid = create_from_template(s, "kien_giang_374")
@@ -377,3 +405,27 @@ def test_permissions_and_validation(fresh_store, unit):
         create_target(s, list_phases(s, cid)[1]["id"], {"groups": "1,5", "kind": "percent", "value": 10})
     with pytest.raises(UserError, match="Không có kế hoạch"):
         compute_progress(s, 999, as_of=D(2025, 1, 9))
+
+
+def test_demo_campaign_is_current_scaled_and_allocated(fresh_store):
+    from models.demo import campaign as demo_campaign
+
+    s = fresh_store
+    areas = setup_unit(s, 5)
+    rng = random.Random(2)
+    for _ in range(300):
+        add_org(s, rng.choices((1, 2, 3, 4), weights=(60, 5, 15, 20))[0], rng.choice(areas))
+    summary = demo_campaign.build(s, seed=1)
+    cid = summary["campaign_id"]
+    assert current_campaign_id(s) == cid
+    assert summary["targets_allocated"] == 8
+    for t in list_targets(s, cid):
+        figure = effective_target(s, t).value
+        table = allocation_table(s, t["id"])
+        if t["label"] == "Đơn vị Công an các cấp":
+            assert figure == 6            # 100 % of 5 commune police + the unit itself
+            continue
+        assert table["sum"] == figure and table["difference"] == 0
+    enterprises = registry_count(s, "1")
+    phase1 = _target(s, cid, "Giai đoạn 1", "1")
+    assert effective_target(s, phase1).value == round(2816 * enterprises / 9387)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL")]
 
-ORG_ROWS = 40_000
+ORG_ROWS = 25_000
 AUDIT_ROWS = 150_000
 EXPORT_ROWS = 15_000
 

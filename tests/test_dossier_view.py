@@ -143,9 +143,12 @@ def test_findings_with_severity_and_differences_highlighted(setup, qtbot):
         assert view.comparison.item(r, 1).background().color().name() == "#ffe8a3", field
     assert view.comparison.item(rows["tax_code"], 1).background().style() == Qt.NoBrush
     assert "2 trường" in view.comparison_note.text()
-    # a blocking finding stops verification, with the reason shown to the officer
+    # a blocking finding stops verification: the button is disabled and says why; the model refuses too
     qtbot.mouseClick(view.status_buttons["verifying"], Qt.LeftButton)
-    qtbot.mouseClick(view.status_buttons["verified"], Qt.LeftButton)
+    verified = view.status_buttons["verified"]
+    assert verified.isVisible() and not verified.isEnabled() and "lỗi chặn" in verified.toolTip()
+    assert view.status_buttons["refused"].isEnabled()
+    view.move("verified")
     boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()]
     assert boxes and "lỗi chặn" in boxes[-1].text()
     assert dossier_model.get(ctx.store, dossier_id)["status"] == "verifying"
@@ -241,3 +244,15 @@ def test_cross_locality_request_and_answer(setup, qtbot, clock):
     qtbot.mouseClick(view.ans_button, Qt.LeftButton)
     assert view.requests.topLevelItem(0).text(5) == "Xác nhận thông tin đúng"
     assert dossier_model.get(ctx.store, dossier_id)["status"] == "verifying"
+
+
+def test_receipt_can_be_saved_again_from_the_dossier(setup, qtbot, tmp_path):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[0])
+    view = _view(ctx, qtbot, dossier_id)
+    assert [a.text() for a in view.receipt_button.menu().actions()][:2] == ["In khổ A5…", "In khổ A4…"]
+    written = view.save_receipt("A5", tmp_path / "lai.pdf")
+    from pypdf import PdfReader
+
+    text = " ".join(PdfReader(str(written)).pages[0].extract_text().split())
+    assert dossier_model.get(ctx.store, dossier_id)["number"] in text

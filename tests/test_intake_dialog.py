@@ -302,3 +302,62 @@ def test_receipt_after_saving_is_written_as_pdf(desk, qtbot, tmp_path):
     assert org["name"] in text and "CÔNG AN TỈNH KIÊN GIANG" in text and "CÔNG AN HUYỆN CHÂU THÀNH" in text
     assert "Kiên Giang, ngày 09 tháng 01 năm 2025" in text and "14/01/2025" in text
     assert round(float(reader.pages[0].mediabox.height) * 25.4 / 72) == 297
+
+
+def test_tab_order_follows_the_form(desk, qtbot):
+    ctx, window, page, organizations = desk
+    dialog = IntakeDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.use_organization(organizations[0])
+    dialog.lookup.edit.setFocus()
+    order = []
+    for _ in range(20):
+        widget = QApplication.focusWidget()
+        order.append(widget.objectName())
+        qtbot.keyClick(widget, Qt.Key_Tab)
+    fields = [f"declared_{k}" for k in dossier_model.DECLARED_FIELDS]
+    expected = ["orgSearch", *fields, "channel", "receivedAt", "papers", "notes", "saveButton", "closeButton"]
+    assert order == expected, "one Tab per field, date-time included, no detour through containers"
+
+
+def test_print_path_renders_the_slip_on_a_printer(desk, qtbot, tmp_path):
+    """The real printing path minus the print dialog: a PDF printer receives the rendered A5 page."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.pdf_preview import print_pdf
+    from ui.receipt_actions import make_printer, receipt_pdf
+
+    ctx, window, page, organizations = desk
+    dossier_id = dossier_model.create(ctx.store, declared=dossier_model.prefill(ctx.store, organizations[0]["id"]),
+                                      channel="Trực tiếp tại đơn vị", org_id=organizations[0]["id"])
+    printer = make_printer("A5")
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert print_pdf(receipt_pdf(ctx.store, dossier_id, "A5"), printer) == 1
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert round(float(box.width) * 25.4 / 72) == 210 and round(float(box.height) * 25.4 / 72) == 148
+
+
+def test_mistyped_tax_code_is_kept_and_blocks(desk, qtbot):
+    ctx, window, page, organizations = desk
+    dialog = IntakeDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.lookup.edit, "0100233489")  # wrong check digit
+    qtbot.keyClick(dialog.lookup.edit, Qt.Key_Return)
+    assert dialog.new_org and dialog.fields["tax_code"].text() == "0100233489"
+    assert "chữ số kiểm tra" in dialog.status_label.text()
+    dialog.fields["name"].setText("Công ty TNHH Gõ Nhầm")
+    dossier_id = dialog.save()
+    assert dossier_id
+    from models import verification
+
+    codes = {f["code"]: f["severity"] for f in verification.findings(ctx.store, dossier_id)}
+    assert codes.get("tax_code_invalid") == "blocking"
+    assert "1 lỗi chặn" in dialog.result_label.text()

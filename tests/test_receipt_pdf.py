@@ -139,6 +139,21 @@ def test_group4_without_tax_code_and_without_due_date_or_papers():
     assert "sau khi xác minh xong" in text
 
 
+@pytest.mark.parametrize("size", ["A4", "A5"])
+def test_long_name_address_and_every_usual_paper_still_fit_one_sheet(size):
+    from models.dossiers import DEFAULT_PAPERS
+
+    data = _data(organization_name="CÔNG TY TRÁCH NHIỆM HỮU HẠN MỘT THÀNH VIÊN THƯƠNG MẠI DỊCH VỤ XUẤT NHẬP KHẨU "
+                                   "NÔNG SẢN ĐỨC ƯỚC", tax_code="0312687878-001", papers=list(DEFAULT_PAPERS),
+                 address="Số 12 đường Nguyễn Trung Trực, khu phố Vĩnh Phước, phường Vĩnh Thanh Vân, thành phố Rạch "
+                         "Giá, tỉnh Kiên Giang", rep_email="uoc.tran@congtyducuoc.com.vn")
+    pdf = _pdf(data, size)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    text = _text(pdf)
+    assert "Nguyễn Thị Ánh Tuyết" in text, "the signatures stay on the sheet"
+    assert ("(5) Giấy tờ khác" if size == "A5" else "5. Giấy tờ khác") in text
+
+
 def test_many_papers_flow_to_a_numbered_second_page():
     papers = [f"Giấy tờ bổ sung số {i} — bản sao có chứng thực" for i in range(1, 41)]
     pdf = _pdf(_data(papers=papers))

@@ -28,6 +28,9 @@ COLUMNS = [
     ("channel", "Kênh", None),
     ("officer", "Cán bộ", "officer"),
 ]
+_DISPLAY, _FOREGROUND, _TOOLTIP, _USER = (int(r) for r in (Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole,
+                                                                Qt.UserRole))
+_ROLES = frozenset((_DISPLAY, _FOREGROUND, _TOOLTIP, _USER))
 OVERDUE_BRUSH = QBrush(QColor("#b3261e"))
 CLOSED_BRUSH = QBrush(QColor("#777777"))
 
@@ -112,27 +115,29 @@ class DossierTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if role == Qt.DisplayRole and orientation == Qt.Horizontal:
             return COLUMNS[section][1]
-        if role == Qt.DisplayRole and orientation == Qt.Vertical:
-            return str(section + 1)
         return None
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+        # Called for every role of every visible cell: leave fast for the roles not answered.
+        if role not in _ROLES or not index.isValid():
             return None
-        record = self.row_record(index.row())
+        row = index.row()
+        record = self._rows.get(self.ids[row]) if 0 <= row < len(self.ids) else None
         if record is None:
-            return None
-        key = COLUMNS[index.column()][0]
-        if role == Qt.DisplayRole:
+            record = self.row_record(row)
+            if record is None:
+                return None
+        if role == _DISPLAY:
+            key = COLUMNS[index.column()][0]
             return _display(key, record.get(key))
-        if role == Qt.ForegroundRole:
+        if role == _FOREGROUND:
             if record.get("overdue"):
                 return OVERDUE_BRUSH
             if record.get("status") in ("refused", "cancelled"):
                 return CLOSED_BRUSH
-        if role == Qt.ToolTipRole and record.get("overdue"):
+        if role == _TOOLTIP and record.get("overdue"):
             return "Quá hạn trả kết quả"
-        if role == Qt.UserRole:
+        if role == _USER:
             return record["id"]
         return None
 

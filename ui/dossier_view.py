@@ -11,13 +11,13 @@ reloads. Changes arriving from elsewhere reload the screen unless the officer is
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QStyle,
@@ -45,10 +46,13 @@ from models import dossiers as dossier_model
 from models import units as units_mod
 from models.errors import StaleEdit, UserError
 from models.identifiers import mask_personal_id
+from models.organizations import FIELD_LABELS as ORG_FIELD_LABELS
 from models.organizations import GROUPS
+from models.organizations import STATUSES as ORG_STATUSES
 from models.permissions import can
 from models.textnorm import clean
 from ui.context import AppContext
+from ui.date_edits import DateEdit
 from ui.intake_dialog import display_date
 from ui.ops import show_error, show_message
 
@@ -72,6 +76,69 @@ def _dmy_time(value: str | None) -> str:
 
 def _html(text) -> str:
     return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+EXTRA_LABELS = {"verification_request": "Đề nghị xác minh", "verification_result": "Kết quả xác minh"}
+
+
+def _json(value):
+    if not isinstance(value, str) or not value.startswith(("{", "[")):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _value_text(field: str | None, value, kind: str) -> str:
+    value = _json(value)
+    if value in (None, "", [], {}):
+        return "—"
+    if kind == "organization" and field == "status":
+        return ORG_STATUSES.get(value, value)
+    if kind == "manual_check":
+        return verification.MANUAL_RESULTS.get(value, value)
+    if field in ("due_date", "received_on", "verified_on", "issued_on", "activated_on", "closed_on",
+                 "established_on", "sent_on", "due_on", "answered_on"):
+        return display_date(value)
+    if field == "received_at":
+        return _dmy_time(value)
+    if field in ("needs_verification", "needs_verification_manual"):
+        return "có" if value in (1, "1", True) else "không"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        labels = {**dossier_model.DECLARED_LABELS, **dossier_history.DOSSIER_FIELD_LABELS, **ORG_FIELD_LABELS,
+                  "to_unit": "Đơn vị", "method": "Hình thức", "sent_on": "Ngày gửi", "due_on": "Hạn trả lời",
+                  "number": "Số hồ sơ"}
+        skip = {"uuid", "org_id", "online_ref", "declared", "papers"}
+        parts = [f"{labels.get(k, k)}: {_value_text(k, v, kind)}" for k, v in value.items()
+                 if k not in skip and v not in (None, "", [], {})]
+        if isinstance(value.get("papers"), list):
+            parts.append(f"{len(value['papers'])} loại giấy tờ")
+        return "; ".join(parts)
+    return str(value)
+
+
+def timeline_detail(e: dict) -> str:
+    """One line of the timeline in words: field, old → new, reason (no raw JSON)."""
+    kind, field = e.get("kind"), e.get("field")
+    if kind == "manual_check":
+        label = verification.MANUAL_CHECKS.get(field, field or "")
+        detail = f"{label}: {_value_text(field, e.get('new'), kind)}"
+    elif kind == "create" or (field is None and isinstance(_json(e.get("new")), dict)):
+        detail = _value_text(None, e.get("new"), kind)
+    elif e.get("old") is None and isinstance(_json(e.get("new")), dict):
+        label = EXTRA_LABELS.get(field) or e.get("label") or ""
+        detail = f"{label}: {_value_text(None, e.get('new'), kind)}".lstrip(": ")
+    elif field:
+        detail = (f"{EXTRA_LABELS.get(field) or e.get('label') or field}: {_value_text(field, e.get('old'), kind)} → "
+                  f"{_value_text(field, e.get('new'), kind)}")
+    else:
+        detail = _value_text(None, e.get("new"), kind) if e.get("new") else ""
+    if e.get("reason"):
+        detail = (detail + " · " if detail else "") + f"Lý do: {e['reason']}"
+    return detail
 
 
 class ReasonDialog(QDialog):
@@ -159,18 +226,23 @@ class DossierView(QDialog):
             self.status_buttons[target] = button
             self.actions_layout.addWidget(button)
         self.actions_layout.addStretch(1)
-        self.receipt_button = QPushButton("In lại giấy hẹn…")
+        self.receipt_button = QPushButton("Giấy hẹn")
         self.receipt_button.setObjectName("reprintButton")
         self.receipt_button.setAutoDefault(False)
-        self.receipt_button.clicked.connect(self._reprint)
+        menu = QMenu(self.receipt_button)
+        menu.addAction("In khổ A5…", lambda: self.reprint("A5"))
+        menu.addAction("In khổ A4…", lambda: self.reprint("A4"))
+        menu.addAction("Lưu PDF (A5)…", lambda: self.save_receipt("A5"))
+        menu.addAction("Lưu PDF (A4)…", lambda: self.save_receipt("A4"))
+        self.receipt_button.setMenu(menu)
         self.actions_layout.addWidget(self.receipt_button)
         layout.addWidget(self.actions_box)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dossierTabs")
-        self.tabs.addTab(self._build_comparison_tab(), "Đối chiếu &kê khai / sổ")
+        self.tabs.addTab(self._build_comparison_tab(), "Đối chiếu kê khai / &sổ")
         self.tabs.addTab(self._build_checks_tab(), "&Kiểm tra")
-        self.tabs.addTab(self._build_locality_tab(), "Xác minh &địa phương khác")
+        self.tabs.addTab(self._build_locality_tab(), "&Xác minh địa phương khác")
         self.tabs.addTab(self._build_history_tab(), "&Lịch sử")
         layout.addWidget(self.tabs, 1)
 
@@ -247,6 +319,8 @@ class DossierView(QDialog):
         self.manual_list.setObjectName("manualChecks")
         self.manual_list.setHeaderLabels(["Lúc", "Cán bộ", "Nội dung", "Kết quả", "Ghi chú"])
         self.manual_list.setRootIsDecorated(False)
+        for column, width in enumerate((120, 170, 380, 110)):
+            self.manual_list.setColumnWidth(column, width)
         layout.addWidget(self.manual_list, 1)
         return host
 
@@ -258,6 +332,8 @@ class DossierView(QDialog):
         self.requests.setHeaderLabels(["Gửi đơn vị", "Ngày gửi", "Hình thức", "Hạn trả lời", "Ngày trả lời",
                                        "Kết quả", "Ghi chú"])
         self.requests.setRootIsDecorated(False)
+        for column, width in enumerate((220, 90, 110, 150, 100, 170)):
+            self.requests.setColumnWidth(column, width)
         layout.addWidget(self.requests, 1)
 
         send = QGroupBox("Gửi đề nghị xác minh")
@@ -268,11 +344,11 @@ class DossierView(QDialog):
         self.req_method = QComboBox()
         self.req_method.setObjectName("requestMethod")
         self.req_method.addItems(locality_requests.METHODS)
-        self.req_sent = QDateEdit()
+        self.req_sent = DateEdit()
         self.req_sent.setObjectName("requestSent")
         self.req_sent.setDisplayFormat("dd/MM/yyyy")
         self.req_sent.setCalendarPopup(True)
-        self.req_due = QDateEdit()
+        self.req_due = DateEdit()
         self.req_due.setObjectName("requestDue")
         self.req_due.setDisplayFormat("dd/MM/yyyy")
         self.req_due.setCalendarPopup(True)
@@ -297,7 +373,7 @@ class DossierView(QDialog):
         self.ans_result.setObjectName("answerResult")
         for code, label in locality_requests.RESULTS.items():
             self.ans_result.addItem(label, code)
-        self.ans_date = QDateEdit()
+        self.ans_date = DateEdit()
         self.ans_date.setObjectName("answerDate")
         self.ans_date.setDisplayFormat("dd/MM/yyyy")
         self.ans_date.setCalendarPopup(True)
@@ -324,6 +400,8 @@ class DossierView(QDialog):
         self.timeline.setRootIsDecorated(False)
         self.timeline.setWordWrap(True)
         self.timeline.header().setSectionResizeMode(3, QHeaderView.Stretch)
+        for column, width in enumerate((120, 170, 230)):
+            self.timeline.setColumnWidth(column, width)
         layout.addWidget(self.timeline)
         return host
 
@@ -373,13 +451,16 @@ class DossierView(QDialog):
     def _fill_status_buttons(self, d: dict) -> None:
         possible = set(dossier_status.TRANSITIONS.get(d["status"], ()))
         allowed = set(dossier_status.allowed_targets(self.store, d["status"]))
+        blocked = verification.has_blocking(verification.findings(self.store, self.dossier_id))
         for target, button in self.status_buttons.items():
             button.setVisible(target in possible)
-            button.setEnabled(target in allowed)
+            tip = ""
             if target in possible and target not in allowed:
-                button.setToolTip("Tài khoản của anh/chị không có quyền này")
-            else:
-                button.setToolTip("")
+                tip = "Tài khoản của anh/chị không có quyền này"
+            elif target in ("verified", "issued") and blocked:
+                tip = "Còn lỗi chặn ở thẻ Kiểm tra: sửa kê khai, kiểm tra lại (F5) hoặc từ chối hồ sơ"
+            button.setEnabled(target in allowed and not tip)
+            button.setToolTip(tip)
         is_open = d["status"] in dossier_status.OPEN_STATUSES
         self.actions_box.setTitle("Chuyển trạng thái" if possible else "Hồ sơ đã kết thúc")
         for widget in (self.verify_button, self.check_button, self.req_button, self.ans_button):
@@ -483,13 +564,7 @@ class DossierView(QDialog):
     def _fill_timeline(self) -> None:
         self.timeline.clear()
         for e in dossier_history.timeline(self.store, self.dossier_id):
-            detail = ""
-            if e.get("label") and (e.get("old") or e.get("new")):
-                detail = f"{e['label']}: {e.get('old') or '—'} → {e.get('new') or '—'}"
-            elif e.get("new"):
-                detail = str(e["new"])
-            if e.get("reason"):
-                detail = (detail + " · " if detail else "") + f"Lý do: {e['reason']}"
+            detail = timeline_detail(e)
             item = QTreeWidgetItem(self.timeline, [_dmy_time(e["at"]), e["officer"], e["title"], detail[:400]])
             item.setToolTip(3, detail)
             item.setData(0, Qt.UserRole, e["kind"])
@@ -607,13 +682,25 @@ class DossierView(QDialog):
         self.ans_note.clear()
         self.reload()
 
-    def _reprint(self) -> None:
+    def reprint(self, page_size: str) -> None:
         from ui.receipt_actions import print_receipt
 
         try:
-            print_receipt(self, self.store, self.dossier_id, "A5")
+            print_receipt(self, self.store, self.dossier_id, page_size)
         except (UserError, OSError) as exc:
             show_error(self, exc if isinstance(exc, UserError) else UserError(str(exc)), "Không in được")
+
+    def save_receipt(self, page_size: str, path=None):
+        from ui.receipt_actions import save_receipt
+
+        try:
+            written = save_receipt(self, self.store, self.dossier_id, page_size, path)
+        except (UserError, OSError) as exc:
+            show_error(self, exc if isinstance(exc, UserError) else UserError(str(exc)), "Không lưu được")
+            return None
+        if written:
+            show_message(self, "Đã lưu giấy hẹn", f"Đã lưu giấy hẹn vào «{written}».")
+        return written
 
     # ---- other desks ---------------------------------------------------------------------------------------
     def _stale(self, exc: StaleEdit) -> None:

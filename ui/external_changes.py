@@ -45,6 +45,7 @@ class ExternalChangeWatcher(QObject):
             return False
         version = self._read_version()
         if version is None or version == self._version:
+            self._local_write = False  # a write on this very connection does not move data_version
             return False
         self._version = version
         if self._local_write:

@@ -19,7 +19,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QFrame,
     QGridLayout,
@@ -44,6 +43,7 @@ from models.errors import UserError
 from models.identifiers import check_tax_code
 from models.textnorm import clean, fold
 from ui.context import AppContext
+from ui.date_edits import DateTimeEdit
 from ui.ops import show_error, show_message
 from ui.org_lookup import OrgLookup
 
@@ -108,6 +108,7 @@ class IntakeDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes from the search field straight to the form
         form_host = QWidget()
         scroll.setWidget(form_host)
         form = QVBoxLayout(form_host)
@@ -183,7 +184,7 @@ class IntakeDialog(QDialog):
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
         self.channel.addItems(dossier_model.channels(self.store))
-        self.received_at = QDateTimeEdit()
+        self.received_at = DateTimeEdit()
         self.received_at.setObjectName("receivedAt")
         self.received_at.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.received_at.setCalendarPopup(True)
@@ -274,9 +275,10 @@ class IntakeDialog(QDialog):
         self.group_combo.setEnabled(False)
         sources = ", ".join(orgs.SOURCES.get(s["source"], s["source"]) for s in orgs.sources_of(self.store, org["id"]))
         status = orgs.STATUSES.get(org["status"], org["status"])
-        warn = " ⚠" if org["status"] in orgs.BLOCKING_STATUSES else ""
+        if org["status"] in orgs.BLOCKING_STATUSES:
+            status = f"<span style='color:#b3261e'><b>{status} ⚠</b></span>"
         self.org_label.setText(
-            f"<b>{_html(org['name'])}</b> — {orgs.GROUPS[org['grp']]}; tình trạng: {status}{warn}; "
+            f"<b>{_html(org['name'])}</b> — {orgs.GROUPS[org['grp']]}; tình trạng: {status}; "
             f"nguồn: {_html(sources) or 'chưa rõ'}")
         self.lookup.edit.setText(org.get("tax_code") or org["name"])
         self._set_form_enabled(True)
@@ -295,8 +297,12 @@ class IntakeDialog(QDialog):
             self._set_value(key, None)
             self.registry_labels[key].setText("")
         tax = check_tax_code(text)
+        looks_like_tax_code = text.replace("-", "").replace(".", "").replace(" ", "").isdigit()
         if tax.ok and tax.value:
             self._set_value("tax_code", tax.value)
+            self.group_combo.setCurrentIndex(self.group_combo.findData(1))
+        elif looks_like_tax_code:
+            self._set_value("tax_code", text)  # kept as typed; saving records it as a blocking finding
             self.group_combo.setCurrentIndex(self.group_combo.findData(1))
         else:
             self._set_value("name", text)
@@ -307,7 +313,8 @@ class IntakeDialog(QDialog):
         self._set_form_enabled(True)
         self._check_duplicates()
         self._update_group_hint()
-        self.status_label.setText("Tổ chức mới: chọn nhóm, điền tờ khai rồi Ctrl+Enter để lưu.")
+        self.status_label.setText("Tổ chức mới: chọn nhóm, điền tờ khai rồi Ctrl+Enter để lưu."
+                                  + (f" Lưu ý: {tax.error}." if looks_like_tax_code and tax.error else ""))
         self.group_combo.setFocus()
 
     def _update_group_hint(self) -> None:

@@ -15,14 +15,13 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QLocale, QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFrame,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QTableWidget,
@@ -149,6 +148,8 @@ def _chart(title: str) -> QChart:
     chart.setAnimationOptions(QChart.NoAnimation)
     chart.legend().setAlignment(Qt.AlignBottom)
     chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setLocale(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
+    chart.setLocalizeNumbers(True)
     return chart
 
 
@@ -316,8 +317,10 @@ class DossierListDialog(QDialog):
                 item = QTableWidgetItem(str(value))
                 item.setData(Qt.UserRole, row["id"])
                 self.table.setItem(r, c, item)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.setWordWrap(False)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 200), 360))
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)

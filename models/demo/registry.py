@@ -65,6 +65,8 @@ G4_KINDS = ["Chùa", "Chùa", "Hội Nông dân", "Hội Cựu chiến binh", "N
             "Hội Chữ thập đỏ", "Hội Người cao tuổi", "Tịnh xá", "Miếu", "Đoàn Thanh niên", "Hội Khuyến học"]
 PAGODA_NAMES = ["Phước Hưng", "Tam Bảo", "Phật Quang", "Sắc Tứ Tam Bảo", "Phổ Minh", "Láng Cát", "Kỳ Viên",
                 "Ngọc Hải", "Hòa Quang", "Bửu Sơn", "Quan Âm", "Thiền Lâm", "Khmer Rạch Giá", "Long Phước"]
+HAMLETS = ["Tân Điền", "Hòa Lợi", "Kinh Xáng", "Vàm Răng", "Thuận Hòa", "Rạch Sỏi", "Xà Ngách", "Ba Hòn",
+           "Tà Săng", "Hòa Hưng", "Kinh Tư", "Vĩnh Tây", "Rạch Vẹt", "Mũi Dinh", "Cái Lớn"]
 STATUS_WEIGHTS = (("active", 88), ("suspended", 6), ("dissolving", 2), ("dissolved", 4))
 SOURCE_FILES = {
     "dkkd": "DS doanh nghiep KG 12-2024.xlsx",
@@ -93,6 +95,7 @@ class _Maker:
         self.fake.seed_instance(seed)
         self.areas = areas
         self.used_tax: set[str] = set()
+        self.used_names: set[str] = set()
 
     def person(self) -> tuple[str, str]:
         rng = self.rng
@@ -121,8 +124,7 @@ class _Maker:
         rng = self.rng
         street = self.fake.street_name()
         if rng.random() < 0.3:
-            return f"Ấp {rng.choice(['Tân Điền', 'Hòa Lợi', 'Kinh Xáng', 'Vàm Răng', 'Thuận Hòa', 'Rạch Sỏi'])}, " \
-                   f"{area['name']}, tỉnh An Giang"
+            return f"Ấp {rng.choice(HAMLETS)}, {area['name']}, tỉnh An Giang"
         return f"Số {rng.randint(1, 450)} đường {street}, {area['name']}, tỉnh An Giang"
 
     def email(self, name: str) -> str:
@@ -175,10 +177,9 @@ class _Maker:
             record["established_on"] = self.established(2000)
         elif grp == 3:
             kind = rng.choice(G3_KINDS)
-            if kind.startswith("Trường"):
-                name = f"{kind} {rng.choice(HEROES)}"
-            else:
-                name = f"{kind} {area['name']}"
+            name = f"{kind} {area['name']}"
+            if kind.startswith("Trường") or name in self.used_names:  # one commune office per commune
+                name = f"{rng.choice([k for k in G3_KINDS if k.startswith('Trường')])} {rng.choice(HEROES)}"
             record["tax_code"] = self.tax_code("17")
             record["head_name"] = record["rep_name"]
             record["established_on"] = self.established(1976)
@@ -188,9 +189,13 @@ class _Maker:
                 name = f"{kind} {rng.choice(PAGODA_NAMES)}"
             else:
                 name = f"{kind} {area['name']}"
+                if name in self.used_names:  # one association per commune; more are branches in hamlets
+                    branch = kind.replace("Hội ", "Chi hội ", 1).replace("Đoàn ", "Chi đoàn ", 1)
+                    name = f"{branch} ấp {rng.choice(HAMLETS)}, {area['name']}"
             record["head_name"] = record["rep_name"]
             record["founding_decision"] = (f"Quyết định số {rng.randint(10, 999)}/QĐ-UBND ngày "
                                            f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1990, 2023)}")
+        self.used_names.add(name)
         record["name"] = name
         return record
 

@@ -54,13 +54,14 @@ SCHEMA = [
         updated_at TEXT NOT NULL,
         version INTEGER NOT NULL DEFAULT 1
     )""",
-    "CREATE INDEX dossiers_status ON dossiers(status, due_date)",
+    "CREATE INDEX dossiers_status ON dossiers(status, due_date, received_at)",
     "CREATE INDEX dossiers_org ON dossiers(org_id)",
     "CREATE INDEX dossiers_received ON dossiers(received_on)",
     "CREATE INDEX dossiers_issued ON dossiers(issued_on)",
     "CREATE INDEX dossiers_officer ON dossiers(officer_id, received_on)",
     "CREATE INDEX dossiers_area ON dossiers(area_code)",
     "CREATE INDEX dossiers_received_at ON dossiers(received_at)",
+    "CREATE INDEX dossiers_status_received ON dossiers(status, received_at)",
     "CREATE INDEX dossiers_officer_status ON dossiers(officer_id, status)",
     "CREATE INDEX dossiers_tax_code ON dossiers(tax_code)",
     # Folded words of number, tax code, organization name, representative: worklist search.

@@ -86,8 +86,40 @@ SCHEMA = [
     ) WITHOUT ROWID""",
     "CREATE INDEX progress_firsts_day ON progress_firsts(counts, d, grp, area_code, officer_id)",
     "CREATE INDEX dossiers_person_ref ON dossiers(person_ref) WHERE person_ref IS NOT NULL",
-    # Registry baselines of targets (count per group and area, optionally as of first_seen).
+    # Registry baselines of targets "as of a date" (count per group and area with first_seen <= date).
     "CREATE INDEX organizations_baseline ON organizations(grp, area_code, status, merged_into, first_seen)",
+    # Registry baselines without a date: live counts per group and area (area '' = none) of the
+    # organizations that count (not merged into another, not dissolved), kept by the triggers below.
+    """CREATE TABLE registry_counts (
+        grp INTEGER NOT NULL,
+        area_code TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (grp, area_code)
+    ) WITHOUT ROWID""",
+]
+
+COUNTED = "ROW.merged_into IS NULL AND ROW.status <> 'dissolved'"
+
+
+def _count_sql(row: str, delta: int) -> str:
+    return (f"INSERT INTO registry_counts(grp, area_code, n) VALUES ({row}.grp, COALESCE({row}.area_code, ''), {delta})"
+            f" ON CONFLICT(grp, area_code) DO UPDATE SET n = n + ({delta});")
+
+
+REGISTRY_TRIGGERS = [
+    f"CREATE TRIGGER registry_counts_insert AFTER INSERT ON organizations WHEN {COUNTED.replace('ROW', 'NEW')}"
+    f" BEGIN {_count_sql('NEW', 1)} END",
+    f"CREATE TRIGGER registry_counts_delete AFTER DELETE ON organizations WHEN {COUNTED.replace('ROW', 'OLD')}"
+    f" BEGIN {_count_sql('OLD', -1)} END",
+    "CREATE TRIGGER registry_counts_update_old AFTER UPDATE OF grp, area_code, status, merged_into ON organizations"
+    f" WHEN {COUNTED.replace('ROW', 'OLD')} BEGIN {_count_sql('OLD', -1)} END",
+    "CREATE TRIGGER registry_counts_update_new AFTER UPDATE OF grp, area_code, status, merged_into ON organizations"
+    f" WHEN {COUNTED.replace('ROW', 'NEW')} BEGIN {_count_sql('NEW', 1)} END",
+]
+REGISTRY_REBUILD = [
+    "DELETE FROM registry_counts",
+    "INSERT INTO registry_counts(grp, area_code, n) SELECT grp, COALESCE(area_code, ''), COUNT(*) FROM organizations"
+    " WHERE merged_into IS NULL AND status <> 'dissolved' GROUP BY grp, COALESCE(area_code, '')",
 ]
 
 COUNT_COLUMNS = {"issued": "issued_on", "received": "received_on", "activated": "activated_on"}
@@ -142,4 +174,4 @@ def rebuild_sql() -> list[str]:
     return out
 
 
-SCHEMA += trigger_sql() + rebuild_sql()
+SCHEMA += trigger_sql() + rebuild_sql() + REGISTRY_TRIGGERS + REGISTRY_REBUILD

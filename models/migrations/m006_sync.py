@@ -87,27 +87,31 @@ SCHEMA = [
     )""",
     "CREATE INDEX sync_files_sha ON sync_files(sha256)",
     "CREATE INDEX sync_files_period ON sync_files(period_end, unit_code)",
+    # Keyed by (unit, uuid): a unit's rows can never overwrite another unit's, and one file's rows sit
+    # together in the key index (random UUIDs spread over the whole index made every merge rewrite
+    # thousands of index pages).
     f"""CREATE TABLE remote_dossiers (
-        uuid TEXT PRIMARY KEY,
         unit_code TEXT NOT NULL REFERENCES remote_units(code),
+        uuid TEXT NOT NULL,
         file_id INTEGER NOT NULL REFERENCES sync_files(id),
-        first_file_id INTEGER NOT NULL REFERENCES sync_files(id),{_DOSSIER_COLUMNS}
+        first_file_id INTEGER NOT NULL REFERENCES sync_files(id),{_DOSSIER_COLUMNS},
+        PRIMARY KEY (unit_code, uuid)
     )""",
-    "CREATE INDEX remote_dossiers_unit ON remote_dossiers(unit_code, status)",
+    "CREATE INDEX remote_dossiers_status ON remote_dossiers(unit_code, status)",
     f"""CREATE TABLE remote_orgs (
-        uuid TEXT PRIMARY KEY,
         unit_code TEXT NOT NULL REFERENCES remote_units(code),
+        uuid TEXT NOT NULL,
         file_id INTEGER NOT NULL REFERENCES sync_files(id),
-        first_file_id INTEGER NOT NULL REFERENCES sync_files(id),{_ORG_COLUMNS}
+        first_file_id INTEGER NOT NULL REFERENCES sync_files(id),{_ORG_COLUMNS},
+        PRIMARY KEY (unit_code, uuid)
     )""",
-    "CREATE INDEX remote_orgs_unit ON remote_orgs(unit_code)",
     """CREATE TABLE remote_verifications (
-        uuid TEXT PRIMARY KEY,
         unit_code TEXT NOT NULL REFERENCES remote_units(code),
+        uuid TEXT NOT NULL,
         file_id INTEGER NOT NULL REFERENCES sync_files(id),
-        dossier_uuid TEXT, to_unit TEXT, sent_on TEXT, method TEXT, due_on TEXT, note TEXT, officer TEXT
+        dossier_uuid TEXT, to_unit TEXT, sent_on TEXT, method TEXT, due_on TEXT, note TEXT, officer TEXT,
+        PRIMARY KEY (unit_code, uuid)
     )""",
-    "CREATE INDEX remote_verifications_unit ON remote_verifications(unit_code)",
     """CREATE TABLE remote_summaries (
         file_id INTEGER NOT NULL REFERENCES sync_files(id),
         row_no INTEGER NOT NULL,

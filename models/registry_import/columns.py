@@ -27,16 +27,17 @@ IGNORE = ""  # mapping value of a column that is not imported
 # (field, rule) in priority order; a rule is a tuple of alternatives, each alternative a tuple of
 # words that must all occur (as whole words, in order) in the folded header.
 _RULES: list[tuple[str, tuple[tuple[str, ...], ...]]] = [
-    ("", (("stt",), ("so tt",), ("so thu tu",), ("ghi chu",), ("tt",))),
+    ("", (("stt",), ("so tt",), ("so thu tu",), ("ghi chu",), ("tt",), ("chuc vu",), ("nganh nghe",), ("von",),
+          ("loai hinh",), ("ma nganh",), ("fax",), ("website",), ("lao dong",), ("nhom",))),
+    ("established_on", (("ngay thanh lap",), ("ngay cap",), ("ngay dang ky",), ("nam thanh lap",),
+                        ("ngay thanh",), ("ngay tl",))),
     ("rep_id_number", (("cccd",), ("cmnd",), ("dinh danh",), ("can cuoc",), ("ho chieu",), ("so giay to",))),
     ("rep_phone", (("dien thoai",), ("sdt",), ("so dt",), ("dt",), ("di dong",), ("phone",))),
     ("rep_email", (("email",), ("e mail",), ("thu dien tu",), ("mail",))),
+    ("tax_code", (("ma so thue",), ("mst",), ("ma thue",), ("tax",))),
     ("enterprise_code", (("ma so doanh nghiep",), ("ma doanh nghiep",), ("ma so dn",), ("so dkkd",),
                          ("ma so dang ky",), ("so giay chung nhan dang ky",))),
-    ("tax_code", (("ma so thue",), ("mst",), ("ma thue",), ("tax",))),
     ("area_code", (("ma xa",), ("ma phuong",), ("ma dia ban",), ("ma dvhc",), ("ma don vi hanh chinh",))),
-    ("established_on", (("ngay thanh lap",), ("ngay cap",), ("ngay dang ky",), ("nam thanh lap",),
-                        ("ngay thanh",), ("ngay tl",))),
     ("founding_decision", (("quyet dinh",), ("giay phep",), ("van ban thanh lap",))),
     ("status", (("tinh trang",), ("trang thai",))),
     ("short_name", (("ten viet tat",), ("viet tat",))),
@@ -149,7 +150,7 @@ def _is_sub_header(upper: list[str], lower: list[str]) -> bool:
     # Every lower text sits under a blank upper cell or under a group title spanning several columns.
     under_group = 0
     for i in filled:
-        if not recognise_header(lower[i]) and lower[i] not in ("",):
+        if recognise_header(lower[i]) is None:
             return False
         if not upper[i] or (i + 1 < len(upper) and not upper[i + 1] and lower[i + 1]) or \
                 (i > 0 and not upper[i] and upper[i - 1]):
@@ -189,13 +190,8 @@ def _map_columns(headers: list[str], lower: list[str] | None, group: int) -> tup
         if lower is not None and lower[index]:
             # In a two-row header the lower cell is the precise one ("Họ và tên" under "Người đại diện").
             sub = recognise_header(lower[index])
-            combined = fieldname
-            if sub and sub != "rep_name":
-                fieldname = sub
-            elif sub == "rep_name" and combined in ("head_name", "rep_name"):
-                fieldname = combined
-            elif sub:
-                fieldname = sub
+            if sub is not None:
+                fieldname = fieldname if sub == "rep_name" and fieldname in ("head_name", "rep_name") else sub
         if fieldname is None:
             unsure.append(f"Không nhận ra cột «{header}»")
             mapping[index] = IGNORE

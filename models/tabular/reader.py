@@ -74,9 +74,10 @@ def _read_spreadsheet(path: Path, suffix: str, sheet: str | int | None) -> Table
         if not names:
             raise UnreadableFile(f"Tệp «{path.name}» không có trang tính nào")
         if sheet is None:
-            chosen, rows = None, []
+            chosen, rows, sheet_obj = None, [], None
             for name in names:
-                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet_obj = workbook.get_sheet_by_name(name)
+                rows = sheet_obj.to_python(skip_empty_area=False)
                 if any(any(c not in ("", None) for c in r) for r in rows):
                     chosen = name
                     break
@@ -86,8 +87,7 @@ def _read_spreadsheet(path: Path, suffix: str, sheet: str | int | None) -> Table
             chosen = names[sheet] if isinstance(sheet, int) else sheet
             if chosen not in names:
                 raise UnreadableFile(f"Tệp «{path.name}» không có trang tính «{sheet}»")
-        sheet_obj = workbook.get_sheet_by_name(chosen)
-        if sheet is not None:
+            sheet_obj = workbook.get_sheet_by_name(chosen)
             rows = sheet_obj.to_python(skip_empty_area=False)
         merged = _merged_ranges(sheet_obj)
     except UnreadableFile:
@@ -100,7 +100,7 @@ def _read_spreadsheet(path: Path, suffix: str, sheet: str | int | None) -> Table
 def _merged_ranges(sheet_obj) -> list[tuple[int, int, int, int]]:
     try:
         ranges = sheet_obj.merged_cell_ranges or []
-    except Exception:  # noqa: BLE001 - merged ranges are optional information (not all formats carry them)
+    except Exception:
         return []
     return [(start[0], start[1], end[0], end[1]) for start, end in ranges]
 

@@ -10,6 +10,7 @@ from faker import Faker
 
 from models import organizations as orgs
 from models.store import Actor
+from models.textnorm import fold
 
 AREAS = [("30742", "Phường Vĩnh Thanh Vân"), ("30760", "Phường Rạch Giá"), ("30769", "Phường Vĩnh Lạc"),
          ("30781", "Xã Châu Thành"), ("31000", "Xã Ơn Lợi (ngoài địa bàn)")]
@@ -41,7 +42,7 @@ def setup_unit(store) -> int:
         unit_id = store.scalar("SELECT id FROM units WHERE code = 'AG-RG'")
         for code, name in AREAS:
             store.execute("INSERT INTO areas(code, name, unit_id, name_fold) VALUES (?,?,?,?)",
-                          (code, name, unit_id if code in UNIT_AREAS else None, name.lower()))
+                          (code, name, unit_id if code in UNIT_AREAS else None, fold(name)))
     store.set_setting("unit_id", unit_id, audit=False)
     return unit_id
 

@@ -10,6 +10,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("dossiers", "Hồ sơ", "ui.pages.dossiers:DossiersPage"),
     ("progress", "Chỉ tiêu & tiến độ", "ui.pages.progress:ProgressPage"),
     ("reports", "Báo cáo tuần", "ui.pages.reports:ReportsPage"),
+    ("sync", "Đồng bộ", "ui.pages.sync:SyncPage"),
     ("audit", "Nhật ký", "ui.pages.audit:AuditPage"),
     ("admin", "Quản trị", "ui.pages.admin:AdminPage"),
 ]

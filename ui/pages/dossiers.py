@@ -7,6 +7,8 @@ Enter opens that dossier directly.
 
 from __future__ import annotations
 
+from array import array
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import dossier_status, worklists
+from models import dossier_status, locality_requests, worklists
 from models import dossiers as dossier_model
 from models import units as units_mod
 from models.organizations import GROUPS
@@ -35,6 +37,7 @@ from ui.ops import show_error
 
 # Worklists in the order shown; then one line per status.
 LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "open", "all"]
+REQUESTS_OVERDUE = "requests_overdue"  # dossiers with a cross-locality request past its answer date
 
 
 class _Table(QTableView):
@@ -68,6 +71,8 @@ class DossiersPage(QWidget):
         self.lists.setMinimumWidth(220)
         for key in LIST_ORDER:
             self._add_list_item(key, worklists.WORKLISTS[key])
+            if key == "waiting_locality":
+                self._add_list_item(REQUESTS_OVERDUE, "Đề nghị xác minh quá hạn trả lời")
         header = QListWidgetItem("— Theo trạng thái —")
         header.setFlags(Qt.NoItemFlags)
         self.lists.addItem(header)
@@ -113,6 +118,8 @@ class DossiersPage(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setSelectionMode(QTableView.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()  # row numbers would be asked of every row (200,000)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -201,9 +208,9 @@ class DossiersPage(QWidget):
             key = item.data(Qt.UserRole)
             if key is None:
                 continue
-            n = counts.get(key, 0)
+            n = len(self._requests_overdue_ids()) if key == REQUESTS_OVERDUE else counts.get(key, 0)
             item.setText(f"{item.data(Qt.UserRole + 1)} ({n:,})".replace(",", "."))
-            if key == "overdue":
+            if key in ("overdue", REQUESTS_OVERDUE):
                 item.setForeground(Qt.red if n else Qt.black)
         return counts
 
@@ -212,8 +219,11 @@ class DossiersPage(QWidget):
         self._reload_timer.stop()
         keep = self.current_dossier_id()
         try:
-            ids = worklists.list_ids(self.store, self.current_list, clean(self.search.text()), self.filters(),
-                                     sort=self.sort, descending=self.descending)
+            if self.current_list == REQUESTS_OVERDUE:
+                ids = self._requests_overdue_ids(clean(self.search.text()))
+            else:
+                ids = worklists.list_ids(self.store, self.current_list, clean(self.search.text()), self.filters(),
+                                         sort=self.sort, descending=self.descending)
             self.refresh_counts()
         except Exception as exc:  # shown to the officer; a failure must not leave a half-drawn page
             show_error(self, exc)
@@ -225,6 +235,15 @@ class DossiersPage(QWidget):
             self.table.selectRow(row)
         elif n:
             self.table.selectRow(0)
+
+    def _requests_overdue_ids(self, text: str = "") -> array:
+        """Dossiers whose request to another locality is past its answer date, oldest due first."""
+        ids = list(dict.fromkeys(r["dossier_id"] for r in locality_requests.overdue(self.store)))
+        filters = self.filters()
+        if text or filters != worklists.Filters():
+            allowed = set(worklists.list_ids(self.store, "all", text, filters))
+            ids = [i for i in ids if i in allowed]
+        return array("q", ids)
 
     def _on_header_clicked(self, column: int) -> None:
         key = self.model.sort_key(column)

@@ -50,8 +50,8 @@ from ui.progress_widgets import (
 
 WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "organizations",
            "areas", "settings", "holidays"}
-CHART_AREAS = 15
-CHART_OFFICERS = 10
+CHART_AREAS = 30
+CHART_OFFICERS = 30
 TABLE_COLUMNS = ["Hạng", "Tên", "Đã đạt", "Chỉ tiêu", "Tỷ lệ", "Còn lại", "Cần/ngày LV", "Tuần này", "Đánh giá"]
 
 
@@ -116,7 +116,11 @@ class ProgressPage(QWidget):
         self.officer_table = self._table("officerTable")
         self.phase_table = self._table("phaseTable")
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.charts, "&Biểu đồ")
+        charts_scroll = QScrollArea()
+        charts_scroll.setWidgetResizable(True)
+        charts_scroll.setFrameShape(QScrollArea.NoFrame)
+        charts_scroll.setWidget(self.charts)
+        self.tabs.addTab(charts_scroll, "&Biểu đồ")
         self.tabs.addTab(self.area_table, "Theo &địa bàn")
         self.tabs.addTab(self.officer_table, "Theo &cán bộ")
         self.tabs.addTab(self.phase_table, "Các &giai đoạn")
@@ -143,8 +147,7 @@ class ProgressPage(QWidget):
         self._phase_rows: list = []
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
         ctx.changes.changed.connect(self._on_changes)
-        self.reload_campaigns()
-        self.refresh()
+        self.reload_campaigns()   # figures are computed when the page is first shown (fast start-up)
 
     # ---- data ------------------------------------------------------------------------------------
     def reload_campaigns(self) -> None:
@@ -213,6 +216,11 @@ class ProgressPage(QWidget):
     def activated(self) -> None:
         if self._dirty:
             self.reload_campaigns()
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
             self.refresh()
 
     # ---- header and cards ----------------------------------------------------------------------------
@@ -292,22 +300,28 @@ class ProgressPage(QWidget):
         weeks = self.weeks[-16:]
         self._add_chart("weekly", weekly_chart(weeks, "Kết quả theo tuần và đường chỉ tiêu",
                                                lambda i: self._drill_week(weeks[i])), 0, 1)
-        areas = [r for r in p.by_area if r.figures.target or r.figures.achieved][:CHART_AREAS]
+        shown = [r for r in p.by_area if r.figures.target or r.figures.achieved]
+        areas = shown[:CHART_AREAS]
         with_targets = any(r.figures.target for r in areas)
         values = [r.figures.percent or 0 for r in areas] if with_targets else [r.figures.achieved for r in areas]
+        title = "Địa bàn: % chỉ tiêu giai đoạn" if with_targets else "Địa bàn: số đã đạt"
+        if len(shown) > CHART_AREAS:
+            title += f" ({CHART_AREAS} cao nhất / {len(shown)}; đủ ở thẻ «Theo địa bàn»)"
         self._add_chart("areas", ranked_bars(
-            [r.label for r in areas], values,
-            "Địa bàn: % chỉ tiêu giai đoạn" if with_targets else "Địa bàn: số đã đạt",
+            [r.label for r in areas], values, title,
             lambda i: self.drill(areas[i].label, area_code=areas[i].key, groups=self._current_groups()),
-            suffix="%" if with_targets else "", color="#00897b"), 1, 0)
+            suffix="%" if with_targets else "", color="#00897b"), 1, 0, bars=len(areas))
         officers = p.by_officer[:CHART_OFFICERS]
         self._add_chart("officers", ranked_bars(
             [r.label for r in officers], [r.figures.achieved_in_campaign for r in officers],
             "Cán bộ: số đã đạt từ đầu kế hoạch",
-            lambda i: self.drill(officers[i].label, officer_id=int(officers[i].key)), color="#5e35b1"), 1, 1)
+            lambda i: self.drill(officers[i].label, officer_id=int(officers[i].key)), color="#5e35b1"), 1, 1,
+            bars=len(officers))
 
-    def _add_chart(self, key: str, chart, row: int, col: int) -> None:
+    def _add_chart(self, key: str, chart, row: int, col: int, *, bars: int = 0) -> None:
         view = chart_view(chart)
+        if bars:   # ranked charts grow with their number of bars so that every label shows
+            view.setMinimumHeight(max(240, 22 * bars + 90))
         view.setObjectName(f"chart_{key}")
         self.chart_views[key] = view
         self.charts_grid.addWidget(view, row, col)
@@ -320,6 +334,8 @@ class ProgressPage(QWidget):
         table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectRows)
         table.verticalHeader().hide()
+        table.setWordWrap(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         table.setToolTip("Enter hoặc bấm đúp một dòng để xem các hồ sơ được tính")
         return table

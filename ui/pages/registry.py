@@ -365,9 +365,7 @@ class RegistryPage(QWidget):
         self.unit_button.clicked.connect(self.open_unit_dialog)
 
         top = QHBoxLayout()
-        top.addWidget(self.search, 3)
-        for w in (self.group, self.area, self.status_filter, self.source):
-            top.addWidget(w, 1)
+        top.addWidget(self.search, 1)
         top.addWidget(self.import_button)
         top.addWidget(self.unit_button)
 
@@ -376,6 +374,11 @@ class RegistryPage(QWidget):
         self.status = QLabel()
         self.status.setObjectName("statusLabel")
         info = QHBoxLayout()
+        for w in (self.group, self.area, self.status_filter, self.source):
+            w.setMinimumContentsLength(14)
+            w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            info.addWidget(w)
+        info.addSpacing(12)
         info.addWidget(self.count_label)
         info.addStretch(1)
         info.addWidget(self.status)
@@ -417,6 +420,7 @@ class RegistryPage(QWidget):
         splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([880, 520])
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

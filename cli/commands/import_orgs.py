@@ -1,0 +1,51 @@
+"""``import-orgs``: import one organization list (xlsx, xls, ods, csv) into the registry.
+
+    python main.py import-orgs --db DB --group {1,2,3,4} FILE [--dry-run] [--strict] [--errors OUT.xlsx]
+
+Prints one JSON line: {"read", "inserted", "updated", "unchanged", "duplicates", "rejected", "warnings"}.
+Exit 0 done; 1 with --strict when some row was rejected (nothing imported); 2 unreadable file
+(Vietnamese message on stderr naming the file, database untouched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cli.common import add_db_argument, open_store, print_json
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("import-orgs", help="nhập danh sách tổ chức từ tệp xlsx/xls/ods/csv")
+    add_db_argument(parser)
+    parser.add_argument("--group", type=int, choices=(1, 2, 3, 4), required=True,
+                        help="nhóm tổ chức: 1 doanh nghiệp, 2 hợp tác xã, 3 cơ quan có MST, 4 tổ chức khác")
+    parser.add_argument("file", metavar="FILE", help="tệp danh sách (.xlsx, .xls, .ods, .csv)")
+    parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì vào CSDL")
+    parser.add_argument("--strict", action="store_true", help="có dòng lỗi thì không nhập gì (mã thoát 1)")
+    parser.add_argument("--errors", metavar="OUT.xlsx", help="ghi các dòng lỗi và cảnh báo ra tệp Excel")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from exporters.error_workbook import write_error_workbook
+    from models.organizations import GROUPS
+    from models.registry_import import analyse_file, apply_analysis, load
+
+    path = Path(args.file)
+    loaded = load(path, args.group)  # an unreadable file fails here, before the database is opened
+    store = open_store(args)
+    try:
+        analysis = analyse_file(store, path, args.group, loaded=loaded)
+        result = apply_analysis(store, analysis, dry_run=args.dry_run, strict=args.strict)
+    finally:
+        store.close()
+    if args.errors:
+        write_error_workbook(args.errors, source_name=path.name, issues=[i.as_dict() for i in result.issues],
+                             counts=result.counts(), group_label=f"Nhóm {args.group}: {GROUPS[args.group]}")
+    print_json(result.counts())
+    if args.strict and result.rejected:
+        print(f"Tệp «{path.name}» có {result.rejected} dòng lỗi: không nhập dòng nào (--strict).", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,76 @@
+"""Demo dossiers: deterministic, every state, events/findings/requests, dates within ten weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models import worklists
+from models.demo import DEMO_TODAY, SEED
+from models.demo import dossiers as demo_dossiers
+from models.demo import officers as demo_officers
+from models.demo import registry as demo_registry
+from models.dossier_status import STATUSES
+from models.store import Store
+
+
+def _build(path, count):
+    store = Store(path, clock=lambda: DEMO_TODAY)
+    demo_officers.build(store, seed=SEED)
+    demo_registry.build(store, organizations=400, seed=SEED)
+    summary = demo_dossiers.build(store, count=count, seed=SEED)
+    return store, summary
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    store, summary = _build(tmp_path_factory.mktemp("demo") / "a.sqlite", 600)
+    yield store, summary
+    store.close()
+
+
+def test_every_state_and_counts(demo):
+    store, summary = demo
+    assert summary["dossiers"] == 600
+    assert set(summary["dossier_states"]) == set(STATUSES)
+    assert all(n > 0 for n in summary["dossier_states"].values()), summary["dossier_states"]
+    assert store.scalar("SELECT count(*) FROM dossiers") == 600
+
+
+def test_dates_within_ten_weeks_and_officers(demo):
+    store, _ = demo
+    first, last = store.query_one("SELECT min(received_at) a, max(received_at) b FROM dossiers").values()
+    assert first >= (DEMO_TODAY.date() - dt.timedelta(weeks=10)).isoformat()
+    assert last <= DEMO_TODAY.isoformat(sep=" ")
+    assert store.scalar("SELECT max(at) FROM dossier_events") <= DEMO_TODAY.isoformat(sep=" ")
+    officers = {r["username"] for r in store.query(
+        "SELECT DISTINCT o.username FROM dossiers d JOIN officers o ON o.id = d.officer_id")}
+    assert officers == {"canbo1", "canbo2", "canbo3"}
+    refusers = {r["username"] for r in store.query(
+        "SELECT DISTINCT o.username FROM dossier_events e JOIN officers o ON o.id = e.officer_id "
+        "WHERE e.to_status IN ('refused', 'cancelled')")}
+    assert refusers == {"chihuy"}
+
+
+def test_worklists_have_content(demo):
+    store, _ = demo
+    counts = worklists.counts(store)
+    assert counts["overdue"] > 0 and counts["waiting_locality"] > 0 and counts["today"] > 0
+    assert counts["overdue"] < counts["all"] * 0.2
+    assert store.scalar("SELECT count(*) FROM verification_requests") > 0
+    assert store.scalar("SELECT count(*) FROM verification_findings") >= 600
+    assert store.scalar("SELECT count(*) FROM manual_checks") > 0
+    issued = store.query("SELECT issued_on, received_on FROM dossiers WHERE issued_on IS NOT NULL")
+    assert all(r["issued_on"] >= r["received_on"] for r in issued)
+
+
+def test_deterministic(tmp_path):
+    def snapshot(path):
+        store, _ = _build(path, 80)
+        rows = store.query("SELECT number, org_id, channel, received_at, status, due_date, officer_id FROM dossiers "
+                           "ORDER BY id")
+        store.close()
+        return rows
+
+    assert snapshot(tmp_path / "x.sqlite") == snapshot(tmp_path / "y.sqlite")

@@ -1,0 +1,196 @@
+"""The registry screen driven like an officer would: type, filter, sort, select, edit, merge, keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from models import duplicates, organizations
+from models.store import Actor, Store
+from tests.factories.registry import make_orgs, setup_unit
+from ui.context import AppContext
+from ui.models.org_table_model import COLUMNS
+from ui.pages.registry import RegistryPage
+
+NAME = [k for k, *_ in COLUMNS].index("name")
+
+
+@pytest.fixture
+def page(fresh_store, qtbot):
+    setup_unit(fresh_store)
+    ids = make_orgs(fresh_store, 40, seed=8)
+    a = organizations.create(fresh_store, {"grp": 4, "name": "Hội Cựu chiến binh phường Rạch Giá",
+                                           "area_code": "30742", "rep_name": "Trần Văn Bình"}, source="dtcb")
+    b = organizations.create(fresh_store, {"grp": 4, "name": "HỘI CỰU CHIẾN BINH PHƯỜNG RẠCH GIÁ",
+                                           "area_code": "30742", "rep_phone": "0912345678"}, source="dtcb")
+    duplicates.flag(fresh_store, a, b, "Cùng tên và cùng địa bàn")
+    ctx = AppContext.create(fresh_store)
+    widget = RegistryPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.ids = ids
+    widget.pair = (a, b)
+    yield widget
+    ctx.changes.detach()
+
+
+def visible_names(page):
+    model = page.model
+    return [model.data(model.index(r, NAME)) for r in range(model.rowCount())]
+
+
+def test_typing_filters_after_a_pause(page, qtbot):
+    assert page.count_label.text() == "42 tổ chức"
+    page.table.setFocus()
+    qtbot.keyClick(page, Qt.Key_F, Qt.ControlModifier)
+    assert page.search.hasFocus()
+    qtbot.keyClicks(page.search, "hoi cuu chien")
+    qtbot.waitUntil(lambda: page.count_label.text() == "2 tổ chức", timeout=2000)
+    assert visible_names(page) == ["Hội Cựu chiến binh phường Rạch Giá", "HỘI CỰU CHIẾN BINH PHƯỜNG RẠCH GIÁ"]
+    page.search.clear()
+    page.search.insert("HỢP TÁC")  # typed with a Vietnamese input method (QTest only types ASCII)
+    qtbot.waitUntil(lambda: page.count_label.text() == "8 tổ chức", timeout=2000)
+    assert all(name.startswith("Hợp tác xã") or name.startswith("HỢP TÁC XÃ") for name in visible_names(page))
+
+
+def test_filters_and_sorting(page, qtbot):
+    page.group.setCurrentIndex(page.group.findData(3))
+    assert page.count_label.text() == "8 tổ chức"
+    page.area.setCurrentIndex(page.area.findData("30760"))
+    rows = [organizations.get(page.ctx.store, page.model.org_id(r)) for r in range(page.model.rowCount())]
+    assert rows and all(r["grp"] == 3 and r["area_code"] == "30760" for r in rows)
+    page.group.setCurrentIndex(0)
+    page.area.setCurrentIndex(0)
+    page.source.setCurrentIndex(page.source.findData("htx"))
+    assert page.count_label.text() == "8 tổ chức"
+    page.source.setCurrentIndex(0)
+    tax_col = [k for k, *_ in COLUMNS].index("tax_code")
+    page.table.horizontalHeader().setSortIndicator(tax_col, Qt.DescendingOrder)
+    codes = [page.model.data(page.model.index(r, tax_col)) for r in range(page.model.rowCount())]
+    present = [c for c in codes if c]
+    assert present == sorted(present, reverse=True)
+
+
+def test_select_shows_detail_sources_and_history(page, qtbot, clock):
+    org_id = page.ids[0]
+    clock.advance(days=1)
+    organizations.update(page.ctx.store, org_id, {"address": "Số 9 đường Lạc Hồng, phường Rạch Giá"})
+    qtbot.keyClicks(page.search, organizations.get(page.ctx.store, org_id)["tax_code"])
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
+    qtbot.keyClick(page.search, Qt.Key_Down)  # into the table, first row selected
+    assert page.table.hasFocus()
+    assert page.detail.record["id"] == org_id
+    assert page.detail.fields["address"].text() == "Số 9 đường Lạc Hồng, phường Rạch Giá"
+    assert page.detail.sources.item(0, 0).text() == "Sở KH&ĐT (đăng ký doanh nghiệp)"
+    history = [[page.detail.history.item(r, c).text() for c in range(5)]
+               for r in range(page.detail.history.rowCount())]
+    assert history[0][0] == "10/01/2025 09:30" and history[0][2] == "Địa chỉ trụ sở chính"
+    assert history[0][4] == "Số 9 đường Lạc Hồng, phường Rạch Giá"
+    assert history[-1][2] == "Tạo mới"
+
+
+def test_keyboard_navigation_moves_the_detail(page, qtbot):
+    page.table.setFocus()
+    page.select_row(0)
+    first = page.detail.record["id"]
+    qtbot.keyClick(page.table, Qt.Key_Down)
+    assert page.detail.record["id"] == page.model.org_id(1) != first
+    qtbot.keyClick(page.table, Qt.Key_End, Qt.ControlModifier)
+    assert page.detail.record["id"] == page.model.org_id(page.model.rowCount() - 1)
+
+
+def test_edit_saves_and_refreshes_the_row(page, qtbot):
+    page.select_row(3)
+    org_id = page.detail.record["id"]
+    page.detail.fields["name"].setFocus()
+    page.detail.fields["name"].selectAll()
+    page.detail.fields["name"].insert("Công ty TNHH Đổi Tên")
+    qtbot.keyClick(page.detail.fields["name"], Qt.Key_S, Qt.ControlModifier)
+    assert organizations.get(page.ctx.store, org_id)["name"] == "Công ty TNHH Đổi Tên"
+    assert page.model.data(page.model.index(3, NAME)) == "Công ty TNHH Đổi Tên"
+    assert page.status.text() == "Đã lưu 1 thay đổi."
+    assert page.detail.history.item(0, 2).text() == "Tên tổ chức"
+
+
+def test_stale_edit_says_what_changed(page, qtbot):
+    page.select_row(0)
+    org_id = page.detail.record["id"]
+    other = Store(page.ctx.store.path, clock=page.ctx.store.clock)  # another desk: its own change bus
+    try:
+        organizations.update(other, org_id, {"rep_phone": "0987654321"})
+    finally:
+        other.close()
+    page.detail.fields["address"].setText("Địa chỉ khác")
+    page.detail.save_button.click()
+    box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "staleBox" and w.isVisible())
+    assert "Điện thoại" in box.text() and "0987654321" in box.text()
+    assert organizations.get(page.ctx.store, org_id)["address"] != "Địa chỉ khác"
+    box.done(QMessageBox.Ok)
+
+
+def test_merge_from_duplicates_panel(page, qtbot):
+    a, b = page.pair
+    assert page.side.tabText(1) == "Nghi trùng (1)"
+    page.side.setCurrentWidget(page.duplicates)
+    page.duplicates.table.selectRow(0)
+    page.duplicates.keep_first.click()
+    assert organizations.get(page.ctx.store, b)["merged_into"] == a
+    assert page.side.tabText(1) == "Nghi trùng"
+    assert page.count_label.text() == "41 tổ chức"  # the merged one left the list
+    assert page.duplicates.table.rowCount() == 0
+
+
+def test_keep_both_from_duplicates_panel(page, qtbot):
+    page.duplicates.table.selectRow(0)
+    page.duplicates.keep_both.click()
+    assert duplicates.count_open(page.ctx.store) == 0
+    assert page.count_label.text() == "42 tổ chức"
+
+
+def test_bulk_change_requeries_and_new_rows_appear(page, qtbot):
+    organizations.create(page.ctx.store, {"grp": 4, "name": "Chùa Phật Quang", "area_code": "30742"})
+    assert page.count_label.text() == "43 tổ chức"
+
+
+def test_intake_officer_sees_masked_id_in_table(page, qtbot):
+    record = organizations.get(page.ctx.store, page.model.org_id(0))
+    id_col = [k for k, *_ in COLUMNS].index("rep_id_number")
+    shown = page.model.data(page.model.index(0, id_col))
+    if record["rep_id_number"]:
+        assert shown != record["rep_id_number"] and shown.startswith(record["rep_id_number"][:3])
+        assert "******" in shown
+
+
+def test_locked_account_cannot_save(page, qtbot):
+    store = page.ctx.store
+    store.execute("INSERT INTO officers(id, username, full_name, role, active, created_at) "
+                  "VALUES (9, 'khoa', 'Cán bộ bị khoá', 'intake', 0, '2025-01-01')")
+    store.actor = Actor(9, "khoa", "Cán bộ bị khoá", "intake")
+    page.select_row(0)
+    org_id = page.detail.record["id"]
+    page.detail.fields["address"].setText("Không được lưu")
+    page.detail.save_button.click()
+    box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible())
+    assert "khoá" in box.text()
+    assert organizations.get(store, org_id)["address"] != "Không được lưu"
+    box.done(QMessageBox.Ok)
+
+
+def test_ctrl_i_opens_the_import_dialog_and_unit_button_opens_units(page, qtbot, monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("ui.import_dialog")
+    fake.open_import_dialog = lambda ctx, parent: calls.append((ctx, parent))
+    monkeypatch.setitem(sys.modules, "ui.import_dialog", fake)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key_I, Qt.ControlModifier)
+    assert calls == [(page.ctx, page)]
+    page.unit_button.click()
+    dialog = page._unit_dialog
+    assert dialog.isVisible() and dialog.name.text() == "Công an phường Rạch Giá"
+    dialog.reject()

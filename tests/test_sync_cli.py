@@ -1,0 +1,89 @@
+"""``python main.py export`` / ``merge`` / ``sync-ack`` / ``sync-units`` / ``sync-report``."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from pypdf import PdfReader
+
+from models.store import Store
+from tests.factories.sync import make_data, make_province, make_unit
+
+
+def _unit_db(path, code, name, prefix, n, clock):
+    store = Store(path, clock=clock)
+    make_data(store, make_unit(store, code, name, area_prefix=prefix), n, seed=len(code) + n)
+    store.close()
+
+
+def test_export_then_merge_with_a_refused_file(tmp_path, run_cli, clock):
+    clock.set(2025, 1, 8, 16, 0)
+    _unit_db(tmp_path / "a.sqlite", "CAX-01", "Công an xã Bình An", "1", 40, clock)
+    _unit_db(tmp_path / "b.sqlite", "CAX-02", "Công an phường Vĩnh Thanh Vân", "2", 25, clock)
+    province = Store(tmp_path / "tinh.sqlite", clock=clock)
+    make_province(province)
+    province.close()
+
+    out_a = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx", "--week-end", "2025-01-08")
+    assert out_a.returncode == 0, out_a.stderr
+    line = json.loads(out_a.stdout)
+    assert line["rows"] == 40 and len(line["sha256"]) == 64 and line["protected"] is False
+    assert line["kind"] == "full" and line["path"].endswith("a.xlsx")
+    out_b = run_cli("export", "--db", tmp_path / "b.sqlite", "--out", tmp_path, "--full", "--password", "bi-mat-123",
+                    "--week-end", "2025-01-08")
+    assert out_b.returncode == 0, out_b.stderr
+    b_path = json.loads(out_b.stdout)["path"]
+    assert json.loads(out_b.stdout)["protected"] is True and "dongbo_CAX-02_20250108_so1.xlsx" in b_path
+
+    tampered = tmp_path / "a-sua.xlsx"
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    book["HoSo"]["B3"] = "HS-SUA"
+    book.save(tampered)
+
+    merged = run_cli("merge", "--db", tmp_path / "tinh.sqlite", tampered, tmp_path / "a.xlsx", b_path,
+                     "--password", "bi-mat-123")
+    assert merged.returncode == 1, merged.stderr
+    lines = [json.loads(x) for x in merged.stdout.splitlines()]
+    assert [(x["file"], x["status"]) for x in lines] == [
+        ("a-sua.xlsx", "refused"), ("a.xlsx", "accepted"), (b_path.rsplit("/", 1)[-1], "accepted")]
+    assert "đã bị sửa" in lines[0]["reason"]
+    assert (lines[1]["inserted"], lines[1]["updated"], lines[1]["unchanged"]) == (40, 0, 0)
+    assert lines[2]["inserted"] == 25
+
+    again = run_cli("merge", "--db", tmp_path / "tinh.sqlite", tmp_path / "a.xlsx")
+    assert again.returncode == 0
+    assert json.loads(again.stdout)["status"] == "unchanged"
+
+
+def test_ack_units_and_consolidated_report(tmp_path, run_cli, clock):
+    clock.set(2025, 1, 9, 10, 0)
+    _unit_db(tmp_path / "a.sqlite", "CAX-01", "Công an xã Bình An", "1", 30, clock)
+    province = Store(tmp_path / "tinh.sqlite", clock=clock)
+    make_province(province)
+    province.close()
+    out = json.loads(run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx",
+                             "--week-end", "2025-01-08").stdout)
+    ack = run_cli("sync-ack", "--db", tmp_path / "a.sqlite", str(out["sequence"]))
+    assert ack.returncode == 0 and json.loads(ack.stdout)["recorded"] is True
+    assert run_cli("merge", "--db", tmp_path / "tinh.sqlite", tmp_path / "a.xlsx").returncode == 0
+    units = run_cli("sync-units", "--db", tmp_path / "tinh.sqlite", "--week-end", "2025-01-08",
+                    "--declare", "CAX-09", "Công an xã Mỹ Lâm")
+    assert units.returncode == 0, units.stderr
+    listed = {u["code"]: u for u in json.loads(units.stdout)["units"]}
+    assert listed["CAX-09"]["sent"] is False and listed["CAX-09"]["state"] == "chưa gửi tệp"
+    assert listed["CAX-01"]["sent"] is True
+    report = run_cli("sync-report", "--db", tmp_path / "tinh.sqlite", "--week-end", "2025-01-08",
+                     "--pdf", tmp_path / "tong-hop.pdf", "--xlsx", tmp_path / "tong-hop.xlsx")
+    assert report.returncode == 0, report.stderr
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "tong-hop.pdf").pages)
+    assert "Công an xã Mỹ Lâm" in text and "chưa gửi tệp" in text
+    assert (tmp_path / "tong-hop.xlsx").stat().st_size > 0
+    not_province = run_cli("merge", "--db", tmp_path / "a.sqlite", tmp_path / "a.xlsx")
+    assert not_province.returncode == 2 and "cấp tỉnh" in not_province.stderr
+
+
+def test_export_without_unit_is_a_clear_error(tmp_path, run_cli):
+    result = run_cli("export", "--db", tmp_path / "trong.sqlite", "--out", tmp_path / "x.xlsx")
+    assert result.returncode == 2 and "Chưa khai báo đơn vị" in result.stderr
+    assert not (tmp_path / "x.xlsx").exists()

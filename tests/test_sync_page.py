@@ -1,0 +1,130 @@
+"""The Đồng bộ page driven like an officer would: export with/without password, acknowledge, drop files
+onto the merge list, read the per-file results and the units that have not sent their file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from models.store import Store
+from models.sync_export import export_workbook
+from models.sync_merge import declare_unit
+from tests.factories.sync import make_data, make_province, make_unit
+from ui.context import AppContext
+from ui.pages.sync import SyncPage
+
+
+@pytest.fixture
+def unit_ctx(tmp_path, clock, qtbot):
+    store = Store(tmp_path / "unit.sqlite", clock=clock)
+    make_data(store, make_unit(store), 60, seed=3)
+    ctx = AppContext.create(store)
+    yield ctx
+    ctx.changes.detach()
+    store.close()
+
+
+def _boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def _close_boxes() -> None:
+    for box in _boxes():
+        box.done(0)
+
+
+def _run(qtbot, op) -> None:
+    assert op is not None
+    qtbot.waitUntil(lambda: not op.is_running() and (op.result is not None or op.error is not None), timeout=60000)
+
+
+def test_export_screen_password_warning_and_acknowledgement(unit_ctx, qtbot, tmp_path):
+    page = SyncPage(unit_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    panel = page.export_panel
+    assert page.tabs.currentWidget() is panel
+    panel.folder.setText(str(tmp_path / "gui"))
+
+    qtbot.keyClicks(panel.password, "mat-khau-1")
+    qtbot.keyClicks(panel.password2, "mat-khau-2")
+    assert "chưa khớp" in panel.password_hint.text()
+    assert panel.start_export() is None
+    assert any("không khớp" in b.text() for b in _boxes())
+    _close_boxes()
+
+    panel.password2.clear()
+    qtbot.keyClicks(panel.password2, "mat-khau-1")
+    op = panel.start_export()
+    _run(qtbot, op)
+    assert op.error is None, op.error
+    result = op.result
+    assert result.protected and Path(result.path).exists()
+    assert result.path in panel.result_label.text() and "60 hồ sơ" in panel.result_label.text()
+    assert not panel.warning_label.isVisible()
+    assert panel.open_folder_button.isEnabled()
+
+    qtbot.mouseClick(panel.full, Qt.LeftButton)
+    op = panel.start_export()
+    _run(qtbot, op)
+    assert not op.result.protected
+    assert panel.warning_label.isVisible() and "KHÔNG được đặt mật khẩu" in panel.warning_label.text()
+    assert panel.history.rowCount() == 2
+    assert panel.history.item(0, 5).text() == "KHÔNG" and panel.history.item(1, 5).text() == "Có"
+
+    panel.history.selectRow(1)  # export no. 1
+    qtbot.mouseClick(panel.ack_button, Qt.LeftButton)
+    assert panel.history.item(1, 6).text() != "Chưa"
+    assert "từ tệp số 1" in panel.incremental.text()
+
+
+def test_merge_screen_drop_files_results_and_units(tmp_path, clock, qtbot):
+    files = []
+    for i in range(2):
+        store = Store(tmp_path / f"u{i}.sqlite", clock=clock)
+        make_data(store, make_unit(store, f"CAX-0{i}", f"Công an xã Hòa Thuận {i}", area_prefix=str(i)), 20, seed=i)
+        files.append(Path(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True).path))
+        store.close()
+    book = openpyxl.load_workbook(files[1])
+    book["HoSo"]["F2"] = "Tên bị sửa"
+    bad = tmp_path / "u1-sua.xlsx"
+    book.save(bad)
+
+    province = Store(tmp_path / "tinh.sqlite", clock=clock)
+    make_province(province)
+    declare_unit(province, "CAX-99", "Công an xã Chưa Gửi")
+    ctx = AppContext.create(province)
+    try:
+        page = SyncPage(ctx)
+        qtbot.addWidget(page)
+        page.show()
+        panel = page.merge_panel
+        assert page.tabs.currentWidget() is panel
+        panel.week_end.setDate(panel.week_end.date().fromString("08/01/2025", "dd/MM/yyyy"))
+
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(files[0])), QUrl.fromLocalFile(str(bad))])
+        event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+        panel.drop_list.dropEvent(event)
+        assert [panel.drop_list.item(i).text() for i in range(panel.drop_list.count())] == ["u0.xlsx", "u1-sua.xlsx"]
+
+        op = panel.start_merge()
+        _run(qtbot, op)
+        table = panel.results_table
+        assert table.rowCount() == 2
+        assert table.item(0, 2).text() == "Đã tổng hợp" and table.item(0, 3).text() == "20"
+        assert table.item(1, 2).text() == "Từ chối" and "đã bị sửa" in table.item(1, 6).text()
+        assert panel.drop_list.count() == 1  # the refused file stays in the list to be dealt with
+
+        units = {panel.units_table.item(r, 0).text(): panel.units_table.item(r, 2).text()
+                 for r in range(panel.units_table.rowCount())}
+        assert units == {"CAX-00": "đúng hạn", "CAX-99": "chưa gửi tệp"}
+        assert "1/2 đơn vị đã gửi" in panel.week_label.text()
+    finally:
+        ctx.changes.detach()
+        province.close()
