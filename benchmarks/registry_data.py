@@ -149,8 +149,10 @@ def _flush(store: Store, rows: list, sources: list) -> None:
 
 
 def _schema(store: Store) -> list:
+    """The registry's part of the schema (other modules' migrations change without affecting it)."""
     return sorted(r[0] for r in store.execute(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_stat%'"))
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (tbl_name LIKE 'org%' "
+        "OR tbl_name IN ('areas', 'units', 'duplicate_flags'))"))
 
 
 def _fresh_schema() -> list:
@@ -171,11 +173,14 @@ def ensure_database(count: int = 1_000_000, seed: int = 7) -> tuple[Path, dict]:
     if path.exists():
         store = Store(path, migrate=False)
         try:
-            ok = (store.user_version == latest_version() and _schema(store) == _fresh_schema()
+            ok = (store.user_version <= latest_version() and _schema(store) == _fresh_schema()
                   and store.scalar("SELECT count(*) FROM organizations") == count)
         finally:
             store.close()
         if ok:
+            Store(path).close()  # other modules' new migrations, if any
+            for copy in OUT.glob(f"{path.stem}.truoc-nang-cap-*"):
+                copy.unlink()  # the pre-migration copy is not needed for a generated file
             return path, {"organizations": count, "reused": True}
     info = build_database(path, count, seed)
     return path, info

@@ -152,8 +152,8 @@ class _Buckets:
     """Counts of first events per (group, area, officer) in date intervals [B[k], B[k+1])."""
 
     def __init__(self, store, counts: str, start: dt.date, cap: dt.date, boundaries: set[dt.date]):
-        self.bounds = sorted(b for b in boundaries | {start, cap + dt.timedelta(days=1)} if start <= b <= cap
-                             + dt.timedelta(days=1))
+        end_next = max(cap + dt.timedelta(days=1), start)     # as_of before the start: no bucket at all
+        self.bounds = sorted(b for b in boundaries | {start, end_next} if start <= b <= end_next)
         self.n = len(self.bounds) - 1
         self.grp: dict[int, list[int]] = defaultdict(lambda: [0] * self.n)
         self.grp_area: dict[tuple, list[int]] = defaultdict(lambda: [0] * self.n)
@@ -361,7 +361,8 @@ def _combine(rows: list[Figures], make: _FigureMaker) -> Figures:
     percent = round(achieved * 100 / base.target, 1) if base.target else None
     needed = None if remaining is None else needed_per_day(remaining, make.days_left)
     status = status_for(base.target, achieved, projected, make.over)
-    return dataclasses.replace(base, achieved=achieved, percent=percent, remaining=remaining, needed_per_working_day=needed,
+    return dataclasses.replace(base, achieved=achieved, percent=percent, remaining=remaining,
+                               needed_per_working_day=needed,
                                pace_per_working_day=round(pace_total, 2), projected=projected, status=status)
 
 

@@ -7,8 +7,9 @@ enterprise code, legal representative, head, address).
 How a query runs:
 - every word of the query is a word *prefix* ("nguyen du" finds "Nguyễn Đức"): FTS5 table
   ``org_fts`` (unicode61 tokens, prefix indexes for 1-3 characters, ``detail=none``);
-- a run of 3 or more digits also matches anywhere inside a tax code ("0100233" and "233488" both
-  find 0100233488): FTS5 trigram table ``org_tax_fts``;
+- a run of 5 or more digits also matches anywhere inside a tax code ("0100233" and "233488" both
+  find 0100233488): FTS5 trigram table ``org_tax_fts``; shorter runs are prefixes like words (three
+  digits would match a large share of all tax codes);
 - filters (group, area, status, source) and the hiding of merged rows are applied on the joined row.
 
 Index consistency: triggers on ``organizations`` (migration m002) update both FTS tables on every
@@ -31,7 +32,8 @@ Two result shapes, both plain id lists (``array('q')``) for the lazy table model
   few hundred ms, 8 MB); never capped;
 - *searching* (text): the first ``cap`` matches in index order, then sorted by the chosen column. When
   more rows match, ``SearchResult.capped`` is true and the screen says "hơn N kết quả — gõ thêm để
-  thu hẹp". This keeps every keystroke under the 30 ms budget (benchmarks/bench_search.py).
+  thu hẹp". Reading each match's row costs ~5 µs, so the cap (1,000) is what keeps every keystroke
+  under the 30 ms budget (benchmarks/bench_search.py).
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ from dataclasses import dataclass, field
 from models.store import Store
 from models.textnorm import fold
 
-SEARCH_CAP = 5000
+SEARCH_CAP = 1000
+SUBSTRING_DIGITS = 5  # digit runs this long also match inside tax codes; shorter ones are prefixes
 
 # Sortable columns: key → SQL expression on organizations (alias o).
 SORT_COLUMNS = {
@@ -75,8 +78,9 @@ class Filters:
     source: str | None = None
     include_merged: bool = False
 
-    def where(self, tagged: bool = False) -> tuple[list[str], list]:
-        """SQL conditions on organizations (alias o); ``tagged``: the source is checked by FTS tags."""
+    def where(self, source_check: str = "exists") -> tuple[list[str], list]:
+        """SQL conditions on organizations (alias o). ``source_check``: 'in' (browsing: one set from the
+        index), 'exists' (few candidate rows), 'tags' (already checked by the FTS filter tags)."""
         clauses: list[str] = []
         params: list = []
         if not self.include_merged:
@@ -90,7 +94,10 @@ class Filters:
         if self.status:
             clauses.append("o.status = ?")
             params.append(self.status)
-        if self.source and not tagged:
+        if self.source and source_check == "in":
+            clauses.append("o.id IN (SELECT org_id FROM org_sources WHERE source = ?)")
+            params.append(self.source)
+        elif self.source and source_check == "exists":
             clauses.append("EXISTS (SELECT 1 FROM org_sources s WHERE s.org_id = o.id AND s.source = ?)")
             params.append(self.source)
         return clauses, params
@@ -100,6 +107,7 @@ class Filters:
 class SearchResult:
     ids: array = field(default_factory=lambda: array("q"))
     capped: bool = False  # more rows match than ``ids`` holds (text searches only)
+    complete: bool = True  # False: a browse cut at ``first``; the rest is still to be read
     text: str = ""
     elapsed_ms: float = 0.0
 
@@ -110,7 +118,7 @@ class SearchResult:
 @dataclass(frozen=True)
 class ParsedQuery:
     words: tuple[str, ...]  # matched as word prefixes
-    digit_runs: tuple[str, ...]  # runs of >= 3 digits: word prefix OR substring of the tax code
+    digit_runs: tuple[str, ...]  # runs of >= SUBSTRING_DIGITS digits: word prefix OR inside a tax code
 
     @property
     def empty(self) -> bool:
@@ -121,7 +129,7 @@ def parse_query(text: str) -> ParsedQuery:
     words: list[str] = []
     digits: list[str] = []
     for token in fold(text).split():
-        if token.isdigit() and len(token) >= 3:
+        if token.isdigit() and len(token) >= SUBSTRING_DIGITS:
             if token not in digits:
                 digits.append(token)
         elif token not in words:
@@ -135,16 +143,20 @@ def _fts_words(words: tuple[str, ...]) -> str:
 
 
 def search_ids(store: Store, text: str = "", filters: Filters | None = None, sort: str = "name",
-               descending: bool = False, cap: int = SEARCH_CAP) -> SearchResult:
-    """Ids of the organizations matching ``text`` and ``filters`` in ``sort`` order (see module doc)."""
+               descending: bool = False, cap: int = SEARCH_CAP, first: int | None = None) -> SearchResult:
+    """Ids of the organizations matching ``text`` and ``filters`` in ``sort`` order (see module doc).
+
+    ``first``: when browsing, read only the first ``first`` ids (``complete`` is False if there may be
+    more) so that a screen can paint at once and read the rest in the background.
+    """
     started = time.perf_counter()
     filters = filters or Filters()
     if sort not in SORT_COLUMNS:
         raise ValueError(f"unknown sort column {sort!r}")
     parsed = parse_query(text)
     if parsed.empty:
-        ids = _browse(store, filters, sort, descending)
-        result = SearchResult(ids=ids, capped=False, text=text)
+        ids = _browse(store, filters, sort, descending, first)
+        result = SearchResult(ids=ids, capped=False, text=text, complete=first is None or len(ids) < first)
     else:
         ids, capped = _search(store, parsed, filters, sort, descending, cap)
         result = SearchResult(ids=ids, capped=capped, text=text)
@@ -152,8 +164,8 @@ def search_ids(store: Store, text: str = "", filters: Filters | None = None, sor
     return result
 
 
-def _browse(store: Store, filters: Filters, sort: str, descending: bool) -> array:
-    clauses, params = filters.where()
+def _browse(store: Store, filters: Filters, sort: str, descending: bool, first: int | None = None) -> array:
+    clauses, params = filters.where(source_check="in")
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     direction = "DESC" if descending else "ASC"
     # Ties are broken by name, then id: the partial indexes (grp|area_code|status, name_key) give
@@ -164,7 +176,8 @@ def _browse(store: Store, filters: Filters, sort: str, descending: bool) -> arra
     if sort != "id":
         keys.append("o.id")
     order = ", ".join(f"{k} {direction}" for k in keys)
-    cur = store.execute(f"SELECT o.id FROM organizations o {where} ORDER BY {order}", params)
+    limit = f" LIMIT {int(first)}" if first is not None else ""
+    cur = store.execute(f"SELECT o.id FROM organizations o {where} ORDER BY {order}{limit}", params)
     return array("q", itertools.chain.from_iterable(cur))
 
 
@@ -185,7 +198,7 @@ def _search(store: Store, parsed: ParsedQuery, filters: Filters, sort: str, desc
     for run in digit_runs:
         clauses.append(f"o.id IN ({_digit_set_sql()})")
         params.extend([f'"{run}"*', f'"{run}"'])
-    filter_clauses, filter_params = filters.where(tagged=bool(parsed.words))
+    filter_clauses, filter_params = filters.where(source_check="tags" if parsed.words else "exists")
     clauses.extend(filter_clauses)
     params.extend(filter_params)
     sort_expr = SORT_COLUMNS[sort]

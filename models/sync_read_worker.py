@@ -37,8 +37,8 @@ def read_one(path: Path, password: str | None) -> tuple[SyncFile | None, UserErr
 
 def read_ahead(paths: list[Path], password: str | None, workers: int | None = None,
                ) -> Iterator[tuple[Path, SyncFile | None, UserError | None, str | None]]:
-    workers = min(workers if workers is not None else (os.cpu_count() or 1), 4, len(paths) // 2)
-    if workers <= 1 or getattr(sys, "frozen", False):
+    workers = min(workers if workers is not None else (os.cpu_count() or 1), 4, len(paths))
+    if workers <= 1 or len(paths) < 3 or getattr(sys, "frozen", False):
         for path in paths:
             yield (path, *read_one(path, password))
         return

@@ -305,7 +305,8 @@ def set_allocation(store, target_id: int, area_code: str, value) -> None:
                        (target_id, area_code))
     with store.atomic():
         if number is None:
-            store.execute("DELETE FROM target_allocations WHERE target_id = ? AND area_code = ?", (target_id, area_code))
+            store.execute("DELETE FROM target_allocations WHERE target_id = ? AND area_code = ?",
+                          (target_id, area_code))
         else:
             store.execute(
                 "INSERT INTO target_allocations(target_id, area_code, value, edited) VALUES (?,?,?,1)"

@@ -12,8 +12,6 @@ type areas by hand or import its own list (csv/xlsx/xls/ods with a code and a na
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,39 +255,13 @@ def _cell_text(row: list, index: int) -> str:
 
 
 def _col_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    from models.tabular import column_letter
+
+    return column_letter(index)
 
 
 def _read_rows(path: Path) -> list[list]:
-    if not path.exists():
-        raise UserError(f"Không tìm thấy tệp «{path}»")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        raw = path.read_bytes()
-        text = None
-        for encoding in ("utf-8-sig", "utf-16", "cp1258"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            raise UserError(f"Tệp «{path.name}»: không đọc được bảng mã ký tự")
-        head = "\n".join(text.splitlines()[:20])
-        dialect = ";" if head.count(";") > head.count(",") else ","
-        return [row for row in csv.reader(io.StringIO(text), delimiter=dialect)]
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from python_calamine import CalamineWorkbook
+    """Rows of the first sheet (csv in any common encoding/delimiter, xlsx, xls, ods)."""
+    from models.tabular import read_table
 
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            sheet = workbook.get_sheet_by_index(0)
-            return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-        except Exception as exc:  # calamine raises several of its own types for damaged files
-            raise UserError(f"Tệp «{path.name}» không đọc được: {exc}") from exc
-    raise UserError(f"Tệp «{path.name}»: chỉ nhận tệp .csv, .xlsx, .xls hoặc .ods")
+    return read_table(path).rows

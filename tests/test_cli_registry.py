@@ -90,7 +90,7 @@ def test_cli_search_prints_json_lines(run_cli, tmp_path):
     assert lines == [{"id": 1, "group": 1, "tax_code": "0100233488", "name": "Công ty TNHH Nguyễn Đức",
                       "address": "Số 1 Trần Phú", "legal_rep": "Lê Văn Tám", "status": "active",
                       "area_code": "30742"}]
-    result = run_cli("search", "--db", path, "878-001")
+    result = run_cli("search", "--db", path, "87878-001")
     assert [json.loads(line)["tax_code"] for line in result.stdout.splitlines()] == ["0312687878-001"]
     result = run_cli("search", "--db", path, "ĐỨC", "--limit", "1")
     assert len(result.stdout.splitlines()) == 1

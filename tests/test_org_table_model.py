@@ -79,3 +79,20 @@ def test_refresh_ids_updates_only_that_row(fresh_store, qtbot):
         model.refresh_ids([ids[2]])
     assert blocker.args[0].row() == 2 and blocker.args[1].row() == 2
     assert model.data(model.index(2, 1)) == "Công ty Mới"
+
+
+def test_extend_appends_rows_or_resets_when_the_prefix_changed(fresh_store, qtbot):
+    _bulk(fresh_store, 50)
+    model = OrgTableModel(fresh_store)
+    model.set_result(registry_search.search_ids(fresh_store, "", first=20))
+    assert model.rowCount() == 20
+    full = registry_search.search_ids(fresh_store, "")
+    assert full.complete and len(full) == 50
+    with qtbot.waitSignal(model.rowsInserted) as blocker:
+        assert model.extend(full) is True
+    assert blocker.args[1:] == [20, 49] and model.rowCount() == 50
+    model.set_result(registry_search.search_ids(fresh_store, "", first=20))
+    reordered = registry_search.search_ids(fresh_store, "", sort="id", descending=True)
+    with qtbot.waitSignal(model.modelReset):
+        assert model.extend(reordered) is False
+    assert list(model.ids) == list(reordered.ids)

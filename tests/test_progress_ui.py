@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCharts import QBarSeries
 from PySide6.QtCore import QDate, QPointF, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from models.campaign_templates import create_from_template
 from models.campaigns import list_phases
@@ -89,7 +89,8 @@ def test_card_click_opens_the_dossiers_behind_it(qtbot, page, data):
     dialog = page.last_dialog
     assert dialog.isVisible()
     assert sorted(dialog.shown_ids()) == sorted(ids["ent_early"] + ids["ent_week"])
-    assert dialog.table.rowCount() == 5
+    assert dialog.model.rowCount() == 5
+    assert dialog.model.text(0, 3) == "Doanh nghiệp"
     close_dialog(page)
 
 
@@ -127,10 +128,11 @@ def test_officer_table_row_drills_down_with_keyboard(qtbot, page, data):
     ids = data[3]
     page.tabs.setCurrentWidget(page.officer_table)
     table = page.officer_table
-    assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Nguyễn Thị Lan", "Trần Văn Hùng"]
-    assert table.item(0, 2).text() == "4"
+    model = table.model()
+    assert [model.text(r, 1) for r in range(model.rowCount())] == ["Nguyễn Thị Lan", "Trần Văn Hùng"]
+    assert model.text(0, 2) == "4"
     table.setFocus()
-    table.setCurrentCell(1, 1)
+    table.setCurrentIndex(model.index(1, 1))
     with qtbot.waitSignal(page.drilled) as blocker:
         qtbot.keyClick(table, Qt.Key_Return)
     assert sorted(blocker.args[1]) == sorted(ids["ent_week"])
@@ -166,14 +168,17 @@ def test_editor_template_allocation_and_sum(qtbot, page, data):
     assert editor.target_table.item(0, 7).text() == "13"
     editor.target_table.selectRow(0)
     qtbot.mouseClick(editor.allocate_button, Qt.LeftButton)
-    values = [editor.alloc_table.item(r, 3).text() for r in range(editor.alloc_table.rowCount())]
+    model = editor.alloc_model
+    values = [model.text(r, 3) for r in range(model.rowCount())]
     assert values == ["7", "3", "3"]     # area weights 8, 4, 4 → 6.5, 3.25, 3.25 → 7, 3, 3
     assert "khớp" in editor.alloc_sum.text()
     # hand edit: type 5 in the second area's cell
-    editor.alloc_table.setCurrentCell(1, 3)
     editor.alloc_table.setFocus()
-    qtbot.keyClicks(editor.alloc_table, "5")
-    qtbot.keyClick(editor.alloc_table.viewport().focusWidget() or editor.alloc_table, Qt.Key_Return)
+    editor.alloc_table.setCurrentIndex(model.index(1, 3))
+    qtbot.keyClicks(editor.alloc_table, "5")          # typing starts editing the cell
+    cell_editor = editor.alloc_table.viewport().findChild(QLineEdit)
+    assert cell_editor is not None and cell_editor.text() == "5"
+    qtbot.keyClick(cell_editor, Qt.Key_Return)
     qtbot.waitUntil(lambda: "thừa 2" in editor.alloc_sum.text())
     assert "15" in editor.alloc_sum.text()
     # the unit's own figure wins over the computed one
@@ -226,3 +231,21 @@ def test_unit_value_set_in_model_shows_on_card(qtbot, page, data):
     t = next(t for t in list_targets(s, cid) if t["phase_id"] == ph1["id"] and t["groups"] == "1")
     update_target(s, t["id"], {"unit_value": 10})
     qtbot.waitUntil(lambda: card_texts(page)["Doanh nghiệp"] == "5 / 10  (50%)")
+
+
+def test_drill_down_row_opens_the_dossier_on_the_dossier_screen(qtbot, page, data):
+    """With the dossier screen present, Enter on a listed dossier opens it there."""
+    from types import SimpleNamespace
+
+    ids = data[3]
+    opened = []
+    page.ctx.window = SimpleNamespace(pages={"dossiers": SimpleNamespace(open_dossier=opened.append)})
+    page.drill("Hợp tác xã", groups=(2,))
+    dialog = page.last_dialog
+    assert dialog.shown_ids() == ids["coop"]
+    dialog.table.setFocus()
+    dialog.table.setCurrentIndex(dialog.model.index(0, 1))
+    qtbot.keyClick(dialog.table, Qt.Key_Return)
+    assert opened == ids["coop"]
+    page.ctx.window = None
+    close_dialog(page)

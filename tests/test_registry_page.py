@@ -194,3 +194,22 @@ def test_ctrl_i_opens_the_import_dialog_and_unit_button_opens_units(page, qtbot,
     dialog = page._unit_dialog
     assert dialog.isVisible() and dialog.name.text() == "Công an phường Rạch Giá"
     dialog.reject()
+
+
+def test_browsing_paints_first_rows_then_loads_the_rest(page, qtbot, monkeypatch):
+    import ui.pages.registry as registry_page
+
+    monkeypatch.setattr(registry_page, "FIRST_ROWS", 10)
+    page.select_row(3)
+    selected = page.current_org_id()
+    page.requery()
+    assert page.model.rowCount() == 10 and page.count_label.text().startswith("Đang đọc danh sách")
+    qtbot.waitUntil(lambda: page.count_label.text() == "42 tổ chức", timeout=5000)
+    assert page.model.rowCount() == 42 and not page.loading
+    assert page.current_org_id() == selected  # rows were appended, the selection stayed
+    # a new search while loading wins over the stale background result
+    page.requery()
+    page.search.setText("hoi cuu chien")
+    page.requery()
+    qtbot.wait(200)
+    assert page.count_label.text() == "2 tổ chức" and page.model.rowCount() == 2

@@ -61,6 +61,9 @@ def test_tax_code_fragments_anywhere(store):
     assert names(store, "687878") == ["Công ty B chi nhánh"]
     assert names(store, "cong ty 0314") == ["Công ty C"]
     assert names(store, "999999") == []
+    # short digit runs are prefixes (of the tax code or of a house number), not substrings
+    assert names(store, "031") == ["Công ty B chi nhánh", "Công ty C"]
+    assert names(store, "233") == []
 
 
 def test_filters_by_group_area_status_and_source(store):

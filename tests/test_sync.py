@@ -355,3 +355,100 @@ def test_libreoffice_opens_the_workbook_and_reads_back_codes_and_dates(unit, pro
     # LibreOffice re-saved every value unchanged: the province still accepts the file
     [result] = merge_files(province, [resaved])
     assert result.status == "accepted" and result.inserted == 240
+
+
+# ---- consolidated report ---------------------------------------------------------------------------
+def test_consolidated_report_is_the_sum_of_the_units_reports(tmp_path, clock, province):
+    from pypdf import PdfReader
+
+    from models.report_period import get_settings, week_ending
+    from models.sync_consolidation import consolidated_report, write_consolidated
+    from models.sync_merge import declare_unit
+    from models.weekly_report import collect_report
+
+    unit_reports, paths = [], []
+    for i, when in enumerate([(2025, 1, 9, 9, 0), (2025, 1, 9, 13, 59), (2025, 1, 9, 16, 30)]):
+        clock.set(*when)
+        store = Store(tmp_path / f"u{i}.sqlite", clock=clock)
+        make_data(store, make_unit(store, f"CAX-{i:02d}", f"Công an xã Tân Hội {i}", area_prefix=str(i)),
+                  80 + 10 * i, seed=20 + i)
+        period = week_ending(dt.date(2025, 1, 8), get_settings(store))
+        unit_reports.append(collect_report(store, period))
+        paths.append(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True, period=period).path)
+        store.close()
+    declare_unit(province, "CAX-77", "Công an xã Chưa Gửi Tệp")
+    clock.set(2025, 1, 10, 8, 0)
+    assert [r.status for r in merge_files(province, paths)] == ["accepted"] * 3
+
+    period = week_ending(dt.date(2025, 1, 8), get_settings(province))
+    data = consolidated_report(province, period)
+    for g, row in enumerate(data.groups):
+        assert row.this_week == sum(r.groups[g].this_week for r in unit_reports)
+        assert row.cumulative == sum(r.groups[g].cumulative for r in unit_reports)
+    assert data.group_total.this_week == sum(r.group_total.this_week for r in unit_reports) > 0
+    assert data.group_total.cumulative == sum(r.group_total.cumulative for r in unit_reports)
+    by_code = {row.key: row for row in data.areas}
+    assert set(by_code) == {"CAX-00", "CAX-01", "CAX-02", "CAX-77"}
+    for i, report in enumerate(unit_reports):
+        assert by_code[f"CAX-{i:02d}"].cumulative == report.group_total.cumulative
+    assert data.area_total.cumulative == data.group_total.cumulative
+    assert "(gửi muộn)" in by_code["CAX-02"].label and "(gửi muộn)" not in by_code["CAX-01"].label
+    assert "(chưa gửi tệp)" in by_code["CAX-77"].label
+    assert "Chưa gửi tệp: Công an xã Chưa Gửi Tệp" in data.summary and "3/4 đơn vị" in data.summary
+
+    pdf, xlsx = tmp_path / "tong-hop.pdf", tmp_path / "tong-hop.xlsx"
+    write_consolidated(province, period, pdf=pdf, xlsx=xlsx)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "Công an xã Tân Hội 2 (gửi muộn)" in text and "tổng hợp các đơn vị" in text
+    cells = [c for row in openpyxl.load_workbook(xlsx).worksheets[0].iter_rows(values_only=True) for c in row]
+    assert "Công an xã Chưa Gửi Tệp (chưa gửi tệp)" in cells
+    assert data.group_total.cumulative in cells
+
+
+def test_checksum_follows_the_documented_definition(tmp_path):
+    import hashlib
+
+    from models.sync_format import DATE, DATETIME, NUM, TEXT, Column
+    from models.sync_reader import _digest
+
+    expected = hashlib.sha256('[["Mã","Ngày"],["0012",{"d":"2025-01-09"}]]'.encode()).hexdigest()
+    assert _digest([["Mã", "Ngày"], ["0012", dt.date(2025, 1, 9)], ["", ""], ["", ""]]) == expected
+    written = write_sync_workbook(tmp_path / "x.xlsx", {"format_version": "1.0"},
+                                  [SheetData("Mau", [Column("code", "Mã", TEXT), Column("day", "Ngày", DATE)],
+                                             [("0012", "2025-01-09")])])
+    assert written.digests["Mau"] == expected
+    mixed = '[["A","B","C"],[{"t":"2025-01-09T09:30:05"},{"d":"2025-01-09"},47.3],[null,null,3]]'
+    assert _digest([["A", "B", "C"], [dt.datetime(2025, 1, 9, 9, 30, 4, 999_800), dt.datetime(2025, 1, 9), 47.3],
+                    ["", "", 3.0]]) == hashlib.sha256(mixed.encode()).hexdigest()
+    written = write_sync_workbook(tmp_path / "y.xlsx", {"format_version": "1.0"}, [SheetData(
+        "Mau", [Column("a", "A", DATETIME), Column("b", "B", DATETIME), Column("c", "C", NUM)],
+        [("2025-01-09 09:30:05", "2025-01-09 00:00:00", 47.3), (None, None, 3)])])
+    assert written.digests["Mau"] == hashlib.sha256(mixed.encode()).hexdigest()
+
+
+def test_cancelled_export_leaves_no_file_and_records_nothing(unit, tmp_path):
+    from models.errors import Cancelled
+    from models.progress import Progress
+
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        export_workbook(unit, tmp_path, full=True, progress=progress)
+    assert list(tmp_path.glob("*.xlsx")) == []
+    assert unit.scalar("SELECT COUNT(*) FROM sync_exports") == 0
+
+
+def test_read_ahead_in_helper_processes_gives_the_same_results_in_order(unit, tmp_path):
+    from models.sync_read_worker import read_ahead
+
+    good = tmp_path / "good.xlsx"
+    export_workbook(unit, good, full=True)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(good.read_bytes()[:1000])
+    paths = [good, broken, good, broken]
+    results = list(read_ahead(paths, None, workers=2))
+    assert [r[0] for r in results] == paths
+    assert [r[1] is not None for r in results] == [True, False, True, False]
+    assert "bị hỏng" in str(results[1][2]) and results[0][3] is None
+    assert results[0][1].sha256 == read_sync_file(good).sha256
+    assert results[0][1].records == read_sync_file(good).records

@@ -26,6 +26,7 @@ def unit_ctx(tmp_path, clock, qtbot):
     ctx = AppContext.create(store)
     yield ctx
     ctx.changes.detach()
+    QApplication.processEvents()  # deliver queued change signals while the store is still open
     store.close()
 
 
@@ -127,4 +128,5 @@ def test_merge_screen_drop_files_results_and_units(tmp_path, clock, qtbot):
         assert "1/2 đơn vị đã gửi" in panel.week_label.text()
     finally:
         ctx.changes.detach()
+        QApplication.processEvents()
         province.close()

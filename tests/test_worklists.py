@@ -126,6 +126,33 @@ def test_sorting(env, sort, descending, expected):
     assert _names(ids, worklists.list_ids(store, "all", sort=sort, descending=descending)) == expected
 
 
+def test_text_search_is_capped_to_the_newest(env, monkeypatch):
+    store, _, ids = env
+    monkeypatch.setattr(worklists, "TEXT_CAP", 1)
+    result = worklists.list_ids(store, "all", text="sao mai")
+    assert _names(ids, result) == ["cancelled"] and result.capped
+    exact = worklists.list_ids(store, "all", text="phuoc hung")
+    assert not exact.capped and _names(ids, exact) == ["waiting"]
+
+
+@pytest.mark.parametrize("key,filters", [
+    ("all", None), ("status:received", None), ("all", worklists.Filters(status="received")),
+    ("waiting_locality", None), ("open", None), ("open", worklists.Filters(group=1)),
+])
+@pytest.mark.parametrize("descending", [True, False])
+def test_index_order_and_python_order_agree(env, clock, key, filters, descending):
+    store, actors, ids = env
+    org_id = make_org(store, tax="0101245486", name="Công ty Thêm")
+    for hour in (8, 8, 11):  # equal received_at times are ordered by id
+        clock.set(2025, 1, 9, hour, 0)
+        dossiers.create(store, declared=declared_from(store, org_id), channel="Tổ lưu động", org_id=org_id)
+    result = list(worklists.list_ids(store, key, filters=filters, descending=descending))
+    rows = worklists.fetch_rows(store, result)
+    keys = [(rows[i]["received_at"], i) for i in result]
+    assert keys == sorted(keys, reverse=descending)
+    assert len(result) == worklists.counts(store, filters)[key]
+
+
 def test_unknown_list_or_sort(env):
     store, _, _ = env
     with pytest.raises(UserError):

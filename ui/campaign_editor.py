@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -41,6 +41,7 @@ from models.organizations import GROUPS
 from ui.context import AppContext
 from ui.ops import show_error
 from ui.progress_widgets import fmt_int
+from ui.rows_model import RowsModel
 
 PHASE_COLUMNS = ["Tên giai đoạn", "Loại", "Từ ngày", "Đến ngày"]
 TARGET_COLUMNS = ["Chỉ tiêu", "Nhóm", "Cách tính", "Giá trị", "Số gốc KH", "Nguồn số gốc", "Giao cho đơn vị",
@@ -173,6 +174,8 @@ class CampaignEditor(QDialog):
 
         # ---- phases ------------------------------------------------------------------------------------
         self.phase_table = self._table("phaseTable", PHASE_COLUMNS)
+        self.phase_table.horizontalHeader().setStretchLastSection(False)
+        self.phase_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.phase_name = QLineEdit()
         self.phase_kind = QComboBox()
         for key, label in cm.PHASE_KINDS.items():
@@ -250,7 +253,15 @@ class CampaignEditor(QDialog):
         tv.addLayout(tbuttons)
 
         # ---- allocation ---------------------------------------------------------------------------------
-        self.alloc_table = self._table("allocationTable", ALLOC_COLUMNS)
+        self.alloc_model = RowsModel(ALLOC_COLUMNS, right={2, 3}, editable={3}, on_edit=self._allocation_edited,
+                                     colors=self._allocation_colors)
+        self.alloc_table = QTableView()
+        self.alloc_table.setObjectName("allocationTable")
+        self.alloc_table.setModel(self.alloc_model)
+        self.alloc_table.setSelectionBehavior(QAbstractItemView.SelectItems)
+        self.alloc_table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.alloc_table.verticalHeader().hide()
+        self.alloc_table.horizontalHeader().setStretchLastSection(True)
         self.alloc_table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
                                          | QAbstractItemView.AnyKeyPressed)
         self.alloc_sum = QLabel()
@@ -303,7 +314,6 @@ class CampaignEditor(QDialog):
         self.save_target_button.clicked.connect(lambda: self.save_target(new=False))
         self.delete_target_button.clicked.connect(self.delete_target)
         self.allocate_button.clicked.connect(self.allocate)
-        self.alloc_table.itemChanged.connect(self._allocation_edited)
 
         self.reload_campaigns(campaign_id)
 
@@ -460,8 +470,9 @@ class CampaignEditor(QDialog):
         for r, t in enumerate(targets):
             eff = tg.effective_target(self.store, t, registry_counts=cache)
             value = _num(t["value"]) + ("%" if t["kind"] == "percent" and t["value"] is not None else "")
-            cells = [t["label"], t["groups"].replace(",", " + "), tg.KINDS[t["kind"]], value, fmt_int(t["plan_baseline"]),
-                     tg.BASELINE_SOURCES[t["baseline_source"]], fmt_int(t["unit_value"]), fmt_int(eff.value)]
+            cells = [t["label"], t["groups"].replace(",", " + "), tg.KINDS[t["kind"]], value,
+                     fmt_int(t["plan_baseline"]), tg.BASELINE_SOURCES[t["baseline_source"]], fmt_int(t["unit_value"]),
+                     fmt_int(eff.value)]
             for c, v in enumerate(cells):
                 self.target_table.setItem(r, c, QTableWidgetItem(v))
         self._filling = False
@@ -521,38 +532,33 @@ class CampaignEditor(QDialog):
 
     # ---- allocation ------------------------------------------------------------------------------------------
     def _show_allocation(self) -> None:
-        self._filling = True
         self.allocate_button.setEnabled(self.target_id is not None)
         if self.target_id is None:
-            self.alloc_table.setRowCount(0)
+            self._alloc_rows = []
+            self.alloc_model.set_rows([], [])
             self.alloc_sum.setText("")
-            self._filling = False
             return
         table = tg.allocation_table(self.store, self.target_id)
         self._alloc_rows = table["rows"]
-        self.alloc_table.setRowCount(len(table["rows"]))
-        for r, row in enumerate(table["rows"]):
-            cells = [row["area_code"], row["area_name"], fmt_int(row["baseline"]),
-                     "" if row["value"] is None else str(row["value"])]
-            for c, v in enumerate(cells):
-                item = QTableWidgetItem(v)
-                if c != 3:
-                    item.setFlags(item.flags() & ~Qt.ItemIsEditable)
-                else:
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                    if row["edited"]:
-                        item.setBackground(QColor("#fff8e1"))
-                        item.setToolTip("Đã sửa tay")
-                self.alloc_table.setItem(r, c, item)
-        self._filling = False
+        self.alloc_model.set_rows(
+            [[row["area_code"], row["area_name"], fmt_int(row["baseline"]),
+              "" if row["value"] is None else str(row["value"])] for row in table["rows"]],
+            [row["area_code"] for row in table["rows"]])
+        self.alloc_table.resizeColumnsToContents()
         self._show_sum(table)
+
+    def _allocation_colors(self, row: int, column: int):
+        if column == 3 and self._alloc_rows[row]["edited"]:
+            return ("#fff8e1", "#000000")   # edited by hand
+        return None
 
     def _show_sum(self, table: dict) -> None:
         target, total, diff = table["target"], table["sum"], table["difference"]
         if target is None:
             text = f"Tổng phân bổ: <b>{fmt_int(total)}</b> — chỉ tiêu chưa có số lượng"
         elif diff == 0:
-            text = f"Tổng phân bổ: <b>{fmt_int(total)}</b> / chỉ tiêu {fmt_int(target)} — <span style='color:#2e7d32'>khớp</span>"
+            text = (f"Tổng phân bổ: <b>{fmt_int(total)}</b> / chỉ tiêu {fmt_int(target)} — "
+                    "<span style='color:#2e7d32'>khớp</span>")
         else:
             word = "thừa" if diff > 0 else "thiếu"
             text = (f"Tổng phân bổ: <b>{fmt_int(total)}</b> / chỉ tiêu {fmt_int(target)} — "
@@ -563,9 +569,9 @@ class CampaignEditor(QDialog):
         if self.target_id is not None and self._try(lambda: tg.allocate_proportionally(self.store, self.target_id)):
             self._show_allocation()
 
-    def _allocation_edited(self, item: QTableWidgetItem) -> None:
-        if self._filling or item.column() != 3 or self.target_id is None:
+    def _allocation_edited(self, row: int, _column: int, text: str) -> None:
+        if self.target_id is None:
             return
-        code = self._alloc_rows[item.row()]["area_code"]
-        self._try(lambda: tg.set_allocation(self.store, self.target_id, code, item.text().strip() or None))
+        code = self._alloc_rows[row]["area_code"]
+        self._try(lambda: tg.set_allocation(self.store, self.target_id, code, text.strip() or None))
         self._show_allocation()

@@ -113,7 +113,7 @@ class DossierTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+        if role == _DISPLAY and orientation == Qt.Horizontal:
             return COLUMNS[section][1]
         return None
 

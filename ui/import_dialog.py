@@ -37,8 +37,16 @@ from PySide6.QtWidgets import (
 from exporters.error_workbook import write_error_workbook
 from models.organizations import GROUPS
 from models.registry_import import (
-    IGNORE, IMPORT_FIELD_LABELS, IMPORT_FIELDS, Analysis, ImportResult, analyse_file, apply_analysis, load,
-    save_mapping, saved_mapping,
+    IGNORE,
+    IMPORT_FIELD_LABELS,
+    IMPORT_FIELDS,
+    Analysis,
+    ImportResult,
+    analyse_file,
+    apply_analysis,
+    load,
+    save_mapping,
+    saved_mapping,
 )
 from models.registry_import.values import cell_text
 from models.tabular import column_letter

@@ -367,13 +367,13 @@ class IntakeDialog(QDialog):
 
     def _mark_difference(self, key: str) -> None:
         label = self.registry_labels[key]
-        if self.org is None:
-            label.setStyleSheet(SAME_STYLE)
-            label.setToolTip("")
-            return
-        registry = self.org.get(key)
-        declared = self._value(key)
-        differs = bool(declared or registry) and not _same(key, declared, registry)
+        differs = False
+        if self.org is not None:
+            registry = self.org.get(key)
+            declared = self._value(key)
+            differs = bool(declared or registry) and not _same(key, declared, registry)
+        if label.property("differs") is differs:
+            return  # restyling is the costly part of a keystroke: only when the state flips
         label.setStyleSheet(DIFF_STYLE if differs else SAME_STYLE)
         label.setProperty("differs", differs)
         label.setToolTip("Khác với giá trị kê khai" if differs else "")

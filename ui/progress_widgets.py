@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QProgressBar,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
 )
 
 from models.campaign_progress import STATUS_LABELS, Figures, drilldown_rows
 from models.organizations import GROUP_SHORT
+from ui.rows_model import RowsModel
 
 STATUS_COLORS = {
     "done": "#2e7d32",
@@ -197,7 +197,7 @@ def target_bars(labels: list[str], achieved: list[int], targets: list[int | None
     chart.addAxis(axis_x, Qt.AlignBottom)
     series.attachAxis(axis_x)
     axis_y = QValueAxis()
-    axis_y.setLabelFormat("%d")
+    axis_y.setLabelFormat("%.0f")
     axis_y.setRange(0, max([1.0, *map(float, achieved), *(float(t or 0) for t in targets)]) * 1.15)
     axis_y.applyNiceNumbers()
     chart.addAxis(axis_y, Qt.AlignLeft)
@@ -234,14 +234,14 @@ def weekly_chart(points, title: str, on_click: Callable[[int], None]) -> QChart:
         if s.chart():
             s.attachAxis(axis_x)
     left = QValueAxis()
-    left.setLabelFormat("%d")
+    left.setLabelFormat("%.0f")
     left.setTitleText("Trong tuần")
     left.setRange(0, max([1.0, *(float(p.achieved) for p in points)]) * 1.15)
     left.applyNiceNumbers()
     chart.addAxis(left, Qt.AlignLeft)
     bars.attachAxis(left)
     right = QValueAxis()
-    right.setLabelFormat("%d")
+    right.setLabelFormat("%.0f")
     right.setTitleText("Luỹ kế")
     top = max([1.0, *(float(p.cumulative) for p in points), *(float(p.target_line or 0) for p in points)])
     right.setRange(0, top * 1.1)
@@ -274,7 +274,7 @@ def ranked_bars(labels: list[str], values: list[float], title: str, on_click: Ca
     chart.addAxis(axis_y, Qt.AlignLeft)
     series.attachAxis(axis_y)
     axis_x = QValueAxis()
-    axis_x.setLabelFormat("%d")
+    axis_x.setLabelFormat("%.0f")
     axis_x.setRange(0, max([1.0, *map(float, values)]) * 1.2)
     axis_x.applyNiceNumbers()
     chart.addAxis(axis_x, Qt.AlignBottom)
@@ -292,35 +292,37 @@ DRILL_COLUMNS = ["Số hồ sơ", "Tổ chức", "MST", "Nhóm", "Địa bàn", 
 
 
 class DossierListDialog(QDialog):
-    """The dossiers behind a number (read-only list; Esc closes)."""
+    """The dossiers behind a number (read-only list; Enter opens one when ``on_open`` is given; Esc closes)."""
 
-    def __init__(self, store, title: str, ids: list[int], parent=None):
+    def __init__(self, store, title: str, ids: list[int], parent=None,
+                 on_open: Callable[[int], None] | None = None):
         super().__init__(parent)
         self.setObjectName("drillDownDialog")
         self.setWindowTitle(title)
-        self.resize(1000, 520)
+        self.resize(1240, 560)
         self.ids = list(ids)
         rows = drilldown_rows(store, self.ids)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{title}</b> — {fmt_int(len(rows))} hồ sơ"))
-        self.table = QTableWidget(len(rows), len(DRILL_COLUMNS))
+        self.model = RowsModel(DRILL_COLUMNS)
+        self.model.set_rows([
+            [row["number"], row["subject"], row["tax_code"] or "", GROUP_SHORT.get(row["grp"], ""), row["area"],
+             row["officer"], _dmy(row["received_on"]), _dmy(row["issued_on"]), _dmy(row["activated_on"]),
+             DOSSIER_STATUS_LABELS.get(row["status"], row["status"])] for row in rows
+        ], [row["id"] for row in rows])
+        self.table = QTableView()
         self.table.setObjectName("drillDownTable")
-        self.table.setHorizontalHeaderLabels(DRILL_COLUMNS)
+        self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().hide()
-        for r, row in enumerate(rows):
-            values = [row["number"], row["subject"], row["tax_code"] or "", GROUP_SHORT.get(row["grp"], ""),
-                      row["area"], row["officer"], _dmy(row["received_on"]), _dmy(row["issued_on"]),
-                      _dmy(row["activated_on"]), DOSSIER_STATUS_LABELS.get(row["status"], row["status"])]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(str(value))
-                item.setData(Qt.UserRole, row["id"])
-                self.table.setItem(r, c, item)
         self.table.setWordWrap(False)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 200), 360))
+        self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 220), 300))
         self.table.horizontalHeader().setStretchLastSection(True)
+        if on_open is not None:   # Enter / double-click opens the dossier (dossier screen)
+            self.table.setToolTip("Enter hoặc bấm đúp để mở hồ sơ")
+            self.table.activated.connect(lambda index: on_open(self.model.keys[index.row()]))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
@@ -329,7 +331,7 @@ class DossierListDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+W"), self, activated=self.reject)
 
     def shown_ids(self) -> list[int]:
-        return [self.table.item(r, 0).data(Qt.UserRole) for r in range(self.table.rowCount())]
+        return list(self.model.keys)
 
 
 def _dmy(iso: str | None) -> str:

@@ -24,9 +24,11 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
     from models.demo import registry as demo_registry
 
     path = Path(path)
+    # Built beside the target and renamed when complete: a crash leaves the old file or the whole demo.
+    building = path.with_name(path.name + ".building")
     for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    store = Store(path, clock=lambda: DEMO_TODAY)
+        Path(str(building) + suffix).unlink(missing_ok=True)
+    store = Store(building, clock=lambda: DEMO_TODAY, backup_dir=path.parent / "backups")
     try:
         summary = {}
         store.set_setting("demo_today", DEMO_TODAY.date().isoformat(), audit=False)
@@ -34,6 +36,10 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
         summary.update(demo_registry.build(store, organizations=organizations, seed=SEED))
         summary.update(demo_dossiers.build(store, count=dossiers, seed=SEED))
         summary.update(demo_campaign.build(store, seed=SEED))
-        return summary
+        store.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file before the rename
     finally:
         store.close()
+    for suffix in ("-wal", "-shm"):  # the old file's journal must not be applied to the new one
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    building.replace(path)
+    return summary

@@ -140,7 +140,7 @@ class _Maker:
     def status(self) -> str:
         return self.rng.choices([s for s, _ in STATUS_WEIGHTS], weights=[w for _, w in STATUS_WEIGHTS])[0]
 
-    def organization(self, grp: int, parents: list[str]) -> dict:
+    def organization(self, grp: int, parents: list[tuple[str, str]]) -> dict:
         rng = self.rng
         area = dict(rng.choice(self.areas))
         area["name"] = area["name"][0].lower() + area["name"][1:]  # "xã Bình Sơn" inside a sentence
@@ -157,11 +157,12 @@ class _Maker:
             else:
                 name = f"{form} {rng.choice(TRADES)} {rng.choice(BRANDS)}"
             if parents and rng.random() < 0.1:
-                parent = rng.choice(parents)
-                record["tax_code"] = f"{parent}-{rng.randint(1, 12):03d}"
+                parent_tax, parent_name = rng.choice(parents)
+                record["tax_code"] = f"{parent_tax}-{rng.randint(1, 12):03d}"
                 if record["tax_code"] in self.used_tax:
                     record["tax_code"] = self.tax_code("17")
-                name = f"Chi nhánh {name} tại {ward_short}"
+                else:
+                    name = f"Chi nhánh {parent_name} tại {ward_short}"
             else:
                 record["tax_code"] = self.tax_code(rng.choice(("17", "17", "17", "16")))
             self.used_tax.add(record["tax_code"])
@@ -213,12 +214,12 @@ def build(store: Store, organizations: int = 3000, seed: int = 20241230) -> dict
         counts = {1: round(organizations * 0.62), 2: round(organizations * 0.05), 3: round(organizations * 0.15)}
         counts[4] = organizations - sum(counts.values())
         records: list[dict] = []
-        parents: list[str] = []
+        parents: list[tuple[str, str]] = []  # (tax code, name) of head offices that may have branches
         for grp in (1, 2, 3, 4):
             for _ in range(counts[grp]):
                 record = maker.organization(grp, parents)
-                if grp == 1 and "-" not in record["tax_code"]:
-                    parents.append(record["tax_code"])
+                if grp == 1 and "-" not in record["tax_code"] and not record["name"].startswith("Doanh nghiệp"):
+                    parents.append((record["tax_code"], record["name"]))
                 records.append(record)
         dup_pairs = _duplicate_twins(maker, records)
         with deferred_index(store):

@@ -130,9 +130,15 @@ SUBJECT_KINDS = [
     ("org", "ROW.org_id IS NOT NULL", "'o' || ROW.org_id", "org_id = ROW.org_id"),
     ("person", "ROW.org_id IS NULL AND ROW.person_ref IS NOT NULL", "'p' || ROW.person_ref",
      "person_ref = ROW.person_ref AND org_id IS NULL"),
-    ("single", "ROW.org_id IS NULL AND ROW.person_ref IS NULL", "'d' || ROW.id", "id = ROW.id"),
+    ("single", "ROW.org_id IS NULL AND ROW.person_ref IS NULL", "'d' || ROW.id",
+     "id = ROW.id AND org_id IS NULL AND person_ref IS NULL"),
 ]
 WATCHED = "org_id, person_ref, grp, area_code, officer_id, status, received_on, issued_on, activated_on"
+
+
+# The first event of a subject is its earliest day, ties broken by the lowest dossier id, so that the
+# triggers and a full rebuild always pick the same dossier.
+COLUMNS = "subject, counts, d, dossier_id, grp, area_code, officer_id"
 
 
 def refresh_sql(row: str, key: str, match: str) -> str:
@@ -141,10 +147,27 @@ def refresh_sql(row: str, key: str, match: str) -> str:
     parts = [f"DELETE FROM progress_firsts WHERE subject = {key};"]
     for counts, column in COUNT_COLUMNS.items():
         parts.append(
-            f"INSERT INTO progress_firsts(subject, counts, d, dossier_id, grp, area_code, officer_id)"
-            f" SELECT {key}, '{counts}', substr(MIN({column}), 1, 10), id, grp, area_code, officer_id FROM dossiers"
+            f"INSERT INTO progress_firsts({COLUMNS})"
+            f" SELECT {key}, '{counts}', substr({column}, 1, 10), id, grp, area_code, officer_id FROM dossiers"
             f" WHERE {match} AND {column} IS NOT NULL AND status <> 'cancelled'"
-            f" HAVING MIN({column}) IS NOT NULL;"
+            f" ORDER BY substr({column}, 1, 10), id LIMIT 1;"
+        )
+    return " ".join(parts)
+
+
+def insert_sql(key: str) -> str:
+    """A new dossier can only make its subject's first event earlier: upsert, no scan of dossiers."""
+    key = key.replace("ROW", "NEW")
+    parts = []
+    for counts, column in COUNT_COLUMNS.items():
+        parts.append(
+            f"INSERT INTO progress_firsts({COLUMNS})"
+            f" SELECT {key}, '{counts}', substr(NEW.{column}, 1, 10), NEW.id, NEW.grp, NEW.area_code, NEW.officer_id"
+            f" WHERE NEW.{column} IS NOT NULL AND NEW.status <> 'cancelled'"
+            " ON CONFLICT(subject, counts) DO UPDATE SET d = excluded.d, dossier_id = excluded.dossier_id,"
+            " grp = excluded.grp, area_code = excluded.area_code, officer_id = excluded.officer_id"
+            " WHERE excluded.d < progress_firsts.d"
+            " OR (excluded.d = progress_firsts.d AND excluded.dossier_id < progress_firsts.dossier_id);"
         )
     return " ".join(parts)
 
@@ -152,7 +175,9 @@ def refresh_sql(row: str, key: str, match: str) -> str:
 def trigger_sql() -> list[str]:
     out = []
     for name, when, key, match in SUBJECT_KINDS:
-        for event, rows in (("INSERT", ["NEW"]), (f"UPDATE OF {WATCHED}", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
+        out.append(f"CREATE TRIGGER progress_insert_new_{name} AFTER INSERT ON dossiers"
+                   f" WHEN {when.replace('ROW', 'NEW')} BEGIN {insert_sql(key)} END")
+        for event, rows in ((f"UPDATE OF {WATCHED}", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
             for row in rows:
                 verb = event.split()[0].lower()
                 out.append(
@@ -167,9 +192,11 @@ def rebuild_sql() -> list[str]:
     out = ["DELETE FROM progress_firsts"]
     for counts, column in COUNT_COLUMNS.items():
         out.append(
-            f"INSERT INTO progress_firsts(subject, counts, d, dossier_id, grp, area_code, officer_id)"
-            f" SELECT {SUBJECT_SQL} AS s, '{counts}', substr(MIN({column}), 1, 10), id, grp, area_code, officer_id"
-            f" FROM dossiers WHERE {column} IS NOT NULL AND status <> 'cancelled' GROUP BY s"
+            f"INSERT INTO progress_firsts({COLUMNS})"
+            f" SELECT s, '{counts}', d, id, grp, area_code, officer_id FROM ("
+            f"SELECT {SUBJECT_SQL} AS s, substr({column}, 1, 10) AS d, id, grp, area_code, officer_id,"
+            f" ROW_NUMBER() OVER (PARTITION BY {SUBJECT_SQL} ORDER BY substr({column}, 1, 10), id) AS rn"
+            f" FROM dossiers WHERE {column} IS NOT NULL AND status <> 'cancelled') WHERE rn = 1"
         )
     return out
 

@@ -16,9 +16,10 @@ from pathlib import Path
 from models.organizations import GROUPS
 from models.progress import Progress
 from models.registry_import.columns import IMPORT_FIELD_LABELS, HeaderGuess, detect_header, header_signature
-from models.registry_import.fastnorm import fold
+from models.registry_import.fastnorm import clean, fold
 from models.registry_import.values import (
     AreaMatcher,
+    cached,
     cell_text,
     email_value,
     make_date_value,
@@ -151,8 +152,8 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
     date_value = make_date_value(today)
     converters = {
         "tax_code": tax_code_value, "rep_id_number": personal_id_value, "rep_phone": phone_value,
-        "rep_email": email_value, "established_on": date_value, "status": status_value,
-        "area_code": areas.by_code, "area_name": areas.by_area_name,
+        "rep_email": email_value, "established_on": date_value, "status": cached(status_value),
+        "area_code": cached(areas.by_code), "area_name": cached(areas.by_area_name),
     }
     columns = [(index, fieldname, converters.get(fieldname, text_value))
                for index, fieldname in sorted(analysis.mapping.items()) if fieldname]
@@ -182,6 +183,11 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
         for col, fieldname, convert in columns:
             raw = row[col] if col < width else ""
             if raw == "" or raw is None:
+                continue
+            if convert is text_value and raw.__class__ is str:
+                value = clean(raw)  # the common case, inlined
+                if value:
+                    values[fieldname] = value
                 continue
             value, error, warnings = convert(raw)
             if error:

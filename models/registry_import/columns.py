@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from models.organizations import FIELD_LABELS
-from models.registry_import.fastnorm import fold
+from models.registry_import.fastnorm import clean, fold
 
 # Target fields of an import column ("area_name" is matched against the areas table).
 IMPORT_FIELDS = (
@@ -89,7 +89,7 @@ def _text(cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, str):
-        return " ".join(cell.split())
+        return clean(cell)
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)
@@ -124,7 +124,15 @@ def detect_header(rows: list[list], group: int, *, scan: int = 30) -> HeaderGues
         if score >= 2 and ("name" in found or "tax_code" in found) and score > best_score:
             best, best_score = index, score
     if best is None:
-        return None
+        # Nothing recognisable: take the first row of several short texts as the header and let the
+        # officer map its columns (the mapping dialog); the CLI refuses a file without a name column.
+        for index in range(min(scan, len(rows))):
+            texts = [t for t in _row_texts(rows, index, width) if t]
+            if len(texts) >= 2 and not any(_looks_like_data(t) or len(t) > 80 for t in texts):
+                best = index
+                break
+        else:
+            return None
     upper = _row_texts(rows, best, width)
     header_rows = [best]
     headers = list(upper)

@@ -19,8 +19,8 @@ _YMD_RE = re.compile(r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})")
 _WORDS_RE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _TAX10_RE = re.compile(r"\d{10}")
 _TAX13_RE = re.compile(r"(\d{10})\s*-?\s*(\d{3})")
+_SERIAL_RE = re.compile(r"\d{4,5}(\.0+)?")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]*\.[^@\s]*")
-_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
 
 def cell_text(raw: object) -> str:
@@ -45,30 +45,36 @@ def text_value(raw: object) -> Converted:
     return (text or None), None, None
 
 
-def _check_digit_ok(digits: str) -> bool:
-    if digits[2:9] == "0000000":
+def _check_digit_ok(d: str) -> bool:
+    """The MST check digit (weights 31, 29, 23, 19, 17, 13, 7, 5, 3), written out: it runs per row."""
+    if d[2:9] == "0000000":
         return False
-    total = sum(w * int(d) for w, d in zip(_WEIGHTS, digits, strict=False))
-    return digits[9] == str(10 - total % 11)
+    o = 48  # ord("0")
+    total = (31 * (ord(d[0]) - o) + 29 * (ord(d[1]) - o) + 23 * (ord(d[2]) - o) + 19 * (ord(d[3]) - o)
+             + 17 * (ord(d[4]) - o) + 13 * (ord(d[5]) - o) + 7 * (ord(d[6]) - o) + 5 * (ord(d[7]) - o)
+             + 3 * (ord(d[8]) - o))
+    return ord(d[9]) - o == 10 - total % 11
 
 
 def tax_code_value(raw: object) -> Converted:
     """``identifiers.check_tax_code`` with a fast path for the usual well-formed codes.
 
-    A number cell that lost its leading zero is repaired silently (that is what numbers do in a
-    spreadsheet); the same repair on a text cell is reported as a warning.
+    A code that lost its leading zero (a number cell, or a CSV saved from one) is repaired without a
+    warning: the repaired code must still pass the check digit, so the repair cannot invent a code.
     """
-    numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
-    if numeric:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if isinstance(raw, float) and not raw.is_integer():
             text = None
         else:
-            number = int(raw)
-            text = str(number).zfill(10) if number < 10**10 else str(number).zfill(13)
+            text = str(int(raw))
+            if len(text) in (9, 12):
+                text = "0" + text
     else:
         text = raw.strip() if isinstance(raw, str) else None
         if text == "":
             return None, None, None
+        if text is not None and len(text) in (9, 12) and text.isdigit() and text.isascii():
+            text = "0" + text
     if text is not None:
         if len(text) == 10 and _TAX10_RE.fullmatch(text):
             if _check_digit_ok(text):
@@ -80,8 +86,7 @@ def tax_code_value(raw: object) -> Converted:
     checked = check_tax_code(raw)
     if checked.error:
         return None, checked.error, None
-    warnings = None if numeric else (checked.warnings or None)
-    return checked.value, None, warnings
+    return checked.value, None, None
 
 
 def personal_id_value(raw: object) -> Converted:
@@ -128,6 +133,8 @@ def make_date_value(today: dt.date):
             text = clean(raw)
             if not text:
                 return None, None, None
+            if _SERIAL_RE.fullmatch(text):  # an Excel date saved to CSV without its format
+                return date_value(float(text))
             day = _parse_date_text(text)
             if day is None:
                 if re.fullmatch(r"\d{4}", text):
@@ -173,6 +180,20 @@ _STATUS_RULES = [
     ("active", ("dang hoat dong", "hoat dong", "con hoat dong", "binh thuong", "active")),
 ]
 _STATUS_CODES = {"active", "suspended", "dissolving", "dissolved", "unknown"}
+
+
+def cached(convert):
+    """Memoise a converter over the cell value: a list repeats a handful of statuses and communes."""
+    cache: dict = {}
+
+    def convert_cached(raw: object) -> Converted:
+        key = (type(raw), raw)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = convert(raw)
+        return hit
+
+    return convert_cached
 
 
 def status_value(raw: object) -> Converted:

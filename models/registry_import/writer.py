@@ -101,8 +101,12 @@ def _plan(store: Store, analysis: Analysis, result: ImportResult, progress: Prog
     plan = _Plan()
     with_tax = [r for r in analysis.records if r.values.get("tax_code")]
     without_tax = [r for r in analysis.records if not r.values.get("tax_code")]
-    existing = _fetch(store, "tax_code", [r.values["tax_code"] for r in with_tax])
-    by_tax = {row["tax_code"]: row for row in existing}
+    # Compare on the columns the file can change only, as plain tuples (no dict per existing row).
+    fields = sorted({f for r in with_tax for f in r.values} | {"tax_code"})
+    position = {f: i + 2 for i, f in enumerate(fields)}
+    by_tax = {row[position["tax_code"]]: row
+              for row in _fetch_tuples(store, ("id", "grp", *fields), [r.values["tax_code"] for r in with_tax])}
+    changed: list[tuple[int, Record, dict]] = []
     done, total = 0, len(analysis.records)
     for record in with_tax:
         done += 1
@@ -112,19 +116,31 @@ def _plan(store: Store, analysis: Analysis, result: ImportResult, progress: Prog
         if current is None:
             plan.inserts.append(record)
             continue
-        changes = {k: v for k, v in record.values.items() if current[k] != v}
-        if current["grp"] != analysis.group:
+        changes = {k: v for k, v in record.values.items() if current[position[k]] != v}
+        if current[1] != analysis.group:
             result.issues.append(Issue(
                 record.row, None, "", record.values["tax_code"],
-                f"Mã số thuế {record.values['tax_code']} đã có trong sổ ở nhóm {current['grp']} "
-                f"({GROUPS[current['grp']]}): giữ nguyên nhóm", "warning"))
+                f"Mã số thuế {record.values['tax_code']} đã có trong sổ ở nhóm {current[1]} "
+                f"({GROUPS[current[1]]}): giữ nguyên nhóm", "warning"))
         if changes:
-            plan.updates.append((current, record, changes))
+            changed.append((current[0], record, changes))
         else:
-            plan.unchanged.append((current["id"], record))
+            plan.unchanged.append((current[0], record))
+    if changed:
+        full = {row["id"]: row for row in _fetch(store, "id", [org_id for org_id, _r, _c in changed])}
+        plan.updates = [(full[org_id], record, changes) for org_id, record, changes in changed]
     if without_tax:
         _plan_without_tax(store, without_tax, plan)
     return plan
+
+
+def _fetch_tuples(store: Store, columns: tuple[str, ...], tax_codes: list[str]) -> list[tuple]:
+    rows: list[tuple] = []
+    for start in range(0, len(tax_codes), 20000):
+        part = tax_codes[start:start + 20000]
+        rows.extend(store.execute(f"SELECT {', '.join(columns)} FROM organizations "
+                                  f"WHERE tax_code IN ({','.join('?' * len(part))})", part).fetchall())
+    return rows
 
 
 def _plan_without_tax(store: Store, records: list[Record], plan: _Plan) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,7 +163,8 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
             continue
         if _looks_binary(text):
             break
-        return text, encoding
+        # Windows-1258 writes most toned letters as letter + combining tone: compose them.
+        return unicodedata.normalize("NFC", text), encoding
     raise UnreadableFile(f"Tệp «{path.name}»: không nhận ra bảng mã ký tự (không phải UTF-8, UTF-16 hay Windows-1258)")
 
 

@@ -220,8 +220,26 @@ def write_csv(built: Built, path: Path, *, encoding: str = "utf-8-sig", delimite
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     for row in built.grid:
         writer.writerow([_csv_cell(c) for c in row])
-    path.write_bytes(buffer.getvalue().encode(encoding))
+    text = buffer.getvalue()
+    path.write_bytes(encode_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
     return path
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Windows-1258 (Vietnamese ANSI): letters with a tone mark are written as letter + combining tone."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", ch)
+        for mark in [m for m in marks if m in "\u0302\u0306\u031b"]:  # circumflex, breve, horn: in the letter
+            base = unicodedata.normalize("NFC", base + mark)
+            marks.remove(mark)
+        out += (base + "".join(marks)).encode("cp1258")
+    return bytes(out)
 
 
 def _csv_cell(cell: object) -> str:

@@ -100,7 +100,7 @@ def make_data(store, areas: list[str], n_dossiers: int, *, seed: int = 7, start:
         dossiers.append((first_dossier + i, str(uuid.UUID(int=rnd.getrandbits(128))), f"HS-{first_dossier + i:06d}",
                          org_id, grp, area, tax, rnd.choice(CHANNELS), received_at.isoformat(sep=" "),
                          day.isoformat(), officer, status, (day + dt.timedelta(days=15)).isoformat(),
-                         f"VNEID{rnd.randint(0, 10**8):08d}" if rnd.random() < 0.3 else None,
+                         f"VNEID{first_dossier + i:09d}" if rnd.random() < 0.3 else None,
                          "Không đủ giấy tờ\nthiếu TK02" if status == "refused" else None,
                          verified, issued, activated, closed, now, now))
     with store.atomic():

@@ -60,6 +60,20 @@ class OrgTableModel(QAbstractTableModel):
         self.area_names = {r["code"]: r["name"] for r in self.store.query("SELECT code, name FROM areas")}
         self.endResetModel()
 
+    def extend(self, result: registry_search.SearchResult) -> bool:
+        """Replace a partial browse by its complete version: rows are appended (scroll position and
+        selection stay) when the new list starts with the rows shown; otherwise the model is reset."""
+        shown = len(self.ids)
+        if len(result.ids) < shown or result.ids[:shown] != self.ids:
+            self.set_result(result)
+            return False
+        if len(result.ids) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(result.ids) - 1)
+            self.ids = result.ids
+            self.endInsertRows()
+        self.capped = result.capped
+        return True
+
     def org_id(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
 

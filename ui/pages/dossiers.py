@@ -65,6 +65,7 @@ class DossiersPage(QWidget):
         self.descending = True
         self.views: dict[int, QWidget] = {}
         self.intake_dialog = None
+        self._counts_dirty = True
 
         self.lists = QListWidget()
         self.lists.setObjectName("worklists")
@@ -106,7 +107,7 @@ class DossiersPage(QWidget):
             combo.setMaximumWidth(220)
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
-            combo.currentIndexChanged.connect(lambda _i: self.reload())
+            combo.currentIndexChanged.connect(lambda _i: self.reload(counts=True))
         self.new_button = QPushButton("Tiếp nhận hồ sơ (Ctrl+N)")
         self.new_button.setObjectName("newDossierButton")
         self.new_button.clicked.connect(self.open_intake)
@@ -159,6 +160,11 @@ class DossiersPage(QWidget):
         self._changes_timer.setInterval(150)
         self._changes_timer.timeout.connect(self._apply_changes)
         ctx.changes.changed.connect(self._on_changes)
+        # "today" and "overdue" move with the clock: the counts are refreshed once a minute while shown
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(60_000)
+        self._clock_timer.timeout.connect(lambda: self.isVisible() and self.refresh_counts())
+        self._clock_timer.start()
 
         host = ctx.window or self
         self.intake_shortcut = QShortcut(QKeySequence("Ctrl+N"), host)
@@ -214,9 +220,13 @@ class DossiersPage(QWidget):
                 item.setForeground(Qt.red if n else Qt.black)
         return counts
 
-    def reload(self) -> None:
-        """Re-read the id list of the current worklist (and the counts), keeping the selected dossier."""
+    def reload(self, counts: bool | None = None) -> None:
+        """Re-read the id list of the current worklist, keeping the selected dossier. The counts are
+        re-read when data or filters changed (``counts=True``, or after a change notification), not
+        when the officer only switches lists or types in the search field."""
         self._reload_timer.stop()
+        if counts:
+            self._counts_dirty = True
         keep = self.current_dossier_id()
         try:
             if self.current_list == REQUESTS_OVERDUE:
@@ -224,13 +234,18 @@ class DossiersPage(QWidget):
             else:
                 ids = worklists.list_ids(self.store, self.current_list, clean(self.search.text()), self.filters(),
                                          sort=self.sort, descending=self.descending)
-            self.refresh_counts()
+            if self._counts_dirty:
+                self.refresh_counts()
+                self._counts_dirty = False
         except Exception as exc:  # shown to the officer; a failure must not leave a half-drawn page
             show_error(self, exc)
             return
         self.model.set_ids(ids)
         n = len(ids)
-        self.count_label.setText(f"{n:,} hồ sơ".replace(",", "."))
+        text = f"{n:,} hồ sơ".replace(",", ".")
+        if getattr(ids, "capped", False):
+            text = f"{n:,} hồ sơ mới nhất khớp với từ tìm — gõ thêm để thu hẹp".replace(",", ".")
+        self.count_label.setText(text)
         if keep is not None and (row := self.model.row_of(keep)) >= 0:
             self.table.selectRow(row)
         elif n:
@@ -267,7 +282,7 @@ class DossiersPage(QWidget):
             self._changes_timer.start()
 
     def _apply_changes(self) -> None:
-        self.reload()
+        self.reload(counts=True)
 
     # ---- opening ---------------------------------------------------------------------------------------
     def current_dossier_id(self) -> int | None:
@@ -327,10 +342,10 @@ class DossiersPage(QWidget):
         return dialog
 
     def _on_intake_saved(self, dossier_id: int) -> None:
-        self.reload()
+        self.reload(counts=True)
         row = self.model.row_of(dossier_id)
         if row >= 0:
             self.table.selectRow(row)
 
     def activated(self) -> None:
-        self.reload()
+        self.reload(counts=True)  # the day may have changed since the page was last shown

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -47,6 +46,7 @@ from ui.progress_widgets import (
     target_bars,
     weekly_chart,
 )
+from ui.rows_model import RowsModel
 
 WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "organizations",
            "areas", "settings", "holidays"}
@@ -141,9 +141,9 @@ class ProgressPage(QWidget):
         self.today_button.clicked.connect(self._go_today)
         self.campaign_combo.activated.connect(lambda _i: self.refresh())
         self.edit_button.clicked.connect(self.open_editor)
-        self.area_table.itemActivated.connect(lambda item: self._drill_row("area", item.row()))
-        self.officer_table.itemActivated.connect(lambda item: self._drill_row("officer", item.row()))
-        self.phase_table.itemActivated.connect(self._drill_phase_row)
+        self.area_table.activated.connect(lambda index: self._drill_row("area", index.row()))
+        self.officer_table.activated.connect(lambda index: self._drill_row("officer", index.row()))
+        self.phase_table.activated.connect(lambda index: self._drill_phase_row(index.row()))
         self._phase_rows: list = []
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
         ctx.changes.changed.connect(self._on_changes)
@@ -201,7 +201,7 @@ class ProgressPage(QWidget):
         self._clear_cards()
         self._clear_charts()
         for table in (self.area_table, self.officer_table, self.phase_table):
-            table.setRowCount(0)
+            table.model().set_rows([], [])
 
     def _on_changes(self, changes) -> None:
         if not {c.table for c in changes} & WATCHED:
@@ -236,7 +236,8 @@ class ProgressPage(QWidget):
         if phase:
             state = {"upcoming": "chưa bắt đầu", "running": "đang thực hiện", "over": "đã kết thúc"}[phase.state]
             parts.append(f"<b>{phase.name}</b> ({fmt_date(phase.start)}–{fmt_date(phase.end)}, {state}): còn "
-                         f"{phase.working_days_left} / {phase.working_days_total} ngày làm việc · Luỹ kế toàn kế hoạch: "
+                         f"{phase.working_days_left} / {phase.working_days_total} ngày làm việc · "
+                         "Luỹ kế toàn kế hoạch: "
                          f"<b>{fmt_int(p.achieved_in_campaign)}</b> · Tuần {fmt_date(p.week_start)}–"
                          f"{fmt_date(p.as_of)}: <b>+{fmt_int(p.this_week)}</b>")
         self.header.setText("<br>".join(parts))
@@ -320,19 +321,24 @@ class ProgressPage(QWidget):
 
     def _add_chart(self, key: str, chart, row: int, col: int, *, bars: int = 0) -> None:
         view = chart_view(chart)
-        if bars:   # ranked charts grow with their number of bars so that every label shows
-            view.setMinimumHeight(max(240, 22 * bars + 90))
         view.setObjectName(f"chart_{key}")
         self.chart_views[key] = view
-        self.charts_grid.addWidget(view, row, col)
+        if bars:   # ranked charts grow with their number of bars so that every label shows
+            view.setFixedHeight(max(240, 22 * bars + 90))
+            self.charts_grid.addWidget(view, row, col, Qt.AlignTop)
+        else:
+            self.charts_grid.addWidget(view, row, col)
 
     # ---- tables -----------------------------------------------------------------------------------------
-    def _table(self, name: str) -> QTableWidget:
-        table = QTableWidget(0, len(TABLE_COLUMNS))
+    def _table(self, name: str) -> QTableView:
+        table = QTableView()
         table.setObjectName(name)
-        table.setHorizontalHeaderLabels(TABLE_COLUMNS)
+        model = RowsModel(TABLE_COLUMNS, right={0, 2, 3, 4, 5, 6, 7},
+                          colors=lambda r, c: self._status_colors(table, r, c))
+        table.setModel(model)
         table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SingleSelection)
         table.verticalHeader().hide()
         table.setWordWrap(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -340,20 +346,18 @@ class ProgressPage(QWidget):
         table.setToolTip("Enter hoặc bấm đúp một dòng để xem các hồ sơ được tính")
         return table
 
-    def _fill_rows(self, table: QTableWidget, rows: list[tuple[str, object]]) -> None:
-        table.setRowCount(len(rows))
-        for r, (name, f) in enumerate(rows):
-            values = [str(r + 1), name, fmt_int(f.achieved), fmt_int(f.target),
-                      fmt_num(f.percent) + "%" if f.percent is not None else "—", fmt_int(f.remaining),
-                      fmt_num(f.needed_per_working_day), fmt_int(f.this_week), STATUS_LABELS[f.status]]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c not in (1, 8):
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                if c == 8:
-                    item.setForeground(Qt.GlobalColor.white)
-                    item.setBackground(QColor(STATUS_COLORS[f.status]))
-                table.setItem(r, c, item)
+    @staticmethod
+    def _status_colors(table: QTableView, row: int, column: int):
+        if column != 8:
+            return None
+        return (STATUS_COLORS[table.model().keys[row]], "#ffffff")
+
+    def _fill_rows(self, table: QTableView, rows: list[tuple[str, object]]) -> None:
+        texts = [[str(r + 1), name, fmt_int(f.achieved), fmt_int(f.target),
+                  fmt_num(f.percent) + "%" if f.percent is not None else "—", fmt_int(f.remaining),
+                  fmt_num(f.needed_per_working_day), fmt_int(f.this_week), STATUS_LABELS[f.status]]
+                 for r, (name, f) in enumerate(rows)]
+        table.model().set_rows(texts, [f.status for _, f in rows])
 
     def _fill_tables(self) -> None:
         p = self.progress
@@ -391,8 +395,8 @@ class ProgressPage(QWidget):
             r = p.by_officer[row]
             self.drill(r.label, officer_id=int(r.key))
 
-    def _drill_phase_row(self, item) -> None:
-        ph, t = self._phase_rows[item.row()]
+    def _drill_phase_row(self, row: int) -> None:
+        ph, t = self._phase_rows[row]
         self.drill(f"{ph.name}: {t.label}", phase_id=ph.phase_id, groups=t.groups,
                    scope="campaign" if t.cumulative else "phase")
 
@@ -413,8 +417,9 @@ class ProgressPage(QWidget):
             window.show_page("dossiers")
             page.show_dossier_ids(ids, title)
             return
+        opener = getattr(page, "open_dossier", None)
         try:
-            dialog = DossierListDialog(self.ctx.store, f"Hồ sơ được tính — {title}", ids, self)
+            dialog = DossierListDialog(self.ctx.store, f"Hồ sơ được tính — {title}", ids, self, on_open=opener)
         except UserError as exc:
             show_error(self, exc)
             return

@@ -6,7 +6,10 @@ import a list, Enter in the table opens the detail form, Ctrl+S saves an edit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+import logging
+import threading
+
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +39,10 @@ from ui.context import AppContext
 from ui.models.org_table_model import COLUMNS, OrgTableModel
 from ui.ops import show_error, show_message
 
+log = logging.getLogger(__name__)
+
 DEBOUNCE_MS = 150
+FIRST_ROWS = 2000  # browsing: rows read before the first paint; the rest comes from a worker thread
 EDITABLE = ("name", "short_name", "foreign_name", "enterprise_code", "founding_decision", "established_on",
             "address", "status", "head_name", "rep_name", "rep_id_number", "rep_phone", "rep_email")
 
@@ -341,6 +347,13 @@ class DuplicatesPanel(QWidget):
         self.page.status.setText("Đã ghi nhận: hai tổ chức khác nhau, giữ cả hai.")
 
 
+class _Loader(QObject):
+    """Carries the background id list back to the main thread."""
+
+    loaded = Signal(int, object)
+    failed = Signal(int, object)
+
+
 class RegistryPage(QWidget):
     def __init__(self, ctx: AppContext):
         super().__init__()
@@ -427,6 +440,11 @@ class RegistryPage(QWidget):
         layout.addLayout(info)
         layout.addWidget(splitter, 1)
 
+        self._generation = 0
+        self.loading = False
+        self._loader = _Loader()
+        self._loader.loaded.connect(self._rest_loaded, Qt.QueuedConnection)
+        self._loader.failed.connect(self._rest_failed, Qt.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -461,25 +479,66 @@ class RegistryPage(QWidget):
                                        status=self.status_filter.currentData(), source=self.source.currentData())
 
     def requery(self) -> None:
+        """Run the search now. Browsing reads the first rows at once and the rest in a background
+        thread (its own connection), so the table paints immediately even over 1,000,000 rows."""
         self._timer.stop()
+        self._generation += 1
         keep = self.current_org_id()
+        text, filters = self.search.text(), self.filters()
         try:
-            result = registry_search.search_ids(self.ctx.store, self.search.text(), self.filters(),
-                                                sort=self.sort, descending=self.descending)
+            result = registry_search.search_ids(self.ctx.store, text, filters, sort=self.sort,
+                                                descending=self.descending, first=FIRST_ROWS)
         except UserError as exc:
             show_error(self, exc)
             return
         self.model.set_result(result)
-        if result.capped:
-            self.count_label.setText(f"Hơn {vn_number(len(result))} tổ chức khớp — đang hiện "
-                                     f"{vn_number(len(result))} kết quả đầu; gõ thêm để thu hẹp")
-        else:
-            self.count_label.setText(f"{vn_number(len(result))} tổ chức")
+        self._show_count(result)
+        if not result.complete:
+            self._load_rest(self._generation, text, filters)
         row = self.model.row_of(keep) if keep is not None else None
         if row is not None:
             self.select_row(row)
         else:
             self.detail.show_org(None)
+
+    def _show_count(self, result: registry_search.SearchResult) -> None:
+        if not result.complete:
+            self.count_label.setText(f"Đang đọc danh sách… (đã có {vn_number(len(result))} tổ chức đầu)")
+        elif result.capped:
+            self.count_label.setText(f"Hơn {vn_number(len(result))} tổ chức khớp — đang hiện "
+                                     f"{vn_number(len(result))} kết quả đầu; gõ thêm để thu hẹp")
+        else:
+            self.count_label.setText(f"{vn_number(len(result))} tổ chức")
+
+    def _load_rest(self, generation: int, text: str, filters: registry_search.Filters) -> None:
+        store, sort, descending = self.ctx.store, self.sort, self.descending
+        self.loading = True
+
+        def work() -> None:  # worker thread: no widgets here
+            clone = store.clone()
+            try:
+                result = registry_search.search_ids(clone, text, filters, sort=sort, descending=descending)
+            except Exception as exc:  # reported on the main thread
+                self._loader.failed.emit(generation, exc)
+            else:
+                self._loader.loaded.emit(generation, result)
+            finally:
+                clone.close()
+
+        threading.Thread(target=work, name="registry-ids", daemon=True).start()
+
+    def _rest_loaded(self, generation: int, result) -> None:
+        if generation != self._generation:
+            return  # the officer searched again meanwhile
+        self.loading = False
+        self.model.extend(result)
+        self._show_count(result)
+
+    def _rest_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.loading = False
+            log.error("Reading the registry ids failed: %r", exc)
+            show_error(self, exc)
 
     def current_org_id(self) -> int | None:
         index = self.table.currentIndex()

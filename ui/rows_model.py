@@ -1,0 +1,78 @@
+"""A read-only table model over plain rows, for QTableView.
+
+Used instead of filling a QTableWidget cell by cell: one model reset instead of thousands of
+``setItem`` calls (faster, and each void PySide6 6.12 call on Python 3.11 also drops a reference to
+``None`` — see docs/progress.md, "Known problem").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+
+class RowsModel(QAbstractTableModel):
+    """``rows``: lists of display strings; ``keys``: one value per row (e.g. a dossier id) for callers;
+    ``right``: columns aligned right; ``colors``: (row, column) → (background, foreground) hex or None;
+    ``editable``: columns the user may type in, handed to ``on_edit(row, column, text)`` (which saves
+    and usually reloads the rows)."""
+
+    def __init__(self, headers: list[str], *, right: set[int] | None = None,
+                 colors: Callable[[int, int], tuple[str, str] | None] | None = None,
+                 editable: set[int] | None = None, on_edit: Callable[[int, int, str], None] | None = None):
+        super().__init__()
+        self.headers = headers
+        self.rows: list[list[str]] = []
+        self.keys: list = []
+        self.right = right or set()
+        self.colors = colors
+        self.editable = editable or set()
+        self.on_edit = on_edit
+
+    def set_rows(self, rows: list[list[str]], keys: list | None = None) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.keys = list(keys) if keys is not None else list(range(len(rows)))
+        self.endResetModel()
+
+    def rowCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            return self.rows[r][c]
+        if role == Qt.TextAlignmentRole and c in self.right:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role in (Qt.BackgroundRole, Qt.ForegroundRole) and self.colors is not None:
+            pair = self.colors(r, c)
+            if pair:
+                return QBrush(QColor(pair[0] if role == Qt.BackgroundRole else pair[1]))
+        return None
+
+    def flags(self, index: QModelIndex):
+        base = super().flags(index)
+        if index.isValid() and index.column() in self.editable:
+            return base | Qt.ItemIsEditable
+        return base
+
+    def setData(self, index: QModelIndex, value, role: int = Qt.EditRole) -> bool:
+        if role != Qt.EditRole or not index.isValid() or index.column() not in self.editable or not self.on_edit:
+            return False
+        self.on_edit(index.row(), index.column(), str(value))
+        return True
+
+    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.headers[section]
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        return self.rows[row][column]
