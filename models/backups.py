@@ -209,7 +209,7 @@ def check_backup(source: str | Path) -> dict:
     return report
 
 
-def restore_file(db_path: str | Path, source: str | Path, stamp: str) -> dict:
+def restore_file(db_path: str | Path, source: str | Path, stamp: str, *, report: dict | None = None) -> dict:
     """Replace the database at ``db_path`` by the backup ``source`` (the database must be closed).
 
     The current file is kept aside as ``<name>.truoc-khoi-phuc-<stamp>.sqlite``; the backup is copied
@@ -220,7 +220,7 @@ def restore_file(db_path: str | Path, source: str | Path, stamp: str) -> dict:
     source = Path(source)
     if source.resolve() == db_path.resolve():
         raise UserError("Tệp sao lưu chính là tệp đang dùng")
-    report = check_backup(source)
+    report = report or check_backup(source)  # ``report``: the caller has just checked it
     tmp = db_path.with_name(db_path.name + ".restoring")
     tmp.unlink(missing_ok=True)
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
@@ -280,13 +280,13 @@ def restore(store: Store, source: str | Path) -> dict:
     from models.store import SYSTEM_ACTOR
 
     require(store, "backup.restore")
-    check_backup(source)
+    report = check_backup(source)
     actor, clock, bus, backup_dir = store.actor, store.clock, store.bus, store.backup_dir
     path = store.path
     stamp = _stamp(store)
     store.close()
     try:
-        result = restore_file(path, source, stamp)
+        result = restore_file(path, source, stamp, report=report)
     finally:
         # Reopen in place (migrating an older backup); runs whether or not the file was replaced.
         Store.__init__(store, path, actor=actor, clock=clock, bus=bus, backup_dir=backup_dir)

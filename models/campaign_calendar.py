@@ -34,10 +34,23 @@ class WorkingCalendar:
         return self._cache[day]
 
     def count(self, start: dt.date, end: dt.date) -> int:
-        """Working days in [start, end], both inclusive; 0 when end < start."""
+        """Working days in [start, end], both inclusive; 0 when end < start (prefix sums, cached)."""
         if end < start:
             return 0
-        return sum(self.is_working_day(start + dt.timedelta(days=i)) for i in range((end - start).days + 1))
+        self._cover(start, end)
+        return self._prefix[end.toordinal() - self._base + 1] - self._prefix[start.toordinal() - self._base]
+
+    def _cover(self, start: dt.date, end: dt.date) -> None:
+        """Make ``_prefix[i]`` = working days in [base, base + i) cover [start, end]."""
+        base = getattr(self, "_base", None)
+        if base is not None and start.toordinal() >= base and end.toordinal() < base + len(self._prefix) - 1:
+            return
+        lo = min(start.toordinal(), base if base is not None else start.toordinal()) - 366
+        hi = max(end.toordinal(), base + len(self._prefix) - 2 if base is not None else end.toordinal()) + 366
+        prefix = [0]
+        for ordinal in range(lo, hi + 1):
+            prefix.append(prefix[-1] + self.is_working_day(dt.date.fromordinal(ordinal)))
+        self._base, self._prefix = lo, prefix
 
 
 def working_days(store, start: dt.date, end: dt.date) -> int:

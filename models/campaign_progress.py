@@ -217,11 +217,25 @@ def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | Non
     pace_span = buckets.span(pace_start, as_of)
     pace_days = cal.count(pace_start, min(as_of, end)) if as_of >= start else 0
 
-    def counts(series: list[int] | None, phase_span: tuple[int, int]) -> _Counts:
+    campaign_window = (campaign_span, campaign_span, week_span, pace_span)
+
+    def window(p_start: dt.date, p_end: dt.date, cumulative: bool) -> tuple:
+        """Spans (in phase, in campaign, this week, pace) for a phase's targets: everything is counted up
+        to the phase end (a finished phase keeps its final result); a target counted within its phase
+        only also has its week and pace clipped to the phase."""
+        last = min(cap, p_end)
+        first = start if cumulative else p_start
+        return (buckets.span(p_start, last), buckets.span(start, last),
+                buckets.span(max(week_start, first), last), buckets.span(max(pace_start, first), last))
+
+    def window_pace_days(p_start: dt.date, p_end: dt.date, cumulative: bool) -> int:
+        first = max(pace_start, start if cumulative else p_start)
+        return cal.count(first, min(cap, p_end))
+
+    def counts(series: list[int] | None, spans: tuple) -> _Counts:
         if series is None:
             return _Counts()
-        return _Counts(sum(series[slice(*phase_span)]), sum(series[slice(*campaign_span)]),
-                       sum(series[slice(*week_span)]), sum(series[slice(*pace_span)]))
+        return _Counts(*(sum(series[slice(*span)]) for span in spans))
 
     def series_for(groups, area=None) -> list[int] | None:
         parts = [buckets.grp.get(g) if area is None else buckets.grp_area.get((g, area)) for g in groups]
@@ -247,22 +261,21 @@ def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | Non
     phase_results: list[PhaseProgress] = []
     for p in phases:
         p_start, p_end = dt.date.fromisoformat(p["start_on"]), dt.date.fromisoformat(p["end_on"])
-        p_span = buckets.span(p_start, min(p_end, cap))
         days_left = cal.count(max(as_of + dt.timedelta(days=1), p_start), p_end)
         over = as_of > p_end
-        make = _FigureMaker(days_left, pace_days, over)
-        all_groups = (1, 2, 3, 4)
-        phase_counts = counts(series_for(all_groups), p_span)
+        phase_counts = counts(series_for((1, 2, 3, 4)), window(p_start, p_end, False))
         target_results = []
         for t in (t for t in targets if t["phase_id"] == p["id"]):
             groups = parse_groups(t["groups"])
             eff = effective_target(store, t, registry_counts=registry_cache)
             cumulative = bool(t["cumulative"])
-            figures = make(eff.value, counts(series_for(groups), p_span), cumulative)
+            spans = window(p_start, p_end, cumulative)
+            make = _FigureMaker(days_left, window_pace_days(p_start, p_end, cumulative), over)
+            figures = make(eff.value, counts(series_for(groups), spans), cumulative)
             t_alloc = alloc.get(t["id"], {})
             area_rows = [
                 Row(code, area_names.get(code, code),
-                    make(t_alloc.get(code), counts(series_for(groups, code), p_span), cumulative))
+                    make(t_alloc.get(code), counts(series_for(groups, code), spans), cumulative))
                 for code in area_codes
             ]
             target_results.append(TargetProgress(
@@ -274,13 +287,13 @@ def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | Non
             phase_counts.in_phase, phase_counts.week, target_results))
 
     current = _current_phase(phase_results, as_of)
-    total = counts(series_for((1, 2, 3, 4)), campaign_span)
-    by_group, by_area = _group_and_area_rows(current, buckets, counts, series_for, area_codes, area_names,
-                                             campaign_span, pace_days, cal, as_of, end)
+    total = counts(series_for((1, 2, 3, 4)), campaign_window)
+    by_group, by_area = _group_and_area_rows(current, counts, series_for, area_codes, area_names,
+                                             campaign_window, pace_days)
     officer_names = {r["id"]: r["full_name"] for r in store.query("SELECT id, full_name FROM officers")}
     no_target = _FigureMaker(0, pace_days, False)
     officer_rows = [
-        Row(str(oid), officer_names.get(oid, f"Cán bộ #{oid}"), no_target(None, counts(series, campaign_span), True))
+        Row(str(oid), officer_names.get(oid, f"Cán bộ #{oid}"), no_target(None, counts(series, campaign_window), True))
         for oid, series in buckets.officer.items()
     ]
     officer_rows = [r for r in officer_rows if r.figures.achieved_in_campaign or r.figures.this_week]
@@ -366,8 +379,7 @@ def _combine(rows: list[Figures], make: _FigureMaker) -> Figures:
                                pace_per_working_day=round(pace_total, 2), projected=projected, status=status)
 
 
-def _group_and_area_rows(current, buckets, counts, series_for, area_codes, area_names, campaign_span,
-                         pace_days, cal, as_of, end):
+def _group_and_area_rows(current, counts, series_for, area_codes, area_names, campaign_window, pace_days):
     days_left = current.working_days_left if current else 0
     make = _FigureMaker(days_left, pace_days, bool(current and current.state == "over"))
     by_group = []
@@ -376,14 +388,14 @@ def _group_and_area_rows(current, buckets, counts, series_for, area_codes, area_
         if single:
             by_group.append(Row(str(g), GROUP_SHORT[g], single[0].figures))
         else:
-            by_group.append(Row(str(g), GROUP_SHORT[g], make(None, counts(series_for((g,)), campaign_span), True)))
+            by_group.append(Row(str(g), GROUP_SHORT[g], make(None, counts(series_for((g,)), campaign_window), True)))
     by_area = []
     current_targets = current.targets if current else []
     for i, code in enumerate(area_codes):
         if current_targets:
             figures = _combine([t.areas[i].figures for t in current_targets], make)
         else:
-            figures = make(None, counts(series_for((1, 2, 3, 4), code), campaign_span), True)
+            figures = make(None, counts(series_for((1, 2, 3, 4), code), campaign_window), True)
         if code == NO_AREA and not figures.achieved_in_campaign:
             continue
         by_area.append(Row(code, area_names.get(code, code), figures))

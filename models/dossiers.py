@@ -402,7 +402,16 @@ def update(store: Store, dossier_id: int, changes: dict, *, expected_version: in
         if "declared" in changes:
             declared = normalize_declared({**old_declared, **(changes["declared"] or {})})
             sets["declared"] = json.dumps(declared, ensure_ascii=False, sort_keys=True)
-            org_area = store.scalar("SELECT area_code FROM organizations WHERE id = ?", (row["org_id"],))
+            if row["org_id"] is None:
+                # A corrected tax code links the dossier to the registry (never creates an organization).
+                valid_tax = check_tax_code(declared.get("tax_code")).value if declared.get("tax_code") else None
+                found = orgs.find_by_tax_code(store, valid_tax) if valid_tax else None
+                if found is not None:
+                    sets.update(org_id=found["id"], grp=found["grp"], tax_code=found["tax_code"])
+                else:
+                    sets["tax_code"] = declared.get("tax_code")
+            org_id = sets.get("org_id", row["org_id"])
+            org_area = store.scalar("SELECT area_code FROM organizations WHERE id = ?", (org_id,))
             sets["area_code"] = _area_or_none(store, declared.get("area_code")) or org_area
         if "channel" in changes:
             channel = clean(changes["channel"])
@@ -422,8 +431,10 @@ def update(store: Store, dossier_id: int, changes: dict, *, expected_version: in
         if "needs_verification" in changes:
             value = changes["needs_verification"]
             sets["needs_verification_manual"] = None if value is None else int(bool(value))
-        org = orgs.get(store, row["org_id"]) if row["org_id"] else None
-        sets["search_text"] = _search_text(row["number"], row["tax_code"], org, declared, row["online_ref"])
+        org_id = sets.get("org_id", row["org_id"])
+        org = orgs.get(store, org_id) if org_id else None
+        sets["search_text"] = _search_text(row["number"], sets.get("tax_code", row["tax_code"]), org, declared,
+                                           row["online_ref"])
         merged = {**row, **sets, "declared": declared}
         found, derived = verification.evaluate(store, merged)
         sets.update(derived)

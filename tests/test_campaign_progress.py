@@ -216,6 +216,28 @@ def test_before_the_campaign_everything_is_zero(kg):
     assert dossier_ids(s, cid, as_of=D(2024, 12, 1)) == []
 
 
+def test_a_finished_phase_keeps_its_final_result(kg):
+    s, cid, unit = kg
+    t = _target(s, cid, "Giai đoạn 1", "2")
+    update_target(s, t["id"], {"unit_value": 4})
+    coops = _orgs(s, 2, unit[0], 8)
+    for org in coops[:3]:
+        add_dossier(s, org, received_on="2025-01-10", issued_on="2025-01-15")
+    for org in coops[3:]:
+        add_dossier(s, org, received_on="2025-02-10", issued_on="2025-03-10")
+    p = compute_progress(s, as_of=D(2025, 3, 13))
+    ph1 = _tp(p, "Giai đoạn 1", (2,)).figures
+    # 3 by 31/01 against 4: missed, whatever happened later; nothing "this week" in a finished phase
+    assert (ph1.achieved, ph1.achieved_in_campaign, ph1.this_week, ph1.status) == (3, 3, 0, "behind")
+    ph2 = _tp(p, "Giai đoạn 2", (2,)).figures
+    assert (ph2.achieved, ph2.achieved_in_phase, ph2.this_week) == (8, 5, 5)
+    # the one-day target of 30/12 (group 3, counted on that day only) shows nothing this week
+    day = _tp(p, "Ngày ra quân 30/12/2024", (3,)).figures
+    assert (day.achieved, day.this_week) == (0, 0)
+    phase1 = next(ph for ph in p.phases if ph.name == "Giai đoạn 1")
+    assert (phase1.state, phase1.achieved_in_phase, phase1.this_week) == ("over", 3, 0)
+
+
 def test_counted_once_per_organization_on_its_first_event(kg):
     s, cid, unit = kg
     a, b, c = _orgs(s, 1, unit[0], 3)

@@ -61,6 +61,8 @@ def test_worklists_have_content(demo):
     assert store.scalar("SELECT count(*) FROM verification_requests") > 0
     assert store.scalar("SELECT count(*) FROM verification_findings") >= 600
     assert store.scalar("SELECT count(*) FROM manual_checks") > 0
+    online = store.query("SELECT channel, online_ref FROM dossiers WHERE online_ref IS NOT NULL")
+    assert online and {r["channel"] for r in online} == {"Ứng dụng VNeID", "Cổng vneid.gov.vn"}
     issued = store.query("SELECT issued_on, received_on FROM dossiers WHERE issued_on IS NOT NULL")
     assert all(r["issued_on"] >= r["received_on"] for r in issued)
 

@@ -224,6 +224,12 @@ def test_cli_import_and_list(run_cli, tmp_path):
     assert len(overdue.stdout.splitlines()) == 3
     none = run_cli("dossiers", "--db", db, "--status", "issued")
     assert none.returncode == 0 and none.stdout == ""
+    # on the demo database "today" is the demo's day (setting demo_today), as in the GUI
+    store = Store(db)
+    store.set_setting("demo_today", "2025-01-09", audit=False)
+    store.close()
+    demo = run_cli("dossiers", "--db", db, "--overdue")
+    assert demo.returncode == 0 and demo.stdout == ""
 
 
 def test_cli_errors(run_cli, tmp_path):

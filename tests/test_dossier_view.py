@@ -256,3 +256,24 @@ def test_receipt_can_be_saved_again_from_the_dossier(setup, qtbot, tmp_path):
 
     text = " ".join(PdfReader(str(written)).pages[0].extract_text().split())
     assert dossier_model.get(ctx.store, dossier_id)["number"] in text
+
+
+def test_timeline_reads_as_words_not_raw_data(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[3], rep_phone="0987000111")
+    dossier_status.move(ctx.store, dossier_id, "verifying")
+    from models import locality_requests
+
+    locality_requests.create_request(ctx.store, dossier_id, to_unit="Công an xã Minh Lương", method="Công văn")
+    view = _view(ctx, qtbot, dossier_id)
+    details = [view.timeline.topLevelItem(i).text(3) for i in range(view.timeline.topLevelItemCount())]
+    assert details and not any("{" in d or '"' in d for d in details), details
+    assert any(d.startswith("Đề nghị xác minh:") and "Đơn vị: Công an xã Minh Lương" in d and "Hạn trả lời: " in d
+               for d in details), details
+    assert any(d.startswith("Kênh tiếp nhận: Trực tiếp tại đơn vị; Hạn giải quyết: 14/01/2025") for d in details)
+    org_created = next(d for d in details if "Địa bàn:" in d)  # the organization's creation in the registry
+    from models import units
+
+    area = units.area_names(ctx.store)[organizations[3]["area_code"]]
+    assert f"Địa bàn: {area}" in org_created and organizations[3]["area_code"] not in org_created
+    assert any(d.startswith("Trạng thái: Đã tiếp nhận → Đang xác minh") for d in details)

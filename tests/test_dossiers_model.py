@@ -226,6 +226,22 @@ def test_update_and_stale_edit(env):
     assert dossiers.update(store, dossier_id, {"notes": "Gọi lại sau"}, expected_version=2) == []
 
 
+def test_corrected_tax_code_links_to_the_registry(env):
+    from models import verification
+
+    store, _ = env
+    org_id = make_org(store)
+    dossier_id = dossiers.create(store, declared={"name": "Công ty TNHH Thương mại Sao Mai", "tax_code": "0100233489",
+                                                  "rep_id_number": "091085000123"}, channel="Tổ lưu động", grp=1)
+    assert dossiers.get(store, dossier_id)["org_id"] is None
+    assert "tax_code_invalid" in {f["code"] for f in verification.findings(store, dossier_id)}
+    changed = dossiers.update(store, dossier_id, {"declared": {"tax_code": "0100233488"}}, expected_version=1)
+    assert {"org_id", "tax_code", "declared"} <= set(changed)
+    d = dossiers.get(store, dossier_id)
+    assert d["org_id"] == org_id and d["tax_code"] == "0100233488" and d["area_code"] == "30760"
+    assert "tax_code_invalid" not in {f["code"] for f in verification.findings(store, dossier_id)}
+
+
 @pytest.mark.parametrize("changes,match", [
     ({"status": "issued"}, "Không sửa được"), ({"channel": "Fax"}, "Kênh"), ({"received_at": ""}, "trống"),
 ])

@@ -41,7 +41,8 @@ def snapshot(store) -> dict:
     ("ĐIỆN THOẠI", "rep_phone"), ("Dien thoai", "rep_phone"), ("Email", "rep_email"), ("Thư điện tử", "rep_email"),
     ("Xã/Phường", "area_name"), ("Xa/Phuong", "area_name"), ("Đơn vị hành chính", "area_name"),
     ("Mã xã", "area_code"), ("Người đứng đầu", "head_name"), ("Tên viết tắt", "short_name"),
-    ("Tên tiếng Anh", "foreign_name"), ("Mã số doanh nghiệp", "enterprise_code"), ("STT", ""), ("Ghi chú", ""),
+    ("Tên tiếng Anh", "foreign_name"), ("Tên hợp tác xã", "name"), ("Tên xã/phường", "area_name"),
+    ("Tên đơn vị hành chính", "area_name"), ("Tên đơn vị", "name"), ("Phường", "area_name"), ("Mã số doanh nghiệp", "enterprise_code"), ("STT", ""), ("Ghi chú", ""),
 ])
 def test_headers_are_recognised_with_or_without_diacritics(header, field):
     import unicodedata
@@ -396,3 +397,32 @@ def test_fast_tax_code_path_agrees_with_identifiers():
         assert (value, error) == (checked.value, checked.error), raw
         valid += value is not None
     assert valid > 1000  # the sample exercises the fast path, not only refusals
+
+
+def test_enterprise_code_column_is_the_tax_code_for_cooperatives(store, tmp_path):
+    grid = [["STT", "Tên hợp tác xã", "Mã số doanh nghiệp", "Ngày cấp"], [1, "HTX Nông nghiệp Ơn Lợi", "0100233488",
+                                                                        "05/03/2010"]]
+    path = mf.write_csv(mf.Built(grid=grid, rows={}, header_rows=[1]), tmp_path / "htx.csv")
+    result = import_file(store, path, 2)
+    assert result.inserted == 1
+    row = organizations.find_by_tax_code(store, "0100233488")
+    assert (row["grp"], row["established_on"]) == (2, "2010-03-05")
+    assert store.scalar("SELECT source FROM org_sources WHERE org_id = ?", (row["id"],)) == "htx"
+
+
+def test_import_needs_the_permission_of_an_active_account(fresh_store, tmp_path, clock):
+    from models.errors import PermissionDenied
+    from models.store import Actor, Store
+
+    fresh_store.execute("INSERT INTO officers(id, username, full_name, role, active, created_at) "
+                        "VALUES (7, 'an', 'Nguyễn Văn An', 'intake', 0, '2025-01-01')")
+    path = mf.write_xlsx(mf.build(mf.make_orgs(2), mf.Layout()), tmp_path / "a.xlsx")
+    officer = Store(fresh_store.path, actor=Actor(7, "an", "Nguyễn Văn An", "intake"), clock=clock)
+    try:
+        with pytest.raises(PermissionDenied):
+            import_file(officer, path, 1)
+        fresh_store.execute("UPDATE officers SET active = 1 WHERE id = 7")
+        assert import_file(officer, path, 1).inserted == 2
+        assert officer.scalar("SELECT officer_id FROM imports") == 7
+    finally:
+        officer.close()

@@ -90,7 +90,7 @@ def _json(value):
         return value
 
 
-def _value_text(field: str | None, value, kind: str) -> str:
+def _value_text(field: str | None, value, kind: str, areas: dict | None = None) -> str:
     value = _json(value)
     if value in (None, "", [], {}):
         return "—"
@@ -103,6 +103,8 @@ def _value_text(field: str | None, value, kind: str) -> str:
         return display_date(value)
     if field == "received_at":
         return _dmy_time(value)
+    if field == "area_code" and areas:
+        return areas.get(value, value)
     if field in ("needs_verification", "needs_verification_manual"):
         return "có" if value in (1, "1", True) else "không"
     if isinstance(value, list):
@@ -112,7 +114,7 @@ def _value_text(field: str | None, value, kind: str) -> str:
                   "to_unit": "Đơn vị", "method": "Hình thức", "sent_on": "Ngày gửi", "due_on": "Hạn trả lời",
                   "number": "Số hồ sơ"}
         skip = {"uuid", "org_id", "online_ref", "declared", "papers"}
-        parts = [f"{labels.get(k, k)}: {_value_text(k, v, kind)}" for k, v in value.items()
+        parts = [f"{labels.get(k, k)}: {_value_text(k, v, kind, areas)}" for k, v in value.items()
                  if k not in skip and v not in (None, "", [], {})]
         if isinstance(value.get("papers"), list):
             parts.append(f"{len(value['papers'])} loại giấy tờ")
@@ -120,22 +122,22 @@ def _value_text(field: str | None, value, kind: str) -> str:
     return str(value)
 
 
-def timeline_detail(e: dict) -> str:
+def timeline_detail(e: dict, areas: dict | None = None) -> str:
     """One line of the timeline in words: field, old → new, reason (no raw JSON)."""
     kind, field = e.get("kind"), e.get("field")
     if kind == "manual_check":
         label = verification.MANUAL_CHECKS.get(field, field or "")
         detail = f"{label}: {_value_text(field, e.get('new'), kind)}"
     elif kind == "create" or (field is None and isinstance(_json(e.get("new")), dict)):
-        detail = _value_text(None, e.get("new"), kind)
+        detail = _value_text(None, e.get("new"), kind, areas)
     elif e.get("old") is None and isinstance(_json(e.get("new")), dict):
         label = EXTRA_LABELS.get(field) or e.get("label") or ""
-        detail = f"{label}: {_value_text(None, e.get('new'), kind)}".lstrip(": ")
+        detail = f"{label}: {_value_text(None, e.get('new'), kind, areas)}".lstrip(": ")
     elif field:
-        detail = (f"{EXTRA_LABELS.get(field) or e.get('label') or field}: {_value_text(field, e.get('old'), kind)} → "
-                  f"{_value_text(field, e.get('new'), kind)}")
+        detail = (f"{EXTRA_LABELS.get(field) or e.get('label') or field}: "
+                  f"{_value_text(field, e.get('old'), kind, areas)} → {_value_text(field, e.get('new'), kind, areas)}")
     else:
-        detail = _value_text(None, e.get("new"), kind) if e.get("new") else ""
+        detail = _value_text(None, e.get("new"), kind, areas) if e.get("new") else ""
     if e.get("reason"):
         detail = (detail + " · " if detail else "") + f"Lý do: {e['reason']}"
     return detail
@@ -563,8 +565,9 @@ class DossierView(QDialog):
 
     def _fill_timeline(self) -> None:
         self.timeline.clear()
+        areas = units_mod.area_names(self.store)
         for e in dossier_history.timeline(self.store, self.dossier_id):
-            detail = timeline_detail(e)
+            detail = timeline_detail(e, areas)
             item = QTreeWidgetItem(self.timeline, [_dmy_time(e["at"]), e["officer"], e["title"], detail[:400]])
             item.setToolTip(3, detail)
             item.setData(0, Qt.UserRole, e["kind"])

@@ -16,7 +16,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QLocale, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeySequence, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -165,7 +165,6 @@ def _category_axis(labels: list[str]) -> QBarCategoryAxis:
 
 def chart_view(chart: QChart) -> QChartView:
     view = QChartView(chart)
-    view.setRenderHint(QPainter.Antialiasing)
     view.setMinimumHeight(220)
     return view
 

@@ -12,6 +12,15 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+# Roles as plain ints: Qt asks data() thousands of times while sizing columns, and comparing with
+# enum members costs far more than the rest of the call.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_EDIT = Qt.ItemDataRole.EditRole.value
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
 
 class RowsModel(QAbstractTableModel):
     """``rows``: lists of display strings; ``keys``: one value per row (e.g. a dossier id) for callers;
@@ -41,20 +50,18 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent is not None and parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self.headers)
+        return len(self.headers)
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        r, c = index.row(), index.column()
-        if role in (Qt.DisplayRole, Qt.EditRole):
-            return self.rows[r][c]
-        if role == Qt.TextAlignmentRole and c in self.right:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role in (Qt.BackgroundRole, Qt.ForegroundRole) and self.colors is not None:
-            pair = self.colors(r, c)
+    def data(self, index: QModelIndex, role: int = _DISPLAY):
+        role = getattr(role, "value", role)
+        if role == _DISPLAY or role == _EDIT:
+            return self.rows[index.row()][index.column()]
+        if role == _ALIGN:
+            return _RIGHT if index.column() in self.right else None
+        if (role == _BACKGROUND or role == _FOREGROUND) and self.colors is not None:
+            pair = self.colors(index.row(), index.column())
             if pair:
-                return QBrush(QColor(pair[0] if role == Qt.BackgroundRole else pair[1]))
+                return QBrush(QColor(pair[0] if role == _BACKGROUND else pair[1]))
         return None
 
     def flags(self, index: QModelIndex):

@@ -76,6 +76,7 @@ def build(store: Store, count: int = 1500, seed: int = 20241230) -> dict:
         plan.append((at, mobile))
     plan.sort()
     used_orgs: set[int] = set()
+    online_seq = 0
     try:
         with store.atomic():
             for at, mobile in plan:
@@ -100,8 +101,13 @@ def build(store: Store, count: int = 1500, seed: int = 20241230) -> dict:
                 else:
                     channel = rng.choices(channel_list, weights=(55, 0, 30, 15)[:len(channel_list)])[0]
                 chosen_papers = [papers[0], papers[1], papers[2]] if channel in dossiers.DEFAULT_CHANNELS[:2] else [papers[0]]
+                online_ref = None
+                if channel in dossiers.ONLINE_CHANNELS:
+                    online_seq += 1
+                    online_ref = f"G22.91-{at:%y%m%d}-{online_seq:05d}"  # the national portal's file number
                 dossier_id = dossiers.create(store, declared=declared, channel=channel, org_id=org["id"],
-                                             received_at=at, papers=chosen_papers, notes=rng.choice(NOTES))
+                                             received_at=at, papers=chosen_papers, notes=rng.choice(NOTES),
+                                             online_ref=online_ref)
                 requests += _advance(store, rng, dossier_id, at, limit, calendar, officer, leader, moment)
                 stats[store.scalar("SELECT status FROM dossiers WHERE id = ?", (dossier_id,))] += 1
             store.notify("dossiers", "bulk")

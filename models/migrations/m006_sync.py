@@ -97,7 +97,6 @@ SCHEMA = [
         first_file_id INTEGER NOT NULL REFERENCES sync_files(id),{_DOSSIER_COLUMNS},
         PRIMARY KEY (unit_code, uuid)
     )""",
-    "CREATE INDEX remote_dossiers_status ON remote_dossiers(unit_code, status)",
     f"""CREATE TABLE remote_orgs (
         unit_code TEXT NOT NULL REFERENCES remote_units(code),
         uuid TEXT NOT NULL,

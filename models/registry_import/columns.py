@@ -46,10 +46,11 @@ _RULES: list[tuple[str, tuple[tuple[str, ...], ...]]] = [
     ("head_name", (("nguoi dung dau",), ("thu truong",), ("chu tich",), ("giam doc",), ("truong ban",))),
     ("rep_name", (("nguoi dai dien",), ("dai dien",), ("ho va ten",), ("ho ten",), ("nguoi dung ten",))),
     ("address", (("dia chi",), ("tru so",))),
-    ("area_name", (("xa phuong",), ("phuong xa",), ("dia ban",), ("xa",), ("phuong",), ("don vi hanh chinh",))),
+    ("area_name", (("xa phuong",), ("phuong xa",), ("dia ban",), ("don vi hanh chinh",))),
     ("name", (("ten doanh nghiep",), ("ten to chuc",), ("ten co quan",), ("ten hop tac xa",), ("ten htx",),
-              ("ten don vi",), ("ten dn",), ("ten",), ("doanh nghiep",), ("to chuc",), ("hop tac xa",),
-              ("co quan",), ("don vi",))),
+              ("ten don vi",), ("ten dn",))),
+    ("area_name", (("xa",), ("phuong",))),
+    ("name", (("ten",), ("doanh nghiep",), ("to chuc",), ("hop tac xa",), ("co quan",), ("don vi",))),
 ]
 _RULE_RES = [(fieldname, [re.compile(r"\b" + r"\b.*\b".join(map(re.escape, alt)) + r"\b") for alt in alts])
              for fieldname, alts in _RULES]

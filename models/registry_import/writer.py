@@ -273,14 +273,17 @@ def _stage_inserts(store: Store, analysis: Analysis, records: list[Record], now:
     sql = f"INSERT INTO temp._regimp_new VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
     group = analysis.group
     new_ids: dict[int, int] = {}
-    for start in range(0, len(records), BATCH):
-        progress.update(start, total, f"Đang chuẩn bị tổ chức mới {start + 1}–{min(start + BATCH, len(records))}…")
+    # Ids follow the folded-name order: most indexes of ``organizations`` start with name_key, so their
+    # inserts become near-sequential instead of random (about twice as fast on a large import).
+    keyed = sorted((r.values.pop("_name_key", None) or name_key_from_folded(fold(r.values["name"])), n, r)
+                   for n, r in enumerate(records))
+    for start in range(0, len(keyed), BATCH):
+        progress.update(start, total, f"Đang chuẩn bị tổ chức mới {start + 1}–{min(start + BATCH, len(keyed))}…")
         batch = []
-        for offset, record in enumerate(records[start:start + BATCH], start=start):
+        for offset, (key, _n, record) in enumerate(keyed[start:start + BATCH], start=start):
             values = record.values
             org_id = next_id + offset
             new_ids[id(record)] = org_id
-            key = values.pop("_name_key", None) or name_key_from_folded(fold(values["name"]))
             batch.append((org_id, make_uuid(offset), group, *[values.get(f) for f in _DATA_FIELDS[:9]],
                           values.get("status") or "active", *[values.get(f) for f in _DATA_FIELDS[10:]],
                           search_text(values), key, now, now, now, now, 1))

@@ -99,10 +99,8 @@ def _read_spreadsheet(path: Path, suffix: str, sheet: str | int | None) -> Table
 
 
 def _merged_ranges(sheet_obj) -> list[tuple[int, int, int, int]]:
-    try:
-        ranges = sheet_obj.merged_cell_ranges or []
-    except Exception:
-        return []
+    """Merged ranges (None from calamine for formats that do not report them)."""
+    ranges = sheet_obj.merged_cell_ranges or []
     return [(start[0], start[1], end[0], end[1]) for start, end in ranges]
 
 

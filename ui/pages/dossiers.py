@@ -126,8 +126,8 @@ class DossiersPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionsClickable(True)
         self.table.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
-        self.table.setColumnWidth(0, 130)
-        self.table.setColumnWidth(1, 320)
+        for column, width in enumerate((135, 330, 125, 115, 150, 125, 85, 150, 140)):
+            self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self.open_dossier(self.model.dossier_id(index.row())))
         self.count_label = QLabel()
         self.count_label.setObjectName("dossierCount")

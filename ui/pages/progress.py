@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,8 +50,8 @@ from ui.rows_model import RowsModel
 
 WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "organizations",
            "areas", "settings", "holidays"}
-CHART_AREAS = 30
-CHART_OFFICERS = 30
+CHART_AREAS = 20
+CHART_OFFICERS = 15
 TABLE_COLUMNS = ["Hạng", "Tên", "Đã đạt", "Chỉ tiêu", "Tỷ lệ", "Còn lại", "Cần/ngày LV", "Tuần này", "Đánh giá"]
 
 
@@ -188,10 +188,14 @@ class ProgressPage(QWidget):
             self._show_empty(str(exc))
             return
         self.empty_label.hide()
-        self._fill_header()
-        self._fill_cards()
-        self._fill_charts()
-        self._fill_tables()
+        self.setUpdatesEnabled(False)   # one layout and paint for the whole rebuild
+        try:
+            self._fill_header()
+            self._fill_cards()
+            self._fill_charts()
+            self._fill_tables()
+        finally:
+            self.setUpdatesEnabled(True)
 
     def _show_empty(self, text: str) -> None:
         self.progress = None
@@ -301,6 +305,7 @@ class ProgressPage(QWidget):
         weeks = self.weeks[-16:]
         self._add_chart("weekly", weekly_chart(weeks, "Kết quả theo tuần và đường chỉ tiêu",
                                                lambda i: self._drill_week(weeks[i])), 0, 1)
+        self.chart_views["weekly"].setRenderHint(QPainter.Antialiasing)   # lines; bars need none
         shown = [r for r in p.by_area if r.figures.target or r.figures.achieved]
         areas = shown[:CHART_AREAS]
         with_targets = any(r.figures.target for r in areas)
@@ -341,8 +346,12 @@ class ProgressPage(QWidget):
         table.setSelectionMode(QAbstractItemView.SingleSelection)
         table.verticalHeader().hide()
         table.setWordWrap(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        header = table.horizontalHeader()   # fixed widths: sizing to contents costs more than the figures
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        for column, width in enumerate([52, 0, 80, 80, 70, 80, 95, 80, 135]):
+            if width:
+                table.setColumnWidth(column, width)
         table.setToolTip("Enter hoặc bấm đúp một dòng để xem các hồ sơ được tính")
         return table
 

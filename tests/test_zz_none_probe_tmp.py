@@ -1,0 +1,3 @@
+import sys
+def test_probe():
+    print("\nNONE_REFCOUNT", sys.getrefcount(None))
