@@ -178,8 +178,8 @@ class ReportRenderer:
         # rows below it on the same page, hence the conditional page break rather than keepWithNext.
         story += [CondPageBreak(35 * mm), Paragraph("2. Kết quả theo nhóm đối tượng", s["table_heading"]),
                   self.figures_table(d.groups, d.group_total, "Nhóm đối tượng"), Spacer(1, 3 * mm)]
-        story += [CondPageBreak(35 * mm), Paragraph("3. Kết quả theo địa bàn", s["table_heading"]),
-                  self.figures_table(d.areas, d.area_total, "Địa bàn")]
+        story += [CondPageBreak(35 * mm), Paragraph(f"3. {d.rows_heading}", s["table_heading"]),
+                  self.figures_table(d.areas, d.area_total, d.row_label)]
         story.append(Spacer(1, 3 * mm))
         story.append(KeepTogether([Paragraph("4. Tiến độ theo tuần", s["subheading"]), self.trend_chart(),
                                    Paragraph(self.chart_caption(), s["caption"])]))

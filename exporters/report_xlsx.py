@@ -72,7 +72,7 @@ def _report_sheet(book, data: ReportData, f: dict) -> None:
     sheet.set_row(row, 64)
     row += 2
     row = _table(sheet, row, "Kết quả theo nhóm đối tượng", "Nhóm đối tượng", data.groups, data.group_total, f)
-    row = _table(sheet, row + 1, "Kết quả theo địa bàn", "Địa bàn", data.areas, data.area_total, f)
+    row = _table(sheet, row + 1, data.rows_heading, data.row_label, data.areas, data.area_total, f)
     for title, text in (("Khó khăn, vướng mắc", data.difficulties), ("Đề xuất, kiến nghị", data.proposals)):
         row += 1
         sheet.merge_range(row, 0, row, 6, title, f["bold"])

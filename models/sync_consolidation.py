@@ -110,6 +110,7 @@ def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
         subject=f"{SUBJECT_PREFIX} (tổng hợp các đơn vị), {period.subject_phrase}",
         summary=_summary(statuses, group_total, due),
         groups=groups, group_total=group_total, areas=rows, area_total=area_total,
+        row_label="Đơn vị", rows_heading="Kết quả theo đơn vị",
         trend=_trend(store, period.end), target_total=group_total.target,
         recipients=list(settings.recipients) or default_recipients(),
         signer_authority=settings.signer_authority, signer_title=settings.signer_title,

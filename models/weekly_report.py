@@ -91,6 +91,9 @@ class ReportData:
     signer_title: str = "PHÓ TRƯỞNG CÔNG AN"
     signer_name: str = ""
     title: str = "BÁO CÁO"
+    # The second table lists areas in a unit's report and units in the province's consolidated one.
+    row_label: str = "Địa bàn"
+    rows_heading: str = "Kết quả theo địa bàn"
 
     @property
     def number_line(self) -> str:

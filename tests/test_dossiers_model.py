@@ -13,6 +13,7 @@ from models import dossier_status as ds
 from models import dossiers
 from models import organizations as orgs
 from models.errors import PermissionDenied, StaleEdit, UserError
+from models.store import Store
 from tests.factories.dossiers import add_officers, declared_from, make_org, messy_orgs, setup_unit
 
 
@@ -303,3 +304,35 @@ def test_search_text_is_folded(env):
     dossier_id = _log(store, make_org(store))
     text = store.scalar("SELECT search_text FROM dossiers WHERE id = ?", (dossier_id,))
     assert "thuong mai sao mai" in text and "0100233488" in text and "hs 2025 000001" in text
+
+
+DESK = """
+import sys
+from models import dossiers
+from models.store import Store
+store = Store(sys.argv[1], migrate=False)
+for _ in range(int(sys.argv[3])):
+    dossiers.create(store, declared={"name": "Công ty TNHH Thương mại Sao Mai"}, channel="Tổ lưu động",
+                    org_id=int(sys.argv[2]))
+store.close()
+"""
+
+
+def test_two_desks_get_distinct_sequential_numbers(db_path, clock):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    store = Store(db_path, clock=clock)
+    setup_unit(store)
+    org_id = make_org(store)
+    store.close()
+    procs = [subprocess.Popen([sys.executable, "-c", DESK, str(db_path), str(org_id), "15"], cwd=root)
+             for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    store = Store(db_path, clock=clock)
+    numbers = [r["number"] for r in store.query("SELECT number FROM dossiers ORDER BY id")]
+    store.close()
+    year = numbers[0][3:7]
+    assert numbers == [dossiers.format_number(int(year), i) for i in range(1, 31)]

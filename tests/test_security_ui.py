@@ -224,3 +224,19 @@ def test_demo_database_shows_demo_mode_and_hint(tmp_path, qtbot, monkeypatch):
     finally:
         s._teardown_window()
         store.close()
+
+
+def test_admin_restores_a_backup_then_signs_in_again(session, qtbot, tmp_path):
+    s = _signed_in_window(session, qtbot, "quantri", "matkhau-quantri")
+    page = s.window.show_page("admin")
+    page.backup_to_folder(tmp_path / "usb")
+    backup = next((tmp_path / "usb").iterdir())
+    auth.create_officer(s.store, "canbo9", "Người Sau Sao Lưu", "intake", "matkhau-canbo9")
+    assert page.restore_from(backup)
+    assert s.window is None and s.dialog is not None and s.dialog.isVisible()  # asked to sign in again
+    assert s.store.scalar("SELECT count(*) FROM officers WHERE username = 'canbo9'") == 0
+    assert s.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'backup.restore'") == 1
+    kept = list(s.store.path.parent.glob("*truoc-khoi-phuc*"))
+    assert len(kept) == 1
+    _sign_in(qtbot, s.dialog, "quantri", "matkhau-quantri")
+    assert s.window is not None

@@ -400,8 +400,9 @@ def test_consolidated_report_is_the_sum_of_the_units_reports(tmp_path, clock, pr
     write_consolidated(province, period, pdf=pdf, xlsx=xlsx)
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
     assert "Công an xã Tân Hội 2 (gửi muộn)" in text and "tổng hợp các đơn vị" in text
+    assert "Kết quả theo đơn vị" in text and "Kết quả theo địa bàn" not in text
     cells = [c for row in openpyxl.load_workbook(xlsx).worksheets[0].iter_rows(values_only=True) for c in row]
-    assert "Công an xã Chưa Gửi Tệp (chưa gửi tệp)" in cells
+    assert "Công an xã Chưa Gửi Tệp (chưa gửi tệp)" in cells and "Đơn vị" in cells
     assert data.group_total.cumulative in cells
 
 

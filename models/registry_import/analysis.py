@@ -17,6 +17,7 @@ from models.organizations import GROUPS
 from models.progress import Progress
 from models.registry_import.columns import IMPORT_FIELD_LABELS, HeaderGuess, detect_header, header_signature
 from models.registry_import.fastnorm import clean, fold
+from models.registry_import.gcpause import paused_gc
 from models.registry_import.values import (
     AreaMatcher,
     cached,
@@ -112,7 +113,8 @@ def load(path: str | Path, group: int) -> tuple[Table, HeaderGuess]:
     path = Path(path)
     if group not in GROUPS:
         raise UnreadableFile(f"Nhóm tổ chức phải là 1, 2, 3 hoặc 4 (không phải «{group}»)")
-    table = read_table(path)
+    with paused_gc():
+        table = read_table(path)
     guess = detect_header(table.rows, group)
     if guess is None:
         raise UnreadableFile(
@@ -131,7 +133,8 @@ def analyse(path: str | Path, group: int, *, areas: list[dict] | None = None, to
     analysis = Analysis(path=path, file_name=path.name, sha256=file_sha256(path), sheet_name=table.sheet_name,
                         group=group, table=table, guess=guess, mapping=mapping)
     _check_mapping(analysis)
-    _convert_rows(analysis, AreaMatcher(areas or []), today, progress)
+    with paused_gc():
+        _convert_rows(analysis, AreaMatcher(areas or []), today, progress)
     return analysis
 
 

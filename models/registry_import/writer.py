@@ -26,6 +26,7 @@ from models.permissions import require
 from models.progress import Progress
 from models.registry_import.analysis import Analysis, Issue, Record
 from models.registry_import.fastnorm import fold, name_key_from_folded, search_text
+from models.registry_import.gcpause import paused_gc
 from models.store import Store
 
 BATCH = 5000
@@ -70,7 +71,7 @@ def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, s
     progress = progress or Progress()
     result = ImportResult(read=analysis.read, duplicates=analysis.duplicates, rejected=analysis.rejected,
                           warnings=analysis.warnings, issues=list(analysis.issues))
-    with _big_cache(store), store.atomic():
+    with paused_gc(), _big_cache(store), store.atomic():
         plan = _plan(store, analysis, result, progress)
         result.warnings = sum(1 for i in result.issues if i.level == "warning")
         result.inserted, result.updated, result.unchanged = len(plan.inserts), len(plan.updates), len(plan.unchanged)
