@@ -129,7 +129,7 @@ def test_restore_of_an_older_schema_migrates_it(fresh_store, tmp_path, clock):
 def test_daily_backup_once_a_day_keeping_the_last_n(fresh_store, clock):
     fresh_store.set_setting("backups_keep", 3)
     made = []
-    for day in range(5):
+    for _ in range(5):
         info = backups.daily_backup_if_due(fresh_store)
         assert info is not None
         made.append(info.path)

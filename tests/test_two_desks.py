@@ -69,7 +69,8 @@ def test_two_processes_editing_one_organization_lose_nothing(fresh_store, tmp_pa
     outputs = [p.communicate(timeout=240) for p in procs]
     for proc, (out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
-        assert err == ""
+        assert err == ""  # no "database is locked": the desks waited for each other
+        assert int(out) >= 0  # how many times this desk was told its edit was stale and retried
     row = organizations.get(fresh_store, org_id)
     assert row["short_name"] == str(2 * rounds)  # every increment kept: no lost update
     assert row["version"] == 1 + 2 * rounds
