@@ -90,6 +90,19 @@ def test_select_shows_detail_sources_and_history(page, qtbot, clock):
     assert history[0][0] == "10/01/2025 09:30" and history[0][2] == "Địa chỉ trụ sở chính"
     assert history[0][4] == "Số 9 đường Lạc Hồng, phường Rạch Giá"
     assert history[-1][2] == "Tạo mới"
+    record = organizations.get(page.ctx.store, org_id)
+    assert f"Tên tổ chức: {record['name']}" in history[-1][4]  # readable, not JSON
+    assert f"Số định danh người đại diện: {record['rep_id_number']}" in history[-1][4]  # may reveal
+    # an administrator may not read personal ID numbers in full: masked in the form and the history
+    page.ctx.store.execute("INSERT INTO officers(id, username, full_name, role, created_at) "
+                           "VALUES (5, 'qt', 'Quản trị', 'admin', '2025-01-01')")
+    page.ctx.store.actor = Actor(5, "qt", "Quản trị", "admin")
+    page.detail.show_org(org_id)
+    masked = record["rep_id_number"][:3] + "******" + record["rep_id_number"][-3:]
+    assert page.detail.fields["rep_id_number"].text() == masked
+    assert page.detail.fields["rep_id_number"].isReadOnly()
+    last = page.detail.history.item(page.detail.history.rowCount() - 1, 4).text()
+    assert record["rep_id_number"] not in last and masked in last
 
 
 def test_keyboard_navigation_moves_the_detail(page, qtbot):

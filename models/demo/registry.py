@@ -65,6 +65,9 @@ G4_KINDS = ["Chùa", "Chùa", "Hội Nông dân", "Hội Cựu chiến binh", "N
             "Hội Chữ thập đỏ", "Hội Người cao tuổi", "Tịnh xá", "Miếu", "Đoàn Thanh niên", "Hội Khuyến học"]
 PAGODA_NAMES = ["Phước Hưng", "Tam Bảo", "Phật Quang", "Sắc Tứ Tam Bảo", "Phổ Minh", "Láng Cát", "Kỳ Viên",
                 "Ngọc Hải", "Hòa Quang", "Bửu Sơn", "Quan Âm", "Thiền Lâm", "Khmer Rạch Giá", "Long Phước"]
+PAGODA_FIRST = ["Phước", "Bửu", "Long", "Thiền", "Phổ", "Quang", "Hưng", "Linh", "Kim", "Vạn", "Pháp", "Giác",
+                "Minh", "Huệ", "Thanh", "Hòa"]
+PAGODA_SECOND = ["Sơn", "Lâm", "Quang", "Hưng", "Minh", "Phước", "Thành", "An", "Hải", "Nghiêm", "Thọ", "Tường"]
 HAMLETS = ["Tân Điền", "Hòa Lợi", "Kinh Xáng", "Vàm Răng", "Thuận Hòa", "Rạch Sỏi", "Xà Ngách", "Ba Hòn",
            "Tà Săng", "Hòa Hưng", "Kinh Tư", "Vĩnh Tây", "Rạch Vẹt", "Mũi Dinh", "Cái Lớn"]
 STATUS_WEIGHTS = (("active", 88), ("suspended", 6), ("dissolving", 2), ("dissolved", 4))
@@ -188,6 +191,10 @@ class _Maker:
             kind = rng.choice(G4_KINDS)
             if kind in ("Chùa", "Tịnh xá", "Miếu"):
                 name = f"{kind} {rng.choice(PAGODA_NAMES)}"
+                for _ in range(5):  # a few names recur in different communes, most do not
+                    if name not in self.used_names:
+                        break
+                    name = f"{kind} {rng.choice(PAGODA_FIRST)} {rng.choice(PAGODA_SECOND)}"
             else:
                 name = f"{kind} {area['name']}"
                 if name in self.used_names:  # one association per commune; more are branches in hamlets

@@ -6,6 +6,7 @@ import a list, Enter in the table opens the detail form, Ctrl+S saves an edit.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 
@@ -191,11 +192,32 @@ class DetailPanel(QWidget):
                 label = {"organization.create": "Tạo mới", "organization.merge_keep": "Nhận gộp",
                          "duplicate.flag": "Nghi trùng", "duplicate.keep_both": "Giữ cả hai"}.get(
                     row["action"], row["action"])
-            old, new = row["old_value"] or "", row["new_value"] or ""
-            if field == "rep_id_number" and not self.can_reveal():
-                old, new = mask_personal_id(old), mask_personal_id(new)
+            old = self._history_value(field, row["old_value"])
+            new = self._history_value(field, row["new_value"])
             for c, value in enumerate([vn_datetime(row["at"]), row["officer"], label, old, new]):
                 self.history.setItem(r, c, QTableWidgetItem(value))
+
+    def _history_value(self, field: str | None, value: str | None) -> str:
+        """Readable value: labels for status/group, masked ID numbers, and field lists (creation)."""
+        if not value:
+            return ""
+        if field is None and value.startswith("{"):
+            try:
+                data = json.loads(value)
+            except ValueError:
+                return value
+            if isinstance(data, dict):
+                return "; ".join(f"{FIELD_LABELS.get(k, k)}: {self._history_value(k, str(v))}"
+                                 for k, v in data.items() if k in FIELD_LABELS)
+        if field == "rep_id_number" and not self.can_reveal():
+            return mask_personal_id(value)
+        if field == "status":
+            return STATUSES.get(value, value)
+        if field == "grp" and value.isdigit():
+            return GROUPS.get(int(value), value)
+        if field == "established_on":
+            return _iso_to_vn(value)
+        return value
 
     def form_values(self) -> dict:
         values = {}
