@@ -40,6 +40,12 @@ ACTION_LABELS = {
     "organization.import": "Cập nhật tổ chức từ tệp",
 }
 
+OBJECT_LABELS = {
+    "officer": "Cán bộ", "organization": "Tổ chức", "dossier": "Hồ sơ", "backup": "Sao lưu",
+    "setting": "Cài đặt", "unit": "Đơn vị", "area": "Địa bàn", "personal_id": "Số định danh",
+    "audit_log": "Nhật ký", "file": "Tệp", "campaign": "Kế hoạch", "report": "Báo cáo", "import": "Lần nhập",
+}
+
 COLUMNS = [
     ("at", "Thời gian"), ("officer", "Cán bộ"), ("username", "Tên đăng nhập"), ("action", "Thao tác"),
     ("object_type", "Đối tượng"), ("object_id", "Mã đối tượng"), ("field", "Trường"),
@@ -49,6 +55,10 @@ COLUMNS = [
 
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
+
+
+def object_label(object_type: str | None) -> str:
+    return OBJECT_LABELS.get(object_type, object_type) if object_type else ""
 
 
 def log_sensitive_read(store: Store, what: str, object: object = None, *, object_type: str | None = None,

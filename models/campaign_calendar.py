@@ -1,48 +1,36 @@
-"""Working days for campaign figures ("needed per working day", pace).
+"""Working-day counts for campaign figures ("needed per working day", pace, the target line).
 
-The one place that decides what a working day is for progress. When ``models/working_days.py``
-(dossier deadlines: holidays plus make-up Saturdays) is present, its ``Calendar`` is used so that
-deadlines and progress agree; otherwise Monday–Friday minus the ``holidays`` table (m001). Swap here only.
+What a working day is is decided by ``models/working_days.py`` alone (Monday–Friday minus the unit's
+``holidays`` plus its ``make_up_days``, the list dossier deadlines use), so an edited holiday changes
+the progress figures too. This module only adds fast range counting on top of it: one progress
+computation counts working days over hundreds of date ranges (each phase, each target's pace window,
+each week of the target line), so counts come from prefix sums built once per computation instead of
+walking the days each time (``Calendar.working_days_between`` walks them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
+
+from models.working_days import Calendar
 
 
-class WorkingCalendar:
-    """Counts working days; loads the lists once (one instance per progress computation)."""
+class WorkingCalendar(Calendar):
+    """``Calendar`` plus ``count(start, end)``; one instance per progress computation (lists loaded once)."""
 
-    def __init__(self, store):
-        self._custom = None
-        if importlib.util.find_spec("models.working_days") is not None:
-            module = importlib.import_module("models.working_days")
-            calendar_class = getattr(module, "Calendar", None)
-            if calendar_class is not None:
-                self._custom = calendar_class(store).is_working_day
-        self._holidays = {dt.date.fromisoformat(r[0][:10]) for r in store.execute("SELECT day FROM holidays")}
-        self._cache: dict[dt.date, bool] = {}
-
-    def is_working_day(self, day: dt.date) -> bool:
-        if day not in self._cache:
-            if self._custom is not None:
-                self._cache[day] = bool(self._custom(day))
-            else:
-                self._cache[day] = day.weekday() < 5 and day not in self._holidays
-        return self._cache[day]
+    _base: int | None = None
+    _prefix: list[int]
 
     def count(self, start: dt.date, end: dt.date) -> int:
-        """Working days in [start, end], both inclusive; 0 when end < start (prefix sums, cached)."""
+        """Working days in [start, end], both inclusive; 0 when end < start."""
         if end < start:
             return 0
         self._cover(start, end)
         return self._prefix[end.toordinal() - self._base + 1] - self._prefix[start.toordinal() - self._base]
 
     def _cover(self, start: dt.date, end: dt.date) -> None:
-        """Make ``_prefix[i]`` = working days in [base, base + i) cover [start, end]."""
-        base = getattr(self, "_base", None)
+        """Make ``_prefix[i]`` = working days in [base, base + i) cover [start, end] (a year of margin)."""
+        base = self._base
         if base is not None and start.toordinal() >= base and end.toordinal() < base + len(self._prefix) - 1:
             return
         lo = min(start.toordinal(), base if base is not None else start.toordinal()) - 366
@@ -51,7 +39,3 @@ class WorkingCalendar:
         for ordinal in range(lo, hi + 1):
             prefix.append(prefix[-1] + self.is_working_day(dt.date.fromordinal(ordinal)))
         self._base, self._prefix = lo, prefix
-
-
-def working_days(store, start: dt.date, end: dt.date) -> int:
-    return WorkingCalendar(store).count(start, end)

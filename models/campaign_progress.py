@@ -21,6 +21,7 @@ from models.campaigns import get_campaign_row, list_phases, resolve_campaign_id
 from models.organizations import GROUP_SHORT
 from models.permissions import require
 from models.targets import effective_target, list_targets, parse_groups, unit_area_codes
+from models.working_days import _as_date
 
 STATUS_LABELS = {
     "done": "Đã đạt",
@@ -32,6 +33,7 @@ STATUS_LABELS = {
 PACE_DAYS = 28
 AT_RISK_SHARE = 0.9
 NO_AREA = ""
+ALL_GROUPS = (1, 2, 3, 4)
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,7 @@ def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | Non
         p_start, p_end = dt.date.fromisoformat(p["start_on"]), dt.date.fromisoformat(p["end_on"])
         days_left = cal.count(max(as_of + dt.timedelta(days=1), p_start), p_end)
         over = as_of > p_end
-        phase_counts = counts(series_for((1, 2, 3, 4)), window(p_start, p_end, False))
+        phase_counts = counts(series_for(ALL_GROUPS), window(p_start, p_end, False))
         target_results = []
         for t in (t for t in targets if t["phase_id"] == p["id"]):
             groups = parse_groups(t["groups"])
@@ -287,7 +289,7 @@ def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | Non
             phase_counts.in_phase, phase_counts.week, target_results))
 
     current = _current_phase(phase_results, as_of)
-    total = counts(series_for((1, 2, 3, 4)), campaign_window)
+    total = counts(series_for(ALL_GROUPS), campaign_window)
     by_group, by_area = _group_and_area_rows(current, counts, series_for, area_codes, area_names,
                                              campaign_window, pace_days)
     officer_names = {r["id"]: r["full_name"] for r in store.query("SELECT id, full_name FROM officers")}
@@ -379,37 +381,45 @@ def _combine(rows: list[Figures], make: _FigureMaker) -> Figures:
                                pace_per_working_day=round(pace_total, 2), projected=projected, status=status)
 
 
+def _allocated_targets(phase: PhaseProgress | None) -> list[TargetProgress]:
+    """The phase's targets that are allocated to at least one area."""
+    if phase is None:
+        return []
+    return [t for t in phase.targets if any(r.figures.target is not None for r in t.areas)]
+
+
+def area_groups(progress: CampaignProgress) -> tuple[int, ...]:
+    """The groups ``by_area`` counts (for the drill-down behind an area's number): those of the current
+    phase's allocated targets, or all groups when nothing is allocated."""
+    groups = {g for t in _allocated_targets(progress.current_phase) for g in t.groups}
+    return tuple(sorted(groups)) or ALL_GROUPS
+
+
 def _group_and_area_rows(current, counts, series_for, area_codes, area_names, campaign_window, pace_days):
     days_left = current.working_days_left if current else 0
     make = _FigureMaker(days_left, pace_days, bool(current and current.state == "over"))
     by_group = []
-    for g in (1, 2, 3, 4):
+    for g in ALL_GROUPS:
         single = [t for t in (current.targets if current else []) if t.groups == (g,)]
         if single:
             by_group.append(Row(str(g), GROUP_SHORT[g], single[0].figures))
         else:
             by_group.append(Row(str(g), GROUP_SHORT[g], make(None, counts(series_for((g,)), campaign_window), True)))
+    # An area's figures are those of the allocated targets only (the same groups on both sides of its %);
+    # an area without a share of them shows its achieved count without a target.
+    allocated = _allocated_targets(current)
     by_area = []
-    current_targets = current.targets if current else []
     for i, code in enumerate(area_codes):
-        if current_targets:
-            figures = _combine([t.areas[i].figures for t in current_targets], make)
+        if allocated:
+            figures = _combine([t.areas[i].figures for t in allocated], make)
         else:
-            figures = make(None, counts(series_for((1, 2, 3, 4), code), campaign_window), True)
+            figures = make(None, counts(series_for(ALL_GROUPS, code), campaign_window), True)
         if code == NO_AREA and not figures.achieved_in_campaign:
             continue
         by_area.append(Row(code, area_names.get(code, code), figures))
     by_area.sort(key=lambda r: (-(r.figures.percent if r.figures.percent is not None else -1),
                                 -r.figures.achieved, r.label))
     return by_group, by_area
-
-
-def _as_date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 # ---- weekly series ----------------------------------------------------------------------------------

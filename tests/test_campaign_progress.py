@@ -7,7 +7,14 @@ import random
 
 import pytest
 
-from models.campaign_progress import compute_progress, dossier_ids, needed_per_day, status_for, weekly_series
+from models.campaign_progress import (
+    area_groups,
+    compute_progress,
+    dossier_ids,
+    needed_per_day,
+    status_for,
+    weekly_series,
+)
 from models.campaign_templates import create_from_template
 from models.campaigns import add_phase, create_campaign, current_campaign_id, list_phases, update_campaign
 from models.errors import PermissionDenied, UserError
@@ -469,3 +476,126 @@ def test_demo_campaign_is_current_scaled_and_allocated(fresh_store):
     enterprises = registry_count(s, "1")
     phase1 = _target(s, cid, "Giai đoạn 1", "1")
     assert effective_target(s, phase1).value == round(2816 * enterprises / 9387)
+
+
+# ---- per-area figures: only what the allocations are about -------------------------------------------------
+def test_area_figures_count_only_the_allocated_groups(kg):
+    s, cid, unit = kg
+    for org in _orgs(s, 1, unit[0], 3):
+        add_dossier(s, org, received_on="2025-01-03", issued_on="2025-01-06")
+    for org in _orgs(s, 4, unit[0], 5) + _orgs(s, 3, unit[2], 2):      # groups nobody allocated
+        add_dossier(s, org, received_on="2025-01-03", issued_on="2025-01-07")
+    t = _target(s, cid, "Giai đoạn 1", "1")
+    update_target(s, t["id"], {"unit_value": 8})
+    p = compute_progress(s, as_of=D(2025, 1, 9))
+    # nothing allocated: every group counts, no target
+    areas = {r.key: r.figures for r in p.by_area}
+    assert (areas[unit[0]].achieved, areas[unit[0]].target, areas[unit[0]].status) == (8, None, "no_target")
+    assert (areas[unit[2]].achieved, areas[unit[2]].target) == (2, None)
+    assert area_groups(p) == (1, 2, 3, 4)
+    # only the enterprises allocated (to two of the three communes): areas show enterprises against it
+    set_allocation(s, t["id"], unit[0], 4)
+    set_allocation(s, t["id"], unit[1], 4)
+    p = compute_progress(s, as_of=D(2025, 1, 9))
+    areas = {r.key: r.figures for r in p.by_area}
+    assert (areas[unit[0]].achieved, areas[unit[0]].target, areas[unit[0]].percent) == (3, 4, 75.0)
+    assert (areas[unit[0]].remaining, areas[unit[0]].this_week) == (1, 3)
+    assert (areas[unit[1]].achieved, areas[unit[1]].target, areas[unit[1]].percent) == (0, 4, 0.0)
+    assert (areas[unit[2]].achieved, areas[unit[2]].target, areas[unit[2]].percent) == (0, None, None)
+    assert all(f.percent is None or f.percent <= 100 for f in areas.values())
+    assert area_groups(p) == (1,)
+    # the drill-down behind an area's number lists exactly that number of dossiers
+    ids = dossier_ids(s, cid, as_of=D(2025, 1, 9), area_code=unit[0], groups=area_groups(p))
+    assert len(ids) == areas[unit[0]].achieved
+
+
+# ---- working days: the unit's holiday list (models/working_days.py) ------------------------------------------
+def test_holidays_and_make_up_days_the_unit_edits_change_the_needed_rate(kg):
+    from models import working_days as wd
+
+    s, cid, unit = kg
+    t = _target(s, cid, "Giai đoạn 1", "2")
+    update_target(s, t["id"], {"unit_value": 22})
+    f = _tp(compute_progress(s, as_of=D(2025, 1, 9)), "Giai đoạn 1", (2,)).figures
+    assert (f.working_days_left, f.needed_per_working_day) == (11, 2.0)
+    wd.set_holiday(s, "2025-01-10", "Nghỉ đột xuất")
+    f = _tp(compute_progress(s, as_of=D(2025, 1, 9)), "Giai đoạn 1", (2,)).figures
+    assert (f.working_days_left, f.needed_per_working_day) == (10, 2.2)
+    wd.set_make_up_day(s, "2025-01-11", "Làm bù")                        # a Saturday
+    wd.set_make_up_day(s, "2025-01-18", "Làm bù")
+    f = _tp(compute_progress(s, as_of=D(2025, 1, 9)), "Giai đoạn 1", (2,)).figures
+    assert (f.working_days_left, f.needed_per_working_day) == (12, 1.9)
+    wd.remove_holiday(s, "2025-01-27")                                   # one Tết day becomes a working day
+    f = _tp(compute_progress(s, as_of=D(2025, 1, 9)), "Giai đoạn 1", (2,)).figures
+    assert f.working_days_left == 13
+
+
+# ---- dates around the campaign, and campaigns without data -------------------------------------------------
+@pytest.mark.parametrize("as_of, current, state, achieved, status, days_left", [
+    (D(2024, 12, 1), "Giai đoạn 1", "upcoming", 0, "behind", 19),    # before the start: nothing yet
+    (D(2024, 12, 30), "Giai đoạn 1", "running", 1, "behind", 18),    # the start day counts
+    (D(2025, 1, 31), "Giai đoạn 1", "running", 3, "done", 0),        # last day of phase 1 (Tết: no day left)
+    (D(2025, 2, 1), "Giai đoạn 2", "running", 4, "at_risk", 102),    # first day of phase 2
+    (D(2025, 8, 15), "Giai đoạn 2", "over", 4, "behind", 0),         # after the end
+])
+def test_dates_around_the_campaign(kg, as_of, current, state, achieved, status, days_left):
+    s, cid, unit = kg
+    coops = _orgs(s, 2, unit[0], 4)
+    update_target(s, _target(s, cid, "Giai đoạn 1", "2")["id"], {"unit_value": 3})
+    update_target(s, _target(s, cid, "Giai đoạn 2", "2")["id"], {"unit_value": 5})
+    add_dossier(s, coops[0], received_on="2024-12-30", issued_on="2024-12-30")
+    add_dossier(s, coops[1], received_on="2025-01-10", issued_on="2025-01-15")
+    add_dossier(s, coops[2], received_on="2025-01-20", issued_on="2025-01-31")
+    add_dossier(s, coops[3], received_on="2025-01-31", issued_on="2025-02-01")
+    p = compute_progress(s, as_of=as_of)
+    assert p.current_phase.name == current and p.current_phase.state == state
+    tp = next(t for t in p.current_phase.targets if t.groups == (2,))
+    f = tp.figures
+    assert (f.achieved, f.status, f.working_days_left) == (achieved, status, days_left)
+    assert f.remaining == max(f.target - achieved, 0)
+    assert f.needed_per_working_day == needed_per_day(f.remaining, days_left)
+    assert p.achieved_in_campaign == achieved
+    assert all(r.figures.achieved >= 0 for r in p.by_area + p.by_group)
+    assert p.to_dict()["as_of"] == as_of.isoformat()
+    weeks = weekly_series(s, cid, as_of)
+    assert (weeks[-1].cumulative if weeks else 0) == achieved
+
+
+def test_no_campaign_is_a_user_error(fresh_store, unit):
+    with pytest.raises(UserError, match="Chưa có kế hoạch hiện hành"):
+        compute_progress(fresh_store, as_of=D(2025, 1, 9))
+    with pytest.raises(UserError, match="Chưa có kế hoạch hiện hành"):
+        weekly_series(fresh_store, None, D(2025, 1, 9))
+
+
+def test_campaign_without_phases_or_targets(fresh_store, unit):
+    s = fresh_store
+    cid = create_campaign(s, {"name": "Trống", "start_on": "2025-01-06", "end_on": "2025-03-30"}, make_current=True)
+    org = add_org(s, 1, unit[0])
+    add_dossier(s, org, received_on="2025-01-06", issued_on="2025-01-08")
+    p = compute_progress(s, as_of=D(2025, 1, 9))
+    assert (p.current_phase_id, p.phases, p.achieved_in_campaign, p.this_week) == (None, [], 1, 1)
+    assert [r.figures.status for r in p.by_group] == ["no_target"] * 4
+    assert {r.key: r.figures.achieved for r in p.by_area}[unit[0]] == 1
+    assert area_groups(p) == (1, 2, 3, 4)
+    add_phase(s, cid, "Giai đoạn 1", "2025-01-06", "2025-03-30")
+    p = compute_progress(s, as_of=D(2025, 1, 9))
+    assert p.current_phase.targets == [] and p.current_phase.achieved_in_phase == 1
+    assert weekly_series(s, cid, D(2025, 1, 9))[-1].target_line is None
+
+
+def test_zero_baseline_and_zero_target(fresh_store, unit):
+    s = fresh_store
+    cid = create_from_template(s, "kien_giang_374")             # unit scale: the registry is empty
+    for groups in ("1", "2", "4"):
+        assert effective_target(s, _target(s, cid, "Giai đoạn 1", groups)).value == 0
+    p = compute_progress(s, as_of=D(2025, 1, 9))
+    f = _tp(p, "Giai đoạn 1", (1,)).figures
+    assert (f.target, f.achieved, f.percent, f.remaining, f.needed_per_working_day, f.status) == (
+        0, 0, None, 0, 0.0, "done")
+    area = p.by_area[0].figures
+    assert area.percent is None
+    # an organization gets its account anyway: the zero target is reached, no percentage of zero
+    add_dossier(s, add_org(s, 1, unit[0]), received_on="2025-01-06", issued_on="2025-01-08")
+    f = _tp(compute_progress(s, as_of=D(2025, 1, 9)), "Giai đoạn 1", (1,)).figures
+    assert (f.achieved, f.percent, f.status) == (1, None, "done")

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL")]
 
-ORG_ROWS = 15_000
+ORG_ROWS = 40_000
 AUDIT_ROWS = 150_000
 EXPORT_ROWS = 15_000
 IMPORT_ROWS = 4_000
@@ -33,6 +33,7 @@ IMPORT_ROWS = 4_000
 BULK_INSERT = f"""
 import sys
 from models.store import Store
+print("BEGIN", flush=True)
 store = Store(sys.argv[1])
 rows = ((f"u{{i}}", 4, f"Tổ chức thử số {{i}}", "2025-01-09", "2025-01-09", "2025-01-09", "2025-01-09")
         for i in range({ORG_ROWS}))
@@ -47,6 +48,7 @@ store.close()
 BULK_UPDATE = """
 import sys
 from models.store import Store
+print("BEGIN", flush=True)
 store = Store(sys.argv[1])
 with store.atomic():
     store.execute("UPDATE organizations SET name = name || ' (đã sửa)', version = version + 1")
@@ -58,6 +60,7 @@ EXPORT = """
 import sys
 from models.audit_query import export_audit
 from models.store import Store
+print("BEGIN", flush=True)
 store = Store(sys.argv[1])
 export_audit(store, None, sys.argv[2])
 store.close()
@@ -66,12 +69,17 @@ store.close()
 DEMO = """
 import sys
 from models.demo import build_demo
+import models.demo.campaign, models.demo.dossiers, models.demo.officers, models.demo.registry
+print("BEGIN", flush=True)
 build_demo(sys.argv[1], organizations=300, dossiers=150)
 """
 
 MIGRATE = """
 import sys
+from models.migrations import all_migrations
 from models.store import Store
+all_migrations()
+print("BEGIN", flush=True)
 Store(sys.argv[1]).close()
 """
 
@@ -82,8 +90,18 @@ def _env() -> dict:
     return env
 
 
+MARKER = "BEGIN"  # printed by the python -c children once their imports are done
+
+
 def _start(argv: list[str], cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(argv, cwd=str(cwd), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(argv, cwd=str(cwd), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wait_for_marker(proc: subprocess.Popen, argv: list[str]) -> None:
+    """Children that print MARKER are timed from there, so kills land in the work, not in start-up."""
+    if argv[1] == "-c":
+        line = proc.stdout.readline().decode().strip()
+        assert line == MARKER, f"child did not start: {line!r} {proc.stderr.read().decode('utf-8', 'replace')}"
 
 
 def _python(code: str, *args) -> list[str]:
@@ -95,27 +113,30 @@ def _cli(*args) -> list[str]:
 
 
 def _run_to_end(argv: list[str], cwd: Path) -> float:
-    started = time.monotonic()
     proc = _start(argv, cwd)
+    _wait_for_marker(proc, argv)
+    started = time.monotonic()
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err.decode("utf-8", "replace")
     return time.monotonic() - started
 
 
 def _kill_at(argv: list[str], cwd: Path, delay: float) -> bool:
-    """Start, wait ``delay`` seconds, SIGKILL. Returns True if the process was still running."""
+    """Start, wait ``delay`` seconds (after the marker), SIGKILL. True if the process was still running."""
     proc = _start(argv, cwd)
+    _wait_for_marker(proc, argv)
     deadline = time.monotonic() + delay
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             break
-        time.sleep(min(0.01, max(0.0, deadline - time.monotonic())))
+        time.sleep(min(0.005, max(0.0, deadline - time.monotonic())))
     running = proc.poll() is None
     if running:
         proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     if not running:
         assert proc.returncode == 0, proc.stderr.read().decode("utf-8", "replace")
+    proc.stdout.close()
     proc.stderr.close()
     return running
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -175,7 +176,13 @@ class LockScreen(QDialog):
         self.setWindowTitle("Đã khoá — Sổ Định Danh")
         self.setModal(True)
         self.setAutoFillBackground(True)
-        layout = QVBoxLayout(self)
+        outer = QHBoxLayout(self)
+        box = QWidget()
+        box.setMaximumWidth(460)
+        outer.addStretch(1)
+        outer.addWidget(box)
+        outer.addStretch(1)
+        layout = QVBoxLayout(box)
         layout.addStretch(1)
         actor = store.actor
         self.message = QLabel(

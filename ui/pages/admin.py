@@ -87,6 +87,7 @@ class AdminPage(QWidget):
         self.tabs.addTab(self._settings_tab(), "Cài đặ&t")
         self.tabs.addTab(self._backup_tab(), "&Sao lưu, khôi phục")
         layout.addWidget(self.tabs, 1)
+        layout.addStretch(0)  # keeps the title at the top when the tabs are hidden (no permission)
         ctx.changes.changed.connect(self._on_changes)
         self.activated()
 

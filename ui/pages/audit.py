@@ -80,9 +80,11 @@ class AuditPage(QWidget):
         self.object_id = QLineEdit()
         self.object_id.setObjectName("objectIdFilter")
         self.object_id.setPlaceholderText("Mã đối tượng")
+        self.object_id.setMinimumWidth(110)
         self.text = QLineEdit()
         self.text.setObjectName("textFilter")
         self.text.setPlaceholderText("Tìm trong giá trị…")
+        self.text.setMinimumWidth(160)
         self.apply_button = QPushButton("&Lọc")
         self.apply_button.setObjectName("applyFilter")
         self.export_button = QPushButton("&Xuất…")
@@ -111,6 +113,7 @@ class AuditPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("summaryLabel")
         layout.addWidget(self.summary)
+        layout.addStretch(0)  # keeps the title at the top when the table is hidden (no permission)
 
         self.apply_button.clicked.connect(self.reload)
         self.export_button.clicked.connect(self._choose_export)
@@ -151,7 +154,7 @@ class AuditPage(QWidget):
         self.object_type.clear()
         self.object_type.addItem("Tất cả", None)
         for name in audit_query.object_types_in_log(store):
-            self.object_type.addItem(name, name)
+            self.object_type.addItem(audit_query.object_label(name), name)
         for combo, value in zip((self.officer, self.action, self.object_type), current, strict=True):
             index = combo.findData(value)
             combo.setCurrentIndex(max(index, 0))
@@ -179,6 +182,8 @@ class AuditPage(QWidget):
                 value = row[key]
                 if key == "action":
                     value = audit_query.action_label(value)
+                elif key == "object_type":
+                    value = audit_query.object_label(value)
                 elif key == "at" and value:
                     value = f"{value[8:10]}/{value[5:7]}/{value[:4]} {value[11:]}"
                 item = QTableWidgetItem("" if value is None else str(value))

@@ -28,7 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.campaign_progress import STATUS_LABELS, CampaignProgress, compute_progress, dossier_ids, weekly_series
+from models.campaign_progress import (
+    STATUS_LABELS,
+    CampaignProgress,
+    area_groups,
+    compute_progress,
+    dossier_ids,
+    weekly_series,
+)
 from models.campaigns import COUNTS, current_campaign_id, list_campaigns
 from models.errors import UserError
 from models.permissions import can
@@ -315,7 +322,7 @@ class ProgressPage(QWidget):
             title += f" ({CHART_AREAS} cao nhất / {len(shown)}; đủ ở thẻ «Theo địa bàn»)"
         self._add_chart("areas", ranked_bars(
             [r.label for r in areas], values, title,
-            lambda i: self.drill(areas[i].label, area_code=areas[i].key, groups=self._current_groups()),
+            lambda i: self.drill(areas[i].label, area_code=areas[i].key, groups=self._area_groups()),
             suffix="%" if with_targets else "", color="#00897b"), 1, 0, bars=len(areas))
         officers = p.by_officer[:CHART_OFFICERS]
         self._add_chart("officers", ranked_bars(
@@ -381,11 +388,8 @@ class ProgressPage(QWidget):
         self._fill_rows(self.phase_table, phase_rows)
 
     # ---- drill-down ------------------------------------------------------------------------------------
-    def _current_groups(self):
-        phase = self.progress.current_phase if self.progress else None
-        if phase and phase.targets:
-            return tuple(sorted({g for t in phase.targets for g in t.groups}))
-        return None
+    def _area_groups(self):
+        return area_groups(self.progress) if self.progress else None
 
     def _drill_target(self, t) -> None:
         phase = self.progress.current_phase
@@ -399,7 +403,7 @@ class ProgressPage(QWidget):
         p = self.progress
         if kind == "area":
             r = p.by_area[row]
-            self.drill(r.label, area_code=r.key, groups=self._current_groups())
+            self.drill(r.label, area_code=r.key, groups=self._area_groups())
         else:
             r = p.by_officer[row]
             self.drill(r.label, officer_id=int(r.key))

@@ -161,9 +161,10 @@ class DetailPanel(QWidget):
             value = record.get(key)
             if key == "status":
                 widget.setCurrentIndex(max(0, widget.findData(value)))
-            elif key == "rep_id_number" and not self.can_reveal():
-                widget.setText(mask_personal_id(value))
-                widget.setReadOnly(True)
+            elif key == "rep_id_number":
+                reveal = self.can_reveal()
+                widget.setText((value or "") if reveal else mask_personal_id(value))
+                widget.setReadOnly(not reveal)
             elif key == "established_on":
                 widget.setText(_iso_to_vn(value))
             else:
