@@ -16,7 +16,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -34,14 +33,13 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 
+from exporters.decree30 import MOTTO, NATION, Rule, esc, side_by_side
 from exporters.fonts import register_fonts
+from models.weekly_report import vn_date
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PROCEDURE = "cấp tài khoản định danh điện tử cho cơ quan, tổ chức"
 PAGE_SIZES = {"A4": A4, "A5": landscape(A5)}
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -73,8 +71,7 @@ class ReceiptData:
 
 def place_and_date(place: str, day: dt.date) -> str:
     """"Kiên Giang, ngày 09 tháng 01 năm 2025": days 1–9 and months 1–2 take a leading zero."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {vn_date(day)}"
 
 
 # Body sizes tried in turn until the slip fits one sheet (a long name, address or paper list shrinks
@@ -107,7 +104,7 @@ def _render(data: ReceiptData, page_size: str, body: float) -> tuple[bytes, int]
     )
     width = doc.width
     story: list[Flowable] = [_header(data, styles, width), Spacer(1, 2 * mm if compact else 8 * mm)]
-    story += [Paragraph(TITLE, styles.title), Paragraph(f"Mã hồ sơ: <b>{_x(data.dossier_number)}</b>", styles.center),
+    story += [Paragraph(TITLE, styles.title), Paragraph(f"Mã hồ sơ: <b>{esc(data.dossier_number)}</b>", styles.center),
               Spacer(1, 2 * mm if compact else 5 * mm)]
     story.append(_details_with_qr(data, styles, width, compact))
     story += _papers(data, styles, compact)
@@ -157,26 +154,8 @@ class _Styles:
                                          leading=9.5 if compact else 10.5)
 
 
-class _Rule(Flowable):
-    """A centred horizontal rule of a given length (under the unit name and under the motto)."""
-
-    def __init__(self, length: float, space_before: float = 4):
-        super().__init__()
-        self.length = length
-        self.space_before = space_before
-
-    def wrap(self, avail_width, avail_height):
-        self._avail = avail_width
-        return avail_width, self.space_before + 1
-
-    def draw(self):
-        x = (self._avail - self.length) / 2
-        self.canv.setLineWidth(0.6)
-        self.canv.line(x, 0.5, x + self.length, 0.5)
-
-
-def _x(text: object) -> str:
-    return escape(str(text))
+def _rule(length: float) -> Rule:
+    return Rule(length, 4, height=1, line_y=0.5)
 
 
 def _unit_name(data: ReceiptData) -> str:
@@ -186,28 +165,19 @@ def _unit_name(data: ReceiptData) -> str:
 def _header(data: ReceiptData, s: _Styles, width: float) -> Table:
     left: list[Flowable] = []
     *parents, unit = data.header_lines or [""]
-    left += [Paragraph(_x(line.upper()), s.head_parent) for line in parents]
-    left.append(Paragraph(_x(unit.upper()), s.head_unit))
+    left += [Paragraph(esc(line.upper()), s.head_parent) for line in parents]
+    left.append(Paragraph(esc(unit.upper()), s.head_unit))
     unit_width = max(stringWidth(unit.upper(), s.fonts["bold"], 12), 20 * mm)
-    left.append(_Rule(min(unit_width, 40 * mm) * 0.6))
+    left.append(_rule(min(unit_width, 40 * mm) * 0.6))
     right: list[Flowable] = [
         Paragraph(NATION, s.nation),
         Paragraph(MOTTO, s.motto),
-        _Rule(stringWidth(MOTTO, s.fonts["bold"], 13)),
+        _rule(stringWidth(MOTTO, s.fonts["bold"], 13)),
         Spacer(1, 1 * mm if s.body_size < 12 else 2 * mm),
-        Paragraph(_x(place_and_date(data.place, data.issued_on or data.received_at.date())), s.place_date),
+        Paragraph(esc(place_and_date(data.place, data.issued_on or data.received_at.date())), s.place_date),
     ]
     left_width = width * 0.42
-    table = Table([[left, right]], colWidths=[left_width, width - left_width])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTNAME", (0, 0), (-1, -1), s.fonts["regular"]),  # else the cell state pulls in Helvetica
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]))
-    return table
+    return side_by_side(left, right, (left_width, width - left_width), s.fonts["regular"])
 
 
 def _qr(text: str, side: float, font_name: str) -> Drawing:
@@ -221,36 +191,27 @@ def _qr(text: str, side: float, font_name: str) -> Drawing:
 
 def _details_with_qr(data: ReceiptData, s: _Styles, width: float, compact: bool) -> Table:
     lines = [] if compact else [f"Đã tiếp nhận hồ sơ đề nghị {PROCEDURE} của:"]
-    lines.append(f"Tên tổ chức: <b>{_x(data.organization_name)}</b>")
+    lines.append(f"Tên tổ chức: <b>{esc(data.organization_name)}</b>")
     if data.tax_code:
-        lines.append(f"Mã số thuế: <b>{_x(data.tax_code)}</b>")
+        lines.append(f"Mã số thuế: <b>{esc(data.tax_code)}</b>")
     if data.founding_decision:
-        lines.append(f"Quyết định thành lập: {_x(data.founding_decision)}")
+        lines.append(f"Quyết định thành lập: {esc(data.founding_decision)}")
     if data.address:
-        lines.append(f"Địa chỉ trụ sở chính: {_x(data.address)}")
-    rep = [f"Người đại diện theo pháp luật: {_x(data.legal_rep)}" if data.legal_rep else "",
-           f"điện thoại: {_x(data.rep_phone)}" if data.rep_phone else ""]
+        lines.append(f"Địa chỉ trụ sở chính: {esc(data.address)}")
+    rep = [f"Người đại diện theo pháp luật: {esc(data.legal_rep)}" if data.legal_rep else "",
+           f"điện thoại: {esc(data.rep_phone)}" if data.rep_phone else ""]
     if any(rep):
         lines.append(_sentence(rep))
-    contact = [f"Thư điện tử: {_x(data.rep_email)}" if data.rep_email else "",
-               f"hình thức nộp: {_x(data.channel)}" if data.channel else ""]
+    contact = [f"Thư điện tử: {esc(data.rep_email)}" if data.rep_email else "",
+               f"hình thức nộp: {esc(data.channel)}" if data.channel else ""]
     if any(contact):
         lines.append(_sentence(contact))
     side = 22 * mm if compact else 30 * mm
     qr_cell = [_qr(data.qr_text or data.dossier_number, side, s.fonts["regular"]),
                Paragraph("Quét để tra cứu", s.qr_caption)]
     text_cell = [Paragraph(line, s.left) for line in lines]
-    table = Table([[text_cell, qr_cell]], colWidths=[width - side - 4 * mm, side + 4 * mm])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTNAME", (0, 0), (-1, -1), s.fonts["regular"]),  # else the cell state pulls in Helvetica
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("LEFTPADDING", (1, 0), (1, 0), 4 * mm),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]))
-    return table
+    return side_by_side(text_cell, qr_cell, (width - side - 4 * mm, side + 4 * mm), s.fonts["regular"],
+                        ("LEFTPADDING", (1, 0), (1, 0), 4 * mm))
 
 
 def _sentence(parts: list[str]) -> str:
@@ -265,10 +226,10 @@ def _papers(data: ReceiptData, s: _Styles, compact: bool) -> list[Flowable]:
         return [Paragraph("Giấy tờ đã nhận: <i>(không có giấy tờ kèm theo)</i>", s.left)]
     if compact:
         # A5: one wrapped paragraph keeps the slip on a single half sheet.
-        listed = "; ".join(f"({i}) {_x(p)}" for i, p in enumerate(papers, 1))
+        listed = "; ".join(f"({i}) {esc(p)}" for i, p in enumerate(papers, 1))
         return [Paragraph(f"Giấy tờ đã nhận ({len(papers):02d} loại): {listed}.", s.body)]
     out: list[Flowable] = [Paragraph(f"Giấy tờ đã nhận ({len(papers):02d} loại):", s.left)]
-    out += [Paragraph(f"{i}. {_x(p)}", s.item) for i, p in enumerate(papers, 1)]
+    out += [Paragraph(f"{i}. {esc(p)}", s.item) for i, p in enumerate(papers, 1)]
     return out
 
 
@@ -282,23 +243,14 @@ def _times(data: ReceiptData, s: _Styles, compact: bool) -> list[Flowable]:
     else:
         appointment = "Hẹn trả kết quả: sau khi xác minh xong, đơn vị sẽ báo cho người nộp."
     lines = [f"{received} {appointment}"] if compact else [received, appointment]
-    return [Paragraph(line, s.left) for line in [*lines, _x(data.result_note)]]
+    return [Paragraph(line, s.left) for line in [*lines, esc(data.result_note)]]
 
 
 def _signatures(data: ReceiptData, s: _Styles, width: float, compact: bool) -> Table:
     # room for the signatures; a little less when the text had to shrink to keep one sheet
     gap = Spacer(1, (9 if s.body_size >= 11 else 8) * mm if compact else 22 * mm)
     left = [Paragraph("NGƯỜI NỘP HỒ SƠ", s.sign_title), Paragraph("(Ký, ghi rõ họ tên)", s.sign_hint), gap,
-            Paragraph(_x(data.legal_rep or ""), s.sign_name)]
+            Paragraph(esc(data.legal_rep or ""), s.sign_name)]
     right = [Paragraph("CÁN BỘ TIẾP NHẬN", s.sign_title), Paragraph("(Ký, ghi rõ họ tên)", s.sign_hint), gap,
-             Paragraph(_x(data.officer_name), s.sign_name)]
-    table = Table([[left, right]], colWidths=[width / 2, width / 2])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTNAME", (0, 0), (-1, -1), s.fonts["regular"]),  # else the cell state pulls in Helvetica
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]))
-    return table
+             Paragraph(esc(data.officer_name), s.sign_name)]
+    return side_by_side(left, right, (width / 2, width / 2), s.fonts["regular"])

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.legends import LineLegend, LineSwatch
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -43,11 +42,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from exporters.decree30 import MOTTO, NATION, Rule, esc, side_by_side
 from exporters.fonts import register_fonts
 from models.weekly_report import FigureRow, ReportData, fmt_int, fmt_percent
 
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
 BODY_SIZE = 13
 TABLE_SIZE = 11
@@ -66,28 +64,6 @@ class RenderedReport:
 
 def render_report_pdf(data: ReportData) -> RenderedReport:
     return ReportRenderer(data).render()
-
-
-class _Rule(Flowable):
-    """A centred horizontal rule (under the unit name, the motto and the subject line)."""
-
-    def __init__(self, length: float, space_before: float = 1.5):
-        super().__init__()
-        self.length = length
-        self.space_before = space_before
-
-    def wrap(self, avail_width, avail_height):
-        self._avail = avail_width
-        return avail_width, self.space_before + 1.5
-
-    def draw(self):
-        x = (self._avail - self.length) / 2
-        self.canv.setLineWidth(0.6)
-        self.canv.line(x, 1, x + self.length, 1)
-
-
-def _x(text: object) -> str:
-    return escape(str(text))
 
 
 class ReportRenderer:
@@ -169,11 +145,11 @@ class ReportRenderer:
     def story(self) -> list[Flowable]:
         d, s = self.data, self.styles
         story: list[Flowable] = [self.header(), Spacer(1, 8 * mm)]
-        story += [Paragraph(_x(d.title), s["title"]), Paragraph(_x(d.subject), s["subject"]),
-                  _Rule(self.width * 0.33, space_before=3), Spacer(1, 5 * mm)]
+        story += [Paragraph(esc(d.title), s["title"]), Paragraph(esc(d.subject), s["subject"]),
+                  Rule(self.width * 0.33, space_before=3), Spacer(1, 5 * mm)]
         story.append(Paragraph("I. KẾT QUẢ THỰC HIỆN", s["heading"]))
         story.append(Paragraph("1. Kết quả chung", s["subheading"]))
-        story.append(Paragraph(_x(d.summary), s["body"]))
+        story.append(Paragraph(esc(d.summary), s["body"]))
         # A table may break across pages (header row repeated); its heading needs the header and a few
         # rows below it on the same page, hence the conditional page break rather than keepWithNext.
         story += [CondPageBreak(35 * mm), Paragraph("2. Kết quả theo nhóm đối tượng", s["table_heading"]),
@@ -191,7 +167,7 @@ class ReportRenderer:
         # The closing sentence, "Nơi nhận" and the signature stay together: a signature alone on the
         # last page would not show what it signs.
         story.append(KeepTogether([
-            Paragraph(f"Trên đây là báo cáo {_x(self.closing_phrase())} của {_x(d.unit_name or 'đơn vị')}./.",
+            Paragraph(f"Trên đây là báo cáo {esc(self.closing_phrase())} của {esc(d.unit_name or 'đơn vị')}./.",
                       s["body"]),
             Spacer(1, 4 * mm),
             self.closing_block(),
@@ -208,23 +184,16 @@ class ReportRenderer:
         unit_width = stringWidth(d.unit_name.upper(), self.fonts["bold"], 12.5)
         left: list[Flowable] = []
         if d.parent_body:
-            left.append(Paragraph(_x(d.parent_body.upper()), s["head_parent"]))
-        left += [Paragraph(_x(d.unit_name.upper() or " "), s["head_unit"]),
-                 _Rule(min(unit_width, left_width) * 0.4 if unit_width else 20 * mm, space_before=1),
-                 Spacer(1, 3 * mm), Paragraph(_x(d.number_line), s["number"])]
+            left.append(Paragraph(esc(d.parent_body.upper()), s["head_parent"]))
+        left += [Paragraph(esc(d.unit_name.upper() or " "), s["head_unit"]),
+                 Rule(min(unit_width, left_width) * 0.4 if unit_width else 20 * mm, space_before=1),
+                 Spacer(1, 3 * mm), Paragraph(esc(d.number_line), s["number"])]
         right: list[Flowable] = [
             Paragraph(NATION, s["nation"]), Paragraph(MOTTO, s["motto"]),
-            _Rule(stringWidth(MOTTO, self.fonts["bold"], 13), space_before=1), Spacer(1, 3 * mm),
-            Paragraph(_x(d.place_date), s["place_date"]),
+            Rule(stringWidth(MOTTO, self.fonts["bold"], 13), space_before=1), Spacer(1, 3 * mm),
+            Paragraph(esc(d.place_date), s["place_date"]),
         ]
-        table = Table([[left, right]], colWidths=[left_width, self.width - left_width])
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts["regular"]),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ]))
-        return table
+        return side_by_side(left, right, (left_width, self.width - left_width), self.fonts["regular"])
 
     def figures_table(self, rows: list[FigureRow], total: FigureRow, what: str) -> Table:
         s = self.styles
@@ -250,7 +219,7 @@ class ReportRenderer:
     def _figure_cells(index: str, row: FigureRow, text_style, num_style) -> list:
         values = [fmt_int(row.this_week), fmt_int(row.cumulative), fmt_int(row.target), fmt_percent(row.percent),
                   fmt_int(row.remaining)]
-        return ([Paragraph(index, num_style), Paragraph(_x(row.label), text_style)]
+        return ([Paragraph(index, num_style), Paragraph(esc(row.label), text_style)]
                 + [Paragraph(v, num_style) for v in values])
 
     def trend_chart(self) -> Drawing:
@@ -314,34 +283,27 @@ class ReportRenderer:
         if not trend:
             return "Chưa có số liệu theo tuần."
         first, last = trend[0], trend[-1]
-        return _x(f"Lũy kế số tài khoản đã cấp theo tuần, tuần kết thúc ngày {first.label} đến {last.label}; "
+        return esc(f"Lũy kế số tài khoản đã cấp theo tuần, tuần kết thúc ngày {first.label} đến {last.label}; "
                   f"tuần này: {fmt_int(last.count)} tài khoản.")
 
     def text_block(self, text: str) -> list[Flowable]:
         lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
         if not lines:
             return [Paragraph("Không có.", self.styles["body"])]
-        return [Paragraph(_x(line), self.styles["body"]) for line in lines]
+        return [Paragraph(esc(line), self.styles["body"]) for line in lines]
 
     def closing_block(self) -> Table:
         d, s = self.data, self.styles
         left: list[Flowable] = [Paragraph("Nơi nhận:", s["recipients_title"])]
-        left += [Paragraph(_x(f"- {r.lstrip('- ').strip()}"), s["recipients"]) for r in d.recipients]
+        left += [Paragraph(esc(f"- {r.lstrip('- ').strip()}"), s["recipients"]) for r in d.recipients]
         right: list[Flowable] = []
         if d.signer_authority:
-            right.append(Paragraph(_x(d.signer_authority.upper()), s["sign"]))
+            right.append(Paragraph(esc(d.signer_authority.upper()), s["sign"]))
         if d.signer_title:
-            right.append(Paragraph(_x(d.signer_title.upper()), s["sign"]))
-        right += [Spacer(1, 24 * mm), Paragraph(_x(d.signer_name), s["sign"])]
+            right.append(Paragraph(esc(d.signer_title.upper()), s["sign"]))
+        right += [Spacer(1, 24 * mm), Paragraph(esc(d.signer_name), s["sign"])]
         left_width = self.width * 0.45
-        table = Table([[left, right]], colWidths=[left_width, self.width - left_width])
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts["regular"]),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ]))
-        return table
+        return side_by_side(left, right, (left_width, self.width - left_width), self.fonts["regular"])
 
 
 def _swatch(color, width: float, dash) -> LineSwatch:

@@ -282,6 +282,7 @@ def restore(store: Store, source: str | Path) -> dict:
     require(store, "backup.restore")
     report = check_backup(source)
     actor, clock, bus, backup_dir = store.actor, store.clock, store.bus, store.backup_dir
+    extra = {"uuid_factory": store.uuid_factory} if hasattr(store, "uuid_factory") else {}
     path = store.path
     stamp = _stamp(store)
     store.close()
@@ -289,7 +290,7 @@ def restore(store: Store, source: str | Path) -> dict:
         result = restore_file(path, source, stamp, report=report)
     finally:
         # Reopen in place (migrating an older backup); runs whether or not the file was replaced.
-        Store.__init__(store, path, actor=actor, clock=clock, bus=bus, backup_dir=backup_dir)
+        Store.__init__(store, path, actor=actor, clock=clock, bus=bus, backup_dir=backup_dir, **extra)
     same = store.query_one("SELECT id FROM officers WHERE id = ? AND username = ? AND active = 1",
                            (actor.id, actor.username))
     if same is None:

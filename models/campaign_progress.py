@@ -314,14 +314,17 @@ class _FigureMaker:
         self.days_left, self.pace_days, self.over = days_left, pace_days, over
 
     def __call__(self, target: int | None, c: _Counts, cumulative: bool) -> Figures:
-        achieved = c.in_campaign if cumulative else c.in_phase
         pace = round(c.pace / self.pace_days, 2) if self.pace_days else 0.0
+        return self.figures(target, c.in_campaign if cumulative else c.in_phase, c, pace)
+
+    def figures(self, target: int | None, achieved: int, c: _Counts, pace: float) -> Figures:
         if target is None:
             return Figures(None, achieved, c.in_phase, c.in_campaign, c.week, None, None, self.days_left, None,
                            pace, None, "no_target")
         remaining = max(target - achieved, 0)
         percent = round(achieved * 100 / target, 1) if target else None
-        needed = needed_per_day(remaining, self.days_left)
+        # a finished phase needs nothing any more (its result is final), not "all of it in 0 days"
+        needed = None if self.over else needed_per_day(remaining, self.days_left)
         projected = achieved + round(pace * self.days_left)
         return Figures(target, achieved, c.in_phase, c.in_campaign, c.week, percent, remaining, self.days_left,
                        needed, pace, projected, status_for(target, achieved, projected, self.over))
@@ -364,21 +367,12 @@ def _current_phase(phases: list[PhaseProgress], as_of: dt.date) -> PhaseProgress
 
 
 def _combine(rows: list[Figures], make: _FigureMaker) -> Figures:
-    """Sum of several targets' figures for one area (targets of the current phase)."""
+    """Sum of several targets' figures for one area (the allocated targets of the current phase)."""
     targets = [f.target for f in rows if f.target is not None]
     c = _Counts(sum(f.achieved_in_phase for f in rows), sum(f.achieved_in_campaign for f in rows),
                 sum(f.this_week for f in rows), 0)
-    achieved = sum(f.achieved for f in rows)
-    pace_total = sum(f.pace_per_working_day for f in rows)
-    base = make(sum(targets) if targets else None, c, True)
-    projected = None if base.target is None else achieved + round(pace_total * make.days_left)
-    remaining = None if base.target is None else max(base.target - achieved, 0)
-    percent = round(achieved * 100 / base.target, 1) if base.target else None
-    needed = None if remaining is None else needed_per_day(remaining, make.days_left)
-    status = status_for(base.target, achieved, projected, make.over)
-    return dataclasses.replace(base, achieved=achieved, percent=percent, remaining=remaining,
-                               needed_per_working_day=needed,
-                               pace_per_working_day=round(pace_total, 2), projected=projected, status=status)
+    return make.figures(sum(targets) if targets else None, sum(f.achieved for f in rows), c,
+                        round(sum(f.pace_per_working_day for f in rows), 2))
 
 
 def _allocated_targets(phase: PhaseProgress | None) -> list[TargetProgress]:

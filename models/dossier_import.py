@@ -72,13 +72,6 @@ DEFAULT_CHANNEL = "Ứng dụng VNeID"
 
 
 @dataclass
-class Table:
-    file_name: str
-    sheet: str | None
-    rows: list[list]  # raw cell values, first row of the file is rows[0] (line 1)
-
-
-@dataclass
 class ImportResult:
     read: int = 0
     inserted: int = 0
@@ -96,12 +89,13 @@ class ImportResult:
 
 
 # ---- reading ----------------------------------------------------------------------------------------
-def read_table(path: str | Path) -> Table:
-    """All rows of the first non-empty sheet (xlsx/xls/ods) or of a csv file (shared reader)."""
+def read_table(path: str | Path) -> tabular.Table:
+    """All rows of the first non-empty sheet (xlsx/xls/ods) or of a csv file (shared reader); the first
+    row of the file is ``rows[0]`` (line 1)."""
     table = tabular.read_table(path)
     if not any(any(clean(c) for c in r) for r in table.rows):
         raise UserError(f"Tệp «{table.name}» không có dữ liệu")
-    return Table(table.name, table.sheet_name, [list(r) for r in table.rows])
+    return table
 
 
 # ---- mapping ------------------------------------------------------------------------------------------
@@ -211,7 +205,7 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
         header_index = 0
         while header_index < len(rows) and not any(clean(c) for c in rows[header_index]):
             header_index += 1
-        columns = _explicit_mapping(rows[header_index] if rows else [], mapping, table.file_name)
+        columns = _explicit_mapping(rows[header_index] if rows else [], mapping, table.name)
     else:
         header_index, columns = _find_header(rows)
     headers = rows[header_index]
@@ -225,7 +219,7 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
         cur = store.execute(
             "INSERT INTO imports(kind, file_name, file_sha256, sheet_name, officer_id, started_at) "
             "VALUES ('dossiers', ?, ?, ?, ?, ?)",
-            (table.file_name, hashlib.sha256(path.read_bytes()).hexdigest(), table.sheet, store.actor.id, now),
+            (table.name, hashlib.sha256(path.read_bytes()).hexdigest(), table.sheet_name, store.actor.id, now),
         )
         result.import_id = cur.lastrowid
         for done, (line, raw) in enumerate(data_rows, start=1):
@@ -236,11 +230,13 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
                 continue
             result.read += 1
 
-            def where(f: str, _line=line) -> str:
+            def where(f: str | None, _line=line) -> str:
+                if f is None:
+                    return f"Tệp {table.name}, dòng {_line}"
                 col = columns.get(f)
                 name = clean(headers[col]) if col is not None and col < len(headers) else FIELD_LABELS.get(f, f)
                 letter = f" ({tabular.column_letter(col)})" if col is not None else ""
-                return f"Tệp {table.file_name}, dòng {_line}, cột «{name}»{letter}"
+                return f"Tệp {table.name}, dòng {_line}, cột «{name}»{letter}"
 
             try:
                 outcome = _import_row(store, values, known_channels, seen_refs, line, where, result)
@@ -252,7 +248,7 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
         store.execute("UPDATE imports SET finished_at = ?, counts = ? WHERE id = ?",
                       (store.now_iso(), json.dumps(result.counts()), result.import_id))
         store.audit("dossier.import_file", "import", result.import_id, detail={
-            "file": table.file_name, **result.counts()})
+            "file": table.name, **result.counts()})
         store.notify("dossiers", "bulk")
     return result
 
@@ -313,7 +309,7 @@ def _import_row(store: Store, values: dict, known_channels: list[str], seen_refs
         if same:
             return "unchanged"
         if existing["status"] not in OPEN_STATUSES:
-            result.warnings.append(f"Dòng {line}: hồ sơ {existing['number']} đã kết thúc, không cập nhật")
+            result.warnings.append(f"{where(None)}: hồ sơ {existing['number']} đã kết thúc, không cập nhật")
             return "unchanged"
         dossiers.update(store, existing["id"], {"declared": normalized, "channel": channel,
                                                 "received_at": received_text},
@@ -324,7 +320,7 @@ def _import_row(store: Store, values: dict, known_channels: list[str], seen_refs
 
         if find_by_tax_code(store, normalized["tax_code"]) is None:
             grp = 1
-            result.warnings.append(f"Dòng {line}: tổ chức mới có MST, không ghi nhóm: xếp nhóm 1 (doanh nghiệp)")
+            result.warnings.append(f"{where(None)}: tổ chức mới có MST, không ghi nhóm: xếp nhóm 1 (doanh nghiệp)")
     dossier_id = dossiers.create(store, declared=normalized, channel=channel, grp=grp, received_at=received,
                                  notes=notes, online_ref=online_ref)
     result.dossier_ids.append(dossier_id)

@@ -140,7 +140,7 @@ def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = 
             sets["needs_verification"] = 1
             sets["due_date"] = due_date(store, row["received_on"], True).isoformat()
         version = row["version"] + 1
-        write_row(store, dossier_id, row, sets, version=version, action="dossier.status", at=when)
+        write_row(store, dossier_id, row, sets, version=version, action="dossier.status")
         store.execute(
             "INSERT INTO dossier_events(dossier_id, at, officer_id, from_status, to_status, reason) "
             "VALUES (?,?,?,?,?,?)",
@@ -150,18 +150,17 @@ def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = 
         return store.query_one("SELECT * FROM dossiers WHERE id = ?", (dossier_id,))
 
 
-def write_row(store: Store, dossier_id: int, old: dict, sets: dict, *, version: int, action: str,
-              at: dt.datetime | None = None) -> list[str]:
+def write_row(store: Store, dossier_id: int, old: dict, sets: dict, *, version: int, action: str) -> list[str]:
     """UPDATE the changed columns, bump ``version``, audit each changed column with the new version.
 
     Shared by every dossier writer so that ``dossier_history.changes_since`` can tell a stale form
-    what moved on.
+    what moved on. ``updated_at`` is always the real time of writing (never a backdated event time):
+    the incremental sync export selects rows by it.
     """
     changed = {k: v for k, v in sets.items() if old.get(k) != v}
     if not changed:
         return []
-    stamp = (at or store.now()).isoformat(sep=" ", timespec="seconds")
-    full = {**changed, "updated_at": stamp, "version": version}
+    full = {**changed, "updated_at": store.now_iso(), "version": version}
     store.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in full)} WHERE id = ?",
                   (*full.values(), dossier_id))
     for key, value in changed.items():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid as uuid_mod
 
 from models import organizations as orgs
 from models import verification
@@ -267,7 +266,7 @@ def create(store: Store, *, declared: dict, channel: str, org_id: int | None = N
         now = store.now_iso()
         tax_code = (org or {}).get("tax_code") or decl.get("tax_code")
         row = {
-            "uuid": str(uuid_mod.uuid4()), "number": number, "subject_type": "organization",
+            "uuid": store.new_uuid(), "number": number, "subject_type": "organization",
             "org_id": org["id"] if org else None,
             "grp": org["grp"] if org else (grp if grp in orgs.GROUPS else None),
             "area_code": _area_or_none(store, decl.get("area_code")) or (org or {}).get("area_code"),

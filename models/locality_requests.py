@@ -9,7 +9,6 @@ as needing verification (15-day limit). The answer to the last open request move
 from __future__ import annotations
 
 import datetime as dt
-import uuid as uuid_mod
 
 from models import dossier_status
 from models.errors import UserError
@@ -68,7 +67,7 @@ def create_request(store: Store, dossier_id: int, *, to_unit: str, method: str, 
         cur = store.execute(
             "INSERT INTO verification_requests(uuid, dossier_id, to_unit, sent_on, method, due_on, note, officer_id,"
             " created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            (str(uuid_mod.uuid4()), dossier_id, to_unit, sent.isoformat(), method, due.isoformat(),
+            (store.new_uuid(), dossier_id, to_unit, sent.isoformat(), method, due.isoformat(),
              clean(note) or None, store.actor.id, store.now_iso()),
         )
         request_id = cur.lastrowid

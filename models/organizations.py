@@ -12,7 +12,6 @@ Bulk imports use ``registry_import`` which applies the same rules set-wise for s
 from __future__ import annotations
 
 import re
-import uuid as uuid_mod
 from typing import Any
 
 from models.errors import StaleEdit, UserError
@@ -153,7 +152,7 @@ def create(store: Store, record: dict, *, source: str = "nhaptay", import_id: in
     with store.atomic():
         if values["tax_code"] and find_by_tax_code(store, values["tax_code"]):
             raise UserError(f"Mã số thuế {values['tax_code']} đã có trong sổ")
-        row = {**values, **_derived(values), "uuid": str(uuid_mod.uuid4()), "first_seen": now,
+        row = {**values, **_derived(values), "uuid": store.new_uuid(), "first_seen": now,
                "last_seen": now, "created_at": now, "updated_at": now, "version": 1}
         cols = ", ".join(row)
         cur = store.execute(f"INSERT INTO organizations({cols}) VALUES ({', '.join('?' * len(row))})",

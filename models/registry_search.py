@@ -251,7 +251,7 @@ def fetch_rows(store: Store, ids, columns: tuple[str, ...] = ROW_COLUMNS) -> dic
 def search(store: Store, text: str, *, limit: int = 50, filters: Filters | None = None,
            sort: str = "name") -> list[dict]:
     """Full rows of the first ``limit`` matches (CLI, dossier intake look-ups)."""
-    result = search_ids(store, text, filters, sort=sort)
+    result = search_ids(store, text, filters, sort=sort, first=limit)
     ids = list(result.ids[:limit])
     rows = fetch_rows(store, ids, columns=("id", "grp", "tax_code", "name", "address", "rep_name", "status",
                                            "area_code", "short_name", "rep_id_number"))

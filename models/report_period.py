@@ -72,6 +72,14 @@ def fmt_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def parse_day(text: str, what: str) -> dt.date:
+    """A date typed as YYYY-MM-DD (command line); ``what`` names the option in the message."""
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise UserError(f"{what} «{text}» không đúng dạng YYYY-MM-DD.") from None
+
+
 def parse_time(text: str) -> dt.time:
     try:
         hour, minute = (int(part) for part in str(text).strip().split(":"))

@@ -88,7 +88,7 @@ def issue_report(store: Store, data: ReportData, pdf: bytes, pages: int, *, due_
     if previous and not allow_repeat:
         raise UserError(
             f"Kỳ {fmt_date(start)}–{fmt_date(end)} đã có báo cáo {previous['number_text']} ban hành lúc "
-            f"{previous['issued_at']}. Nếu đây là báo cáo thay thế, hãy xác nhận ban hành lại."
+            f"{_hm(dt.datetime.fromisoformat(previous['issued_at']))}. Nếu đây là báo cáo thay thế, hãy xác nhận ban hành lại."
         )
     now = store.now()
     on_time = None if due_at is None else int(now <= due_at)

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,10 +59,12 @@ class Store:
         bus: ChangeBus | None = None,
         migrate: bool = True,
         backup_dir: str | Path | None = None,
+        uuid_factory: Callable[[], str] | None = None,
     ):
         self.path = Path(path)
         self.actor = actor
         self.clock = clock
+        self.uuid_factory = uuid_factory or (lambda: str(uuid.uuid4()))
         self.bus = bus or ChangeBus()
         self._pending: list[Change] = []
         self._depth = 0
@@ -84,7 +87,7 @@ class Store:
     def clone(self) -> "Store":
         """A new connection to the same file for another thread; shares actor, clock and bus."""
         return Store(self.path, actor=self.actor, clock=self.clock, bus=self.bus, migrate=False,
-                     backup_dir=self.backup_dir)
+                     backup_dir=self.backup_dir, uuid_factory=self.uuid_factory)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -156,6 +159,10 @@ class Store:
 
     def today(self) -> dt.date:
         return self.clock().date()
+
+    def new_uuid(self) -> str:
+        """A new stable identifier; injectable like the clock so the demo database is reproducible."""
+        return self.uuid_factory()
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)

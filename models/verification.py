@@ -202,7 +202,8 @@ def evaluate(store: Store, dossier: dict) -> tuple[list[Finding], dict]:
     from models.working_days import due_date
 
     found = check(store, dossier)
-    automatic = any(f.needs_verification for f in found)
+    # Waiting for another locality is verification by other means: the 15-day limit, whatever the findings.
+    automatic = any(f.needs_verification for f in found) or dossier.get("status") == "waiting_locality"
     if not automatic and dossier.get("id"):
         automatic = bool(store.scalar("SELECT 1 FROM verification_requests WHERE dossier_id = ? LIMIT 1",
                                       (dossier["id"],)))

@@ -236,6 +236,8 @@ def test_a_finished_phase_keeps_its_final_result(kg):
     ph1 = _tp(p, "Giai đoạn 1", (2,)).figures
     # 3 by 31/01 against 4: missed, whatever happened later; nothing "this week" in a finished phase
     assert (ph1.achieved, ph1.achieved_in_campaign, ph1.this_week, ph1.status) == (3, 3, 0, "behind")
+    # nothing can be "needed per working day" in a finished phase (not "1 a day in 0 days")
+    assert (ph1.remaining, ph1.working_days_left, ph1.needed_per_working_day) == (1, 0, None)
     ph2 = _tp(p, "Giai đoạn 2", (2,)).figures
     assert (ph2.achieved, ph2.achieved_in_phase, ph2.this_week) == (8, 5, 5)
     # the one-day target of 30/12 (group 3, counted on that day only) shows nothing this week
@@ -503,6 +505,7 @@ def test_area_figures_count_only_the_allocated_groups(kg):
     assert (areas[unit[1]].achieved, areas[unit[1]].target, areas[unit[1]].percent) == (0, 4, 0.0)
     assert (areas[unit[2]].achieved, areas[unit[2]].target, areas[unit[2]].percent) == (0, None, None)
     assert all(f.percent is None or f.percent <= 100 for f in areas.values())
+    assert (areas[unit[0]].needed_per_working_day, areas[unit[0]].status) == (0.1, "on_track")
     assert area_groups(p) == (1,)
     # the drill-down behind an area's number lists exactly that number of dossiers
     ids = dossier_ids(s, cid, as_of=D(2025, 1, 9), area_code=unit[0], groups=area_groups(p))
@@ -533,9 +536,9 @@ def test_holidays_and_make_up_days_the_unit_edits_change_the_needed_rate(kg):
 # ---- dates around the campaign, and campaigns without data -------------------------------------------------
 @pytest.mark.parametrize("as_of, current, state, achieved, status, days_left", [
     (D(2024, 12, 1), "Giai đoạn 1", "upcoming", 0, "behind", 19),    # before the start: nothing yet
-    (D(2024, 12, 30), "Giai đoạn 1", "running", 1, "behind", 18),    # the start day counts
+    (D(2024, 12, 30), "Giai đoạn 1", "running", 1, "on_track", 18),  # the start day counts; 1 a day
     (D(2025, 1, 31), "Giai đoạn 1", "running", 3, "done", 0),        # last day of phase 1 (Tết: no day left)
-    (D(2025, 2, 1), "Giai đoạn 2", "running", 4, "at_risk", 102),    # first day of phase 2
+    (D(2025, 2, 1), "Giai đoạn 2", "running", 4, "on_track", 103),   # first day of phase 2
     (D(2025, 8, 15), "Giai đoạn 2", "over", 4, "behind", 0),         # after the end
 ])
 def test_dates_around_the_campaign(kg, as_of, current, state, achieved, status, days_left):
@@ -553,7 +556,7 @@ def test_dates_around_the_campaign(kg, as_of, current, state, achieved, status, 
     f = tp.figures
     assert (f.achieved, f.status, f.working_days_left) == (achieved, status, days_left)
     assert f.remaining == max(f.target - achieved, 0)
-    assert f.needed_per_working_day == needed_per_day(f.remaining, days_left)
+    assert f.needed_per_working_day == (None if state == "over" else needed_per_day(f.remaining, days_left))
     assert p.achieved_in_campaign == achieved
     assert all(r.figures.achieved >= 0 for r in p.by_area + p.by_group)
     assert p.to_dict()["as_of"] == as_of.isoformat()

@@ -90,6 +90,7 @@ def test_messy_xlsx_import(env, tmp_path):
     third = dossiers.get(store, result.dossier_ids[2])
     assert third["grp"] == 4 and third["channel"] == "Ứng dụng VNeID" and third["received_at"] == "2025-01-07 00:00:00"
     assert any("nhóm 1" in w for w in result.warnings)
+    assert all(w.startswith("Tệp hs.xlsx, dòng ") for w in result.warnings)  # which file and row
     imp = store.query_one("SELECT * FROM imports WHERE id = ?", (result.import_id,))
     assert imp["kind"] == "dossiers" and json.loads(imp["counts"])["inserted"] == 3
 

@@ -209,3 +209,40 @@ def test_unknown_status_and_dossier(env):
     with pytest.raises(UserError):
         ds.move(store, dossier_id, "archived")
 
+
+
+def test_waiting_locality_keeps_15_days_after_an_edit(env):
+    """An edit re-runs the verification; the dossier still waits for another locality, so its time
+    limit must stay 15 days (it used to fall back to 3 working days when no finding asked for it)."""
+    store, _, org_id = env
+    dossier_id = _new(store, org_id)
+    _reach(store, dossier_id, "waiting_locality")
+    version = store.scalar("SELECT version FROM dossiers WHERE id = ?", (dossier_id,))
+    dossiers.update(store, dossier_id, {"notes": "Đã gọi điện cho xã"}, expected_version=version)
+    row = store.query_one("SELECT needs_verification, due_date FROM dossiers WHERE id = ?", (dossier_id,))
+    assert row["needs_verification"] == 1 and row["due_date"] == "2025-01-24"
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM dossier_events WHERE dossier_id = ?",
+                                 "UPDATE dossier_events SET reason = 'sửa' WHERE dossier_id = ?"])
+def test_status_events_cannot_be_deleted_or_rewritten(env, sql):
+    store, _, org_id = env
+    dossier_id = _new(store, org_id)
+    ds.move(store, dossier_id, "verifying")
+    with pytest.raises(Exception, match="không được"):
+        store.execute(sql, (dossier_id,))
+    assert len(ds.events(store, dossier_id)) == 2
+
+
+def test_backdated_move_is_stamped_with_the_real_write_time(env, clock):
+    """``at`` backdates the event and the status date, but ``updated_at`` is when the row was written:
+    an incremental sync export selects rows by ``updated_at`` and must not miss a backdated move."""
+    import datetime as dt
+
+    store, _, org_id = env
+    dossier_id = _new(store, org_id)
+    clock.advance(days=5)
+    ds.move(store, dossier_id, "verifying", at=dt.datetime(2025, 1, 10, 8, 0))
+    row = store.query_one("SELECT updated_at FROM dossiers WHERE id = ?", (dossier_id,))
+    assert row["updated_at"] == store.now_iso()
+    assert ds.events(store, dossier_id)[-1]["at"] == "2025-01-10 08:00:00"

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
 
 from models import dossiers as dossier_model
 from models import organizations as orgs
@@ -70,7 +70,9 @@ def desk(fresh_store, qtbot):
     page.table.setFocus()
     yield ctx, window, page, organizations
     for widget in QApplication.topLevelWidgets():
-        if widget is not window and widget.isVisible():
+        if isinstance(widget, IntakeDialog) and widget.isVisible():
+            widget.discard()  # a half-filled form would ask «Bỏ hồ sơ đang nhập?»
+        elif widget is not window and widget.isVisible():
             widget.close()
     ctx.changes.detach()
 
@@ -361,3 +363,79 @@ def test_mistyped_tax_code_is_kept_and_blocks(desk, qtbot):
     codes = {f["code"]: f["severity"] for f in verification.findings(ctx.store, dossier_id)}
     assert codes.get("tax_code_invalid") == "blocking"
     assert "1 lỗi chặn" in dialog.result_label.text()
+
+
+def _discard_box(dialog):
+    box = dialog.discard_box
+    return box if box is not None and box.isVisible() else None
+
+
+def test_esc_on_a_typed_form_asks_before_losing_it(desk, qtbot):
+    ctx, window, page, organizations = desk
+    keys = Keys(qtbot)
+    dialog = _open_intake_by_keyboard(qtbot, window, page, keys)
+    keys.type(organizations[2]["tax_code"])
+    keys.press(Qt.Key_Return, name="Enter")
+    dialog.fields["rep_phone"].setFocus()
+    dialog.fields["rep_phone"].selectAll()
+    keys.type("0912345678")
+    dialog.fields["rep_phone"].setFocus()
+
+    keys.press(Qt.Key_Escape, name="Esc")
+    qtbot.waitUntil(lambda: _discard_box(dialog) is not None)
+    box = dialog.discard_box
+    assert box.text() == "Bỏ hồ sơ đang nhập?"
+    assert {b.text() for b in box.buttons()} == {"&Bỏ hồ sơ", "&Tiếp tục nhập"}
+    assert box.defaultButton().objectName() == "keepButton"  # Enter keeps the form
+    qtbot.keyClick(box, Qt.Key_Escape)  # a second Esc keeps it too
+    qtbot.waitUntil(lambda: _discard_box(dialog) is None)
+    assert dialog.isVisible() and dialog.fields["rep_phone"].text() == "0912345678"
+
+    dialog.close_button.click()  # the Close button asks the same question
+    qtbot.waitUntil(lambda: _discard_box(dialog) is not None)
+    qtbot.mouseClick(dialog.discard_box.findChild(QPushButton, "discardButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.intake_dialog is None or not page.intake_dialog.isVisible())
+    assert ctx.store.scalar("SELECT COUNT(*) FROM dossiers") == 0
+
+
+def test_esc_closes_at_once_when_nothing_was_typed(desk, qtbot):
+    ctx, window, page, organizations = desk
+    keys = Keys(qtbot)
+    dialog = _open_intake_by_keyboard(qtbot, window, page, keys)
+    keys.press(Qt.Key_Escape, name="Esc")
+    qtbot.waitUntil(lambda: page.intake_dialog is None or not page.intake_dialog.isVisible())
+    assert dialog.discard_box is None
+
+    window.activateWindow()
+    page.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.table)
+    # an organization picked from the registry but nothing changed: nothing typed would be lost
+    dialog = _open_intake_by_keyboard(qtbot, window, page, keys)
+    keys.type(organizations[3]["tax_code"])
+    keys.press(Qt.Key_Return, name="Enter")
+    assert dialog.org is not None and not dialog.is_dirty()
+    keys.press(Qt.Key_Escape, name="Esc")
+    qtbot.waitUntil(lambda: page.intake_dialog is None or not page.intake_dialog.isVisible())
+
+
+def test_new_organization_or_notes_make_the_form_dirty(desk, qtbot):
+    ctx, window, page, organizations = desk
+    dialog = IntakeDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start_new_organization("Hội Người cao tuổi ấp Tà Keo")
+    assert dialog.is_dirty()
+    qtbot.keyClick(dialog, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: _discard_box(dialog) is not None)
+    qtbot.mouseClick(dialog.discard_box.findChild(QPushButton, "discardButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert ctx.store.scalar("SELECT COUNT(*) FROM organizations WHERE name LIKE 'Hội Người cao tuổi%'") == 0
+
+    other = IntakeDialog(ctx)
+    qtbot.addWidget(other)
+    other.show()
+    other.use_organization(organizations[5])
+    assert not other.is_dirty()
+    other.notes.setFocus()
+    type_text(qtbot, other.notes, "Thiếu dấu giáp lai")
+    assert other.is_dirty()

@@ -94,32 +94,26 @@ def test_card_click_opens_the_dossiers_behind_it(qtbot, page, data):
     close_dialog(page)
 
 
-def _bar_point(view, series, index, value, offset):
+def _click_bar(qtbot, page, index, value, offset=0.15) -> list[int]:
+    """Click inside bar ``index`` (height ``value``) of the groups chart; the dossier ids it drills to."""
+    view = page.chart_views["groups"]
+    qtbot.waitUntil(lambda: view.isVisible() and view.width() > 300)
+    series = next(s for s in view.chart().series() if isinstance(s, QBarSeries))
     chart = view.chart()
     scene_point = chart.mapToScene(chart.mapToPosition(QPointF(index + offset, value / 2), series))
-    return view.mapFromScene(scene_point)
+    with qtbot.waitSignal(page.drilled) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(scene_point))
+    return blocker.args[1]
 
 
 def test_click_on_a_bar_drills_down(qtbot, page, data):
     ids = data[3]
-    view = page.chart_views["groups"]
-    qtbot.waitUntil(lambda: view.isVisible() and view.width() > 300)
-    series = next(s for s in view.chart().series() if isinstance(s, QBarSeries))
     # first category = enterprises: click inside its (tall) "Chỉ tiêu" bar, right of the centre line
-    point = _bar_point(view, series, 0, 2816, 0.15)
-    with qtbot.waitSignal(page.drilled) as blocker:
-        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=point)
-    assert sorted(blocker.args[1]) == sorted(ids["ent_early"] + ids["ent_week"])
+    assert sorted(_click_bar(qtbot, page, 0, 2816)) == sorted(ids["ent_early"] + ids["ent_week"])
     close_dialog(page)
     # another day rebuilds the charts; the cooperatives' bar is clicked on the new chart
     page.date_edit.setDate(QDate(2025, 1, 10))
-    view = page.chart_views["groups"]
-    qtbot.waitUntil(lambda: view.isVisible() and view.width() > 300)
-    series = next(s for s in view.chart().series() if isinstance(s, QBarSeries))
-    point = _bar_point(view, series, 1, 130, 0.15)
-    with qtbot.waitSignal(page.drilled) as blocker:
-        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=point)
-    assert blocker.args[1] == ids["coop"]
+    assert _click_bar(qtbot, page, 1, 130) == ids["coop"]
     assert page.last_dialog.shown_ids() == ids["coop"]
     close_dialog(page)
 
@@ -248,4 +242,31 @@ def test_drill_down_row_opens_the_dossier_on_the_dossier_screen(qtbot, page, dat
     qtbot.keyClick(dialog.table, Qt.Key_Return)
     assert opened == ids["coop"]
     page.ctx.window = None
+    close_dialog(page)
+
+
+def test_area_row_counts_and_lists_only_the_allocated_groups(qtbot, page, data):
+    """Only the enterprises are allocated: an area's row compares enterprises with its share (not
+    every group's result with the enterprises' share) and Enter lists exactly those dossiers."""
+    from models.targets import set_allocation
+
+    s, cid, areas, ids = data
+    phase = next(p for p in list_phases(s, cid) if p["name"] == "Giai đoạn 1")
+    ent = next(t for t in list_targets(s, cid) if t["phase_id"] == phase["id"] and t["groups"] == "1")
+    for code in areas:
+        set_allocation(s, ent["id"], code, 2)
+    page.tabs.setCurrentWidget(page.area_table)
+    table = page.area_table
+    model = table.model()
+    # enterprises issued: areas[0] 2 (ent 0, 3), areas[1] 2 (ent 1, 4), areas[2] 1; the cooperative of
+    # areas[0] is not part of its share
+    qtbot.waitUntil(lambda: model.rowCount() == 3 and model.text(0, 3) == "2")
+    rows = {model.text(r, 1): r for r in range(model.rowCount())}
+    first = rows["Xã Thử A001"]
+    assert [model.text(first, c) for c in (2, 3, 4)] == ["2", "2", "100%"]
+    table.setFocus()
+    table.setCurrentIndex(model.index(first, 1))
+    with qtbot.waitSignal(page.drilled) as blocker:
+        qtbot.keyClick(table, Qt.Key_Return)
+    assert sorted(blocker.args[1]) == sorted([ids["ent_early"][0], ids["ent_week"][0]])
     close_dialog(page)

@@ -45,6 +45,9 @@ def test_report_command_issue_records_in_register(fresh_store, db_path, run_cli,
     assert row == {"number": 1, "sha256": info["sha256"], "on_time": 0}
     second = run_cli("report", "--db", db_path, "--week-ending", "2025-01-08", "--out", tmp_path / "b.pdf", "--issue")
     assert second.returncode == 2 and "đã có báo cáo 1/BC-CAH" in second.stderr
+    assert not (tmp_path / "b.pdf").exists()  # a refused issue writes nothing
+    assert not list(tmp_path.glob("b.pdf*"))
+    assert "ban hành lúc " in second.stderr and "/20" in second.stderr.split("ban hành lúc ")[1][:16]
 
 
 def test_report_command_bad_date(db_path, run_cli, tmp_path):

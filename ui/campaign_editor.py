@@ -330,6 +330,24 @@ class CampaignEditor(QDialog):
         table.horizontalHeader().setStretchLastSection(True)
         return table
 
+    def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
+        """Replace a table's cells (selection signals ignored meanwhile)."""
+        self._filling = True
+        table.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                table.setItem(r, c, QTableWidgetItem(text))
+        self._filling = False
+
+    @staticmethod
+    def _reselect(table: QTableWidget, ids: list[int], wanted: int | None, current: int | None) -> bool:
+        """Select the wanted row, else the current one, else the first; False when the table is empty."""
+        choice = wanted if wanted in ids else (current if current in ids else (ids[0] if ids else None))
+        if choice is None:
+            return False
+        table.selectRow(ids.index(choice))
+        return True
+
     def _try(self, fn) -> bool:
         try:
             fn()
@@ -413,20 +431,13 @@ class CampaignEditor(QDialog):
     def _show_phases(self, select: int | None = None) -> None:
         phases = cm.list_phases(self.store, self.campaign_id)
         self._phases = phases
-        self._filling = True
-        self.phase_table.setRowCount(len(phases))
-        for r, p in enumerate(phases):
-            for c, v in enumerate([p["name"], cm.PHASE_KINDS[p["kind"]], _dmy(p["start_on"]), _dmy(p["end_on"])]):
-                self.phase_table.setItem(r, c, QTableWidgetItem(v))
-        self._filling = False
-        ids = [p["id"] for p in phases]
-        wanted = select if select in ids else (self.phase_id if self.phase_id in ids else (ids[0] if ids else None))
-        if wanted is None:
+        self._fill(self.phase_table, [[p["name"], cm.PHASE_KINDS[p["kind"]], _dmy(p["start_on"]), _dmy(p["end_on"])]
+                                      for p in phases])
+        if self._reselect(self.phase_table, [p["id"] for p in phases], select, self.phase_id):
+            self._phase_selected()
+        else:
             self.phase_id = None
             self._show_targets()
-        else:
-            self.phase_table.selectRow(ids.index(wanted))
-            self._phase_selected()
 
     def _phase_selected(self) -> None:
         rows = self.phase_table.selectionModel().selectedRows()
@@ -465,26 +476,20 @@ class CampaignEditor(QDialog):
             t for t in tg.list_targets(self.store, self.campaign_id) if t["phase_id"] == self.phase_id]
         self._targets = targets
         cache: dict = {}
-        self._filling = True
-        self.target_table.setRowCount(len(targets))
-        for r, t in enumerate(targets):
+        rows = []
+        for t in targets:
             eff = tg.effective_target(self.store, t, registry_counts=cache)
             value = _num(t["value"]) + ("%" if t["kind"] == "percent" and t["value"] is not None else "")
-            cells = [t["label"], t["groups"].replace(",", " + "), tg.KINDS[t["kind"]], value,
-                     fmt_int(t["plan_baseline"]), tg.BASELINE_SOURCES[t["baseline_source"]], fmt_int(t["unit_value"]),
-                     fmt_int(eff.value)]
-            for c, v in enumerate(cells):
-                self.target_table.setItem(r, c, QTableWidgetItem(v))
-        self._filling = False
-        ids = [t["id"] for t in targets]
-        wanted = select if select in ids else (self.target_id if self.target_id in ids else (ids[0] if ids else None))
+            rows.append([t["label"], t["groups"].replace(",", " + "), tg.KINDS[t["kind"]], value,
+                         fmt_int(t["plan_baseline"]), tg.BASELINE_SOURCES[t["baseline_source"]],
+                         fmt_int(t["unit_value"]), fmt_int(eff.value)])
+        self._fill(self.target_table, rows)
         self.add_target_button.setEnabled(self.phase_id is not None)
-        if wanted is None:
+        if self._reselect(self.target_table, [t["id"] for t in targets], select, self.target_id):
+            self._target_selected()
+        else:
             self.target_id = None
             self._show_allocation()
-        else:
-            self.target_table.selectRow(ids.index(wanted))
-            self._target_selected()
 
     def _target_selected(self) -> None:
         rows = self.target_table.selectionModel().selectedRows()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -128,6 +129,8 @@ class IntakeDialog(QDialog):
             QShortcut(QKeySequence(keys), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self._print_shortcut)
         self._set_form_enabled(False)
+        self._baseline = self._snapshot()
+        self.discard_box: QMessageBox | None = None
         self.lookup.edit.setFocus()
 
     # ---- building ------------------------------------------------------------------------------
@@ -282,6 +285,7 @@ class IntakeDialog(QDialog):
             f"nguồn: {_html(sources) or 'chưa rõ'}")
         self.lookup.edit.setText(org.get("tax_code") or org["name"])
         self._set_form_enabled(True)
+        self._baseline = self._snapshot()  # the registry's values are not the officer's typing
         self._check_duplicates()
         self.status_label.setText("Đã điền theo sổ. Sửa những gì người nộp kê khai khác, rồi Enter/Ctrl+Enter để lưu.")
         if self.duplicates:
@@ -386,6 +390,49 @@ class IntakeDialog(QDialog):
                        self.save_button]:
             widget.setEnabled(enabled)
         self.group_combo.setEnabled(enabled and self.new_org)
+
+    # ---- leaving -------------------------------------------------------------------------------------
+    def _snapshot(self) -> tuple:
+        return (tuple(sorted(self.declared().items())), self.group_combo.currentData() if self.new_org else None,
+                self.channel.currentText(), self.received_at.dateTime().toString("yyyy-MM-dd HH:mm"),
+                tuple(self.checked_papers()), self.notes.toPlainText().strip())
+
+    def is_dirty(self) -> bool:
+        """True when closing would lose what the officer entered: a new organization or any value changed
+        since the form was filled (from the registry, or empty)."""
+        if self.saved_id is not None:
+            return False
+        return self.new_org or self._snapshot() != self._baseline
+
+    def reject(self) -> None:
+        """Esc, the Close button and the window's close box: ask before throwing away typed data. The question
+        is window-modal and non-blocking; the dialog stays open until the officer chooses."""
+        if not self.is_dirty():
+            super().reject()
+            return
+        if self.discard_box is not None:
+            self.discard_box.raise_()
+            return
+        box = QMessageBox(QMessageBox.Question, "Tiếp nhận hồ sơ", "Bỏ hồ sơ đang nhập?", parent=self)
+        box.setObjectName("discardBox")
+        box.setInformativeText("Những gì đã nhập cho hồ sơ này sẽ mất. Chọn «Tiếp tục nhập» để quay lại.")
+        discard = box.addButton("&Bỏ hồ sơ", QMessageBox.DestructiveRole)
+        discard.setObjectName("discardButton")
+        keep = box.addButton("&Tiếp tục nhập", QMessageBox.RejectRole)
+        keep.setObjectName("keepButton")
+        box.setDefaultButton(keep)  # Enter or a second Esc keeps the form: losing data needs a deliberate choice
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.discard() if button is discard else None)
+        box.finished.connect(lambda _result: setattr(self, "discard_box", None))
+        self.discard_box = box
+        box.open()
+
+    def discard(self) -> None:
+        """Close without saving and without asking (the officer chose «Bỏ hồ sơ»)."""
+        self._baseline = self._snapshot()
+        self.new_org = False
+        super().reject()
 
     # ---- keyboard ------------------------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:

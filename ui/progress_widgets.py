@@ -124,7 +124,7 @@ class FigureCard(QFrame):
             self.value_label.setText(f"{fmt_int(f.achieved)} / {fmt_int(f.target)}  ({percent})")
             self.bar.setValue(min(int((f.percent or 0) * 10), 1000))
             lines = [f"Còn lại: {fmt_int(f.remaining)}"]
-            if f.remaining:
+            if f.remaining and f.needed_per_working_day is not None:
                 lines.append(f"Cần {fmt_num(f.needed_per_working_day)}/ngày làm việc ({f.working_days_left} ngày)")
             lines.append(f"Tuần này: +{fmt_int(f.this_week)} · Dự kiến: {fmt_int(f.projected)}")
             self.detail_label.setText("\n".join(lines))
@@ -235,7 +235,8 @@ def weekly_chart(points, title: str, on_click: Callable[[int], None]) -> QChart:
     left = QValueAxis()
     left.setLabelFormat("%.0f")
     left.setTitleText("Trong tuần")
-    left.setRange(0, max([1.0, *(float(p.achieved) for p in points)]) * 1.15)
+    # at least 0–4: a small range would repeat rounded labels (0, 0, 1, 1, 2)
+    left.setRange(0, max([4.0, *(float(p.achieved) * 1.15 for p in points)]))
     left.applyNiceNumbers()
     chart.addAxis(left, Qt.AlignLeft)
     bars.attachAxis(left)
@@ -243,7 +244,7 @@ def weekly_chart(points, title: str, on_click: Callable[[int], None]) -> QChart:
     right.setLabelFormat("%.0f")
     right.setTitleText("Luỹ kế")
     top = max([1.0, *(float(p.cumulative) for p in points), *(float(p.target_line or 0) for p in points)])
-    right.setRange(0, top * 1.1)
+    right.setRange(0, max(4.0, top * 1.1))
     right.applyNiceNumbers()
     chart.addAxis(right, Qt.AlignRight)
     cumulative.attachAxis(right)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from cli.common import add_db_argument, open_store, print_json
 from models.errors import UserError
-from models.report_period import get_settings, week_ending
+from models.report_period import get_settings, parse_day, week_ending
 from models.report_register import issue_report, next_number
 from models.weekly_report import collect_report
 
@@ -27,18 +26,11 @@ def register(sub) -> None:
     parser.set_defaults(func=run)
 
 
-def _date(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UserError(f"{what} «{text}» không đúng dạng YYYY-MM-DD.") from exc
-
-
 def run(args) -> int:
     from exporters.report_pdf import render_report_pdf
 
-    end = _date(args.week_ending, "--week-ending")
-    doc_date = _date(args.date, "--date") if args.date else None
+    end = parse_day(args.week_ending, "--week-ending")
+    doc_date = parse_day(args.date, "--date") if args.date else None
     out = Path(args.out)
     store = open_store(args)
     try:
@@ -48,28 +40,39 @@ def run(args) -> int:
         data = collect_report(store, period, campaign_id=args.campaign, doc_date=doc_date, number=number,
                               difficulties=args.difficulties, proposals=args.proposals, settings=settings)
         rendered = render_report_pdf(data)
-        _write(out, rendered.pdf)
         result = {"path": str(out), "sha256": rendered.sha256, "pages": rendered.pages,
                   "period_start": data.period_start, "period_end": data.period_end, "number": data.number_line}
+        files = [(out, rendered.pdf)]
         if args.xlsx:
             from exporters.report_xlsx import render_report_xlsx
 
-            _write(Path(args.xlsx), render_report_xlsx(data))
+            files.append((Path(args.xlsx), render_report_xlsx(data)))
             result["xlsx"] = str(args.xlsx)
-        if args.issue:
-            result["report_id"] = issue_report(store, data, rendered.pdf, rendered.pages, due_at=period.due_at,
-                                               saved_path=str(out.resolve()))
+        # Every file is written aside first and put in place only once the register accepted the report:
+        # a refused issue (number or period already used) leaves nothing behind.
+        partials = [(_write_partial(path, content), path) for path, content in files]
+        try:
+            if args.issue:
+                result["report_id"] = issue_report(store, data, rendered.pdf, rendered.pages, due_at=period.due_at,
+                                                   saved_path=str(out.resolve()))
+        except BaseException:
+            for tmp, _ in partials:
+                tmp.unlink(missing_ok=True)
+            raise
+        for tmp, path in partials:
+            tmp.replace(path)
     finally:
         store.close()
     print_json(result)
     return 0
 
 
-def _write(path: Path, content: bytes) -> None:
+def _write_partial(path: Path, content: bytes) -> Path:
+    tmp = path.with_name(path.name + ".partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".partial")
         tmp.write_bytes(content)
-        tmp.replace(path)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise UserError(f"Không ghi được tệp «{path}»: {exc.strerror or exc}") from exc
+    return tmp

@@ -13,7 +13,7 @@ import os
 
 from cli.common import add_db_argument, open_store, print_json
 from models.errors import UserError
-from models.report_period import get_settings, previous_week, week_ending
+from models.report_period import get_settings, parse_day, previous_week, week_ending
 
 
 def register(sub) -> None:
@@ -57,12 +57,7 @@ def _password(args) -> str | None:
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{what} «{text}» không đúng dạng YYYY-MM-DD.") from None
+    return parse_day(text, what) if text else None
 
 
 def run_export(args) -> int:

@@ -7,6 +7,8 @@ Each step lives in its own module and is seeded, so two runs give the same data.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import uuid
 from pathlib import Path
 
 from models.store import Store
@@ -28,7 +30,9 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
     building = path.with_name(path.name + ".building")
     for suffix in ("", "-wal", "-shm"):
         Path(str(building) + suffix).unlink(missing_ok=True)
-    store = Store(building, clock=lambda: DEMO_TODAY, backup_dir=path.parent / "backups")
+    rng = random.Random(SEED)
+    store = Store(building, clock=lambda: DEMO_TODAY, backup_dir=path.parent / "backups",
+                  uuid_factory=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)))
     try:
         summary = {}
         store.set_setting("demo_today", DEMO_TODAY.date().isoformat(), audit=False)

@@ -90,6 +90,11 @@ SCHEMA = [
         reason TEXT
     )""",
     "CREATE INDEX dossier_events_dossier ON dossier_events(dossier_id)",
+    # The status history is the dossier's record (seed 001 III.8.5: keep and preserve dossiers).
+    """CREATE TRIGGER dossier_events_no_update BEFORE UPDATE ON dossier_events
+       BEGIN SELECT RAISE(ABORT, 'Lịch sử trạng thái hồ sơ chỉ được ghi thêm, không được sửa'); END""",
+    """CREATE TRIGGER dossier_events_no_delete BEFORE DELETE ON dossier_events
+       BEGIN SELECT RAISE(ABORT, 'Lịch sử trạng thái hồ sơ chỉ được ghi thêm, không được xoá'); END""",
     # severity: blocking | warning | info. Replaced as a whole at each verification run.
     """CREATE TABLE verification_findings (
         id INTEGER PRIMARY KEY,

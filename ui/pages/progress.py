@@ -190,7 +190,8 @@ class ProgressPage(QWidget):
             return
         try:
             self.progress = compute_progress(self.ctx.store, campaign_id, as_of=self.as_of())
-            self.weeks = weekly_series(self.ctx.store, campaign_id, until=self.as_of())
+            # after the campaign end the trend stops at the end (not months of empty weeks)
+            self.weeks = weekly_series(self.ctx.store, campaign_id, until=min(self.as_of(), self.progress.end))
         except UserError as exc:
             self._show_empty(str(exc))
             return
