@@ -196,10 +196,12 @@ def _area_by_name(store: Store, name: str) -> str | None:
 
 # ---- import ------------------------------------------------------------------------------------------
 def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | None = None,
-                progress: Progress | None = None) -> ImportResult:
+                progress: Progress | None = None, table: tabular.Table | None = None) -> ImportResult:
+    """Import the dossiers of ``path``; ``table`` is the file already read by ``read_table`` (the CLI reads
+    it before opening the database, so that an unreadable file leaves nothing behind)."""
     require(store, "dossier.import")
     path = Path(path)
-    table = read_table(path)
+    table = table if table is not None else read_table(path)
     rows = table.rows
     if mapping:
         header_index = 0

@@ -15,6 +15,7 @@ from models.errors import UserError
 from models.permissions import require
 from models.store import Store
 from models.textnorm import clean
+from models.working_days import as_date
 
 METHODS = ["Công văn", "Thư điện tử", "Điện thoại", "Hệ thống nghiệp vụ", "Trực tiếp"]
 RESULTS = {
@@ -27,15 +28,7 @@ DEFAULT_DAYS = 5  # working days the other unit is given to answer (editable set
 
 
 def _as_date(value, default: dt.date) -> dt.date:
-    if value is None or value == "":
-        return default
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    from models.dossiers import parse_datetime
-
-    return parse_datetime(value).date()
+    return default if value is None or value == "" else as_date(value)
 
 
 def default_due(store: Store, sent_on: dt.date) -> dt.date:

@@ -86,12 +86,25 @@ SEED_MAKE_UP_DAYS: list[tuple[str, str]] = [
 ]
 
 
-def _as_date(value) -> dt.date:
+def as_date(value) -> dt.date:
+    """A date, datetime, ISO text ('2025-01-09', '2025-01-09 09:30:00') or a day as typed (dd/mm/yyyy);
+    anything else is a ``UserError`` that quotes it."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value)[:10])
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        from models.dossiers import parse_datetime
+
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise UserError("Chưa nhập ngày") from None
+        return parsed.date()
+
+
+_as_date = as_date  # the name models.campaign_progress imports
 
 
 def ensure_seeded(store: Store) -> int:

@@ -236,5 +236,10 @@ def test_cli_import_and_list(run_cli, tmp_path):
 def test_cli_errors(run_cli, tmp_path):
     proc = run_cli("import-dossiers", "--db", tmp_path / "x.sqlite", tmp_path / "missing.xlsx")
     assert proc.returncode == 2 and proc.stderr.startswith("Lỗi: ") and "missing.xlsx" in proc.stderr
+    assert proc.stdout == "" and not (tmp_path / "x.sqlite").exists()  # unreadable input: nothing written
+    damaged = tmp_path / "hong.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 not really a workbook")
+    proc = run_cli("import-dossiers", "--db", tmp_path / "x.sqlite", damaged)
+    assert proc.returncode == 2 and "hong.xlsx" in proc.stderr and not (tmp_path / "x.sqlite").exists()
     bad = run_cli("dossiers", "--db", tmp_path / "x.sqlite", "--status", "lost")
     assert bad.returncode == 2

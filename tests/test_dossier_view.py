@@ -277,3 +277,55 @@ def test_timeline_reads_as_words_not_raw_data(setup, qtbot):
     area = units.area_names(ctx.store)[organizations[3]["area_code"]]
     assert f"Địa bàn: {area}" in org_created and organizations[3]["area_code"] not in org_created
     assert any(d.startswith("Trạng thái: Đã tiếp nhận → Đang xác minh") for d in details)
+
+
+def test_area_channel_papers_and_notes_are_edited_from_the_dossier(setup, qtbot):
+    ctx, organizations = setup
+    store = ctx.store
+    dossier_id = _dossier(store, organizations[2])
+    before = dossier_model.get(store, dossier_id)
+    view = _view(ctx, qtbot, dossier_id)
+    assert not view.save_declared_button.isEnabled()  # filling the screen is not an edit
+
+    other_area = next(view.edit_area.itemData(i) for i in range(1, view.edit_area.count())
+                      if view.edit_area.itemData(i) != before["declared"].get("area_code"))
+    view.edit_area.setFocus()
+    view.edit_area.setCurrentIndex(view.edit_area.findData(other_area))
+    view.edit_channel.setCurrentText("Tổ lưu động")
+    view.edit_papers.setFocus()
+    view.edit_papers.setCurrentRow(1)
+    qtbot.keyClick(view.edit_papers, Qt.Key_Space)
+    view.edit_notes.setFocus()
+    qtbot.keyClicks(view.edit_notes, "Nop bo sung ban sao dieu le")
+    assert view.save_declared_button.isEnabled() and view.editing
+    qtbot.keyClick(view, Qt.Key_S, Qt.ControlModifier)
+
+    d = dossier_model.get(store, dossier_id)
+    papers = dossier_model.papers_checklist(store)
+    assert d["declared"]["area_code"] == other_area and d["area_code"] == other_area
+    assert d["channel"] == "Tổ lưu động"
+    assert d["papers"] == [papers[0], papers[1]]
+    assert d["notes"] == "Nop bo sung ban sao dieu le"
+    assert d["version"] == before["version"] + 1  # one save, one version
+    # the screen reloaded from the saved dossier
+    assert view.edit_channel.currentText() == "Tổ lưu động" and view.edit_area.currentData() == other_area
+    assert view.edit_notes.toPlainText() == "Nop bo sung ban sao dieu le"
+    assert not view.save_declared_button.isEnabled() and not view.editing
+    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
+    assert view.comparison.item(rows["area_code"], 1).text() == view.edit_area.currentText().replace(
+        " (ngoài địa bàn)", "")
+    # unchecking every paper saves an empty list
+    for i in range(view.edit_papers.count()):
+        view.edit_papers.item(i).setCheckState(Qt.Unchecked)
+    assert view.save_declared()
+    assert dossier_model.get(store, dossier_id)["papers"] == []
+
+
+def test_closed_dossier_cannot_be_edited_from_the_screen(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[3])
+    dossier_status.cancel(ctx.store, dossier_id, "Nhập nhầm tổ chức")
+    view = _view(ctx, qtbot, dossier_id)
+    assert not view.edit_area.isEnabled() and not view.edit_channel.isEnabled()
+    assert view.edit_notes.isReadOnly()
+    assert not view.edit_papers.item(0).flags() & Qt.ItemIsUserCheckable

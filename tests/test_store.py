@@ -106,3 +106,23 @@ def test_migrations_are_numbered_one_to_n_and_match_their_file_names():
     assert [m.VERSION for m in modules] == list(range(1, len(modules) + 1))
     for module in modules:
         assert module.__name__.rsplit(".", 1)[1].startswith(f"m{module.VERSION:03d}_")
+
+
+def test_two_desks_opening_the_same_new_file_at_once_migrate_it_once(tmp_path):
+    """Several processes open one fresh file simultaneously: each migration runs once, nobody fails."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    db = tmp_path / "shared.sqlite"
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from models.store import Store; "
+            "s = Store(sys.argv[2]); print(s.user_version); s.close()")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(root), str(db)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in results]
+    assert {out.strip() for out, _ in results} == {str(latest_version())}
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM officers WHERE username = 'system'").fetchone()[0] == 1
+    conn.close()

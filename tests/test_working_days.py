@@ -110,3 +110,16 @@ def test_campaign_calendar_agrees(fresh_store):
     for offset in range(60):
         day = D("2025-01-01") + dt.timedelta(days=offset)
         assert calendar.is_working_day(day) == wd.is_working_day(fresh_store, day)
+
+
+def test_typed_days_are_read_and_bad_ones_refused_in_vietnamese(fresh_store):
+    """The holiday editor passes what the officer typed: dd/mm/yyyy works, nonsense is a UserError
+    (it used to escape as Python's English ValueError)."""
+    from models.errors import UserError
+
+    wd.set_holiday(fresh_store, "14/03/2025", "Nghỉ theo quyết định của tỉnh")
+    assert not wd.is_working_day(fresh_store, "2025-03-14")
+    with pytest.raises(UserError, match="«32/13/2025»"):
+        wd.set_holiday(fresh_store, "32/13/2025", "x")
+    with pytest.raises(UserError):
+        wd.due_date(fresh_store, "không phải ngày", False)

@@ -265,18 +265,66 @@ class DossierView(QDialog):
                                         | QAbstractItemView.AnyKeyPressed)
         self.comparison.itemChanged.connect(self._on_comparison_edited)
         layout.addWidget(self.comparison, 1)
+        layout.addWidget(self._build_intake_edit_box())
         row = QHBoxLayout()
         self.comparison_note = QLabel()
         self.comparison_note.setObjectName("comparisonNote")
         row.addWidget(self.comparison_note, 1)
-        self.save_declared_button = QPushButton("Lưu sửa kê khai")
+        self.save_declared_button = QPushButton("Lưu thay đổi (Ctrl+S)")
         self.save_declared_button.setObjectName("saveDeclared")
+        self.save_declared_button.setToolTip("Lưu kê khai đã sửa, địa bàn, kênh, giấy tờ và ghi chú (Ctrl+S)")
         self.save_declared_button.setAutoDefault(False)
         self.save_declared_button.setEnabled(False)
         self.save_declared_button.clicked.connect(self.save_declared)
         row.addWidget(self.save_declared_button)
         layout.addLayout(row)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=lambda: self.save_declared_button.isEnabled()
+                  and self.save_declared())
         return host
+
+    def _build_intake_edit_box(self) -> QGroupBox:
+        """What the officer recorded at intake besides the form: the declared area, channel, papers, notes."""
+        box = QGroupBox("Địa bàn kê khai, kênh, giấy tờ và ghi chú (sửa được khi hồ sơ chưa kết thúc)")
+        box.setObjectName("intakeEditBox")
+        grid = QHBoxLayout(box)
+        form = QFormLayout()
+        self.edit_area = QComboBox()
+        self.edit_area.setObjectName("editArea")
+        self.edit_area.addItem("(chưa rõ)", None)
+        own = {a["code"] for a in units_mod.unit_areas(self.store)}
+        for area in units_mod.unit_areas(self.store):
+            self.edit_area.addItem(area["name"], area["code"])
+        for area in units_mod.all_areas(self.store):
+            if area["code"] not in own:
+                self.edit_area.addItem(f"{area['name']} (ngoài địa bàn)", area["code"])
+        self.edit_channel = QComboBox()
+        self.edit_channel.setObjectName("editChannel")
+        self.edit_notes = QPlainTextEdit()
+        self.edit_notes.setObjectName("editNotes")
+        self.edit_notes.setTabChangesFocus(True)
+        self.edit_notes.setFixedHeight(52)
+        for text, widget in (("Địa &bàn:", self.edit_area), ("&Kênh tiếp nhận:", self.edit_channel),
+                             ("&Ghi chú:", self.edit_notes)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        self.edit_papers = QListWidget()
+        self.edit_papers.setObjectName("editPapers")
+        self.edit_papers.setFixedHeight(112)
+        self.edit_papers.setToolTip("Giấy tờ đã nhận: Space để đánh dấu")
+        papers_label = QLabel("Giấy tờ đã &nhận:")
+        papers_label.setBuddy(self.edit_papers)
+        papers = QVBoxLayout()
+        papers.addWidget(papers_label)
+        papers.addWidget(self.edit_papers)
+        grid.addLayout(form, 2)
+        grid.addLayout(papers, 3)
+        self.edit_area.currentIndexChanged.connect(lambda _i: self._mark_editing())
+        self.edit_channel.currentIndexChanged.connect(lambda _i: self._mark_editing())
+        self.edit_notes.textChanged.connect(self._mark_editing)
+        self.edit_papers.itemChanged.connect(lambda _item: self._mark_editing())
+        self._filling = False
+        return box
 
     def _build_checks_tab(self) -> QWidget:
         host = QWidget()
@@ -489,6 +537,8 @@ class DossierView(QDialog):
             if editable and field != "area_code" and not masked:
                 flags |= Qt.ItemIsEditable
             declared.setFlags(flags)
+            if field == "area_code" and editable:
+                declared.setToolTip("Sửa ở ô «Địa bàn» bên dưới")
             registry = QTableWidgetItem(self._shown(field, row["registry"], areas, can_reveal))
             registry.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
             if row["differs"]:
@@ -510,7 +560,65 @@ class DossierView(QDialog):
         else:
             note = "Kê khai khớp với sổ."
         self.comparison_note.setText(note)
+        self._fill_intake_edits(editable)
         self.save_declared_button.setEnabled(False)
+
+    def _fill_intake_edits(self, editable: bool) -> None:
+        d = self.dossier
+        self._filling = True
+        try:
+            area = d["declared"].get("area_code")
+            index = self.edit_area.findData(area) if area else 0
+            if index < 0:
+                self.edit_area.addItem(area, area)
+                index = self.edit_area.count() - 1
+            self.edit_area.setCurrentIndex(index)
+            self.edit_channel.clear()
+            choices = dossier_model.channels(self.store)
+            self.edit_channel.addItems(choices if d["channel"] in choices else [*choices, d["channel"]])
+            self.edit_channel.setCurrentText(d["channel"])
+            self.edit_papers.clear()
+            stored = list(d["papers"] or [])
+            for paper in [*dossier_model.papers_checklist(self.store), *stored]:
+                if self.edit_papers.findItems(paper, Qt.MatchExactly):
+                    continue
+                item = QListWidgetItem(paper)
+                flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+                if editable:
+                    flags |= Qt.ItemIsUserCheckable
+                item.setFlags(flags)
+                item.setCheckState(Qt.Checked if paper in stored else Qt.Unchecked)
+                self.edit_papers.addItem(item)
+            self.edit_notes.setPlainText(d.get("notes") or "")
+        finally:
+            self._filling = False
+        for widget in (self.edit_area, self.edit_channel, self.edit_notes):
+            widget.setEnabled(editable)
+        self.edit_notes.setReadOnly(not editable)
+
+    def _mark_editing(self) -> None:
+        if self._filling:
+            return
+        self.editing = True
+        self.save_declared_button.setEnabled(True)
+
+    def edited_intake(self) -> dict:
+        """Area, channel, papers and notes that differ from the loaded dossier."""
+        d = self.dossier
+        changes: dict = {}
+        area = self.edit_area.currentData()
+        if area != (d["declared"].get("area_code") or None):
+            changes["area_code"] = area
+        if self.edit_channel.currentText() != d["channel"]:
+            changes["channel"] = self.edit_channel.currentText()
+        papers = [self.edit_papers.item(i).text() for i in range(self.edit_papers.count())
+                  if self.edit_papers.item(i).checkState() == Qt.Checked]
+        if papers != list(d["papers"] or []):
+            changes["papers"] = papers
+        notes = clean(self.edit_notes.toPlainText())
+        if notes != clean(d.get("notes") or ""):
+            changes["notes"] = notes
+        return changes
 
     def _shown(self, field: str, value, areas: dict, can_reveal: bool) -> str:
         if value in (None, ""):
@@ -623,12 +731,17 @@ class DossierView(QDialog):
         return changes
 
     def save_declared(self) -> bool:
-        changes = self.edited_declared()
+        """Save the edited declared values together with area, channel, papers and notes (one version step)."""
+        declared = self.edited_declared()
+        other = self.edited_intake()
+        if "area_code" in other:
+            declared["area_code"] = other.pop("area_code")
+        changes = {**({"declared": declared} if declared else {}), **other}
         if not changes:
             self.reload()
             return True
         try:
-            dossier_model.update(self.store, self.dossier_id, {"declared": changes}, expected_version=self.version)
+            dossier_model.update(self.store, self.dossier_id, changes, expected_version=self.version)
         except StaleEdit as exc:
             self._stale(exc)
             return False

@@ -24,11 +24,12 @@ def register(sub) -> None:
 
 
 def run_import(args) -> int:
-    from models.dossier_import import import_file
+    from models.dossier_import import import_file, read_table
 
+    table = read_table(args.file)  # an unreadable file fails here, before the database is opened
     store = open_store(args)
     try:
-        result = import_file(store, args.file)
+        result = import_file(store, args.file, table=table)
     finally:
         store.close()
     for line in result.errors:

@@ -56,7 +56,11 @@ def migrate_store(store) -> list[int]:
         copy_file_before_migration(store.path, current, stamp)
     applied = []
     for module in pending:
+        # atomic() takes the write lock first (BEGIN IMMEDIATE); re-reading the version under the lock
+        # lets a second desk that opened the same old file at the same moment skip what the first did.
         with store.atomic():
+            if store.user_version >= module.VERSION:
+                continue
             module.up(store)
             store.set_user_version(module.VERSION)
         applied.append(module.VERSION)
