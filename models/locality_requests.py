@@ -13,9 +13,10 @@ import datetime as dt
 from models import dossier_status
 from models.errors import UserError
 from models.permissions import require
+from models.report_period import fmt_date
 from models.store import Store
 from models.textnorm import clean
-from models.working_days import as_date
+from models.working_days import add_working_days, as_date
 
 METHODS = ["Công văn", "Thư điện tử", "Điện thoại", "Hệ thống nghiệp vụ", "Trực tiếp"]
 RESULTS = {
@@ -32,8 +33,6 @@ def _as_date(value, default: dt.date) -> dt.date:
 
 
 def default_due(store: Store, sent_on: dt.date) -> dt.date:
-    from models.working_days import add_working_days
-
     return add_working_days(store, sent_on, int(store.get_setting(DAYS_SETTING, DEFAULT_DAYS)))
 
 
@@ -92,7 +91,8 @@ def answer(store: Store, request_id: int, *, result: str, answered_on=None, note
         if req is None:
             raise UserError(f"Không tìm thấy yêu cầu xác minh số {request_id}")
         if req["answered_on"]:
-            raise UserError(f"Yêu cầu xác minh gửi {req['to_unit']} đã có kết quả ngày {req['answered_on']}")
+            raise UserError(f"Yêu cầu xác minh gửi {req['to_unit']} đã có kết quả ngày "
+                            f"{fmt_date(as_date(req['answered_on']))}")
         day = _as_date(answered_on, store.today())
         if day.isoformat() < req["sent_on"]:
             raise UserError("Ngày nhận kết quả không được trước ngày gửi")

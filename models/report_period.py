@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from models.errors import UserError
 from models.permissions import require
 from models.store import Store
+from models.textnorm import strip_marks
 
 WEEKDAYS = ["Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật"]
 KINDS = {
@@ -93,12 +94,24 @@ def unit_id(store: Store) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+def symbol_initials(name: str) -> str:
+    """Decree-30 style abbreviation of a unit name: capital initials without marks ("Công an huyện" →
+    "CAH"); words already written as a code ("PC06") are kept whole."""
+    parts = []
+    for word in strip_marks(name).split():
+        if any(ch.isdigit() for ch in word) or (len(word) > 1 and word.isupper()):
+            parts.append(word)
+        elif word[:1].isalpha():
+            parts.append(word[0].upper())
+    return "".join(parts) or "BC"
+
+
 def get_settings(store: Store, unit: int | None = None) -> ReportSettings:
     unit = unit if unit is not None else unit_id(store)
     row = store.query_one("SELECT * FROM report_settings WHERE unit_id = ?", (unit,)) if unit else None
     if not row:
         short = store.scalar("SELECT short_name FROM units WHERE id = ?", (unit,)) if unit else None
-        return ReportSettings(unit_id=unit, symbol=f"BC-{short}" if short else "BC")
+        return ReportSettings(unit_id=unit, symbol=f"BC-{symbol_initials(short)}" if short else "BC")
     return ReportSettings(
         unit_id=row["unit_id"], due_weekday=row["due_weekday"], due_time=row["due_time"], symbol=row["symbol"],
         signer_authority=row["signer_authority"], signer_title=row["signer_title"],

@@ -19,7 +19,15 @@ from models.permissions import require
 from models.report_period import ReportPeriod, due_datetime, fmt_date, get_settings, unit_id
 from models.store import Store
 from models.sync_format import SECTION_GROUPS
-from models.weekly_report import SUBJECT_PREFIX, TREND_WEEKS, FigureRow, ReportData, TrendPoint, default_recipients
+from models.weekly_report import (
+    SUBJECT_PREFIX,
+    TREND_WEEKS,
+    FigureRow,
+    ReportData,
+    TrendPoint,
+    default_recipients,
+    fmt_int,
+)
 
 NOT_SENT = "chưa gửi tệp"
 LATE = "gửi muộn"
@@ -124,8 +132,8 @@ def _summary(statuses: list[UnitWeek], total: FigureRow, due: dt.datetime) -> st
     missing = [u.name for u in statuses if not u.sent]
     late = [u.name for u in sent if u.late]
     text = (f"Tổng hợp từ tệp đồng bộ của {len(sent)}/{len(statuses)} đơn vị. Trong kỳ, các đơn vị đã cấp "
-            f"{total.this_week:,} tài khoản định danh điện tử cho cơ quan, tổ chức; lũy kế {total.cumulative:,}"
-            .replace(",", ".") + " tài khoản.")
+            f"{fmt_int(total.this_week)} tài khoản định danh điện tử cho cơ quan, tổ chức; "
+            f"lũy kế {fmt_int(total.cumulative)} tài khoản.")
     if missing:
         text += f" Chưa gửi tệp: {', '.join(missing)}."
     if late:

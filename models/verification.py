@@ -19,8 +19,10 @@ from models.errors import UserError
 from models.identifiers import check_personal_id, check_tax_code, mask_personal_id
 from models.organizations import BLOCKING_STATUSES, SOURCES, STATUSES, name_key
 from models.permissions import require
+from models.report_period import fmt_date
 from models.store import Store
 from models.textnorm import clean, fold
+from models.working_days import as_date
 
 SEVERITIES = {"blocking": "Chặn", "warning": "Cảnh báo", "info": "Thông tin"}
 CODES = {
@@ -183,18 +185,11 @@ def check(store: Store, dossier: dict) -> list[Finding]:
             (dossier["org_id"], dossier.get("id")),
         )
         if issued:
-            out.append(Finding("already_issued", "warning",
-                               f"Tổ chức đã được cấp tài khoản theo hồ sơ {issued[0]['number']} "
-                               f"ngày {_dmy(issued[0]['issued_on'])}"))
+            number, day = issued[0]["number"], issued[0]["issued_on"]
+            on = f" ngày {fmt_date(as_date(day))}" if day else ""
+            out.append(Finding("already_issued", "warning", f"Tổ chức đã được cấp tài khoản theo hồ sơ {number}{on}"))
     out.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
     return out
-
-
-def _dmy(iso: str | None) -> str:
-    if not iso:
-        return ""
-    y, m, d = iso[:10].split("-")
-    return f"{d}/{m}/{y}"
 
 
 def evaluate(store: Store, dossier: dict) -> tuple[list[Finding], dict]:
@@ -225,13 +220,14 @@ def store_findings(store: Store, dossier_id: int, found: list[Finding]) -> None:
 
 def apply(store: Store, dossier: dict) -> list[Finding]:
     """Evaluate, store the findings, and write needs_verification / due_date when they changed
-    (audited, version bumped). No permission check: callers hold one."""
+    (audited, version bumped) while the dossier is open: a closed one keeps the time limit it was
+    handled under. No permission check: callers hold one."""
     from models.dossier_status import write_row
 
     found, sets = evaluate(store, dossier)
     store_findings(store, dossier["id"], found)
     row = store.query_one("SELECT * FROM dossiers WHERE id = ?", (dossier["id"],))
-    if any(row[k] != v for k, v in sets.items()):
+    if row["status"] in OPEN_STATUSES and any(row[k] != v for k, v in sets.items()):
         write_row(store, row["id"], row, sets, version=row["version"] + 1, action="dossier.verify")
     return found
 

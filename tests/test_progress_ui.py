@@ -270,3 +270,42 @@ def test_area_row_counts_and_lists_only_the_allocated_groups(qtbot, page, data):
         qtbot.keyClick(table, Qt.Key_Return)
     assert sorted(blocker.args[1]) == sorted([ids["ent_early"][0], ids["ent_week"][0]])
     close_dialog(page)
+
+
+def test_editor_deletions_ask_first(qtbot, page, data):
+    """A campaign (with its phases, targets and allocations) is deleted only after «Xoá» is confirmed."""
+    s, cid, _, _ = data
+    from ui.campaign_editor import CampaignEditor
+
+    editor = CampaignEditor(page.ctx, cid, page)
+    qtbot.addWidget(editor)
+    editor.show()
+    phases = s.scalar("SELECT count(*) FROM campaign_phases")
+    qtbot.mouseClick(editor.delete_phase_button, Qt.LeftButton)
+    box = editor.confirm_box
+    assert box.isVisible() and "Xoá giai đoạn «" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.No), Qt.LeftButton)
+    assert s.scalar("SELECT count(*) FROM campaign_phases") == phases
+    qtbot.mouseClick(editor.delete_button, Qt.LeftButton)
+    box = editor.confirm_box
+    assert "(Kiên Giang)" in box.text() and "chỉ tiêu" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.No)      # Enter does not delete
+    qtbot.keyClick(box, Qt.Key_Escape)
+    assert s.scalar("SELECT count(*) FROM campaigns") == 1
+    qtbot.mouseClick(editor.delete_button, Qt.LeftButton)
+    qtbot.mouseClick(editor.confirm_box.button(QMessageBox.Yes), Qt.LeftButton)
+    qtbot.waitUntil(lambda: s.scalar("SELECT count(*) FROM campaigns") == 0)
+    assert s.scalar("SELECT count(*) FROM campaign_targets") == 0
+    assert editor.campaign_id is None
+    editor.close()
+
+
+def test_campaign_list_follows_the_current_campaign(qtbot, page, data):
+    from models.campaigns import set_current
+
+    s = data[0]
+    other = create_from_template(s, "can_tho")
+    qtbot.waitUntil(lambda: page.campaign_combo.count() == 2)
+    assert not page.campaign_combo.itemText(page.campaign_combo.findData(other)).endswith("(hiện hành)")
+    set_current(s, other)
+    qtbot.waitUntil(lambda: page.campaign_combo.itemText(page.campaign_combo.findData(other)).endswith("(hiện hành)"))

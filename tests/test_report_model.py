@@ -28,6 +28,7 @@ from models.report_register import (
     list_reports,
     next_number,
     report_pdf,
+    set_saved_path,
 )
 from models.store import Actor
 from models.weekly_report import ReportData, collect_report, fmt_int, fmt_percent, vn_date
@@ -190,9 +191,24 @@ def test_register_numbers_on_time_and_reprint(unit_store, clock):
     assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'report.issue'") == 2
 
 
+def test_issued_report_cannot_be_deleted_or_rewritten(unit_store):
+    import sqlite3
+
+    store = unit_store
+    report_id, _ = _issue(store, 1)
+    for sql in ("DELETE FROM reports WHERE id = ?", "UPDATE reports SET pdf = x'00' WHERE id = ?",
+                "UPDATE reports SET figures = '{}' WHERE id = ?"):
+        with pytest.raises(sqlite3.IntegrityError, match="không được"):
+            store.execute(sql, (report_id,))
+    set_saved_path(store, report_id, "/tmp/bao-cao.pdf")  # where the file was saved may change
+    assert get_report(store, report_id)[0]["saved_path"] == "/tmp/bao-cao.pdf"
+
+
 def test_tampered_file_is_refused(unit_store):
     store = unit_store
     report_id, _ = _issue(store, 1)
+    # Only someone editing the database file by hand gets past the triggers.
+    store.execute("DROP TRIGGER reports_no_update")
     store.execute("UPDATE reports SET pdf = ? WHERE id = ?", (b"%PDF-1.4 changed", report_id))
     with pytest.raises(UserError, match="SHA-256"):
         report_pdf(store, report_id)
@@ -224,3 +240,14 @@ def test_deadline_status(unit_store, clock):
 
 def test_deadline_status_without_unit(fresh_store):
     assert tuple(deadline_status(fresh_store)) == ("none", "")
+
+
+@pytest.mark.parametrize(
+    "name, symbol",
+    [("Công an huyện", "CAH"), ("Công an huyện Châu Thành", "CAHCT"), ("Đội Cảnh sát QLHC", "DCSQLHC"),
+     ("Phòng PC06", "PPC06"), ("Tổ tiếp nhận Rạch Giá", "TTNRG")],
+)
+def test_default_symbol_is_capital_initials(name, symbol):
+    from models.report_period import symbol_initials
+
+    assert symbol_initials(name) == symbol

@@ -173,3 +173,31 @@ def test_status_bar_banner(ctx, qtbot):
     with qtbot.waitSignal(ctx.changes.changed, timeout=5000):
         issue_report(ctx.store, data, rendered.pdf, rendered.pages, due_at=period.due_at)
     assert banner.state == "upcoming" and not banner.isVisible()
+
+
+def test_after_the_deadline_the_late_week_comes_first(ctx, qtbot, clock):
+    clock.set(2025, 1, 9, 15, 0)  # Thursday after 14:00: the report of 02/01–08/01 is now late
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.banner.state == "late" and "02/01/2025–08/01/2025" in page.banner.text()
+    assert page.week_end.date().toString("dd/MM/yyyy") == "08/01/2025"  # not the week ending 15/01, still running
+    assert page.period_hint.text() == "Từ 02/01/2025 đến 08/01/2025; hạn nộp 14:00 09/01/2025"
+
+
+def test_preview_fits_the_pane_and_numbers_have_thousand_separators(page, qtbot):
+    preview = page.preview_widget
+    assert preview.empty_label.isVisible() and "Xem trước" in preview.empty_label.text()
+    qtbot.keyClick(page, Qt.Key_F5)
+    _wait(qtbot, page)
+    assert not preview.empty_label.isVisible()
+    width = preview.viewport().width()
+    assert all(label.pixmap().width() <= width for label in preview.page_labels)  # no sideways scrolling
+    first = preview.page_labels[0].pixmap().width()
+    page.resize(1600, 900)
+    qtbot.waitUntil(lambda: preview.page_labels[0].pixmap().width() > first)
+    # a cumulative count over 999 is written the Vietnamese way
+    data = page.current.data
+    data.group_total.cumulative = 12345
+    page._show_generated(page.current)
+    assert "lũy kế 12.345" in page.status.text()

@@ -395,6 +395,7 @@ def test_consolidated_report_is_the_sum_of_the_units_reports(tmp_path, clock, pr
     assert "(gửi muộn)" in by_code["CAX-02"].label and "(gửi muộn)" not in by_code["CAX-01"].label
     assert "(chưa gửi tệp)" in by_code["CAX-77"].label
     assert "Chưa gửi tệp: Công an xã Chưa Gửi Tệp" in data.summary and "3/4 đơn vị" in data.summary
+    assert "Trong kỳ, các đơn vị đã cấp " in data.summary  # the prose keeps its commas
 
     pdf, xlsx = tmp_path / "tong-hop.pdf", tmp_path / "tong-hop.xlsx"
     write_consolidated(province, period, pdf=pdf, xlsx=xlsx)
@@ -453,3 +454,15 @@ def test_read_ahead_in_helper_processes_gives_the_same_results_in_order(unit, tm
     assert "bị hỏng" in str(results[1][2]) and results[0][3] is None
     assert results[0][1].sha256 == read_sync_file(good).sha256
     assert results[0][1].records == read_sync_file(good).records
+
+
+def test_consolidated_summary_groups_thousands_with_dots_only_in_numbers():
+    import datetime as dt
+
+    from models.sync_consolidation import UnitWeek, _summary
+    from models.weekly_report import FigureRow
+
+    units = [UnitWeek("CAX-01", "Công an xã A", True, sent=True), UnitWeek("CAX-02", "Công an xã B", True, sent=False)]
+    text = _summary(units, FigureRow.make("total", "Tổng cộng", 1234, 56789, None), dt.datetime(2025, 1, 9, 14, 0))
+    assert text.startswith("Tổng hợp từ tệp đồng bộ của 1/2 đơn vị. Trong kỳ, các đơn vị đã cấp 1.234 tài khoản")
+    assert "lũy kế 56.789 tài khoản." in text and "Chưa gửi tệp: Công an xã B." in text

@@ -206,3 +206,20 @@ def test_manual_check_rejects_unknown(env, code, result):
     dossier_id = _log(env, org_id, **declared_from(env, org_id))
     with pytest.raises(UserError):
         verification.record_manual_check(env, dossier_id, code, result)
+
+
+def test_verify_on_a_closed_dossier_keeps_its_time_limit(env):
+    """Re-checking an issued dossier refreshes its findings but must not rewrite the due date it was
+    handled under (that would turn a late dossier into an on-time one after the fact)."""
+    from models import organizations as orgs
+
+    org_id = make_org(env)
+    dossier_id = _log(env, org_id, **declared_from(env, org_id))
+    for step in ("verifying", "verified", "issued"):
+        ds.move(env, dossier_id, step)
+    before = env.query_one("SELECT due_date, needs_verification, version FROM dossiers WHERE id = ?", (dossier_id,))
+    orgs.update(env, org_id, {"name": "Công ty Cổ phần Tên Mới Hoàn Toàn"})
+    found = verification.verify(env, dossier_id)
+    assert "name_mismatch" in {f.code for f in found}
+    after = env.query_one("SELECT due_date, needs_verification, version FROM dossiers WHERE id = ?", (dossier_id,))
+    assert after == before

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QTableView,
@@ -124,6 +125,7 @@ class CampaignEditor(QDialog):
         self.phase_id: int | None = None
         self.target_id: int | None = None
         self._filling = False
+        self.confirm_box: QMessageBox | None = None   # the open «Xác nhận xoá» question (tests use it)
 
         # ---- campaign chooser --------------------------------------------------------------------
         self.campaign_combo = QComboBox()
@@ -348,6 +350,18 @@ class CampaignEditor(QDialog):
         table.selectRow(ids.index(choice))
         return True
 
+    def _confirm(self, text: str, action) -> None:
+        """Ask before a deletion (window-modal, non-blocking); «Không xoá» is the default and Esc."""
+        box = QMessageBox(QMessageBox.Question, "Xác nhận xoá", text, QMessageBox.Yes | QMessageBox.No, self)
+        box.setObjectName("confirmBox")
+        box.button(QMessageBox.Yes).setText("&Xoá")
+        box.button(QMessageBox.No).setText("&Không xoá")
+        box.setDefaultButton(QMessageBox.No)
+        box.setEscapeButton(QMessageBox.No)
+        box.buttonClicked.connect(lambda button: action() if button is box.button(QMessageBox.Yes) else None)
+        self.confirm_box = box
+        box.open()
+
     def _try(self, fn) -> bool:
         try:
             fn()
@@ -424,6 +438,13 @@ class CampaignEditor(QDialog):
             self.reload_campaigns(self.campaign_id)
 
     def delete_campaign(self) -> None:
+        if self.campaign_id is None:
+            return
+        name = self.campaign_combo.currentText().removesuffix(" (hiện hành)")
+        self._confirm(f"Xoá kế hoạch «{name}» cùng mọi giai đoạn, chỉ tiêu và phân bổ của nó? "
+                      "Hồ sơ đã nhận không bị ảnh hưởng.", self._delete_campaign)
+
+    def _delete_campaign(self) -> None:
         if self.campaign_id is not None and self._try(lambda: cm.delete_campaign(self.store, self.campaign_id)):
             self.reload_campaigns(None)
 
@@ -466,6 +487,11 @@ class CampaignEditor(QDialog):
             self._show_phases(result.get("id", self.phase_id))
 
     def delete_phase(self) -> None:
+        if self.phase_id is not None:
+            self._confirm(f"Xoá giai đoạn «{self.phase_name.text()}» cùng các chỉ tiêu và phân bổ của nó?",
+                          self._delete_phase)
+
+    def _delete_phase(self) -> None:
         if self.phase_id is not None and self._try(lambda: cm.delete_phase(self.store, self.phase_id)):
             self.phase_id = None
             self._show_phases()
@@ -531,6 +557,10 @@ class CampaignEditor(QDialog):
             self._show_targets(result.get("id", self.target_id))
 
     def delete_target(self) -> None:
+        if self.target_id is not None:
+            self._confirm(f"Xoá chỉ tiêu «{self.target_label.text()}» cùng phân bổ của nó?", self._delete_target)
+
+    def _delete_target(self) -> None:
         if self.target_id is not None and self._try(lambda: tg.delete_target(self.store, self.target_id)):
             self.target_id = None
             self._show_targets()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -21,6 +22,15 @@ from models import __version__
 from ui.context import AppContext
 from ui.pages import PAGES
 from ui.report_deadline import install_deadline_banner
+
+
+NAV_STYLE = """
+QListWidget#navigation { background: #1f3a5f; color: #e8eef7; border: none; font-size: 14px; outline: 0; }
+QListWidget#navigation::item { padding: 9px 14px; border-left: 4px solid transparent; }
+QListWidget#navigation::item:hover { background: #2b4c78; }
+QListWidget#navigation::item:selected { background: #ffffff; color: #1f3a5f; border-left: 4px solid #c62828;
+                                        font-weight: bold; }
+"""
 
 
 def load_page_class(spec: str):
@@ -39,7 +49,8 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(210)
+        self.nav.setFixedWidth(200)
+        self.nav.setStyleSheet(NAV_STYLE)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for index, (key, title, spec) in enumerate(PAGES):
@@ -51,7 +62,6 @@ class MainWindow(QMainWindow):
             item.setData(Qt.UserRole, key)
             if index < 9:
                 item.setToolTip(f"{title} (Ctrl+{index + 1})")
-                QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self, activated=lambda i=index: self.show_page_index(i))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_nav)
 
@@ -59,7 +69,20 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.nav)
+        side = QWidget()
+        side.setObjectName("sidebar")
+        side.setStyleSheet("#sidebar { background: #1f3a5f; }")
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(0)
+        title = QLabel("SỔ ĐỊNH DANH")
+        title.setStyleSheet("color: white; font-weight: bold; font-size: 15px; padding: 14px 14px 4px 14px;")
+        subtitle = QLabel("Định danh điện tử\ncho cơ quan, tổ chức")
+        subtitle.setStyleSheet("color: #c9d6e8; font-size: 11px; padding: 0 14px 12px 14px;")
+        side_layout.addWidget(title)
+        side_layout.addWidget(subtitle)
+        side_layout.addWidget(self.nav, 1)
+        layout.addWidget(side)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -81,6 +104,14 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.file_menu = file_menu
+        # The pages with their Ctrl+1…9 shortcuts, so the keys can be seen in a menu, not only learnt.
+        pages_menu = self.menuBar().addMenu("&Màn hình")
+        for index, (_key, title, _spec) in enumerate(PAGES[:9]):
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.show_page_index(i))
+            pages_menu.addAction(action)
+        self.pages_menu = pages_menu
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         about = QAction("&Giới thiệu", self)
         about.triggered.connect(self._about)

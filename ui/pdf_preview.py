@@ -51,7 +51,7 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
 
 
 class PdfPreview(QScrollArea):
-    """The pages of a PDF one under the other, at screen size."""
+    """The pages of a PDF one under the other, scaled to the width of the pane (re-fitted on resize)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -63,24 +63,47 @@ class PdfPreview(QScrollArea):
         self._layout.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
         self.setWidget(self._inner)
         self.page_labels: list[QLabel] = []
+        self._images: list[QImage] = []
         self.pdf: bytes | None = None
+        self.empty_label = QLabel("Chưa có bản xem trước. Chọn kỳ báo cáo rồi bấm «Xem trước» (F5).")
+        self.empty_label.setObjectName("previewEmpty")
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #666; padding: 40px;")
+        self._layout.addWidget(self.empty_label)
 
-    def set_pdf(self, pdf: bytes | None, scale: float = 1.25) -> None:
+    def set_pdf(self, pdf: bytes | None, scale: float = 2.0) -> None:
+        """Render at ``scale`` (1.0 = 72 dpi; 2.0 stays sharp when shrunk to the pane)."""
         for label in self.page_labels:
             self._layout.removeWidget(label)
             label.deleteLater()
         self.page_labels = []
+        self._images = []
         self.pdf = pdf
+        self.empty_label.setVisible(not pdf)
         if not pdf:
             return
-        for number, image in enumerate(render_pages(pdf, scale), start=1):
+        self._images = render_pages(pdf, scale)
+        for number, _image in enumerate(self._images, start=1):
             label = QLabel()
             label.setObjectName(f"previewPage{number}")
-            label.setPixmap(QPixmap.fromImage(image))
             label.setStyleSheet("border: 1px solid #999; background: white;")
             label.setAccessibleName(f"Trang {number}")
             self._layout.addWidget(label)
             self.page_labels.append(label)
+        self._fit()
+
+    def _fit(self) -> None:
+        margins = self._layout.contentsMargins()
+        width = self.viewport().width() - margins.left() - margins.right() - 4
+        for label, image in zip(self.page_labels, self._images, strict=True):
+            target = max(200, min(width, image.width()))
+            label.setPixmap(QPixmap.fromImage(image).scaledToWidth(target, Qt.SmoothTransformation))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._images:
+            self._fit()
 
     def page_count(self) -> int:
         return len(self.page_labels)

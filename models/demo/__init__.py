@@ -1,4 +1,4 @@
-"""Deterministic demo database (order: officers, unit/areas/organizations, dossiers, campaign): a unit with its real communes, organizations of the four groups,
+"""Deterministic demo database (order: officers, unit/areas/organizations, dossiers, campaign, issued weekly reports): a unit with its real communes, organizations of the four groups,
 dossiers over ten weeks in every state, and the Kiên Giang campaign with allocations.
 
 Each step lives in its own module and is seeded, so two runs give the same data.
@@ -24,6 +24,7 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
     from models.demo import dossiers as demo_dossiers
     from models.demo import officers as demo_officers
     from models.demo import registry as demo_registry
+    from models.demo import reports as demo_reports
 
     path = Path(path)
     # Built beside the target and renamed when complete: a crash leaves the old file or the whole demo.
@@ -40,6 +41,7 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
         summary.update(demo_registry.build(store, organizations=organizations, seed=SEED))
         summary.update(demo_dossiers.build(store, count=dossiers, seed=SEED))
         summary.update(demo_campaign.build(store, seed=SEED))
+        summary.update(demo_reports.build(store, seed=SEED))
         store.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file before the rename
     finally:
         store.close()

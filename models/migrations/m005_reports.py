@@ -53,4 +53,12 @@ SCHEMA = [
         UNIQUE (unit_id, year, number)
     )""",
     "CREATE INDEX reports_period ON reports(unit_id, kind, period_end)",
+    # The register proves what was sent: an issued report is never deleted nor rewritten (only where its
+    # file was saved may change). A replacement is a new report.
+    """CREATE TRIGGER reports_no_delete BEFORE DELETE ON reports
+       BEGIN SELECT RAISE(ABORT, 'Sổ báo cáo đã ban hành không được xoá'); END""",
+    """CREATE TRIGGER reports_no_update BEFORE UPDATE OF unit_id, year, number, number_text, kind, period_start,
+       period_end, doc_date, campaign_id, officer_id, issued_at, due_at, on_time, figures, difficulties, proposals,
+       sha256, pdf, pages ON reports
+       BEGIN SELECT RAISE(ABORT, 'Báo cáo đã ban hành không được sửa'); END""",
 ]

@@ -69,7 +69,8 @@ class DossiersPage(QWidget):
 
         self.lists = QListWidget()
         self.lists.setObjectName("worklists")
-        self.lists.setMinimumWidth(220)
+        self.lists.setMinimumWidth(200)
+        self.lists.setToolTip("Danh sách công việc; số trong ngoặc là số hồ sơ")
         for key in LIST_ORDER:
             self._add_list_item(key, worklists.WORKLISTS[key])
             if key == "waiting_locality":
@@ -83,8 +84,10 @@ class DossiersPage(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("dossierSearch")
-        self.search.setPlaceholderText("Tìm theo số hồ sơ, mã số thuế, tên tổ chức, người đại diện "
-                                       "(hoặc quét mã QR trên giấy hẹn rồi Enter)")
+        self.search.setPlaceholderText("Số hồ sơ, MST, tên tổ chức, người đại diện… (Ctrl+F)")
+        self.search.setToolTip("Tìm theo số hồ sơ, mã số thuế, tên tổ chức, người đại diện (Ctrl+F).\n"
+                               "Quét mã QR trên giấy hẹn hoặc gõ số hồ sơ rồi Enter để mở ngay hồ sơ đó.")
+        self.search.setMinimumWidth(240)
         self.search.setClearButtonEnabled(True)
         self.search.textEdited.connect(lambda _t: self._reload_timer.start())
         self.search.returnPressed.connect(self._on_search_enter)
@@ -109,6 +112,7 @@ class DossiersPage(QWidget):
             combo.setMinimumContentsLength(10)
             combo.currentIndexChanged.connect(lambda _i: self.reload(counts=True))
         self.new_button = QPushButton("Tiếp nhận hồ sơ (Ctrl+N)")
+        self.new_button.setToolTip("Mở màn hình tiếp nhận hồ sơ mới (Ctrl+N)")
         self.new_button.setObjectName("newDossierButton")
         self.new_button.clicked.connect(self.open_intake)
 
@@ -126,7 +130,8 @@ class DossiersPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionsClickable(True)
         self.table.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
-        for column, width in enumerate((135, 330, 125, 115, 150, 125, 85, 150, 140)):
+        # number, organization, tax code, group and status fit without scrolling at 1280×800
+        for column, width in enumerate((125, 250, 115, 105, 175, 120, 85, 150, 140)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self.open_dossier(self.model.dossier_id(index.row())))
         self.count_label = QLabel()
@@ -148,6 +153,7 @@ class DossiersPage(QWidget):
         splitter.addWidget(self.lists)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 1000])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 

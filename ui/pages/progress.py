@@ -218,7 +218,8 @@ class ProgressPage(QWidget):
     def _on_changes(self, changes) -> None:
         if not {c.table for c in changes} & WATCHED:
             return
-        if any(c.table == "campaigns" for c in changes):
+        if any(c.table == "campaigns" or (c.table == "settings" and "current_campaign_id" in (c.ids or ()))
+               for c in changes):
             self.reload_campaigns()
         if self.isVisible():
             self.refresh()

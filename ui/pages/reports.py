@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -48,9 +49,10 @@ from models.report_period import (
     current_week,
     fmt_date,
     get_settings,
+    previous_week,
     week_ending,
 )
-from models.weekly_report import ReportData, collect_report
+from models.weekly_report import ReportData, collect_report, fmt_int
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
 from ui.pdf_preview import PdfPreview, print_pdf
@@ -198,7 +200,7 @@ class ReportsPage(QWidget):
         text_form.addRow("", self.save_defaults_button)
         form_layout.addWidget(text_group)
 
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two rows of three: the form stays narrow and the preview gets the room
         self.preview_button = QPushButton("&Xem trước (F5)")
         self.preview_button.setObjectName("previewButton")
         self.preview_button.clicked.connect(self.preview)
@@ -219,9 +221,9 @@ class ReportsPage(QWidget):
         self.folder_button = QPushButton("Mở thư &mục")
         self.folder_button.setObjectName("folderButton")
         self.folder_button.clicked.connect(self.open_folder)
-        for button in (self.preview_button, self.issue_button, self.draft_button, self.print_button,
-                       self.xlsx_button, self.folder_button):
-            buttons.addWidget(button)
+        for index, button in enumerate((self.preview_button, self.issue_button, self.draft_button,
+                                        self.print_button, self.xlsx_button, self.folder_button)):
+            buttons.addWidget(button, index // 3, index % 3)
         form_layout.addLayout(buttons)
         self.status = QLabel()
         self.status.setObjectName("reportStatus")
@@ -277,6 +279,10 @@ class ReportsPage(QWidget):
         store = self.ctx.store
         settings = get_settings(store)
         week = current_week(store.now(), settings)
+        if week.end >= store.today() and report_register.deadline_status(store).state == "late":
+            # After Thursday's deadline the "next" week has not ended yet: the late report the red banner
+            # is about is the one to write now.
+            week = previous_week(store.now(), settings)
         self.week_end.setDate(_qdate(week.end))
         self.start_date.setDate(_qdate(week.start))
         self.end_date.setDate(_qdate(week.end))
@@ -360,7 +366,8 @@ class ReportsPage(QWidget):
         state = "Đã ban hành" if generated.report_id else "Bản xem trước"
         self.status.setText(
             f"{state}: {generated.data.number_line}, {generated.pages} trang; "
-            f"tổng trong kỳ {generated.data.group_total.this_week}, lũy kế {generated.data.group_total.cumulative}. "
+            f"tổng trong kỳ {fmt_int(generated.data.group_total.this_week)}, "
+            f"lũy kế {fmt_int(generated.data.group_total.cumulative)}. "
             f"SHA-256: {generated.sha256}" + (f"\nĐã lưu: {generated.path}" if generated.path else ""))
 
     def default_path(self, period: ReportPeriod, number: int | None, suffix: str = ".pdf") -> Path:
