@@ -23,7 +23,6 @@ from ui.context import AppContext
 from ui.pages import PAGES
 from ui.report_deadline import install_deadline_banner
 
-
 NAV_STYLE = """
 QListWidget#navigation { background: #1f3a5f; color: #e8eef7; border: none; font-size: 14px; outline: 0; }
 QListWidget#navigation::item { padding: 9px 14px; border-left: 4px solid transparent; }
