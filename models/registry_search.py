@@ -6,7 +6,7 @@ enterprise code, legal representative, head, address).
 
 How a query runs:
 - every word of the query is a word *prefix* ("nguyen du" finds "Nguyễn Đức"): FTS5 table
-  ``org_fts`` (unicode61 tokens, prefix indexes for 1-3 characters, ``detail=none``);
+  ``org_fts`` (unicode61 tokens, prefix indexes for 1-6 characters, ``detail=none``);
 - a run of 5 or more digits also matches anywhere inside a tax code ("0100233" and "233488" both
   find 0100233488): FTS5 trigram table ``org_tax_fts``; shorter runs are prefixes like words (three
   digits would match a large share of all tax codes);
@@ -277,14 +277,17 @@ def flush_index_queue(store: Store) -> int:
         queued = store.scalar("SELECT count(*) FROM org_index_queue") or 0
         if not queued:
             return 0
+        # Rows go to FTS5 in rowid order: a rowid lower than the previous one makes FTS5 flush its
+        # pending terms (one tiny segment per row). Without CROSS JOIN/ORDER BY the planner read the
+        # tax codes from their index, in tax-code order: 1.3 s instead of 0.15 s for 100,000 rows.
         store.execute("INSERT INTO org_fts(org_fts, rowid, doc) "
-                      "SELECT 'delete', id, old_doc FROM org_index_queue WHERE had_old = 1")
+                      "SELECT 'delete', id, old_doc FROM org_index_queue WHERE had_old = 1 ORDER BY id")
         store.execute("INSERT INTO org_tax_fts(org_tax_fts, rowid, tax_code) "
-                      "SELECT 'delete', id, old_tax FROM org_index_queue WHERE had_old = 1")
+                      "SELECT 'delete', id, old_tax FROM org_index_queue WHERE had_old = 1 ORDER BY id")
         store.execute("INSERT INTO org_fts(rowid, doc) SELECT d.id, d.doc "
-                      "FROM org_index_queue q JOIN org_search_doc d ON d.id = q.id")
+                      "FROM org_index_queue q CROSS JOIN org_search_doc d ON d.id = q.id ORDER BY q.id")
         store.execute("INSERT INTO org_tax_fts(rowid, tax_code) SELECT o.id, o.tax_code "
-                      "FROM org_index_queue q JOIN organizations o ON o.id = q.id")
+                      "FROM org_index_queue q CROSS JOIN organizations o ON o.id = q.id ORDER BY q.id")
         store.execute("DELETE FROM org_index_queue")
         return queued
 

@@ -125,8 +125,12 @@ def merge_file(store: Store, path: str | Path, *, password: str | None = None,
         result.unit_name = sync.info["unit_name"]
         result.sequence = sync.info["sequence"]
         result.period_end = sync.info["period_end"]
-        with store.atomic():
+        with store.atomic():  # the audit line is part of the merge: a refused file writes nothing at all
             _merge(store, sync, province, result)
+            store.audit("sync.merge", "sync_file", result.file_id, detail={
+                "file": str(path), "status": result.status, "reason": result.reason or None,
+                "unit": result.unit_code, "sequence": result.sequence, "inserted": result.inserted,
+                "updated": result.updated})
     except Cancelled:
         raise
     except UserError as exc:
@@ -142,9 +146,6 @@ def merge_file(store: Store, path: str | Path, *, password: str | None = None,
         result.inserted = result.updated = result.unchanged = 0
         result.sheets = {}
         result.file_id = None
-    store.audit("sync.merge", "sync_file", result.file_id, detail={
-        "file": str(path), "status": result.status, "reason": result.reason or None, "unit": result.unit_code,
-        "sequence": result.sequence, "inserted": result.inserted, "updated": result.updated})
     return result
 
 

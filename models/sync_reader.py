@@ -35,6 +35,7 @@ from models.sync_format import (
     iso_from_cell,
     sheet_digest,
 )
+from models.tabular.guard import check_workbook_extent
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -75,6 +76,7 @@ def read_sync_file(path: str | Path, password: str | None = None) -> SyncFile:
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise UserError(f"Tệp «{label}» bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép); "
                         "hãy đề nghị đơn vị gửi lại.")
+    check_workbook_extent(io.BytesIO(raw), label)  # before calamine: it aborts on a sheet too large to hold
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         names = list(wb.sheet_names)

@@ -309,3 +309,24 @@ def test_campaign_list_follows_the_current_campaign(qtbot, page, data):
     assert not page.campaign_combo.itemText(page.campaign_combo.findData(other)).endswith("(hiện hành)")
     set_current(s, other)
     qtbot.waitUntil(lambda: page.campaign_combo.itemText(page.campaign_combo.findData(other)).endswith("(hiện hành)"))
+
+
+def test_campaign_without_phases_or_targets_says_what_is_missing(qtbot, fresh_store):
+    from models.campaigns import add_phase, create_campaign
+    from ui.pages.progress import ProgressPage
+
+    s = fresh_store
+    areas = setup_unit(s, 2)
+    cid = create_campaign(s, {"name": "Kế hoạch trống", "start_on": "2025-01-06", "end_on": "2025-03-30"})
+    add_dossier(s, add_org(s, 1, areas[0]), received_on="2025-01-06", issued_on="2025-01-08")
+    ctx = AppContext.create(s)
+    widget = ProgressPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.refresh()
+    header = widget.header.text()
+    assert "Kế hoạch chưa có giai đoạn" in header and "Luỹ kế toàn kế hoạch: <b>1</b>" in header
+    assert [c.value_label.text() for c in widget.cards][:1] == ["1"]
+    add_phase(s, cid, "Giai đoạn 1", "2025-01-06", "2025-03-30")
+    qtbot.waitUntil(lambda: "Giai đoạn này chưa có chỉ tiêu" in widget.header.text())
+    ctx.changes.detach()

@@ -52,3 +52,22 @@ def test_search_text_matches_organizations():
                   "rep_name": textnorm.clean(fake.name()), "address": textnorm.clean(fake.address()),
                   "short_name": None, "head_name": ""}
         assert fastnorm.search_text(record) == organizations.search_text(record)
+
+
+def test_batch_versions_match_one_by_one():
+    samples = _samples(1500)
+    clean_samples = [textnorm.clean(s) for s in samples]
+    # the raw samples hold "\n" (per-value path); cleaned ones don't (one pass over the batch)
+    for batch in (samples, clean_samples, [s for s in clean_samples if s.isascii()],
+                  [s for s in clean_samples if fastnorm.fold(s) == textnorm.fold(s) and "中" not in s], []):
+        assert fastnorm.fold_many(batch) == [textnorm.fold(s) for s in batch]
+        folded = fastnorm.fold_many(batch)
+        assert fastnorm.name_keys_from_folded(folded) == [organizations.name_key(s) for s in batch]
+    fake = Faker("vi_VN")
+    fake.seed_instance(8)
+    records = [{"name": textnorm.clean(fake.company()), "tax_code": "0100233488" if n % 2 else None,
+                "rep_name": textnorm.clean(fake.name()), "address": textnorm.clean(fake.address()) if n % 3 else "",
+                "short_name": "中文" if n == 7 else None, "head_name": ""} for n in range(400)]
+    records.append({"name": "!!!", "address": "Số 1"})
+    records.append({"name": "!!!"})
+    assert fastnorm.search_texts(records) == [organizations.search_text(r) for r in records]

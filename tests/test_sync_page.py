@@ -130,3 +130,27 @@ def test_merge_screen_drop_files_results_and_units(tmp_path, clock, qtbot):
         ctx.changes.detach()
         QApplication.processEvents()
         province.close()
+
+
+def test_empty_history_says_what_to_do_and_the_week_just_ended_comes_first(unit_ctx, qtbot, tmp_path, clock):
+    clock.set(2025, 1, 9, 16, 0)  # Thursday after the 14:00 deadline: the week 02/01–08/01 has ended
+    page = SyncPage(unit_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    panel = page.export_panel
+    assert panel.history.rowCount() == 0
+    assert panel.history_empty.isVisible() and "Chưa xuất tệp nào" in panel.history_empty.text()
+    assert not panel.ack_button.isEnabled()
+    assert panel.week_end.date().toString("dd/MM/yyyy") == "08/01/2025"
+    assert "ToChuc" not in panel.password_hint.text()
+
+    panel.folder.setText(str(tmp_path / "gui"))
+    op = panel.start_export()
+    _run(qtbot, op)
+    assert op.error is None, op.error
+    _close_boxes()
+    assert not panel.history_empty.isVisible() and panel.ack_button.isEnabled()
+    assert panel.history.item(0, 2).text() == "08/01/2025"
+    # that week's file exists: the form now offers the running week
+    panel.reset_form()
+    assert panel.week_end.date().toString("dd/MM/yyyy") == "15/01/2025"

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import UserError
-from models.report_period import current_week, fmt_date, get_settings, week_ending
+from models.report_period import current_week, fmt_date, get_settings, previous_week, week_ending
 from models.sync_export import (
     MIN_PASSWORD_LENGTH,
     ExportResult,
@@ -148,6 +148,12 @@ class ExportPanel(QWidget):
         self.history.setSelectionMode(QAbstractItemView.SingleSelection)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.history.verticalHeader().hide()
+        self.history_empty = QLabel("Chưa xuất tệp nào. Chọn tuần, đặt mật khẩu (nên có) rồi bấm «Xuất tệp» "
+                                    "(Ctrl+E); tệp đã xuất sẽ hiện ở đây để ghi nhận khi tỉnh xác nhận đã nhận.")
+        self.history_empty.setObjectName("syncExportsEmpty")
+        self.history_empty.setWordWrap(True)
+        self.history_empty.setStyleSheet("color: #555; padding: 6px;")
+        history.addWidget(self.history_empty)
         history.addWidget(self.history)
         self.ack_button = QPushButton("Ghi nhận tỉnh đã nhận tệp đang chọn")
         self.ack_button.setObjectName("syncAckButton")
@@ -166,7 +172,15 @@ class ExportPanel(QWidget):
     # ---- state -----------------------------------------------------------------------------
     def reset_form(self) -> None:
         store = self.ctx.store
-        self.week_end.setDate(_qdate(current_week(store.now(), get_settings(store)).end))
+        settings = get_settings(store)
+        week = current_week(store.now(), settings)
+        if week.end >= store.today():
+            # After Thursday's deadline the next week is still running: offer the week just ended until a
+            # file for it has been exported.
+            last = previous_week(store.now(), settings)
+            if not any(str(r["period_end"])[:10] == last.end.isoformat() for r in list_exports(store)):
+                week = last
+        self.week_end.setDate(_qdate(week.end))
         folder = store.get_setting(FOLDER_SETTING) or str(Path(store.path).parent / "dong-bo")
         self.folder.setText(folder)
         self._update_password_hint()
@@ -184,12 +198,14 @@ class ExportPanel(QWidget):
             counts = row["counts"] or "{}"
             values = [str(row["sequence"]), _show_dt(row["generated_at"]), _show_date(row["period_end"]),
                       "Đầy đủ" if row["kind"] == "full" else f"Gia tăng (từ số {row['base_sequence']})",
-                      str(json.loads(counts).get("HoSo", "")), "Có" if row["protected"] else "KHÔNG",
+                      _fmt_count(json.loads(counts).get("HoSo")), "Có" if row["protected"] else "KHÔNG",
                       _show_dt(row["acknowledged_at"]) if row["acknowledged_at"] else "Chưa"]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.UserRole, row["sequence"])
                 self.history.setItem(r, c, item)
+        self.history_empty.setVisible(not rows)
+        self.ack_button.setEnabled(bool(rows))
 
     def _update_period_label(self) -> None:
         period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
@@ -200,7 +216,7 @@ class ExportPanel(QWidget):
     def _update_password_hint(self) -> None:
         first, second = self.password.text(), self.password2.text()
         if not first and not second:
-            self.password_hint.setText("Tệp sẽ KHÔNG có mật khẩu (trang ToChuc có số định danh cá nhân).")
+            self.password_hint.setText("Tệp sẽ KHÔNG có mật khẩu (trong tệp có số định danh cá nhân của người đại diện).")
         elif len(first) < MIN_PASSWORD_LENGTH:
             self.password_hint.setText(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
         elif first != second:
@@ -250,8 +266,8 @@ class ExportPanel(QWidget):
         notes = " ".join(result.notes)
         self.result_label.setText(
             f"Đã xuất tệp số {result.sequence} ({kind}): {result.path}\n"
-            f"{result.rows} hồ sơ, {result.sheet_rows.get('ToChuc', 0)} tổ chức, "
-            f"{result.sheet_rows.get('XacMinh', 0)} yêu cầu xác minh đang mở. SHA-256: {result.sha256}"
+            f"{_fmt_count(result.rows)} hồ sơ, {_fmt_count(result.sheet_rows.get('ToChuc', 0))} tổ chức, "
+            f"{_fmt_count(result.sheet_rows.get('XacMinh', 0))} yêu cầu xác minh đang mở. SHA-256: {result.sha256}"
             + (f"\n{notes}" if notes else ""))
         self.warning_label.setText(("⚠ " + result.warning) if result.warning else "")
         self.warning_label.setVisible(bool(result.warning))
@@ -282,3 +298,10 @@ def _show_dt(iso: str | None) -> str:
 
 def _show_date(iso: str | None) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if iso else ""
+
+
+def _fmt_count(value) -> str:
+    """12345 → "12.345" (Vietnamese thousands separator); blank when unknown."""
+    if value in (None, ""):
+        return ""
+    return f"{int(value):,}".replace(",", ".")

@@ -25,7 +25,14 @@ from models.organizations import DEFAULT_SOURCE_FOR_GROUP, GROUPS, ORG_FIELDS
 from models.permissions import require
 from models.progress import Progress
 from models.registry_import.analysis import Analysis, Issue, Record
-from models.registry_import.fastnorm import fold, name_key_from_folded, search_text
+from models.registry_import.fastnorm import (
+    fold,
+    fold_many,
+    name_key_from_folded,
+    name_keys_from_folded,
+    search_text,
+    search_texts,
+)
 from models.registry_import.gcpause import paused_gc
 from models.store import Store
 
@@ -273,20 +280,27 @@ def _stage_inserts(store: Store, analysis: Analysis, records: list[Record], name
     sql = f"INSERT INTO temp._regimp_new VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
     group = analysis.group
     new_ids: dict[int, int] = {}
-    # Ids follow the folded-name order: most indexes of ``organizations`` start with name_key, so their
-    # inserts become near-sequential instead of random (about twice as fast on a large import).
-    keyed = sorted((name_keys.get(id(r)) or name_key_from_folded(fold(r.values["name"])), n, r)
-                   for n, r in enumerate(records))
-    for start in range(0, len(keyed), BATCH):
-        progress.update(start, total, f"Đang chuẩn bị tổ chức mới {start + 1}–{min(start + BATCH, len(keyed))}…")
+    # Folding and name keys for the whole batch at once (fastnorm.*_many: a few C-level passes instead
+    # of a Python call per value).
+    values_list = [r.values for r in records]
+    folded_names = fold_many([v["name"] for v in values_list])
+    keys = name_keys_from_folded(folded_names)
+    texts = search_texts(values_list, folded_names)
+    # Ids follow the folded-name order: the indexes of ``organizations`` that start with name_key take
+    # near-sequential instead of random inserts.
+    order = sorted(range(len(records)), key=keys.__getitem__)
+    head, tail = _DATA_FIELDS[:9], _DATA_FIELDS[10:]  # status (index 9) defaults to 'active'
+    for start in range(0, len(order), BATCH):
+        progress.update(start, total, f"Đang chuẩn bị tổ chức mới {start + 1}–{min(start + BATCH, len(order))}…")
         batch = []
-        for offset, (key, _n, record) in enumerate(keyed[start:start + BATCH], start=start):
+        for offset, n in enumerate(order[start:start + BATCH], start=start):
+            record = records[n]
             values = record.values
+            get = values.get
             org_id = next_id + offset
             new_ids[id(record)] = org_id
-            batch.append((org_id, make_uuid(offset), group, *[values.get(f) for f in _DATA_FIELDS[:9]],
-                          values.get("status") or "active", *[values.get(f) for f in _DATA_FIELDS[10:]],
-                          search_text(values), key, now, now, now, now, 1))
+            batch.append((org_id, make_uuid(offset), group, *[get(f) for f in head], get("status") or "active",
+                          *[get(f) for f in tail], texts[n], keys[n], now, now, now, now, 1))
         store.conn.executemany(sql, batch)
     return new_ids
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.errors import UserError
+from models.tabular.guard import check_table, check_workbook_extent
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -53,8 +54,8 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> Table:
         if size == 0:
             raise UnreadableFile(f"Tệp «{path.name}» rỗng (0 byte)")
         if suffix in TEXT_SUFFIXES:
-            return _read_text(path)
-        return _read_spreadsheet(path, suffix, sheet)
+            return check_table(_read_text(path), UnreadableFile)
+        return check_table(_read_spreadsheet(path, suffix, sheet), UnreadableFile)
     except OSError as exc:
         raise UnreadableFile(f"Không mở được tệp «{path.name}»: {exc.strerror or exc}") from exc
 
@@ -69,6 +70,8 @@ def _read_spreadsheet(path: Path, suffix: str, sheet: str | int | None) -> Table
         raise UnreadableFile(_not_a_spreadsheet(path, head))
     if suffix == ".xls" and not head.startswith(_OLE_MAGIC) and not head.startswith(_ZIP_MAGIC):
         raise UnreadableFile(_not_a_spreadsheet(path, head))
+    if suffix in (".xlsx", ".xlsm"):
+        check_workbook_extent(path, path.name, UnreadableFile)  # before calamine: it aborts on a sheet too large to hold
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)

@@ -84,10 +84,10 @@ class DossiersPage(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("dossierSearch")
-        self.search.setPlaceholderText("Số hồ sơ, MST, tên tổ chức, người đại diện… (Ctrl+F)")
+        self.search.setPlaceholderText("Tìm hồ sơ, MST, tên… (Ctrl+F)")
         self.search.setToolTip("Tìm theo số hồ sơ, mã số thuế, tên tổ chức, người đại diện (Ctrl+F).\n"
                                "Quét mã QR trên giấy hẹn hoặc gõ số hồ sơ rồi Enter để mở ngay hồ sơ đó.")
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(180)
         self.search.setClearButtonEnabled(True)
         self.search.textEdited.connect(lambda _t: self._reload_timer.start())
         self.search.returnPressed.connect(self._on_search_enter)

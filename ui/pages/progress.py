@@ -246,13 +246,17 @@ class ProgressPage(QWidget):
         parts = [f"<b>{p.name}</b>" + (f" — {basis}" if basis else ""),
                  f"Thời gian: {fmt_date(p.start)}–{fmt_date(p.end)} · Tính kết quả: {COUNTS[p.counts].lower()}, "
                  "mỗi tổ chức một lần"]
+        totals = (f"Luỹ kế toàn kế hoạch: <b>{fmt_int(p.achieved_in_campaign)}</b> · Tuần {fmt_date(p.week_start)}–"
+                  f"{fmt_date(p.as_of)}: <b>+{fmt_int(p.this_week)}</b>")
         if phase:
             state = {"upcoming": "chưa bắt đầu", "running": "đang thực hiện", "over": "đã kết thúc"}[phase.state]
             parts.append(f"<b>{phase.name}</b> ({fmt_date(phase.start)}–{fmt_date(phase.end)}, {state}): còn "
-                         f"{phase.working_days_left} / {phase.working_days_total} ngày làm việc · "
-                         "Luỹ kế toàn kế hoạch: "
-                         f"<b>{fmt_int(p.achieved_in_campaign)}</b> · Tuần {fmt_date(p.week_start)}–"
-                         f"{fmt_date(p.as_of)}: <b>+{fmt_int(p.this_week)}</b>")
+                         f"{phase.working_days_left} / {phase.working_days_total} ngày làm việc · {totals}")
+        else:
+            parts.append(totals)
+        if not (phase and phase.targets):
+            parts.append("<i>" + ("Giai đoạn này chưa có chỉ tiêu" if phase else "Kế hoạch chưa có giai đoạn")
+                         + ": bấm «Sửa kế hoạch, chỉ tiêu…» (Alt+K) để nhập.</i>")
         self.header.setText("<br>".join(parts))
 
     def _clear_cards(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -233,8 +235,16 @@ class ReportsPage(QWidget):
         form_layout.addStretch(1)
 
         self.preview_widget = PdfPreview()
+        # The form scrolls on short screens (1280×800, 1366×768) instead of pushing the window taller.
+        form_scroll = QScrollArea()
+        form_scroll.setObjectName("reportFormScroll")
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.NoFrame)
+        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        form_scroll.setWidget(form_box)
+        form_scroll.setMinimumWidth(form_box.minimumSizeHint().width() + 20)
         splitter = QSplitter()
-        splitter.addWidget(form_box)
+        splitter.addWidget(form_scroll)
         splitter.addWidget(self.preview_widget)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([480, 760])

@@ -1,0 +1,195 @@
+"""Size guards run before and after a table is read, so a hostile or absurd file is refused with a message.
+
+python-calamine builds every sheet as one dense grid from the top-left to the bottom-right cell it finds:
+a two-cell sheet with a cell in ``XFD1048576`` makes it allocate 17 billion cells (512 GB) and the process
+aborts — no exception to catch. ``check_workbook_extent`` therefore streams each worksheet's XML out of the
+xlsx zip *before* calamine sees it and refuses:
+
+- more than ``MAX_ROWS`` rows (counted ``<row>`` elements, or a row number ``r="…"`` beyond the limit);
+- a grid (last row × last column, from ``<dimension>`` and the cells' own ``r="…"``) above ``MAX_CELLS``;
+- a worksheet that decompresses to more than ``MAX_SHEET_XML_BYTES`` (a "zip bomb").
+
+``check_table`` runs on the grid once read (any format: csv, xls, ods too): row limit and cell length.
+
+The limits are far above any real list: a province's largest registry is about 12,000 organizations.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+from xml.etree import ElementTree
+
+from models.errors import UserError
+
+MAX_ROWS = 500_000
+MAX_CELLS = 20_000_000  # ~0.7 GB in calamine's grid: beyond it the desk computer would swap or abort
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell: a longer cell was not made by a spreadsheet
+MAX_SHEET_XML_BYTES = 1 << 30
+_CHUNK = 1 << 20
+
+# Literal prefixes keep these fast (~0.05 s per 60 MB); attributes are matched as Excel and every other
+# writer put them (a space, r=, double or single quotes).
+_NS_ROW_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>/]")  # <x:row …> (OpenXML SDK writes a prefix)
+_FAR_ROW = (re.compile(rb' r="(\d{6,})'), re.compile(rb" r='(\d{6,})"))  # row numbers ≥ 100000
+_WIDE_CELL = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb" r='([A-Z]{3})\d"))  # columns AAA (703)+
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*\bref\s*=\s*[\"']([A-Za-z0-9:$]+)")
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def too_many_rows_message(name: str, sheet: str | None) -> str:
+    where = f"«{name}», trang «{sheet}»" if sheet else f"«{name}»"
+    return (f"Tệp {where} có hơn {_thousands(MAX_ROWS)} dòng; chương trình chỉ nhận tối đa "
+            f"{_thousands(MAX_ROWS)} dòng một tệp (danh sách lớn nhất của một tỉnh khoảng 12.000 tổ chức). "
+            "Hãy tách thành nhiều tệp.")
+
+
+def column_number(letters: str) -> int:
+    """"A" → 1, "Z" → 26, "AA" → 27, "XFD" → 16384."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """The last (row, column) of a ``ref`` such as ``A1:XFD1048576`` or ``B2``; None when unreadable."""
+    match = _CELL_REF.fullmatch(ref.split(":")[-1].strip())
+    if not match:
+        return None
+    return int(match.group(2)), column_number(match.group(1))
+
+
+def check_workbook_extent(source: str | Path | BinaryIO, name: str, error: type[UserError] = UserError) -> None:
+    """Refuse an xlsx/xlsm whose sheets are too large for calamine, before calamine opens it.
+
+    ``source`` is a path or a binary file object (e.g. the decrypted bytes of a sync file); ``name`` is
+    the file name for messages; ``error`` the ``UserError`` subclass to raise. A file that is not a
+    readable zip is refused as damaged.
+    """
+    try:
+        with zipfile.ZipFile(source) as zf:
+            sheet_names = _sheet_names(zf)
+            for info in zf.infolist():
+                part = info.filename
+                if part.startswith("xl/worksheets/") and part.endswith(".xml") and "/_rels/" not in part:
+                    _check_sheet(zf, info, name, sheet_names.get(part, posixpath.basename(part)), error)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+        raise error(f"Tệp «{name}» bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép), "
+                        "không đọc được") from exc
+    except (OSError, RuntimeError, zlib.error) as exc:  # a damaged compressed member
+        raise error(f"Tệp «{name}» bị hỏng, không giải nén được ({exc})") from exc
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part ("xl/worksheets/sheet1.xml") → the sheet name the officer sees ("Danh sách")."""
+    try:
+        workbook = ElementTree.fromstring(_read_small(zf, "xl/workbook.xml"))
+        rels = ElementTree.fromstring(_read_small(zf, "xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, ValueError):
+        return {}  # names are only for the message; the part name is used instead
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = part
+    names = {}
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet") or element.tag == "sheet":
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                names[targets[rid]] = element.get("name", "")
+    return names
+
+
+def _read_small(zf: zipfile.ZipFile, part: str, limit: int = 4 << 20) -> bytes:
+    if zf.getinfo(part).file_size > limit:
+        raise ValueError(part)
+    with zf.open(part) as fh:
+        return fh.read(limit)
+
+
+def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, error: type[UserError]) -> None:
+    rows = last_row = last_col = 0
+    total = 0
+    tail = b""
+    with zf.open(info) as fh:
+        first = True
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > MAX_SHEET_XML_BYTES:
+                raise error(f"Tệp «{name}», trang «{sheet}» quá lớn (giải nén ra hơn "
+                                    f"{MAX_SHEET_XML_BYTES >> 20} MB); hãy tách thành nhiều tệp.")
+            data = tail + chunk
+            # keep the last bytes for the next round so a tag cut between two chunks is still seen whole;
+            # only tags that end inside ``data[:cut]`` are counted now.
+            cut = max(data.rfind(b">") + 1, 0)
+            body, tail = data[:cut], data[cut:]
+            if len(tail) > 65536:  # a single tag larger than 64 KB: not a spreadsheet anyone wrote
+                tail = tail[-65536:]
+            if first:
+                first = False
+                dim = _DIMENSION.search(body[:65536])
+                declared = parse_ref(dim.group(1).decode("ascii", "replace")) if dim else None
+                if declared:
+                    _refuse_if_too_large(name, sheet, declared[0], declared[1], dim.group(1).decode("ascii"), error)
+            rows += _count_rows(body)
+            # Only row numbers of 6+ digits can pass the limit; rows need not be in order in a hostile file.
+            for pattern in _FAR_ROW:
+                last_row = max(last_row, max(map(int, pattern.findall(body)), default=0))
+            for pattern in _WIDE_CELL:
+                for letters in set(pattern.findall(body)):
+                    last_col = max(last_col, column_number(letters.decode("ascii")))
+            _refuse_if_too_large(name, sheet, max(rows, last_row), last_col, None, error)
+
+
+def _count_rows(xml: bytes) -> int:
+    count = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
+    if b":row" in xml:
+        count += len(_NS_ROW_TAG.findall(xml))
+    return count
+
+
+def _refuse_if_too_large(name: str, sheet: str, rows: int, cols: int, declared: str | None,
+                         error: type[UserError]) -> None:
+    if rows > MAX_ROWS:
+        detail = f" (trang khai báo vùng {declared})" if declared else ""
+        raise error(too_many_rows_message(name, sheet) + detail)
+    if rows * cols > MAX_CELLS:
+        what = f"khai báo vùng {declared}" if declared else "có ô nằm rất xa"
+        raise error(
+            f"Tệp «{name}», trang «{sheet}» {what} ({_thousands(rows)} dòng × {_thousands(cols)} cột), "
+            "quá lớn để đọc; có thể tệp bị hỏng hoặc cả trang đã bị định dạng. Hãy mở bằng Excel, xoá các "
+            "dòng, cột trống thừa ở cuối trang rồi lưu lại.")
+
+
+def check_table(table, error: type[UserError] = UserError):
+    """After reading (any format): refuse more than ``MAX_ROWS`` rows or a cell longer than Excel allows.
+
+    ``table`` is a ``models.tabular.Table`` (rows, name, sheet_name); it is returned unchanged.
+    """
+    rows, name, sheet = table.rows, table.name, table.sheet_name
+    if len(rows) > MAX_ROWS:
+        raise error(too_many_rows_message(name, sheet))
+    from models.tabular import column_letter
+
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if type(value) is str and len(value) > MAX_CELL_CHARS:
+                where = f"trang «{sheet}», " if sheet else ""
+                raise error(
+                    f"Tệp «{name}», {where}dòng {r}, cột {column_letter(c)}: ô dài {_thousands(len(value))} ký tự, "
+                    f"quá giới hạn {_thousands(MAX_CELL_CHARS)} ký tự của một ô Excel; tệp có thể bị hỏng. "
+                    "Hãy kiểm tra lại ô này.")
+    return table
