@@ -13,11 +13,13 @@ import pkgutil
 import sys
 
 import cli.commands as commands_pkg
+from cli import argparse_vi
 from models import __version__
 from models.errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_vi.install()
     parser = argparse.ArgumentParser(
         prog="main.py",
         description="Sổ Định Danh — sổ theo dõi cấp tài khoản định danh điện tử cho cơ quan, tổ chức.",

@@ -117,14 +117,15 @@ def guess_mapping(headers: list) -> dict[str, int]:
     return mapping
 
 
-def _find_header(rows: list[list]) -> tuple[int, dict[str, int]]:
+def _find_header(rows: list[list], file_name: str) -> tuple[int, dict[str, int]]:
     best = (-1, {})
     for i, row in enumerate(rows[:15]):
         mapping = guess_mapping(row)
         if ("name" in mapping or "tax_code" in mapping) and len(mapping) > len(best[1]):
             best = (i, mapping)
     if best[0] < 0:
-        raise UserError("Không tìm thấy dòng tiêu đề (cần ít nhất cột «Tên tổ chức» hoặc «Mã số thuế»)")
+        raise UserError(f"Tệp «{file_name}»: không tìm thấy dòng tiêu đề trong 15 dòng đầu "
+                        "(cần ít nhất cột «Tên tổ chức» hoặc «Mã số thuế»)")
     return best
 
 
@@ -209,7 +210,7 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
             header_index += 1
         columns = _explicit_mapping(rows[header_index] if rows else [], mapping, table.name)
     else:
-        header_index, columns = _find_header(rows)
+        header_index, columns = _find_header(rows, table.name)
     headers = rows[header_index]
     result = ImportResult()
     known_channels = dossiers.channels(store)
@@ -218,12 +219,6 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
     total = len(data_rows)
     with store.atomic():
         now = store.now_iso()
-        cur = store.execute(
-            "INSERT INTO imports(kind, file_name, file_sha256, sheet_name, officer_id, started_at) "
-            "VALUES ('dossiers', ?, ?, ?, ?, ?)",
-            (table.name, hashlib.sha256(path.read_bytes()).hexdigest(), table.sheet_name, store.actor.id, now),
-        )
-        result.import_id = cur.lastrowid
         for done, (line, raw) in enumerate(data_rows, start=1):
             if progress is not None and (done % 50 == 0 or done == total):
                 progress.update(done, total, f"Đang nhập dòng {line}")
@@ -247,8 +242,20 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
                 result.errors.append(str(exc))
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
-        store.execute("UPDATE imports SET finished_at = ?, counts = ? WHERE id = ?",
-                      (store.now_iso(), json.dumps(result.counts()), result.import_id))
+        if not result.read:
+            raise UserError(f"Tệp «{table.name}»: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {header_index + 1})")
+        if not (result.inserted or result.updated or result.unchanged):
+            # Every row refused: the file changed nothing, so it leaves no trace (no imports row, no audit).
+            result.warnings.append(f"Tệp «{table.name}»: không dòng nào hợp lệ ({result.rejected} dòng bị loại), "
+                                   "không nhập gì")
+            return result
+        # The bookkeeping is written in the same transaction as the dossiers.
+        result.import_id = store.execute(
+            "INSERT INTO imports(kind, file_name, file_sha256, sheet_name, officer_id, started_at, finished_at, counts) "
+            "VALUES ('dossiers', ?, ?, ?, ?, ?, ?, ?)",
+            (table.name, hashlib.sha256(path.read_bytes()).hexdigest(), table.sheet_name, store.actor.id, now,
+             store.now_iso(), json.dumps(result.counts())),
+        ).lastrowid
         store.audit("dossier.import_file", "import", result.import_id, detail={
             "file": table.name, **result.counts()})
         store.notify("dossiers", "bulk")
