@@ -260,7 +260,10 @@ class DossierView(QDialog):
         self.comparison.setObjectName("comparisonTable")
         self.comparison.setHorizontalHeaderLabels(["Trường", "Kê khai (sửa được)", "Trong sổ"])
         self.comparison.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.comparison.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
         self.comparison.verticalHeader().hide()
+        self.comparison.verticalHeader().setDefaultSectionSize(24)
+        self.comparison.setWordWrap(False)  # one line per field; the full text is in the cell's tooltip
         self.comparison.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
                                         | QAbstractItemView.AnyKeyPressed)
         self.comparison.itemChanged.connect(self._on_comparison_edited)
@@ -539,7 +542,10 @@ class DossierView(QDialog):
             declared.setFlags(flags)
             if field == "area_code" and editable:
                 declared.setToolTip("Sửa ở ô «Địa bàn» bên dưới")
+            if shown:
+                declared.setToolTip(shown)
             registry = QTableWidgetItem(self._shown(field, row["registry"], areas, can_reveal))
+            registry.setToolTip(registry.text())
             registry.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
             if row["differs"]:
                 differences += 1

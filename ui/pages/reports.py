@@ -155,6 +155,7 @@ class ReportsPage(QWidget):
         self.review_title.setPlaceholderText("ví dụ: giai đoạn 1")
         self.period_hint = QLabel()
         self.period_hint.setObjectName("periodHint")
+        self.period_hint.setWordWrap(True)
         self.number = QSpinBox()
         self.number.setObjectName("reportNumber")
         self.number.setRange(0, 99999)
@@ -240,14 +241,14 @@ class ReportsPage(QWidget):
         form_scroll.setObjectName("reportFormScroll")
         form_scroll.setWidgetResizable(True)
         form_scroll.setFrameShape(QFrame.NoFrame)
-        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         form_scroll.setWidget(form_box)
-        form_scroll.setMinimumWidth(form_box.minimumSizeHint().width() + 20)
+        form_scroll.setMinimumWidth(520)
         splitter = QSplitter()
         splitter.addWidget(form_scroll)
         splitter.addWidget(self.preview_widget)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([480, 760])
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([560, 700])
         return splitter
 
     def _build_register(self) -> QWidget:
