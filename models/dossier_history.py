@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 
 from models.dossier_status import STATUSES
+from models.identifiers import mask_personal_id
 from models.organizations import FIELD_LABELS
-from models.permissions import require
+from models.permissions import can, require
 from models.store import Store
 
 DOSSIER_FIELD_LABELS = {
@@ -52,6 +53,28 @@ _ACTION_TITLE = {
     "dossier.locality_answer": "Nhận kết quả xác minh",
     "dossier.import": "Cập nhật từ danh sách tỉnh gửi",
 }
+
+
+PERSONAL_ID_FIELDS = {"rep_id_number"}
+
+
+def _mask_ids(value, field: str | None = None):
+    """``value`` (an audit text: plain, or JSON) with every personal ID number masked."""
+    if value is None:
+        return None
+    if field in PERSONAL_ID_FIELDS and isinstance(value, str):
+        return mask_personal_id(value)
+    if isinstance(value, dict):
+        return {k: _mask_ids(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_ids(v) for v in value]
+    if isinstance(value, str) and value[:1] in "{[" and any(f in value for f in PERSONAL_ID_FIELDS):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        return json.dumps(_mask_ids(decoded), ensure_ascii=False, default=str, sort_keys=True)
+    return value
 
 
 def changes_since(store: Store, dossier_id: int, version: int) -> dict:
@@ -124,6 +147,11 @@ def timeline(store: Store, dossier_id: int) -> list[dict]:
                 "old": a["old_value"], "new": a["new_value"], "reason": None, "_order": (a["at"], 0, a["id"]),
             })
     entries.sort(key=lambda e: e["_order"], reverse=True)
+    # Full personal ID numbers only for who may read them (the administrator may not).
+    reveal = can(store.actor.role, "personal_id.reveal")
     for e in entries:
         del e["_order"]
+        if not reveal:
+            for key in ("old", "new", "detail"):
+                e[key] = _mask_ids(e.get(key), e.get("field"))
     return entries

@@ -104,7 +104,8 @@ def find_organizations(store: Store, text: str, limit: int = 10) -> list[dict]:
         if rows or len(digits) < 9:
             return rows
         fixed = check_tax_code(digits).value  # a lost leading zero
-        return [orgs.find_by_tax_code(store, fixed)] if fixed and orgs.find_by_tax_code(store, fixed) else []
+        found = orgs.find_by_tax_code(store, fixed) if fixed else None
+        return [found] if found else []
     from models import registry_search
 
     return registry_search.search(store, text, limit=limit)
@@ -161,6 +162,17 @@ def parse_datetime(value) -> dt.datetime | None:
         except ValueError:
             continue
     raise UserError(f"Thời điểm «{text}» không đúng dạng ngày/tháng/năm giờ:phút")
+
+
+CLOCK_SLACK = dt.timedelta(minutes=5)  # two desks' clocks may differ a little
+
+
+def _received_time(store: Store, value) -> dt.datetime | None:
+    """The time of receipt as typed; a time in the future (a mistyped year) is refused."""
+    received = parse_datetime(value)
+    if received is not None and received > store.now() + CLOCK_SLACK:
+        raise UserError(f"Thời điểm tiếp nhận «{received:%d/%m/%Y %H:%M}» ở sau thời điểm hiện tại")
+    return received
 
 
 def _parse_date_text(value) -> str | None:
@@ -255,7 +267,7 @@ def create(store: Store, *, declared: dict, channel: str, org_id: int | None = N
     channel = clean(channel)
     if channel not in channels(store):
         raise UserError(f"Kênh tiếp nhận «{channel}» không có trong danh mục: " + ", ".join(channels(store)))
-    received = parse_datetime(received_at) or store.now()
+    received = _received_time(store, received_at) or store.now()
     paper_list = _clean_papers(papers)
     online_ref = clean(online_ref) or None
     with store.atomic():
@@ -418,7 +430,7 @@ def update(store: Store, dossier_id: int, changes: dict, *, expected_version: in
                 raise UserError(f"Kênh tiếp nhận «{channel}» không có trong danh mục")
             sets["channel"] = channel
         if "received_at" in changes:
-            received = parse_datetime(changes["received_at"])
+            received = _received_time(store, changes["received_at"])
             if received is None:
                 raise UserError("Thời điểm tiếp nhận không được để trống")
             sets["received_at"] = received.isoformat(sep=" ", timespec="seconds")

@@ -27,9 +27,10 @@ LEADER = INTAKE | {
     "audit.export", "unit.manage",
 }
 # The administrator runs the installation (accounts, settings, backups) and does not need to read
-# personal ID numbers in full: lists show them masked and revealing one is refused.
-ADMIN = (LEADER - {"personal_id.reveal"}) | {"officers.manage", "settings.manage", "backup.create",
-                                             "backup.restore"}
+# personal ID numbers in full: lists show them masked, revealing one is refused, and so is exporting the
+# sync workbook (it carries full ID numbers).
+ADMIN = (LEADER - {"personal_id.reveal", "sync.export"}) | {"officers.manage", "settings.manage",
+                                                            "backup.create", "backup.restore"}
 # Intake officers see the audit of their own desk only through object histories, not the full log;
 # exporting the log or copying the whole database to a USB stick is for leaders/administrators.
 

@@ -126,18 +126,18 @@ class Calendar:
 
     def __init__(self, store: Store):
         ensure_seeded(store)
-        self.holidays = {_as_date(r[0]) for r in store.execute("SELECT day FROM holidays")}
-        self.make_up = {_as_date(r[0]) for r in store.execute("SELECT day FROM make_up_days")}
+        self.holidays = {as_date(r[0]) for r in store.execute("SELECT day FROM holidays")}
+        self.make_up = {as_date(r[0]) for r in store.execute("SELECT day FROM make_up_days")}
 
     def is_working_day(self, day) -> bool:
-        day = _as_date(day)
+        day = as_date(day)
         if day in self.make_up:
             return True
         return day.weekday() < 5 and day not in self.holidays
 
     def add_working_days(self, start, n: int) -> dt.date:
         """The n-th working day after ``start`` (``start`` itself never counts)."""
-        day = _as_date(start)
+        day = as_date(start)
         remaining = n
         while remaining > 0:
             day += dt.timedelta(days=1)
@@ -147,14 +147,14 @@ class Calendar:
 
     def next_working_day(self, day) -> dt.date:
         """``day`` if it is a working day, else the first working day after it."""
-        day = _as_date(day)
+        day = as_date(day)
         while not self.is_working_day(day):
             day += dt.timedelta(days=1)
         return day
 
     def working_days_between(self, start, end) -> int:
         """Working days in (start, end]."""
-        start, end = _as_date(start), _as_date(end)
+        start, end = as_date(start), as_date(end)
         count = 0
         day = start
         while day < end:
@@ -163,7 +163,7 @@ class Calendar:
         return count
 
     def due_date(self, received_on, needs_verification: bool) -> dt.date:
-        received = _as_date(received_on)
+        received = as_date(received_on)
         if needs_verification:
             return self.next_working_day(received + dt.timedelta(days=VERIFY_DAYS))
         return self.add_working_days(received, FAST_DAYS)
@@ -203,7 +203,7 @@ def make_up_days(store: Store, year: int | None = None) -> list[dict]:
 def _set_day(store: Store, table: str, day, name: str) -> None:
     require(store, "unit.manage")
     ensure_seeded(store)
-    iso = _as_date(day).isoformat()
+    iso = as_date(day).isoformat()
     name = clean(name)
     if not name:
         raise UserError("Hãy ghi tên ngày nghỉ / ngày làm bù")
@@ -218,7 +218,7 @@ def _set_day(store: Store, table: str, day, name: str) -> None:
 def _remove_day(store: Store, table: str, day) -> None:
     require(store, "unit.manage")
     ensure_seeded(store)
-    iso = _as_date(day).isoformat()
+    iso = as_date(day).isoformat()
     with store.atomic():
         old = store.scalar(f"SELECT name FROM {table} WHERE day = ?", (iso,))
         if old is None:

@@ -332,3 +332,23 @@ def test_closed_dossier_cannot_be_edited_from_the_screen(setup, qtbot):
     assert not view.edit_area.isEnabled() and not view.edit_channel.isEnabled()
     assert view.edit_notes.isReadOnly()
     assert not view.edit_papers.item(0).flags() & Qt.ItemIsUserCheckable
+    assert view.comparison.horizontalHeaderItem(1).text() == "Kê khai"  # no "(sửa được)" on a closed dossier
+
+
+def test_ctrl_s_keeps_a_cell_still_being_typed(setup, qtbot):
+    ctx, organizations = setup
+    org = organizations[4]
+    dossier_id = _dossier(ctx.store, org)
+    view = _view(ctx, qtbot, dossier_id)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
+    view.comparison.setFocus()
+    view.comparison.setCurrentCell(rows["rep_email"], 1)
+    qtbot.keyClick(view.comparison, Qt.Key_F2)  # open the cell editor
+    editor = QApplication.focusWidget()
+    assert editor is not view.comparison and view.comparison.viewport().isAncestorOf(editor)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "ketoan@example.vn")
+    qtbot.keyClick(editor, Qt.Key_S, Qt.ControlModifier)  # no Enter first
+    assert dossier_model.get(ctx.store, dossier_id)["declared"]["rep_email"] == "ketoan@example.vn"

@@ -87,6 +87,9 @@ def test_bad_received_at_and_channel(env):
     org_id = make_org(store)
     with pytest.raises(UserError, match="ngày/tháng/năm"):
         _log(store, org_id, received_at="hôm qua")
+    # A mistyped year would file the dossier under a future year's number and due date.
+    with pytest.raises(UserError, match="«09/01/2052 09:30» ở sau thời điểm hiện tại"):
+        _log(store, org_id, received_at="2052-01-09 09:30")
     with pytest.raises(UserError, match="Kênh tiếp nhận"):
         dossiers.create(store, declared=declared_from(store, org_id), channel="Bưu điện", org_id=org_id)
     with pytest.raises(UserError, match="TK02"):
@@ -264,9 +267,11 @@ def test_closed_dossier_cannot_be_edited(env):
 def test_update_received_at_moves_due_date(env):
     store, _ = env
     dossier_id = _log(store, make_org(store))
-    dossiers.update(store, dossier_id, {"received_at": "10/01/2025 08:00"}, expected_version=1)
+    dossiers.update(store, dossier_id, {"received_at": "08/01/2025 08:00"}, expected_version=1)  # the day before
     d = dossiers.get(store, dossier_id)
-    assert d["received_on"] == "2025-01-10" and d["due_date"] == "2025-01-15"
+    assert d["received_on"] == "2025-01-08" and d["due_date"] == "2025-01-13"
+    with pytest.raises(UserError, match="ở sau thời điểm hiện tại"):
+        dossiers.update(store, dossier_id, {"received_at": "10/01/2025 08:00"}, expected_version=2)
 
 
 @pytest.mark.parametrize("role", ["canbo1", "chihuy", "quantri"])
@@ -336,3 +341,15 @@ def test_two_desks_get_distinct_sequential_numbers(db_path, clock):
     store.close()
     year = numbers[0][3:7]
     assert numbers == [dossiers.format_number(int(year), i) for i in range(1, 31)]
+
+
+def test_dossiers_cannot_be_deleted(fresh_store):
+    import sqlite3
+
+    fresh_store.execute(
+        "INSERT INTO dossiers(uuid, number, channel, received_at, received_on, officer_id, created_at, updated_at)"
+        " VALUES ('u-1', 'HS-2025-000001', 'Trực tiếp tại đơn vị', '2025-01-09 09:00:00', '2025-01-09', 1,"
+        " '2025-01-09 09:00:00', '2025-01-09 09:00:00')")
+    with pytest.raises(sqlite3.DatabaseError, match="không được xoá"):
+        fresh_store.execute("DELETE FROM dossiers")
+    assert fresh_store.scalar("SELECT count(*) FROM dossiers") == 1

@@ -195,3 +195,33 @@ def test_requests_overdue_list(desk, clock):
     assert [page.model.dossier_id(r) for r in range(page.model.rowCount())] == [ids["waiting"]]
     page.channel_filter.setCurrentIndex(page.channel_filter.findData("Ứng dụng VNeID"))
     assert page.model.rowCount() == 0 and _count(page, "requests_overdue") == 0
+
+
+def test_main_window_lists_page_shortcuts_in_a_menu_and_fits_1280x800(fresh_store, qtbot):
+    from ui.main_window import MainWindow
+    from ui.pages import PAGES
+
+    make_unit(fresh_store)
+    ctx = AppContext.create(fresh_store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    actions = window.pages_menu.actions()
+    assert [a.text() for a in actions] == [title for _, title, _ in PAGES[:9]]
+    assert [a.shortcut().toString() for a in actions] == [f"Ctrl+{i + 1}" for i in range(len(actions))]
+    qtbot.keyClick(window, Qt.Key_2, Qt.ControlModifier)
+    assert window.stack.currentWidget() is window.pages[PAGES[1][0]]
+    qtbot.keyClick(window, Qt.Key_1, Qt.ControlModifier)
+    assert window.nav.currentRow() == 0
+    # these pages fit an officer's 1280×800 screen beside the navigation bar (menus, status bar: ~90 px)
+    side = window.nav.parentWidget().sizeHint().width()
+    for key in ("dossiers", "reports", "sync"):
+        hint = window.pages[key].minimumSizeHint()
+        assert side + hint.width() <= 1280 and hint.height() <= 700, (key, side, hint)
+    page = window.show_page("dossiers")
+    assert "Ctrl+F" in page.search.placeholderText() and "QR" in page.search.toolTip()
+    assert "Ctrl+N" in page.new_button.toolTip()
+    ctx.changes.detach()

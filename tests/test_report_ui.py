@@ -67,6 +67,10 @@ def test_defaults_follow_the_thursday_deadline(page):
 
 
 def test_preview_issue_reopen_and_reprint(page, qtbot, tmp_path, monkeypatch):
+    page.tabs.setCurrentIndex(1)
+    assert page.register_empty.isVisible() and "Chưa ban hành báo cáo nào" in page.register_empty.text()
+    assert not page.reopen_button.isEnabled() and not page.reprint_button.isEnabled()
+    page.tabs.setCurrentIndex(0)
     _type(page.difficulties, "Người đại diện ở xa, chưa có tài khoản mức 2")
     _type(page.signer_name, "Thượng tá Lê Thị Ửng")
     qtbot.keyClick(page, Qt.Key_F5)
@@ -90,6 +94,8 @@ def test_preview_issue_reopen_and_reprint(page, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: page.register_table.rowCount() == 1)
     assert page.register_table.item(0, 0).text() == "1/BC-CAH"
     assert page.register_table.item(0, 6).text() == "Đúng hạn"  # 09:30 < 14:00
+    assert page.register_table.item(0, 5).text() == "09/01/2025 09:30"  # dd/mm/yyyy, not the ISO text
+    assert not page.register_empty.isVisible() and page.reopen_button.isEnabled()
     assert page.number.value() == 2
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
     assert any("Đã ban hành báo cáo Số: 1/BC-CAH" in b.text() for b in boxes)

@@ -199,3 +199,25 @@ def test_timeline_of_cancelled_dossier_keeps_reason(env):
     cancel = next(e for e in timeline if e["kind"] == "status" and e["field"] == "status")
     assert cancel["new"] == "Đã huỷ (nhập nhầm)" and cancel["reason"] == "Nhập nhầm"
     assert cancel["officer"] == "Trần Minh Chiến"
+
+
+def test_timeline_masks_personal_id_numbers_for_who_may_not_read_them(env):
+    """The administrator has dossier.view but not personal_id.reveal: the history (creation, declared
+    data edits, the registry's changes) must not show him a full personal ID number."""
+    store, actors, ids = env
+    dossier_id = ids["old"]
+    version = store.scalar("SELECT version FROM dossiers WHERE id = ?", (dossier_id,))
+    dossiers.update(store, dossier_id, {"declared": {"rep_id_number": "091085000999"}}, expected_version=version)
+    org_id = store.scalar("SELECT org_id FROM dossiers WHERE id = ?", (dossier_id,))
+    orgs.update(store, org_id, {"rep_id_number": "091085000777"})
+    full = {"091085000999", "091085000777"}
+
+    def texts(timeline):
+        return " ".join(str(e.get(k)) for e in timeline for k in ("old", "new", "detail"))
+
+    store.actor = actors["chihuy"]
+    assert all(number in texts(dossier_history.timeline(store, dossier_id)) for number in full)
+    store.actor = actors["quantri"]
+    shown = texts(dossier_history.timeline(store, dossier_id))
+    assert not any(number in shown for number in full)
+    assert "091******999" in shown and "091******777" in shown

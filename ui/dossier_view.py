@@ -16,7 +16,9 @@ import json
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -281,8 +283,7 @@ class DossierView(QDialog):
         self.save_declared_button.clicked.connect(self.save_declared)
         row.addWidget(self.save_declared_button)
         layout.addLayout(row)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=lambda: self.save_declared_button.isEnabled()
-                  and self.save_declared())
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self._save_shortcut)
         return host
 
     def _build_intake_edit_box(self) -> QGroupBox:
@@ -524,6 +525,8 @@ class DossierView(QDialog):
         areas = units_mod.area_names(self.store)
         can_reveal = can(self._role(), "personal_id.reveal")
         editable = self.dossier["status"] in dossier_status.OPEN_STATUSES
+        self.comparison.setHorizontalHeaderLabels(["Trường", "Kê khai (sửa được)" if editable else "Kê khai",
+                                                   "Trong sổ"])
         self.comparison.blockSignals(True)
         self.comparison.setRowCount(len(rows))
         differences = 0
@@ -683,6 +686,7 @@ class DossierView(QDialog):
         for e in dossier_history.timeline(self.store, self.dossier_id):
             detail = timeline_detail(e, areas)
             item = QTreeWidgetItem(self.timeline, [_dmy_time(e["at"]), e["officer"], e["title"], detail[:400]])
+            item.setToolTip(2, e["title"])
             item.setToolTip(3, detail)
             item.setData(0, Qt.UserRole, e["kind"])
 
@@ -736,8 +740,22 @@ class DossierView(QDialog):
                 changes[field] = text or None
         return changes
 
+    def _save_shortcut(self) -> None:
+        self._commit_open_editor()
+        if self.save_declared_button.isEnabled():
+            self.save_declared()
+
+    def _commit_open_editor(self) -> None:
+        """Ctrl+S while a cell is still being typed in: keep what was typed (Qt commits only on Enter/Tab)."""
+        editor = QApplication.focusWidget()
+        if (self.comparison.state() == QAbstractItemView.EditingState and editor is not None
+                and self.comparison.viewport().isAncestorOf(editor)):
+            self.comparison.commitData(editor)
+            self.comparison.closeEditor(editor, QAbstractItemDelegate.NoHint)
+
     def save_declared(self) -> bool:
         """Save the edited declared values together with area, channel, papers and notes (one version step)."""
+        self._commit_open_editor()
         declared = self.edited_declared()
         other = self.edited_intake()
         if "area_code" in other:

@@ -415,7 +415,7 @@ class IntakeDialog(QDialog):
             return
         box = QMessageBox(QMessageBox.Question, "Tiếp nhận hồ sơ", "Bỏ hồ sơ đang nhập?", parent=self)
         box.setObjectName("discardBox")
-        box.setInformativeText("Những gì đã nhập cho hồ sơ này sẽ mất. Chọn «Tiếp tục nhập» để quay lại.")
+        box.setInformativeText("Thông tin đã nhập cho hồ sơ này sẽ không được lưu.")
         discard = box.addButton("&Bỏ hồ sơ", QMessageBox.DestructiveRole)
         discard.setObjectName("discardButton")
         keep = box.addButton("&Tiếp tục nhập", QMessageBox.RejectRole)

@@ -157,10 +157,14 @@ SCHEMA = [
         PRIMARY KEY (org_id, source)
     )""",
     "CREATE INDEX org_sources_source ON org_sources(source)",
-    # organizations.sources mirrors the org's source list ("dkkd thue") for the search filter tags.
+    # organizations.sources mirrors the org's source list ("dkkd thue") for the search filter tags. The
+    # insert trigger writes only when the list changes: bulk imports store ``sources`` with the new rows,
+    # and rewriting 100,000 rows just written cost 0.3 s.
     """CREATE TRIGGER org_sources_insert AFTER INSERT ON org_sources BEGIN
         UPDATE organizations SET sources = (SELECT group_concat(source, ' ') FROM
-            (SELECT source FROM org_sources WHERE org_id = new.org_id ORDER BY source)) WHERE id = new.org_id;
+            (SELECT source FROM org_sources WHERE org_id = new.org_id ORDER BY source)) WHERE id = new.org_id
+            AND sources IS NOT (SELECT group_concat(source, ' ') FROM
+            (SELECT source FROM org_sources WHERE org_id = new.org_id ORDER BY source));
     END""",
     """CREATE TRIGGER org_sources_delete AFTER DELETE ON org_sources BEGIN
         UPDATE organizations SET sources = coalesce((SELECT group_concat(source, ' ') FROM

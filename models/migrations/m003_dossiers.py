@@ -137,4 +137,7 @@ SCHEMA = [
         day TEXT PRIMARY KEY,
         name TEXT NOT NULL
     )""",
+    # Seed 001 III.8.5: the unit keeps its dossiers. One logged by mistake is cancelled with a reason.
+    """CREATE TRIGGER dossiers_no_delete BEFORE DELETE ON dossiers
+       BEGIN SELECT RAISE(ABORT, 'Hồ sơ không được xoá; hồ sơ nhập nhầm thì huỷ kèm lý do'); END""",
 ]

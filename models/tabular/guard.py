@@ -6,7 +6,8 @@ aborts — no exception to catch. ``check_workbook_extent`` therefore streams ea
 xlsx zip *before* calamine sees it and refuses:
 
 - more than ``MAX_ROWS`` rows (counted ``<row>`` elements, or a row number ``r="…"`` beyond the limit);
-- a grid (last row × last column, from ``<dimension>`` and the cells' own ``r="…"``) above ``MAX_CELLS``;
+- a grid (last row × last column, from ``<dimension>`` and the cells' own ``r="…"``; for cells written
+  without ``r``, the widest row's cell count) above ``MAX_CELLS``;
 - a worksheet that decompresses to more than ``MAX_SHEET_XML_BYTES`` (a "zip bomb").
 
 ``check_table`` runs on the grid once read (any format: csv, xls, ods too): row limit and cell length.
@@ -35,7 +36,10 @@ _CHUNK = 1 << 20
 # Literal prefixes keep these fast (~0.05 s per 60 MB); attributes are matched as Excel and every other
 # writer put them (a space, r=, double or single quotes).
 _NS_ROW_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>/]")  # <x:row …> (OpenXML SDK writes a prefix)
-_FAR_ROW = (re.compile(rb' r="(\d{6,})'), re.compile(rb" r='(\d{6,})"))  # row numbers ≥ 100000
+_NS_CELL_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s>/]")
+_PREFIXED_ROOT = re.compile(rb"<[A-Za-z_][\w.-]*:worksheet\b")
+_ROW_START = re.compile(rb"<[A-Za-z_][\w.-]*:row\b")
+_FAR_ROW = (re.compile(rb' r="(\d{4,})'), re.compile(rb" r='(\d{4,})"))  # row numbers ≥ 1000
 _WIDE_CELL = (re.compile(rb' r="([A-Z]{3})\d'), re.compile(rb" r='([A-Z]{3})\d"))  # columns AAA (703)+
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*\bref\s*=\s*[\"']([A-Za-z0-9:$]+)")
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
@@ -118,11 +122,11 @@ def _read_small(zf: zipfile.ZipFile, part: str, limit: int = 4 << 20) -> bytes:
 
 
 def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, error: type[UserError]) -> None:
-    rows = last_row = last_col = 0
+    rows = last_row = last_col = widest = open_row = 0
     total = 0
     tail = b""
+    prefixed = None  # the sheet's elements carry a namespace prefix (<x:row>), decided on the first chunk
     with zf.open(info) as fh:
-        first = True
         while True:
             chunk = fh.read(_CHUNK)
             if not chunk:
@@ -130,7 +134,7 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: s
             total += len(chunk)
             if total > MAX_SHEET_XML_BYTES:
                 raise error(f"Tệp «{name}», trang «{sheet}» quá lớn (giải nén ra hơn "
-                                    f"{MAX_SHEET_XML_BYTES >> 20} MB); hãy tách thành nhiều tệp.")
+                            f"{MAX_SHEET_XML_BYTES >> 20} MB); hãy tách thành nhiều tệp.")
             data = tail + chunk
             # keep the last bytes for the next round so a tag cut between two chunks is still seen whole;
             # only tags that end inside ``data[:cut]`` are counted now.
@@ -138,27 +142,56 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: s
             body, tail = data[:cut], data[cut:]
             if len(tail) > 65536:  # a single tag larger than 64 KB: not a spreadsheet anyone wrote
                 tail = tail[-65536:]
-            if first:
-                first = False
-                dim = _DIMENSION.search(body[:65536])
+            if prefixed is None:
+                head = body[:65536]
+                prefixed = _PREFIXED_ROOT.search(head) is not None
+                dim = _DIMENSION.search(head)
                 declared = parse_ref(dim.group(1).decode("ascii", "replace")) if dim else None
                 if declared:
                     _refuse_if_too_large(name, sheet, declared[0], declared[1], dim.group(1).decode("ascii"), error)
-            rows += _count_rows(body)
-            # Only row numbers of 6+ digits can pass the limit; rows need not be in order in a hostile file.
+            body_rows = _count_rows(body, prefixed)
+            rows += body_rows
+            # Short row numbers cannot pass a limit (MAX_CELLS / 16,384 columns > 1,000 rows); rows need not
+            # be in order in a hostile file, so the largest number counts.
             for pattern in _FAR_ROW:
                 last_row = max(last_row, max(map(int, pattern.findall(body)), default=0))
             for pattern in _WIDE_CELL:
                 for letters in set(pattern.findall(body)):
                     last_col = max(last_col, column_number(letters.decode("ascii")))
-            _refuse_if_too_large(name, sheet, max(rows, last_row), last_col, None, error)
+            if _has_cells_without_ref(body, body_rows, prefixed):  # then a row is as wide as its cell count
+                widest, open_row = _widest_row(body, widest, open_row, prefixed)
+            _refuse_if_too_large(name, sheet, max(rows, last_row), max(last_col, widest), None, error)
 
 
-def _count_rows(xml: bytes) -> int:
-    count = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
-    if b":row" in xml:
-        count += len(_NS_ROW_TAG.findall(xml))
-    return count
+def _count_rows(xml: bytes, prefixed: bool) -> int:
+    if prefixed:
+        return len(_NS_ROW_TAG.findall(xml))
+    return xml.count(b"<row") - xml.count(b"<rowBreaks")  # (<rowBreaks> is the only other <row… element)
+
+
+def _count_cells(xml: bytes, prefixed: bool) -> int:
+    if prefixed:
+        return len(_NS_CELL_TAG.findall(xml))
+    return xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+
+
+def _has_cells_without_ref(xml: bytes, rows: int, prefixed: bool) -> bool:
+    """Excel writes ``r="B7"`` on every cell; other writers may leave it out (calamine then counts).
+
+    Only cells and rows carry an ``r`` attribute: fewer of them than cells + rows means a cell without one.
+    """
+    return _count_cells(xml, prefixed) > xml.count(b" r=") - rows
+
+
+def _widest_row(xml: bytes, widest: int, open_row: int, prefixed: bool) -> tuple[int, int]:
+    """(widest row so far, cells of the row still open at the end of ``xml``), counting cells per row."""
+    parts = _ROW_START.split(xml) if prefixed else xml.split(b"<row")
+    open_row += _count_cells(parts[0], prefixed)  # the end of the row left open by the previous chunk
+    widest = max(widest, open_row)
+    for part in parts[1:]:
+        open_row = _count_cells(part, prefixed)
+        widest = max(widest, open_row)
+    return widest, open_row
 
 
 def _refuse_if_too_large(name: str, sheet: str, rows: int, cols: int, declared: str | None,

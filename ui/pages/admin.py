@@ -326,7 +326,8 @@ class AdminPage(QWidget):
             show_error(self, exc)
             return
         self.reload_backups()
-        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({info.size:,} byte).".replace(",", "."))
+        size = f"{info.size:,}".replace(",", ".")
+        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({size} byte).")
 
     def _choose_backup_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục (ổ USB) để sao lưu")

@@ -184,7 +184,8 @@ class ReportsPage(QWidget):
         self.recipients.setObjectName("recipients")
         for edit in (self.difficulties, self.proposals, self.recipients):
             edit.setTabChangesFocus(True)
-            edit.setMaximumHeight(90)
+            edit.setMinimumHeight(56)
+            edit.setMaximumHeight(76)  # the action buttons stay on screen at 1280×800
         self.signer_authority = QLineEdit()
         self.signer_authority.setObjectName("signerAuthority")
         self.signer_title = QLineEdit()
@@ -261,7 +262,14 @@ class ReportsPage(QWidget):
         self.register_table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.register_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.register_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.register_table.horizontalHeader().setStretchLastSection(True)
         self.register_table.doubleClicked.connect(lambda _index: self.reopen_selected())
+        self.register_empty = QLabel("Chưa ban hành báo cáo nào. Soạn ở thẻ «Soạn báo cáo», xem trước (F5) rồi "
+                                     "«Ban hành và lưu…» (Ctrl+S): báo cáo đã ban hành được ghi vào sổ này.")
+        self.register_empty.setObjectName("registerEmpty")
+        self.register_empty.setWordWrap(True)
+        self.register_empty.setStyleSheet("color: #555; padding: 6px;")
+        layout.addWidget(self.register_empty)
         layout.addWidget(self.register_table, 1)
         row = QHBoxLayout()
         self.reopen_button = QPushButton("Mở &lại")
@@ -532,7 +540,8 @@ class ReportsPage(QWidget):
             values = [row["number_text"], KINDS.get(row["kind"], row["kind"]),
                       f"{fmt_date(dt.date.fromisoformat(row['period_start']))}–"
                       f"{fmt_date(dt.date.fromisoformat(row['period_end']))}",
-                      fmt_date(dt.date.fromisoformat(row["doc_date"])), row["officer_name"], row["issued_at"],
+                      fmt_date(dt.date.fromisoformat(row["doc_date"])), row["officer_name"],
+                      _dmy_time(row["issued_at"]),
                       on_time, str(row["pages"]), row["sha256"][:16] + "…"]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -540,6 +549,9 @@ class ReportsPage(QWidget):
                 if c == 8:
                     item.setToolTip(row["sha256"])
                 table.setItem(r, c, item)
+        self.register_empty.setVisible(not rows)
+        for button in (self.reopen_button, self.reprint_button, self.copy_button):
+            button.setEnabled(bool(rows))
 
     def selected_report_id(self) -> int | None:
         items = self.register_table.selectedItems()
@@ -616,6 +628,16 @@ class ReportsPage(QWidget):
     def activated(self) -> None:
         self.banner.refresh()
         self.refresh_register()
+
+
+def _dmy_time(value: str | None) -> str:
+    """'2025-01-09 09:30:00' → '09/01/2025 09:30'."""
+    if not value:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(str(value)).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return str(value)
 
 
 def _default_recipients() -> list[str]:
