@@ -253,6 +253,8 @@ class DossierView(QDialog):
         QShortcut(QKeySequence("F5"), self, activated=self.run_verification)
         ctx.changes.changed.connect(self._on_changes)
         self.reload()
+        # Open on the comparison, never on a status button: a stray Space/Enter must not move the dossier.
+        self.comparison.setFocus()
 
     # ---- tabs ---------------------------------------------------------------------------------------
     def _build_comparison_tab(self) -> QWidget:
