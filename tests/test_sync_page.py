@@ -148,6 +148,7 @@ def test_empty_history_says_what_to_do_and_the_week_just_ended_comes_first(unit_
     op = panel.start_export()
     _run(qtbot, op)
     assert op.error is None, op.error
+    qtbot.waitUntil(lambda: panel.history.rowCount() == 1)  # the result arrives through a queued signal
     _close_boxes()
     assert not panel.history_empty.isVisible() and panel.ack_button.isEnabled()
     assert panel.history.item(0, 2).text() == "08/01/2025"
