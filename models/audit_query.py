@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,51 @@ COLUMNS = [
     ("object_type", "Đối tượng"), ("object_id", "Mã đối tượng"), ("field", "Trường"),
     ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"), ("detail", "Chi tiết"),
 ]
+
+
+# Field names of the other records (campaigns, settings…) shown in the audit screen.
+OTHER_FIELD_LABELS = {
+    "plan_baseline": "Mốc tính (theo kế hoạch)", "unit_value": "Chỉ tiêu giao cho đơn vị", "value": "Giá trị",
+    "kind": "Loại", "label": "Tên chỉ tiêu", "groups": "Nhóm", "start_on": "Từ ngày", "end_on": "Đến ngày",
+    "name": "Tên", "current_campaign_id": "Kế hoạch hiện hành", "role": "Vai trò", "active": "Đang hoạt động",
+    "full_name": "Họ tên", "rank": "Cấp bậc", "title": "Chức vụ", "symbol": "Ký hiệu", "due_weekday": "Thứ nộp",
+    "due_time": "Giờ nộp", "signer_name": "Người ký", "signer_title": "Chức vụ người ký",
+    "signer_authority": "Thẩm quyền ký", "recipients": "Nơi nhận", "version": "Phiên bản",
+    "number": "Số", "on_time": "Đúng hạn", "period": "Kỳ", "repeat_of": "Thay thế báo cáo", "sha256": "SHA-256",
+    "parts": "Phân bổ", "total": "Tổng", "baseline_source": "Nguồn mốc tính", "baseline_as_of": "Mốc tính tại ngày",
+    "cumulative": "Tính luỹ kế", "counts": "Tính kết quả theo", "issuer": "Cơ quan ban hành", "rows": "Số dòng",
+    "file": "Tệp", "what": "Nội dung", "reason": "Lý do", "path": "Đường dẫn",
+}
+
+
+def field_label(field: str | None) -> str:
+    """Vietnamese name of a changed field (organization, dossier or other record), else the raw name."""
+    if not field:
+        return ""
+    from models.dossier_history import DOSSIER_FIELD_LABELS
+    from models.organizations import FIELD_LABELS
+
+    return FIELD_LABELS.get(field) or DOSSIER_FIELD_LABELS.get(field) or OTHER_FIELD_LABELS.get(field) or field
+
+
+def readable_detail(text: str | None, limit: int = 160) -> str:
+    """A JSON detail as "khoá: giá trị; …" on one line (the full JSON stays in the tooltip and exports)."""
+    if not text:
+        return ""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text[:limit]
+    if isinstance(value, dict):
+        parts = []
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                item = f"{len(item)} mục"
+            parts.append(f"{OTHER_FIELD_LABELS.get(key) or field_label(key)}: {item}")
+        text = "; ".join(parts)
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def action_label(action: str) -> str:

@@ -29,3 +29,14 @@ def test_every_object_type_written_by_the_models_has_a_label():
     assert len(objects) > 5, objects
     missing = sorted(o for o in objects if o not in OBJECT_LABELS)
     assert not missing, f"add Vietnamese labels in models/audit_query.py: {missing}"
+
+
+def test_details_and_fields_are_readable():
+    from models.audit_query import field_label, readable_detail
+
+    assert field_label("rep_name") == "Người đại diện theo pháp luật"
+    assert field_label("plan_baseline") == "Mốc tính (theo kế hoạch)"
+    assert field_label("khong_biet") == "khong_biet"
+    text = readable_detail('{"name": "Giai đoạn 1", "start_on": "2024-12-30", "parts": {"30742": 8, "30760": 11}}')
+    assert text == "Tên: Giai đoạn 1; Từ ngày: 2024-12-30; parts: 2 mục"
+    assert readable_detail("x" * 500).endswith("x") and len(readable_detail("y" * 500)) == 160

@@ -426,3 +426,32 @@ def test_import_needs_the_permission_of_an_active_account(fresh_store, tmp_path,
         assert officer.scalar("SELECT officer_id FROM imports") == 7
     finally:
         officer.close()
+
+
+def test_quick_comparison_settles_blank_changed_and_other_source_rows(store, tmp_path, clock):
+    """Re-import compares one fingerprint per row in SQL; rows it cannot settle are compared field by field."""
+    orgs = mf.make_orgs(4, seed=12)
+    import_file(store, mf.write_xlsx(mf.build(orgs, mf.Layout()), tmp_path / "dkkd.xlsx"), 1)
+    before = {o.tax_code: organizations.find_by_tax_code(store, o.tax_code) for o in orgs}
+    grid = [["Mã số thuế", "Tên doanh nghiệp", "Điện thoại"],
+            [orgs[0].tax_code, orgs[0].name, ""],  # blank phone: the registry keeps its phone, unchanged
+            [orgs[1].tax_code, orgs[1].name, "0912345678"],  # another phone: updated
+            [orgs[2].tax_code, orgs[2].name, orgs[2].rep_phone]]  # the same values: unchanged
+    clock.advance(days=1)
+    path = mf.write_xlsx(mf.Built(grid=grid, rows={}, header_rows=[1]), tmp_path / "thue.xlsx")
+    result = import_file(store, path, 3)  # the tax department's list: another source, another group
+    assert (result.inserted, result.updated, result.unchanged, result.warnings) == (0, 1, 2, 3)
+    after = {o.tax_code: organizations.find_by_tax_code(store, o.tax_code) for o in orgs}
+    assert after[orgs[0].tax_code]["rep_phone"] == before[orgs[0].tax_code]["rep_phone"]
+    assert after[orgs[1].tax_code]["rep_phone"] == "0912345678"
+    assert after[orgs[1].tax_code]["version"] == before[orgs[1].tax_code]["version"] + 1
+    assert after[orgs[2].tax_code]["version"] == before[orgs[2].tax_code]["version"]
+    # the new source list reaches organizations.sources (trigger) and the search filter tags
+    assert [after[o.tax_code]["sources"] for o in orgs] == ["dkkd thue"] * 3 + ["dkkd"]
+    assert {after[o.tax_code]["grp"] for o in orgs} == {1}
+    found = registry_search.search_ids(store, "", registry_search.Filters(source="thue")).ids
+    assert sorted(found) == sorted(after[o.tax_code]["id"] for o in orgs[:3])
+    text = orgs[1].name.split()[-1]
+    assert after[orgs[1].tax_code]["id"] in registry_search.search_ids(
+        store, text, registry_search.Filters(source="thue")).ids
+    assert registry_search.check_index(store)

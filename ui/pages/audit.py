@@ -89,16 +89,25 @@ class AuditPage(QWidget):
         self.apply_button.setObjectName("applyFilter")
         self.export_button = QPushButton("&Xuất…")
         self.export_button.setObjectName("exportButton")
-        for label, widget in (("Cán bộ:", self.officer), ("Từ:", self.date_from), ("đến:", self.date_to),
-                              ("Thao tác:", self.action), ("Đối tượng:", self.object_type)):
+        # Two rows, so the page fits a 1280-pixel screen beside the navigation bar.
+        for label, widget in (("Cán bộ:", self.officer), ("Từ:", self.date_from), ("đến:", self.date_to)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
-        filters.addWidget(self.object_id)
-        filters.addWidget(self.text, 1)
-        filters.addWidget(self.apply_button)
-        filters.addWidget(self.export_button)
+        filters.addStretch(1)
+        second = QHBoxLayout()
+        for label, widget in (("Thao tác:", self.action), ("Đối tượng:", self.object_type)):
+            second.addWidget(QLabel(label))
+            second.addWidget(widget)
+        second.addWidget(self.object_id)
+        second.addWidget(self.text, 1)
+        second.addWidget(self.apply_button)
+        second.addWidget(self.export_button)
+        rows = QVBoxLayout()
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(filters)
+        rows.addLayout(second)
         self.filter_box = QWidget()
-        self.filter_box.setLayout(filters)
+        self.filter_box.setLayout(rows)
         layout.addWidget(self.filter_box)
 
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
@@ -107,6 +116,7 @@ class AuditPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
@@ -186,10 +196,17 @@ class AuditPage(QWidget):
                     value = audit_query.object_label(value)
                 elif key == "at" and value:
                     value = f"{value[8:10]}/{value[5:7]}/{value[:4]} {value[11:]}"
+                elif key == "field":
+                    value = audit_query.field_label(value)
+                elif key == "detail":
+                    value = audit_query.readable_detail(value)
                 item = QTableWidgetItem("" if value is None else str(value))
-                if key == "action":
-                    item.setToolTip(row["action"])
+                if key in ("action", "field", "detail", "old_value", "new_value") and row[key]:
+                    item.setToolTip(str(row[key])[:2000])
                 self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        for column in range(self.table.columnCount() - 1):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
         shown = f"{len(rows):,}".replace(",", ".")
         self.summary.setText(
             f"{total:,} dòng".replace(",", ".") + ("" if total <= len(rows) else f" (hiển thị {shown} dòng mới nhất)")
