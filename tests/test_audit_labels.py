@@ -38,5 +38,5 @@ def test_details_and_fields_are_readable():
     assert field_label("plan_baseline") == "Mốc tính (theo kế hoạch)"
     assert field_label("khong_biet") == "khong_biet"
     text = readable_detail('{"name": "Giai đoạn 1", "start_on": "2024-12-30", "parts": {"30742": 8, "30760": 11}}')
-    assert text == "Tên: Giai đoạn 1; Từ ngày: 2024-12-30; parts: 2 mục"
+    assert text == "Tên: Giai đoạn 1; Từ ngày: 2024-12-30; Phân bổ: 2 mục"
     assert readable_detail("x" * 500).endswith("x") and len(readable_detail("y" * 500)) == 160

@@ -74,10 +74,12 @@ SCHEMA = [
     # Every index costs each imported row (100,000 new rows: 0.01-0.2 s CPU per index), so there is one
     # only where a query needs it. Sorting and browsing the live (not merged) rows; name_key order is
     # the folded-name order. live_name also serves the look-ups by name_key (duplicates, intake); the
-    # UNIQUE tax_code index serves tax-code look-ups, prefixes and the tax-code sort.
+    # UNIQUE tax_code index serves tax-code look-ups and prefixes (intake type-ahead). live_tax stays:
+    # without it browsing 1M rows in tax-code order reads every row (2.6 s instead of 0.6 s).
     "CREATE INDEX organizations_live_name ON organizations(name_key) WHERE merged_into IS NULL",
     "CREATE INDEX organizations_live_grp ON organizations(grp, name_key) WHERE merged_into IS NULL",
     "CREATE INDEX organizations_live_area ON organizations(area_code, name_key) WHERE merged_into IS NULL",
+    "CREATE INDEX organizations_live_tax ON organizations(tax_code) WHERE merged_into IS NULL",
     "CREATE INDEX organizations_live_status ON organizations(status, name_key) WHERE merged_into IS NULL",
     "CREATE INDEX organizations_live_rep ON organizations(rep_name) WHERE merged_into IS NULL",
     "CREATE INDEX organizations_live_address ON organizations(address) WHERE merged_into IS NULL",
