@@ -16,14 +16,15 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import random
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
 import unicodedata
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN_START = dt.date(2024, 12, 30)
 WEEK_START, WEEK_END = dt.date(2025, 1, 2), dt.date(2025, 1, 8)
 AFTER_WEEK = dt.date(2025, 1, 10)  # issued after the report week: must not count as of 08/01
+ISSUE_DAYS = {"late_issue": AFTER_WEEK, "early": dt.date(2024, 12, 31), "before": dt.date(2024, 12, 27)}
 PASSWORD = "Mk#2025kg"
 PROVINCE = ("PC06-KG", "Phòng PC06 Công an tỉnh Kiên Giang")
 UNITS = [  # code, name, seed
@@ -93,6 +95,19 @@ class Unit:
     dossiers: list[Dossier] = dataclasses.field(default_factory=list)
     out: dict[str, object] = dataclasses.field(default_factory=dict)  # CLI outputs, by step
 
+    def expected_by_area(self, as_of: dt.date) -> dict[str, int]:
+        """Distinct organizations counted in the campaign up to ``as_of``, per commune of the registry."""
+        first: dict[str, tuple[str, dt.date]] = {}
+        for d in self.dossiers:
+            key = d.org.tax_code or d.org.name
+            if d.issued_on is not None and (key not in first or d.issued_on < first[key][1]):
+                first[key] = (d.org.area_code, d.issued_on)
+        out: dict[str, int] = {}
+        for area, day in first.values():
+            if CAMPAIGN_START <= day <= as_of:
+                out[area] = out.get(area, 0) + 1
+        return out
+
     def expected_achieved(self, as_of: dt.date, since: dt.date = CAMPAIGN_START) -> dict[int, int]:
         """Distinct organizations per group whose FIRST issue (cancelled never counts) falls in
         [since, as_of] — computed from the scenario, not from the database."""
@@ -129,11 +144,13 @@ def _org_files(unit: Unit, folder: Path) -> None:
     """One messy source list per group, each messy in its own way."""
     seen: set[str] = set()
     for grp, n in GROUP_SIZES.items():
-        orgs = mf.make_orgs(n, seed=unit.seed * 10 + grp, with_tax=grp != 4, branches=0.1 if grp == 1 else 0)
+        # (make_orgs(with_tax=False) loops for ever on its ``None in seen`` check: drop the codes afterwards)
+        orgs = mf.make_orgs(n, seed=unit.seed * 10 + grp, branches=0.1 if grp == 1 else 0)
         for o in orgs:  # a unit's four lists never share a tax code (the same code would be an update)
-            assert o.tax_code is None or o.tax_code not in seen
+            assert o.tax_code not in seen
             seen.add(o.tax_code)
             if grp == 4:
+                o.tax_code = None
                 o.name = f"{o.name} ({unit.code})"
         unit.orgs[grp] = orgs
         if grp == 1:  # xlsx: letterhead, two-row merged header, (1)(2)… row, NFD, numeric tax codes, a repeat
@@ -186,6 +203,11 @@ def _plan_dossiers(unit: Unit) -> None:
     today = dt.date.today()
     for grp, org in active[40:43]:
         add(grp, org, dt.datetime.combine(today, dt.time(0, 0, 1)), "open")
+    # issued on the campaign's second day (cumulative, not this week) and one before the campaign (never)
+    for grp, org in active[43:46]:
+        add(grp, org, dt.datetime(2024, 12, 30, 9, 0), "early")
+    grp, org = active[46]
+    add(grp, org, dt.datetime(2024, 12, 26, 9, 0), "before")
 
 
 def _dossier_file(unit: Unit, path: Path) -> Path:
@@ -241,8 +263,8 @@ def _move_dossiers(unit: Unit) -> None:
             if d.plan == "verifying":
                 continue
             dossier_status.move(store, did, "verified", at=t + dt.timedelta(hours=1))
-            if d.plan == "late_issue":
-                issued = AFTER_WEEK
+            if d.plan in ISSUE_DAYS:
+                issued = ISSUE_DAYS[d.plan]
             else:
                 issued = min(WEEK_END, t.date() + dt.timedelta(days=rng.randint(0, 2)))
             dossier_status.move(store, did, "issued", at=dt.datetime.combine(issued, dt.time(15, 0)))
@@ -308,6 +330,13 @@ def week(tmp_path_factory):
         "again": _json_lines(cli("merge", "--db", province, base / "u1.xlsx", base / "u2.xlsx",
                                  "--password", PASSWORD)),
     }
+    # next export of each unit, the other way round (unit 1 with a password, unit 2 without): same rows
+    units[0].out["export2"] = _json(cli("export", "--db", units[0].db, "--out", base / "u1b.xlsx", "--full",
+                                        "--week-end", WEEK_END, "--password", PASSWORD))
+    units[1].out["export2"] = _json(cli("export", "--db", units[1].db, "--out", base / "u2b.xlsx", "--full",
+                                        "--week-end", WEEK_END))
+    merges["second"] = _json_lines(cli("merge", "--db", province, base / "u1b.xlsx", base / "u2b.xlsx",
+                                       "--password", PASSWORD))
     return {"base": base, "cli": cli, "units": units, "province": province, "merges": merges,
             "files": {"u1": base / "u1.xlsx", "u2": base / "u2.xlsx", "tampered": tampered}}
 
@@ -346,8 +375,9 @@ def test_search_by_folded_name_and_tax_fragment(week, run_cli, i):
     nguyen = {o.name for o in all_orgs if "nguyễn" in o.name.lower()}
     assert nguyen, "the seeded names must contain a Nguyễn"
     found = _json_lines(run_cli("search", "--db", u.db, "nguyen", "--limit", 1000))
-    names = {unicodedata.normalize("NFC", r["name"]) for r in found}
-    assert nguyen <= names
+    names = {r["name"] for r in found}
+    assert nguyen <= names  # the NFD list was stored as NFC, so the names compare equal as typed
+    assert all(unicodedata.is_normalized("NFC", r["name"]) for r in found)
     # a tax code that lost its leading zero in the xlsx comes back whole, and 6 digits in the middle find it
     target = next(o for o in u.orgs[1] if o.tax_code.startswith("0") and "-" not in o.tax_code)
     fragment = target.tax_code[3:9]
@@ -360,6 +390,20 @@ def test_search_by_folded_name_and_tax_fragment(week, run_cli, i):
 @pytest.mark.parametrize("i", [0, 1])
 def test_import_dossiers_counts_and_idempotence(week, i):
     u = _unit(week, i)
+    n = len(u.dossiers)
+    first, again = u.out["dossiers-import"], u.out["dossiers-reimport"]
+    assert (first["inserted"], first["updated"], first["unchanged"]) == (n, 0, 0), first
+    assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, n), again
+    assert _rows(u.db, "SELECT count(*) FROM dossiers")[0][0] == n
+    refs = {r[0] for r in _rows(u.db, "SELECT online_ref FROM dossiers")}
+    assert refs == {d.ref for d in u.dossiers}
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: import-dossiers reads the 'Tổng cộng: N hồ sơ' footer under the table "
+                   "as a data row and rejects it (read N+1, rejected 1; --strict would exit 1 on a clean file); "
+                   "models/dossier_import.py:226 has no footer check like registry_import/analysis.py:_is_footer")
+def test_import_dossiers_ignores_the_total_footer(week):
+    u = _unit(week, 0)
     n = len(u.dossiers)
     assert u.out["dossiers-import"] == {"read": n, "inserted": n, "updated": 0, "unchanged": 0, "rejected": 0}
     assert u.out["dossiers-reimport"] == {"read": n, "inserted": 0, "updated": 0, "unchanged": n, "rejected": 0}
@@ -378,6 +422,7 @@ def test_dossiers_by_status(week, run_cli, i, status):
         d = by_ref[r["online_ref"]]
         assert r["tax_code"] == d.org.tax_code
         assert r["group"] == d.group
+        assert unicodedata.is_normalized("NFC", r["organization"])
         assert r["received_at"].startswith(d.received.strftime("%Y-%m-%d %H:%M"))
 
 
@@ -395,19 +440,196 @@ def test_overdue_dossiers(week, run_cli, i):
 
 
 # ---- 4. progress -------------------------------------------------------------------------------------
-def _group_cumulative(progress: dict) -> dict[int, int]:
-    """Achieved since the campaign start per single-group target of the current phase."""
-    out = {}
-    for t in progress["targets"]:
-        if len(t["groups"]) == 1:
-            out[t["groups"][0]] = t["achieved"]
+def _by_group(progress: dict, field: str) -> dict[int, int]:
+    return {int(g["key"]): g[field] for g in progress["by_group"]}
+
+
+def _expected_targets(u: Unit) -> dict[int, int]:
+    """Kiên Giang phase 1 applied to this unit's registry (not dissolved): the plan's ratio rounded half up
+    for groups 1-3, 20 % rounded up for group 4 (docs/progress.md)."""
+    base = {g: sum(o.status != "dissolved" for o in u.orgs[g]) for g in GROUP_SIZES}
+    ratio = {1: (2816, 9387), 2: (130, 430), 3: (425, 1416)}
+    out = {g: int(Fraction(v * base[g], b) + Fraction(1, 2)) for g, (v, b) in ratio.items()}
+    out[4] = math.ceil(Fraction(20 * base[4], 100))
     return out
 
 
 @pytest.mark.parametrize("i", [0, 1])
 def test_progress_equals_distinct_issued_orgs(week, i):
     u = _unit(week, i)
-    got = _group_cumulative(u.out["progress"])
-    want = u.expected_achieved(WEEK_END)
-    assert got == want
-    assert sum(want.values()) > 15  # the scenario has real numbers to compare
+    p = u.out["progress"]
+    cumulative, this_week = u.expected_achieved(WEEK_END), u.expected_achieved(WEEK_END, since=WEEK_START)
+    assert _by_group(p, "achieved_in_campaign") == cumulative
+    assert _by_group(p, "this_week") == this_week
+    assert p["achieved_in_campaign"] == sum(cumulative.values())
+    assert p["this_week"] == sum(this_week.values())
+    assert _by_group(p, "target") == _expected_targets(u)
+    assert {a["key"]: a["achieved_in_campaign"] for a in p["by_area"] if a["achieved_in_campaign"]} == \
+        u.expected_by_area(WEEK_END)
+    # the scenario has real numbers to compare, and the two differ (3 issued on 31/12/2024)
+    assert sum(this_week.values()) > 15 and sum(cumulative.values()) == sum(this_week.values()) + 3
+
+
+# ---- 5. weekly report --------------------------------------------------------------------------------
+GROUP_LABELS = {1: "Doanh nghiệp", 2: "Hợp tác xã", 3: "Cơ quan, tổ chức có MST", 4: "Các tổ chức còn lại",
+                0: "Tổng cộng"}
+
+
+def _pdf_table(path: Path, section: str, labels: dict) -> dict:
+    """(this period, cumulative, target or None) per labelled row of a report table, from the pypdf text:
+    each cell comes out on its own line, a long label wraps over two."""
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    lines = [line.strip() for line in text[text.index(section):].splitlines()]
+    out = {}
+    for key, label in labels.items():
+        at = next(k for k, line in enumerate(lines) if line.startswith(label))
+        cells = []
+        for line in lines[at + 1:]:
+            if re.fullmatch(r"\d[\d.]*|—", line):
+                cells.append(None if line == "—" else int(line.replace(".", "")))
+                if len(cells) == 3:
+                    break
+            elif cells:
+                break
+        out[key] = tuple(cells)
+    return out
+
+
+def _pdf_group_table(path: Path) -> dict:
+    return _pdf_table(path, "Kết quả theo nhóm đối tượng", GROUP_LABELS)
+
+
+@pytest.mark.parametrize("i", [0, 1])
+def test_report_pdf_matches_progress_and_is_reproducible(week, run_cli, tmp_path, i):
+    u = _unit(week, i)
+    rep, p = u.out["report"], u.out["progress"]
+    assert (rep["period_start"], rep["period_end"]) == (WEEK_START.isoformat(), WEEK_END.isoformat())
+    assert rep["pages"] >= 1 and re.fullmatch(r"[0-9a-f]{64}", rep["sha256"])
+    pdf = Path(rep["path"])
+    assert hashlib.sha256(pdf.read_bytes()).hexdigest() == rep["sha256"]
+    table = _pdf_group_table(pdf)
+    targets = _by_group(p, "target")
+    for grp in GROUP_SIZES:
+        assert table[grp] == (_by_group(p, "this_week")[grp], _by_group(p, "achieved_in_campaign")[grp],
+                              targets[grp]), grp
+    assert table[0] == (p["this_week"], p["achieved_in_campaign"], sum(targets.values()))
+    areas = _pdf_table(pdf, "Kết quả theo địa bàn", {a["key"]: a["label"] for a in p["by_area"]})
+    assert areas == {a["key"]: (a["this_week"], a["achieved_in_campaign"], None) for a in p["by_area"]}
+    # same data, same bytes
+    again = _json(run_cli("report", "--db", u.db, "--week-ending", WEEK_END, "--out", tmp_path / "again.pdf"))
+    assert again["sha256"] == rep["sha256"]
+    assert (tmp_path / "again.pdf").read_bytes() == pdf.read_bytes()
+    # the workbook carries the same group figures
+    wb = openpyxl.load_workbook(u.out["report-xlsx"], read_only=True)
+    cells = [[c for c in row] for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
+    wb.close()
+    for grp in (1, 2, 4):
+        row = next(r for r in cells if any(isinstance(c, str) and c.startswith(GROUP_LABELS[grp]) for c in r))
+        ints = [c for c in row if isinstance(c, int | float) and not isinstance(c, bool)]
+        assert _by_group(p, "this_week")[grp] in ints and _by_group(p, "achieved_in_campaign")[grp] in ints, row
+
+
+# ---- 6. sync: export, merge, consolidated report -----------------------------------------------------
+@pytest.mark.parametrize("i", [0, 1])
+def test_exports(week, i):
+    u = _unit(week, i)
+    first, second = u.out["export"], u.out["export2"]
+    for result, protected in ((first, i == 1), (second, i == 0)):
+        assert result["ok"] is True and result["kind"] == "full"
+        assert result["rows"] == len(u.dossiers)
+        assert result["protected"] is protected
+        assert (result["period_start"], result["period_end"]) == (WEEK_START.isoformat(), WEEK_END.isoformat())
+        assert re.fullmatch(r"[0-9a-f]{64}", result["sha256"]) and Path(result["path"]).stat().st_size > 0
+    assert (first["sequence"], second["sequence"]) == (1, 2)
+    assert first["warning"] if i == 0 else not first["warning"]
+
+
+def test_merge_refuses_the_tampered_copy_and_merges_the_others(week):
+    first = {Path(r["file"]).name: r for r in week["merges"]["first"]}
+    assert first["u1_sua.xlsx"]["status"] == "refused"
+    assert "đã bị sửa" in first["u1_sua.xlsx"]["reason"]
+    for name, i in (("u1.xlsx", 0), ("u2.xlsx", 1)):
+        u = _unit(week, i)
+        r = first[name]
+        assert r["status"] == "accepted" and r["late"] is True, r
+        assert (r["unit_code"], r["inserted"], r["updated"], r["unchanged"]) == (u.code, len(u.dossiers), 0, 0)
+    again = {Path(r["file"]).name: r["status"] for r in week["merges"]["again"]}
+    assert again == {"u1.xlsx": "unchanged", "u2.xlsx": "unchanged"}
+    second = {Path(r["file"]).name: r for r in week["merges"]["second"]}
+    for name, i in (("u1b.xlsx", 0), ("u2b.xlsx", 1)):
+        r = second[name]
+        assert r["status"] == "accepted" and r["sequence"] == 2, r
+        assert (r["inserted"], r["updated"], r["unchanged"]) == (0, 0, len(_unit(week, i).dossiers)), r
+    # nothing duplicated: one remote row per dossier of each unit
+    for i in (0, 1):
+        u = _unit(week, i)
+        rows = _rows(week["province"], "SELECT count(*), count(DISTINCT uuid) FROM remote_dossiers WHERE unit_code = ?",
+                     (u.code,))[0]
+        assert rows == (len(u.dossiers), len(u.dossiers))
+
+
+def test_merge_of_the_tampered_copy_alone_exits_1(week, run_cli):
+    proc = run_cli("merge", "--db", week["province"], week["files"]["tampered"])
+    (line,) = _json_lines(proc, code=1)
+    assert line["status"] == "refused"
+
+
+def test_consolidated_report_is_the_sum_of_the_units(week, run_cli, tmp_path):
+    units = week["units"]
+    out = _json(run_cli("sync-report", "--db", week["province"], "--week-end", WEEK_END,
+                        "--pdf", tmp_path / "tinh.pdf", "--xlsx", tmp_path / "tinh.xlsx"))
+    assert out["units"] == 2
+    assert out["this_week"] == sum(u.out["progress"]["this_week"] for u in units)
+    assert out["cumulative"] == sum(u.out["progress"]["achieved_in_campaign"] for u in units)
+    assert out["cumulative"] == sum(sum(u.expected_achieved(WEEK_END).values()) for u in units)
+    table = _pdf_group_table(tmp_path / "tinh.pdf")
+    unit_tables = [_pdf_group_table(Path(u.out["report"]["path"])) for u in units]
+    for grp in (*GROUP_SIZES, 0):
+        assert table[grp] == tuple(sum(t[grp][k] for t in unit_tables) for k in range(3)), grp
+    # one row per unit, with the unit's own totals, marked late: generated long after Thu 09/01/2025 14:00
+    rows = _pdf_table(tmp_path / "tinh.pdf", "Kết quả theo đơn vị", {u.code: f"{u.name} (gửi" for u in units})
+    for u, t in zip(units, unit_tables, strict=True):
+        assert rows[u.code] == t[0]
+    listed = _json(run_cli("sync-units", "--db", week["province"], "--week-end", WEEK_END))
+    assert {(x["code"], x["sent"], x["late"], x["sequence"]) for x in listed["units"]} == \
+        {(u.code, True, True, 2) for u in units}
+
+
+# ---- 7. backup, check, restore -----------------------------------------------------------------------
+def _snapshot(db: Path) -> dict:
+    return {t: _rows(db, f"SELECT * FROM {t} ORDER BY 1")
+            for t in ("organizations", "dossiers", "dossier_events", "campaigns", "units", "areas")}
+
+
+def _check_ok(run_cli, db: Path) -> None:
+    report = _json(run_cli("check", "--db", db))
+    assert report["ok"] is True and report["problems"] == [], report
+    assert (report["integrity_check"], report["foreign_key_check"], report["audit_triggers"]) == ("ok", "ok", True)
+
+
+def test_backup_check_restore_round_trip(week, run_cli, tmp_path):
+    u = _unit(week, 0)
+    db = tmp_path / "copy.sqlite"
+    src, dst = sqlite3.connect(u.db), sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    before = _snapshot(db)
+    info = _json(run_cli("backup", "--db", db, "--to", tmp_path / "usb"))
+    backup = Path(info["path"])
+    assert backup.parent == tmp_path / "usb" and backup.exists()
+    _check_ok(run_cli, db)
+    # the week goes on: a new list is imported after the backup
+    extra = mf.make_orgs(5, seed=999)
+    new_file = mf.write_xlsx(mf.build(extra, mf.Layout()), tmp_path / "them.xlsx")
+    assert _json(run_cli("import-orgs", "--db", db, "--group", 1, new_file))["inserted"] == 5
+    assert _snapshot(db) != before
+    after_import = _snapshot(db)
+    restored = _json(run_cli("restore", "--db", db, backup))
+    assert _snapshot(db) == before
+    assert _snapshot(Path(restored["kept_aside"])) == after_import  # the replaced file is kept aside
+    _check_ok(run_cli, db)
+    progress = _json(run_cli("progress", "--db", db, "--as-of", WEEK_END))
+    assert progress == u.out["progress"]

@@ -158,16 +158,18 @@ def _match_by_tax(store: Store, group: int, records: list[Record], fields: list[
     unchanged; anything else (a change, a value the file leaves blank, another group) is compared field
     by field by the caller.
     """
-    if not records:
-        return {}
+    if not records or store.scalar("SELECT 1 FROM organizations WHERE tax_code IS NOT NULL LIMIT 1") is None:
+        return {}  # nothing to compare with (a unit's first list)
     store.execute("DROP TABLE IF EXISTS temp._regimp_keys")
     store.execute("CREATE TEMP TABLE _regimp_keys (n INTEGER PRIMARY KEY, tax_code TEXT NOT NULL, fp TEXT)")
     try:
         rows = []
         for n, record in enumerate(records):
             get = record.values.get
-            parts = [get(f) or _ABSENT for f in fields]
-            fp = _SEP.join(parts) if all(p.__class__ is str for p in parts) else None
+            try:
+                fp = _SEP.join([get(f) or _ABSENT for f in fields])
+            except TypeError:  # a value that is not text: compared field by field
+                fp = None
             rows.append((n, get("tax_code"), fp))
         store.conn.executemany("INSERT INTO temp._regimp_keys VALUES (?, ?, ?)", rows)
         fp_sql = " || char(31) || ".join(f"coalesce(o.{f}, char(30))" for f in fields) or "''"
@@ -229,6 +231,7 @@ def _fetch(store: Store, column: str, keys: list[str], extra: str = "") -> list[
 # by executemany, but a few µs per row inside a single INSERT … SELECT / UPDATE … FROM.
 _INSERT_COLUMNS = ("id", "uuid", "grp", *_DATA_FIELDS, "search_text", "name_key", "first_seen", "last_seen",
                    "created_at", "updated_at", "version", "sources")  # sources: what org_sources' trigger sets
+_STAGE_COLUMNS = ("id", "uuid", *_DATA_FIELDS, "search_text", "name_key")
 _UPDATE_COLUMNS = ("id", *_DATA_FIELDS, "search_text", "name_key")
 
 
@@ -247,7 +250,7 @@ def _write(store: Store, analysis: Analysis, plan: _Plan, result: ImportResult, 
     total = len(plan.inserts) + len(plan.updates) + len(plan.unchanged)
     _create_stage(store)
     try:
-        new_ids = _stage_inserts(store, analysis, plan.inserts, now, progress, total)
+        new_ids = _stage_inserts(store, plan.inserts, progress, total)
         audit_rows = _stage_updates(store, plan.updates, progress, len(plan.inserts), total)
         sources = [(new_ids[id(r)], r.row) for r in plan.inserts]
         sources += [(current["id"], record.row) for current, record, _c in plan.updates]
@@ -256,8 +259,11 @@ def _write(store: Store, analysis: Analysis, plan: _Plan, result: ImportResult, 
         store.conn.executemany("INSERT INTO temp._regimp_src(org_id, row_number) VALUES (?, ?)", sources)
         progress.update(total, total, "Đang ghi vào sổ tổ chức…", force=True)
         with registry_search.deferred_index(store):
-            cols = ", ".join(_INSERT_COLUMNS)
-            store.execute(f"INSERT INTO organizations({cols}) SELECT {cols} FROM temp._regimp_new ORDER BY id")
+            # The values every new row shares are bound once here instead of staged per row.
+            store.execute(f"INSERT INTO organizations({', '.join(_INSERT_COLUMNS)}) "
+                          f"SELECT id, uuid, ?, {', '.join(_DATA_FIELDS)}, search_text, name_key, ?, ?, ?, ?, 1, ? "
+                          "FROM temp._regimp_new ORDER BY id",
+                          (analysis.group, now, now, now, now, DEFAULT_SOURCE_FOR_GROUP[analysis.group]))
             if plan.updates:
                 sets = ", ".join(f"{f} = coalesce(s.{f}, organizations.{f})" for f in _DATA_FIELDS)
                 store.execute(
@@ -290,7 +296,7 @@ def _write(store: Store, analysis: Analysis, plan: _Plan, result: ImportResult, 
 
 def _create_stage(store: Store) -> None:
     _drop_stage(store)
-    store.execute(f"CREATE TEMP TABLE _regimp_new AS SELECT {', '.join(_INSERT_COLUMNS)} FROM organizations WHERE 0")
+    store.execute(f"CREATE TEMP TABLE _regimp_new AS SELECT {', '.join(_STAGE_COLUMNS)} FROM organizations WHERE 0")
     store.execute(f"CREATE TEMP TABLE _regimp_upd AS SELECT {', '.join(_UPDATE_COLUMNS)} FROM organizations WHERE 0")
     store.execute("CREATE TEMP TABLE _regimp_src (org_id INTEGER PRIMARY KEY, row_number INTEGER)")
 
@@ -308,15 +314,13 @@ def _uuid_factory():
     return lambda i: f"{head}{(start + i) & 0xFFFFFFFFFFFF:012x}"
 
 
-def _stage_inserts(store: Store, analysis: Analysis, records: list[Record], now: str, progress: Progress,
-                   total: int) -> dict[int, int]:
+def _stage_inserts(store: Store, records: list[Record], progress: Progress, total: int) -> dict[int, int]:
+    """Stage the new organizations' own values (ids in folded-name order); returns id(record) → new id."""
     if not records:
         return {}
     next_id = (store.scalar("SELECT max(id) FROM organizations") or 0) + 1
     make_uuid = _uuid_factory()
-    sql = f"INSERT INTO temp._regimp_new VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
-    group = analysis.group
-    source = DEFAULT_SOURCE_FOR_GROUP[group]
+    sql = f"INSERT INTO temp._regimp_new VALUES ({', '.join('?' * len(_STAGE_COLUMNS))})"
     new_ids: dict[int, int] = {}
     # Folding and name keys for the whole batch at once (fastnorm.*_many: a few C-level passes instead
     # of a Python call per value).
@@ -337,8 +341,8 @@ def _stage_inserts(store: Store, analysis: Analysis, records: list[Record], now:
             get = values.get
             org_id = next_id + offset
             new_ids[id(record)] = org_id
-            batch.append((org_id, make_uuid(offset), group, *[get(f) for f in head], get("status") or "active",
-                          *[get(f) for f in tail], texts[n], keys[n], now, now, now, now, 1, source))
+            batch.append((org_id, make_uuid(offset), *[get(f) for f in head], get("status") or "active",
+                          *[get(f) for f in tail], texts[n], keys[n]))
         store.conn.executemany(sql, batch)
     return new_ids
 
