@@ -27,6 +27,7 @@ from models.identifiers import check_tax_code
 from models.organizations import GROUPS
 from models.permissions import require
 from models.progress import Progress
+from models.registry_import.analysis import is_footer_row
 from models.store import Store
 from models.textnorm import clean, fold
 
@@ -223,7 +224,7 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
             if progress is not None and (done % 50 == 0 or done == total):
                 progress.update(done, total, f"Đang nhập dòng {line}")
             values = {f: _cell_text(raw[i]) if i < len(raw) else "" for f, i in columns.items()}
-            if not any(values.values()):
+            if not any(values.values()) or is_footer_row(list(raw), columns.get("tax_code")):
                 continue
             result.read += 1
 

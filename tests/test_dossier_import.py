@@ -243,3 +243,10 @@ def test_cli_errors(run_cli, tmp_path):
     assert proc.returncode == 2 and "hong.xlsx" in proc.stderr and not (tmp_path / "x.sqlite").exists()
     bad = run_cli("dossiers", "--db", tmp_path / "x.sqlite", "--status", "lost")
     assert bad.returncode == 2
+
+
+def test_make_orgs_without_tax_codes_terminates():
+    from tests.factories.messy_files import make_orgs
+
+    orgs = make_orgs(5, with_tax=False)
+    assert len(orgs) == 5

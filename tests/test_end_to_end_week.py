@@ -399,9 +399,6 @@ def test_import_dossiers_counts_and_idempotence(week, i):
     assert refs == {d.ref for d in u.dossiers}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: import-dossiers reads the 'Tổng cộng: N hồ sơ' footer under the table "
-                   "as a data row and rejects it (read N+1, rejected 1; --strict would exit 1 on a clean file); "
-                   "models/dossier_import.py:226 has no footer check like registry_import/analysis.py:_is_footer")
 def test_import_dossiers_ignores_the_total_footer(week):
     u = _unit(week, 0)
     n = len(u.dossiers)
@@ -468,6 +465,19 @@ def test_progress_equals_distinct_issued_orgs(week, i):
         u.expected_by_area(WEEK_END)
     # the scenario has real numbers to compare, and the two differ (3 issued on 31/12/2024)
     assert sum(this_week.values()) > 15 and sum(cumulative.values()) == sum(this_week.values()) + 3
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2024, 12, 29), dt.date(2024, 12, 31), AFTER_WEEK, dt.date(2025, 1, 31)])
+def test_progress_on_other_days(week, run_cli, as_of):
+    """Before the campaign nothing counts; the 31/12 issues only; the late issues from 10/01 on."""
+    u = _unit(week, 1)
+    proc = run_cli("progress", "--db", u.db, "--as-of", as_of)
+    p = _json(proc)
+    want = u.expected_achieved(as_of)
+    assert p["achieved_in_campaign"] == sum(want.values())
+    if as_of >= CAMPAIGN_START:
+        assert _by_group(p, "achieved_in_campaign") == want
+    assert (as_of, sum(want.values())) != (dt.date(2024, 12, 31), 0)
 
 
 # ---- 5. weekly report --------------------------------------------------------------------------------

@@ -177,7 +177,7 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
         width = len(row)
         if not _has_data(row, mapped):
             continue  # blank row, or text only in ignored columns (section titles, notes)
-        if _is_footer(row, tax_col):
+        if is_footer_row(row, tax_col):
             continue
         excel_row = index + 1
         analysis.read += 1
@@ -253,7 +253,7 @@ def _has_data(row: list, mapped: set[int]) -> bool:
     return False
 
 
-def _is_footer(row: list, tax_col: int | None) -> bool:
+def is_footer_row(row: list, tax_col: int | None) -> bool:
     """"Tổng cộng: 120", "Người lập biểu", "…, ngày 05 tháng 01 năm 2025" under the table."""
     if tax_col is not None and tax_col < len(row):
         tax = row[tax_col]

@@ -70,9 +70,10 @@ def make_orgs(n: int, seed: int = 1, *, with_tax: bool = True, branches: float =
     orgs, seen = [], set()
     while len(orgs) < n:
         code = make_tax_code(rng, branch=rng.random() < branches) if with_tax else None
-        if code in seen:
-            continue
-        seen.add(code)
+        if code is not None:
+            if code in seen:
+                continue
+            seen.add(code)
         area_code, area_name = rng.choice(AREAS)
         status = rng.choice(["active"] * 6 + ["suspended", "dissolved", "dissolving"])
         rep = fake.name()
