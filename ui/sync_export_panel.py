@@ -255,9 +255,12 @@ class ExportPanel(QWidget):
         self.export_button.setEnabled(False)
         op = BackgroundOp(self.ctx, work, title="Đang xuất tệp đồng bộ…", parent=self)
         op.success(self._exported).with_progress()
-        op.finished.connect(lambda: self.export_button.setEnabled(True))
+        op.finished.connect(self._export_finished)  # a bound slot: dropped if the panel is gone first
         self.last_op = op.run()
         return op
+
+    def _export_finished(self) -> None:
+        self.export_button.setEnabled(True)
 
     def _exported(self, result: ExportResult) -> None:
         self.last_result = result

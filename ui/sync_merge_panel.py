@@ -256,10 +256,13 @@ class MergePanel(QWidget):
         self.merge_button.setEnabled(False)
         op = BackgroundOp(self.ctx, work, title="Đang tổng hợp tệp của các đơn vị…", parent=self)
         op.success(self._merged).with_progress()
-        op.finished.connect(lambda: self.merge_button.setEnabled(self.is_province()))
+        op.finished.connect(self._merge_finished)  # a bound slot: dropped if the panel is gone first
         self.last_op = op.run()
         return op
 
+
+    def _merge_finished(self) -> None:
+        self.merge_button.setEnabled(self.is_province())
     def _merged(self, results: list[MergeResult]) -> None:
         self.results = results
         self.results_table.setRowCount(len(results))
