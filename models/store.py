@@ -91,6 +91,8 @@ class Store:
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
+            # Bounded: without analysis_limit, ANALYZE reads whole tables (minutes on a million rows).
+            self.conn.execute("PRAGMA analysis_limit = 400")
             self.conn.execute("PRAGMA optimize")
         self.conn.close()
 
