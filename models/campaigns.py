@@ -11,6 +11,7 @@ import datetime as dt
 from models.errors import StaleEdit, UserError
 from models.permissions import require
 from models.textnorm import clean
+from models.vn_format import date_text
 
 COUNTS = {
     "issued": "Đã cấp tài khoản",
@@ -220,8 +221,8 @@ def _phase_values(campaign: dict, data: dict) -> dict:
         raise UserError(f"Giai đoạn «{name}»: ngày bắt đầu phải trước hoặc bằng ngày kết thúc")
     if start < campaign["start_on"] or end > campaign["end_on"]:
         raise UserError(
-            f"Giai đoạn «{name}» ({_dmy(start)}–{_dmy(end)}) phải nằm trong thời gian của kế hoạch "
-            f"({_dmy(campaign['start_on'])}–{_dmy(campaign['end_on'])})"
+            f"Giai đoạn «{name}» ({date_text(start)}–{date_text(end)}) phải nằm trong thời gian của kế hoạch "
+            f"({date_text(campaign['start_on'])}–{date_text(campaign['end_on'])})"
         )
     return {"name": name, "kind": kind, "start_on": start, "end_on": end}
 
@@ -237,7 +238,7 @@ def _check_overlap(store, campaign_id: int, values: dict, phase_id: int | None) 
     if clash:
         raise UserError(
             f"Giai đoạn «{values['name']}» trùng thời gian với «{clash['name']}» "
-            f"({_dmy(clash['start_on'])}–{_dmy(clash['end_on'])})"
+            f"({date_text(clash['start_on'])}–{date_text(clash['end_on'])})"
         )
 
 
@@ -249,6 +250,3 @@ def _check_phases_inside(store, campaign_id: int, start: str, end: str) -> None:
     if bad:
         raise UserError(f"Giai đoạn «{bad['name']}» sẽ nằm ngoài thời gian mới của kế hoạch; hãy sửa giai đoạn trước")
 
-
-def _dmy(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")

@@ -39,6 +39,7 @@ from models import targets as tg
 from models.campaign_templates import create_from_template, template_choices
 from models.errors import UserError
 from models.organizations import GROUPS
+from models.vn_format import date_text
 from ui.context import AppContext
 from ui.ops import show_error
 from ui.progress_widgets import fmt_int
@@ -59,9 +60,6 @@ def _iso(edit: QDateEdit) -> str:
     d = edit.date()
     return dt.date(d.year(), d.month(), d.day()).isoformat()
 
-
-def _dmy(iso: str | None) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
 def _date_edit() -> QDateEdit:
@@ -393,7 +391,7 @@ class CampaignEditor(QDialog):
         row = cm.get_campaign_row(self.store, campaign_id)
         self.name_edit.setText(row["name"])
         self.plan_number_edit.setText(row["plan_number"] or "")
-        self.plan_date_edit.setText(_dmy(row["plan_date"]))
+        self.plan_date_edit.setText(date_text(row["plan_date"]))
         self.issuer_edit.setText(row["issuer"] or "")
         self.start_edit.setDate(_qdate(row["start_on"]))
         self.end_edit.setDate(_qdate(row["end_on"]))
@@ -452,7 +450,7 @@ class CampaignEditor(QDialog):
     def _show_phases(self, select: int | None = None) -> None:
         phases = cm.list_phases(self.store, self.campaign_id)
         self._phases = phases
-        self._fill(self.phase_table, [[p["name"], cm.PHASE_KINDS[p["kind"]], _dmy(p["start_on"]), _dmy(p["end_on"])]
+        self._fill(self.phase_table, [[p["name"], cm.PHASE_KINDS[p["kind"]], date_text(p["start_on"]), date_text(p["end_on"])]
                                       for p in phases])
         if self._reselect(self.phase_table, [p["id"] for p in phases], select, self.phase_id):
             self._phase_selected()
@@ -531,7 +529,7 @@ class CampaignEditor(QDialog):
         self.value_edit.setText(_num(t["value"]))
         self.plan_baseline_edit.setText(_num(t["plan_baseline"]))
         self.source_combo.setCurrentIndex(self.source_combo.findData(t["baseline_source"]))
-        self.as_of_edit.setText(_dmy(t["baseline_as_of"]))
+        self.as_of_edit.setText(date_text(t["baseline_as_of"]))
         self.unit_value_edit.setText(_num(t["unit_value"]))
         self.cumulative_check.setChecked(bool(t["cumulative"]))
         self._show_allocation()

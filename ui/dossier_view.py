@@ -10,7 +10,6 @@ reloads. Changes arriving from elsewhere reload the screen unless the officer is
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
@@ -53,6 +52,7 @@ from models.organizations import GROUPS
 from models.organizations import STATUSES as ORG_STATUSES
 from models.permissions import can
 from models.textnorm import clean
+from models.vn_format import datetime_text, html_text
 from ui.context import AppContext
 from ui.date_edits import DateEdit
 from ui.intake_dialog import display_date
@@ -67,17 +67,8 @@ STATUS_COLOURS = {"refused": "#b3261e", "cancelled": "#777777", "issued": "#1b6e
 DECLARED_COLUMN = 1
 
 
-def _dmy_time(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return value
 
 
-def _html(text) -> str:
-    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 EXTRA_LABELS = {"verification_request": "Đề nghị xác minh", "verification_result": "Kết quả xác minh"}
@@ -104,7 +95,7 @@ def _value_text(field: str | None, value, kind: str, areas: dict | None = None) 
                  "established_on", "sent_on", "due_on", "answered_on"):
         return display_date(value)
     if field == "received_at":
-        return _dmy_time(value)
+        return datetime_text(value)
     if field == "area_code" and areas:
         return areas.get(value, value)
     if field in ("needs_verification", "needs_verification_manual"):
@@ -492,16 +483,16 @@ class DossierView(QDialog):
         group = GROUPS.get(d["grp"], "") if d["grp"] else ""
         reason = ""
         if d["status"] == "refused" and d.get("refusal_reason"):
-            reason = f"<br>Lý do từ chối: {_html(d['refusal_reason'])}"
+            reason = f"<br>Lý do từ chối: {html_text(d['refusal_reason'])}"
         elif d["status"] == "cancelled" and d.get("cancel_reason"):
-            reason = f"<br>Lý do huỷ: {_html(d['cancel_reason'])}"
+            reason = f"<br>Lý do huỷ: {html_text(d['cancel_reason'])}"
         verify_text = "cần xác minh: 15 ngày" if d["needs_verification"] else "dữ liệu có sẵn: 3 ngày làm việc"
         self.header.setText(
-            f"<span style='font-size:15pt'><b>{_html(d['number'])}</b> — {_html(org_name)}</span><br>"
-            f"Trạng thái: <b style='color:{colour}'>{_html(d['status_label'])}</b> · Hạn trả kết quả: {due_html} "
+            f"<span style='font-size:15pt'><b>{html_text(d['number'])}</b> — {html_text(org_name)}</span><br>"
+            f"Trạng thái: <b style='color:{colour}'>{html_text(d['status_label'])}</b> · Hạn trả kết quả: {due_html} "
             f"({verify_text})<br>"
-            f"MST: {_html(d['tax_code'] or '—')} · {_html(group)} · Kênh: {_html(d['channel'])} · "
-            f"Tiếp nhận: {_dmy_time(d['received_at'])} · Cán bộ: {_html(d['officer'])}{reason}")
+            f"MST: {html_text(d['tax_code'] or '—')} · {html_text(group)} · Kênh: {html_text(d['channel'])} · "
+            f"Tiếp nhận: {datetime_text(d['received_at'])} · Cán bộ: {html_text(d['officer'])}{reason}")
         self.status_text = d["status_label"]
 
     def _fill_status_buttons(self, d: dict) -> None:
@@ -665,7 +656,7 @@ class DossierView(QDialog):
     def _fill_manual_checks(self) -> None:
         self.manual_list.clear()
         for m in verification.manual_checks(self.store, self.dossier_id):
-            QTreeWidgetItem(self.manual_list, [_dmy_time(m["at"]), m["officer"], m["label"], m["result_label"],
+            QTreeWidgetItem(self.manual_list, [datetime_text(m["at"]), m["officer"], m["label"], m["result_label"],
                                                m["note"] or ""])
 
     def _fill_requests(self) -> None:
@@ -687,7 +678,7 @@ class DossierView(QDialog):
         areas = units_mod.area_names(self.store)
         for e in dossier_history.timeline(self.store, self.dossier_id):
             detail = timeline_detail(e, areas)
-            item = QTreeWidgetItem(self.timeline, [_dmy_time(e["at"]), e["officer"], e["title"], detail[:400]])
+            item = QTreeWidgetItem(self.timeline, [datetime_text(e["at"]), e["officer"], e["title"], detail[:400]])
             item.setToolTip(2, e["title"])
             item.setToolTip(3, detail)
             item.setData(0, Qt.UserRole, e["kind"])

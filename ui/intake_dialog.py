@@ -43,6 +43,7 @@ from models import verification
 from models.errors import UserError
 from models.identifiers import check_tax_code
 from models.textnorm import clean, fold
+from models.vn_format import datetime_text, html_text
 from ui.context import AppContext
 from ui.date_edits import DateTimeEdit
 from ui.ops import show_error, show_message
@@ -281,8 +282,8 @@ class IntakeDialog(QDialog):
         if org["status"] in orgs.BLOCKING_STATUSES:
             status = f"<span style='color:#b3261e'><b>{status} ⚠</b></span>"
         self.org_label.setText(
-            f"<b>{_html(org['name'])}</b> — {orgs.GROUPS[org['grp']]}; tình trạng: {status}; "
-            f"nguồn: {_html(sources) or 'chưa rõ'}")
+            f"<b>{html_text(org['name'])}</b> — {orgs.GROUPS[org['grp']]}; tình trạng: {status}; "
+            f"nguồn: {html_text(sources) or 'chưa rõ'}")
         self.lookup.edit.setText(org.get("tax_code") or org["name"])
         self._set_form_enabled(True)
         self._baseline = self._snapshot()  # the registry's values are not the officer's typing
@@ -335,7 +336,7 @@ class IntakeDialog(QDialog):
         self.duplicate_accept.setChecked(False)
         if self.duplicates:
             lines = "; ".join(
-                f"{d['number']} ({d['status_label']}, nhận {_dmy_time(d['received_at'])}, cán bộ {d['officer']})"
+                f"{d['number']} ({d['status_label']}, nhận {datetime_text(d['received_at'])}, cán bộ {d['officer']})"
                 for d in self.duplicates)
             self.duplicate_banner.setText(f"⚠ Tổ chức này đang có hồ sơ chưa giải quyết xong: {lines}. "
                                           "Kiểm tra trước khi tiếp nhận hồ sơ thứ hai.")
@@ -554,14 +555,3 @@ def _as_iso(value) -> str | None:
     return parsed.date().isoformat() if parsed else None
 
 
-def _dmy_time(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return value
-
-
-def _html(text) -> str:
-    return (str(text or "")).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from models.campaign_progress import STATUS_LABELS, Figures, drilldown_rows
 from models.organizations import GROUP_SHORT
+from models.vn_format import date_text
 from ui.rows_model import RowsModel
 
 STATUS_COLORS = {
@@ -307,7 +308,7 @@ class DossierListDialog(QDialog):
         self.model = RowsModel(DRILL_COLUMNS)
         self.model.set_rows([
             [row["number"], row["subject"], row["tax_code"] or "", GROUP_SHORT.get(row["grp"], ""), row["area"],
-             row["officer"], _dmy(row["received_on"]), _dmy(row["issued_on"]), _dmy(row["activated_on"]),
+             row["officer"], date_text(row["received_on"]), date_text(row["issued_on"]), date_text(row["activated_on"]),
              DOSSIER_STATUS_LABELS.get(row["status"], row["status"])] for row in rows
         ], [row["id"] for row in rows])
         self.table = QTableView()
@@ -333,6 +334,3 @@ class DossierListDialog(QDialog):
     def shown_ids(self) -> list[int]:
         return list(self.model.keys)
 
-
-def _dmy(iso: str | None) -> str:
-    return dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y") if iso else ""

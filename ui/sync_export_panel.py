@@ -37,6 +37,7 @@ from models.sync_export import (
     last_acknowledged,
     list_exports,
 )
+from models.vn_format import thousands
 from ui.context import AppContext
 from ui.date_edits import DateEdit
 from ui.ops import BackgroundOp, show_error
@@ -199,7 +200,7 @@ class ExportPanel(QWidget):
             counts = row["counts"] or "{}"
             values = [str(row["sequence"]), _show_dt(row["generated_at"]), _show_date(row["period_end"]),
                       "Đầy đủ" if row["kind"] == "full" else f"Gia tăng (từ số {row['base_sequence']})",
-                      _fmt_count(json.loads(counts).get("HoSo")), "Có" if row["protected"] else "KHÔNG",
+                      thousands(json.loads(counts).get("HoSo")), "Có" if row["protected"] else "KHÔNG",
                       _show_dt(row["acknowledged_at"]) if row["acknowledged_at"] else "Chưa"]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -270,8 +271,8 @@ class ExportPanel(QWidget):
         notes = " ".join(result.notes)
         self.result_label.setText(
             f"Đã xuất tệp số {result.sequence} ({kind}): {result.path}\n"
-            f"{_fmt_count(result.rows)} hồ sơ, {_fmt_count(result.sheet_rows.get('ToChuc', 0))} tổ chức, "
-            f"{_fmt_count(result.sheet_rows.get('XacMinh', 0))} yêu cầu xác minh đang mở. SHA-256: {result.sha256}"
+            f"{thousands(result.rows)} hồ sơ, {thousands(result.sheet_rows.get('ToChuc', 0))} tổ chức, "
+            f"{thousands(result.sheet_rows.get('XacMinh', 0))} yêu cầu xác minh đang mở. SHA-256: {result.sha256}"
             + (f"\n{notes}" if notes else ""))
         self.warning_label.setText(("⚠ " + result.warning) if result.warning else "")
         self.warning_label.setVisible(bool(result.warning))
@@ -303,9 +304,3 @@ def _show_dt(iso: str | None) -> str:
 def _show_date(iso: str | None) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if iso else ""
 
-
-def _fmt_count(value) -> str:
-    """12345 → "12.345" (Vietnamese thousands separator); blank when unknown."""
-    if value in (None, ""):
-        return ""
-    return f"{int(value):,}".replace(",", ".")

@@ -26,6 +26,7 @@ from typing import BinaryIO
 from xml.etree import ElementTree
 
 from models.errors import UserError
+from models.vn_format import thousands
 
 MAX_ROWS = 500_000
 MAX_CELLS = 20_000_000  # ~0.7 GB in calamine's grid: beyond it the desk computer would swap or abort
@@ -45,14 +46,11 @@ _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*\bref\s*=\s*[\
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
 
 def too_many_rows_message(name: str, sheet: str | None) -> str:
     where = f"«{name}», trang «{sheet}»" if sheet else f"«{name}»"
-    return (f"Tệp {where} có hơn {_thousands(MAX_ROWS)} dòng; chương trình chỉ nhận tối đa "
-            f"{_thousands(MAX_ROWS)} dòng một tệp (danh sách lớn nhất của một tỉnh khoảng 12.000 tổ chức). "
+    return (f"Tệp {where} có hơn {thousands(MAX_ROWS)} dòng; chương trình chỉ nhận tối đa "
+            f"{thousands(MAX_ROWS)} dòng một tệp (danh sách lớn nhất của một tỉnh khoảng 12.000 tổ chức). "
             "Hãy tách thành nhiều tệp.")
 
 
@@ -202,7 +200,7 @@ def _refuse_if_too_large(name: str, sheet: str, rows: int, cols: int, declared: 
     if rows * cols > MAX_CELLS:
         what = f"khai báo vùng {declared}" if declared else "có ô nằm rất xa"
         raise error(
-            f"Tệp «{name}», trang «{sheet}» {what} ({_thousands(rows)} dòng × {_thousands(cols)} cột), "
+            f"Tệp «{name}», trang «{sheet}» {what} ({thousands(rows)} dòng × {thousands(cols)} cột), "
             "quá lớn để đọc; có thể tệp bị hỏng hoặc cả trang đã bị định dạng. Hãy mở bằng Excel, xoá các "
             "dòng, cột trống thừa ở cuối trang rồi lưu lại.")
 
@@ -222,7 +220,7 @@ def check_table(table, error: type[UserError] = UserError):
             if type(value) is str and len(value) > MAX_CELL_CHARS:
                 where = f"trang «{sheet}», " if sheet else ""
                 raise error(
-                    f"Tệp «{name}», {where}dòng {r}, cột {column_letter(c)}: ô dài {_thousands(len(value))} ký tự, "
-                    f"quá giới hạn {_thousands(MAX_CELL_CHARS)} ký tự của một ô Excel; tệp có thể bị hỏng. "
+                    f"Tệp «{name}», {where}dòng {r}, cột {column_letter(c)}: ô dài {thousands(len(value))} ký tự, "
+                    f"quá giới hạn {thousands(MAX_CELL_CHARS)} ký tự của một ô Excel; tệp có thể bị hỏng. "
                     "Hãy kiểm tra lại ô này.")
     return table

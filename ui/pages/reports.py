@@ -54,6 +54,7 @@ from models.report_period import (
     previous_week,
     week_ending,
 )
+from models.vn_format import datetime_text
 from models.weekly_report import ReportData, collect_report, fmt_int
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
@@ -541,7 +542,7 @@ class ReportsPage(QWidget):
                       f"{fmt_date(dt.date.fromisoformat(row['period_start']))}–"
                       f"{fmt_date(dt.date.fromisoformat(row['period_end']))}",
                       fmt_date(dt.date.fromisoformat(row["doc_date"])), row["officer_name"],
-                      _dmy_time(row["issued_at"]),
+                      datetime_text(row["issued_at"]),
                       on_time, str(row["pages"]), row["sha256"][:16] + "…"]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -629,15 +630,6 @@ class ReportsPage(QWidget):
         self.banner.refresh()
         self.refresh_register()
 
-
-def _dmy_time(value: str | None) -> str:
-    """'2025-01-09 09:30:00' → '09/01/2025 09:30'."""
-    if not value:
-        return ""
-    try:
-        return dt.datetime.fromisoformat(str(value)).strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return str(value)
 
 
 def _default_recipients() -> list[str]:
