@@ -87,3 +87,24 @@ def test_export_without_unit_is_a_clear_error(tmp_path, run_cli):
     result = run_cli("export", "--db", tmp_path / "trong.sqlite", "--out", tmp_path / "x.xlsx")
     assert result.returncode == 2 and "Chưa khai báo đơn vị" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_password_from_the_environment_keeps_it_off_the_command_line(tmp_path, run_cli, clock):
+    import msoffcrypto
+
+    clock.set(2025, 1, 8, 16, 0)
+    _unit_db(tmp_path / "a.sqlite", "CAX-03", "Công an xã Mong Thọ", "3", 10, clock)
+    province = Store(tmp_path / "tinh.sqlite", clock=clock)
+    make_province(province)
+    province.close()
+    env = {"SODINHDANH_SYNC_PASSWORD": "mat-khau-moi-truong"}
+    out = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx", "--full",
+                  "--week-end", "2025-01-08", env=env)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["protected"] is True
+    with open(tmp_path / "a.xlsx", "rb") as handle:
+        assert msoffcrypto.OfficeFile(handle).is_encrypted()
+    refused = run_cli("merge", "--db", tmp_path / "tinh.sqlite", tmp_path / "a.xlsx")
+    assert refused.returncode == 1
+    merged = run_cli("merge", "--db", tmp_path / "tinh.sqlite", tmp_path / "a.xlsx", env=env)
+    assert merged.returncode == 0 and json.loads(merged.stdout)["status"] == "accepted"
