@@ -21,7 +21,7 @@ from models.campaigns import get_campaign_row, list_phases, resolve_campaign_id
 from models.organizations import GROUP_SHORT
 from models.permissions import require
 from models.targets import effective_target, list_targets, parse_groups, unit_area_codes
-from models.working_days import _as_date
+from models.working_days import as_date
 
 STATUS_LABELS = {
     "done": "Đã đạt",
@@ -200,8 +200,8 @@ def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | Non
     require(store, "progress.view")
     campaign_id = resolve_campaign_id(store, campaign_id)
     campaign = get_campaign_row(store, campaign_id)
-    as_of = _as_date(as_of) if as_of else store.today()
-    week_start = _as_date(week_start) if week_start else as_of - dt.timedelta(days=6)
+    as_of = as_date(as_of) if as_of else store.today()
+    week_start = as_date(week_start) if week_start else as_of - dt.timedelta(days=6)
     start, end = dt.date.fromisoformat(campaign["start_on"]), dt.date.fromisoformat(campaign["end_on"])
     cap = min(as_of, end)
     pace_start = max(as_of - dt.timedelta(days=PACE_DAYS - 1), start)
@@ -422,7 +422,7 @@ def weekly_series(store, campaign_id: int | None, until: dt.date) -> list[WeekPo
     require(store, "progress.view")
     campaign_id = resolve_campaign_id(store, campaign_id)
     campaign = get_campaign_row(store, campaign_id)
-    until = _as_date(until)
+    until = as_date(until)
     start = dt.date.fromisoformat(campaign["start_on"])
     cap = min(until, dt.date.fromisoformat(campaign["end_on"]))
     if until < start:
@@ -491,7 +491,7 @@ def dossier_ids(store, campaign_id: int | None, *, as_of: dt.date, phase_id: int
     require(store, "progress.view")
     campaign_id = resolve_campaign_id(store, campaign_id)
     campaign = get_campaign_row(store, campaign_id)
-    as_of = _as_date(as_of)
+    as_of = as_date(as_of)
     start, end = dt.date.fromisoformat(campaign["start_on"]), dt.date.fromisoformat(campaign["end_on"])
     first, last = start, min(as_of, end)
     if scope == "phase":
@@ -501,7 +501,7 @@ def dossier_ids(store, campaign_id: int | None, *, as_of: dt.date, phase_id: int
         first = max(first, dt.date.fromisoformat(phase["start_on"]))
         last = min(last, dt.date.fromisoformat(phase["end_on"]))
     elif scope == "week":
-        first = max(first, _as_date(week_start) if week_start else as_of - dt.timedelta(days=6))
+        first = max(first, as_date(week_start) if week_start else as_of - dt.timedelta(days=6))
         last = min(as_of, end)
     elif scope != "campaign":
         raise ValueError(f"unknown scope {scope!r}")

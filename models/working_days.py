@@ -104,7 +104,6 @@ def as_date(value) -> dt.date:
         return parsed.date()
 
 
-_as_date = as_date  # the name models.campaign_progress imports
 
 
 def ensure_seeded(store: Store) -> int:

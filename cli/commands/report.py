@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.common import add_db_argument, open_store, print_json
-from models.errors import UserError
+from models.file_output import write_partial
 from models.report_period import get_settings, parse_day, week_ending
 from models.report_register import issue_report, next_number
 from models.weekly_report import collect_report
@@ -50,7 +50,7 @@ def run(args) -> int:
             result["xlsx"] = str(args.xlsx)
         # Every file is written aside first and put in place only once the register accepted the report:
         # a refused issue (number or period already used) leaves nothing behind.
-        partials = [(_write_partial(path, content), path) for path, content in files]
+        partials = [(write_partial(path, content), path) for path, content in files]
         try:
             if args.issue:
                 result["report_id"] = issue_report(store, data, rendered.pdf, rendered.pages, due_at=period.due_at,
@@ -65,14 +65,3 @@ def run(args) -> int:
         store.close()
     print_json(result)
     return 0
-
-
-def _write_partial(path: Path, content: bytes) -> Path:
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(content)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không ghi được tệp «{path}»: {exc.strerror or exc}") from exc
-    return tmp

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from models import report_register
 from models.errors import UserError
+from models.file_output import write_atomically
 from models.permissions import can
 from models.report_period import (
     KINDS,
@@ -90,16 +91,6 @@ def _date_edit(name: str) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     return edit
-
-
-def _write(path: Path, content: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".partial")
-        tmp.write_bytes(content)
-        tmp.replace(path)
-    except OSError as exc:
-        raise UserError(f"Không ghi được tệp «{path}»: {exc.strerror or exc}") from exc
 
 
 def build_report(store, period: ReportPeriod, form: dict, *, number: int | None) -> Generated:
@@ -427,7 +418,7 @@ class ReportsPage(QWidget):
             progress.update(0, 2, "Đang dựng báo cáo…")
             generated = build_report(store, period, form, number=number)
             progress.update(1, 2, "Đang lưu và ghi vào sổ…")
-            _write(path, generated.pdf)
+            write_atomically(path, generated.pdf)
             generated.report_id = report_register.issue_report(
                 store, generated.data, generated.pdf, generated.pages, due_at=period.due_at,
                 saved_path=str(path), allow_repeat=bool(previous))
@@ -456,7 +447,7 @@ class ReportsPage(QWidget):
 
         def work(store, progress):
             generated = build_report(store, period, form, number=None)
-            _write(path, generated.pdf)
+            write_atomically(path, generated.pdf)
             generated.path = str(path)
             return generated
 
@@ -482,7 +473,7 @@ class ReportsPage(QWidget):
             from exporters.report_xlsx import render_report_xlsx
 
             data = build_report(store, period, form, number=number).data
-            _write(path, render_report_xlsx(data))
+            write_atomically(path, render_report_xlsx(data))
             return path
 
         def done(written: Path) -> None:
@@ -607,7 +598,7 @@ class ReportsPage(QWidget):
             path = path or self._ask_path(suggested, "Lưu bản sao báo cáo", "PDF (*.pdf)")
             if path is None:
                 return None
-            _write(path, pdf)
+            write_atomically(path, pdf)
         except UserError as exc:
             show_error(self, exc)
             return None
