@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import openpyxl
+import pytest
 from pypdf import PdfReader
 
 from models.store import Store
 from tests.factories.sync import make_data, make_province, make_unit
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _unit_db(path, code, name, prefix, n, clock):
@@ -108,3 +112,94 @@ def test_password_from_the_environment_keeps_it_off_the_command_line(tmp_path, r
     assert refused.returncode == 1
     merged = run_cli("merge", "--db", tmp_path / "tinh.sqlite", tmp_path / "a.xlsx", env=env)
     assert merged.returncode == 0 and json.loads(merged.stdout)["status"] == "accepted"
+
+
+def _cli_without_terminal(tmp_path, *args, stdin: str):
+    """The CLI in a new session (no controlling terminal): getpass then reads standard input."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    env.pop("SODINHDANH_SYNC_PASSWORD", None)
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], input=stdin, text=True,
+                          encoding="utf-8", capture_output=True, env=env, start_new_session=True, timeout=120)
+
+
+def test_password_dash_asks_for_it_twice_and_merge_once(tmp_path, clock):
+    import msoffcrypto
+
+    clock.set(2025, 1, 8, 16, 0)
+    _unit_db(tmp_path / "a.sqlite", "CAX-03", "Công an xã Mong Thọ", "3", 10, clock)
+    province = Store(tmp_path / "tinh.sqlite", clock=clock)
+    make_province(province)
+    province.close()
+    out = _cli_without_terminal(tmp_path, "export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx",
+                                "--full", "--week-end", "2025-01-08", "--password", "-", stdin="go-vao\ngo-vao\n")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["protected"] is True and "go-vao" not in out.stdout + out.stderr
+    with open(tmp_path / "a.xlsx", "rb") as handle:
+        assert msoffcrypto.OfficeFile(handle).is_encrypted()
+    wrong = _cli_without_terminal(tmp_path, "merge", "--db", tmp_path / "tinh.sqlite", tmp_path / "a.xlsx",
+                                  "--password", "-", stdin="sai\n")
+    assert wrong.returncode == 1 and json.loads(wrong.stdout)["status"] == "refused"
+    merged = _cli_without_terminal(tmp_path, "merge", "--db", tmp_path / "tinh.sqlite", tmp_path / "a.xlsx",
+                                   "--password", "-", stdin="go-vao\n")
+    assert merged.returncode == 0 and json.loads(merged.stdout)["status"] == "accepted"
+
+
+@pytest.mark.parametrize("stdin, message", [("mot\nhai\n", "không giống nhau"), ("\n", "Chưa nhập mật khẩu"),
+                                            ("", "Không đọc được mật khẩu")],
+                         ids=["two-different", "empty", "no-input"])
+def test_a_mistyped_password_exports_nothing(tmp_path, clock, stdin, message):
+    clock.set(2025, 1, 8, 16, 0)
+    _unit_db(tmp_path / "a.sqlite", "CAX-03", "Công an xã Mong Thọ", "3", 10, clock)
+    out = _cli_without_terminal(tmp_path, "export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx",
+                                "--full", "--password", "-", stdin=stdin)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_the_typed_password_is_not_echoed_on_a_terminal(tmp_path, clock):
+    """On a real terminal (a pty) the prompt is shown and what is typed is not."""
+    import os
+    import pty
+    import select
+    import sys
+
+    clock.set(2025, 1, 8, 16, 0)
+    _unit_db(tmp_path / "a.sqlite", "CAX-03", "Công an xã Mong Thọ", "3", 10, clock)
+    argv = [sys.executable, str(ROOT / "main.py"), "export", "--db", str(tmp_path / "a.sqlite"),
+            "--out", str(tmp_path / "a.xlsx"), "--full", "--password", "-"]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the CLI with the pty as its terminal
+        os.execve(sys.executable, argv, env)
+    seen = b""
+
+    def read_until(marker: bytes, seconds: float = 60) -> None:
+        nonlocal seen
+        import time
+
+        deadline = time.monotonic() + seconds
+        while marker not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                seen += chunk
+
+    read_until("Mật khẩu tệp đồng bộ".encode())
+    os.write(fd, b"bi-mat-123\n")
+    read_until("Nhập lại mật khẩu".encode())
+    os.write(fd, b"bi-mat-123\n")
+    read_until(b'"protected": true')
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, seen.decode("utf-8", "replace")
+    assert b'"protected": true' in seen
+    assert b"bi-mat-123" not in seen

@@ -21,15 +21,15 @@ def register(sub) -> None:
     add_db_argument(p)
     p.add_argument("--out", required=True, help="tệp .xlsx (hoặc thư mục: tên tệp tự đặt)")
     p.add_argument("--full", action="store_true", help="xuất đầy đủ (mặc định: gia tăng từ tệp tỉnh đã xác nhận)")
-    p.add_argument("--password", help="đặt mật khẩu cho tệp (mã hoá chuẩn Office); "
-                                      "có thể dùng biến môi trường SODINHDANH_SYNC_PASSWORD")
+    p.add_argument("--password", help="đặt mật khẩu cho tệp (mã hoá chuẩn Office); «-» để gõ mật khẩu "
+                                      "(không hiện lên màn hình); hoặc biến môi trường SODINHDANH_SYNC_PASSWORD")
     p.add_argument("--week-end", help="ngày cuối kỳ báo cáo YYYY-MM-DD (mặc định: tuần đến hạn báo cáo tới)")
     p.set_defaults(func=run_export)
 
     p = sub.add_parser("merge", help="tổng hợp tệp đồng bộ của các đơn vị (đơn vị cấp tỉnh)")
     add_db_argument(p)
     p.add_argument("files", nargs="+", help="các tệp .xlsx của đơn vị")
-    p.add_argument("--password", help="mật khẩu của các tệp được mã hoá "
+    p.add_argument("--password", help="mật khẩu của các tệp được mã hoá; «-» để gõ mật khẩu "
                                       "(hoặc biến môi trường SODINHDANH_SYNC_PASSWORD)")
     p.set_defaults(func=run_merge)
 
@@ -52,8 +52,31 @@ def register(sub) -> None:
     p.set_defaults(func=run_report)
 
 
-def _password(args) -> str | None:
+def _password(args, *, confirm: bool = False) -> str | None:
+    """``--password``, else the environment; ``--password -`` asks for it without echo (a password given
+    on the command line can be read by other users of the machine in the process list)."""
+    if args.password == "-":
+        return _ask_password(confirm)
     return args.password or os.environ.get("SODINHDANH_SYNC_PASSWORD") or None
+
+
+def _ask_password(confirm: bool) -> str:
+    import getpass
+    import warnings
+
+    with warnings.catch_warnings():
+        # Without a terminal getpass reads standard input (a script can pipe the password in): that
+        # is intended here, so its "may be echoed" warning would only confuse.
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        try:
+            password = getpass.getpass("Mật khẩu tệp đồng bộ: ")
+            if not password:
+                raise UserError("Chưa nhập mật khẩu")
+            if confirm and getpass.getpass("Nhập lại mật khẩu: ") != password:
+                raise UserError("Hai lần nhập mật khẩu không giống nhau; tệp chưa được xuất")
+        except EOFError as exc:
+            raise UserError("Không đọc được mật khẩu (đầu vào đã hết)") from exc
+    return password
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
@@ -63,11 +86,12 @@ def _date(text: str | None, what: str) -> dt.date | None:
 def run_export(args) -> int:
     from models.sync_export import export_workbook
 
+    password = _password(args, confirm=True)  # asked before anything is opened
     store = open_store(args)
     try:
         end = _date(args.week_end, "Ngày cuối kỳ")
         period = week_ending(end, get_settings(store)) if end else None
-        result = export_workbook(store, args.out, full=args.full, password=_password(args), period=period)
+        result = export_workbook(store, args.out, full=args.full, password=password, period=period)
     finally:
         store.close()
     print_json({"ok": True, **result.to_dict()})
@@ -77,9 +101,10 @@ def run_export(args) -> int:
 def run_merge(args) -> int:
     from models.sync_merge import REFUSED, merge_files
 
+    password = _password(args)
     store = open_store(args)
     try:
-        results = merge_files(store, args.files, password=_password(args))
+        results = merge_files(store, args.files, password=password)
     finally:
         store.close()
     for result in results:
