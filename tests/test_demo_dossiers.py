@@ -76,3 +76,26 @@ def test_deterministic(tmp_path):
         return rows
 
     assert snapshot(tmp_path / "x.sqlite") == snapshot(tmp_path / "y.sqlite")
+
+
+def test_registry_lists_were_loaded_before_any_dossier(demo):
+    """A dossier's timeline must not show its organization created in the registry after the intake."""
+    store, _summary = demo
+    later = store.scalar("SELECT count(*) FROM dossiers d JOIN organizations o ON o.id = d.org_id "
+                         "WHERE o.first_seen > d.received_at")
+    assert later == 0
+    first_import = store.scalar("SELECT min(at) FROM audit_log WHERE action = 'organization.create'")
+    assert first_import < store.scalar("SELECT min(received_at) FROM dossiers")
+
+
+def test_foreign_and_short_names_translate_the_vietnamese_name(demo):
+    from models.textnorm import strip_marks
+
+    store, _summary = demo
+    rows = store.query("SELECT name, short_name, foreign_name FROM organizations WHERE foreign_name IS NOT NULL")
+    assert len(rows) >= 5
+    for row in rows:
+        brand = strip_marks(next(b for b in demo_registry.BRANDS if row["name"].endswith(b)))
+        assert row["foreign_name"].startswith(brand), row
+        legal = "JSC" if row["foreign_name"].endswith("Joint Stock Company") else "CO., LTD"
+        assert row["short_name"].endswith(legal) and row["short_name"][0] == brand[0], row

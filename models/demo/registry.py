@@ -21,6 +21,7 @@ from models import duplicates, units
 from models.organizations import DEFAULT_SOURCE_FOR_GROUP, name_key, search_text
 from models.registry_search import deferred_index
 from models.store import Store
+from models.textnorm import strip_marks
 
 _WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
@@ -49,6 +50,16 @@ TRADES = ["Thương mại", "Dịch vụ", "Xây dựng", "Vận tải", "Thủy
           "Vật liệu xây dựng", "Chế biến thực phẩm", "Xuất nhập khẩu", "Cơ khí", "Nội thất", "Dược phẩm",
           "Lương thực", "Khách sạn", "Nhựa", "Đầu tư", "Tư vấn thiết kế", "Công nghệ thông tin", "In ấn",
           "Môi trường", "Xăng dầu", "Nước mắm", "Hồ tiêu"]
+TRADES_EN = {
+    "Thương mại": "Trading", "Dịch vụ": "Services", "Xây dựng": "Construction", "Vận tải": "Transport",
+    "Thủy sản": "Seafood", "Nông sản": "Agricultural Products", "Du lịch": "Tourism", "Điện máy": "Electronics",
+    "Vật liệu xây dựng": "Building Materials", "Chế biến thực phẩm": "Food Processing",
+    "Xuất nhập khẩu": "Import Export", "Cơ khí": "Mechanical Engineering", "Nội thất": "Furniture",
+    "Dược phẩm": "Pharmaceutical", "Lương thực": "Food", "Khách sạn": "Hotel", "Nhựa": "Plastics",
+    "Đầu tư": "Investment", "Tư vấn thiết kế": "Design Consulting", "Công nghệ thông tin": "Information Technology",
+    "In ấn": "Printing", "Môi trường": "Environment", "Xăng dầu": "Petroleum", "Nước mắm": "Fish Sauce",
+    "Hồ tiêu": "Pepper",
+}
 BRANDS = ["Phú Cường", "Hoàng Long", "Minh Phát", "Thành Đạt", "Kiên Hải", "Hà Tiên Xanh", "Mekong", "Sao Mai",
           "Tân Phú", "Việt Úc", "Đại Dương", "Bình Minh", "Phương Nam", "Ngọc Hiển", "Hải Âu", "Trường Thịnh",
           "Kim Ngân", "Đông Á", "An Phú", "Rạch Giá", "Biển Xanh", "Thiên Phúc", "Hưng Thịnh", "Gia Huy",
@@ -77,7 +88,7 @@ SOURCE_FILES = {
     "thue": "Cuc Thue - to chuc co MST khong DKKD.xlsx",
     "dtcb": "Dieu tra co ban to chuc nhom 4.xlsx",
 }
-IMPORT_AT = "2025-01-06 08:15:00"
+IMPORT_AT = "2024-12-27 08:15:00"  # the lists were loaded before the campaign began (30/12/2024)
 
 
 def make_tax_code(prefix: str, sequence: int) -> str | None:
@@ -155,10 +166,13 @@ class _Maker:
             record["rep_email"] = self.email(rep_name)
         if grp == 1:
             form = rng.choice(G1_FORMS)
+            trade = None
             if form == "Doanh nghiệp tư nhân":
-                name = f"{form} {rep_name.split()[-1]} {rng.choice(BRANDS)}"
+                brand = rng.choice(BRANDS)
+                name = f"{form} {rep_name.split()[-1]} {brand}"
             else:
-                name = f"{form} {rng.choice(TRADES)} {rng.choice(BRANDS)}"
+                trade, brand = rng.choice(TRADES), rng.choice(BRANDS)
+                name = f"{form} {trade} {brand}"
             if parents and rng.random() < 0.1:
                 parent_tax, parent_name = rng.choice(parents)
                 record["tax_code"] = f"{parent_tax}-{rng.randint(1, 12):03d}"
@@ -172,9 +186,13 @@ class _Maker:
             record["enterprise_code"] = record["tax_code"].replace("-", "")[:10] if "-" not in record["tax_code"] \
                 else record["tax_code"].replace("-", "")
             record["established_on"] = self.established(1995)
-            if rng.random() < 0.2:
-                record["short_name"] = "".join(w[0] for w in name.split()[2:5]).upper() + " CO., LTD"
-                record["foreign_name"] = f"{rng.choice(BRANDS)} {rng.choice(['Trading', 'Seafood', 'Services'])} Co., Ltd"
+            if rng.random() < 0.2 and trade is not None and name.startswith(("Công ty", "CTY")):
+                # The registered English name translates the Vietnamese one; the short name abbreviates it.
+                english = f"{strip_marks(brand)} {TRADES_EN[trade]}"
+                legal = "Joint Stock Company" if "Cổ phần" in form else "Company Limited"
+                record["foreign_name"] = f"{english} {legal}"
+                initials = "".join(w[0] for w in english.split()).upper()
+                record["short_name"] = f"{initials} {'JSC' if 'Cổ phần' in form else 'CO., LTD'}"
         elif grp == 2:
             name = f"{rng.choice(['Hợp tác xã', 'HTX'])} {rng.choice(G2_KINDS)} {rng.choice(BRANDS)}"
             record["tax_code"] = self.tax_code("17")
