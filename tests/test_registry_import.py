@@ -455,3 +455,36 @@ def test_quick_comparison_settles_blank_changed_and_other_source_rows(store, tmp
     assert after[orgs[1].tax_code]["id"] in registry_search.search_ids(
         store, text, registry_search.Filters(source="thue")).ids
     assert registry_search.check_index(store)
+
+
+def test_cancel_stops_a_long_statement_at_once(store, tmp_path, monkeypatch):
+    """Cancel pressed while SQLite runs one long statement (the search-index flush): it is stopped inside
+    the statement, not at the next progress update, and the database is as before."""
+    import sqlite3
+
+    import_file(store, mf.write_xlsx(mf.build(mf.make_orgs(5, seed=21), mf.Layout()), tmp_path / "a.xlsx"), 1)
+    before = snapshot(store)
+    analysis = analyse_file(store, mf.write_xlsx(mf.build(mf.make_orgs(600, seed=22), mf.Layout()),
+                                                 tmp_path / "b.xlsx"), 1)
+    progress = Progress(min_interval=0)
+    original = registry_search.flush_index_queue
+    interrupted = []
+
+    def flush_while_the_officer_cancels(s):
+        progress.cancel()  # as the Cancel button does, from another thread, while the statement runs
+        try:
+            return original(s)
+        except sqlite3.OperationalError as exc:
+            interrupted.append(str(exc))
+            raise
+
+    monkeypatch.setattr(registry_search, "flush_index_queue", flush_while_the_officer_cancels)
+    monkeypatch.setattr("models.store.INTERRUPT_CHECK_STEPS", 100)  # 600 rows are a short statement
+    with pytest.raises(Cancelled):
+        apply_analysis(store, analysis, progress=progress)
+    assert interrupted == ["interrupted"]
+    assert snapshot(store) == before
+    assert registry_search.check_index(store)
+    assert not store.in_transaction and not store.conn.in_transaction
+    monkeypatch.setattr(registry_search, "flush_index_queue", original)
+    assert apply_analysis(store, analysis).inserted == 600  # the connection is usable again

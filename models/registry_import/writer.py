@@ -79,7 +79,7 @@ def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, s
     progress = progress or Progress()
     result = ImportResult(read=analysis.read, duplicates=analysis.duplicates, rejected=analysis.rejected,
                           warnings=analysis.warnings, issues=list(analysis.issues))
-    with paused_gc(), _big_cache(store), store.atomic():
+    with paused_gc(), _big_cache(store), store.interruptible(progress), store.atomic():
         plan = _plan(store, analysis, result, progress)
         result.warnings = sum(1 for i in result.issues if i.level == "warning")
         result.inserted, result.updated, result.unchanged = len(plan.inserts), len(plan.updates), len(plan.unchanged)
