@@ -352,3 +352,25 @@ def test_ctrl_s_keeps_a_cell_still_being_typed(setup, qtbot):
     qtbot.keyClicks(editor, "ketoan@example.vn")
     qtbot.keyClick(editor, Qt.Key_S, Qt.ControlModifier)  # no Enter first
     assert dossier_model.get(ctx.store, dossier_id)["declared"]["rep_email"] == "ketoan@example.vn"
+
+
+def test_personal_id_numbers_are_masked_until_revealed_and_the_reveal_is_logged(setup, qtbot):
+    ctx, organizations = setup
+    store = ctx.store
+    org = next(o for o in organizations if o.get("rep_id_number"))
+    dossier_id = _dossier(store, org)
+    view = _view(ctx, qtbot, dossier_id)
+    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
+    r = rows["rep_id_number"]
+    full = org["rep_id_number"]
+    masked = full[:3] + "******" + full[-3:]
+    declared, registry = view.comparison.item(r, 1), view.comparison.item(r, 2)
+    assert declared.text() == masked and registry.text() == masked
+    assert not declared.flags() & Qt.ItemIsEditable
+    assert view.reveal_ids_button.isVisible()
+    qtbot.mouseClick(view.reveal_ids_button, Qt.LeftButton)
+    declared, registry = view.comparison.item(r, 1), view.comparison.item(r, 2)
+    assert declared.text() == full and registry.text() == full
+    assert declared.flags() & Qt.ItemIsEditable and not view.reveal_ids_button.isVisible()
+    logged = store.query("SELECT object_type, object_id FROM audit_log WHERE action = 'personal_id.reveal'")
+    assert logged == [{"object_type": "dossier", "object_id": str(dossier_id)}]

@@ -92,17 +92,61 @@ def test_select_shows_detail_sources_and_history(page, qtbot, clock):
     assert history[-1][2] == "Tạo mới"
     record = organizations.get(page.ctx.store, org_id)
     assert f"Tên tổ chức: {record['name']}" in history[-1][4]  # readable, not JSON
-    assert f"Số định danh người đại diện: {record['rep_id_number']}" in history[-1][4]  # may reveal
+    masked = record["rep_id_number"][:3] + "******" + record["rep_id_number"][-3:]
+    # masked everywhere until «Hiện» (logged), even for an officer allowed to reveal it
+    assert f"Số định danh người đại diện: {masked}" in history[-1][4]
+    assert page.detail.fields["rep_id_number"].text() == masked
+    assert page.detail.fields["rep_id_number"].isReadOnly() and page.detail.reveal_button.isVisible()
     # an administrator may not read personal ID numbers in full: masked in the form and the history
     page.ctx.store.execute("INSERT INTO officers(id, username, full_name, role, created_at) "
                            "VALUES (5, 'qt', 'Quản trị', 'admin', '2025-01-01')")
     page.ctx.store.actor = Actor(5, "qt", "Quản trị", "admin")
     page.detail.show_org(org_id)
-    masked = record["rep_id_number"][:3] + "******" + record["rep_id_number"][-3:]
     assert page.detail.fields["rep_id_number"].text() == masked
     assert page.detail.fields["rep_id_number"].isReadOnly()
+    assert not page.detail.reveal_button.isVisible()  # no permission: no button
     last = page.detail.history.item(page.detail.history.rowCount() - 1, 4).text()
     assert record["rep_id_number"] not in last and masked in last
+
+
+def test_reveal_shows_the_full_id_number_logs_it_and_allows_editing(page, qtbot):
+    store = page.ctx.store
+    page.select_row(2)
+    record = page.detail.record
+    full = record["rep_id_number"]
+    field = page.detail.fields["rep_id_number"]
+    assert full and field.text() != full and field.isReadOnly()
+    before = store.scalar("SELECT count(*) FROM audit_log WHERE action = 'personal_id.reveal'")
+    qtbot.mouseClick(page.detail.reveal_button, Qt.LeftButton)
+    assert field.text() == full and not field.isReadOnly() and not page.detail.reveal_button.isEnabled()
+    logged = store.query("SELECT object_type, object_id FROM audit_log WHERE action = 'personal_id.reveal' "
+                         "ORDER BY id DESC LIMIT 1")
+    assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'personal_id.reveal'") == before + 1
+    assert logged == [{"object_type": "organization", "object_id": str(record["id"])}]
+    field.setFocus()
+    field.setText("079203001234")
+    qtbot.keyClick(field, Qt.Key_S, Qt.ControlModifier)
+    assert organizations.get(store, record["id"])["rep_id_number"] == "079203001234"
+    # saving another field while the number is still masked leaves the number alone
+    page.select_row(3)
+    other = page.detail.record
+    page.detail.fields["address"].setFocus()
+    page.detail.fields["address"].setText("Số 1 đường Mới")
+    qtbot.keyClick(page.detail.fields["address"], Qt.Key_S, Qt.ControlModifier)
+    assert organizations.get(store, other["id"])["address"] == "Số 1 đường Mới"
+    assert organizations.get(store, other["id"])["rep_id_number"] == other["rep_id_number"]
+
+
+def test_an_invalid_date_is_reported_not_swallowed(page, qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr("ui.pages.registry.show_error", lambda parent, exc, *a, **k: shown.append(str(exc)))
+    page.select_row(1)
+    org_id, version = page.detail.record["id"], page.detail.record["version"]
+    page.detail.fields["established_on"].setFocus()
+    page.detail.fields["established_on"].setText("31/02/2020")
+    qtbot.keyClick(page.detail.fields["established_on"], Qt.Key_S, Qt.ControlModifier)
+    assert shown and "Ngày thành lập «31/02/2020»" in shown[0]
+    assert organizations.get(page.ctx.store, org_id)["version"] == version
 
 
 def test_keyboard_navigation_moves_the_detail(page, qtbot):

@@ -51,6 +51,7 @@ from models.organizations import FIELD_LABELS as ORG_FIELD_LABELS
 from models.organizations import GROUPS
 from models.organizations import STATUSES as ORG_STATUSES
 from models.permissions import can
+from models.personal_data import display_id_number
 from models.textnorm import clean
 from models.vn_format import datetime_text, html_text
 from ui.context import AppContext
@@ -191,6 +192,7 @@ class DossierView(QDialog):
         self.ctx = ctx
         self.store = ctx.store
         self.dossier_id = dossier_id
+        self._ids_revealed = False  # personal ID numbers masked until the officer asks (logged)
         self.dossier: dict | None = None
         self.version: int | None = None
         self.editing = False
@@ -274,6 +276,12 @@ class DossierView(QDialog):
         self.save_declared_button.setAutoDefault(False)
         self.save_declared_button.setEnabled(False)
         self.save_declared_button.clicked.connect(self.save_declared)
+        self.reveal_ids_button = QPushButton("Hiện số định danh đầy đủ")
+        self.reveal_ids_button.setObjectName("revealIdsButton")
+        self.reveal_ids_button.setToolTip("Số định danh cá nhân được che; xem đầy đủ sẽ được ghi vào nhật ký")
+        self.reveal_ids_button.setAutoDefault(False)
+        self.reveal_ids_button.clicked.connect(self.reveal_ids)
+        row.addWidget(self.reveal_ids_button)
         row.addWidget(self.save_declared_button)
         layout.addLayout(row)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self._save_shortcut)
@@ -513,10 +521,27 @@ class DossierView(QDialog):
         for widget in (self.verify_button, self.check_button, self.req_button, self.ans_button):
             widget.setEnabled(is_open)
 
+    def reveal_ids(self) -> None:
+        """Show the personal ID numbers of this dossier in full; the reveal is logged (models.personal_data)."""
+        rows = {r["field"]: r for r in dossier_model.comparison(self.store, self.dossier_id)}
+        row = rows.get("rep_id_number") or {}
+        value = row.get("declared") or row.get("registry")
+        try:
+            display_id_number(self.store, value, reveal=True, object_type="dossier", object_id=self.dossier_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._ids_revealed = True
+        self._fill_comparison()
+
     def _fill_comparison(self) -> None:
         rows = dossier_model.comparison(self.store, self.dossier_id)
         areas = units_mod.area_names(self.store)
-        can_reveal = can(self._role(), "personal_id.reveal")
+        allowed = can(self._role(), "personal_id.reveal")
+        has_ids = any(r["field"] == "rep_id_number" and (r["declared"] or r["registry"]) for r in rows)
+        revealed = self._ids_revealed
+        self.reveal_ids_button.setVisible(allowed and has_ids and not revealed)
+        can_reveal = allowed and revealed  # masked until the officer asks (and the reveal is logged)
         editable = self.dossier["status"] in dossier_status.OPEN_STATUSES
         self.comparison.setHorizontalHeaderLabels(["Trường", "Kê khai (sửa được)" if editable else "Kê khai",
                                                    "Trong sổ"])

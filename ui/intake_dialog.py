@@ -41,7 +41,8 @@ from models import organizations as orgs
 from models import units as units_mod
 from models import verification
 from models.errors import UserError
-from models.identifiers import check_tax_code
+from models.identifiers import check_tax_code, mask_personal_id
+from models.personal_data import display_id_number
 from models.textnorm import clean, fold
 from models.vn_format import datetime_text, html_text
 from ui.context import AppContext
@@ -272,6 +273,14 @@ class IntakeDialog(QDialog):
         self.org = org
         self.new_org = False
         values = dossier_model.prefill(self.store, org["id"])
+        if values.get("rep_id_number"):
+            # Prefilling shows the registry's personal ID number in full: a reveal, logged like any other
+            # (models.personal_data); without the permission the officer types it from the paper form.
+            try:
+                display_id_number(self.store, values["rep_id_number"], reveal=True, object_type="organization",
+                                  object_id=org["id"])
+            except UserError:
+                values["rep_id_number"] = None
         for key in FORM_FIELDS:
             self._set_value(key, values.get(key))
             self.registry_labels[key].setText(self._registry_text(key, org.get(key)))
@@ -368,6 +377,8 @@ class IntakeDialog(QDialog):
             return display_date(value)
         if key == "area_code":
             return units_mod.area_names(self.store).get(value, value)
+        if key == "rep_id_number":
+            return mask_personal_id(value)  # the form above holds the number when it may be shown
         return str(value)
 
     def _mark_difference(self, key: str) -> None:

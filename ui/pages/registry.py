@@ -36,6 +36,7 @@ from models.errors import StaleEdit, UserError
 from models.identifiers import mask_personal_id
 from models.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
 from models.permissions import can
+from models.personal_data import display_id_number
 from ui.context import AppContext
 from ui.models.org_table_model import COLUMNS, OrgTableModel
 from ui.ops import show_error, show_message
@@ -70,6 +71,7 @@ class DetailPanel(QWidget):
         self.page = page
         self.store = page.ctx.store
         self.record: dict | None = None
+        self.id_revealed = False  # the shown organization's personal ID number is masked until «Hiện»
         self.title = QLabel("Chọn một tổ chức trong bảng để xem chi tiết")
         self.title.setObjectName("detailTitle")
         self.title.setWordWrap(True)
@@ -96,6 +98,18 @@ class DetailPanel(QWidget):
                 widget = QLineEdit()
             widget.setObjectName(f"field_{key}")
             self.fields[key] = widget
+            if key == "rep_id_number":  # masked; shown in full (and logged) only on request
+                self.reveal_button = QPushButton("Hiện")
+                self.reveal_button.setObjectName("revealIdButton")
+                self.reveal_button.setToolTip("Hiện số định danh đầy đủ để xem hoặc sửa (được ghi vào nhật ký)")
+                self.reveal_button.setAutoDefault(False)
+                self.reveal_button.clicked.connect(self.reveal_id)
+                row = QHBoxLayout()
+                row.setContentsMargins(0, 0, 0, 0)
+                row.addWidget(widget, 1)
+                row.addWidget(self.reveal_button)
+                form.addRow(FIELD_LABELS[key] + ":", row)
+                continue
             form.addRow(FIELD_LABELS[key] + ":", widget)
         form.addRow("Địa bàn:", self.info["area_code"])
         form.addRow("Gộp vào:", self.info["merged_into"])
@@ -162,9 +176,11 @@ class DetailPanel(QWidget):
             if key == "status":
                 widget.setCurrentIndex(max(0, widget.findData(value)))
             elif key == "rep_id_number":
-                reveal = self.can_reveal()
-                widget.setText((value or "") if reveal else mask_personal_id(value))
-                widget.setReadOnly(not reveal)
+                self.id_revealed = False
+                widget.setText(mask_personal_id(value) if value else "")
+                widget.setReadOnly(bool(value))  # an empty number can be typed in; a known one is revealed first
+                self.reveal_button.setVisible(bool(value) and self.can_reveal())
+                self.reveal_button.setEnabled(True)
             elif key == "established_on":
                 widget.setText(_iso_to_vn(value))
             else:
@@ -210,8 +226,8 @@ class DetailPanel(QWidget):
             if isinstance(data, dict):
                 return "; ".join(f"{FIELD_LABELS.get(k, k)}: {self._history_value(k, str(v))}"
                                  for k, v in data.items() if k in FIELD_LABELS)
-        if field == "rep_id_number" and not self.can_reveal():
-            return mask_personal_id(value)
+        if field == "rep_id_number":
+            return mask_personal_id(value)  # in full only through «Hiện» (logged)
         if field == "status":
             return STATUSES.get(value, value)
         if field == "grp" and value.isdigit():
@@ -220,13 +236,30 @@ class DetailPanel(QWidget):
             return _iso_to_vn(value)
         return value
 
+    def reveal_id(self) -> None:
+        """The full personal ID number, logged as ``personal_id.reveal`` (models.personal_data)."""
+        if self.record is None or not self.record.get("rep_id_number"):
+            return
+        try:
+            full = display_id_number(self.store, self.record["rep_id_number"], reveal=True,
+                                     object_type="organization", object_id=self.record["id"])
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.id_revealed = True
+        widget = self.fields["rep_id_number"]
+        widget.setText(full)
+        widget.setReadOnly(False)
+        self.reveal_button.setEnabled(False)
+
     def form_values(self) -> dict:
         values = {}
         for key, widget in self.fields.items():
             if key == "status":
                 values[key] = widget.currentData()
-            elif key == "rep_id_number" and not self.can_reveal():
-                continue
+            elif key == "rep_id_number" and self.record and self.record.get("rep_id_number") and not (
+                    self.id_revealed and self.can_reveal()):
+                continue  # still masked: the number is not being edited
             elif key == "established_on":
                 values[key] = _vn_to_iso(widget.text())
             else:
@@ -236,9 +269,8 @@ class DetailPanel(QWidget):
     def save(self) -> None:
         if self.record is None or not self.save_button.isEnabled():
             return
-        values = self.form_values()
         try:
-            changes = _checked(values)
+            changes = _checked(self.form_values())
             changed = organizations.edit(self.store, self.record["id"], changes,
                                          expected_version=self.record["version"])
         except StaleEdit as exc:
