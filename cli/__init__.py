@@ -51,6 +51,13 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``… | head``): not an error of ours. Point stdout at /dev/null so that
+        # the interpreter's final flush does not fail again (Python docs, "Note on SIGPIPE").
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _force_utf8_stdio() -> None:

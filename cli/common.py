@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from models.demo_clock import apply_demo_clock
+from models.errors import UserError
 from models.paths import default_db_path
 from models.store import Store
 
@@ -19,9 +21,18 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(getattr(args, "db", None) or default_db_path())
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    """Opens (creating and migrating if needed) the database named by ``--db``."""
-    return Store(db_path(args))
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """Opens (migrating if needed) the database named by ``--db``, on the demo's day for the demo database.
+
+    Only commands that fill a database (imports) may ``create`` it: for the others a mistyped path is an
+    error, not a new empty database that answers every question with nothing.
+    """
+    path = db_path(args)
+    if not create and not path.exists():
+        raise UserError(f"Không tìm thấy cơ sở dữ liệu «{path}» (kiểm tra lại --db)")
+    store = Store(path)
+    apply_demo_clock(store)
+    return store
 
 
 def print_json(obj) -> None:

@@ -88,6 +88,7 @@ def test_ack_units_and_consolidated_report(tmp_path, run_cli, clock):
 
 
 def test_export_without_unit_is_a_clear_error(tmp_path, run_cli):
+    Store(tmp_path / "trong.sqlite").close()
     result = run_cli("export", "--db", tmp_path / "trong.sqlite", "--out", tmp_path / "x.xlsx")
     assert result.returncode == 2 and "Chưa khai báo đơn vị" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()

@@ -7,13 +7,13 @@ starts it and runs the event loop.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog
 
 from models import auth, backups
+from models.demo_clock import apply_demo_clock
 from models.errors import UserError
 from models.store import Store
 from ui.context import AppContext
@@ -25,24 +25,6 @@ DEMO_HINT = ("Cơ sở dữ liệu trình diễn. Tài khoản: <b>quantri</b> (
              "<b>canbo1</b>, <b>canbo2</b>, <b>canbo3</b> (tiếp nhận); mật khẩu <b>demo1234</b>.")
 
 
-def demo_clock(day: dt.date):
-    """The demo database's 'today' with the real time of day, so deadlines look as planned."""
-
-    def clock() -> dt.datetime:
-        return dt.datetime.combine(day, dt.datetime.now().time()).replace(microsecond=0)
-
-    return clock
-
-
-def apply_demo_mode(store: Store) -> bool:
-    """On a database with setting ``demo_today``, fix the store's clock on that day. Returns True if so."""
-    demo_today = store.get_setting("demo_today")
-    if not demo_today:
-        return False
-    store.clock = demo_clock(dt.date.fromisoformat(str(demo_today)[:10]))
-    return True
-
-
 class Session(QObject):
     window_shown = Signal(object)  # the MainWindow
     finished = Signal()
@@ -52,7 +34,7 @@ class Session(QObject):
         super().__init__()
         self.store = store
         self.demo = demo
-        self.demo_mode = apply_demo_mode(store)
+        self.demo_mode = apply_demo_clock(store)
         self.idle_ms = idle_ms
         self.watch_interval_ms = watch_interval_ms
         self.dialog: QDialog | None = None

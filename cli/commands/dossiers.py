@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from cli.common import add_db_argument, open_store, print_json
@@ -27,7 +26,7 @@ def run_import(args) -> int:
     from models.dossier_import import import_file, read_table
 
     table = read_table(args.file)  # an unreadable file fails here, before the database is opened
-    store = open_store(args)
+    store = open_store(args, create=True)
     try:
         result = import_file(store, args.file, table=table)
     finally:
@@ -40,20 +39,11 @@ def run_import(args) -> int:
     return 1 if args.strict and result.rejected else 0
 
 
-def _demo_clock(store) -> None:
-    """On the demo database (setting ``demo_today``), "today" is the demo's day, as in the GUI."""
-    demo_today = store.get_setting("demo_today")
-    if demo_today:
-        day = dt.date.fromisoformat(str(demo_today)[:10])
-        store.clock = lambda: dt.datetime.combine(day, dt.datetime.now().time()).replace(microsecond=0)
-
-
 def run_list(args) -> int:
     from models import worklists
 
     store = open_store(args)
     try:
-        _demo_clock(store)
         key = "overdue" if args.overdue else "all"
         filters = worklists.Filters(status=args.status)
         ids = worklists.list_ids(store, key, filters=filters, sort="received_at", descending=False)

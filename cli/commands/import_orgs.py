@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     loaded = load(path, args.group)  # an unreadable file fails here, before the database is opened
-    store = open_store(args)
+    store = open_store(args, create=True)
     try:
         analysis = analyse_file(store, path, args.group, loaded=loaded)
         result = apply_analysis(store, analysis, dry_run=args.dry_run, strict=args.strict)
@@ -44,6 +44,13 @@ def run(args: argparse.Namespace) -> int:
     if args.errors:
         write_error_workbook(args.errors, source_name=path.name, issues=[i.as_dict() for i in result.issues],
                              counts=result.counts(), group_label=f"Nhóm {args.group}: {GROUPS[args.group]}")
+    for issue in result.issues:  # as import-dossiers does: where, what, why
+        where = f"Tệp «{path.name}», dòng {issue.row}"
+        if issue.column is not None:
+            where += f", cột «{issue.header}» ({issue.column_letter})" if issue.header else f", cột {issue.column_letter}"
+        value = f", giá trị «{issue.value}»" if issue.value else ""
+        prefix = "" if issue.level == "error" else "Lưu ý: "
+        print(f"{prefix}{where}{value}: {issue.message}", file=sys.stderr)
     print_json(result.counts())
     if args.strict and result.rejected:
         print(f"Tệp «{path.name}» có {result.rejected} dòng lỗi: không nhập dòng nào (--strict).", file=sys.stderr)
