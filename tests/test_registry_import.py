@@ -488,3 +488,16 @@ def test_cancel_stops_a_long_statement_at_once(store, tmp_path, monkeypatch):
     assert not store.in_transaction and not store.conn.in_transaction
     monkeypatch.setattr(registry_search, "flush_index_queue", original)
     assert apply_analysis(store, analysis).inserted == 600  # the connection is usable again
+
+
+def test_conflicting_repeats_are_reported_as_the_officer_wrote_them(store, tmp_path):
+    source = tmp_path / "trung.csv"
+    source.write_text("Tên doanh nghiệp;Mã số thuế;Ngày thành lập;Xã/Phường;Tình trạng\n"
+                      "Công ty TNHH Sao Mai;0100233488;01/05/2020;Xã Mong Thọ;Đang hoạt động\n"
+                      "Công ty TNHH Sao Mai;0100233488;15/08/2021;Phường Rạch Giá;Giải thể\n", encoding="utf-8")
+    analysis = analyse_file(store, source, 1)
+    messages = {i.header: (i.value, i.message) for i in analysis.issues if i.level == "warning"}
+    assert messages["Tình trạng"][0].startswith("Đã giải thể") and "«Đang hoạt động»" in messages["Tình trạng"][1]
+    assert messages["Ngày thành lập"][0] == "15/08/2021" and "«01/05/2020»" in messages["Ngày thành lập"][1]
+    assert messages["Xã/Phường"][0] == "Phường Rạch Giá" and "«Xã Mong Thọ»" in messages["Xã/Phường"][1]
+    assert not any(code in str(messages) for code in ("30002", "30003", "dissolved", "active", "2020-05-01"))

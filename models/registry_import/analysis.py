@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.organizations import GROUPS
+from models.organizations import GROUPS, STATUSES
 from models.progress import Progress
 from models.registry_import.columns import IMPORT_FIELD_LABELS, HeaderGuess, detect_header, header_signature
 from models.registry_import.fastnorm import clean, fold
@@ -229,7 +229,7 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                 records.append(record)
             else:
                 analysis.duplicates += 1
-                _merge(earlier, values, excel_row, issues, headers, analysis.mapping)
+                _merge(earlier, values, excel_row, issues, headers, analysis.mapping, areas.names)
         else:
             key = tuple(sorted(values.items()))
             earlier = by_content.get(key)
@@ -269,15 +269,28 @@ def is_footer_row(row: list, tax_col: int | None) -> bool:
 
 
 def _merge(earlier: Record, values: dict, excel_row: int, issues: list[Issue], headers: list[str],
-           mapping: dict[int, str]) -> None:
+           mapping: dict[int, str], area_names: dict[str, str]) -> None:
     """A repeated tax code: later non-blank values win; a conflicting value is reported as a warning."""
     earlier.rows.append(excel_row)
     column_of = {f: i for i, f in mapping.items() if f}
     for key, value in values.items():
         old = earlier.values.get(key)
         if old is not None and old != value:
-            col = column_of.get(key, column_of.get("area_name"))
-            issues.append(Issue(excel_row, col, headers[col] if col is not None else "", str(value),
-                                f"Trùng mã số thuế với dòng {earlier.row} nhưng khác giá trị «{old}»: lấy giá trị "
-                                f"của dòng {excel_row}", "warning"))
+            col = column_of.get(key, column_of.get("area_name", column_of.get("address")))
+            what = "" if col is not None else f" ({IMPORT_FIELD_LABELS.get(key, key)})"
+            issues.append(Issue(excel_row, col, headers[col] if col is not None else "",
+                                _shown(key, value, area_names),
+                                f"Trùng mã số thuế với dòng {earlier.row} nhưng khác giá trị{what} "
+                                f"«{_shown(key, old, area_names)}»: lấy giá trị của dòng {excel_row}", "warning"))
         earlier.values[key] = value
+
+
+def _shown(field: str, value, area_names: dict[str, str]) -> str:
+    """A stored value as the officer wrote or knows it: status label, commune name, dd/mm/yyyy."""
+    if field == "status":
+        return STATUSES.get(value, str(value))
+    if field == "area_code":
+        return area_names.get(value, str(value))
+    if field == "established_on" and isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return str(value)

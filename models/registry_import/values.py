@@ -216,6 +216,7 @@ class AreaMatcher:
 
     def __init__(self, areas: list[dict]):
         self.codes = {a["code"] for a in areas}
+        self.names = {a["code"]: a["name"] for a in areas}  # for messages: the name the officer knows
         self.by_name: dict[str, str | None] = {}
         self.by_bare: dict[str, str | None] = {}
         for area in areas:
