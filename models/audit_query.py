@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +109,11 @@ OTHER_FIELD_LABELS = {
     "parts": "Phân bổ", "total": "Tổng", "baseline_source": "Nguồn mốc tính", "baseline_as_of": "Mốc tính tại ngày",
     "cumulative": "Tính luỹ kế", "counts": "Tính kết quả theo", "issuer": "Cơ quan ban hành", "rows": "Số dòng",
     "file": "Tệp", "what": "Nội dung", "reason": "Lý do", "path": "Đường dẫn",
+    # cross-locality requests and manual checks (models.locality_requests, models.verification)
+    "verification_request": "Yêu cầu xác minh", "verification_result": "Kết quả xác minh",
+    "request_id": "Số yêu cầu", "to_unit": "Gửi đơn vị", "method": "Hình thức", "sent_on": "Ngày gửi",
+    "due_on": "Hạn trả lời", "answered_on": "Ngày nhận kết quả", "note": "Ghi chú", "check": "Nội dung kiểm tra",
+    "masked": "Số định danh (che)",
 }
 
 
@@ -117,8 +123,36 @@ def field_label(field: str | None) -> str:
         return ""
     from models.dossier_history import DOSSIER_FIELD_LABELS
     from models.organizations import FIELD_LABELS
+    from models.verification import MANUAL_CHECKS
 
-    return FIELD_LABELS.get(field) or DOSSIER_FIELD_LABELS.get(field) or OTHER_FIELD_LABELS.get(field) or field
+    return (FIELD_LABELS.get(field) or DOSSIER_FIELD_LABELS.get(field) or OTHER_FIELD_LABELS.get(field)
+            or MANUAL_CHECKS.get(field) or field)
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}:\d{2})(:\d{2})?")
+
+
+def _readable_scalar(value) -> str:
+    """Dates as dd/mm/yyyy (and hh:mm), everything else as text."""
+    text = str(value)
+    match = _ISO_TIME.fullmatch(text)
+    if match:
+        return f"{match[3]}/{match[2]}/{match[1]} {match[4]}"
+    match = _ISO_DAY.fullmatch(text)
+    if match:
+        return f"{match[3]}/{match[2]}/{match[1]}"
+    return text
+
+
+def _readable_dict(value: dict) -> str:
+    parts = []
+    for key, item in value.items():
+        if item is None or item == "":
+            continue  # an empty note says nothing
+        item = f"{len(item)} mục" if isinstance(item, (dict, list)) else _readable_scalar(item)
+        parts.append(f"{OTHER_FIELD_LABELS.get(key) or field_label(key)}: {item}")
+    return "; ".join(parts)
 
 
 def readable_detail(text: str | None, limit: int = 160) -> str:
@@ -129,15 +163,22 @@ def readable_detail(text: str | None, limit: int = 160) -> str:
         value = json.loads(text)
     except ValueError:
         return text[:limit]
-    if isinstance(value, dict):
-        parts = []
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                item = f"{len(item)} mục"
-            parts.append(f"{OTHER_FIELD_LABELS.get(key) or field_label(key)}: {item}")
-        text = "; ".join(parts)
-    else:
-        text = str(value)
+    text = _readable_dict(value) if isinstance(value, dict) else _readable_scalar(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def readable_value(field: str | None, text: str | None, limit: int = 160) -> str:
+    """An old/new value as the officer reads it: a result label for a manual check, dates as dd/mm/yyyy,
+    a recorded set of values ("Gửi đơn vị: …; Hạn trả lời: …") instead of its JSON."""
+    if text is None or text == "":
+        return ""
+    from models.verification import MANUAL_CHECKS, MANUAL_RESULTS
+
+    if field in MANUAL_CHECKS:
+        return MANUAL_RESULTS.get(text, text)
+    if text.startswith("{"):
+        return readable_detail(text, limit)
+    text = _readable_scalar(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -211,7 +252,9 @@ def query_audit(store: Store, filt: AuditFilter | None = None, *, limit: int = 1
     """Audit lines matching ``filt``, newest first."""
     require(store, "audit.view")
     where, params = (filt or AuditFilter()).where()
-    return store.query(f"{_SELECT}{where} ORDER BY a.id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+    # By time, then by id: lines written later about an earlier moment (a report issued for a past week
+    # in the demo, a desk whose clock was behind) still sit where their time puts them.
+    return store.query(f"{_SELECT}{where} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
 
 
 def count_audit(store: Store, filt: AuditFilter | None = None) -> int:

@@ -38,5 +38,32 @@ def test_details_and_fields_are_readable():
     assert field_label("plan_baseline") == "Mốc tính (theo kế hoạch)"
     assert field_label("khong_biet") == "khong_biet"
     text = readable_detail('{"name": "Giai đoạn 1", "start_on": "2024-12-30", "parts": {"30742": 8, "30760": 11}}')
-    assert text == "Tên: Giai đoạn 1; Từ ngày: 2024-12-30; Phân bổ: 2 mục"
+    assert text == "Tên: Giai đoạn 1; Từ ngày: 30/12/2024; Phân bổ: 2 mục"
     assert readable_detail("x" * 500).endswith("x") and len(readable_detail("y" * 500)) == 160
+
+
+def test_verification_lines_read_as_sentences_not_codes():
+    from models.audit_query import field_label, readable_detail, readable_value
+
+    assert field_label("verification_request") == "Yêu cầu xác minh"
+    assert field_label("tk02_signed") == "Tờ khai TK02 đủ nội dung, có chữ ký"
+    assert readable_value("tk02_signed", "ok") == "Khớp / đạt"
+    assert readable_value("verification_request", '{"due_on": "2025-03-20", "method": "Điện thoại", '
+                          '"sent_on": "2025-03-13", "to_unit": "Công an xã Mong Thọ"}') == (
+        "Hạn trả lời: 20/03/2025; Hình thức: Điện thoại; Ngày gửi: 13/03/2025; Gửi đơn vị: Công an xã Mong Thọ")
+    assert readable_detail('{"check": "Tờ khai TK02", "note": null}') == "Nội dung kiểm tra: Tờ khai TK02"
+    assert readable_detail('{"answered_on": "2025-03-10", "request_id": 127}') == (
+        "Ngày nhận kết quả: 10/03/2025; Số yêu cầu: 127")
+    assert readable_value("established_on", "2020-05-01") == "01/05/2020"
+    assert readable_value("address", "Số 7 đường Trần Hưng Đạo") == "Số 7 đường Trần Hưng Đạo"
+    assert readable_value("address", None) == ""
+
+
+def test_the_log_is_newest_first_by_time(fresh_store, clock):
+    from models.audit_query import query_audit
+
+    clock.set(2025, 3, 13, 10, 0)
+    fresh_store.audit("setting.update", "setting", "a")
+    clock.set(2025, 3, 6, 11, 0)  # written later, about an earlier moment
+    fresh_store.audit("setting.update", "setting", "b")
+    assert [r["object_id"] for r in query_audit(fresh_store)][:2] == ["a", "b"]

@@ -200,6 +200,8 @@ class AuditPage(QWidget):
                     value = audit_query.field_label(value)
                 elif key == "detail":
                     value = audit_query.readable_detail(value)
+                elif key in ("old_value", "new_value"):
+                    value = audit_query.readable_value(row["field"], value)
                 item = QTableWidgetItem("" if value is None else str(value))
                 if key in ("action", "field", "detail", "old_value", "new_value") and row[key]:
                     item.setToolTip(str(row[key])[:2000])
