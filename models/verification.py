@@ -35,6 +35,7 @@ CODES = {
     "rep_id_mismatch": "Số định danh người đại diện khác sổ",
     "rep_id_invalid": "Số định danh không hợp lệ",
     "rep_id_missing": "Thiếu số định danh",
+    "rep_name_missing": "Thiếu người đại diện",
     "rep_id_prefix": "Mã tỉnh của số định danh",
     "status_blocking": "Tổ chức ngừng hoạt động",
     "status_warning": "Tình trạng hoạt động cần xem",
@@ -144,7 +145,10 @@ def check(store: Store, dossier: dict) -> list[Finding]:
             out.append(Finding("status_warning", "warning",
                                f"Tình trạng hoạt động: «{STATUSES.get(status, status)}»", "status"))
 
-    # Representative's personal ID
+    # Representative: the TK02 form and the account are in the legal representative's name
+    if not clean(d.get("rep_name")):
+        out.append(Finding("rep_name_missing", "warning", "Chưa ghi họ tên người đại diện theo pháp luật",
+                           "rep_name"))
     rep_raw = d.get("rep_id_number")
     if not clean(rep_raw):
         out.append(Finding("rep_id_missing", "warning", "Chưa ghi số định danh cá nhân của người đại diện",

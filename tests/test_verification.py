@@ -58,6 +58,7 @@ def test_cooperative_abbreviation_matches(env):
     ({"rep_id_number": "12345"}, "rep_id_invalid", "blocking", False),
     ({"rep_id_number": "999085000123"}, "rep_id_prefix", "warning", True),     # also differs from registry
     ({"rep_id_number": None}, "rep_id_missing", "warning", False),
+    ({"rep_name": None}, "rep_name_missing", "warning", False),
     ({"area_code": OUTSIDE_AREA}, "outside_area", "warning", True),
 ])
 def test_each_declared_rule(env, overrides, code, severity, needs):
