@@ -99,3 +99,10 @@ def test_foreign_and_short_names_translate_the_vietnamese_name(demo):
         assert row["foreign_name"].startswith(brand), row
         legal = "JSC" if row["foreign_name"].endswith("Joint Stock Company") else "CO., LTD"
         assert row["short_name"].endswith(legal) and row["short_name"][0] == brand[0], row
+
+
+def test_no_organization_gets_two_accounts(demo):
+    store, _summary = demo
+    twice = store.scalar("SELECT count(*) FROM (SELECT org_id FROM dossiers WHERE status IN ('issued', 'activated') "
+                         "AND org_id IS NOT NULL GROUP BY org_id HAVING count(*) > 1)")
+    assert twice == 0

@@ -76,6 +76,8 @@ def build(store: Store, count: int = 1500, seed: int = 20241230) -> dict:
         plan.append((at, mobile))
     plan.sort()
     used_orgs: set[int] = set()
+    recent: list[int] = []
+    by_id = {o["id"]: o for o in orgs}
     online_seq = 0
     try:
         with store.atomic():
@@ -85,9 +87,15 @@ def build(store: Store, count: int = 1500, seed: int = 20241230) -> dict:
                 moment["t"] = at
                 pool = orgs if rng.random() < 0.04 else active
                 org = rng.choice(pool)
-                if org["id"] in used_orgs and rng.random() < 0.85:
+                keep_repeat = rng.random() < 0.04  # a few organizations come back (duplicates to resolve)
+                for _ in range(6):
+                    if org["id"] not in used_orgs or keep_repeat:
+                        break
                     org = rng.choice(pool)
+                if recent and rng.random() < 0.02:  # back again while the first dossier is still open
+                    org = by_id[rng.choice(recent[-15:])]
                 used_orgs.add(org["id"])
+                recent.append(org["id"])
                 declared = {k: org[k] for k in dossiers.DECLARED_FIELDS if org.get(k)}
                 roll = rng.random()
                 if roll < 0.05 and org.get("rep_name"):
@@ -155,6 +163,10 @@ def _advance(store, rng, dossier_id, received, limit, calendar, officer, leader,
         verification.record_manual_check(store, dossier_id, "tk02_signed", "ok")
     found = verification.findings(store, dossier_id)
     codes = {f["code"] for f in found}
+    if "already_issued" in codes:  # the organization has its account already: a second one is not issued
+        if step(rng.randint(0, 1)):
+            move("cancelled", "Tổ chức đã được cấp tài khoản theo hồ sơ trước; người nộp rút hồ sơ", leader)
+        return 0
     if verification.has_blocking(found):
         if step(rng.randint(1, 3)):
             move("refused", REFUSAL_REASONS[0] if "status_blocking" in codes else rng.choice(REFUSAL_REASONS[1:]),
