@@ -35,7 +35,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from exporters.decree30 import MOTTO, NATION, Rule, esc, side_by_side
+from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
 from models.weekly_report import vn_date
 
@@ -77,6 +77,8 @@ def place_and_date(place: str, day: dt.date) -> str:
 # Body sizes tried in turn until the slip fits one sheet (a long name, address or paper list shrinks
 # the text a little rather than pushing the signatures to a second page).
 BODY_SIZES = {"A4": (13, 12.5, 12), "A5": (11, 10.5, 10)}
+HEAD_SIZES = (12,)  # parent body(ies) and unit name: Decree 30's smallest size keeps the header short
+HEAD_GUTTER = 3 * mm  # kept free between the unit's name lines and the national title
 
 
 def write_receipt(data: ReceiptData, fh: BinaryIO, *, page_size: str = "A4") -> None:
@@ -163,11 +165,11 @@ def _unit_name(data: ReceiptData) -> str:
 
 
 def _header(data: ReceiptData, s: _Styles, width: float) -> Table:
-    left: list[Flowable] = []
     *parents, unit = data.header_lines or [""]
-    left += [Paragraph(esc(line.upper()), s.head_parent) for line in parents]
-    left.append(Paragraph(esc(unit.upper()), s.head_unit))
-    unit_width = max(stringWidth(unit.upper(), s.fonts["bold"], 12), 20 * mm)
+    left_width, right_width = letterhead_columns(width, s.fonts["bold"])
+    names = [(line.upper(), s.head_parent) for line in parents] + [(unit.upper(), s.head_unit)]
+    left, size, lines = name_paragraphs(names, left_width - HEAD_GUTTER, HEAD_SIZES)
+    unit_width = max([stringWidth(line, s.fonts["bold"], size) for line in lines[-1] if line] or [20 * mm])
     left.append(_rule(min(unit_width, 40 * mm) * 0.6))
     right: list[Flowable] = [
         Paragraph(NATION, s.nation),
@@ -176,8 +178,7 @@ def _header(data: ReceiptData, s: _Styles, width: float) -> Table:
         Spacer(1, 1 * mm if s.body_size < 12 else 2 * mm),
         Paragraph(esc(place_and_date(data.place, data.issued_on or data.received_at.date())), s.place_date),
     ]
-    left_width = width * 0.42
-    return side_by_side(left, right, (left_width, width - left_width), s.fonts["regular"])
+    return side_by_side(left, right, (left_width, right_width), s.fonts["regular"])
 
 
 def _qr(text: str, side: float, font_name: str) -> Drawing:

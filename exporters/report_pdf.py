@@ -42,13 +42,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from exporters.decree30 import MOTTO, NATION, Rule, esc, side_by_side
+from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
 from models.weekly_report import FigureRow, ReportData, fmt_int, fmt_percent
 
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
 BODY_SIZE = 13
 TABLE_SIZE = 11
+HEAD_SIZES = (12.5, 12)  # parent body and unit name: Decree 30 allows 12–13 pt
+HEAD_GUTTER = 3 * mm  # kept free between the unit's name lines and the national title
 GREY = colors.Color(0.85, 0.85, 0.85)
 
 
@@ -180,20 +182,19 @@ class ReportRenderer:
 
     def header(self) -> Table:
         d, s = self.data, self.styles
-        left_width = self.width * 0.42
-        unit_width = stringWidth(d.unit_name.upper(), self.fonts["bold"], 12.5)
-        left: list[Flowable] = []
-        if d.parent_body:
-            left.append(Paragraph(esc(d.parent_body.upper()), s["head_parent"]))
-        left += [Paragraph(esc(d.unit_name.upper() or " "), s["head_unit"]),
-                 Rule(min(unit_width, left_width) * 0.4 if unit_width else 20 * mm, space_before=1),
+        left_width, right_width = letterhead_columns(self.width, self.fonts["bold"])
+        names = [(d.parent_body.upper(), s["head_parent"])] if d.parent_body else []
+        names.append((d.unit_name.upper(), s["head_unit"]))
+        left, size, lines = name_paragraphs(names, left_width - HEAD_GUTTER, HEAD_SIZES)
+        unit_width = max((stringWidth(line, self.fonts["bold"], size) for line in lines[-1] if line), default=0)
+        left += [Rule(unit_width * 0.4 if unit_width else 20 * mm, space_before=1),
                  Spacer(1, 3 * mm), Paragraph(esc(d.number_line), s["number"])]
         right: list[Flowable] = [
             Paragraph(NATION, s["nation"]), Paragraph(MOTTO, s["motto"]),
             Rule(stringWidth(MOTTO, self.fonts["bold"], 13), space_before=1), Spacer(1, 3 * mm),
             Paragraph(esc(d.place_date), s["place_date"]),
         ]
-        return side_by_side(left, right, (left_width, self.width - left_width), self.fonts["regular"])
+        return side_by_side(left, right, (left_width, right_width), self.fonts["regular"])
 
     def figures_table(self, rows: list[FigureRow], total: FigureRow, what: str) -> Table:
         s = self.styles

@@ -71,7 +71,8 @@ def _from_progress(store: Store, campaign_id: int, start: dt.date, end: dt.date)
         )
         for p in series
     ]
-    return Figures(groups, _total(groups), areas, _total(areas), trend, campaign_id, progress.name)
+    return Figures(groups, _total(groups), areas, _total(areas, partial_targets=True), trend, campaign_id,
+                   progress.name)
 
 
 def _row(row, label: str) -> FigureRow:
@@ -79,13 +80,25 @@ def _row(row, label: str) -> FigureRow:
     return FigureRow(str(row.key), label, f.this_week, f.achieved, f.target, f.percent, f.remaining)
 
 
-def _total(rows: list[FigureRow]) -> FigureRow:
-    """The total line: sums of the rows. Its target is the sum of the rows' targets when every row
-    has one; the unknown-area row (key "") never has a target and does not prevent a total."""
+def _total(rows: list[FigureRow], *, partial_targets: bool = False) -> FigureRow:
+    """The total line: every column is the sum of the rows' column, so the printed table adds up.
+
+    "Còn lại" is the sum of the rows' "Còn lại" (each max(0, target − achieved)): a group ahead of its
+    target does not make up for one behind. "Tỷ lệ đạt" is total achieved / total target.
+    The target is the sum of the rows' targets when every row has one (groups: a group without a target
+    of its own may be covered by a combined one, so a partial sum would mean nothing); with
+    ``partial_targets`` (areas: an area without a share of the allocated targets has none to reach) it
+    is the sum of the targets there are. The unknown-area row (key "") never has a target.
+    """
     targets = [r.target for r in rows if r.key != ""]
-    target = sum(targets) if targets and all(t is not None for t in targets) else None
-    return FigureRow.make("total", "Tổng cộng", sum(r.this_week for r in rows), sum(r.cumulative for r in rows),
-                          target)
+    present = [t for t in targets if t is not None]
+    complete = bool(targets) and len(present) == len(targets)
+    target = sum(present) if present and (complete or partial_targets) else None
+    total = FigureRow.make("total", "Tổng cộng", sum(r.this_week for r in rows), sum(r.cumulative for r in rows),
+                           target)
+    if target is not None:
+        total.remaining = sum(r.remaining or 0 for r in rows if r.target is not None)
+    return total
 
 
 # ---- without a campaign: counts only --------------------------------------------------------------
@@ -129,4 +142,4 @@ def _plain_counts(store: Store, start: dt.date, end: dt.date, trend_weeks: int) 
         lo, hi = week_start.isoformat(), week_end.isoformat()
         trend.append(TrendPoint(lo, hi, sum(n for d, n in days.items() if lo <= d <= hi),
                                 sum(n for d, n in days.items() if d <= hi), None))
-    return Figures(groups, _total(groups), areas, _total(areas), trend)
+    return Figures(groups, _total(groups), areas, _total(areas, partial_targets=True), trend)

@@ -211,11 +211,18 @@ def write_summary(data: ReportData, unit_name: str, period: ReportPeriod) -> str
     text = (f"{when}, {unit_name} đã cấp {fmt_int(total.this_week)} tài khoản định danh điện tử cho cơ quan, "
             "tổ chức")
     text += f" ({'; '.join(parts)})." if parts else "."
-    since = f" kể từ khi triển khai {data.campaign_name}" if data.campaign_name else ""
-    text += f" Lũy kế{since} đến ngày {fmt_date(period.end)}: {fmt_int(total.cumulative)} tài khoản"
+    text += f" Lũy kế{campaign_since(data.campaign_name)} đến ngày {fmt_date(period.end)}: " \
+            f"{fmt_int(total.cumulative)} tài khoản"
     if total.target:
         text += (f", đạt {fmt_percent(total.percent)} chỉ tiêu được giao ({fmt_int(total.target)}); "
                  f"còn {fmt_int(total.remaining)} tài khoản phải thực hiện.")
     else:
         text += "."
     return text
+
+
+def campaign_since(name: str) -> str:
+    """" từ khi bắt đầu thực hiện “<name>”": the campaign's name quoted as typed (it is a title with its own
+    capitals and may contain "triển khai" itself), empty without a campaign."""
+    name = " ".join((name or "").split()).strip("\"“”«»'")
+    return f" từ khi bắt đầu thực hiện “{name}”" if name else ""

@@ -325,7 +325,7 @@ def test_campaign_without_phases_or_targets_says_what_is_missing(qtbot, fresh_st
     widget.show()
     widget.refresh()
     header = widget.header.text()
-    assert "Kế hoạch chưa có giai đoạn" in header and "Luỹ kế toàn kế hoạch: <b>1</b>" in header
+    assert "Kế hoạch chưa có giai đoạn" in header and "Lũy kế toàn kế hoạch: <b>1</b>" in header
     assert [c.value_label.text() for c in widget.cards][:1] == ["1"]
     add_phase(s, cid, "Giai đoạn 1", "2025-01-06", "2025-03-30")
     qtbot.waitUntil(lambda: "Giai đoạn này chưa có chỉ tiêu" in widget.header.text())

@@ -246,7 +246,7 @@ class ProgressPage(QWidget):
         parts = [f"<b>{p.name}</b>" + (f" — {basis}" if basis else ""),
                  f"Thời gian: {fmt_date(p.start)}–{fmt_date(p.end)} · Tính kết quả: {COUNTS[p.counts].lower()}, "
                  "mỗi tổ chức một lần"]
-        totals = (f"Luỹ kế toàn kế hoạch: <b>{fmt_int(p.achieved_in_campaign)}</b> · Tuần {fmt_date(p.week_start)}–"
+        totals = (f"Lũy kế toàn kế hoạch: <b>{fmt_int(p.achieved_in_campaign)}</b> · Tuần {fmt_date(p.week_start)}–"
                   f"{fmt_date(p.as_of)}: <b>+{fmt_int(p.this_week)}</b>")
         if phase:
             state = {"upcoming": "chưa bắt đầu", "running": "đang thực hiện", "over": "đã kết thúc"}[phase.state]
@@ -274,7 +274,7 @@ class ProgressPage(QWidget):
         items = []
         if phase:
             for t in phase.targets:
-                sub = "Luỹ kế từ đầu kế hoạch" if t.cumulative else f"Trong {phase.name.lower()}"
+                sub = "Lũy kế từ đầu kế hoạch" if t.cumulative else f"Trong {phase.name.lower()}"
                 items.append((t.label, t.figures, sub, dict(phase_id=phase.phase_id, groups=t.groups,
                                                             scope="campaign" if t.cumulative else "phase")))
             for ph in p.phases:     # one-day targets of the current phase's dates stay visible
@@ -284,7 +284,7 @@ class ProgressPage(QWidget):
                                                                              scope="phase")))
         if not items:
             for row in p.by_group:
-                items.append((row.label, row.figures, "Luỹ kế", dict(groups=(int(row.key),), scope="campaign")))
+                items.append((row.label, row.figures, "Lũy kế", dict(groups=(int(row.key),), scope="campaign")))
         for title, figures, sub, query in items:
             card = FigureCard(title, figures, subtitle=sub)
             card.clicked.connect(lambda q=query, t=title: self.drill(t, **q))
