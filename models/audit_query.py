@@ -107,7 +107,7 @@ OTHER_FIELD_LABELS = {
     "signer_authority": "Thẩm quyền ký", "recipients": "Nơi nhận", "version": "Phiên bản",
     "number": "Số", "on_time": "Đúng hạn", "period": "Kỳ", "repeat_of": "Thay thế báo cáo", "sha256": "SHA-256",
     "parts": "Phân bổ", "total": "Tổng", "baseline_source": "Nguồn mốc tính", "baseline_as_of": "Mốc tính tại ngày",
-    "cumulative": "Tính luỹ kế", "counts": "Tính kết quả theo", "issuer": "Cơ quan ban hành", "rows": "Số dòng",
+    "cumulative": "Tính lũy kế", "counts": "Tính kết quả theo", "issuer": "Cơ quan ban hành", "rows": "Số dòng",
     "file": "Tệp", "what": "Nội dung", "reason": "Lý do", "path": "Đường dẫn",
     # cross-locality requests and manual checks (models.locality_requests, models.verification)
     "verification_request": "Yêu cầu xác minh", "verification_result": "Kết quả xác minh",

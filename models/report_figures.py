@@ -71,7 +71,7 @@ def _from_progress(store: Store, campaign_id: int, start: dt.date, end: dt.date)
         )
         for p in series
     ]
-    return Figures(groups, _total(groups), areas, _total(areas, partial_targets=True), trend, campaign_id,
+    return Figures(groups, total_row(groups), areas, total_row(areas, partial_targets=True), trend, campaign_id,
                    progress.name)
 
 
@@ -80,7 +80,7 @@ def _row(row, label: str) -> FigureRow:
     return FigureRow(str(row.key), label, f.this_week, f.achieved, f.target, f.percent, f.remaining)
 
 
-def _total(rows: list[FigureRow], *, partial_targets: bool = False) -> FigureRow:
+def total_row(rows: list[FigureRow], *, partial_targets: bool = False) -> FigureRow:
     """The total line: every column is the sum of the rows' column, so the printed table adds up.
 
     "Còn lại" is the sum of the rows' "Còn lại" (each max(0, target − achieved)): a group ahead of its
@@ -142,4 +142,4 @@ def _plain_counts(store: Store, start: dt.date, end: dt.date, trend_weeks: int) 
         lo, hi = week_start.isoformat(), week_end.isoformat()
         trend.append(TrendPoint(lo, hi, sum(n for d, n in days.items() if lo <= d <= hi),
                                 sum(n for d, n in days.items() if d <= hi), None))
-    return Figures(groups, _total(groups), areas, _total(areas, partial_targets=True), trend)
+    return Figures(groups, total_row(groups), areas, total_row(areas, partial_targets=True), trend)

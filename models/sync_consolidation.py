@@ -16,6 +16,7 @@ from pathlib import Path
 
 from models.organizations import GROUPS
 from models.permissions import require
+from models.report_figures import total_row
 from models.report_period import ReportPeriod, due_datetime, fmt_date, get_settings, unit_id
 from models.store import Store
 from models.sync_format import SECTION_GROUPS
@@ -88,10 +89,16 @@ def _figure(row: dict) -> FigureRow:
 
 
 def _sum_row(key: str, label: str, rows: list[FigureRow | None]) -> FigureRow:
+    """One group over all units: "Còn lại" is the sum of the units' (one unit ahead of its target does not
+    make up for another behind), as in a unit's own report (``report_figures.total_row``)."""
     present = [r for r in rows if r is not None]
     targets = [r.target for r in present]
     target = sum(targets) if present and all(t is not None for t in targets) else None
-    return FigureRow.make(key, label, sum(r.this_week for r in present), sum(r.cumulative for r in present), target)
+    row = FigureRow.make(key, label, sum(r.this_week for r in present), sum(r.cumulative for r in present), target)
+    if target is not None:
+        row.remaining = sum(r.remaining if r.remaining is not None else max(r.target - r.cumulative, 0)
+                            for r in present)
+    return row
 
 
 def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
@@ -99,13 +106,13 @@ def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
     statuses = week_status(store, period.end)
     sent = [u for u in statuses if u.sent]
     groups = [_sum_row(str(g), label, [u.groups.get(str(g)) for u in sent]) for g, label in GROUPS.items()]
-    group_total = _sum_row("total", "Tổng cộng", [u.total for u in sent])
+    group_total = total_row(groups)  # the printed table adds up
     rows = []
     for u in statuses:
         label = u.name if u.sent and not u.late else f"{u.name} ({u.state})"
         base = u.total or FigureRow(u.code, label, 0, 0)
         rows.append(FigureRow.make(u.code, label, base.this_week, base.cumulative, base.target))
-    area_total = _sum_row("total", "Tổng cộng", [u.total for u in sent])
+    area_total = total_row(rows, partial_targets=True)
     unit = store.query_one("SELECT * FROM units WHERE id = ?", (unit_id(store),)) or {}
     settings = get_settings(store)
     due = period.due_at or due_datetime(period.end, settings)
@@ -119,7 +126,10 @@ def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
         summary=_summary(statuses, group_total, due),
         groups=groups, group_total=group_total, areas=rows, area_total=area_total,
         row_label="Đơn vị", rows_heading="Kết quả theo đơn vị",
-        trend=_trend(store, period.end), target_total=group_total.target,
+        trend=_trend(store, period.end),
+        # the units' own totals know the whole target even when some group has none of its own
+        target_total=group_total.target if group_total.target is not None else _sum_row(
+            "total", "", [u.total for u in sent]).target,
         recipients=list(settings.recipients) or default_recipients(),
         signer_authority=settings.signer_authority, signer_title=settings.signer_title,
         signer_name=settings.signer_name,

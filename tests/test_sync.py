@@ -466,3 +466,17 @@ def test_consolidated_summary_groups_thousands_with_dots_only_in_numbers():
     text = _summary(units, FigureRow.make("total", "Tổng cộng", 1234, 56789, None), dt.datetime(2025, 1, 9, 14, 0))
     assert text.startswith("Tổng hợp từ tệp đồng bộ của 1/2 đơn vị. Trong kỳ, các đơn vị đã cấp 1.234 tài khoản")
     assert "lũy kế 56.789 tài khoản." in text and "Chưa gửi tệp: Công an xã B." in text
+
+
+def test_consolidated_group_rows_do_not_let_one_unit_make_up_for_another():
+    from models.report_figures import total_row
+    from models.sync_consolidation import _sum_row
+    from models.weekly_report import FigureRow
+
+    ahead = FigureRow.make("1", "Doanh nghiệp", 3, 15, 10)   # 5 over its target
+    behind = FigureRow.make("1", "Doanh nghiệp", 1, 5, 10)   # 5 short
+    group = _sum_row("1", "Doanh nghiệp", [ahead, behind, None])
+    assert (group.cumulative, group.target, group.remaining) == (20, 20, 5)  # not 0
+    other = _sum_row("2", "Hợp tác xã", [FigureRow.make("2", "Hợp tác xã", 0, 2, 4)])
+    total = total_row([group, other])
+    assert (total.cumulative, total.target, total.remaining) == (22, 24, 7)  # the column adds up
