@@ -28,6 +28,7 @@ STATUS_LABELS = {
     "on_track": "Đúng tiến độ",
     "at_risk": "Có nguy cơ chậm",
     "behind": "Chậm tiến độ",
+    "not_met": "Không đạt (đã kết thúc)",
     "no_target": "Không có chỉ tiêu",
 }
 PACE_DAYS = 28
@@ -341,13 +342,13 @@ def needed_per_day(remaining: int, days_left: int) -> float:
 
 
 def status_for(target: int | None, achieved: int, projected: int | None, phase_over: bool) -> str:
-    """done / on_track / at_risk / behind (docs/api-progress.md, "Status rule")."""
+    """done / on_track / at_risk / behind / not_met (docs/api-progress.md, "Status rule")."""
     if target is None:
         return "no_target"
     if achieved >= target:
         return "done"
     if phase_over:
-        return "behind"
+        return "not_met"  # final: the phase ended short of its target ("behind" would suggest catching up)
     if projected >= target:
         return "on_track"
     if projected >= AT_RISK_SHARE * target:

@@ -235,7 +235,7 @@ def test_a_finished_phase_keeps_its_final_result(kg):
     p = compute_progress(s, as_of=D(2025, 3, 13))
     ph1 = _tp(p, "Giai đoạn 1", (2,)).figures
     # 3 by 31/01 against 4: missed, whatever happened later; nothing "this week" in a finished phase
-    assert (ph1.achieved, ph1.achieved_in_campaign, ph1.this_week, ph1.status) == (3, 3, 0, "behind")
+    assert (ph1.achieved, ph1.achieved_in_campaign, ph1.this_week, ph1.status) == (3, 3, 0, "not_met")
     # nothing can be "needed per working day" in a finished phase (not "1 a day in 0 days")
     assert (ph1.remaining, ph1.working_days_left, ph1.needed_per_working_day) == (1, 0, None)
     ph2 = _tp(p, "Giai đoạn 2", (2,)).figures
@@ -295,9 +295,9 @@ def test_needed_per_working_day_pace_and_status(kg):
     assert f.projected == 6 + round(0.75 * 11)
     assert f.status == "behind"
     assert f.percent == round(600 / 130, 1)
-    # after the phase end, an unreached target is behind whatever the pace
+    # after the phase end, an unreached target is not met, whatever the pace
     p = compute_progress(s, as_of=D(2025, 2, 3))
-    assert _tp(p, "Giai đoạn 1", (2,)).figures.status == "behind"
+    assert _tp(p, "Giai đoạn 1", (2,)).figures.status == "not_met"
 
 
 def test_needed_per_day_rounds_up():
@@ -312,7 +312,7 @@ def test_status_rule():
     assert status_for(None, 5, None, False) == "no_target"
     assert status_for(10, 10, 10, False) == "done"
     assert status_for(10, 12, 12, True) == "done"
-    assert status_for(10, 9, 20, True) == "behind"
+    assert status_for(10, 9, 20, True) == "not_met"
     assert status_for(100, 50, 100, False) == "on_track"
     assert status_for(100, 50, 90, False) == "at_risk"
     assert status_for(100, 50, 89, False) == "behind"
@@ -542,7 +542,7 @@ def test_holidays_and_make_up_days_the_unit_edits_change_the_needed_rate(kg):
     (D(2024, 12, 30), "Giai đoạn 1", "running", 1, "on_track", 18),  # the start day counts; 1 a day
     (D(2025, 1, 31), "Giai đoạn 1", "running", 3, "done", 0),        # last day of phase 1 (Tết: no day left)
     (D(2025, 2, 1), "Giai đoạn 2", "running", 4, "on_track", 103),   # first day of phase 2
-    (D(2025, 8, 15), "Giai đoạn 2", "over", 4, "behind", 0),         # after the end
+    (D(2025, 8, 15), "Giai đoạn 2", "over", 4, "not_met", 0),        # after the end
 ])
 def test_dates_around_the_campaign(kg, as_of, current, state, achieved, status, days_left):
     s, cid, unit = kg

@@ -38,6 +38,7 @@ STATUS_COLORS = {
     "on_track": "#1565c0",
     "at_risk": "#ef6c00",
     "behind": "#c62828",
+    "not_met": "#8e0000",
     "no_target": "#616161",
 }
 ACHIEVED_COLOR = QColor("#1565c0")
