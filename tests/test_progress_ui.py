@@ -330,3 +330,11 @@ def test_campaign_without_phases_or_targets_says_what_is_missing(qtbot, fresh_st
     add_phase(s, cid, "Giai đoạn 1", "2025-01-06", "2025-03-30")
     qtbot.waitUntil(lambda: "Giai đoạn này chưa có chỉ tiêu" in widget.header.text())
     ctx.changes.detach()
+
+
+def test_ranked_tables_say_rank_and_the_phase_list_says_number(page):
+    def first_header(table):
+        return table.model().headerData(0, Qt.Horizontal, Qt.DisplayRole)
+
+    assert first_header(page.area_table) == first_header(page.officer_table) == "Hạng"
+    assert first_header(page.phase_table) == "STT"

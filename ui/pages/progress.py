@@ -121,7 +121,7 @@ class ProgressPage(QWidget):
         self.chart_views: dict[str, QWidget] = {}
         self.area_table = self._table("areaTable")
         self.officer_table = self._table("officerTable")
-        self.phase_table = self._table("phaseTable")
+        self.phase_table = self._table("phaseTable", "STT")
         self.tabs = QTabWidget()
         charts_scroll = QScrollArea()
         charts_scroll.setWidgetResizable(True)
@@ -348,10 +348,11 @@ class ProgressPage(QWidget):
             self.charts_grid.addWidget(view, row, col)
 
     # ---- tables -----------------------------------------------------------------------------------------
-    def _table(self, name: str) -> QTableView:
+    def _table(self, name: str, first_column: str = "Hạng") -> QTableView:
+        """``first_column``: "Hạng" where rows are ranked (communes, officers), "STT" where they are listed."""
         table = QTableView()
         table.setObjectName(name)
-        model = RowsModel(TABLE_COLUMNS, right={0, 2, 3, 4, 5, 6, 7},
+        model = RowsModel([first_column, *TABLE_COLUMNS[1:]], right={0, 2, 3, 4, 5, 6, 7},
                           colors=lambda r, c: self._status_colors(table, r, c))
         table.setModel(model)
         table.setEditTriggers(QAbstractItemView.NoEditTriggers)
