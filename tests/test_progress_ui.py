@@ -73,7 +73,7 @@ def test_cards_show_figures_and_follow_the_date(qtbot, page):
     qtbot.keyClicks(page.date_edit, "05")
     qtbot.waitUntil(lambda: page.as_of() == dt.date(2025, 1, 5))
     assert card_texts(page)["Doanh nghiệp"] == "3 / 2.816  (0,1%)"
-    assert card_texts(page)["Hợp tác xã"] == "0 / 130  (0%)"
+    assert card_texts(page)["Hợp tác xã"] == "0 / 130  (0,0%)"
     # after the phase end: phase 2 is the current one and its targets are shown
     page.date_edit.setDate(QDate(2025, 2, 3))
     assert card_texts(page)["Doanh nghiệp"] == "5 / 6.571  (0,1%)"
@@ -224,7 +224,7 @@ def test_unit_value_set_in_model_shows_on_card(qtbot, page, data):
     ph1 = next(p for p in list_phases(s, cid) if p["name"] == "Giai đoạn 1")
     t = next(t for t in list_targets(s, cid) if t["phase_id"] == ph1["id"] and t["groups"] == "1")
     update_target(s, t["id"], {"unit_value": 10})
-    qtbot.waitUntil(lambda: card_texts(page)["Doanh nghiệp"] == "5 / 10  (50%)")
+    qtbot.waitUntil(lambda: card_texts(page)["Doanh nghiệp"] == "5 / 10  (50,0%)")
 
 
 def test_drill_down_row_opens_the_dossier_on_the_dossier_screen(qtbot, page, data):
@@ -263,7 +263,7 @@ def test_area_row_counts_and_lists_only_the_allocated_groups(qtbot, page, data):
     qtbot.waitUntil(lambda: model.rowCount() == 3 and model.text(0, 3) == "2")
     rows = {model.text(r, 1): r for r in range(model.rowCount())}
     first = rows["Xã Thử A001"]
-    assert [model.text(first, c) for c in (2, 3, 4)] == ["2", "2", "100%"]
+    assert [model.text(first, c) for c in (2, 3, 4)] == ["2", "2", "100,0%"]  # as printed in the report
     table.setFocus()
     table.setCurrentIndex(model.index(first, 1))
     with qtbot.waitSignal(page.drilled) as blocker:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from models.campaign_progress import STATUS_LABELS, Figures, drilldown_rows
 from models.organizations import GROUP_SHORT
 from models.vn_format import date_text
+from models.weekly_report import fmt_percent as weekly_report_percent
 from ui.rows_model import RowsModel
 
 STATUS_COLORS = {
@@ -55,6 +56,11 @@ def fmt_num(value: float | None) -> str:
         return "—"
     text = f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return text[:-2] if text.endswith(",0") else text
+
+
+def fmt_percent(value: float | None) -> str:
+    """One decimal, as in the weekly report ("53,0%"), so the screen and the printed report read alike."""
+    return weekly_report_percent(value)
 
 
 def fmt_date(day: dt.date | None) -> str:
@@ -122,7 +128,7 @@ class FigureCard(QFrame):
             self.bar.setValue(0)
             self.detail_label.setText(f"Tuần này: +{fmt_int(f.this_week)}")
         else:
-            percent = fmt_num(f.percent) + "%" if f.percent is not None else "—"
+            percent = fmt_percent(f.percent)
             self.value_label.setText(f"{fmt_int(f.achieved)} / {fmt_int(f.target)}  ({percent})")
             self.bar.setValue(min(int((f.percent or 0) * 10), 1000))
             lines = [f"Còn lại: {fmt_int(f.remaining)}"]

@@ -49,6 +49,7 @@ from ui.progress_widgets import (
     fmt_date,
     fmt_int,
     fmt_num,
+    fmt_percent,
     ranked_bars,
     target_bars,
     weekly_chart,
@@ -377,7 +378,7 @@ class ProgressPage(QWidget):
 
     def _fill_rows(self, table: QTableView, rows: list[tuple[str, object]]) -> None:
         texts = [[str(r + 1), name, fmt_int(f.achieved), fmt_int(f.target),
-                  fmt_num(f.percent) + "%" if f.percent is not None else "—", fmt_int(f.remaining),
+                  fmt_percent(f.percent), fmt_int(f.remaining),
                   fmt_num(f.needed_per_working_day), fmt_int(f.this_week), STATUS_LABELS[f.status]]
                  for r, (name, f) in enumerate(rows)]
         table.model().set_rows(texts, [f.status for _, f in rows])
