@@ -80,11 +80,13 @@ class DetailPanel(QWidget):
         # fields
         form_host = QWidget()
         form = QFormLayout(form_host)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # in a narrow panel a long label goes above its field
         self.info = {}
         for key in ("grp", "tax_code", "area_code", "merged_into", "first_seen", "last_seen", "version"):
             label = QLabel()
             label.setObjectName(f"info_{key}")
             label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            label.setWordWrap(True)  # a long group name wraps instead of widening the panel
             self.info[key] = label
         form.addRow("Nhóm:", self.info["grp"])
         form.addRow("Mã số thuế:", self.info["tax_code"])
@@ -122,6 +124,7 @@ class DetailPanel(QWidget):
         form.addRow(self.save_button)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # fields narrow with the panel
         scroll.setWidget(form_host)
         self.tabs.addTab(scroll, "Thông tin")
         # sources
@@ -185,6 +188,8 @@ class DetailPanel(QWidget):
                 widget.setText(_iso_to_vn(value))
             else:
                 widget.setText(value or "")
+            if isinstance(widget, QLineEdit):
+                widget.setCursorPosition(0)  # a long address shows its beginning, not its tail
         self.save_button.setEnabled(can(self.store.actor.role, "registry.edit") and not merged)
         self._fill_sources(record["id"])
         self._fill_history(record["id"])
@@ -469,7 +474,7 @@ class RegistryPage(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(1, Qt.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
-        for col, width in enumerate((100, 320, 120, 170, 110, 320, 140, 130)):
+        for col, width in enumerate((118, 320, 120, 170, 110, 320, 140, 130)):  # «Cơ quan có MST» whole
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
