@@ -270,3 +270,16 @@ def test_browsing_paints_first_rows_then_loads_the_rest(page, qtbot, monkeypatch
     page.requery()
     qtbot.wait(200)
     assert page.count_label.text() == "2 tổ chức" and page.model.rowCount() == 2
+
+
+def test_detail_fields_show_their_beginning_and_the_panel_does_not_scroll_sideways(page, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    page.ctx.store.execute("UPDATE organizations SET address = ? WHERE id = ?",
+                           ("Số 422 đường Kinh Dương Vương, khu phố 3, phường Vĩnh Thanh Vân, tỉnh An Giang",
+                            page.model.org_id(2)))
+    page.select_row(2)
+    address = page.detail.fields["address"]
+    assert address.text().startswith("Số 422") and address.cursorPosition() == 0
+    scroll = page.detail.tabs.widget(0)
+    assert isinstance(scroll, QScrollArea) and scroll.horizontalScrollBarPolicy() == Qt.ScrollBarAlwaysOff
