@@ -125,7 +125,7 @@ def test_preview_issue_reopen_and_reprint(page, qtbot, tmp_path, monkeypatch):
     assert page.save_copy_selected(tmp_path / "copy.pdf").read_bytes() == target.read_bytes()
 
     # a second issue for the same week asks first; "No" leaves the register alone
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    monkeypatch.setattr("ui.pages.reports.ask_yes_no", lambda *a, **k: False)
     assert page.issue(tmp_path / "again.pdf") is None
     assert page.ctx.store.scalar("SELECT COUNT(*) FROM reports") == 1
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -118,7 +121,6 @@ class CampaignEditor(QDialog):
         self.store = ctx.store
         self.setObjectName("campaignEditor")
         self.setWindowTitle("Kế hoạch, chỉ tiêu và phân bổ")
-        self.resize(1180, 820)
         self.campaign_id = campaign_id
         self.phase_id: int | None = None
         self.target_id: int | None = None
@@ -128,6 +130,10 @@ class CampaignEditor(QDialog):
         # ---- campaign chooser --------------------------------------------------------------------
         self.campaign_combo = QComboBox()
         self.campaign_combo.setObjectName("editorCampaignCombo")
+        # Plan names are long ("Cao điểm triển khai định danh điện tử cho cơ quan, tổ chức (Kiên Giang)"): the
+        # combo takes the room there is instead of widening the dialog past a 1280-px screen.
+        self.campaign_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.campaign_combo.setMinimumContentsLength(24)
         self.template_button = QPushButton("Tạo từ &mẫu…")
         self.template_button.setObjectName("templateButton")
         self.new_button = QPushButton("Kế hoạch &mới")
@@ -218,14 +224,14 @@ class CampaignEditor(QDialog):
         self.unit_value_edit = QLineEdit()
         self.unit_value_edit.setObjectName("unitValue")
         self.unit_value_edit.setPlaceholderText("để trống: tính theo tỷ lệ")
-        self.cumulative_check = QCheckBox("Tính luỹ kế từ đầu kế hoạch")
+        self.cumulative_check = QCheckBox("Tính lũy kế từ đầu kế hoạch")
         self.add_target_button = QPushButton("Thêm chỉ tiêu")
         self.save_target_button = QPushButton("Lưu chỉ tiêu")
         self.save_target_button.setObjectName("saveTargetButton")
         self.delete_target_button = QPushButton("Xoá chỉ tiêu")
-        groups_row = QHBoxLayout()
-        for check in self.group_checks.values():
-            groups_row.addWidget(check)
+        groups_row = QGridLayout()  # two by two: the four group names side by side are wider than the screen
+        for index, check in enumerate(self.group_checks.values()):
+            groups_row.addWidget(check, index // 2, index % 2)
         tform = QFormLayout()
         tform.addRow("Tên chỉ tiêu:", self.target_label)
         tform.addRow("Nhóm tổ chức:", groups_row)
@@ -270,13 +276,17 @@ class CampaignEditor(QDialog):
         self.allocate_button.setObjectName("allocateButton")
         alloc_box = QGroupBox("Phân bổ chỉ tiêu cho địa bàn")
         av = QVBoxLayout(alloc_box)
-        av.addWidget(QLabel("Bấm «Phân bổ theo tỷ lệ» để chia theo số tổ chức của từng địa bàn, "
+        # Two fixed lines, not word wrap: a wrapping label would make the scroll area below take the body's
+        # preferred height (height-for-width) and scroll at 1280×720.
+        av.addWidget(QLabel("Bấm «Phân bổ theo tỷ lệ» để chia theo số tổ chức của từng địa bàn,\n"
                             "rồi sửa trực tiếp ô «Chỉ tiêu phân bổ» nếu cần."))
         av.addWidget(self.alloc_table)
         av.addWidget(self.alloc_sum)
         av.addWidget(self.allocate_button)
 
-        grid = QGridLayout()
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
         left.addWidget(campaign_box)
         left.addWidget(phase_box)
@@ -293,10 +303,17 @@ class CampaignEditor(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.button(QDialogButtonBox.Close).setText("Đóng")
         close.rejected.connect(self.reject)
+        # Fits a 1280×720 screen; on anything smaller the body scrolls, the plan chooser and «Đóng» stay.
+        scroll = QScrollArea()
+        scroll.setObjectName("campaignEditorScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(grid, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(close)
+        self._fit_screen()
 
         # ---- wiring -----------------------------------------------------------------------------------------
         self.campaign_combo.activated.connect(lambda _i: self.load_campaign(self.campaign_combo.currentData()))
@@ -318,6 +335,15 @@ class CampaignEditor(QDialog):
         self.reload_campaigns(campaign_id)
 
     # ---- helpers -------------------------------------------------------------------------------------------
+    def _fit_screen(self) -> None:
+        """1180×820 where there is room; never larger than the screen's free area (1366×768, 1280×720)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry() if screen is not None else None
+        width, height = 1180, 820
+        if free is not None and free.width() > 0 and free.height() > 0:
+            width, height = min(width, free.width() - 20), min(height, free.height() - 40)
+        self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
+
     def _table(self, name: str, columns: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(columns))
         table.setObjectName(name)

@@ -7,6 +7,7 @@ from array import array
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTableView
 
 from models import worklists
 from models.organizations import GROUP_SHORT
@@ -28,6 +29,12 @@ COLUMNS = [
     ("channel", "Kênh", None),
     ("officer", "Cán bộ", "officer"),
 ]
+# On screen: what the worklists are about (status, due date) right after the dossier's number and organization,
+# so they are in view without scrolling at 1280–1366 px; the model's column numbers do not change.
+VISUAL_ORDER = ("number", "organization", "status_label", "due_date", "received_at", "tax_code", "grp",
+                "area_name", "channel", "officer")
+WIDTHS = {"number": 125, "organization": 250, "status_label": 180, "due_date": 85, "received_at": 120,
+          "tax_code": 115, "grp": 105, "area_name": 150, "channel": 140}
 _DISPLAY, _FOREGROUND, _TOOLTIP, _USER = (int(r) for r in (Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole,
                                                                 Qt.UserRole))
 _ROLES = frozenset((_DISPLAY, _FOREGROUND, _TOOLTIP, _USER))
@@ -51,6 +58,16 @@ def _display(key: str, value) -> str:
     if key == "grp":
         return GROUP_SHORT.get(value, str(value))
     return str(value)
+
+
+def arrange_columns(view: QTableView) -> None:
+    """Put the view's columns in ``VISUAL_ORDER`` with their ``WIDTHS`` (call after ``setModel``)."""
+    header = view.horizontalHeader()
+    keys = [key for key, _, _ in COLUMNS]
+    for visual, key in enumerate(VISUAL_ORDER):
+        header.moveSection(header.visualIndex(keys.index(key)), visual)
+    for key, width in WIDTHS.items():
+        view.setColumnWidth(keys.index(key), width)
 
 
 class DossierTableModel(QAbstractTableModel):

@@ -7,19 +7,24 @@ import importlib
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
+    QScrollArea,
     QStackedWidget,
+    QTabBar,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from models import __version__
+from models.vn_format import html_text
 from ui.context import AppContext
+from ui.ops import show_message
 from ui.pages import PAGES
 from ui.report_deadline import install_deadline_banner
 
@@ -30,6 +35,26 @@ QListWidget#navigation::item:hover { background: #2b4c78; }
 QListWidget#navigation::item:selected { background: #ffffff; color: #1f3a5f; border-left: 4px solid #c62828;
                                         font-weight: bold; }
 """
+
+
+def _can_take_focus(page: QWidget, widget: QWidget | None) -> bool:
+    # Tab bars and scroll-area frames are skipped: the focus goes into the current tab or the scrolled form,
+    # where the shortcuts and the fields are.
+    return (widget is not None and page.isAncestorOf(widget) and widget.isVisibleTo(page) and widget.isEnabled()
+            and bool(widget.focusPolicy() & Qt.TabFocus)
+            and not isinstance(widget, (QTabBar, QTabWidget, QScrollArea)))
+
+
+def first_focusable(page: QWidget) -> QWidget | None:
+    """The page's first widget in Tab order that can take the focus now."""
+    widget = page.nextInFocusChain()
+    seen = set()
+    while widget is not None and widget is not page and id(widget) not in seen:
+        seen.add(id(widget))
+        if _can_take_focus(page, widget):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
 
 
 def load_page_class(spec: str):
@@ -63,6 +88,9 @@ class MainWindow(QMainWindow):
                 item.setToolTip(f"{title} (Ctrl+{index + 1})")
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_nav)
+        # A click (or Enter) on a page's name goes to that page; arrow keys only browse the list.
+        self.nav.itemClicked.connect(lambda _item: self.focus_page())
+        self.nav.itemActivated.connect(lambda _item: self.focus_page())
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -117,11 +145,12 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _about(self) -> None:
-        QMessageBox.about(
+        show_message(
             self,
             "Giới thiệu",
             f"<b>Sổ Định Danh</b> {__version__}<br>Theo dõi thu nhận hồ sơ cấp tài khoản định danh "
-            f"điện tử cho cơ quan, tổ chức.<br>Cơ sở dữ liệu: {self.ctx.store.path}",
+            f"điện tử cho cơ quan, tổ chức.<br>Cơ sở dữ liệu: {html_text(self.ctx.store.path)}",
+            name="aboutBox",
         )
 
     def _on_nav(self, row: int) -> None:
@@ -139,8 +168,26 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def show_page_index(self, index: int) -> None:
+        """Ctrl+1…9 and the «Màn hình» menu: show the page and put the keyboard in it."""
         if 0 <= index < self.nav.count():
             self.nav.setCurrentRow(index)
+            self.focus_page()
+
+    def focus_page(self) -> None:
+        """Move the focus into the current page, so its own shortcuts (Ctrl+F, F5, Ctrl+S, Ctrl+E…, which
+        only act while the focus is inside the page) work at once. A page whose ``activated()`` already
+        focused a widget keeps it; otherwise the widget last used on the page, else its first field."""
+        page = self.stack.currentWidget()
+        if page is None:
+            return
+        if _can_take_focus(page, QApplication.focusWidget()):
+            return
+        remembered = page.focusWidget()  # where the officer was when the page was last left
+        target = remembered if _can_take_focus(page, remembered) else first_focusable(page)
+        if target is not None:
+            target.setFocus(Qt.OtherFocusReason)
+        else:
+            page.setFocus(Qt.OtherFocusReason)
 
     def refresh_status(self) -> None:
         actor = self.ctx.store.actor

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from models.errors import Cancelled, UserError
 from models.progress import Progress
 from models.store import Store
+from ui.confirm import message_box
 from ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -144,11 +145,15 @@ class BackgroundOp(QObject):
 
     # ---- main-thread slots ------------------------------------------------------------------
     def _on_progress(self, done: int, total: int, message: str) -> None:
-        if self._dialog and not self.progress.cancelled:
-            self._dialog.setMaximum(max(total, 0))
-            self._dialog.setValue(min(done, total) if total else 0)
-            if message:
-                self._dialog.setLabelText(message)
+        dialog = self._dialog
+        if dialog is None or self.progress.cancelled:
+            return
+        # setValue() on a shown window-modal dialog processes events: the queued "succeeded" can run in it
+        # and close the dialog (``_dialog`` becomes None), so it is the last call here.
+        dialog.setMaximum(max(total, 0))
+        if message:
+            dialog.setLabelText(message)
+        dialog.setValue(min(done, total) if total else 0)
 
     def _close_dialog(self) -> None:
         if self._dialog:
@@ -200,7 +205,7 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Không 
 def show_message(parent: QWidget | None, title: str, text: str, *, icon=QMessageBox.Information,
                  name: str = "messageBox") -> QMessageBox:
     """Window-modal but non-blocking message (tests find it among the top-level widgets)."""
-    box = QMessageBox(icon, title, text, QMessageBox.Ok, parent)
+    box = message_box(icon, title, text, QMessageBox.Ok, parent)
     box.setObjectName(name)
     _open_boxes.add(box)  # a parentless box would be garbage-collected while still on screen
     box.finished.connect(lambda _result: _open_boxes.discard(box))

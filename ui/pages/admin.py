@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from models import auth, backups
 from models.errors import UserError
 from models.permissions import ROLE_LABELS, can
+from ui.confirm import ask_yes_no, button_box
 from ui.context import AppContext
 from ui.ops import show_error, show_message
 
@@ -208,12 +209,14 @@ class AdminPage(QWidget):
         if officer_id is None:
             return
         dialog = QDialog(self)
+        dialog.setObjectName("resetPasswordDialog")
         dialog.setWindowTitle("Đặt lại mật khẩu")
         form = QFormLayout(dialog)
         field = QLineEdit()
+        field.setObjectName("newPassword")
         field.setEchoMode(QLineEdit.Password)
         form.addRow("Mật khẩu mới (ít nhất 8 ký tự):", field)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = button_box(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
@@ -347,12 +350,11 @@ class AdminPage(QWidget):
                                               "Cơ sở dữ liệu (*.sqlite *.db);;Mọi tệp (*)")
         if not path:
             return
-        answer = QMessageBox.warning(
-            self, "Khôi phục dữ liệu",
-            f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu «{Path(path).name}»?\n\nTệp hiện tại được giữ lại "
-            "bên cạnh (đổi tên kèm thời điểm). Sau khi khôi phục, anh/chị cần đăng nhập lại.",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        if answer == QMessageBox.Yes:
+        if ask_yes_no(
+                self, "Khôi phục dữ liệu",
+                f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu «{Path(path).name}»?\n\nTệp hiện tại được giữ lại "
+                "bên cạnh (đổi tên kèm thời điểm). Sau khi khôi phục, anh/chị cần đăng nhập lại.",
+                icon=QMessageBox.Warning):
             self.restore_from(path)
 
     def restore_from(self, path: str | Path) -> bool:

@@ -32,7 +32,7 @@ from models import units as units_mod
 from models.organizations import GROUPS
 from models.textnorm import clean
 from ui.context import AppContext
-from ui.dossier_table import DossierTableModel
+from ui.dossier_table import DossierTableModel, arrange_columns
 from ui.ops import show_error
 
 # Worklists in the order shown; then one line per status.
@@ -130,9 +130,7 @@ class DossiersPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionsClickable(True)
         self.table.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
-        # number, organization, tax code, group and status fit without scrolling at 1280×800
-        for column, width in enumerate((125, 250, 115, 105, 175, 120, 85, 150, 140)):
-            self.table.setColumnWidth(column, width)
+        arrange_columns(self.table)  # number, organization, status and due date in view at 1280×800
         self.table.doubleClicked.connect(lambda index: self.open_dossier(self.model.dossier_id(index.row())))
         self.count_label = QLabel()
         self.count_label.setObjectName("dossierCount")

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -57,6 +56,7 @@ from models.report_period import (
 )
 from models.vn_format import datetime_text
 from models.weekly_report import ReportData, collect_report, fmt_int
+from ui.confirm import ask_yes_no
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
 from ui.pdf_preview import PdfPreview, print_pdf
@@ -177,7 +177,7 @@ class ReportsPage(QWidget):
         for edit in (self.difficulties, self.proposals, self.recipients):
             edit.setTabChangesFocus(True)
             edit.setMinimumHeight(56)
-            edit.setMaximumHeight(76)  # the action buttons stay on screen at 1280×800
+            edit.setMaximumHeight(64)  # more of the form shows above the buttons on short screens
         self.signer_authority = QLineEdit()
         self.signer_authority.setObjectName("signerAuthority")
         self.signer_title = QLineEdit()
@@ -220,24 +220,30 @@ class ReportsPage(QWidget):
         for index, button in enumerate((self.preview_button, self.issue_button, self.draft_button,
                                         self.print_button, self.xlsx_button, self.folder_button)):
             buttons.addWidget(button, index // 3, index % 3)
-        form_layout.addLayout(buttons)
         self.status = QLabel()
         self.status.setObjectName("reportStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        form_layout.addWidget(self.status)
         form_layout.addStretch(1)
 
         self.preview_widget = PdfPreview()
-        # The form scrolls on short screens (1280×800, 1366×768) instead of pushing the window taller.
+        # Only the fields scroll on short screens (1366×768, 1280×720); the actions and the status line stay
+        # below them, always on screen.
         form_scroll = QScrollArea()
         form_scroll.setObjectName("reportFormScroll")
         form_scroll.setWidgetResizable(True)
         form_scroll.setFrameShape(QFrame.NoFrame)
         form_scroll.setWidget(form_box)
-        form_scroll.setMinimumWidth(520)
+        left = QWidget()
+        left.setObjectName("reportFormPanel")
+        left.setMinimumWidth(520)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(form_scroll, 1)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.status)
         splitter = QSplitter()
-        splitter.addWidget(form_scroll)
+        splitter.addWidget(left)
         splitter.addWidget(self.preview_widget)
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(0, False)
@@ -402,11 +408,10 @@ class ReportsPage(QWidget):
         number = self.number.value()
         previous = report_register.issued_for(store, period.kind, period.start, period.end)
         if previous and confirm_repeat is None:
-            answer = QMessageBox.question(
+            confirm_repeat = ask_yes_no(
                 self, "Ban hành lại?",
-                f"Kỳ này đã có báo cáo {previous['number_text']} ban hành lúc {previous['issued_at']}. "
+                f"Kỳ này đã có báo cáo {previous['number_text']} ban hành lúc {datetime_text(previous['issued_at'])}. "
                 "Ban hành báo cáo thay thế?")
-            confirm_repeat = answer == QMessageBox.Yes
         if previous and not confirm_repeat:
             return None
         path = path or self._ask_path(self.default_path(period, number), "Lưu báo cáo đã ban hành", "PDF (*.pdf)")
