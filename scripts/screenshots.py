@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -79,9 +80,12 @@ def main(argv: list[str]) -> int:
     grab(window, "progress-dashboard.png")
     window.show_page("reports")
     reports = window.pages["reports"]
-    if hasattr(reports, "preview"):
-        reports.preview()
-        settle(200)
+    reports.preview()  # built off the UI thread: wait for it (at most 60 s)
+    deadline = time.monotonic() + 60
+    while getattr(reports, "current", None) is None and time.monotonic() < deadline:
+        settle(5)
+        time.sleep(0.05)
+    settle(100)
     grab(window, "report-preview.png")
 
     from exporters.report_pdf import render_report_pdf
