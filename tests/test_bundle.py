@@ -36,6 +36,7 @@ def test_bundle_builds_and_runs_selfcheck(tmp_path):
     assert check.returncode == 0, check.stderr
     info = json.loads(check.stdout.strip().splitlines()[-1])
     assert info["ok"] is True and info["schema"] >= 1 and info["rendered"][0] > 0
+    assert info["qt_vietnamese"] is True  # the .qm travelled into the bundle and loads
     fonts = list((dist / "so-dinh-danh").rglob("LiberationSerif-Regular.ttf"))
     assert fonts and list((dist / "so-dinh-danh").rglob("LICENSE-LiberationSerif.txt"))
     shutil.rmtree(work, ignore_errors=True)

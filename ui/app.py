@@ -17,7 +17,28 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Sổ Định Danh")
     app.setOrganizationName("SoDinhDanh")
+    install_vietnamese_qt_strings(app)
     return app
+
+
+def install_vietnamese_qt_strings(app: QApplication):
+    """Qt's own texts (right-click menus of text boxes, file dialogs, standard buttons, scroll bars) in
+    Vietnamese: Qt ships no Vietnamese translation, so the project keeps one
+    (resources/translations/qtbase_vi.ts, compiled to .qm; a test checks they agree). Returns the
+    translator (installed once per application)."""
+    from PySide6.QtCore import QTranslator
+
+    from resources import resource_path
+
+    translator = getattr(app, "_vietnamese_qt_strings", None)
+    if translator is None:
+        translator = QTranslator(app)
+        if not translator.load(str(resource_path("translations", "qtbase_vi.qm"))):
+            logging.getLogger(__name__).warning("Không nạp được bản dịch tiếng Việt của Qt")
+            return None
+        app.installTranslator(translator)
+        app._vietnamese_qt_strings = translator  # keeps it alive as long as the application
+    return translator
 
 
 def run_gui(args) -> int:

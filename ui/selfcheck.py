@@ -18,4 +18,9 @@ def render_main_window(store: Store) -> dict:
     pages = len(window.pages)
     window.close()
     app.processEvents()
-    return {"schema": store.user_version, "pages": pages, "rendered": [pixmap.width(), pixmap.height()]}
+    from PySide6.QtWidgets import QApplication
+
+    # Qt's own texts come from the bundled Vietnamese translation (resources/translations)
+    vietnamese = QApplication.translate("QPlatformTheme", "Cancel") == "Huỷ"
+    return {"schema": store.user_version, "pages": pages, "rendered": [pixmap.width(), pixmap.height()],
+            "qt_vietnamese": vietnamese}
