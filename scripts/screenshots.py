@@ -30,15 +30,14 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from PySide6.QtWidgets import QApplication
-
     from models import demo
     from models.demo_clock import apply_demo_clock
     from models.store import Actor, Store
+    from ui.app import create_application
     from ui.context import AppContext
     from ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = create_application()  # as the real program: Vietnamese Qt texts and locale
     folder = Path(tempfile.mkdtemp(prefix="sdd-shots-"))
     db = folder / "demo.sqlite"
     demo.build_demo(db)

@@ -77,14 +77,25 @@ def test_the_compiled_translation_matches_its_source(tmp_path):
     assert out.read_bytes() == QM.read_bytes(), "run: pyside6-lrelease resources/translations/qtbase_vi.ts"
 
 
-def test_the_application_installs_it():
-    app = QApplication.instance()
+def test_the_application_installs_it_and_speaks_vietnamese_dates(qtbot):
+    from PySide6.QtCore import QDate, QLocale
+    from PySide6.QtWidgets import QCalendarWidget, QToolButton
+
     from ui.app import create_application
 
+    app = QApplication.instance()
+    before = QLocale()
     assert create_application() is app
     try:
         assert app._vietnamese_qt_strings is not None
         assert QApplication.translate("QPlatformTheme", "Cancel") == "Huỷ"
+        assert QLocale().name() == "vi_VN"
+        calendar = QCalendarWidget()
+        qtbot.addWidget(calendar)
+        calendar.setSelectedDate(QDate(2025, 3, 13))
+        calendar.show()
+        assert "Tháng 3" in [b.text() for b in calendar.findChildren(QToolButton)]
     finally:
         app.removeTranslator(app._vietnamese_qt_strings)
         del app._vietnamese_qt_strings
+        QLocale.setDefault(before)

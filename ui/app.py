@@ -6,6 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 from models.errors import UserError
@@ -17,6 +18,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Sổ Định Danh")
     app.setOrganizationName("SoDinhDanh")
+    # Calendars, month and day names, and numbers typed into Qt widgets as Vietnamese write them
+    # ("Tháng 3", "Thứ Hai", 1.234,5), whatever the desk computer's own language is.
+    QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
     install_vietnamese_qt_strings(app)
     return app
 
