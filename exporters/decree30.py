@@ -101,7 +101,7 @@ def _match(upper: list[str], i: int, phrases: tuple[str, ...]) -> int:
     best = 0
     for phrase in phrases:
         parts = phrase.split()
-        if len(parts) > best and upper[i:i + len(parts)] == parts and i + len(parts) <= len(upper):
+        if len(parts) > best and upper[i:i + len(parts)] == parts:
             best = len(parts)
     return best
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from models.errors import UserError
 from models.permissions import require
 from models.store import Store
+from models.vn_format import date_text, datetime_text
 
 ACTION_LABELS = {
     "auth.sign_in": "Đăng nhập",
@@ -129,19 +130,17 @@ def field_label(field: str | None) -> str:
             or MANUAL_CHECKS.get(field) or field)
 
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_ISO_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}:\d{2})(:\d{2})?")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
 
 
 def _readable_scalar(value) -> str:
     """Dates as dd/mm/yyyy (and hh:mm), everything else as text."""
     text = str(value)
-    match = _ISO_TIME.fullmatch(text)
-    if match:
-        return f"{match[3]}/{match[2]}/{match[1]} {match[4]}"
-    match = _ISO_DAY.fullmatch(text)
-    if match:
-        return f"{match[3]}/{match[2]}/{match[1]}"
+    if _ISO_TIME.fullmatch(text):
+        return datetime_text(text)
+    if _ISO_DAY.fullmatch(text):
+        return date_text(text)
     return text
 
 

@@ -34,6 +34,23 @@ INTERRUPT_CHECK_STEPS = 20_000  # SQLite VM steps between two looks at the Cance
 Clock = Callable[[], dt.datetime]
 
 
+def _enable_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
+    """``PRAGMA journal_mode=WAL``, waiting while another desk holds the file: SQLite answers "database
+    is locked" at once to this pragma (its busy handler does not apply), e.g. when several desks open a
+    new file together and one of them is migrating it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def system_clock() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -75,7 +92,7 @@ class Store:
         conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(conn)
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA busy_timeout=30000")

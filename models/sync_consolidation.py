@@ -10,6 +10,7 @@ report's exporters print unchanged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,16 +90,9 @@ def _figure(row: dict) -> FigureRow:
 
 
 def _sum_row(key: str, label: str, rows: list[FigureRow | None]) -> FigureRow:
-    """One group over all units: "Còn lại" is the sum of the units' (one unit ahead of its target does not
-    make up for another behind), as in a unit's own report (``report_figures.total_row``)."""
-    present = [r for r in rows if r is not None]
-    targets = [r.target for r in present]
-    target = sum(targets) if present and all(t is not None for t in targets) else None
-    row = FigureRow.make(key, label, sum(r.this_week for r in present), sum(r.cumulative for r in present), target)
-    if target is not None:
-        row.remaining = sum(r.remaining if r.remaining is not None else max(r.target - r.cumulative, 0)
-                            for r in present)
-    return row
+    """One group over all units, by the rule of a unit's own total line (``report_figures.total_row``):
+    "Còn lại" is the sum of the units' (one unit ahead of its target does not make up for another behind)."""
+    return dataclasses.replace(total_row([r for r in rows if r is not None]), key=key, label=label)
 
 
 def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:

@@ -70,3 +70,12 @@ def run_cli(tmp_path):
         )
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def vietnamese_qt_strings(qapp):
+    """The test application speaks Vietnamese like the real one (ui.app.create_application installs the
+    same translation): standard buttons, text-box menus, file dialogs."""
+    from ui.app import install_vietnamese_qt_strings
+
+    return install_vietnamese_qt_strings(qapp)

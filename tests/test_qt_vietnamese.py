@@ -19,11 +19,20 @@ QM = ROOT / "resources" / "translations" / "qtbase_vi.qm"
 
 @pytest.fixture
 def vietnamese(qapp):
+    """The translation conftest installs for every test (as ``create_application`` does)."""
     translator = install_vietnamese_qt_strings(qapp)
     assert translator is not None
-    yield translator
+    return translator
+
+
+@pytest.fixture
+def without_translation(qapp):
+    """Qt as it ships, for one test; the translation is put back afterwards."""
+    translator = install_vietnamese_qt_strings(qapp)
     qapp.removeTranslator(translator)
     del qapp._vietnamese_qt_strings
+    yield
+    install_vietnamese_qt_strings(qapp)
 
 
 def _texts(menu) -> list[str]:
@@ -59,15 +68,12 @@ def test_the_file_dialog_speaks_vietnamese(vietnamese, qtbot):
     assert buttons == {"&Lưu", "Huỷ"}
 
 
-def test_without_it_qt_is_english(qapp, qtbot):
-    """Guards the test above: the Vietnamese comes from our translation, not from somewhere else."""
-    installed = getattr(qapp, "_vietnamese_qt_strings", None)
-    if installed is not None:  # installed by an earlier test through create_application()
-        qapp.removeTranslator(installed)
-        del qapp._vietnamese_qt_strings
+def test_without_it_qt_is_english(without_translation, qtbot):
+    """Guards the tests above: the Vietnamese comes from our translation, not from somewhere else."""
     line = QLineEdit()
     qtbot.addWidget(line)
     assert "&Copy" in _texts(line.createStandardContextMenu())
+    assert QApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
 
 
 def test_the_compiled_translation_matches_its_source(tmp_path):
@@ -77,7 +83,7 @@ def test_the_compiled_translation_matches_its_source(tmp_path):
     assert out.read_bytes() == QM.read_bytes(), "run: pyside6-lrelease resources/translations/qtbase_vi.ts"
 
 
-def test_the_application_installs_it_and_speaks_vietnamese_dates(qtbot):
+def test_the_application_installs_it_and_speaks_vietnamese_dates(without_translation, qtbot):
     from PySide6.QtCore import QDate, QLocale
     from PySide6.QtWidgets import QCalendarWidget, QToolButton
 
@@ -96,6 +102,4 @@ def test_the_application_installs_it_and_speaks_vietnamese_dates(qtbot):
         calendar.show()
         assert "Tháng 3" in [b.text() for b in calendar.findChildren(QToolButton)]
     finally:
-        app.removeTranslator(app._vietnamese_qt_strings)
-        del app._vietnamese_qt_strings
         QLocale.setDefault(before)

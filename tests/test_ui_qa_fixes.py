@@ -281,8 +281,8 @@ def test_messages_and_about_box_have_vietnamese_buttons(window_for, qtbot):
 
 
 def test_ui_uses_no_untranslated_static_dialog():
-    """Qt's QMessageBox.question/warning/…/about and QInputDialog.get… show English buttons (Qt has no
-    Vietnamese translation): the screens ask through ui.confirm instead."""
+    """The screens ask through ui.confirm.ask_yes_no («Không» by default and on Esc) and tell through
+    ui.ops.show_message (non-blocking), not through Qt's static QMessageBox/QInputDialog helpers."""
     pattern = re.compile(r"QMessageBox\.(question|warning|information|critical|about)\(|QInputDialog\.get")
     offenders = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "ui").rglob("*.py"))
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)

@@ -54,8 +54,6 @@ def run_gui(args) -> int:
     app = create_application()
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.confirm import message_box
-
     try:
         path = Path(args.db) if args.db else (user_data_dir() / "demo.sqlite" if args.demo else default_db_path())
         if args.demo and not path.exists():
@@ -64,7 +62,7 @@ def run_gui(args) -> int:
             build_demo(path)
         store = Store(path)
     except UserError as exc:
-        message_box(QMessageBox.Critical, "Không mở được cơ sở dữ liệu", str(exc)).exec()
+        QMessageBox(QMessageBox.Critical, "Không mở được cơ sở dữ liệu", str(exc)).exec()
         return 2
     from ui.session import Session
 

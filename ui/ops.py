@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from models.errors import Cancelled, UserError
 from models.progress import Progress
 from models.store import Store
-from ui.confirm import message_box
 from ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -205,7 +204,7 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Không 
 def show_message(parent: QWidget | None, title: str, text: str, *, icon=QMessageBox.Information,
                  name: str = "messageBox") -> QMessageBox:
     """Window-modal but non-blocking message (tests find it among the top-level widgets)."""
-    box = message_box(icon, title, text, QMessageBox.Ok, parent)
+    box = QMessageBox(icon, title, text, QMessageBox.Ok, parent)
     box.setObjectName(name)
     _open_boxes.add(box)  # a parentless box would be garbage-collected while still on screen
     box.finished.connect(lambda _result: _open_boxes.discard(box))

@@ -31,6 +31,7 @@ from models.registry_import.values import (
     text_value,
 )
 from models.tabular import Table, UnreadableFile, column_letter, read_table
+from models.vn_format import date_text
 
 _FOOTER_RE = re.compile(
     r"^(tong cong(?! ty)|tong so\b|tong( \d+)*$|cong( \d+)*$|nguoi lap|lap bieu|ky ten|ky ghi ro|xac nhan cua|"
@@ -291,6 +292,6 @@ def _shown(field: str, value, area_names: dict[str, str]) -> str:
         return STATUSES.get(value, str(value))
     if field == "area_code":
         return area_names.get(value, str(value))
-    if field == "established_on" and isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    if field == "established_on" and isinstance(value, str):
+        return date_text(value)
     return str(value)

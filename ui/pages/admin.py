@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from models import auth, backups
 from models.errors import UserError
 from models.permissions import ROLE_LABELS, can
-from ui.confirm import ask_yes_no, button_box
+from ui.confirm import ask_yes_no
 from ui.context import AppContext
 from ui.ops import show_error, show_message
 
@@ -216,7 +216,7 @@ class AdminPage(QWidget):
         field.setObjectName("newPassword")
         field.setEchoMode(QLineEdit.Password)
         form.addRow("Mật khẩu mới (ít nhất 8 ký tự):", field)
-        buttons = button_box(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
