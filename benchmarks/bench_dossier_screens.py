@@ -37,9 +37,9 @@ from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
 
 from benchmarks.bench_dossiers import TODAY, _schema_matches, build  # noqa: E402
 from benchmarks.registry_data import OUT  # noqa: E402
-from models import worklists  # noqa: E402
-from models.dossier_status import STATUSES  # noqa: E402
-from models.store import Actor, Store  # noqa: E402
+from models.core.store import Actor, Store  # noqa: E402
+from models.dossiers import worklists  # noqa: E402
+from models.dossiers.states import STATUSES  # noqa: E402
 
 BUDGETS = {"worklist_ms": 200.0, "lookup_p95_ms": 30.0, "save_p95_ms": 50.0}
 
@@ -51,7 +51,7 @@ def _p95(values: list[float]) -> float:
 
 def bench(path: Path, runs: int) -> list[dict]:
     from ui.context import AppContext
-    from ui.intake_dialog import IntakeDialog
+    from ui.dialogs.intake_dialog import IntakeDialog
     from ui.pages.dossiers import DossiersPage
 
     app = QApplication.instance() or QApplication([])

@@ -30,11 +30,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.registry_data import OUT, build_database  # noqa: E402
-from models import dossiers, worklists  # noqa: E402
-from models.dossier_status import STATUSES  # noqa: E402
-from models.migrations import latest_version  # noqa: E402
-from models.store import Actor, Store  # noqa: E402
-from models.textnorm import fold  # noqa: E402
+from models.core.migrations import latest_version  # noqa: E402
+from models.core.store import Actor, Store  # noqa: E402
+from models.dossiers import records as dossiers  # noqa: E402
+from models.dossiers import worklists  # noqa: E402
+from models.dossiers.states import STATUSES  # noqa: E402
+from models.text.normalize import fold  # noqa: E402
 
 TODAY = dt.datetime(2025, 3, 13, 10, 0)
 BUDGETS = {"save_p95": 0.050, "worklist_max": 0.200, "typeahead_p95": 0.030}

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models.registry_import import analyse_file, apply_analysis  # noqa: E402
-from models.store import Store  # noqa: E402
+from models.core.store import Store  # noqa: E402
+from models.registry.importing import analyse_file, apply_analysis  # noqa: E402
 from tests.factories.messy_files import add_areas, write_big_xlsx  # noqa: E402
 
 BUDGET = 2.0

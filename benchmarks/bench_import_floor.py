@@ -35,11 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models import registry_search  # noqa: E402
-from models.organizations import ORG_FIELDS  # noqa: E402
-from models.registry_import import analysis as import_analysis  # noqa: E402
-from models.registry_import.fastnorm import fold_many, name_keys_from_folded, search_texts  # noqa: E402
-from models.store import Store  # noqa: E402
+from models.core.store import Store  # noqa: E402
+from models.registry import search as registry_search  # noqa: E402
+from models.registry.importing import analysis as import_analysis  # noqa: E402
+from models.registry.importing.fastnorm import fold_many, name_keys_from_folded, search_texts  # noqa: E402
+from models.registry.organizations import ORG_FIELDS  # noqa: E402
 from models.tabular import read_table  # noqa: E402
 from tests.factories.messy_files import add_areas, write_big_xlsx  # noqa: E402
 

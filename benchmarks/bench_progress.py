@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from models.campaign_progress import compute_progress, weekly_series  # noqa: E402
-from models.campaign_templates import create_from_template  # noqa: E402
-from models.store import Store  # noqa: E402
-from models.targets import allocate_proportionally, effective_target, list_targets  # noqa: E402
+from models.campaigns.progress import compute_progress, weekly_series  # noqa: E402
+from models.campaigns.targets import allocate_proportionally, effective_target, list_targets  # noqa: E402
+from models.campaigns.templates import create_from_template  # noqa: E402
+from models.core.store import Store  # noqa: E402
 from tests.progress_data import bulk_generate  # noqa: E402
 
 AS_OF = dt.date(2025, 3, 13)

@@ -53,7 +53,7 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([])
 
-    from models.store import Store
+    from models.core.store import Store
     from ui.context import AppContext
     from ui.pages.registry import RegistryPage
 

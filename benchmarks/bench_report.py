@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from exporters.report_pdf import render_report_pdf  # noqa: E402
 from exporters.report_xlsx import render_report_xlsx  # noqa: E402
-from models.report_period import week_ending  # noqa: E402
-from models.store import Store  # noqa: E402
-from models.weekly_report import collect_report  # noqa: E402
+from models.core.store import Store  # noqa: E402
+from models.reports.period import week_ending  # noqa: E402
+from models.reports.weekly import collect_report  # noqa: E402
 from tests.factories.reports import make_campaign, make_dossiers, make_unit  # noqa: E402
 
 CASES = [(20, 0.5), (100, 2.0)]

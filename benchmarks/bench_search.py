@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from registry_data import ensure_database  # noqa: E402
 
-from models import registry_search  # noqa: E402
-from models.registry_search import Filters  # noqa: E402
-from models.store import Store  # noqa: E402
+from models.core.store import Store  # noqa: E402
+from models.registry import search as registry_search  # noqa: E402
+from models.registry.search import Filters  # noqa: E402
 
 
 def typing(text: str) -> list[str]:

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models import auth, backups  # noqa: E402
-from models.store import SYSTEM_ACTOR, Store  # noqa: E402
+from models.core.store import SYSTEM_ACTOR, Store  # noqa: E402
+from models.security import auth, backups  # noqa: E402
 
 
 def best(fn, repeat: int) -> float:

@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from models.demo.registry import make_tax_code  # noqa: E402
-from models.migrations import latest_version  # noqa: E402
-from models.organizations import name_key  # noqa: E402
-from models.registry_search import deferred_index  # noqa: E402
-from models.store import Store  # noqa: E402
-from models.textnorm import fold  # noqa: E402
+from demo.registry import make_tax_code  # noqa: E402
+from models.core.migrations import latest_version  # noqa: E402
+from models.core.store import Store  # noqa: E402
+from models.registry.organizations import name_key  # noqa: E402
+from models.registry.search import deferred_index  # noqa: E402
+from models.text.normalize import fold  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 

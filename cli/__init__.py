@@ -15,7 +15,7 @@ import sys
 import cli.commands as commands_pkg
 from cli import argparse_vi
 from models import __version__
-from models.errors import UserError
+from models.core.errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
-        from ui.app import run_gui  # imported late: the CLI must work without a display
+        from ui.shell.app import run_gui  # imported late: the CLI must work without a display
 
         return run_gui(args)
     try:

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from models.demo_clock import apply_demo_clock
-from models.errors import UserError
-from models.paths import default_db_path
-from models.store import Store
+from models.core.demo_clock import apply_demo_clock
+from models.core.errors import UserError
+from models.core.paths import default_db_path
+from models.core.store import Store
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:

@@ -37,7 +37,7 @@ from reportlab.platypus import (
 
 from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
-from models.weekly_report import vn_date
+from models.reports.weekly import vn_date
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 PROCEDURE = "cấp tài khoản định danh điện tử cho cơ quan, tổ chức"

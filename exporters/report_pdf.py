@@ -44,7 +44,8 @@ from reportlab.platypus import (
 
 from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
-from models.weekly_report import FigureRow, ReportData, fmt_int, fmt_percent
+from models.reports.figures import FigureRow
+from models.reports.weekly import ReportData, fmt_int, fmt_percent
 
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
 BODY_SIZE = 13

@@ -12,7 +12,8 @@ import io
 
 import xlsxwriter
 
-from models.weekly_report import DASH, FigureRow, ReportData
+from models.reports.figures import FigureRow
+from models.reports.weekly import DASH, ReportData
 
 HEADERS = ["STT", None, "Trong kỳ", "Lũy kế", "Chỉ tiêu", "Tỷ lệ đạt", "Còn lại"]
 

@@ -17,8 +17,9 @@ from typing import Any
 
 import xlsxwriter
 
-from models.progress import Progress
-from models.sync_format import (
+from models.core.progress import Progress
+from models.reports.weekly import fmt_int
+from models.sync.format import (
     CHECKSUM_KEY,
     DATA_SHEETS,
     DATE,
@@ -35,7 +36,6 @@ from models.sync_format import (
     combine_digests,
     excel_serial,
 )
-from models.weekly_report import fmt_int
 
 MAX_CELL_TEXT = 32767  # Excel's limit; longer text would be cut by the writer, so cut it ourselves
 

@@ -30,12 +30,12 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from models import demo
-    from models.demo_clock import apply_demo_clock
-    from models.store import Actor, Store
-    from ui.app import create_application
+    import demo
+    from models.core.demo_clock import apply_demo_clock
+    from models.core.store import Actor, Store
     from ui.context import AppContext
-    from ui.main_window import MainWindow
+    from ui.shell.app import create_application
+    from ui.shell.main_window import MainWindow
 
     app = create_application()  # as the real program: Vietnamese Qt texts and locale
     folder = Path(tempfile.mkdtemp(prefix="sdd-shots-"))
@@ -88,8 +88,8 @@ def main(argv: list[str]) -> int:
     grab(window, "report-preview.png")
 
     from exporters.report_pdf import render_report_pdf
-    from models.report_period import get_settings, previous_week
-    from models.weekly_report import collect_report
+    from models.reports.period import get_settings, previous_week
+    from models.reports.weekly import collect_report
 
     data = collect_report(store, previous_week(store.now(), get_settings(store)))
     pdf = folder / "bao-cao.pdf"

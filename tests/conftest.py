@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from models.store import Store  # noqa: E402
+from models.core.store import Store  # noqa: E402
 
 
 class FixedClock:
@@ -74,8 +74,8 @@ def run_cli(tmp_path):
 
 @pytest.fixture(scope="session", autouse=True)
 def vietnamese_qt_strings(qapp):
-    """The test application speaks Vietnamese like the real one (ui.app.create_application installs the
+    """The test application speaks Vietnamese like the real one (ui.shell.app.create_application installs the
     same translation): standard buttons, text-box menus, file dialogs."""
-    from ui.app import install_vietnamese_qt_strings
+    from ui.shell.app import install_vietnamese_qt_strings
 
     return install_vietnamese_qt_strings(qapp)

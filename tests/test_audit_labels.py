@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from models.audit_query import ACTION_LABELS, OBJECT_LABELS
+from models.security.audit import ACTION_LABELS, OBJECT_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 # store.audit("x.y", "object", …), audit_changes("object", id, old, new, "x.y"), action="x.y", log_*("x.y"
@@ -21,18 +21,18 @@ def test_every_action_written_by_the_models_has_a_label():
     actions = set(ACTION_RE.findall(_sources()))
     assert len(actions) > 20, actions  # the pattern still finds the calls
     missing = sorted(a for a in actions if a not in ACTION_LABELS)
-    assert not missing, f"add Vietnamese labels in models/audit_query.py: {missing}"
+    assert not missing, f"add Vietnamese labels in models/security/audit.py: {missing}"
 
 
 def test_every_object_type_written_by_the_models_has_a_label():
     objects = set(OBJECT_RE.findall(_sources()))
     assert len(objects) > 5, objects
     missing = sorted(o for o in objects if o not in OBJECT_LABELS)
-    assert not missing, f"add Vietnamese labels in models/audit_query.py: {missing}"
+    assert not missing, f"add Vietnamese labels in models/security/audit.py: {missing}"
 
 
 def test_details_and_fields_are_readable():
-    from models.audit_query import field_label, readable_detail
+    from models.security.audit import field_label, readable_detail
 
     assert field_label("rep_name") == "Người đại diện theo pháp luật"
     assert field_label("plan_baseline") == "Mốc tính (theo kế hoạch)"
@@ -43,7 +43,7 @@ def test_details_and_fields_are_readable():
 
 
 def test_verification_lines_read_as_sentences_not_codes():
-    from models.audit_query import field_label, readable_detail, readable_value
+    from models.security.audit import field_label, readable_detail, readable_value
 
     assert field_label("verification_request") == "Yêu cầu xác minh"
     assert field_label("tk02_signed") == "Tờ khai TK02 đủ nội dung, có chữ ký"
@@ -60,7 +60,7 @@ def test_verification_lines_read_as_sentences_not_codes():
 
 
 def test_the_log_is_newest_first_by_time(fresh_store, clock):
-    from models.audit_query import query_audit
+    from models.security.audit import query_audit
 
     clock.set(2025, 3, 13, 10, 0)
     fresh_store.audit("setting.update", "setting", "a")

@@ -40,9 +40,9 @@ VIETNAMESE_LETTERS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵ�
 
 AREA_IMPORT = """
 import sys
-from models import units
-from models.errors import UserError
-from models.store import Store
+from models.registry import units
+from models.core.errors import UserError
+from models.core.store import Store
 store = Store(sys.argv[1])
 try:
     areas = units.read_area_file(sys.argv[2])
@@ -93,8 +93,8 @@ def test_corpus_is_big_enough_and_varied():
 @pytest.fixture(scope="module")
 def base_db(tmp_path_factory) -> Path:
     """A database with a provincial unit (so that ``merge`` gets as far as reading the file)."""
-    from models import units
-    from models.store import Store
+    from models.core.store import Store
+    from models.registry import units
 
     path = tmp_path_factory.mktemp("bad-inputs") / "base.sqlite"
     store = Store(path)

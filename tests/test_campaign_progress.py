@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from models.campaign_progress import (
+from models.campaigns.plans import add_phase, create_campaign, current_campaign_id, list_phases, update_campaign
+from models.campaigns.progress import (
     area_groups,
     compute_progress,
     dossier_ids,
@@ -15,12 +16,7 @@ from models.campaign_progress import (
     status_for,
     weekly_series,
 )
-from models.campaign_templates import create_from_template
-from models.campaigns import add_phase, create_campaign, current_campaign_id, list_phases, update_campaign
-from models.errors import PermissionDenied, UserError
-from models.migrations.m004_campaigns import rebuild_sql
-from models.store import Actor
-from models.targets import (
+from models.campaigns.targets import (
     allocate_proportionally,
     allocation_table,
     create_target,
@@ -32,6 +28,10 @@ from models.targets import (
     set_allocation,
     update_target,
 )
+from models.campaigns.templates import create_from_template
+from models.core.errors import PermissionDenied, UserError
+from models.core.migrations.m004_campaigns import rebuild_sql
+from models.core.store import Actor
 from tests.progress_data import add_dossier, add_officer, add_org, setup_unit
 
 D = dt.date
@@ -460,7 +460,7 @@ def test_permissions_and_validation(fresh_store, unit):
 
 
 def test_demo_campaign_is_current_scaled_and_allocated(fresh_store):
-    from models.demo import campaign as demo_campaign
+    from demo import campaign as demo_campaign
 
     s = fresh_store
     areas = setup_unit(s, 5)
@@ -515,9 +515,9 @@ def test_area_figures_count_only_the_allocated_groups(kg):
     assert len(ids) == areas[unit[0]].achieved
 
 
-# ---- working days: the unit's holiday list (models/working_days.py) ------------------------------------------
+# ---- working days: the unit's holiday list (models/dossiers/calendar.py) ------------------------------------------
 def test_holidays_and_make_up_days_the_unit_edits_change_the_needed_rate(kg):
-    from models import working_days as wd
+    from models.dossiers import calendar as wd
 
     s, cid, unit = kg
     t = _target(s, cid, "Giai đoạn 1", "2")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from cli.common import open_store
-from models.demo import registry as demo_registry
-from models.store import Store
+from demo import registry as demo_registry
+from models.core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from models import organizations
-from models.demo import registry as demo_registry
-from models.store import Store
+from demo import registry as demo_registry
+from models.core.store import Store
+from models.registry import organizations
 from tests.factories.registry import setup_unit
 
 TAX_RE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -48,7 +48,7 @@ def test_demo_registry_content_is_realistic(tmp_path):
     store = Store(tmp_path / "a.sqlite")
     try:
         rows = store.query("SELECT * FROM organizations")
-        from models.identifiers import check_personal_id, check_tax_code
+        from models.text.identifiers import check_personal_id, check_tax_code
 
         for row in rows:
             if row["grp"] == 4:

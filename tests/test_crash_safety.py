@@ -32,7 +32,7 @@ IMPORT_ROWS = 4_000
 # Child programs (run with ``python -c``; argv[1] is the database, argv[2] an extra path).
 BULK_INSERT = f"""
 import sys
-from models.store import Store
+from models.core.store import Store
 print("BEGIN", flush=True)
 store = Store(sys.argv[1])
 rows = ((f"u{{i}}", 4, f"Tổ chức thử số {{i}}", "2025-01-09", "2025-01-09", "2025-01-09", "2025-01-09")
@@ -47,7 +47,7 @@ store.close()
 
 BULK_UPDATE = """
 import sys
-from models.store import Store
+from models.core.store import Store
 print("BEGIN", flush=True)
 store = Store(sys.argv[1])
 with store.atomic():
@@ -58,8 +58,8 @@ store.close()
 
 EXPORT = """
 import sys
-from models.audit_query import export_audit
-from models.store import Store
+from models.security.audit import export_audit
+from models.core.store import Store
 print("BEGIN", flush=True)
 store = Store(sys.argv[1])
 export_audit(store, None, sys.argv[2])
@@ -68,16 +68,16 @@ store.close()
 
 DEMO = """
 import sys
-from models.demo import build_demo
-import models.demo.campaign, models.demo.dossiers, models.demo.officers, models.demo.registry
+from demo import build_demo
+import demo.campaign, demo.dossiers, demo.officers, demo.registry
 print("BEGIN", flush=True)
 build_demo(sys.argv[1], organizations=300, dossiers=150)
 """
 
 MIGRATE = """
 import sys
-from models.migrations import all_migrations
-from models.store import Store
+from models.core.migrations import all_migrations
+from models.core.store import Store
 all_migrations()
 print("BEGIN", flush=True)
 Store(sys.argv[1]).close()
@@ -166,8 +166,8 @@ def _copy_db(src: Path, dest: Path) -> Path:
 
 def _make_base(path: Path, *, migrate_all: bool = True) -> Path:
     """A database at the latest schema (or at the one before it), to copy before each run."""
-    from models.migrations import all_migrations
-    from models.store import Store
+    from models.core.migrations import all_migrations
+    from models.core.store import Store
 
     store = Store(path, migrate=migrate_all)
     if not migrate_all:
@@ -307,7 +307,7 @@ def test_kill_during_export(tmp_path, report):
 
 
 def test_kill_during_migration(tmp_path, report):
-    from models.migrations import all_migrations
+    from models.core.migrations import all_migrations
 
     modules = all_migrations()
     base = _base(tmp_path, "base-migrate.sqlite", audit=AUDIT_ROWS, migrate_all=False)
@@ -335,7 +335,7 @@ def _cli_has(command: str) -> bool:
 
 @pytest.mark.skipif(not _cli_has("import-orgs"), reason="import-orgs not there yet")
 def test_kill_during_import_orgs(tmp_path, report):
-    from models.store import Store
+    from models.core.store import Store
     from tests.factories.messy_files import add_areas, write_big_xlsx
 
     base = _make_base(tmp_path / "base-import.sqlite")

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from models import worklists
-from models.demo import DEMO_TODAY, SEED
-from models.demo import dossiers as demo_dossiers
-from models.demo import officers as demo_officers
-from models.demo import registry as demo_registry
-from models.dossier_status import STATUSES
-from models.store import Store
+from demo import DEMO_TODAY, SEED
+from demo import dossiers as demo_dossiers
+from demo import officers as demo_officers
+from demo import registry as demo_registry
+from models.core.store import Store
+from models.dossiers import worklists
+from models.dossiers.states import STATUSES
 
 
 def _build(path, count):
@@ -89,7 +89,7 @@ def test_registry_lists_were_loaded_before_any_dossier(demo):
 
 
 def test_foreign_and_short_names_translate_the_vietnamese_name(demo):
-    from models.textnorm import strip_marks
+    from models.text.normalize import strip_marks
 
     store, _summary = demo
     rows = store.query("SELECT name, short_name, foreign_name FROM organizations WHERE foreign_name IS NOT NULL")

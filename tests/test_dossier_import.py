@@ -8,10 +8,12 @@ import json
 import pytest
 import xlsxwriter
 
-from models import dossier_import, dossiers
-from models.errors import Cancelled, UserError
-from models.progress import Progress
-from models.store import Store
+from models.core.errors import Cancelled, UserError
+from models.core.progress import Progress
+from models.core.store import Store
+from models.dossiers import online_import as dossier_import
+from models.dossiers import records as dossiers
+from models.dossiers import rows as dossier_rows
 from tests.factories.dossiers import add_officers, make_org, setup_unit
 
 HEADERS = ["STT", "Mã hồ sơ trực tuyến", "Ngày nộp", "Kênh nộp", "Tên tổ chức", "Mã số thuế", "Địa chỉ trụ sở",
@@ -78,7 +80,7 @@ def test_messy_xlsx_import(env, tmp_path):
     assert "dòng 10, cột «Mã hồ sơ trực tuyến» (B)" in text and "lặp lại dòng 5" in text
     assert "dòng 11, cột «Kênh nộp» (D): kênh «Fax»" in text
     assert all(line.startswith("Tệp hs.xlsx, dòng ") for line in result.errors)
-    first = dossiers.get_by_number(store, "HS-2025-000001")
+    first = dossier_rows.get_by_number(store, "HS-2025-000001")
     assert first["online_ref"] == "G01.123-250108-0001" and first["org_id"] == org_id
     assert first["received_at"] == "2025-01-08 14:05:00" and first["channel"] == "Ứng dụng VNeID"
     assert first["declared"]["rep_id_number"] == "091085000123" and first["declared"]["rep_email"] == "anh@saomai.vn"
@@ -114,7 +116,7 @@ def test_import_is_idempotent_and_updates_changes(env, tmp_path):
 
 
 def test_closed_dossier_is_not_updated(env, tmp_path):
-    from models import dossier_status as ds
+    from models.dossiers import status as ds
 
     store, _ = env
     dossier_import.import_file(store, write_xlsx(tmp_path / "hs.xlsx"))

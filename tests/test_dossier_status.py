@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from models import dossier_status as ds
-from models import dossiers
-from models.errors import PermissionDenied, StaleEdit, UserError
+from models.core.errors import PermissionDenied, StaleEdit, UserError
+from models.dossiers import records as dossiers
+from models.dossiers import states as dossier_states
+from models.dossiers import status as ds
 from tests.factories.dossiers import add_officers, declared_from, make_org, setup_unit
 
 # Shortest route from 'received' to each status (so any status can be set up through the real API).
@@ -31,7 +32,7 @@ ALLOWED = {
     ("verified", "issued"), ("verified", "refused"), ("verified", "cancelled"),
     ("issued", "activated"),
 }
-PAIRS = [(a, b) for a in ds.STATUSES for b in ds.STATUSES]
+PAIRS = [(a, b) for a in dossier_states.STATUSES for b in dossier_states.STATUSES]
 
 
 @pytest.fixture
@@ -49,11 +50,11 @@ def _new(store, org_id) -> int:
 
 def _reach(store, dossier_id, status):
     for step in ROUTE[status]:
-        ds.move(store, dossier_id, step, reason="lý do thử" if step in ds.REASON_REQUIRED else None)
+        ds.move(store, dossier_id, step, reason="lý do thử" if step in dossier_states.REASON_REQUIRED else None)
 
 
 def test_transition_table_matches_the_issue():
-    assert {(a, b) for a in ds.TRANSITIONS for b in ds.TRANSITIONS[a]} == ALLOWED
+    assert {(a, b) for a in dossier_states.TRANSITIONS for b in dossier_states.TRANSITIONS[a]} == ALLOWED
 
 
 @pytest.mark.parametrize("from_status,to_status", PAIRS)
@@ -63,7 +64,7 @@ def test_every_pair_allowed_or_refused(env, from_status, to_status):
     _reach(store, dossier_id, from_status)
     assert store.scalar("SELECT status FROM dossiers WHERE id = ?", (dossier_id,)) == from_status
     events_before = store.scalar("SELECT count(*) FROM dossier_events WHERE dossier_id = ?", (dossier_id,))
-    reason = "Khai sai thông tin" if to_status in ds.REASON_REQUIRED else None
+    reason = "Khai sai thông tin" if to_status in dossier_states.REASON_REQUIRED else None
     if (from_status, to_status) in ALLOWED:
         row = ds.move(store, dossier_id, to_status, reason=reason)
         assert row["status"] == to_status

@@ -8,12 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from models import dossier_status
-from models import dossiers as dossier_model
-from models import organizations as orgs
+from models.dossiers import records as dossier_model
+from models.dossiers import states as dossier_states
+from models.dossiers import status as dossier_status
+from models.registry import organizations as orgs
 from tests.factories.dossier_screens import add_officer, make_organizations, make_unit, store_as
 from ui.context import AppContext
-from ui.dossier_view import DossierView
+from ui.dialogs.dossier_view import DossierView
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_status_buttons_follow_the_model_and_record_each_move(setup, qtbot):
     assert _visible_buttons(view) == {"verifying": True, "refused": True, "cancelled": True}
     qtbot.mouseClick(view.status_buttons["verifying"], Qt.LeftButton)
     assert dossier_model.get(ctx.store, dossier_id)["status"] == "verifying"
-    expected = set(dossier_status.TRANSITIONS["verifying"])
+    expected = set(dossier_states.TRANSITIONS["verifying"])
     assert set(_visible_buttons(view)) == expected
     assert "Đang xác minh" in view.header.text()
     qtbot.mouseClick(view.status_buttons["verified"], Qt.LeftButton)
@@ -104,7 +105,7 @@ def test_refusal_requires_a_reason(setup, qtbot):
     assert _visible_buttons(view) == {}
     # the model refuses a reason-less refusal too (the rule is not only in the screen)
     other = _dossier(ctx.store, organizations[3])
-    from models.errors import UserError
+    from models.core.errors import UserError
 
     with pytest.raises(UserError, match="lý do"):
         dossier_status.move(ctx.store, other, "refused", reason=" ")
@@ -262,7 +263,7 @@ def test_timeline_reads_as_words_not_raw_data(setup, qtbot):
     ctx, organizations = setup
     dossier_id = _dossier(ctx.store, organizations[3], rep_phone="0987000111")
     dossier_status.move(ctx.store, dossier_id, "verifying")
-    from models import locality_requests
+    from models.dossiers import locality_requests
 
     locality_requests.create_request(ctx.store, dossier_id, to_unit="Công an xã Minh Lương", method="Công văn")
     view = _view(ctx, qtbot, dossier_id)
@@ -272,7 +273,7 @@ def test_timeline_reads_as_words_not_raw_data(setup, qtbot):
                for d in details), details
     assert any(d.startswith("Kênh tiếp nhận: Trực tiếp tại đơn vị; Hạn giải quyết: 14/01/2025") for d in details)
     org_created = next(d for d in details if "Địa bàn:" in d)  # the organization's creation in the registry
-    from models import units
+    from models.registry import units
 
     area = units.area_names(ctx.store)[organizations[3]["area_code"]]
     assert f"Địa bàn: {area}" in org_created and organizations[3]["area_code"] not in org_created

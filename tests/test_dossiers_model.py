@@ -9,11 +9,12 @@ import uuid
 
 import pytest
 
-from models import dossier_status as ds
-from models import dossiers
-from models import organizations as orgs
-from models.errors import PermissionDenied, StaleEdit, UserError
-from models.store import Store
+from models.core.errors import PermissionDenied, StaleEdit, UserError
+from models.core.store import Store
+from models.dossiers import records as dossiers
+from models.dossiers import rows as dossier_rows
+from models.dossiers import status as ds
+from models.registry import organizations as orgs
 from tests.factories.dossiers import add_officers, declared_from, make_org, messy_orgs, setup_unit
 
 
@@ -59,7 +60,7 @@ def test_numbers_are_sequential_per_year(env, clock):
     assert numbers == ["HS-2025-000001", "HS-2025-000002", "HS-2025-000003"]
     late = _log(store, org_id, received_at="2024-12-31 16:00")
     assert dossiers.get(store, late)["number"] == "HS-2024-000001"
-    assert dossiers.format_number(2025, 123) == "HS-2025-000123"
+    assert dossier_rows.format_number(2025, 123) == "HS-2025-000123"
 
 
 @pytest.mark.parametrize("typed", ["HS-2025-000001", "hs-2025-000001", " HS-2025-1 ", "HS - 2025 - 01"])
@@ -67,8 +68,8 @@ def test_get_by_number_for_qr_and_typing(env, typed):
     store, _ = env
     org_id = make_org(store)
     dossier_id = _log(store, org_id)
-    assert dossiers.get_by_number(store, typed)["id"] == dossier_id
-    assert dossiers.get_by_uuid(store, dossiers.get(store, dossier_id)["uuid"].upper())["id"] == dossier_id
+    assert dossier_rows.get_by_number(store, typed)["id"] == dossier_id
+    assert dossier_rows.get_by_uuid(store, dossiers.get(store, dossier_id)["uuid"].upper())["id"] == dossier_id
 
 
 @pytest.mark.parametrize("received_at,expected", [
@@ -231,7 +232,7 @@ def test_update_and_stale_edit(env):
 
 
 def test_corrected_tax_code_links_to_the_registry(env):
-    from models import verification
+    from models.dossiers import verification
 
     store, _ = env
     org_id = make_org(store)
@@ -313,8 +314,8 @@ def test_search_text_is_folded(env):
 
 DESK = """
 import sys
-from models import dossiers
-from models.store import Store
+from models.dossiers import records as dossiers
+from models.core.store import Store
 store = Store(sys.argv[1], migrate=False)
 for _ in range(int(sys.argv[3])):
     dossiers.create(store, declared={"name": "Công ty TNHH Thương mại Sao Mai"}, channel="Tổ lưu động",
@@ -340,7 +341,7 @@ def test_two_desks_get_distinct_sequential_numbers(db_path, clock):
     numbers = [r["number"] for r in store.query("SELECT number FROM dossiers ORDER BY id")]
     store.close()
     year = numbers[0][3:7]
-    assert numbers == [dossiers.format_number(int(year), i) for i in range(1, 31)]
+    assert numbers == [dossier_rows.format_number(int(year), i) for i in range(1, 31)]
 
 
 def test_dossiers_cannot_be_deleted(fresh_store):

@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from models import dossier_status, locality_requests
-from models import dossiers as dossier_model
+from models.dossiers import locality_requests
+from models.dossiers import records as dossier_model
+from models.dossiers import status as dossier_status
 from tests.factories.dossier_screens import add_officer, make_organizations, make_unit, store_as
 from ui.context import AppContext
 from ui.pages.dossiers import DossiersPage
@@ -155,8 +156,8 @@ def test_table_is_lazy(desk, qtbot):
 
 
 def test_page_is_in_the_main_window_and_ctrl_n_opens_intake(fresh_store, qtbot):
-    from ui.main_window import MainWindow
     from ui.pages import PAGES
+    from ui.shell.main_window import MainWindow
 
     keys = [k for k, _, _ in PAGES]
     assert "dossiers" in keys and keys.index("dossiers") <= 1
@@ -198,8 +199,8 @@ def test_requests_overdue_list(desk, clock):
 
 
 def test_main_window_lists_page_shortcuts_in_a_menu_and_fits_1280x800(fresh_store, qtbot):
-    from ui.main_window import MainWindow
     from ui.pages import PAGES
+    from ui.shell.main_window import MainWindow
 
     make_unit(fresh_store)
     ctx = AppContext.create(fresh_store)

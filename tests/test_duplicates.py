@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from models import duplicates, organizations, registry_search
-from models.errors import PermissionDenied, UserError
-from models.store import Actor
+from models.core.errors import PermissionDenied, UserError
+from models.core.store import Actor
+from models.registry import duplicates, organizations
+from models.registry import search as registry_search
 from tests.factories.registry import setup_unit
 
 

@@ -126,8 +126,8 @@ class Unit:
 
 
 def _setup_unit_db(path: Path, code: str, name: str, kind: str, areas) -> None:
-    from models.store import Store
-    from models.units import save_unit, set_unit_areas
+    from models.core.store import Store
+    from models.registry.units import save_unit, set_unit_areas
 
     store = Store(path)
     try:
@@ -237,8 +237,8 @@ def _dossier_file(unit: Unit, path: Path) -> Path:
 
 def _move_dossiers(unit: Unit) -> None:
     """Issue, activate, refuse, cancel through the model API, backdated with ``at=``."""
-    from models import dossier_status
-    from models.store import Store
+    from models.core.store import Store
+    from models.dossiers import status as dossier_status
 
     rng = random.Random(unit.seed + 1)
     store = Store(unit.db)
@@ -277,8 +277,8 @@ def _move_dossiers(unit: Unit) -> None:
 
 
 def _create_campaign(db: Path) -> None:
-    from models.campaign_templates import create_from_template
-    from models.store import Store
+    from models.campaigns.templates import create_from_template
+    from models.core.store import Store
 
     store = Store(db)
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.errors import UserError
-from models.file_output import write_atomically, write_partial
+from models.core.errors import UserError
+from models.core.output_files import write_atomically, write_partial
 
 
 def test_write_atomically_replaces_whole_file_and_leaves_no_partial(tmp_path):

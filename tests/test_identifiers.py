@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from models.identifiers import check_email, check_personal_id, check_phone, check_tax_code, mask_personal_id
+from models.text.identifiers import check_email, check_personal_id, check_phone, check_tax_code, mask_personal_id
 
 REAL_TAX_CODES = [
     line.strip()

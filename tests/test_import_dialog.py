@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-import ui.import_dialog as import_dialog
+import ui.dialogs.import_dialog as import_dialog
 from tests.factories import messy_files as mf
 from ui.context import AppContext
-from ui.import_dialog import PAGE_DONE, PAGE_MAPPING, PAGE_REVIEW, ImportDialog
+from ui.dialogs.import_dialog import PAGE_DONE, PAGE_MAPPING, PAGE_REVIEW, ImportDialog
 
 
 @pytest.fixture

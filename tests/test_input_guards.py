@@ -12,10 +12,11 @@ import time
 import pytest
 import xlsxwriter
 
-from models import dossier_import, units
-from models.errors import UserError
-from models.sync_merge import REFUSED, merge_file
-from models.sync_reader import read_sync_file
+from models.core.errors import UserError
+from models.dossiers import online_import as dossier_import
+from models.registry import units
+from models.sync.merge import REFUSED, merge_file
+from models.sync.reader import read_sync_file
 from models.tabular import UnreadableFile, guard, read_table
 from tests.factories.bad_inputs import _SHEET_END, HEADER, _cell, _handmade_xlsx, _sheet_start
 from tests.factories.dossiers import setup_unit

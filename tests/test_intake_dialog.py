@@ -12,11 +12,11 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
 
-from models import dossiers as dossier_model
-from models import organizations as orgs
+from models.dossiers import records as dossier_model
+from models.registry import organizations as orgs
 from tests.factories.dossier_screens import make_organizations, make_unit
 from ui.context import AppContext
-from ui.intake_dialog import IntakeDialog
+from ui.dialogs.intake_dialog import IntakeDialog
 from ui.pages.dossiers import DossiersPage
 
 
@@ -168,7 +168,7 @@ def test_type_ahead_by_name_without_diacritics(desk, qtbot):
     dialog = IntakeDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.show()
-    from models.textnorm import fold
+    from models.text.normalize import fold
 
     words = fold(org["name"]).split()
     qtbot.keyClicks(dialog.lookup.edit, " ".join(words[-2:]))
@@ -333,8 +333,8 @@ def test_print_path_renders_the_slip_on_a_printer(desk, qtbot, tmp_path):
     """The real printing path minus the print dialog: a PDF printer receives the rendered A5 page."""
     from PySide6.QtPrintSupport import QPrinter
 
-    from ui.pdf_preview import print_pdf
-    from ui.receipt_actions import make_printer, receipt_pdf
+    from ui.dialogs.pdf_preview import print_pdf
+    from ui.widgets.receipt_actions import make_printer, receipt_pdf
 
     ctx, window, page, organizations = desk
     dossier_id = dossier_model.create(ctx.store, declared=dossier_model.prefill(ctx.store, organizations[0]["id"]),
@@ -362,7 +362,7 @@ def test_mistyped_tax_code_is_kept_and_blocks(desk, qtbot):
     dialog.fields["name"].setText("Công ty TNHH Gõ Nhầm")
     dossier_id = dialog.save()
     assert dossier_id
-    from models import verification
+    from models.dossiers import verification
 
     codes = {f["code"]: f["severity"] for f in verification.findings(ctx.store, dossier_id)}
     assert codes.get("tax_code_invalid") == "blocking"

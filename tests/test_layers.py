@@ -39,6 +39,6 @@ def test_lower_layers_do_not_import_qt_widgets_or_ui(package):
 
 def test_rule_detects_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("from PySide6.QtWidgets import QWidget\nimport ui.main_window\n", encoding="utf-8")
+    bad.write_text("from PySide6.QtWidgets import QWidget\nimport ui.shell.main_window\n", encoding="utf-8")
     names = [n for _, n in _imports(bad)]
-    assert "PySide6.QtWidgets" in names and "ui.main_window" in names
+    assert "PySide6.QtWidgets" in names and "ui.shell.main_window" in names

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from models import dossier_status as ds
-from models import dossiers
-from models import locality_requests as lr
-from models.errors import UserError
+from models.core.errors import UserError
+from models.dossiers import locality_requests as lr
+from models.dossiers import records as dossiers
+from models.dossiers import status as ds
 from tests.factories.dossiers import OUTSIDE_AREA, add_officers, declared_from, make_org, setup_unit
 
 

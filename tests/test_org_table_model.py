@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from models import organizations, registry_search
+from models.registry import organizations
+from models.registry import search as registry_search
 from tests.factories.registry import make_orgs, setup_unit
-from ui.models import org_table_model
-from ui.models.org_table_model import COLUMNS, OrgTableModel
+from ui.tables import org_table_model
+from ui.tables.org_table_model import COLUMNS, OrgTableModel
 
 
 def _bulk(store, count):

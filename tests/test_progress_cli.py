@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from models.campaign_templates import create_from_template
-from models.campaigns import list_phases
-from models.store import Store
-from models.targets import allocate_proportionally, list_targets
+from models.campaigns.plans import list_phases
+from models.campaigns.targets import allocate_proportionally, list_targets
+from models.campaigns.templates import create_from_template
+from models.core.store import Store
 from tests.progress_data import add_dossier, add_org, setup_unit
 
 

@@ -9,10 +9,10 @@ from PySide6.QtCharts import QBarSeries
 from PySide6.QtCore import QDate, QPointF, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
-from models.campaign_templates import create_from_template
-from models.campaigns import list_phases
-from models.store import Actor
-from models.targets import list_targets, update_target
+from models.campaigns.plans import list_phases
+from models.campaigns.targets import list_targets, update_target
+from models.campaigns.templates import create_from_template
+from models.core.store import Actor
 from tests.progress_data import add_dossier, add_officer, add_org, setup_unit
 from ui.context import AppContext
 
@@ -144,7 +144,7 @@ def test_new_results_refresh_the_open_dashboard(qtbot, page, data):
 
 def test_editor_template_allocation_and_sum(qtbot, page, data):
     s, cid, areas, _ = data
-    from ui.campaign_editor import CampaignEditor
+    from ui.dialogs.campaign_editor import CampaignEditor
 
     editor = CampaignEditor(page.ctx, cid, page)
     qtbot.addWidget(editor)
@@ -185,7 +185,7 @@ def test_editor_template_allocation_and_sum(qtbot, page, data):
 
 def test_editor_refuses_intake_officer(qtbot, data):
     s, cid, _, _ = data
-    from ui.campaign_editor import CampaignEditor
+    from ui.dialogs.campaign_editor import CampaignEditor
 
     tu = add_officer(s, "tu", "Lê Văn Tư", role="intake")
     s.actor = Actor(id=tu, username="tu", full_name="Lê Văn Tư", role="intake")
@@ -248,7 +248,7 @@ def test_drill_down_row_opens_the_dossier_on_the_dossier_screen(qtbot, page, dat
 def test_area_row_counts_and_lists_only_the_allocated_groups(qtbot, page, data):
     """Only the enterprises are allocated: an area's row compares enterprises with its share (not
     every group's result with the enterprises' share) and Enter lists exactly those dossiers."""
-    from models.targets import set_allocation
+    from models.campaigns.targets import set_allocation
 
     s, cid, areas, ids = data
     phase = next(p for p in list_phases(s, cid) if p["name"] == "Giai đoạn 1")
@@ -275,7 +275,7 @@ def test_area_row_counts_and_lists_only_the_allocated_groups(qtbot, page, data):
 def test_editor_deletions_ask_first(qtbot, page, data):
     """A campaign (with its phases, targets and allocations) is deleted only after «Xoá» is confirmed."""
     s, cid, _, _ = data
-    from ui.campaign_editor import CampaignEditor
+    from ui.dialogs.campaign_editor import CampaignEditor
 
     editor = CampaignEditor(page.ctx, cid, page)
     qtbot.addWidget(editor)
@@ -301,7 +301,7 @@ def test_editor_deletions_ask_first(qtbot, page, data):
 
 
 def test_campaign_list_follows_the_current_campaign(qtbot, page, data):
-    from models.campaigns import set_current
+    from models.campaigns.plans import set_current
 
     s = data[0]
     other = create_from_template(s, "can_tho")
@@ -312,7 +312,7 @@ def test_campaign_list_follows_the_current_campaign(qtbot, page, data):
 
 
 def test_campaign_without_phases_or_targets_says_what_is_missing(qtbot, fresh_store):
-    from models.campaigns import add_phase, create_campaign
+    from models.campaigns.plans import add_phase, create_campaign
     from ui.pages.progress import ProgressPage
 
     s = fresh_store

@@ -1,4 +1,4 @@
-"""Qt's own texts in Vietnamese (resources/translations/qtbase_vi.ts → .qm, installed by ui.app)."""
+"""Qt's own texts in Vietnamese (resources/translations/qtbase_vi.ts → .qm, installed by ui.shell.app)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QLineEdit, QPlainTextEdit
 
-from ui.app import install_vietnamese_qt_strings
+from ui.shell.app import install_vietnamese_qt_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "translations" / "qtbase_vi.ts"
@@ -87,7 +87,7 @@ def test_the_application_installs_it_and_speaks_vietnamese_dates(without_transla
     from PySide6.QtCore import QDate, QLocale
     from PySide6.QtWidgets import QCalendarWidget, QToolButton
 
-    from ui.app import create_application
+    from ui.shell.app import create_application
 
     app = QApplication.instance()
     before = QLocale()

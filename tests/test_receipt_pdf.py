@@ -141,7 +141,7 @@ def test_group4_without_tax_code_and_without_due_date_or_papers():
 
 @pytest.mark.parametrize("size", ["A4", "A5"])
 def test_long_name_address_and_every_usual_paper_still_fit_one_sheet(size):
-    from models.dossiers import DEFAULT_PAPERS
+    from models.dossiers.records import DEFAULT_PAPERS
 
     data = _data(organization_name="CÔNG TY TRÁCH NHIỆM HỮU HẠN MỘT THÀNH VIÊN THƯƠNG MẠI DỊCH VỤ XUẤT NHẬP KHẨU "
                                    "NÔNG SẢN ĐỨC ƯỚC", tax_code="0312687878-001", papers=list(DEFAULT_PAPERS),

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from models import organizations, registry_search
-from models.errors import Cancelled
-from models.progress import Progress
-from models.registry_import import analyse_file, apply_analysis, import_file, recognise_header, save_mapping
-from models.registry_import.values import make_date_value, status_value
-from models.textnorm import clean
+from models.core.errors import Cancelled
+from models.core.progress import Progress
+from models.registry import organizations
+from models.registry import search as registry_search
+from models.registry.importing import analyse_file, apply_analysis, import_file, recognise_header, save_mapping
+from models.registry.importing.values import make_date_value, status_value
+from models.text.normalize import clean
 from tests.factories import messy_files as mf
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -346,7 +347,7 @@ def test_search_index_follows_the_import(store, tmp_path):
     import_file(store, mf.write_xlsx(mf.build(orgs, mf.Layout(nfd=True)), tmp_path / "a.xlsx"), 1)
     assert registry_search.check_index(store)
     target = orgs[5]
-    from models.textnorm import fold
+    from models.text.normalize import fold
 
     words = " ".join(fold(target.name).split()[-3:])
     found = registry_search.search(store, words, limit=5)
@@ -364,7 +365,7 @@ def test_saved_mapping_is_reused_for_the_same_header(store, tmp_path):
     path = mf.write_csv(mf.Built(grid=grid, rows={}, header_rows=[1]), tmp_path / "m.csv")
     with pytest.raises(Exception, match="Tên tổ chức|tiêu đề"):
         analyse_file(store, path, 1)
-    from models.registry_import import load
+    from models.registry.importing import load
 
     grid = [["Tên đơn vị", "Mã", "Số máy"], ["Công ty A", "0100233488", "0912345678"]]
     path = mf.write_csv(mf.Built(grid=grid, rows={}, header_rows=[1]), tmp_path / "m2.csv")
@@ -378,8 +379,8 @@ def test_saved_mapping_is_reused_for_the_same_header(store, tmp_path):
 def test_fast_tax_code_path_agrees_with_identifiers():
     import random
 
-    from models.identifiers import check_tax_code
-    from models.registry_import.values import tax_code_value
+    from models.registry.importing.values import tax_code_value
+    from models.text.identifiers import check_tax_code
 
     rng = random.Random(3)
     samples = []
@@ -411,8 +412,8 @@ def test_enterprise_code_column_is_the_tax_code_for_cooperatives(store, tmp_path
 
 
 def test_import_needs_the_permission_of_an_active_account(fresh_store, tmp_path, clock):
-    from models.errors import PermissionDenied
-    from models.store import Actor, Store
+    from models.core.errors import PermissionDenied
+    from models.core.store import Actor, Store
 
     fresh_store.execute("INSERT INTO officers(id, username, full_name, role, active, created_at) "
                         "VALUES (7, 'an', 'Nguyễn Văn An', 'intake', 0, '2025-01-01')")
@@ -479,7 +480,7 @@ def test_cancel_stops_a_long_statement_at_once(store, tmp_path, monkeypatch):
             raise
 
     monkeypatch.setattr(registry_search, "flush_index_queue", flush_while_the_officer_cancels)
-    monkeypatch.setattr("models.store.INTERRUPT_CHECK_STEPS", 100)  # 600 rows are a short statement
+    monkeypatch.setattr("models.core.store.INTERRUPT_CHECK_STEPS", 100)  # 600 rows are a short statement
     with pytest.raises(Cancelled):
         apply_analysis(store, analysis, progress=progress)
     assert interrupted == ["interrupted"]

@@ -7,8 +7,9 @@ import unicodedata
 
 from faker import Faker
 
-from models import organizations, textnorm
-from models.registry_import import fastnorm
+from models.registry import organizations
+from models.registry.importing import fastnorm
+from models.text import normalize as textnorm
 
 ODD = ["", " ", "ĐĐ đ ð Ð", "Cty  TNHH\u00a0MTV  1 thành viên", "cp cp cty cty", "HTX dv tm sx xd", "ubnd xã",
        "Ａｂｃ full width", "Straße ß", "Ǆemal ǅ", "İstanbul", "中文 名字", "emoji 😀 tên", "tab\tnew\nline",

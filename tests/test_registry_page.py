@@ -6,12 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from models import duplicates, organizations
-from models.store import Actor, Store
+from models.core.store import Actor, Store
+from models.registry import duplicates, organizations
 from tests.factories.registry import make_orgs, setup_unit
 from ui.context import AppContext
-from ui.models.org_table_model import COLUMNS
 from ui.pages.registry import RegistryPage
+from ui.tables.org_table_model import COLUMNS
 
 NAME = [k for k, *_ in COLUMNS].index("name")
 
@@ -237,13 +237,8 @@ def test_locked_account_cannot_save(page, qtbot):
 
 
 def test_ctrl_i_opens_the_import_dialog_and_unit_button_opens_units(page, qtbot, monkeypatch):
-    import sys
-    import types
-
     calls = []
-    fake = types.ModuleType("ui.import_dialog")
-    fake.open_import_dialog = lambda ctx, parent: calls.append((ctx, parent))
-    monkeypatch.setitem(sys.modules, "ui.import_dialog", fake)
+    monkeypatch.setattr("ui.pages.registry.open_import_dialog", lambda ctx, parent: calls.append((ctx, parent)))
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key_I, Qt.ControlModifier)
     assert calls == [(page.ctx, page)]

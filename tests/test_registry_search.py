@@ -6,8 +6,9 @@ import unicodedata
 
 import pytest
 
-from models import organizations, registry_search
-from models.registry_search import Filters, search_ids
+from models.registry import organizations
+from models.registry import search as registry_search
+from models.registry.search import Filters, search_ids
 from tests.factories.registry import make_orgs, setup_unit, tax_codes
 
 

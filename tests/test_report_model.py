@@ -8,9 +8,10 @@ import json
 
 import pytest
 
-from models.campaign_progress import compute_progress, weekly_series
-from models.errors import PermissionDenied, UserError
-from models.report_period import (
+from models.campaigns.progress import compute_progress, weekly_series
+from models.core.errors import PermissionDenied, UserError
+from models.core.store import Actor
+from models.reports.period import (
     ReportSettings,
     adhoc,
     current_week,
@@ -21,7 +22,7 @@ from models.report_period import (
     week_due_on,
     week_ending,
 )
-from models.report_register import (
+from models.reports.register import (
     deadline_status,
     get_report,
     issue_report,
@@ -30,8 +31,7 @@ from models.report_register import (
     report_pdf,
     set_saved_path,
 )
-from models.store import Actor
-from models.weekly_report import ReportData, collect_report, fmt_int, fmt_percent, vn_date
+from models.reports.weekly import ReportData, collect_report, fmt_int, fmt_percent, vn_date
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
 
 D = dt.date
@@ -248,6 +248,6 @@ def test_deadline_status_without_unit(fresh_store):
      ("Phòng PC06", "PPC06"), ("Tổ tiếp nhận Rạch Giá", "TTNRG")],
 )
 def test_default_symbol_is_capital_initials(name, symbol):
-    from models.report_period import symbol_initials
+    from models.reports.period import symbol_initials
 
     assert symbol_initials(name) == symbol

@@ -16,9 +16,9 @@ import pytest
 
 from exporters.report_pdf import render_report_pdf
 from exporters.report_xlsx import render_report_xlsx
-from models.campaign_progress import compute_progress
-from models.report_period import week_ending
-from models.weekly_report import collect_report, fmt_int, fmt_percent
+from models.campaigns.progress import compute_progress
+from models.reports.period import week_ending
+from models.reports.weekly import collect_report, fmt_int, fmt_percent
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
 
 D = dt.date

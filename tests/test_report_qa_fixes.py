@@ -19,8 +19,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from exporters.receipt_pdf import ReceiptData, write_receipt
 from exporters.report_pdf import render_report_pdf
 from exporters.report_xlsx import render_report_xlsx
-from models.report_period import week_ending
-from models.weekly_report import collect_report, fmt_int, fmt_percent
+from models.reports.period import week_ending
+from models.reports.weekly import collect_report, fmt_int, fmt_percent
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
 
 D = dt.date
@@ -87,9 +87,9 @@ def test_totals_add_up_in_the_pdf_and_the_workbook(overshoot_store):
 
 
 def test_sync_summary_sheet_totals_add_up(overshoot_store, tmp_path):
-    from models.sync_export import export_workbook
-    from models.sync_format import SUMMARY_SHEET
-    from models.sync_reader import read_sync_file
+    from models.sync.export import export_workbook
+    from models.sync.format import SUMMARY_SHEET
+    from models.sync.reader import read_sync_file
 
     path = tmp_path / "dongbo.xlsx"
     export_workbook(overshoot_store, path, full=True)
@@ -135,7 +135,7 @@ def test_without_campaign_the_totals_have_no_target(fresh_store):
 
 # ---- 2. wording of the summary ----------------------------------------------------------------------
 def test_summary_quotes_the_campaign_name_once(fresh_store):
-    from models.campaigns import update_campaign
+    from models.campaigns.plans import update_campaign
 
     codes = make_unit(fresh_store, 5)
     make_dossiers(fresh_store, codes, 80, D(2024, 12, 30), D(2025, 1, 8))
@@ -149,7 +149,7 @@ def test_summary_quotes_the_campaign_name_once(fresh_store):
 
 
 def test_campaign_phrase_for_any_name():
-    from models.weekly_report import campaign_since
+    from models.reports.weekly import campaign_since
 
     assert campaign_since("") == ""
     assert campaign_since("Kế hoạch 374/KH-UBND") == " từ khi bắt đầu thực hiện “Kế hoạch 374/KH-UBND”"
@@ -157,8 +157,8 @@ def test_campaign_phrase_for_any_name():
 
 
 # ---- 3. one spelling of "Lũy kế" ---------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["models/weekly_report.py", "models/report_figures.py", "exporters/report_pdf.py",
-                                  "exporters/report_xlsx.py", "ui/progress_widgets.py", "ui/pages/progress.py"])
+@pytest.mark.parametrize("path", ["models/reports/weekly.py", "models/reports/figures.py", "exporters/report_pdf.py",
+                                  "exporters/report_xlsx.py", "ui/widgets/progress_widgets.py", "ui/pages/progress.py"])
 def test_one_spelling_of_luy_ke(path):
     text = unicodedata.normalize("NFC", (ROOT / path).read_text(encoding="utf-8"))
     assert "uỹ" not in text.lower(), f"{path}: write “Lũy kế” as the report does"

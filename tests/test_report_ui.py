@@ -13,11 +13,11 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox
 
-from models.store import Actor
+from models.core.store import Actor
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
 from ui.context import AppContext
 from ui.pages.reports import ReportsPage
-from ui.report_deadline import install_deadline_banner
+from ui.widgets.report_deadline import install_deadline_banner
 
 LEADER = Actor(1, "system", "Hệ thống", "system")
 
@@ -169,9 +169,9 @@ def test_status_bar_banner(ctx, qtbot):
     assert banner.state == "late"
     ctx.store.clock.set(2024, 12, 27, 9, 0)  # the day after a deadline whose week had no dossiers at all
     from exporters.report_pdf import render_report_pdf
-    from models.report_period import get_settings, week_ending
-    from models.report_register import issue_report
-    from models.weekly_report import collect_report
+    from models.reports.period import get_settings, week_ending
+    from models.reports.register import issue_report
+    from models.reports.weekly import collect_report
 
     period = week_ending(dt.date(2024, 12, 25), get_settings(ctx.store))
     data = collect_report(ctx.store, period, number=1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from models import auth
-from models.errors import PermissionDenied, UserError
-from models.permissions import can, require
-from models.store import SYSTEM_ACTOR
+from models.core.errors import PermissionDenied, UserError
+from models.core.permissions import can, require
+from models.core.store import SYSTEM_ACTOR
+from models.security import auth
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_intake_cannot_manage_officers_or_refuse(store_with_admin):
 
 
 def test_role_change_takes_effect_without_new_sign_in(store_with_admin, tmp_path):
-    from models.store import Store
+    from models.core.store import Store
 
     auth.sign_in(store_with_admin, "canbo1", "matkhau-canbo1")
     require(store_with_admin, "dossier.create")
@@ -174,8 +174,8 @@ def test_role_change_takes_effect_without_new_sign_in(store_with_admin, tmp_path
 
 
 def test_demo_officers_get_demo_password(tmp_path, clock):
-    from models.demo import officers as demo_officers
-    from models.store import Store
+    from demo import officers as demo_officers
+    from models.core.store import Store
 
     store = Store(tmp_path / "demo.sqlite", clock=clock)
     try:

@@ -9,11 +9,12 @@ import sqlite3
 
 import pytest
 
-from models import audit_query, auth, backups
-from models.audit_query import AuditFilter
-from models.errors import PermissionDenied, UserError
-from models.personal_data import display_id_number
-from models.store import Store
+from models.core.errors import PermissionDenied, UserError
+from models.core.store import Store
+from models.security import audit as audit_query
+from models.security import auth, backups
+from models.security.audit import AuditFilter
+from models.security.personal_data import display_id_number
 
 
 def _holiday(store, day, name):
@@ -111,7 +112,7 @@ def test_restore_refused_while_another_desk_has_the_file_open(fresh_store, tmp_p
 
 
 def test_restore_of_an_older_schema_migrates_it(fresh_store, tmp_path, clock):
-    from models.migrations import all_migrations
+    from models.core.migrations import all_migrations
 
     old = tmp_path / "cu.sqlite"
     store = Store(old, clock=clock, migrate=False)

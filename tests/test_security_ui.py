@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
-from models import auth
-from models.store import SYSTEM_ACTOR
-from ui.session import Session
+from models.core.store import SYSTEM_ACTOR
+from models.security import auth
+from ui.shell.session import Session
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_wrong_password_message_then_lockout(session, qtbot, clock):
 
 
 def test_first_start_creates_administrator(tmp_path, qtbot, clock, monkeypatch):
-    from models.store import Store
+    from models.core.store import Store
 
     monkeypatch.setattr(QApplication, "quit", lambda *a: None)
     store = Store(tmp_path / "new.sqlite", clock=clock)
@@ -205,8 +205,8 @@ def test_admin_page_creates_officer_and_checks_database(session, qtbot, monkeypa
 
 
 def test_demo_database_shows_demo_mode_and_hint(tmp_path, qtbot, monkeypatch):
-    from models.demo import officers as demo_officers
-    from models.store import Store
+    from demo import officers as demo_officers
+    from models.core.store import Store
 
     monkeypatch.setattr(QApplication, "quit", lambda *a: None)
     store = Store(tmp_path / "demo.sqlite")

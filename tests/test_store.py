@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from models.errors import SchemaTooNew
-from models.migrations import latest_version
-from models.store import Store
+from models.core.errors import SchemaTooNew
+from models.core.migrations import latest_version
+from models.core.store import Store
 
 
 def test_fresh_store_is_migrated_with_wal_and_foreign_keys(fresh_store):
@@ -100,7 +100,7 @@ def test_backup_to_is_consistent_copy(fresh_store, tmp_path):
 
 
 def test_migrations_are_numbered_one_to_n_and_match_their_file_names():
-    from models.migrations import all_migrations
+    from models.core.migrations import all_migrations
 
     modules = all_migrations()
     assert [m.VERSION for m in modules] == list(range(1, len(modules) + 1))
@@ -116,7 +116,7 @@ def test_two_desks_opening_the_same_new_file_at_once_migrate_it_once(tmp_path):
 
     root = Path(__file__).resolve().parent.parent
     db = tmp_path / "shared.sqlite"
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from models.store import Store; "
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from models.core.store import Store; "
             "s = Store(sys.argv[2]); print(s.user_version); s.close()")
     procs = [subprocess.Popen([sys.executable, "-c", code, str(root), str(db)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(4)]

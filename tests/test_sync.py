@@ -14,12 +14,12 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from exporters.sync_workbook import SheetData, write_sync_workbook
-from models.errors import PermissionDenied, UserError
-from models.store import SYSTEM_ACTOR, Actor, Store
-from models.sync_export import acknowledge, export_workbook, list_exports
-from models.sync_format import DOSSIER_COLUMNS, ORG_COLUMNS, SHEET_COLUMNS, SUMMARY_SHEET
-from models.sync_merge import merge_file, merge_files
-from models.sync_reader import read_sync_file
+from models.core.errors import PermissionDenied, UserError
+from models.core.store import SYSTEM_ACTOR, Actor, Store
+from models.sync.export import acknowledge, export_workbook, list_exports
+from models.sync.format import DOSSIER_COLUMNS, ORG_COLUMNS, SHEET_COLUMNS, SUMMARY_SHEET
+from models.sync.merge import merge_file, merge_files
+from models.sync.reader import read_sync_file
 from tests.factories.sync import make_data, make_officer, make_province, make_unit, touch_dossiers
 
 PROVINCE_TABLES = ("remote_units", "sync_files", "remote_dossiers", "remote_orgs", "remote_verifications",
@@ -112,8 +112,8 @@ def test_workbook_layout_text_codes_real_dates_frozen_header_filters(unit, tmp_p
 
 
 def test_summary_sheet_carries_the_weekly_report_figures(unit, tmp_path):
-    from models.report_period import current_week, get_settings
-    from models.weekly_report import collect_report
+    from models.reports.period import current_week, get_settings
+    from models.reports.weekly import collect_report
 
     path = tmp_path / "dongbo.xlsx"
     export_workbook(unit, path, full=True)
@@ -174,7 +174,7 @@ def test_minor_version_additions_are_accepted(unit, province, tmp_path):
     sync = read_sync_file(path)
     info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
     columns = {**SHEET_COLUMNS}
-    from models.sync_format import TEXT, Column
+    from models.sync.format import TEXT, Column
 
     columns["HoSo"] = (*SHEET_COLUMNS["HoSo"], Column("future", "Cột mới của bản 1.1", TEXT))
     sheets = [SheetData(n, columns[n], [(*r, "x") if n == "HoSo" else r for r in sync.records[n]])
@@ -361,10 +361,10 @@ def test_libreoffice_opens_the_workbook_and_reads_back_codes_and_dates(unit, pro
 def test_consolidated_report_is_the_sum_of_the_units_reports(tmp_path, clock, province):
     from pypdf import PdfReader
 
-    from models.report_period import get_settings, week_ending
-    from models.sync_consolidation import consolidated_report, write_consolidated
-    from models.sync_merge import declare_unit
-    from models.weekly_report import collect_report
+    from models.reports.period import get_settings, week_ending
+    from models.reports.weekly import collect_report
+    from models.sync.consolidation import consolidated_report, write_consolidated
+    from models.sync.merge import declare_unit
 
     unit_reports, paths = [], []
     for i, when in enumerate([(2025, 1, 9, 9, 0), (2025, 1, 9, 13, 59), (2025, 1, 9, 16, 30)]):
@@ -410,8 +410,8 @@ def test_consolidated_report_is_the_sum_of_the_units_reports(tmp_path, clock, pr
 def test_checksum_follows_the_documented_definition(tmp_path):
     import hashlib
 
-    from models.sync_format import DATE, DATETIME, NUM, TEXT, Column
-    from models.sync_reader import _digest
+    from models.sync.format import DATE, DATETIME, NUM, TEXT, Column
+    from models.sync.reader import _digest
 
     expected = hashlib.sha256('[["Mã","Ngày"],["0012",{"d":"2025-01-09"}]]'.encode()).hexdigest()
     assert _digest([["Mã", "Ngày"], ["0012", dt.date(2025, 1, 9)], ["", ""], ["", ""]]) == expected
@@ -429,8 +429,8 @@ def test_checksum_follows_the_documented_definition(tmp_path):
 
 
 def test_cancelled_export_leaves_no_file_and_records_nothing(unit, tmp_path):
-    from models.errors import Cancelled
-    from models.progress import Progress
+    from models.core.errors import Cancelled
+    from models.core.progress import Progress
 
     progress = Progress()
     progress.cancel()
@@ -441,7 +441,7 @@ def test_cancelled_export_leaves_no_file_and_records_nothing(unit, tmp_path):
 
 
 def test_read_ahead_in_helper_processes_gives_the_same_results_in_order(unit, tmp_path):
-    from models.sync_read_worker import read_ahead
+    from models.sync.read_worker import read_ahead
 
     good = tmp_path / "good.xlsx"
     export_workbook(unit, good, full=True)
@@ -459,8 +459,8 @@ def test_read_ahead_in_helper_processes_gives_the_same_results_in_order(unit, tm
 def test_consolidated_summary_groups_thousands_with_dots_only_in_numbers():
     import datetime as dt
 
-    from models.sync_consolidation import UnitWeek, _summary
-    from models.weekly_report import FigureRow
+    from models.reports.figures import FigureRow
+    from models.sync.consolidation import UnitWeek, _summary
 
     units = [UnitWeek("CAX-01", "Công an xã A", True, sent=True), UnitWeek("CAX-02", "Công an xã B", True, sent=False)]
     text = _summary(units, FigureRow.make("total", "Tổng cộng", 1234, 56789, None), dt.datetime(2025, 1, 9, 14, 0))
@@ -469,9 +469,8 @@ def test_consolidated_summary_groups_thousands_with_dots_only_in_numbers():
 
 
 def test_consolidated_group_rows_do_not_let_one_unit_make_up_for_another():
-    from models.report_figures import total_row
-    from models.sync_consolidation import _sum_row
-    from models.weekly_report import FigureRow
+    from models.reports.figures import FigureRow, total_row
+    from models.sync.consolidation import _sum_row
 
     ahead = FigureRow.make("1", "Doanh nghiệp", 3, 15, 10)   # 5 over its target
     behind = FigureRow.make("1", "Doanh nghiệp", 1, 5, 10)   # 5 short

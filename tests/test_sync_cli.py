@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from models.store import Store
+from models.core.store import Store
 from tests.factories.sync import make_data, make_province, make_unit
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,9 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from models.store import Store
-from models.sync_export import export_workbook
-from models.sync_merge import declare_unit
+from models.core.store import Store
+from models.sync.export import export_workbook
+from models.sync.merge import declare_unit
 from tests.factories.sync import make_data, make_province, make_unit
 from ui.context import AppContext
 from ui.pages.sync import SyncPage

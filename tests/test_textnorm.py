@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from models.organizations import name_key
-from models.textnorm import clean, fold
+from models.registry.organizations import name_key
+from models.text.normalize import clean, fold
 
 
 @pytest.mark.parametrize(

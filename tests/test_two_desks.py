@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from models import organizations
-from models.errors import StaleEdit
-from models.store import Store
+from models.core.errors import StaleEdit
+from models.core.store import Store
+from models.registry import organizations
 
 ROOT = Path(__file__).resolve().parent.parent
 
 EDITOR = """
 import sys
-from models import organizations
-from models.errors import StaleEdit
-from models.store import Store
+from models.registry import organizations
+from models.core.errors import StaleEdit
+from models.core.store import Store
 store = Store(sys.argv[1], migrate=False)
 org_id, desk, rounds = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 stale = 0
@@ -84,7 +84,7 @@ def test_two_processes_editing_one_organization_lose_nothing(fresh_store, tmp_pa
 
 def test_watcher_reports_the_other_desks_writes_only(fresh_store, qtbot):
     from ui.context import AppContext
-    from ui.external_changes import ExternalChangeWatcher
+    from ui.shell.external_changes import ExternalChangeWatcher
 
     ctx = AppContext.create(fresh_store)
     watcher = ExternalChangeWatcher(ctx, interval_ms=50)

@@ -9,7 +9,7 @@ import time
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from models.errors import UserError
+from models.core.errors import UserError
 from ui.context import AppContext
 from ui.ops import BackgroundOp
 

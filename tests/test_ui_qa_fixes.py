@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import auth
-from models.vn_format import datetime_text
+from models.security import auth
+from models.text.vn_format import datetime_text
 from tests.factories.reports import make_campaign, make_dossiers
 from tests.factories.reports import make_unit as make_report_unit
 from tests.factories.sync import make_data
@@ -93,7 +93,7 @@ def _fully_visible(widget: QWidget) -> bool:
 @pytest.fixture
 def window_for(fresh_store, qtbot):
     """A signed-in main window (system actor) on a unit with dossiers, at the given screen size."""
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     make_data(fresh_store, make_sync_unit(fresh_store), 40, seed=11)
     contexts = []
@@ -281,7 +281,7 @@ def test_messages_and_about_box_have_vietnamese_buttons(window_for, qtbot):
 
 
 def test_ui_uses_no_untranslated_static_dialog():
-    """The screens ask through ui.confirm.ask_yes_no («Không» by default and on Esc) and tell through
+    """The screens ask through ui.dialogs.confirm.ask_yes_no («Không» by default and on Esc) and tell through
     ui.ops.show_message (non-blocking), not through Qt's static QMessageBox/QInputDialog helpers."""
     pattern = re.compile(r"QMessageBox\.(question|warning|information|critical|about)\(|QInputDialog\.get")
     offenders = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "ui").rglob("*.py"))
@@ -292,8 +292,8 @@ def test_ui_uses_no_untranslated_static_dialog():
 
 # ---- 3. the campaign editor fits 1280×720 ----------------------------------------------------------------
 def test_campaign_editor_fits_a_1280x720_screen(reports_ctx, qtbot):
-    from models.campaign_templates import create_from_template
-    from ui.campaign_editor import CampaignEditor
+    from models.campaigns.templates import create_from_template
+    from ui.dialogs.campaign_editor import CampaignEditor
 
     # the template's plan has the long name that widened the chooser
     campaign_id = create_from_template(reports_ctx.store, "can_tho", scale="unit", make_current=True)
@@ -317,7 +317,7 @@ def test_campaign_editor_fits_a_1280x720_screen(reports_ctx, qtbot):
 # ---- 4. the due date in view in the dossier list ---------------------------------------------------------
 @pytest.mark.parametrize("size", [(1366, 768), (1280, 800)])
 def test_due_date_and_status_in_view_without_scrolling(window_for, qtbot, size):
-    from ui.dossier_table import COLUMNS
+    from ui.tables.dossier_table import COLUMNS
 
     window = window_for(*size)
     page = window.show_page("dossiers")

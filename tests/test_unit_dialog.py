@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from models import units
+from models.registry import units
 from ui.context import AppContext
-from ui.unit_dialog import CODE_ROLE, UnitDialog
+from ui.dialogs.unit_dialog import CODE_ROLE, UnitDialog
 
 
 @pytest.fixture

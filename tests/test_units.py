@@ -7,9 +7,9 @@ import csv
 import pytest
 import xlsxwriter
 
-from models import units
-from models.errors import PermissionDenied, UserError
-from models.store import Actor
+from models.core.errors import PermissionDenied, UserError
+from models.core.store import Actor
+from models.registry import units
 
 
 def test_official_divisions_after_2025_merger():

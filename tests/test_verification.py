@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from models import dossier_status as ds
-from models import dossiers, verification
-from models.errors import UserError
+from models.core.errors import UserError
+from models.dossiers import records as dossiers
+from models.dossiers import status as ds
+from models.dossiers import verification
 from tests.factories.dossiers import OUTSIDE_AREA, add_officers, declared_from, make_org, setup_unit
 
 
@@ -134,7 +135,7 @@ def test_group_1_without_tax_code_blocks(env):
 
 def test_in_a_source_list_with_several_sources(env):
     org_id = make_org(env)
-    from models.organizations import touch_source
+    from models.registry.organizations import touch_source
 
     touch_source(env, org_id, "thue")
     dossier_id = _log(env, org_id, **declared_from(env, org_id))
@@ -156,7 +157,7 @@ def test_duplicate_open_and_already_issued(env):
 
 
 def test_verify_on_demand_follows_registry_changes(env):
-    from models import organizations as orgs
+    from models.registry import organizations as orgs
 
     org_id = make_org(env)
     dossier_id = _log(env, org_id, **declared_from(env, org_id))
@@ -169,7 +170,7 @@ def test_verify_on_demand_follows_registry_changes(env):
 
 
 def test_verification_change_of_due_date_is_audited(env):
-    from models import organizations as orgs
+    from models.registry import organizations as orgs
 
     org_id = make_org(env)
     dossier_id = _log(env, org_id, **declared_from(env, org_id))
@@ -212,7 +213,7 @@ def test_manual_check_rejects_unknown(env, code, result):
 def test_verify_on_a_closed_dossier_keeps_its_time_limit(env):
     """Re-checking an issued dossier refreshes its findings but must not rewrite the due date it was
     handled under (that would turn a late dossier into an on-time one after the fact)."""
-    from models import organizations as orgs
+    from models.registry import organizations as orgs
 
     org_id = make_org(env)
     dossier_id = _log(env, org_id, **declared_from(env, org_id))

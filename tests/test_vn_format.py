@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from models.vn_format import date_text, datetime_text, html_text, thousands
+from models.text.vn_format import date_text, datetime_text, html_text, thousands
 
 
 @pytest.mark.parametrize("value, text", [(0, "0"), (12345, "12.345"), (1000000, "1.000.000"), (None, ""), ("", "")])

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from models import working_days as wd
-from models.campaign_calendar import WorkingCalendar
-from models.errors import PermissionDenied
+from models.campaigns.calendar import WorkingCalendar
+from models.core.errors import PermissionDenied
+from models.dossiers import calendar as wd
 from tests.factories.dossiers import add_officers
 
 D = dt.date.fromisoformat
@@ -115,7 +115,7 @@ def test_campaign_calendar_agrees(fresh_store):
 def test_typed_days_are_read_and_bad_ones_refused_in_vietnamese(fresh_store):
     """The holiday editor passes what the officer typed: dd/mm/yyyy works, nonsense is a UserError
     (it used to escape as Python's English ValueError)."""
-    from models.errors import UserError
+    from models.core.errors import UserError
 
     wd.set_holiday(fresh_store, "14/03/2025", "Nghỉ theo quyết định của tỉnh")
     assert not wd.is_working_day(fresh_store, "2025-03-14")

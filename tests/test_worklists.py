@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from models import dossier_history, dossiers, worklists
-from models import dossier_status as ds
-from models import organizations as orgs
-from models.errors import UserError
+from models.core.errors import UserError
+from models.dossiers import history as dossier_history
+from models.dossiers import records as dossiers
+from models.dossiers import states as dossier_states
+from models.dossiers import status as ds
+from models.dossiers import worklists
+from models.registry import organizations as orgs
 from tests.factories.dossiers import add_officers, declared_from, make_org, setup_unit
 
 
@@ -70,7 +73,7 @@ def test_worklist_membership_and_default_order(env, key, expected):
 def test_counts_agree_with_lists(env):
     store, _, _ = env
     counts = worklists.counts(store)
-    for key in [*worklists.WORKLISTS, *(f"status:{s}" for s in ds.STATUSES)]:
+    for key in [*worklists.WORKLISTS, *(f"status:{s}" for s in dossier_states.STATUSES)]:
         assert counts[key] == len(worklists.list_ids(store, key)), key
     assert counts["overdue"] == 1 and counts["all"] == 5
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from models.changes import Change
-from models.store import Store
+from models.core.changes import Change
+from models.core.store import Store
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow

@@ -23,9 +23,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from models.errors import Cancelled, UserError
-from models.progress import Progress
-from models.store import Store
+from models.core.errors import Cancelled, UserError
+from models.core.progress import Progress
+from models.core.store import Store
 from ui.context import AppContext
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ def register(sub) -> None:
 def run(args) -> int:
     import time
 
-    from models.demo import build_demo
+    from demo import build_demo
 
     path = db_path(args)
     started = time.perf_counter()

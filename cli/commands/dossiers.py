@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from cli.common import add_db_argument, open_store, print_json
-from models.dossier_status import STATUSES
+from models.dossiers.states import STATUSES
 
 
 def register(sub) -> None:
@@ -23,7 +23,7 @@ def register(sub) -> None:
 
 
 def run_import(args) -> int:
-    from models.dossier_import import import_file, read_table
+    from models.dossiers.online_import import import_file, read_table
 
     table = read_table(args.file)  # an unreadable file fails here, before the database is opened
     store = open_store(args, create=True)
@@ -40,7 +40,7 @@ def run_import(args) -> int:
 
 
 def run_list(args) -> int:
-    from models import worklists
+    from models.dossiers import worklists
 
     store = open_store(args)
     try:

@@ -30,8 +30,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from exporters.error_workbook import write_error_workbook
-    from models.organizations import GROUPS
-    from models.registry_import import analyse_file, apply_analysis, load
+    from models.registry.importing import analyse_file, apply_analysis, load
+    from models.registry.organizations import GROUPS
 
     path = Path(args.file)
     loaded = load(path, args.group)  # an unreadable file fails here, before the database is opened

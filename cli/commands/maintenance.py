@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from cli.common import add_db_argument, db_path, open_store, print_json
-from models import backups
-from models.errors import UserError
+from models.core.errors import UserError
+from models.security import backups
 
 
 def register(sub) -> None:

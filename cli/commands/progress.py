@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cli.common import add_db_argument, open_store, print_json
-from models.errors import UserError
+from models.core.errors import UserError
 
 
 def register(sub) -> None:
@@ -27,7 +27,7 @@ def _date(text: str | None, option: str) -> dt.date | None:
 
 
 def run(args) -> int:
-    from models.campaign_progress import compute_progress
+    from models.campaigns.progress import compute_progress
 
     as_of = _date(args.as_of, "--as-of")
     week_start = _date(args.week_start, "--week-start")

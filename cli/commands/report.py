@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.common import add_db_argument, open_store, print_json
-from models.file_output import write_partial
-from models.report_period import get_settings, parse_day, week_ending
-from models.report_register import issue_report, next_number
-from models.weekly_report import collect_report
+from models.core.output_files import write_partial
+from models.reports.period import get_settings, parse_day, week_ending
+from models.reports.register import issue_report, next_number
+from models.reports.weekly import collect_report
 
 
 def register(sub) -> None:

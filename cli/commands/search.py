@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from cli.common import add_db_argument, open_store, print_json
-from models import registry_search
-from models.errors import UserError
-from models.permissions import require
+from models.core.errors import UserError
+from models.core.permissions import require
+from models.registry import search as registry_search
 
 
 def register(sub) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cli.common import add_db_argument, print_json
 from models import __version__
-from models.store import Store
+from models.core.store import Store
 
 
 def register(sub) -> None:
@@ -23,7 +23,7 @@ def run(args) -> int:
         path = Path(getattr(args, "db", None) or Path(tmp) / "selfcheck.sqlite")
         store = Store(path)
         try:
-            from ui.selfcheck import render_main_window
+            from ui.shell.selfcheck import render_main_window
 
             info = render_main_window(store)
         finally:

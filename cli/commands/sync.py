@@ -12,8 +12,8 @@ import datetime as dt
 import os
 
 from cli.common import add_db_argument, open_store, print_json
-from models.errors import UserError
-from models.report_period import get_settings, parse_day, previous_week, week_ending
+from models.core.errors import UserError
+from models.reports.period import get_settings, parse_day, previous_week, week_ending
 
 
 def register(sub) -> None:
@@ -84,7 +84,7 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 
 def run_export(args) -> int:
-    from models.sync_export import export_workbook
+    from models.sync.export import export_workbook
 
     password = _password(args, confirm=True)  # asked before anything is opened
     store = open_store(args)
@@ -99,7 +99,7 @@ def run_export(args) -> int:
 
 
 def run_merge(args) -> int:
-    from models.sync_merge import REFUSED, merge_files
+    from models.sync.merge import REFUSED, merge_files
 
     password = _password(args)
     store = open_store(args)
@@ -113,7 +113,7 @@ def run_merge(args) -> int:
 
 
 def run_ack(args) -> int:
-    from models.sync_export import acknowledge
+    from models.sync.export import acknowledge
 
     store = open_store(args)
     try:
@@ -131,8 +131,8 @@ def _week(store, text: str | None):
 
 
 def run_units(args) -> int:
-    from models.sync_consolidation import week_status
-    from models.sync_merge import declare_unit, require_province
+    from models.sync.consolidation import week_status
+    from models.sync.merge import declare_unit, require_province
 
     store = open_store(args)
     try:
@@ -149,8 +149,8 @@ def run_units(args) -> int:
 
 
 def run_report(args) -> int:
-    from models.sync_consolidation import write_consolidated
-    from models.sync_merge import require_province
+    from models.sync.consolidation import write_consolidated
+    from models.sync.merge import require_province
 
     if not args.pdf and not args.xlsx:
         raise UserError("Hãy chọn ít nhất một tệp đầu ra: --pdf hoặc --xlsx.")

@@ -14,16 +14,7 @@ Anything that cannot be read raises ``UnreadableFile`` (a ``UserError`` naming t
 
 from __future__ import annotations
 
+from models.tabular.guard import column_letter
 from models.tabular.reader import SPREADSHEET_SUFFIXES, TEXT_SUFFIXES, Table, UnreadableFile, read_table
 
 __all__ = ["SPREADSHEET_SUFFIXES", "TEXT_SUFFIXES", "Table", "UnreadableFile", "read_table", "column_letter"]
-
-
-def column_letter(index: int) -> str:
-    """0 → "A", 25 → "Z", 26 → "AA" (the letters Excel shows above column ``index``)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

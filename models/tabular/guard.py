@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.etree import ElementTree
 
-from models.errors import UserError
-from models.vn_format import thousands
+from models.core.errors import UserError
+from models.text.vn_format import thousands
 
 MAX_ROWS = 500_000
 MAX_CELLS = 20_000_000  # ~0.7 GB in calamine's grid: beyond it the desk computer would swap or abort
@@ -213,7 +213,6 @@ def check_table(table, error: type[UserError] = UserError):
     rows, name, sheet = table.rows, table.name, table.sheet_name
     if len(rows) > MAX_ROWS:
         raise error(too_many_rows_message(name, sheet))
-    from models.tabular import column_letter
 
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
@@ -224,3 +223,13 @@ def check_table(table, error: type[UserError] = UserError):
                     f"quá giới hạn {thousands(MAX_CELL_CHARS)} ký tự của một ô Excel; tệp có thể bị hỏng. "
                     "Hãy kiểm tra lại ô này.")
     return table
+
+
+def column_letter(index: int) -> str:
+    """0 → "A", 25 → "Z", 26 → "AA" (the letters Excel shows above column ``index``)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

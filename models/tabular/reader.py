@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.errors import UserError
+from models.core.errors import UserError
 from models.tabular.guard import check_table, check_workbook_extent
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")

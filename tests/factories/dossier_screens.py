@@ -8,10 +8,10 @@ from pathlib import Path
 
 from faker import Faker
 
-from models import organizations as orgs
-from models import units as units_mod
-from models.identifiers import check_tax_code
-from models.store import Actor, Store
+from models.core.store import Actor, Store
+from models.registry import organizations as orgs
+from models.registry import units as units_mod
+from models.text.identifiers import check_tax_code
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AREAS = [("30901", "Xã Vĩnh Hòa Hưng Bắc"), ("30902", "Phường Rạch Giá"), ("30903", "Xã Mong Thọ Ơn"),

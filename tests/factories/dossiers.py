@@ -8,9 +8,9 @@ import random
 
 from faker import Faker
 
-from models import organizations as orgs
-from models.store import Actor
-from models.textnorm import fold
+from models.core.store import Actor
+from models.registry import organizations as orgs
+from models.text.normalize import fold
 
 AREAS = [("30742", "Phường Vĩnh Thanh Vân"), ("30760", "Phường Rạch Giá"), ("30769", "Phường Vĩnh Lạc"),
          ("30781", "Xã Châu Thành"), ("31000", "Xã Ơn Lợi (ngoài địa bàn)")]
@@ -20,7 +20,7 @@ VALID_TAX_CODES = ["0100233488", "0312687878", "0314409058", "0101245486", "0100
                    "1771284820", "1797597786"]
 def valid_tax_codes(n: int, prefix: str = "17") -> list[str]:
     """``n`` distinct valid 10-digit tax codes (check digit computed by python-stdnum's rule)."""
-    from models.identifiers import check_tax_code
+    from models.text.identifiers import check_tax_code
 
     out, seq = [], 1
     while len(out) < n:
@@ -68,7 +68,7 @@ def make_org(store, *, grp: int = 1, tax: str | None = "0100233488", name: str =
 
 
 def declared_from(store, org_id: int, **overrides) -> dict:
-    from models.dossiers import prefill
+    from models.dossiers.records import prefill
 
     d = {k: v for k, v in prefill(store, org_id).items() if v is not None}
     d.update(overrides)

@@ -308,6 +308,6 @@ def write_big_xlsx(path: Path, n: int, seed: int = 5) -> Path:
 
 
 def add_areas(store) -> None:
-    from models.units import upsert_areas
+    from models.registry.units import upsert_areas
 
     upsert_areas(store, [{"code": c, "name": n} for c, n in AREAS])

@@ -7,8 +7,8 @@ import unicodedata
 
 from faker import Faker
 
-from models import organizations, units
-from models.demo.registry import make_tax_code
+from demo.registry import make_tax_code
+from models.registry import organizations, units
 
 AREA_CODES = ("30742", "30760", "30769")
 

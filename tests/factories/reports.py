@@ -12,8 +12,8 @@ import uuid
 
 from faker import Faker
 
-from models.campaigns import add_phase, create_campaign
-from models.targets import create_target
+from models.campaigns.plans import add_phase, create_campaign
+from models.campaigns.targets import create_target
 
 AREA_WORDS = ["Vĩnh Hòa Hiệp", "Minh Lương", "Thạnh Lộc", "Mong Thọ", "Bình An", "Giục Tượng", "Phước Ưu",
               "Ngọc Chúc", "Tân Hội", "Hưng Yên", "Đông Thạnh", "Ơn Lợi", "Thới Quản", "Mỹ Lâm"]
@@ -85,7 +85,7 @@ def make_campaign(store, area_codes: list[str]) -> int:
     for grp, value in ((1, 300), (2, 20), (3, 60), (4, 40)):
         targets[grp] = create_target(store, phase, {"groups": str(grp), "kind": "absolute", "unit_value": value,
                                                     "value": value, "cumulative": True})
-    from models.targets import set_allocation
+    from models.campaigns.targets import set_allocation
 
     for i, code in enumerate(area_codes):
         set_allocation(store, targets[1], code, 300 // len(area_codes) + (1 if i < 300 % len(area_codes) else 0))

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import auth, backups
-from models.errors import UserError
-from models.permissions import ROLE_LABELS, can
-from ui.confirm import ask_yes_no
+from models.core.errors import UserError
+from models.core.permissions import ROLE_LABELS, can
+from models.security import auth, backups
 from ui.context import AppContext
+from ui.dialogs.confirm import ask_yes_no
 from ui.ops import show_error, show_message
 
 OFFICER_COLUMNS = ["Họ và tên", "Tên đăng nhập", "Cấp bậc", "Chức vụ", "Vai trò", "Trạng thái"]

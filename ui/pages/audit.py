@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import audit_query
-from models.audit_query import AuditFilter
-from models.permissions import can
+from models.core.permissions import can
+from models.security import audit as audit_query
+from models.security.audit import AuditFilter
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
 

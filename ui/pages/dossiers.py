@@ -26,14 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import dossier_status, locality_requests, worklists
-from models import dossiers as dossier_model
-from models import units as units_mod
-from models.organizations import GROUPS
-from models.textnorm import clean
+from models.dossiers import locality_requests, worklists
+from models.dossiers import records as dossier_model
+from models.dossiers import rows as dossier_rows
+from models.dossiers import states as dossier_states
+from models.registry import units as units_mod
+from models.registry.organizations import GROUPS
+from models.text.normalize import clean
 from ui.context import AppContext
-from ui.dossier_table import DossierTableModel, arrange_columns
+from ui.dialogs.dossier_view import DossierView
+from ui.dialogs.intake_dialog import IntakeDialog
 from ui.ops import show_error
+from ui.tables.dossier_table import DossierTableModel, arrange_columns
 
 # Worklists in the order shown; then one line per status.
 LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "open", "all"]
@@ -78,7 +82,7 @@ class DossiersPage(QWidget):
         header = QListWidgetItem("— Theo trạng thái —")
         header.setFlags(Qt.NoItemFlags)
         self.lists.addItem(header)
-        for code, label in dossier_status.STATUSES.items():
+        for code, label in dossier_states.STATUSES.items():
             self._add_list_item(f"status:{code}", label)
         self.lists.currentItemChanged.connect(self._on_list_changed)
 
@@ -301,7 +305,6 @@ class DossiersPage(QWidget):
     def open_dossier(self, dossier_id: int | None):
         if dossier_id is None:
             return None
-        from ui.dossier_view import DossierView
 
         view = self.views.get(dossier_id)
         if view is None or not view.isVisible():
@@ -320,7 +323,7 @@ class DossiersPage(QWidget):
     def _on_search_enter(self) -> None:
         """A typed or scanned dossier number opens it at once; anything else just searches."""
         text = clean(self.search.text())
-        found = dossier_model.get_by_number(self.store, text) if text.upper().startswith("HS") else None
+        found = dossier_rows.get_by_number(self.store, text) if text.upper().startswith("HS") else None
         if found is not None:
             self.open_dossier(found["id"])
             return
@@ -328,8 +331,6 @@ class DossiersPage(QWidget):
         self.table.setFocus()
 
     def open_intake(self):
-        from ui.intake_dialog import IntakeDialog
-
         if self.intake_dialog is not None and self.intake_dialog.isVisible():
             self.intake_dialog.raise_()
             self.intake_dialog.activateWindow()

@@ -1,6 +1,6 @@
 """Chỉ tiêu & tiến độ: where each group, commune and officer stands against the campaign's targets.
 
-Figures come from ``models.campaign_progress`` (the same numbers as the weekly report and the CLI).
+Figures come from ``models.campaigns.progress`` (the same numbers as the weekly report and the CLI).
 The as-of date is picked at the top; cards show the current phase's targets; charts show progress per
 target, the weekly trend with the target line, areas and officers ranked. A click on a card, a bar or
 a table row opens the list of dossiers behind that number.
@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.campaign_progress import (
+from models.campaigns.plans import COUNTS, current_campaign_id, list_campaigns
+from models.campaigns.progress import (
     STATUS_LABELS,
     CampaignProgress,
     area_groups,
@@ -36,12 +37,13 @@ from models.campaign_progress import (
     dossier_ids,
     weekly_series,
 )
-from models.campaigns import COUNTS, current_campaign_id, list_campaigns
-from models.errors import UserError
-from models.permissions import can
+from models.core.errors import UserError
+from models.core.permissions import can
 from ui.context import AppContext
+from ui.dialogs.campaign_editor import CampaignEditor
 from ui.ops import show_error
-from ui.progress_widgets import (
+from ui.tables.rows_model import RowsModel
+from ui.widgets.progress_widgets import (
     STATUS_COLORS,
     DossierListDialog,
     FigureCard,
@@ -54,7 +56,6 @@ from ui.progress_widgets import (
     target_bars,
     weekly_chart,
 )
-from ui.rows_model import RowsModel
 
 WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "organizations",
            "areas", "settings", "holidays"}
@@ -449,8 +450,6 @@ class ProgressPage(QWidget):
 
     # ---- editor ----------------------------------------------------------------------------------------
     def open_editor(self) -> None:
-        from ui.campaign_editor import CampaignEditor
-
         editor = CampaignEditor(self.ctx, self.campaign_combo.currentData(), self)
         self.editor = editor
         editor.finished.connect(lambda _r: (self.reload_campaigns(), self.refresh()))

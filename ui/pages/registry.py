@@ -31,15 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import duplicates, organizations, registry_search
-from models.errors import StaleEdit, UserError
-from models.identifiers import mask_personal_id
-from models.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
-from models.permissions import can
-from models.personal_data import display_id_number
+from models.core.errors import StaleEdit, UserError
+from models.core.permissions import can
+from models.registry import duplicates, organizations
+from models.registry import search as registry_search
+from models.registry.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
+from models.security.personal_data import display_id_number
+from models.text.identifiers import check_email, check_personal_id, check_phone, mask_personal_id
 from ui.context import AppContext
-from ui.models.org_table_model import COLUMNS, OrgTableModel
+from ui.dialogs.import_dialog import open_import_dialog
+from ui.dialogs.unit_dialog import UnitDialog
 from ui.ops import show_error, show_message
+from ui.tables.org_table_model import COLUMNS, OrgTableModel
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +245,7 @@ class DetailPanel(QWidget):
         return value
 
     def reveal_id(self) -> None:
-        """The full personal ID number, logged as ``personal_id.reveal`` (models.personal_data)."""
+        """The full personal ID number, logged as ``personal_id.reveal`` (models.security.personal_data)."""
         if self.record is None or not self.record.get("rep_id_number"):
             return
         try:
@@ -314,8 +317,6 @@ def _vn_to_iso(text: str) -> str | None:
 
 
 def _checked(values: dict) -> dict:
-    from models.identifiers import check_email, check_personal_id, check_phone
-
     out = dict(values)
     for key, check in (("rep_id_number", check_personal_id), ("rep_phone", check_phone), ("rep_email", check_email)):
         if key in out and out[key]:
@@ -694,16 +695,9 @@ class RegistryPage(QWidget):
 
     # ---- actions -----------------------------------------------------------------------------
     def open_import(self) -> None:
-        try:
-            from ui.import_dialog import open_import_dialog
-        except ImportError as exc:
-            show_error(self, UserError(f"Chức năng nhập danh sách chưa có trong bản này ({exc.name})."))
-            return
         open_import_dialog(self.ctx, self)
 
     def open_unit_dialog(self) -> None:
-        from ui.unit_dialog import UnitDialog
-
         dialog = UnitDialog(self.ctx, self)
         dialog.open()
         self._unit_dialog = dialog

@@ -40,11 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import report_register
-from models.errors import UserError
-from models.file_output import write_atomically
-from models.permissions import can
-from models.report_period import (
+from models.core.errors import UserError
+from models.core.output_files import write_atomically
+from models.core.permissions import can
+from models.reports import register as report_register
+from models.reports.period import (
     KINDS,
     ReportPeriod,
     adhoc,
@@ -54,13 +54,13 @@ from models.report_period import (
     previous_week,
     week_ending,
 )
-from models.vn_format import datetime_text
-from models.weekly_report import ReportData, collect_report, fmt_int
-from ui.confirm import ask_yes_no
+from models.reports.weekly import ReportData, collect_report, fmt_int
+from models.text.vn_format import datetime_text
 from ui.context import AppContext
+from ui.dialogs.confirm import ask_yes_no
+from ui.dialogs.pdf_preview import PdfPreview, print_pdf
 from ui.ops import BackgroundOp, show_error, show_message
-from ui.pdf_preview import PdfPreview, print_pdf
-from ui.report_deadline import DeadlineBanner
+from ui.widgets.report_deadline import DeadlineBanner
 
 REGISTER_COLUMNS = ["Số", "Loại", "Kỳ báo cáo", "Ngày ký", "Cán bộ", "Ban hành lúc", "Đúng hạn", "Trang", "SHA-256"]
 WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "units", "areas"}
@@ -512,7 +512,7 @@ class ReportsPage(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def save_defaults(self) -> None:
-        from models.report_period import save_settings
+        from models.reports.period import save_settings
 
         store = self.ctx.store
         form = self.form_values()
@@ -629,6 +629,6 @@ class ReportsPage(QWidget):
 
 
 def _default_recipients() -> list[str]:
-    from models.weekly_report import default_recipients
+    from models.reports.weekly import default_recipients
 
     return default_recipients()

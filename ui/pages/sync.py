@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from ui.context import AppContext
-from ui.sync_export_panel import ExportPanel
-from ui.sync_merge_panel import MergePanel
+from ui.pages.sync_export_panel import ExportPanel
+from ui.pages.sync_merge_panel import MergePanel
 
 REFRESH_TABLES = {"sync_exports", "sync_files", "remote_units", "remote_dossiers", "units", "settings",
                   "report_settings"}

@@ -1,0 +1,1 @@
+"""Campaigns: plans and phases, targets and their allocation, progress figures, built-in templates."""

@@ -1,0 +1,344 @@
+"""Targets (chỉ tiêu) per phase and group set, their baselines, and allocation to areas.
+
+A target's figure for this unit (``effective_target``), in order of precedence:
+
+1. ``unit_value`` — "Chỉ tiêu giao cho đơn vị", typed when the province hands down the unit's figure;
+2. ``kind='percent'``: ceil(value % × baseline);
+3. ``kind='absolute'`` with ``baseline_source='plan'``: ``value`` as written in the plan;
+   with ``baseline_source='registry'``: value × registry count / plan_baseline rounded half up — the
+   plan's ratio (e.g. 2,816 of 9,387, which is the plan's 30 %) applied to the unit's own registry.
+
+The baseline is ``plan_baseline`` ('plan') or the number of organizations of the target's groups in
+the registry ('registry'): not merged into another, not dissolved, ``first_seen`` on or before
+``baseline_as_of`` when given. Allocation splits the figure over the unit's areas in proportion to each
+area's registry baseline (largest remainder, so the parts add up exactly); hand edits follow.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from models.campaigns.plans import get_campaign_row, parse_date
+from models.core.errors import UserError
+from models.core.permissions import require
+from models.registry.organizations import GROUP_SHORT, GROUPS
+from models.text.normalize import clean
+
+KINDS = {"absolute": "Số lượng", "percent": "Tỷ lệ %"}
+BASELINE_SOURCES = {"plan": "Số trong kế hoạch", "registry": "Số tổ chức trong danh sách"}
+TARGET_FIELDS = ("label", "groups", "kind", "value", "plan_baseline", "baseline_source", "baseline_as_of",
+                 "unit_value", "cumulative", "note")
+
+
+# ---- groups -------------------------------------------------------------------------------------
+def parse_groups(value) -> tuple[int, ...]:
+    """'1,2' / [1, 2] / 1 → (1, 2); UserError for anything outside 1..4."""
+    if isinstance(value, int):
+        items = [value]
+    elif isinstance(value, str):
+        items = [p for p in value.replace("+", ",").replace(";", ",").split(",") if p.strip()]
+    else:
+        items = list(value or [])
+    try:
+        groups = tuple(sorted({int(str(g).strip()) for g in items}))
+    except ValueError:
+        raise UserError(f"Nhóm tổ chức «{value}» không hợp lệ: dùng số 1–4, cách nhau bởi dấu phẩy") from None
+    if not groups or any(g not in GROUPS for g in groups):
+        raise UserError(f"Nhóm tổ chức «{value}» không hợp lệ: dùng số 1–4, cách nhau bởi dấu phẩy")
+    return groups
+
+
+def format_groups(groups) -> str:
+    return ",".join(str(g) for g in groups)
+
+
+def group_label(groups) -> str:
+    """(1, 2) → 'Doanh nghiệp + Hợp tác xã'."""
+    return " + ".join(GROUP_SHORT[g] for g in groups)
+
+
+# ---- registry baselines -----------------------------------------------------------------------
+def unit_area_codes(store) -> list[str]:
+    """The areas the unit covers (setting unit_id); all known areas if no unit is set."""
+    unit_id = store.get_setting("unit_id")
+    if unit_id is not None:
+        rows = store.query("SELECT code FROM areas WHERE unit_id = ? ORDER BY name_fold, code", (unit_id,))
+        if rows:
+            return [r["code"] for r in rows]
+    return [r["code"] for r in store.query("SELECT code FROM areas ORDER BY name_fold, code")]
+
+
+def _registry_where(groups, as_of) -> tuple[str, list]:
+    where = (f"grp IN ({','.join('?' * len(groups))}) AND merged_into IS NULL AND status <> 'dissolved'")
+    params: list = list(groups)
+    if as_of:
+        where += " AND substr(first_seen, 1, 10) <= ?"
+        params.append(str(as_of)[:10])
+    return where, params
+
+
+def registry_count(store, groups, as_of=None) -> int:
+    groups = parse_groups(groups)
+    if not as_of:   # live counts kept by triggers (m004 registry_counts)
+        return store.scalar(f"SELECT COALESCE(SUM(n), 0) FROM registry_counts WHERE grp IN ({format_groups(groups)})")
+    where, params = _registry_where(groups, as_of)
+    return store.scalar(f"SELECT COUNT(*) FROM organizations WHERE {where}", params) or 0
+
+
+def registry_counts_by_area(store, groups, as_of=None) -> dict[str, int]:
+    groups = parse_groups(groups)
+    if not as_of:
+        rows = store.execute(
+            f"SELECT area_code, SUM(n) FROM registry_counts WHERE grp IN ({format_groups(groups)}) AND area_code <> ''"
+            " GROUP BY area_code").fetchall()
+        return {code: n for code, n in rows if n}
+    where, params = _registry_where(groups, as_of)
+    rows = store.execute(
+        f"SELECT area_code, COUNT(*) FROM organizations WHERE {where} AND area_code IS NOT NULL GROUP BY area_code",
+        params,
+    ).fetchall()
+    return {code: n for code, n in rows}
+
+
+# ---- CRUD -----------------------------------------------------------------------------------------
+def _number(value, what: str, *, integer: bool = False):
+    if value in (None, ""):
+        return None
+    try:
+        text = str(value).strip().replace(" ", "")
+        if integer:
+            text = text.replace(".", "").replace(",", "")
+        else:
+            text = text.replace(",", ".").rstrip("%")
+        number = int(text) if integer else float(text)
+    except ValueError:
+        raise UserError(f"{what}: «{value}» không phải là số") from None
+    if number < 0:
+        raise UserError(f"{what} không được âm")
+    return number
+
+
+def _target_values(data: dict) -> dict:
+    groups = parse_groups(data.get("groups"))
+    kind = data.get("kind") or "absolute"
+    if kind not in KINDS:
+        raise UserError(f"Loại chỉ tiêu «{kind}» không hợp lệ (absolute, percent)")
+    source = data.get("baseline_source") or "plan"
+    if source not in BASELINE_SOURCES:
+        raise UserError(f"Nguồn số gốc «{source}» không hợp lệ (plan, registry)")
+    values = {
+        "label": clean(data.get("label") or "") or group_label(groups),
+        "groups": format_groups(groups),
+        "kind": kind,
+        "value": _number(data.get("value"), "Giá trị chỉ tiêu"),
+        "plan_baseline": _number(data.get("plan_baseline"), "Số gốc trong kế hoạch", integer=True),
+        "baseline_source": source,
+        "baseline_as_of": parse_date(data.get("baseline_as_of"), "Ngày chốt danh sách"),
+        "unit_value": _number(data.get("unit_value"), "Chỉ tiêu giao cho đơn vị", integer=True),
+        "cumulative": 1 if data.get("cumulative", True) else 0,
+        "note": clean(data.get("note") or "") or None,
+    }
+    if kind == "percent" and values["value"] is not None and values["value"] > 100:
+        raise UserError(f"Chỉ tiêu «{values['label']}»: tỷ lệ không được quá 100%")
+    if kind == "absolute" and source == "registry" and values["value"] is not None and not values["plan_baseline"]:
+        raise UserError(
+            f"Chỉ tiêu «{values['label']}»: muốn quy đổi theo danh sách của đơn vị, cần số gốc trong kế hoạch "
+            "(ví dụ 2.816/9.387: nhập 9387)"
+        )
+    if (kind == "absolute" and source == "plan" and values["value"] is not None and values["plan_baseline"]
+            and values["value"] > values["plan_baseline"]):
+        raise UserError(f"Chỉ tiêu «{values['label']}»: {values['value']:g} lớn hơn số gốc {values['plan_baseline']}")
+    return values
+
+
+def create_target(store, phase_id: int, data: dict) -> int:
+    require(store, "campaign.manage")
+    phase = store.query_one("SELECT * FROM campaign_phases WHERE id = ?", (phase_id,))
+    if phase is None:
+        raise UserError(f"Không có giai đoạn số {phase_id}")
+    values = _target_values(data)
+    with store.atomic():
+        position = store.scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM campaign_targets WHERE phase_id = ?",
+                                (phase_id,))
+        cur = store.execute(
+            "INSERT INTO campaign_targets(campaign_id, phase_id, position, " + ", ".join(TARGET_FIELDS) + ")"
+            " VALUES (?,?,?," + ",".join("?" * len(TARGET_FIELDS)) + ")",
+            (phase["campaign_id"], phase_id, position, *[values[k] for k in TARGET_FIELDS]),
+        )
+        store.audit("campaign.target_add", "campaign_target", cur.lastrowid, detail=values)
+        store.notify("campaign_targets", "insert", (cur.lastrowid,))
+    return cur.lastrowid
+
+
+def update_target(store, target_id: int, data: dict) -> None:
+    require(store, "campaign.manage")
+    old = get_target(store, target_id)
+    merged = {k: old[k] for k in TARGET_FIELDS}
+    merged.update({k: v for k, v in data.items() if k in TARGET_FIELDS})
+    values = _target_values(merged)
+    with store.atomic():
+        store.execute("UPDATE campaign_targets SET " + ", ".join(f"{k} = ?" for k in TARGET_FIELDS) + " WHERE id = ?",
+                      (*[values[k] for k in TARGET_FIELDS], target_id))
+        store.audit_changes("campaign_target", target_id, {k: old[k] for k in TARGET_FIELDS}, values,
+                            "campaign.target_update")
+        store.notify("campaign_targets", "update", (target_id,))
+
+
+def delete_target(store, target_id: int) -> None:
+    require(store, "campaign.manage")
+    old = get_target(store, target_id)
+    with store.atomic():
+        store.execute("DELETE FROM campaign_targets WHERE id = ?", (target_id,))
+        store.audit("campaign.target_delete", "campaign_target", target_id, old=old)
+        store.notify("campaign_targets", "delete", (target_id,))
+
+
+def get_target(store, target_id: int) -> dict:
+    row = store.query_one("SELECT * FROM campaign_targets WHERE id = ?", (target_id,))
+    if row is None:
+        raise UserError(f"Không có chỉ tiêu số {target_id}")
+    return row
+
+
+def list_targets(store, campaign_id: int) -> list[dict]:
+    get_campaign_row(store, campaign_id)
+    return store.query(
+        "SELECT t.* FROM campaign_targets t JOIN campaign_phases p ON p.id = t.phase_id WHERE t.campaign_id = ?"
+        " ORDER BY p.start_on, p.kind = 'phase', p.position, t.position, t.id",
+        (campaign_id,),
+    )
+
+
+# ---- the figure -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EffectiveTarget:
+    value: int | None       # None: not enough data (e.g. a percentage of a baseline not yet entered)
+    baseline: int | None
+    source: str             # 'unit' | 'computed'
+
+
+def effective_target(store, target: dict, *, registry_counts: dict | None = None) -> EffectiveTarget:
+    """The target's figure for this unit (see module docstring). ``registry_counts`` caches
+    {(groups_text, as_of): count} across calls."""
+    baseline = target["plan_baseline"]
+    if target["baseline_source"] == "registry":
+        key = (target["groups"], target["baseline_as_of"])
+        if registry_counts is not None and key in registry_counts:
+            baseline = registry_counts[key]
+        else:
+            baseline = registry_count(store, target["groups"], target["baseline_as_of"])
+            if registry_counts is not None:
+                registry_counts[key] = baseline
+    if target["unit_value"] is not None:
+        return EffectiveTarget(int(target["unit_value"]), baseline, "unit")
+    value = target["value"]
+    if value is None:
+        return EffectiveTarget(None, baseline, "computed")
+    if target["kind"] == "percent":
+        if baseline is None:
+            return EffectiveTarget(None, None, "computed")
+        return EffectiveTarget(ceil_exact(value * baseline / 100), baseline, "computed")
+    if target["baseline_source"] == "plan":
+        return EffectiveTarget(int(round(value)), baseline, "computed")
+    return EffectiveTarget(round_half_up(value * baseline / target["plan_baseline"]), baseline, "computed")
+
+
+def round_half_up(x: float) -> int:
+    """Plan ratios are rounded, not raised: 6,571/9,387 is the plan's 70 %, so 70 % of 40 is 28, not 29."""
+    return math.floor(round(x, 6) + 0.5)
+
+
+def ceil_exact(x: float) -> int:
+    """Ceiling that ignores float noise (20 % of 1,415 = 283.00000000000006 → 283)."""
+    return math.ceil(round(x, 6))
+
+
+# ---- allocation ---------------------------------------------------------------------------------
+def largest_remainder(total: int, weights: dict[str, float]) -> dict[str, int]:
+    """Split ``total`` in proportion to ``weights``; parts are integers summing exactly to total.
+    Ties on the remainder go to the larger weight, then to the key order (stable, reproducible)."""
+    if total < 0:
+        raise UserError("Chỉ tiêu cần phân bổ không được âm")
+    weight_sum = sum(weights.values())
+    if weight_sum <= 0:
+        raise UserError("Không thể phân bổ theo tỷ lệ: các địa bàn chưa có tổ chức nào trong danh sách")
+    quotas = {k: total * w / weight_sum for k, w in weights.items()}
+    parts = {k: math.floor(round(q, 9)) for k, q in quotas.items()}
+    left = total - sum(parts.values())
+    order = sorted(weights, key=lambda k: (-(quotas[k] - parts[k]), -weights[k], list(weights).index(k)))
+    for key in order[:left]:
+        parts[key] += 1
+    return parts
+
+
+def allocate_proportionally(store, target_id: int) -> dict[str, int]:
+    """Replace the target's allocations by a proportional split over the unit's areas."""
+    require(store, "campaign.manage")
+    target = get_target(store, target_id)
+    figure = effective_target(store, target).value
+    if figure is None:
+        raise UserError(f"Chỉ tiêu «{target['label']}» chưa có số lượng, chưa thể phân bổ")
+    as_of = target["baseline_as_of"]
+    counts = registry_counts_by_area(store, target["groups"], as_of)
+    areas = unit_area_codes(store)
+    weights = {code: counts.get(code, 0) for code in areas}
+    parts = largest_remainder(figure, weights)
+    with store.atomic():
+        store.execute("DELETE FROM target_allocations WHERE target_id = ?", (target_id,))
+        store.db["target_allocations"].insert_all(
+            [{"target_id": target_id, "area_code": code, "value": v, "edited": 0} for code, v in parts.items()]
+        )
+        store.audit("campaign.allocate", "campaign_target", target_id, detail={"total": figure, "parts": parts})
+        store.notify("target_allocations", "update", (target_id,))
+    return parts
+
+
+def set_allocation(store, target_id: int, area_code: str, value) -> None:
+    """Hand edit of one area's share (the sum is shown against the target, not forced)."""
+    require(store, "campaign.manage")
+    get_target(store, target_id)
+    number = _number(value, "Chỉ tiêu của địa bàn", integer=True)
+    if store.scalar("SELECT 1 FROM areas WHERE code = ?", (area_code,)) is None:
+        raise UserError(f"Không có địa bàn mã {area_code}")
+    old = store.scalar("SELECT value FROM target_allocations WHERE target_id = ? AND area_code = ?",
+                       (target_id, area_code))
+    with store.atomic():
+        if number is None:
+            store.execute("DELETE FROM target_allocations WHERE target_id = ? AND area_code = ?",
+                          (target_id, area_code))
+        else:
+            store.execute(
+                "INSERT INTO target_allocations(target_id, area_code, value, edited) VALUES (?,?,?,1)"
+                " ON CONFLICT(target_id, area_code) DO UPDATE SET value = excluded.value, edited = 1",
+                (target_id, area_code, number),
+            )
+        store.audit("campaign.allocation_edit", "campaign_target", target_id, field=area_code, old=old, new=number)
+        store.notify("target_allocations", "update", (target_id,))
+
+
+def allocations(store, target_id: int) -> dict[str, int]:
+    return {r[0]: r[1] for r in store.execute(
+        "SELECT area_code, value FROM target_allocations WHERE target_id = ?", (target_id,))}
+
+
+def allocation_table(store, target_id: int) -> dict:
+    """What the allocation editor shows: one row per area of the unit, the sum and the difference."""
+    target = get_target(store, target_id)
+    figure = effective_target(store, target).value
+    counts = registry_counts_by_area(store, target["groups"], target["baseline_as_of"])
+    current = {r["area_code"]: r for r in store.query(
+        "SELECT area_code, value, edited FROM target_allocations WHERE target_id = ?", (target_id,))}
+    names = {r["code"]: r["name"] for r in store.query("SELECT code, name FROM areas")}
+    codes = unit_area_codes(store)
+    codes += [c for c in current if c not in codes]
+    rows = [{
+        "area_code": code,
+        "area_name": names.get(code, code),
+        "baseline": counts.get(code, 0),
+        "value": current[code]["value"] if code in current else None,
+        "edited": bool(current[code]["edited"]) if code in current else False,
+    } for code in codes]
+    total = sum(r["value"] or 0 for r in rows)
+    return {"target": figure, "rows": rows, "sum": total,
+            "difference": None if figure is None else total - figure}

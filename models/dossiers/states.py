@@ -1,0 +1,54 @@
+"""The dossier states, the moves between them and their labels: plain constants, no storage."""
+
+from __future__ import annotations
+
+STATUSES = {
+    "received": "Đã tiếp nhận",
+    "verifying": "Đang xác minh",
+    "needs_papers": "Cần bổ sung giấy tờ",
+    "waiting_locality": "Chờ địa phương khác xác minh",
+    "verified": "Đã xác minh",
+    "issued": "Đã cấp tài khoản",
+    "activated": "Đã kích hoạt",
+    "refused": "Từ chối",
+    "cancelled": "Đã huỷ (nhập nhầm)",
+}
+OPEN_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified")
+FINAL_STATUSES = ("activated", "refused", "cancelled")
+BEFORE_ISSUE = OPEN_STATUSES
+
+_CLOSE = ("refused", "cancelled")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "received": ("verifying", *_CLOSE),
+    "verifying": ("needs_papers", "waiting_locality", "verified", *_CLOSE),
+    "needs_papers": ("verifying", *_CLOSE),
+    "waiting_locality": ("verifying", "verified", *_CLOSE),
+    "verified": ("issued", *_CLOSE),
+    "issued": ("activated",),
+    "activated": (),
+    "refused": (),
+    "cancelled": (),
+}
+REASON_REQUIRED = {"refused", "cancelled"}
+PERMISSION_FOR = {"refused": "dossier.refuse", "cancelled": "dossier.cancel"}
+DEFAULT_PERMISSION = "dossier.transition"
+
+# Verb shown on the button that makes the move.
+ACTION_LABELS = {
+    "verifying": "Bắt đầu xác minh",
+    "needs_papers": "Yêu cầu bổ sung giấy tờ",
+    "waiting_locality": "Chờ địa phương khác xác minh",
+    "verified": "Xác nhận đã xác minh",
+    "issued": "Đã cấp tài khoản",
+    "activated": "Đã kích hoạt",
+    "refused": "Từ chối",
+    "cancelled": "Huỷ hồ sơ nhập nhầm",
+}
+
+
+def can_move(from_status: str, to_status: str) -> bool:
+    return to_status in TRANSITIONS.get(from_status, ())
+
+
+def permission_for(to_status: str) -> str:
+    return PERMISSION_FOR.get(to_status, DEFAULT_PERMISSION)

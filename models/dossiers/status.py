@@ -1,0 +1,146 @@
+"""The dossier state machine: which moves are allowed, who may make them, what each one records.
+
+Received → Verifying → (Needs more papers | Waiting for another locality) → Verified → Account issued
+→ (Activated). Refused (with a reason, permission ``dossier.refuse``) from any state before issue.
+Cancelled (with a reason, ``dossier.cancel``) for a dossier logged by mistake, also before issue:
+nothing is deleted, the dossier stays with its whole history and is left out of the figures.
+
+Every move appends a ``dossier_events`` row (who, when, from, to, reason), audits the changed columns
+and sets the denormalised dates: ``verified_on``, ``issued_on``, ``activated_on`` and ``closed_on``
+(the day the desk's work ended: issued, refused or cancelled).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from models.core.errors import StaleEdit, UserError
+from models.core.permissions import can, require
+from models.core.store import Store
+from models.dossiers.calendar import due_date
+from models.dossiers.history import changes_since
+from models.dossiers.states import (
+    REASON_REQUIRED,
+    STATUSES,
+    TRANSITIONS,
+    can_move,
+    permission_for,
+)
+from models.text.normalize import clean
+
+
+def allowed_targets(store: Store, status: str) -> list[str]:
+    """Moves the acting officer may make from ``status`` now (role checked, not only the graph)."""
+    role = store.actor.role
+    if role != "system":
+        row = store.query_one("SELECT role, active FROM officers WHERE id = ?", (store.actor.id,))
+        if row is not None:
+            role = row["role"] if row["active"] else ""
+    return [s for s in TRANSITIONS.get(status, ()) if can(role, permission_for(s))]
+
+
+def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = None,
+         expected_version: int | None = None, at: dt.datetime | None = None) -> dict:
+    """Move a dossier to ``to_status``; returns the updated row. ``at`` backdates (imports, demo)."""
+    if to_status not in STATUSES:
+        raise UserError(f"Trạng thái «{to_status}» không tồn tại")
+    require(store, permission_for(to_status))
+    reason = clean(reason) or None
+    with store.atomic():
+        row = store.query_one("SELECT * FROM dossiers WHERE id = ?", (dossier_id,))
+        if row is None:
+            raise UserError(f"Không tìm thấy hồ sơ số {dossier_id}")
+        if expected_version is not None and row["version"] != expected_version:
+            raise StaleEdit(
+                f"Hồ sơ {row['number']} đã được người khác cập nhật sau khi anh/chị mở "
+                f"(phiên bản {expected_version} → {row['version']}). Hãy mở lại hồ sơ.",
+                changed=changes_since(store, dossier_id, expected_version),
+            )
+        current = row["status"]
+        if not can_move(current, to_status):
+            raise UserError(
+                f"Hồ sơ {row['number']} đang ở trạng thái «{STATUSES.get(current, current)}», "
+                f"không chuyển sang «{STATUSES[to_status]}» được."
+            )
+        if to_status in REASON_REQUIRED and not reason:
+            raise UserError(f"Hãy ghi lý do khi chuyển hồ sơ sang «{STATUSES[to_status]}»")
+        if to_status in ("verified", "issued"):
+            blocking = store.query(
+                "SELECT message FROM verification_findings WHERE dossier_id = ? AND severity = 'blocking'",
+                (dossier_id,),
+            )
+            if blocking:
+                raise UserError(
+                    f"Hồ sơ {row['number']} còn lỗi chặn: " + "; ".join(b["message"] for b in blocking)
+                    + ". Hãy sửa hoặc từ chối hồ sơ."
+                )
+        when = at or store.now()
+        day = when.date().isoformat()
+        sets: dict = {"status": to_status}
+        if to_status == "verified":
+            sets["verified_on"] = day
+        elif to_status == "issued":
+            sets["issued_on"] = day
+            sets["closed_on"] = day
+        elif to_status == "activated":
+            sets["activated_on"] = day
+        elif to_status == "refused":
+            sets["refusal_reason"] = reason
+            sets["closed_on"] = day
+        elif to_status == "cancelled":
+            sets["cancel_reason"] = reason
+            sets["closed_on"] = day
+        elif to_status == "waiting_locality" and not row["needs_verification"]:
+            sets["needs_verification"] = 1
+            sets["due_date"] = due_date(store, row["received_on"], True).isoformat()
+        version = row["version"] + 1
+        write_row(store, dossier_id, row, sets, version=version, action="dossier.status")
+        store.execute(
+            "INSERT INTO dossier_events(dossier_id, at, officer_id, from_status, to_status, reason) "
+            "VALUES (?,?,?,?,?,?)",
+            (dossier_id, when.isoformat(sep=" ", timespec="seconds"), store.actor.id, current, to_status, reason),
+        )
+        store.notify("dossiers", "update", (dossier_id,))
+        return store.query_one("SELECT * FROM dossiers WHERE id = ?", (dossier_id,))
+
+
+def write_row(store: Store, dossier_id: int, old: dict, sets: dict, *, version: int, action: str) -> list[str]:
+    """UPDATE the changed columns, bump ``version``, audit each changed column with the new version.
+
+    Shared by every dossier writer so that ``dossier_history.changes_since`` can tell a stale form
+    what moved on. ``updated_at`` is always the real time of writing (never a backdated event time):
+    the incremental sync export selects rows by it.
+    """
+    changed = {k: v for k, v in sets.items() if old.get(k) != v}
+    if not changed:
+        return []
+    full = {**changed, "updated_at": store.now_iso(), "version": version}
+    store.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in full)} WHERE id = ?",
+                  (*full.values(), dossier_id))
+    for key, value in changed.items():
+        if key == "search_text":
+            continue
+        store.audit(action, "dossier", dossier_id, field=key, old=old.get(key), new=value,
+                    detail={"version": version})
+    return [k for k in changed if k != "search_text"]
+
+
+def refuse(store: Store, dossier_id: int, reason: str, *, expected_version: int | None = None) -> dict:
+    return move(store, dossier_id, "refused", reason=reason, expected_version=expected_version)
+
+
+def cancel(store: Store, dossier_id: int, reason: str, *, expected_version: int | None = None) -> dict:
+    return move(store, dossier_id, "cancelled", reason=reason, expected_version=expected_version)
+
+
+def events(store: Store, dossier_id: int) -> list[dict]:
+    """Transitions, oldest first, with the officer's name and Vietnamese status labels."""
+    rows = store.query(
+        "SELECT e.id, e.at, e.from_status, e.to_status, e.reason, e.officer_id, o.full_name AS officer "
+        "FROM dossier_events e JOIN officers o ON o.id = e.officer_id WHERE e.dossier_id = ? ORDER BY e.id",
+        (dossier_id,),
+    )
+    for r in rows:
+        r["from_label"] = STATUSES.get(r["from_status"], "") if r["from_status"] else ""
+        r["to_label"] = STATUSES.get(r["to_status"], r["to_status"])
+    return rows

@@ -1,0 +1,278 @@
+"""Turning one spreadsheet cell into a canonical field value, an error, or warnings.
+
+Each converter returns ``(value, error, warnings)``; ``value`` is None for a blank cell (a blank never
+erases a known value). Messages are Vietnamese and say what is wrong with the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from models.registry.importing.fastnorm import clean, fold
+from models.text.identifiers import PROVINCE_ID_PREFIXES, check_email, check_personal_id, check_phone, check_tax_code
+
+Converted = tuple[object, str | None, list[str] | None]
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DMY_RE = re.compile(r"(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})")
+_YMD_RE = re.compile(r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})")
+_WORDS_RE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+_TAX10_RE = re.compile(r"\d{10}")
+_TAX13_RE = re.compile(r"(\d{10})\s*-?\s*(\d{3})")
+_SERIAL_RE = re.compile(r"\d{4,5}(\.0+)?")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]*\.[^@\s]*")
+
+
+def cell_text(raw: object) -> str:
+    """A cell as text: numbers without a trailing '.0', dates as dd/mm/yyyy."""
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, str):
+        return clean(raw)
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.strftime("%d/%m/%Y")
+    if isinstance(raw, dt.date):
+        return raw.strftime("%d/%m/%Y")
+    return clean(str(raw))
+
+
+def text_value(raw: object) -> Converted:
+    text = cell_text(raw)
+    return (text or None), None, None
+
+
+def _check_digit_ok(d: str) -> bool:
+    """The MST check digit (weights 31, 29, 23, 19, 17, 13, 7, 5, 3), written out: it runs per row."""
+    if d[2:9] == "0000000":
+        return False
+    o = 48  # ord("0")
+    total = (31 * (ord(d[0]) - o) + 29 * (ord(d[1]) - o) + 23 * (ord(d[2]) - o) + 19 * (ord(d[3]) - o)
+             + 17 * (ord(d[4]) - o) + 13 * (ord(d[5]) - o) + 7 * (ord(d[6]) - o) + 5 * (ord(d[7]) - o)
+             + 3 * (ord(d[8]) - o))
+    return ord(d[9]) - o == 10 - total % 11
+
+
+def tax_code_value(raw: object) -> Converted:
+    """``identifiers.check_tax_code`` with a fast path for the usual well-formed codes.
+
+    A code that lost its leading zero (a number cell, or a CSV saved from one) is repaired without a
+    warning: the repaired code must still pass the check digit, so the repair cannot invent a code.
+    """
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if isinstance(raw, float) and not raw.is_integer():
+            text = None
+        else:
+            text = str(int(raw))
+            if len(text) in (9, 12):
+                text = "0" + text
+    else:
+        text = raw.strip() if isinstance(raw, str) else None
+        if text == "":
+            return None, None, None
+        if text is not None and len(text) in (9, 12) and text.isdigit() and text.isascii():
+            text = "0" + text
+    if text is not None:
+        if len(text) == 10 and _TAX10_RE.fullmatch(text):
+            if _check_digit_ok(text):
+                return text, None, None
+        else:
+            match = _TAX13_RE.fullmatch(text)
+            if match and match.group(2) != "000" and _check_digit_ok(match.group(1)):
+                return f"{match.group(1)}-{match.group(2)}", None, None
+    checked = check_tax_code(raw)
+    if checked.error:
+        return None, checked.error, None
+    return checked.value, None, None
+
+
+def personal_id_value(raw: object) -> Converted:
+    if isinstance(raw, str) and len(raw) == 12 and raw.isdigit() and raw.isascii() and raw[:3] in PROVINCE_ID_PREFIXES:
+        return raw, None, None
+    checked = check_personal_id(raw)
+    return checked.value, checked.error, (checked.warnings or None)
+
+
+def phone_value(raw: object) -> Converted:
+    if isinstance(raw, str) and len(raw) == 10 and raw.isdigit() and raw.isascii() and raw[0] == "0" \
+            and raw[1] in "35789":
+        return raw, None, None
+    checked = check_phone(raw)
+    return checked.value, checked.error, (checked.warnings or None)
+
+
+def email_value(raw: object) -> Converted:
+    if isinstance(raw, str) and raw.isascii() and _EMAIL_RE.fullmatch(raw):
+        return raw.lower(), None, None
+    checked = check_email(raw)
+    return checked.value, checked.error, None
+
+
+def make_date_value(today: dt.date):
+    """A converter for dates: Excel dates/serials, dd/mm/yyyy (and -, .), yyyy-mm-dd, "ngày … tháng … năm"."""
+
+    def date_value(raw: object) -> Converted:
+        if raw is None or raw == "":
+            return None, None, None
+        day = None
+        if isinstance(raw, dt.datetime):
+            day = raw.date()
+        elif isinstance(raw, dt.date):
+            day = raw
+        elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            if 1800 <= raw <= 2100 and float(raw).is_integer():
+                return None, None, [f"Chỉ có năm «{int(raw)}», không rõ ngày tháng: bỏ qua"]
+            if 1 <= raw < 2958466:
+                day = _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+            else:
+                return None, f"Ngày «{cell_text(raw)}» không hợp lệ", None
+        else:
+            text = clean(raw)
+            if not text:
+                return None, None, None
+            if _SERIAL_RE.fullmatch(text):  # an Excel date saved to CSV without its format
+                return date_value(float(text))
+            day = _parse_date_text(text)
+            if day is None:
+                if re.fullmatch(r"\d{4}", text):
+                    return None, None, [f"Chỉ có năm «{text}», không rõ ngày tháng: bỏ qua"]
+                return None, f"Ngày «{text}» không hợp lệ (cần dạng ngày/tháng/năm, ví dụ 05/03/2010)", None
+        if day.year < 1900:
+            return None, f"Ngày «{day.strftime('%d/%m/%Y')}» quá xa trong quá khứ", None
+        if day > today:
+            return day.isoformat(), None, [f"Ngày «{day.strftime('%d/%m/%Y')}» ở sau ngày hôm nay"]
+        return day.isoformat(), None, None
+
+    return date_value
+
+
+def _parse_date_text(text: str) -> dt.date | None:
+    try:
+        match = _YMD_RE.match(text)
+        if match:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        match = _DMY_RE.match(text)
+        if match:
+            year = int(match.group(3))
+            if year < 100:
+                year += 2000 if year < 50 else 1900
+            elif year < 1000:
+                return None
+            return dt.date(year, int(match.group(2)), int(match.group(1)))
+        match = _WORDS_RE.search(fold(text))
+        if match:
+            return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        return None
+    return None
+
+
+# Operating status: the words officers and the source lists use → status code (first match wins).
+_STATUS_RULES = [
+    ("dissolving", ("dang lam thu tuc giai the", "dang giai the", "dang thu tuc giai the", "dang lam thu tuc cham dut")),
+    ("suspended", ("tam ngung", "tam ngung kinh doanh", "tam dung", "tam nghi")),
+    ("dissolved", ("da giai the", "giai the", "cham dut", "ngung hoat dong", "da dong cua", "thu hoi",
+                   "dissolved")),
+    ("unknown", ("khong hoat dong tai dia chi", "chua ro", "khong ro", "chua xac dinh", "unknown")),
+    ("active", ("dang hoat dong", "hoat dong", "con hoat dong", "binh thuong", "active")),
+]
+_STATUS_CODES = {"active", "suspended", "dissolving", "dissolved", "unknown"}
+
+
+def cached(convert):
+    """Memoise a converter over the cell value: a list repeats a handful of statuses and communes."""
+    cache: dict = {}
+
+    def convert_cached(raw: object) -> Converted:
+        key = (type(raw), raw)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = convert(raw)
+        return hit
+
+    return convert_cached
+
+
+def status_value(raw: object) -> Converted:
+    folded = fold(cell_text(raw))
+    if not folded:
+        return None, None, None
+    if folded in _STATUS_CODES:
+        return folded, None, None
+    padded = f" {folded} "
+    for code, phrases in _STATUS_RULES:
+        if any(f" {p} " in padded for p in phrases):
+            return code, None, None
+    return "unknown", None, [f"Tình trạng «{cell_text(raw)}» không nhận ra: ghi là «Chưa rõ»"]
+
+
+class AreaMatcher:
+    """Finds an area code from a commune code, a commune name, or the tail of an address."""
+
+    _PREFIXES = ("xa ", "phuong ", "thi tran ", "dac khu ", "tt ", "p ", "x ")
+
+    def __init__(self, areas: list[dict]):
+        self.codes = {a["code"] for a in areas}
+        self.names = {a["code"]: a["name"] for a in areas}  # for messages: the name the officer knows
+        self.by_name: dict[str, str | None] = {}
+        self.by_bare: dict[str, str | None] = {}
+        for area in areas:
+            folded = area.get("name_fold") or fold(area["name"])
+            self._add(self.by_name, folded, area["code"])
+            self._add(self.by_bare, self._bare(folded), area["code"])
+
+    @staticmethod
+    def _add(index: dict, key: str, code: str) -> None:
+        if key in index and index[key] != code:
+            index[key] = None  # ambiguous name: two areas share it
+        else:
+            index[key] = code
+
+    def _bare(self, folded: str) -> str:
+        for prefix in self._PREFIXES:
+            if folded.startswith(prefix):
+                return folded[len(prefix):]
+        return folded
+
+    @property
+    def empty(self) -> bool:
+        return not self.codes
+
+    def by_code(self, raw: object) -> Converted:
+        text = cell_text(raw)
+        if not text:
+            return None, None, None
+        code = text.zfill(5) if text.isdigit() and len(text) < 5 else text
+        if code in self.codes:
+            return code, None, None
+        return None, None, [f"Mã xã/phường «{text}» không có trong danh mục địa bàn"]
+
+    def by_area_name(self, raw: object) -> Converted:
+        text = cell_text(raw)
+        if not text:
+            return None, None, None
+        if text.isdigit():
+            return self.by_code(text)
+        folded = fold(text)
+        code = self.by_name.get(folded)
+        if code is None:
+            code = self.by_bare.get(self._bare(folded))
+        if code:
+            return code, None, None
+        if self.empty:
+            return None, None, None
+        return None, None, [f"Xã/phường «{text}» không có trong danh mục địa bàn của đơn vị"]
+
+    def from_address(self, address: str) -> str | None:
+        if self.empty or not address:
+            return None
+        for part in reversed(address.split(",")[-3:]):
+            folded = fold(part)
+            if folded:
+                code = self.by_name.get(folded) or self.by_bare.get(self._bare(folded))
+                if code:
+                    return code
+        return None

@@ -1,0 +1,303 @@
+"""Backups: automatic (daily and on exit, keeping the last N), manual to a folder, checks, restore.
+
+Copies are taken with the SQLite online backup API (``store.backup_to``: consistent even while the
+other desk writes) and verified with ``PRAGMA integrity_check``. A restore first checks the backup
+(integrity, a schema this program understands, the audit triggers), keeps the current file aside
+under a timestamped name, then puts the backup in place; the caller reopens the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.core.errors import UserError
+from models.core.migrations import latest_version
+from models.core.permissions import require
+from models.core.store import SYSTEM_ACTOR, Store
+
+DEFAULT_KEEP = 10
+AUTO_PATTERN = re.compile(r"^.+-tu-dong-\d{8}-\d{6}\.sqlite$")
+REQUIRED_TABLES = ("settings", "officers", "audit_log")
+AUDIT_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    size: int
+    sha256: str
+
+    def as_dict(self) -> dict:
+        return {"path": str(self.path), "size": self.size, "sha256": self.sha256}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def keep_count(store: Store) -> int:
+    return int(store.get_setting("backups_keep", DEFAULT_KEEP))
+
+
+def set_keep_count(store: Store, keep: int) -> None:
+    require(store, "settings.manage")
+    if not 1 <= int(keep) <= 365:
+        raise UserError("Số bản sao lưu tự động giữ lại phải từ 1 đến 365")
+    store.set_setting("backups_keep", int(keep))
+
+
+def _stamp(store: Store) -> str:
+    return store.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _unique(path: Path) -> Path:
+    if not path.exists():
+        return path
+    for n in range(2, 1000):
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise UserError(f"Thư mục «{path.parent}» đã có quá nhiều bản sao cùng tên")
+
+
+def _copy(store: Store, target: Path) -> BackupInfo:
+    try:
+        store.backup_to(target)
+    except OSError as exc:
+        raise UserError(f"Không ghi được bản sao lưu vào «{target.parent}»: {exc.strerror or exc}") from exc
+    except sqlite3.Error as exc:
+        raise UserError(f"Không ghi được bản sao lưu «{target}»: {exc}") from exc
+    return BackupInfo(target, target.stat().st_size, sha256_of(target))
+
+
+def backup_to_folder(store: Store, folder: str | Path) -> BackupInfo:
+    """Manual backup (e.g. to a USB stick): a copy of the whole database, logged."""
+    require(store, "backup.create")
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"«{folder}» không phải là thư mục")
+    target = _unique(folder / f"{store.path.stem}-sao-luu-{_stamp(store)}.sqlite")
+    info = _copy(store, target)
+    with store.atomic():
+        store.audit("backup.create", "backup", target.name,
+                    detail={"path": str(target), "size": info.size, "sha256": info.sha256})
+    return info
+
+
+def automatic_backup(store: Store, reason: str = "daily") -> BackupInfo:
+    """Backup into the store's backup folder, then keep only the newest N automatic copies."""
+    target = _unique(store.backup_dir / f"{store.path.stem}-tu-dong-{_stamp(store)}.sqlite")
+    info = _copy(store, target)
+    with store.atomic():
+        store.set_setting("last_auto_backup", store.now_iso(), audit=False)
+        store.audit("backup.create", "backup", target.name, detail={"reason": reason, "size": info.size})
+    prune(store)
+    return info
+
+
+def daily_backup_if_due(store: Store) -> BackupInfo | None:
+    last = store.get_setting("last_auto_backup")
+    if last and last[:10] >= store.today().isoformat():
+        return None
+    return automatic_backup(store, "daily")
+
+
+def list_automatic(store: Store) -> list[Path]:
+    """Automatic backups of this database, oldest first."""
+    if not store.backup_dir.is_dir():
+        return []
+    prefix = f"{store.path.stem}-tu-dong-"
+    files = [p for p in store.backup_dir.iterdir() if p.name.startswith(prefix) and p.suffix == ".sqlite"]
+    return sorted(files, key=lambda p: p.name)
+
+
+def prune(store: Store) -> list[Path]:
+    removed = []
+    files = list_automatic(store)
+    for path in files[: max(0, len(files) - keep_count(store))]:
+        path.unlink()
+        removed.append(path)
+    return removed
+
+
+# ---- checking ----------------------------------------------------------------------------------------
+def check_file(path: str | Path, *, full: bool = True) -> dict:
+    """What ``check`` reports about one database file; ``problems`` is empty when it is healthy.
+
+    Opens the file read-only (``mode=ro``) so that checking never changes it.
+    """
+
+    path = Path(path)
+    report: dict = {"path": str(path), "problems": []}
+    problems = report["problems"]
+    if not path.is_file():
+        problems.append(f"Không tìm thấy tệp «{path}»")
+        return report
+    if path.stat().st_size == 0:
+        problems.append(f"Tệp «{path.name}» rỗng (0 byte)")
+        return report
+    with open(path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            problems.append(f"Tệp «{path.name}» không phải cơ sở dữ liệu SQLite")
+            return report
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        problems.append(f"Không mở được «{path.name}»: {exc}")
+        return report
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
+        report["integrity_check"] = "ok" if integrity == ["ok"] else integrity[:20]
+        if integrity != ["ok"]:
+            problems.append("Kiểm tra toàn vẹn thất bại: " + "; ".join(integrity[:5]))
+        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+        report["foreign_key_check"] = "ok" if not fk else [list(r) for r in fk[:20]]
+        if fk:
+            problems.append(f"{len(fk)} dòng tham chiếu tới bản ghi không tồn tại (foreign_key_check)")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        latest = latest_version()
+        report["schema_version"] = version
+        report["schema_latest"] = latest
+        if version > latest:
+            problems.append(f"Phiên bản cấu trúc {version} mới hơn phiên bản {latest} chương trình này hiểu")
+        if version == 0:
+            problems.append("Tệp không phải cơ sở dữ liệu của Sổ Định Danh (chưa có cấu trúc)")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [t for t in REQUIRED_TABLES if t not in tables]
+        if missing and version:
+            problems.append("Thiếu bảng: " + ", ".join(missing))
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        report["audit_triggers"] = all(t in triggers for t in AUDIT_TRIGGERS)
+        if version and not report["audit_triggers"]:
+            problems.append("Thiếu trigger bảo vệ nhật ký (audit_log chỉ được ghi thêm)")
+        report["journal_mode"] = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        report["counts"] = {
+            t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+            for t in sorted(tables) if not t.startswith("sqlite_")
+        }
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"Tệp «{path.name}» hỏng hoặc không đọc được: {exc}")
+    finally:
+        conn.close()
+    return report
+
+
+def check_store(store: Store) -> dict:
+    """Check the open database (WAL mode included) — the ``check`` command and the admin screen."""
+    report = check_file(store.path)
+    report["journal_mode"] = store.scalar("PRAGMA journal_mode")
+    if report["journal_mode"] != "wal":
+        report["problems"].append(f"Chế độ nhật ký là «{report['journal_mode']}», cần «wal»")
+    return report
+
+
+# ---- restoring ---------------------------------------------------------------------------------------
+def check_backup(source: str | Path) -> dict:
+    """Refuses (``UserError``) a file that is not a healthy backup this program can open."""
+    source = Path(source)
+    report = check_file(source)
+    if report["problems"]:
+        raise UserError(f"Không khôi phục từ «{source.name}»: " + "; ".join(report["problems"]))
+    return report
+
+
+def restore_file(db_path: str | Path, source: str | Path, stamp: str, *, report: dict | None = None) -> dict:
+    """Replace the database at ``db_path`` by the backup ``source`` (the database must be closed).
+
+    The current file is kept aside as ``<name>.truoc-khoi-phuc-<stamp>.sqlite``; the backup is copied
+    with the backup API to a temporary file, checked again, then renamed into place (atomic on one
+    file system), so a crash leaves either the old or the new database, never a half-copied one.
+    """
+    db_path = Path(db_path)
+    source = Path(source)
+    if source.resolve() == db_path.resolve():
+        raise UserError("Tệp sao lưu chính là tệp đang dùng")
+    report = report or check_backup(source)  # ``report``: the caller has just checked it
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dest)
+            dest.execute("PRAGMA journal_mode=WAL")
+            ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dest.close()
+    finally:
+        src.close()
+    if ok != "ok":
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Bản sao chép từ «{source.name}» không vượt qua kiểm tra toàn vẹn")
+    kept = None
+    if db_path.exists():
+        try:
+            _checkpoint(db_path)
+        except sqlite3.OperationalError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UserError("Cơ sở dữ liệu đang được mở ở cửa sổ hoặc máy khác; hãy đóng chương trình ở đó "
+                            "rồi khôi phục lại") from exc
+        kept = _unique(db_path.with_name(f"{db_path.stem}.truoc-khoi-phuc-{stamp}{db_path.suffix}"))
+        db_path.replace(kept)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    tmp.replace(db_path)
+    return {"path": str(db_path), "from": str(source), "kept_aside": str(kept) if kept else None,
+            "schema_version": report["schema_version"], "counts": report.get("counts", {})}
+
+
+def tables_of(store: Store) -> list[str]:
+    return [r["name"] for r in store.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the WAL into the main file so the copy kept aside is complete on its own."""
+    conn = sqlite3.connect(str(path), timeout=2)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+def restore(store: Store, source: str | Path) -> dict:
+    """Restore the open database from ``source`` and reopen it in place; returns a summary.
+
+    The same ``Store`` object then works on the restored file (every screen holding it sees it). The
+    restore is logged in the restored database, by the same officer when the account exists there,
+    otherwise by the built-in system account (``store.actor`` becomes system: the GUI asks to sign in).
+    If the restore fails, the store is reopened on the unchanged database and the error raised.
+    """
+
+    require(store, "backup.restore")
+    report = check_backup(source)
+    actor, clock, bus, backup_dir = store.actor, store.clock, store.bus, store.backup_dir
+    extra = {"uuid_factory": store.uuid_factory} if hasattr(store, "uuid_factory") else {}
+    path = store.path
+    stamp = _stamp(store)
+    store.close()
+    try:
+        result = restore_file(path, source, stamp, report=report)
+    finally:
+        # Reopen in place (migrating an older backup); runs whether or not the file was replaced.
+        Store.__init__(store, path, actor=actor, clock=clock, bus=bus, backup_dir=backup_dir, **extra)
+    same = store.query_one("SELECT id FROM officers WHERE id = ? AND username = ? AND active = 1",
+                           (actor.id, actor.username))
+    if same is None:
+        store.actor = SYSTEM_ACTOR
+    with store.atomic():
+        store.audit("backup.restore", "backup", Path(source).name,
+                    detail={"from": str(source), "kept_aside": result["kept_aside"], "by": actor.username})
+        for table in tables_of(store):
+            store.notify(table, "bulk")
+    result["schema_version"] = store.user_version
+    return result

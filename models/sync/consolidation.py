@@ -1,0 +1,182 @@
+"""The province's consolidated weekly report: one row per unit, from the units' merged sync files.
+
+Every figure comes from the ``TongHop`` sheets the units sent (their own weekly report figures), so the
+consolidated report is exactly the sum of the units' reports. For a week, a unit's figures are those of
+its newest merged file for that week; a unit without one is listed as not having sent its file, and a
+unit whose first file for the week was written after the deadline (``report_period`` settings of the
+province) as late. The result is a plain ``ReportData`` (units in place of areas) that the unit
+report's exporters print unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.core.permissions import require
+from models.core.store import Store
+from models.registry.organizations import GROUPS
+from models.reports.figures import total_row
+from models.reports.period import ReportPeriod, due_datetime, fmt_date, get_settings, unit_id
+from models.reports.weekly import (
+    SUBJECT_PREFIX,
+    TREND_WEEKS,
+    FigureRow,
+    ReportData,
+    TrendPoint,
+    default_recipients,
+    fmt_int,
+)
+from models.sync.format import SECTION_GROUPS
+
+NOT_SENT = "chưa gửi tệp"
+LATE = "gửi muộn"
+
+
+@dataclass
+class UnitWeek:
+    code: str
+    name: str
+    declared: bool
+    sent: bool
+    late: bool = False
+    file_id: int | None = None  # the newest file for the week (its figures are used)
+    file_name: str | None = None
+    sequence: int | None = None
+    first_generated_at: str | None = None  # the first file for the week (decides "late")
+    received_at: str | None = None
+    total: FigureRow | None = None  # the unit's own total line (nhom/total)
+    groups: dict[str, FigureRow] | None = None
+
+    @property
+    def state(self) -> str:
+        if not self.sent:
+            return NOT_SENT
+        return LATE if self.late else "đúng hạn"
+
+
+def week_status(store: Store, week_end: dt.date) -> list[UnitWeek]:
+    """Every expected unit (declared or known from a file) and what it sent for the week ending ``week_end``."""
+    require(store, "report.view")
+    end = week_end.isoformat()
+    units = store.query("SELECT * FROM remote_units WHERE active = 1 ORDER BY name, code")
+    files = store.query("SELECT * FROM sync_files WHERE period_end = ? ORDER BY unit_code, sequence", (end,))
+    by_unit: dict[str, list[dict]] = {}
+    for f in files:
+        by_unit.setdefault(f["unit_code"], []).append(f)
+    out = []
+    for unit in units:
+        mine = by_unit.get(unit["code"], [])
+        if not mine:
+            out.append(UnitWeek(unit["code"], unit["name"], bool(unit["declared"]), sent=False))
+            continue
+        first, newest = mine[0], mine[-1]
+        lines = store.query("SELECT * FROM remote_summaries WHERE file_id = ? AND section = ? ORDER BY row_no",
+                            (newest["id"], SECTION_GROUPS))
+        groups = {r["code"]: _figure(r) for r in lines if r["code"] and r["code"] != "total"}
+        total = next((_figure(r) for r in lines if r["code"] == "total"), None)
+        out.append(UnitWeek(unit["code"], unit["name"], bool(unit["declared"]), sent=True, late=bool(first["late"]),
+                            file_id=newest["id"], file_name=newest["file_name"], sequence=newest["sequence"],
+                            first_generated_at=first["generated_at"], received_at=newest["received_at"],
+                            total=total, groups=groups))
+    return out
+
+
+def _figure(row: dict) -> FigureRow:
+    return FigureRow(row["code"] or "", row["name"] or "", row["this_week"] or 0, row["cumulative"] or 0,
+                     row["target"], row["percent"], row["remaining"])
+
+
+def _sum_row(key: str, label: str, rows: list[FigureRow | None]) -> FigureRow:
+    """One group over all units, by the rule of a unit's own total line (``report_figures.total_row``):
+    "Còn lại" is the sum of the units' (one unit ahead of its target does not make up for another behind)."""
+    return dataclasses.replace(total_row([r for r in rows if r is not None]), key=key, label=label)
+
+
+def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
+    require(store, "report.view")
+    statuses = week_status(store, period.end)
+    sent = [u for u in statuses if u.sent]
+    groups = [_sum_row(str(g), label, [u.groups.get(str(g)) for u in sent]) for g, label in GROUPS.items()]
+    group_total = total_row(groups)  # the printed table adds up
+    rows = []
+    for u in statuses:
+        label = u.name if u.sent and not u.late else f"{u.name} ({u.state})"
+        base = u.total or FigureRow(u.code, label, 0, 0)
+        rows.append(FigureRow.make(u.code, label, base.this_week, base.cumulative, base.target))
+    area_total = total_row(rows, partial_targets=True)
+    unit = store.query_one("SELECT * FROM units WHERE id = ?", (unit_id(store),)) or {}
+    settings = get_settings(store)
+    due = period.due_at or due_datetime(period.end, settings)
+    doc_day = due.date()
+    data = ReportData(
+        kind=period.kind, period_start=period.start.isoformat(), period_end=period.end.isoformat(),
+        parent_body=(unit.get("parent_name") or "").upper(), unit_name=(unit.get("name") or "").upper(),
+        symbol=settings.symbol, number=None, place=unit.get("place_name") or unit.get("province_name") or "",
+        doc_date=doc_day.isoformat(),
+        subject=f"{SUBJECT_PREFIX} (tổng hợp các đơn vị), {period.subject_phrase}",
+        summary=_summary(statuses, group_total, due),
+        groups=groups, group_total=group_total, areas=rows, area_total=area_total,
+        row_label="Đơn vị", rows_heading="Kết quả theo đơn vị",
+        trend=_trend(store, period.end),
+        # the units' own totals know the whole target even when some group has none of its own
+        target_total=group_total.target if group_total.target is not None else _sum_row(
+            "total", "", [u.total for u in sent]).target,
+        recipients=list(settings.recipients) or default_recipients(),
+        signer_authority=settings.signer_authority, signer_title=settings.signer_title,
+        signer_name=settings.signer_name,
+    )
+    return data
+
+
+def _summary(statuses: list[UnitWeek], total: FigureRow, due: dt.datetime) -> str:
+    sent = [u for u in statuses if u.sent]
+    missing = [u.name for u in statuses if not u.sent]
+    late = [u.name for u in sent if u.late]
+    text = (f"Tổng hợp từ tệp đồng bộ của {len(sent)}/{len(statuses)} đơn vị. Trong kỳ, các đơn vị đã cấp "
+            f"{fmt_int(total.this_week)} tài khoản định danh điện tử cho cơ quan, tổ chức; "
+            f"lũy kế {fmt_int(total.cumulative)} tài khoản.")
+    if missing:
+        text += f" Chưa gửi tệp: {', '.join(missing)}."
+    if late:
+        text += f" Gửi muộn (sau {due.strftime('%H:%M')} ngày {fmt_date(due.date())}): {', '.join(late)}."
+    if not missing and not late:
+        text += " Tất cả các đơn vị đã gửi tệp đúng hạn."
+    return text
+
+
+def _trend(store: Store, end: dt.date) -> list[TrendPoint]:
+    """Per week: the sum of the units' total lines from their newest file for that week."""
+    points = []
+    for back in range(TREND_WEEKS - 1, -1, -1):
+        week_end = end - dt.timedelta(days=7 * back)
+        row = store.query_one(
+            "SELECT SUM(s.this_week) AS week, SUM(s.cumulative) AS cum, COUNT(*) AS n FROM remote_summaries s"
+            " JOIN sync_files f ON f.id = s.file_id"
+            " WHERE f.period_end = ? AND s.section = ? AND s.code = 'total'"
+            " AND f.sequence = (SELECT MAX(g.sequence) FROM sync_files g"
+            "                   WHERE g.unit_code = f.unit_code AND g.period_end = f.period_end)",
+            (week_end.isoformat(), SECTION_GROUPS))
+        if row and row["n"]:
+            points.append(TrendPoint((week_end - dt.timedelta(days=6)).isoformat(), week_end.isoformat(),
+                                     row["week"] or 0, row["cum"] or 0, None))
+    return points
+
+
+def write_consolidated(store: Store, period: ReportPeriod, *, pdf: str | Path | None = None,
+                       xlsx: str | Path | None = None) -> ReportData:
+    """Write the consolidated report as PDF and/or Excel (the unit report's exporters)."""
+    from exporters.report_pdf import render_report_pdf
+    from exporters.report_xlsx import render_report_xlsx
+
+    data = consolidated_report(store, period)
+    if pdf:
+        Path(pdf).write_bytes(render_report_pdf(data).pdf)
+    if xlsx:
+        Path(xlsx).write_bytes(render_report_xlsx(data))
+    store.audit("sync.consolidated_report", "report", None,
+                detail={"period_end": period.end.isoformat(), "pdf": str(pdf) if pdf else None,
+                        "xlsx": str(xlsx) if xlsx else None})
+    return data

@@ -1,0 +1,243 @@
+"""The unit's side of syncing upward: write the sync workbook (docs/sync-format.md) and remember it.
+
+``export_workbook`` collects the rows (summary from the weekly report, dossiers, organizations, open
+verification requests), writes them with ``exporters.sync_workbook``, optionally encrypts the file with a
+password, and records the export in ``sync_exports``. By default the export is *incremental*: the rows
+changed since the last export the province acknowledged (``acknowledge``); without one, or on demand,
+it is full.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from exporters.sync_workbook import SheetData, encrypt_file, write_sync_workbook
+from models import __version__
+from models.core.errors import UserError
+from models.core.permissions import require
+from models.core.progress import Progress
+from models.core.store import Store
+from models.reports.period import ReportPeriod, current_week, fmt_date, get_settings, unit_id
+from models.reports.weekly import collect_report  # the weekly report decides the figures
+from models.sync.format import (
+    DOSSIER_COLUMNS,
+    DOSSIER_SHEET,
+    FORMAT_VERSION,
+    ORG_COLUMNS,
+    ORG_SHEET,
+    SECTION_AREAS,
+    SECTION_GROUPS,
+    SUMMARY_COLUMNS,
+    SUMMARY_SHEET,
+    VERIFICATION_COLUMNS,
+    VERIFICATION_SHEET,
+)
+
+MIN_PASSWORD_LENGTH = 6
+NOT_PROTECTED_WARNING = (
+    "Tệp KHÔNG được đặt mật khẩu: trang ToChuc có số định danh cá nhân của người đại diện. "
+    "Chỉ gửi qua kênh an toàn, hoặc xuất lại với mật khẩu."
+)
+
+_DOSSIER_SQL = """
+SELECT d.uuid, d.number, d.subject_type, d.tax_code, o.uuid, o.name, d.grp, d.area_code, d.channel, d.status,
+       d.received_at, d.received_on, d.verified_on, d.issued_on, d.activated_on,
+       CASE WHEN d.status = 'refused' THEN COALESCE(d.closed_on,
+            (SELECT substr(MAX(e.at), 1, 10) FROM dossier_events e
+             WHERE e.dossier_id = d.id AND e.to_status = 'refused')) END,
+       CASE WHEN d.status = 'cancelled' THEN COALESCE(d.closed_on,
+            (SELECT substr(MAX(e.at), 1, 10) FROM dossier_events e
+             WHERE e.dossier_id = d.id AND e.to_status = 'cancelled')) END,
+       d.due_date, f.full_name, d.online_ref, d.refusal_reason, d.updated_at
+FROM dossiers d
+LEFT JOIN organizations o ON o.id = d.org_id
+LEFT JOIN officers f ON f.id = d.officer_id
+{where}
+ORDER BY d.id
+"""
+
+_ORG_SQL = """
+SELECT uuid, tax_code, enterprise_code, name, short_name, foreign_name, grp, area_code, status, address,
+       established_on, founding_decision, head_name, rep_name, rep_id_number, rep_phone, rep_email, updated_at
+FROM organizations
+WHERE merged_into IS NULL {extra}
+ORDER BY id
+"""
+
+_VERIFICATION_SQL = """
+SELECT v.uuid, d.uuid, v.to_unit, v.sent_on, v.method, v.due_on, v.note, f.full_name
+FROM verification_requests v
+JOIN dossiers d ON d.id = v.dossier_id
+LEFT JOIN officers f ON f.id = v.officer_id
+WHERE v.answered_on IS NULL
+ORDER BY v.id
+"""
+
+
+@dataclass
+class ExportResult:
+    path: str
+    sequence: int
+    kind: str  # 'full' | 'incremental'
+    base_sequence: int | None
+    changed_since: str | None
+    period_start: str
+    period_end: str
+    sha256: str
+    sheet_rows: dict[str, int]
+    protected: bool
+    warning: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        """Dossier rows in the file (the figure the CLI prints as ``rows``)."""
+        return self.sheet_rows.get(DOSSIER_SHEET, 0)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "rows": self.rows}
+
+
+def last_acknowledged(store: Store) -> dict | None:
+    return store.query_one(
+        "SELECT * FROM sync_exports WHERE acknowledged_at IS NOT NULL ORDER BY sequence DESC LIMIT 1")
+
+
+def list_exports(store: Store) -> list[dict]:
+    return store.query(
+        "SELECT e.*, o.full_name AS officer FROM sync_exports e LEFT JOIN officers o ON o.id = e.officer_id "
+        "ORDER BY e.sequence DESC")
+
+
+def default_file_name(unit_code: str, period_end: str, sequence: int) -> str:
+    return f"dongbo_{unit_code}_{period_end.replace('-', '')}_so{sequence}.xlsx"
+
+
+def export_workbook(store: Store, out: str | Path, *, full: bool = False, password: str | None = None,
+                    period: ReportPeriod | None = None, progress: Progress | None = None) -> ExportResult:
+    """Write the sync workbook to ``out`` (a file, or a folder: a default name is chosen)."""
+    require(store, "sync.export")
+    unit = _unit(store)
+    if password is not None and password != "" and len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    password = password or None
+    settings = get_settings(store)
+    period = period or current_week(store.now(), settings)
+    generated_at = store.now_iso()
+    notes: list[str] = []
+    base = None if full else last_acknowledged(store)
+    if not full and base is None:
+        notes.append("Chưa có tệp nào được tỉnh xác nhận đã nhận: xuất tệp đầy đủ.")
+    kind = "incremental" if base else "full"
+    changed_since = base["generated_at"] if base else None
+    sequence = (store.scalar("SELECT MAX(sequence) FROM sync_exports") or 0) + 1
+
+    out = Path(out)
+    if out.is_dir():
+        out = out / default_file_name(unit["code"], period.end.isoformat(), sequence)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"Tệp xuất «{out.name}» phải có đuôi .xlsx.")
+    if not out.parent.exists():
+        raise UserError(f"Thư mục «{out.parent}» không tồn tại.")
+
+
+    report = collect_report(store, period)
+    summary = _summary_rows(report)
+    where = "WHERE d.updated_at >= ?" if changed_since else ""
+    params = (changed_since,) if changed_since else ()
+    n_dossiers = store.scalar(f"SELECT COUNT(*) FROM dossiers d {where}", params)
+    org_extra = "AND updated_at >= ?" if changed_since else ""
+    n_orgs = store.scalar(f"SELECT COUNT(*) FROM organizations WHERE merged_into IS NULL {org_extra}", params)
+    sheets = [
+        SheetData(SUMMARY_SHEET, SUMMARY_COLUMNS, summary, len(summary)),
+        SheetData(DOSSIER_SHEET, DOSSIER_COLUMNS, store.execute(_DOSSIER_SQL.format(where=where), params),
+                  n_dossiers),
+        SheetData(ORG_SHEET, ORG_COLUMNS, store.execute(_ORG_SQL.format(extra=org_extra), params), n_orgs),
+        SheetData(VERIFICATION_SHEET, VERIFICATION_COLUMNS, store.execute(_VERIFICATION_SQL), 0),
+    ]
+    info = {
+        "format_version": FORMAT_VERSION, "app_version": __version__, "unit_code": unit["code"],
+        "unit_name": unit["name"], "parent_name": unit.get("parent_name"),
+        "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
+        "generated_at": generated_at, "officer": store.actor.full_name, "export_kind": kind,
+        "sequence": sequence, "base_sequence": base["sequence"] if base else None,
+        "changed_since": changed_since,
+    }
+    tmp = out.with_name(f".{out.stem}.dang-ghi.xlsx")
+    try:
+        written = write_sync_workbook(tmp, info, sheets, progress)
+        if progress is not None:
+            progress.update(progress.total, progress.total,
+                            "Đang mã hoá tệp bằng mật khẩu…" if password else "Đang hoàn tất…", force=True)
+        if password:
+            encrypt_file(tmp, out, password)
+            tmp.unlink()
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+    try:
+        with store.atomic():
+            store.execute(
+                "INSERT INTO sync_exports(sequence, kind, base_sequence, changed_since, period_start, period_end,"
+                " generated_at, officer_id, file_name, path, sha256, counts, protected)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (sequence, kind, info["base_sequence"], changed_since, info["period_start"], info["period_end"],
+                 generated_at, store.actor.id, out.name, str(out.resolve()), written.sha256,
+                 json.dumps(written.rows), 1 if password else 0),
+            )
+            store.audit("sync.export", "sync_export", sequence, detail={
+                "file": str(out), "kind": kind, "base_sequence": info["base_sequence"], "rows": written.rows,
+                "sha256": written.sha256, "protected": bool(password),
+                "period": f"{fmt_date(period.start)}–{fmt_date(period.end)}"})
+            store.notify("sync_exports", "insert", (sequence,))
+    except Exception:
+        out.unlink(missing_ok=True)
+        raise
+    return ExportResult(
+        path=str(out), sequence=sequence, kind=kind, base_sequence=info["base_sequence"],
+        changed_since=changed_since, period_start=info["period_start"], period_end=info["period_end"],
+        sha256=written.sha256, sheet_rows=written.rows, protected=bool(password),
+        warning=None if password else NOT_PROTECTED_WARNING, notes=notes,
+    )
+
+
+def acknowledge(store: Store, sequence: int, *, on: str | None = None) -> bool:
+    """Record that the province confirmed receiving export ``sequence``; False if already recorded."""
+    require(store, "sync.export")
+    row = store.query_one("SELECT * FROM sync_exports WHERE sequence = ?", (int(sequence),))
+    if row is None:
+        raise UserError(f"Không có tệp đồng bộ số {sequence}.")
+    if row["acknowledged_at"]:
+        return False
+    at = on or store.now_iso()
+    with store.atomic():
+        store.execute("UPDATE sync_exports SET acknowledged_at = ?, acknowledged_by = ? WHERE sequence = ?",
+                      (at, store.actor.id, int(sequence)))
+        store.audit("sync.acknowledge", "sync_export", sequence, field="acknowledged_at", new=at)
+        store.notify("sync_exports", "update", (int(sequence),))
+    return True
+
+
+def _unit(store: Store) -> dict:
+    uid = unit_id(store)
+    row = store.query_one("SELECT * FROM units WHERE id = ?", (uid,)) if uid else None
+    if not row:
+        raise UserError("Chưa khai báo đơn vị sử dụng chương trình (mã, tên đơn vị); hãy khai báo trước khi xuất.")
+    return row
+
+
+def _summary_rows(report) -> list[tuple]:
+    """TongHop lines: the weekly report's group rows, group total, area rows, area total."""
+    rows = []
+    for section, lines, total in ((SECTION_GROUPS, report.groups, report.group_total),
+                                  (SECTION_AREAS, report.areas, report.area_total)):
+        for line in [*lines, total]:
+            rows.append((section, line.key or None, line.label, line.this_week, line.cumulative, line.target,
+                         line.percent, line.remaining))
+    return rows

@@ -1,0 +1,314 @@
+"""The province's side: merge units' sync workbooks into the province tables (docs/sync.md).
+
+Each file is read and verified (``models.sync.reader``) and then merged in its own transaction: a
+refused file changes nothing and does not stop the others. Rules, in order:
+
+* the desk must be a provincial unit (``units.kind = 'province'``);
+* a file identical to one already merged (same SHA-256) → ``unchanged``: nothing to do;
+* a file of a unit whose sequence number is lower than (or equal to, with other content) the newest file
+  already merged from that unit → ``refused`` (it is older: the newer data stays);
+* an incremental file continuing from an export the province never merged → ``refused`` (gap);
+* otherwise ``accepted``: rows are upserted by UUID (``inserted``/``updated``/``unchanged`` counted), each
+  row remembering the file it last came from; the unit's open verification requests are replaced by the
+  file's list; the summary lines are kept per file; the unit's previous files become ``superseded``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from models.core.errors import Cancelled, UserError
+from models.core.permissions import require
+from models.core.progress import Progress
+from models.core.store import Store
+from models.reports.period import due_datetime, fmt_date, get_settings, unit_id
+from models.sync.format import (
+    DOSSIER_COLUMNS,
+    DOSSIER_SHEET,
+    ORG_COLUMNS,
+    ORG_SHEET,
+    SUMMARY_SHEET,
+    VERIFICATION_COLUMNS,
+    VERIFICATION_SHEET,
+)
+from models.sync.read_worker import read_ahead
+from models.sync.reader import SyncFile, read_sync_file
+
+log = logging.getLogger(__name__)
+
+ACCEPTED, REFUSED, UNCHANGED = "accepted", "refused", "unchanged"
+STATUS_LABELS = {ACCEPTED: "Đã tổng hợp", REFUSED: "Từ chối", UNCHANGED: "Đã có, không đổi"}
+
+_DOSSIER_KEYS = [c.key for c in DOSSIER_COLUMNS if c.key != "uuid"]
+_ORG_KEYS = [c.key for c in ORG_COLUMNS if c.key != "uuid"]
+_VERIFICATION_KEYS = [c.key for c in VERIFICATION_COLUMNS if c.key != "uuid"]
+
+
+@dataclass
+class MergeResult:
+    file: str
+    status: str  # accepted | refused | unchanged
+    reason: str = ""
+    inserted: int = 0  # dossier rows (HoSo); per sheet in ``sheets``
+    updated: int = 0
+    unchanged: int = 0
+    unit_code: str | None = None
+    unit_name: str | None = None
+    sequence: int | None = None
+    period_end: str | None = None
+    file_id: int | None = None
+    late: bool = False
+    sheets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def require_province(store: Store) -> dict:
+    uid = unit_id(store)
+    unit = store.query_one("SELECT * FROM units WHERE id = ?", (uid,)) if uid else None
+    if not unit or unit["kind"] != "province":
+        raise UserError("Chỉ đơn vị cấp tỉnh mới tổng hợp tệp của các đơn vị. Đơn vị sử dụng chương trình này "
+                        "chưa được khai báo là đơn vị cấp tỉnh.")
+    return unit
+
+
+def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | None = None,
+                progress: Progress | None = None, workers: int | None = None) -> list[MergeResult]:
+    """Merge every file; one result per file, in the order given. Only ``Cancelled`` stops the batch
+    (the file being merged is rolled back; files already merged stay merged).
+
+    Reading and verifying a workbook is CPU-bound and independent of the database, so with several
+    files it runs ahead in helper processes (``models.sync.read_worker``; ``workers``, default: the CPU
+    count) while this process merges; the merging itself stays in order on this connection.
+    """
+    require(store, "sync.merge")
+    province = require_province(store)
+    paths = [Path(p) for p in paths]
+    results = []
+    reader = read_ahead(paths, password, workers)
+    try:
+        for index, (path, sync, error, bug) in enumerate(reader):
+            if progress is not None:
+                progress.update(index, len(paths), f"Đang tổng hợp tệp {path.name} ({index + 1}/{len(paths)})…",
+                                force=True)
+            results.append(merge_file(store, path, password=password, province=province,
+                                      _read=(sync, error, bug)))
+    finally:
+        reader.close()
+    if progress is not None:
+        progress.update(len(paths), len(paths), "Đã tổng hợp xong.", force=True)
+    return results
+
+
+def merge_file(store: Store, path: str | Path, *, password: str | None = None,
+               province: dict | None = None, _read: tuple | None = None) -> MergeResult:
+    require(store, "sync.merge")
+    province = province or require_province(store)
+    path = Path(path)
+    result = MergeResult(file=path.name, status=REFUSED)
+    try:
+        if _read is None:
+            sync = read_sync_file(path, password)
+        else:
+            sync, error, bug = _read
+            if bug is not None:
+                raise RuntimeError(bug.strip().splitlines()[-1])
+            if error is not None:
+                raise error
+        result.unit_code = sync.info["unit_code"]
+        result.unit_name = sync.info["unit_name"]
+        result.sequence = sync.info["sequence"]
+        result.period_end = sync.info["period_end"]
+        with store.atomic():  # the audit line is part of the merge: a refused file writes nothing at all
+            _merge(store, sync, province, result)
+            store.audit("sync.merge", "sync_file", result.file_id, detail={
+                "file": str(path), "status": result.status, "reason": result.reason or None,
+                "unit": result.unit_code, "sequence": result.sequence, "inserted": result.inserted,
+                "updated": result.updated})
+    except Cancelled:
+        raise
+    except UserError as exc:
+        result.status, result.reason = REFUSED, str(exc)
+        result.inserted = result.updated = result.unchanged = 0
+        result.sheets = {}
+        result.file_id = None
+    except Exception as exc:  # a bug must not stop the other files: logged with its traceback, file refused
+        log.exception("Merging %s failed%s", path, f"; in the reader process:\n{_read[2]}" if _read and _read[2] else "")
+        result.status = REFUSED
+        result.reason = (f"Tệp «{path.name}»: lỗi không mong muốn khi tổng hợp ({type(exc).__name__}: {exc}); "
+                         "không có gì thay đổi.")
+        result.inserted = result.updated = result.unchanged = 0
+        result.sheets = {}
+        result.file_id = None
+    return result
+
+
+def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) -> None:
+    info = sync.info
+    label = sync.name
+    code = info["unit_code"]
+    sequence = info["sequence"]
+    if code == province["code"]:
+        raise UserError(f"Tệp «{label}» là tệp của chính đơn vị này ({code}), không tổng hợp.")
+    same = store.query_one(
+        "SELECT f.*, u.name AS unit_name FROM sync_files f JOIN remote_units u ON u.code = f.unit_code "
+        "WHERE f.sha256 = ?", (sync.sha256,))
+    if same:
+        result.status = UNCHANGED
+        result.file_id = same["id"]
+        result.reason = (f"Tệp này đã được tổng hợp lúc {_dt(same['received_at'])} (tệp số {same['sequence']} "
+                         f"của {same['unit_name']}, tên tệp «{same['file_name']}»); không có gì thay đổi.")
+        return
+    unit = store.query_one("SELECT * FROM remote_units WHERE code = ?", (code,))
+    last = unit["last_sequence"] if unit else None
+    if last is not None and sequence <= last:
+        newest = store.query_one("SELECT * FROM sync_files WHERE unit_code = ? AND sequence = ?", (code, last))
+        if sequence == last:
+            raise UserError(
+                f"Tệp «{label}» mang số {sequence} của đơn vị {info['unit_name']}, nhưng tỉnh đã tổng hợp một tệp số "
+                f"{last} khác («{newest['file_name']}», lúc {_dt(newest['received_at'])}). Hai tệp cùng số mà khác "
+                "nội dung: đề nghị đơn vị kiểm tra và xuất tệp mới.")
+        raise UserError(
+            f"Tệp «{label}» (số {sequence}, lập lúc {_dt(info['generated_at'])}) cũ hơn tệp số {last} của đơn vị "
+            f"{info['unit_name']} đã tổng hợp lúc {_dt(newest['received_at'])}: không tổng hợp, dữ liệu mới hơn "
+            "được giữ nguyên.")
+    if info["export_kind"] == "incremental":
+        base = info.get("base_sequence")
+        has_base = base is not None and store.scalar(
+            "SELECT 1 FROM sync_files WHERE unit_code = ? AND sequence = ?", (code, base))
+        if not has_base:
+            raise UserError(
+                f"Tệp «{label}» chỉ gồm thay đổi kể từ tệp số {base} của đơn vị {info['unit_name']}, nhưng tỉnh "
+                "chưa tổng hợp tệp đó: thiếu dữ liệu. Đề nghị đơn vị xuất tệp đầy đủ (--full).")
+
+    now = store.now_iso()
+    settings = get_settings(store)
+    due = due_datetime(dt.date.fromisoformat(info["period_end"]), settings)
+    late = info["generated_at"] > due.isoformat(sep=" ", timespec="seconds")
+    if unit is None:
+        store.execute("INSERT INTO remote_units(code, name, parent_name, declared, created_at, updated_at)"
+                      " VALUES (?,?,?,0,?,?)", (code, info["unit_name"], info.get("parent_name"), now, now))
+    file_id = store.execute(
+        "INSERT INTO sync_files(file_name, unit_code, period_start, period_end, sequence, base_sequence,"
+        " export_kind, format_version, generated_at, officer, sha256, received_at, merged_by, due_at, late)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (label, code, info["period_start"], info["period_end"], sequence, info.get("base_sequence"),
+         info["export_kind"], info["format_version"], info["generated_at"], info.get("officer"), sync.sha256,
+         now, store.actor.id, due.isoformat(sep=" ", timespec="seconds"), 1 if late else 0),
+    ).lastrowid
+    result.file_id = file_id
+    result.late = late
+
+    dossiers = _upsert(store, "remote_dossiers", _DOSSIER_KEYS, sync.records[DOSSIER_SHEET], code, file_id, label,
+                       DOSSIER_SHEET)
+    orgs = _upsert(store, "remote_orgs", _ORG_KEYS, sync.records[ORG_SHEET], code, file_id, label, ORG_SHEET)
+    verifications = _replace_verifications(store, sync.records[VERIFICATION_SHEET], code, file_id)
+    _store_summary(store, sync.records[SUMMARY_SHEET], file_id)
+    result.sheets = {DOSSIER_SHEET: dossiers, ORG_SHEET: orgs, VERIFICATION_SHEET: verifications}
+    result.inserted, result.updated, result.unchanged = dossiers["inserted"], dossiers["updated"], dossiers["unchanged"]
+
+    store.execute("UPDATE sync_files SET status = 'superseded', reason = ? WHERE unit_code = ? AND id <> ? "
+                  "AND status = 'accepted'", (f"Thay bằng tệp số {sequence} («{label}»)", code, file_id))
+    store.execute("UPDATE sync_files SET counts = ? WHERE id = ?", (json.dumps(result.sheets), file_id))
+    store.execute("UPDATE remote_units SET name = ?, parent_name = COALESCE(?, parent_name), last_sequence = ?,"
+                  " last_file_id = ?, active = 1, updated_at = ? WHERE code = ?",
+                  (info["unit_name"], info.get("parent_name"), sequence, file_id, now, code))
+    result.status = ACCEPTED
+    result.reason = (f"Đã tổng hợp tệp số {sequence} của {info['unit_name']} "
+                     f"(kỳ {fmt_date(dt.date.fromisoformat(info['period_start']))}–"
+                     f"{fmt_date(dt.date.fromisoformat(info['period_end']))}"
+                     + (", gửi muộn" if late else "") + ").")
+    store.notify("sync_files", "insert", (file_id,))
+    store.notify("remote_dossiers", "update", ())
+
+
+def _upsert(store: Store, table: str, keys: list[str], records: list[tuple], code: str, file_id: int,
+            label: str, sheet: str) -> dict[str, int]:
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    if not records:
+        return counts
+    existing: dict[str, tuple] = {}
+    cols = ", ".join(keys)
+    if store.scalar(f"SELECT 1 FROM {table} WHERE unit_code = ? LIMIT 1", (code,)):
+        uuids = [r[0] for r in records]
+        for start in range(0, len(uuids), 5000):
+            chunk = json.dumps(uuids[start:start + 5000])
+            for row in store.execute(
+                    f"SELECT uuid, {cols} FROM {table} WHERE unit_code = ? AND uuid IN "
+                    "(SELECT value FROM json_each(?))", (code, chunk)):
+                existing[row[0]] = row[1:]
+    inserts, updates = [], []
+    seen = set()
+    for n, record in enumerate(records, start=2):
+        uid = record[0]
+        if not uid:
+            raise UserError(f"Tệp «{label}», trang {sheet}, dòng {n}: thiếu mã định danh (UUID).")
+        if uid in seen:
+            raise UserError(f"Tệp «{label}», trang {sheet}, dòng {n}: mã định danh {uid} lặp lại trong tệp.")
+        seen.add(uid)
+        values = record[1:]
+        old = existing.get(uid)
+        if old is None:
+            inserts.append((uid, code, file_id, file_id, *values))
+        elif old == values:
+            counts["unchanged"] += 1
+        else:
+            updates.append((file_id, *values, code, uid))
+    if inserts:
+        marks = ", ".join("?" * (len(keys) + 4))
+        store.conn.executemany(f"INSERT INTO {table}(uuid, unit_code, file_id, first_file_id, {cols}) VALUES ({marks})",
+                               inserts)
+    if updates:
+        sets = ", ".join(f"{k} = ?" for k in keys)
+        store.conn.executemany(f"UPDATE {table} SET file_id = ?, {sets} WHERE unit_code = ? AND uuid = ?", updates)
+    counts["inserted"], counts["updated"] = len(inserts), len(updates)
+    return counts
+
+
+def _replace_verifications(store: Store, records: list[tuple], code: str, file_id: int) -> dict[str, int]:
+    before = {row[0] for row in store.execute("SELECT uuid FROM remote_verifications WHERE unit_code = ?", (code,))}
+    store.execute("DELETE FROM remote_verifications WHERE unit_code = ?", (code,))
+    cols = ", ".join(_VERIFICATION_KEYS)
+    marks = ", ".join("?" * (len(_VERIFICATION_KEYS) + 3))
+    store.conn.executemany(
+        f"INSERT INTO remote_verifications(uuid, unit_code, file_id, {cols}) VALUES ({marks})",
+        [(r[0], code, file_id, *r[1:]) for r in records])
+    now = {r[0] for r in records}
+    return {"open": len(now), "new": len(now - before), "closed": len(before - now)}
+
+
+def _store_summary(store: Store, records: list[tuple], file_id: int) -> None:
+    """TongHop lines, in SUMMARY_COLUMNS order: section, code, name, this_week, cumulative, target, …"""
+    store.conn.executemany(
+        "INSERT INTO remote_summaries(file_id, row_no, section, code, name, this_week, cumulative, target, percent,"
+        " remaining) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(file_id, n, *r) for n, r in enumerate(records, start=1)])
+
+
+def declare_unit(store: Store, code: str, name: str, parent_name: str | None = None) -> bool:
+    """Add a unit the province expects files from (before it sent any); False if already known."""
+    require(store, "sync.merge")
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not name:
+        raise UserError("Hãy nhập mã và tên đơn vị.")
+    if store.scalar("SELECT 1 FROM remote_units WHERE code = ?", (code,)):
+        return False
+    now = store.now_iso()
+    with store.atomic():
+        store.execute("INSERT INTO remote_units(code, name, parent_name, declared, created_at, updated_at)"
+                      " VALUES (?,?,?,1,?,?)", (code, name, parent_name, now, now))
+        store.audit("sync.declare_unit", "remote_unit", code, new={"code": code, "name": name})
+        store.notify("remote_units", "insert", (code,))
+    return True
+
+
+def _dt(iso: str | None) -> str:
+    if not iso:
+        return "?"
+    return f"{iso[11:16]} {iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if len(iso) > 10 else f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"

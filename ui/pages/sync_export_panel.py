@@ -1,0 +1,306 @@
+"""Export screen: write the sync workbook for the province (period, full/incremental, password), show
+where it went and whether it is protected, and record the province's acknowledgement."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.core.errors import UserError
+from models.reports.period import current_week, fmt_date, get_settings, previous_week, week_ending
+from models.sync.export import (
+    MIN_PASSWORD_LENGTH,
+    ExportResult,
+    acknowledge,
+    export_workbook,
+    last_acknowledged,
+    list_exports,
+)
+from models.text.vn_format import thousands
+from ui.context import AppContext
+from ui.ops import BackgroundOp, show_error
+from ui.widgets.date_edits import DateEdit
+
+FOLDER_SETTING = "sync_export_folder"
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(qdate: QDate) -> dt.date:
+    return dt.date(qdate.year(), qdate.month(), qdate.day())
+
+
+class ExportPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.last_op: BackgroundOp | None = None
+        self.last_result: ExportResult | None = None
+        layout = QVBoxLayout(self)
+
+        form_box = QGroupBox("Xuất tệp đồng bộ gửi cấp trên")
+        form = QFormLayout(form_box)
+        self.week_end = DateEdit()
+        self.week_end.setObjectName("syncWeekEnd")
+        self.week_end.setCalendarPopup(True)
+        self.week_end.setDisplayFormat("dd/MM/yyyy")
+        self.week_end.dateChanged.connect(self._update_period_label)
+        self.period_label = QLabel()
+        period_row = QHBoxLayout()
+        period_row.addWidget(self.week_end)
+        period_row.addWidget(self.period_label, 1)
+        form.addRow("Tuần kết thúc ngày:", period_row)
+
+        self.incremental = QRadioButton("Gia tăng: chỉ những gì thay đổi từ tệp tỉnh đã xác nhận")
+        self.incremental.setObjectName("syncIncremental")
+        self.full = QRadioButton("Đầy đủ: toàn bộ hồ sơ và tổ chức")
+        self.full.setObjectName("syncFull")
+        group = QButtonGroup(self)
+        group.addButton(self.incremental)
+        group.addButton(self.full)
+        self.incremental.setChecked(True)
+        kind_box = QVBoxLayout()
+        kind_box.addWidget(self.incremental)
+        kind_box.addWidget(self.full)
+        form.addRow("Loại tệp:", kind_box)
+
+        self.password = QLineEdit()
+        self.password.setObjectName("syncPassword")
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setPlaceholderText(f"ít nhất {MIN_PASSWORD_LENGTH} ký tự; để trống nếu không đặt")
+        self.password2 = QLineEdit()
+        self.password2.setObjectName("syncPassword2")
+        self.password2.setEchoMode(QLineEdit.Password)
+        form.addRow("Mật khẩu tệp:", self.password)
+        form.addRow("Nhập lại mật khẩu:", self.password2)
+        self.password_hint = QLabel()
+        self.password_hint.setObjectName("syncPasswordHint")
+        self.password_hint.setWordWrap(True)
+        form.addRow("", self.password_hint)
+        self.password.textChanged.connect(self._update_password_hint)
+        self.password2.textChanged.connect(self._update_password_hint)
+
+        self.folder = QLineEdit()
+        self.folder.setObjectName("syncFolder")
+        choose = QPushButton("Chọn…")
+        choose.clicked.connect(self.choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(choose)
+        form.addRow("Lưu vào thư mục:", folder_row)
+
+        self.export_button = QPushButton("Xuất tệp (Ctrl+E)")
+        self.export_button.setObjectName("syncExportButton")
+        self.export_button.clicked.connect(self.start_export)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.start_export, context=Qt.WidgetWithChildrenShortcut)
+        form.addRow("", self.export_button)
+        layout.addWidget(form_box)
+
+        self.result_label = QLabel()
+        self.result_label.setObjectName("syncExportResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.warning_label = QLabel()
+        self.warning_label.setObjectName("syncExportWarning")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.warning_label.hide()
+        self.open_folder_button = QPushButton("Mở thư mục")
+        self.open_folder_button.setObjectName("syncOpenFolder")
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.open_folder_button.setEnabled(False)
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.result_label, 1)
+        result_row.addWidget(self.open_folder_button)
+        layout.addLayout(result_row)
+        layout.addWidget(self.warning_label)
+
+        history_box = QGroupBox("Các tệp đã xuất")
+        history = QVBoxLayout(history_box)
+        self.history = QTableWidget(0, 7)
+        self.history.setObjectName("syncExports")
+        self.history.setHorizontalHeaderLabels(["Số", "Lập lúc", "Kỳ đến ngày", "Loại", "Số hồ sơ", "Mật khẩu",
+                                                "Tỉnh đã nhận"])
+        self.history.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.verticalHeader().hide()
+        self.history_empty = QLabel("Chưa xuất tệp nào. Chọn tuần, đặt mật khẩu (nên có) rồi bấm «Xuất tệp» "
+                                    "(Ctrl+E); tệp đã xuất sẽ hiện ở đây để ghi nhận khi tỉnh xác nhận đã nhận.")
+        self.history_empty.setObjectName("syncExportsEmpty")
+        self.history_empty.setWordWrap(True)
+        self.history_empty.setStyleSheet("color: #555; padding: 6px;")
+        history.addWidget(self.history_empty)
+        history.addWidget(self.history)
+        self.ack_button = QPushButton("Ghi nhận tỉnh đã nhận tệp đang chọn")
+        self.ack_button.setObjectName("syncAckButton")
+        self.ack_button.clicked.connect(self.acknowledge_selected)
+        history.addWidget(self.ack_button, 0, Qt.AlignLeft)
+        layout.addWidget(history_box, 1)
+
+        self.setTabOrder(self.week_end, self.incremental)
+        self.setTabOrder(self.incremental, self.full)
+        self.setTabOrder(self.full, self.password)
+        self.setTabOrder(self.password, self.password2)
+        self.setTabOrder(self.password2, self.folder)
+        self.setTabOrder(self.folder, self.export_button)
+        self.reset_form()
+
+    # ---- state -----------------------------------------------------------------------------
+    def reset_form(self) -> None:
+        store = self.ctx.store
+        settings = get_settings(store)
+        week = current_week(store.now(), settings)
+        if week.end >= store.today():
+            # After Thursday's deadline the next week is still running: offer the week just ended until a
+            # file for it has been exported.
+            last = previous_week(store.now(), settings)
+            if not any(str(r["period_end"])[:10] == last.end.isoformat() for r in list_exports(store)):
+                week = last
+        self.week_end.setDate(_qdate(week.end))
+        folder = store.get_setting(FOLDER_SETTING) or str(Path(store.path).parent / "dong-bo")
+        self.folder.setText(folder)
+        self._update_password_hint()
+        self.refresh()
+
+    def refresh(self) -> None:
+        store = self.ctx.store
+        base = last_acknowledged(store)
+        self.incremental.setText(
+            f"Gia tăng: những gì thay đổi từ tệp số {base['sequence']} (tỉnh đã xác nhận)" if base else
+            "Gia tăng (chưa có tệp nào được tỉnh xác nhận: sẽ xuất đầy đủ)")
+        rows = list_exports(store)
+        self.history.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            counts = row["counts"] or "{}"
+            values = [str(row["sequence"]), _show_dt(row["generated_at"]), _show_date(row["period_end"]),
+                      "Đầy đủ" if row["kind"] == "full" else f"Gia tăng (từ số {row['base_sequence']})",
+                      thousands(json.loads(counts).get("HoSo")), "Có" if row["protected"] else "KHÔNG",
+                      _show_dt(row["acknowledged_at"]) if row["acknowledged_at"] else "Chưa"]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.UserRole, row["sequence"])
+                self.history.setItem(r, c, item)
+        self.history_empty.setVisible(not rows)
+        self.ack_button.setEnabled(bool(rows))
+
+    def _update_period_label(self) -> None:
+        period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
+        due = period.due_at
+        self.period_label.setText(f"Kỳ từ {fmt_date(period.start)} đến {fmt_date(period.end)}"
+                                  + (f", hạn gửi {due.strftime('%H:%M')} ngày {fmt_date(due.date())}" if due else ""))
+
+    def _update_password_hint(self) -> None:
+        first, second = self.password.text(), self.password2.text()
+        if not first and not second:
+            self.password_hint.setText("Tệp sẽ KHÔNG có mật khẩu (trong tệp có số định danh cá nhân của người đại diện).")
+        elif len(first) < MIN_PASSWORD_LENGTH:
+            self.password_hint.setText(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+        elif first != second:
+            self.password_hint.setText("Hai lần nhập mật khẩu chưa khớp.")
+        else:
+            self.password_hint.setText("Tệp sẽ được mã hoá bằng mật khẩu; báo mật khẩu cho tỉnh qua kênh khác.")
+
+    # ---- actions ---------------------------------------------------------------------------
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu tệp đồng bộ", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def start_export(self) -> BackgroundOp | None:
+        if self.last_op is not None and self.last_op.is_running():
+            return None
+        password, again = self.password.text(), self.password2.text()
+        if password != again:
+            show_error(self, UserError("Hai lần nhập mật khẩu không khớp; hãy nhập lại."))
+            return None
+        folder = Path(self.folder.text().strip() or ".")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            show_error(self, UserError(f"Không tạo được thư mục «{folder}»: {exc.strerror or exc}"))
+            return None
+        period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
+        full = self.full.isChecked()
+        self.ctx.store.set_setting(FOLDER_SETTING, str(folder), audit=False)
+
+        def work(store, progress):
+            return export_workbook(store, folder, full=full, password=password or None, period=period,
+                                   progress=progress)
+
+        self.export_button.setEnabled(False)
+        op = BackgroundOp(self.ctx, work, title="Đang xuất tệp đồng bộ…", parent=self)
+        op.success(self._exported).with_progress()
+        op.finished.connect(self._export_finished)  # a bound slot: dropped if the panel is gone first
+        self.last_op = op.run()
+        return op
+
+    def _export_finished(self) -> None:
+        self.export_button.setEnabled(True)
+
+    def _exported(self, result: ExportResult) -> None:
+        self.last_result = result
+        self.password.clear()
+        self.password2.clear()
+        kind = "đầy đủ" if result.kind == "full" else f"gia tăng từ tệp số {result.base_sequence}"
+        notes = " ".join(result.notes)
+        self.result_label.setText(
+            f"Đã xuất tệp số {result.sequence} ({kind}): {result.path}\n"
+            f"{thousands(result.rows)} hồ sơ, {thousands(result.sheet_rows.get('ToChuc', 0))} tổ chức, "
+            f"{thousands(result.sheet_rows.get('XacMinh', 0))} yêu cầu xác minh đang mở. SHA-256: {result.sha256}"
+            + (f"\n{notes}" if notes else ""))
+        self.warning_label.setText(("⚠ " + result.warning) if result.warning else "")
+        self.warning_label.setVisible(bool(result.warning))
+        self.open_folder_button.setEnabled(True)
+        self.refresh()
+
+    def open_folder(self) -> None:
+        folder = Path(self.last_result.path).parent if self.last_result else Path(self.folder.text())
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def acknowledge_selected(self) -> None:
+        items = self.history.selectedItems()
+        if not items:
+            show_error(self, UserError("Hãy chọn tệp mà tỉnh đã xác nhận nhận được."))
+            return
+        try:
+            acknowledge(self.ctx.store, items[0].data(Qt.UserRole))
+        except UserError as exc:
+            show_error(self, exc)
+        self.refresh()
+
+
+def _show_dt(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]} {iso[11:16]}"
+
+
+def _show_date(iso: str | None) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if iso else ""
+

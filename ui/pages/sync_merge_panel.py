@@ -1,0 +1,310 @@
+"""Province screen: drop the units' files, merge them, see per file accepted/refused and why; which
+units have (not) sent their file for a week; the consolidated weekly report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.core.errors import UserError
+from models.reports.period import fmt_date, get_settings, previous_week, week_ending
+from models.sync.consolidation import NOT_SENT, week_status, write_consolidated
+from models.sync.merge import REFUSED, STATUS_LABELS, MergeResult, declare_unit, merge_files
+from ui.context import AppContext
+from ui.ops import BackgroundOp, show_error, show_message
+from ui.widgets.date_edits import DateEdit
+
+RESULT_COLUMNS = ["Tệp", "Đơn vị", "Kết quả", "Thêm mới", "Cập nhật", "Không đổi", "Lý do / ghi chú"]
+UNIT_COLUMNS = ["Mã", "Đơn vị", "Tình trạng", "Tệp", "Số tệp", "Lập lúc"]
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(qdate: QDate) -> dt.date:
+    return dt.date(qdate.year(), qdate.month(), qdate.day())
+
+
+class FileDropList(QListWidget):
+    """The files to merge: drop them here (several at once) or add them with the button."""
+
+    files_added = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DropOnly)
+        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.setToolTip("Kéo thả các tệp .xlsx của đơn vị vào đây")
+
+    def paths(self) -> list[Path]:
+        return [Path(self.item(i).data(Qt.UserRole)) for i in range(self.count())]
+
+    def add_paths(self, paths: list[str | Path]) -> list[Path]:
+        known = {str(p) for p in self.paths()}
+        added = []
+        for path in map(Path, paths):
+            if path.is_dir():
+                candidates = sorted(path.glob("*.xlsx"))
+            else:
+                candidates = [path]
+            for p in candidates:
+                if str(p) in known:
+                    continue
+                known.add(str(p))
+                self.addItem(p.name)
+                self.item(self.count() - 1).setData(Qt.UserRole, str(p))
+                self.item(self.count() - 1).setToolTip(str(p))
+                added.append(p)
+        if added:
+            self.files_added.emit(added)
+        return added
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.add_paths(urls)
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
+
+    def remove_selected(self) -> None:
+        for item in self.selectedItems():
+            self.takeItem(self.row(item))
+
+
+class MergePanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.last_op: BackgroundOp | None = None
+        self.results: list[MergeResult] = []
+        layout = QVBoxLayout(self)
+        self.province_note = QLabel()
+        self.province_note.setObjectName("syncProvinceNote")
+        self.province_note.setWordWrap(True)
+        layout.addWidget(self.province_note)
+
+        split = QSplitter(Qt.Vertical)
+        files_box = QGroupBox("Tệp của các đơn vị (kéo thả vào danh sách hoặc bấm «Thêm tệp…»)")
+        files = QVBoxLayout(files_box)
+        self.drop_list = FileDropList()
+        self.drop_list.setObjectName("syncDropList")
+        files.addWidget(self.drop_list)
+        buttons = QHBoxLayout()
+        add = QPushButton("Thêm tệp…")
+        add.clicked.connect(self.choose_files)
+        remove = QPushButton("Bỏ tệp đang chọn")
+        remove.clicked.connect(self.drop_list.remove_selected)
+        self.password = QLineEdit()
+        self.password.setObjectName("syncMergePassword")
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setPlaceholderText("mật khẩu (nếu tệp được mã hoá)")
+        self.merge_button = QPushButton("Tổng hợp (Ctrl+M)")
+        self.merge_button.setObjectName("syncMergeButton")
+        self.merge_button.clicked.connect(self.start_merge)
+        QShortcut(QKeySequence("Ctrl+M"), self, activated=self.start_merge, context=Qt.WidgetWithChildrenShortcut)
+        for widget in (add, remove):
+            buttons.addWidget(widget)
+        buttons.addWidget(QLabel("Mật khẩu:"))
+        buttons.addWidget(self.password, 1)
+        buttons.addWidget(self.merge_button)
+        files.addLayout(buttons)
+        self.results_table = QTableWidget(0, len(RESULT_COLUMNS))
+        self.results_table.setObjectName("syncMergeResults")
+        self.results_table.setHorizontalHeaderLabels(RESULT_COLUMNS)
+        self.results_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.results_table.setWordWrap(True)
+        self.results_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.results_table.horizontalHeader().setStretchLastSection(True)
+        self.results_table.verticalHeader().hide()
+        files.addWidget(self.results_table)
+        split.addWidget(files_box)
+
+        units_box = QGroupBox("Đơn vị đã / chưa gửi tệp trong tuần")
+        units = QVBoxLayout(units_box)
+        week_row = QHBoxLayout()
+        self.week_end = DateEdit()
+        self.week_end.setObjectName("syncUnitsWeekEnd")
+        self.week_end.setCalendarPopup(True)
+        self.week_end.setDisplayFormat("dd/MM/yyyy")
+        self.week_end.dateChanged.connect(self.refresh_units)
+        self.week_label = QLabel()
+        self.declare_code = QLineEdit()
+        self.declare_code.setPlaceholderText("mã đơn vị")
+        self.declare_name = QLineEdit()
+        self.declare_name.setPlaceholderText("tên đơn vị phải gửi tệp")
+        declare = QPushButton("Khai báo đơn vị")
+        declare.clicked.connect(self.declare)
+        self.report_button = QPushButton("Báo cáo tổng hợp (PDF, Excel)…")
+        self.report_button.setObjectName("syncReportButton")
+        self.report_button.clicked.connect(self.write_report)
+        week_row.addWidget(QLabel("Tuần kết thúc ngày:"))
+        week_row.addWidget(self.week_end)
+        week_row.addWidget(self.week_label, 1)
+        week_row.addWidget(self.report_button)
+        units.addLayout(week_row)
+        self.units_table = QTableWidget(0, len(UNIT_COLUMNS))
+        self.units_table.setObjectName("syncUnits")
+        self.units_table.setHorizontalHeaderLabels(UNIT_COLUMNS)
+        self.units_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.units_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.units_table.horizontalHeader().setStretchLastSection(True)
+        self.units_table.verticalHeader().hide()
+        units.addWidget(self.units_table)
+        declare_row = QHBoxLayout()
+        declare_row.addWidget(self.declare_code)
+        declare_row.addWidget(self.declare_name, 2)
+        declare_row.addWidget(declare)
+        units.addLayout(declare_row)
+        split.addWidget(units_box)
+        layout.addWidget(split, 1)
+
+        self.setTabOrder(self.drop_list, add)
+        self.setTabOrder(add, remove)
+        self.setTabOrder(remove, self.password)
+        self.setTabOrder(self.password, self.merge_button)
+        store = self.ctx.store
+        self.week_end.setDate(_qdate(previous_week(store.now(), get_settings(store)).end))
+        self.refresh()
+
+    # ---- state -----------------------------------------------------------------------------
+    def is_province(self) -> bool:
+        uid = self.ctx.store.get_setting("unit_id")
+        kind = self.ctx.store.scalar("SELECT kind FROM units WHERE id = ?", (uid,)) if uid else None
+        return kind == "province"
+
+    def refresh(self) -> None:
+        province = self.is_province()
+        self.province_note.setText(
+            "" if province else "Đơn vị sử dụng chương trình chưa được khai báo là đơn vị cấp tỉnh: chỉ đơn vị "
+                                "cấp tỉnh mới tổng hợp tệp của các đơn vị.")
+        self.province_note.setVisible(not province)
+        self.merge_button.setEnabled(province)
+        self.report_button.setEnabled(province)
+        self.refresh_units()
+
+    def refresh_units(self) -> None:
+        period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
+        due = period.due_at
+        statuses = week_status(self.ctx.store, period.end) if self.is_province() else []
+        sent = sum(u.sent for u in statuses)
+        self.week_label.setText(f"{fmt_date(period.start)}–{fmt_date(period.end)}, hạn {due.strftime('%H:%M')} "
+                                f"{fmt_date(due.date())}: {sent}/{len(statuses)} đơn vị đã gửi")
+        self.units_table.setRowCount(len(statuses))
+        for r, unit in enumerate(statuses):
+            generated = unit.first_generated_at or ""
+            values = [unit.code, unit.name, unit.state, unit.file_name or "", str(unit.sequence or ""),
+                      f"{generated[8:10]}/{generated[5:7]}/{generated[0:4]} {generated[11:16]}" if generated else ""]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if unit.state == NOT_SENT or unit.late:
+                    item.setForeground(QColor("#b00020"))
+                self.units_table.setItem(r, c, item)
+
+    # ---- actions ---------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp đồng bộ của các đơn vị", "",
+                                                "Bảng tính Excel (*.xlsx)")
+        if names:
+            self.drop_list.add_paths(names)
+
+    def start_merge(self) -> BackgroundOp | None:
+        if self.last_op is not None and self.last_op.is_running():
+            return None
+        paths = self.drop_list.paths()
+        if not paths:
+            show_error(self, UserError("Chưa có tệp nào: kéo thả tệp của đơn vị vào danh sách hoặc bấm «Thêm tệp…»."))
+            return None
+        password = self.password.text() or None
+
+        def work(store, progress):
+            return merge_files(store, paths, password=password, progress=progress)
+
+        self.merge_button.setEnabled(False)
+        op = BackgroundOp(self.ctx, work, title="Đang tổng hợp tệp của các đơn vị…", parent=self)
+        op.success(self._merged).with_progress()
+        op.finished.connect(self._merge_finished)  # a bound slot: dropped if the panel is gone first
+        self.last_op = op.run()
+        return op
+
+
+    def _merge_finished(self) -> None:
+        self.merge_button.setEnabled(self.is_province())
+    def _merged(self, results: list[MergeResult]) -> None:
+        self.results = results
+        self.results_table.setRowCount(len(results))
+        for r, res in enumerate(results):
+            values = [res.file, res.unit_name or "", STATUS_LABELS.get(res.status, res.status),
+                      str(res.inserted), str(res.updated), str(res.unchanged), res.reason]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if res.status == REFUSED:
+                    item.setForeground(QColor("#b00020"))
+                item.setToolTip(res.reason)
+                self.results_table.setItem(r, c, item)
+        self.results_table.resizeRowsToContents()
+        done = {Path(p) for p, res in zip(self.drop_list.paths(), results, strict=False) if res.status != REFUSED}
+        for i in range(self.drop_list.count() - 1, -1, -1):
+            if Path(self.drop_list.item(i).data(Qt.UserRole)) in done:
+                self.drop_list.takeItem(i)
+        self.refresh_units()
+
+    def declare(self) -> None:
+        try:
+            added = declare_unit(self.ctx.store, self.declare_code.text(), self.declare_name.text())
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        if not added:
+            show_message(self, "Đã có", f"Đơn vị mã «{self.declare_code.text().strip()}» đã có trong danh sách.")
+        self.declare_code.clear()
+        self.declare_name.clear()
+        self.refresh_units()
+
+    def write_report(self) -> None:
+        period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
+        default = Path(self.ctx.store.path).parent / f"bao-cao-tong-hop_{period.end.strftime('%Y%m%d')}.pdf"
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo tổng hợp", str(default), "PDF (*.pdf)")
+        if not name:
+            return
+        pdf = Path(name).with_suffix(".pdf")
+        try:
+            write_consolidated(self.ctx.store, period, pdf=pdf, xlsx=pdf.with_suffix(".xlsx"))
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        show_message(self, "Đã lưu", f"Đã lưu báo cáo tổng hợp:\n{pdf}\n{pdf.with_suffix('.xlsx')}")
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf.parent)))

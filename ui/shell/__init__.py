@@ -1,0 +1,1 @@
+"""Start-up and the session: application, sign-in and lock, main window, external changes, self-check."""

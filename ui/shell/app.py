@@ -1,0 +1,75 @@
+"""Starting the GUI: application object, database, sign-in, main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication
+
+from models.core.errors import UserError
+from models.core.paths import default_db_path, user_data_dir
+from models.core.store import Store
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("Sổ Định Danh")
+    app.setOrganizationName("SoDinhDanh")
+    # Calendars, month and day names, and numbers typed into Qt widgets as Vietnamese write them
+    # ("Tháng 3", "Thứ Hai", 1.234,5), whatever the desk computer's own language is.
+    QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
+    install_vietnamese_qt_strings(app)
+    return app
+
+
+def install_vietnamese_qt_strings(app: QApplication):
+    """Qt's own texts (right-click menus of text boxes, file dialogs, standard buttons, scroll bars) in
+    Vietnamese: Qt ships no Vietnamese translation, so the project keeps one
+    (resources/translations/qtbase_vi.ts, compiled to .qm; a test checks they agree). Returns the
+    translator (installed once per application)."""
+    from PySide6.QtCore import QTranslator
+
+    from resources import resource_path
+
+    translator = getattr(app, "_vietnamese_qt_strings", None)
+    if translator is None:
+        translator = QTranslator(app)
+        if not translator.load(str(resource_path("translations", "qtbase_vi.qm"))):
+            logging.getLogger(__name__).warning("Không nạp được bản dịch tiếng Việt của Qt")
+            return None
+        app.installTranslator(translator)
+        app._vietnamese_qt_strings = translator  # keeps it alive as long as the application
+    return translator
+
+
+def run_gui(args) -> int:
+    user_data_dir().mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=str(user_data_dir() / "so-dinh-danh.log"), level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app = create_application()
+    from PySide6.QtWidgets import QMessageBox
+
+    try:
+        path = Path(args.db) if args.db else (user_data_dir() / "demo.sqlite" if args.demo else default_db_path())
+        if args.demo and not path.exists():
+            from demo import build_demo
+
+            build_demo(path)
+        store = Store(path)
+    except UserError as exc:
+        QMessageBox(QMessageBox.Critical, "Không mở được cơ sở dữ liệu", str(exc)).exec()
+        return 2
+    from ui.shell.session import Session
+
+    # Sign-in (or first administrator) before any window; demo clock, idle lock, change watcher, backups.
+    session = Session(store, demo=bool(args.demo))
+    session.start()
+    code = app.exec()
+    session.close()
+    store.close()
+    return code

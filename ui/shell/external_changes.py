@@ -1,0 +1,65 @@
+"""Noticing what the other desk wrote: ``PRAGMA data_version`` polled on a timer.
+
+SQLite increments ``data_version`` on a connection whenever *another* connection commits to the file.
+When it moves and the change did not come from this program's own change bus, every screen gets a
+``bulk`` Change for every table so that it reloads (another desk's edits appear within a few seconds;
+an edit started on an older version is still refused by the models' ``expected_version`` check).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from models.core.changes import Change
+from ui.context import AppContext
+
+
+class ExternalChangeWatcher(QObject):
+    external_change = Signal(list)  # the bulk changes it published
+
+    def __init__(self, ctx: AppContext, *, interval_ms: int = 2000, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._local_write = False
+        self._unsubscribe = ctx.store.bus.subscribe(self._on_local_changes)
+        self._version = self._read_version()
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+
+    def _on_local_changes(self, changes) -> None:  # any thread
+        self._local_write = True
+
+    def _read_version(self) -> int | None:
+        try:
+            return self.ctx.store.scalar("PRAGMA data_version")
+        except sqlite3.Error:
+            return None
+
+    def poll(self) -> bool:
+        """Returns True when another connection wrote since the last poll and screens were told."""
+        if self.ctx.store.in_transaction:
+            return False
+        version = self._read_version()
+        if version is None or version == self._version:
+            self._local_write = False  # a write on this very connection does not move data_version
+            return False
+        self._version = version
+        if self._local_write:
+            # Our own background worker (another connection) wrote and already published its changes.
+            self._local_write = False
+            return False
+        tables = [r["name"] for r in self.ctx.store.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        changes = [Change(table, "bulk") for table in tables]
+        self.ctx.store.bus.publish(changes)
+        self._local_write = False
+        self.external_change.emit(changes)
+        return True
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._unsubscribe()

@@ -1,0 +1,1 @@
+"""Reusable widgets: date fields, organization look-up, progress cards and charts, receipt actions."""
