@@ -80,3 +80,71 @@ def test_errors_are_shown_in_vietnamese_without_traceback(ctx, qtbot, exc, expec
     assert expected in boxes[-1].text() and unexpected not in boxes[-1].text()
     for box in boxes:
         box.close()
+
+
+# ---- run_mutation: the same handling for short mutations on the main thread ----------------------------
+def _error_boxes():
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.objectName() == "errorBox"
+            and w.isVisible()]
+
+
+def test_run_mutation_returns_the_value_and_views_hear_the_change(ctx, qtbot):
+    from models.core.changes import Kind, Table
+    from ui.ops import run_mutation
+
+    heard = []
+    ctx.changes.changed.connect(heard.extend)
+
+    def add_day():
+        with ctx.store.atomic():
+            ctx.store.execute("INSERT INTO holidays(day, name) VALUES ('2031-01-02', 'Nghỉ')")
+            ctx.store.notify(Table.HOLIDAYS, Kind.INSERT, ("2031-01-02",))
+        return 7
+
+    outcome = run_mutation(None, add_day)
+    assert outcome and outcome.value == 7
+    qtbot.waitUntil(lambda: bool(heard))
+    assert heard[0].table is Table.HOLIDAYS and heard[0].kind is Kind.INSERT
+
+
+def test_run_mutation_shows_a_refusal_in_vietnamese_and_writes_nothing(ctx, qtbot):
+    from ui.ops import run_mutation
+
+    def refuse():
+        with ctx.store.atomic():
+            ctx.store.execute("INSERT INTO holidays(day, name) VALUES ('2031-01-03', 'Nghỉ')")
+            raise UserError("Không được phép")
+
+    outcome = run_mutation(None, refuse)
+    assert not outcome and isinstance(outcome.error, UserError)
+    boxes = _error_boxes()
+    assert [b.text() for b in boxes] == ["Không được phép"]
+    assert ctx.store.scalar("SELECT count(*) FROM holidays WHERE day = '2031-01-03'") == 0
+    for box in boxes:
+        box.done(QMessageBox.Ok)
+
+
+def test_run_mutation_sends_a_stale_edit_to_its_handler_and_hides_a_bug(ctx, qtbot, caplog):
+    from models.core.errors import StaleEdit
+    from ui.ops import run_mutation
+
+    seen = []
+
+    def stale():
+        raise StaleEdit("Hồ sơ đã được người khác cập nhật", changed={"notes": {}})
+
+    assert not run_mutation(None, stale, stale=seen.append)
+    assert [e.changed for e in seen] == [{"notes": {}}] and not _error_boxes()
+
+    outcome = run_mutation(None, lambda: 1 / 0)
+    assert isinstance(outcome.error, ZeroDivisionError)
+    boxes = _error_boxes()
+    assert len(boxes) == 1 and "Traceback" not in boxes[0].text() and "không mong muốn" in boxes[0].text()
+    assert "ZeroDivisionError" in caplog.text
+    for box in boxes:
+        box.done(QMessageBox.Ok)
+
+
+def test_a_misspelt_table_is_refused_where_it_is_written(fresh_store):
+    with pytest.raises(ValueError):
+        fresh_store.notify("organisations", "update")

@@ -18,12 +18,13 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from models.core.errors import Cancelled, UserError
+from models.core.errors import Cancelled, StaleEdit, UserError
 from models.core.progress import Progress
 from models.core.store import Store
 from ui.context import AppContext
@@ -188,6 +189,43 @@ class BackgroundOp(QObject):
     def _cleanup(self) -> None:
         _running.discard(self)
         self.finished.emit()
+
+
+@dataclass
+class Outcome:
+    """What ``run_mutation`` did: ``ok`` with the model function's ``value``, or the ``error`` shown."""
+
+    ok: bool
+    value: Any = None
+    error: BaseException | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def run_mutation(parent: QWidget | None, fn: Callable[[], Any], *,
+                 stale: Callable[[StaleEdit], None] | None = None,
+                 title: str = "Không thực hiện được") -> Outcome:
+    """Run one short model mutation (one transaction) on the main thread with the handling of
+    ``BackgroundOp``: a ``UserError`` is shown as its Vietnamese message; a ``StaleEdit`` goes to
+    ``stale`` when given (the screen reloads and says what changed); anything else is logged with its
+    traceback and shown as the generic message. Views refresh from the store's change notifications,
+    so the caller does not reload them by hand."""
+    try:
+        return Outcome(True, fn())
+    except StaleEdit as exc:
+        if stale is not None:
+            stale(exc)
+        else:
+            show_error(parent, exc, title)
+        return Outcome(False, error=exc)
+    except UserError as exc:
+        show_error(parent, exc, title)
+        return Outcome(False, error=exc)
+    except Exception as exc:
+        log.error("Operation failed:\n%s", traceback.format_exc())
+        show_error(parent, exc, title)
+        return Outcome(False, error=exc)
 
 
 def error_text(exc: BaseException) -> str:

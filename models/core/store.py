@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
-from models.core.changes import Change, ChangeBus
+from models.core.changes import Change, ChangeBus, Kind, Table
 from models.core.errors import Cancelled, UserError
 from models.core.migrations import migrate_store
 
@@ -187,7 +187,7 @@ class Store:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
-    def notify(self, table: str, kind: str, ids: tuple | list = ()) -> None:
+    def notify(self, table: Table, kind: Kind, ids: tuple | list = ()) -> None:
         change = Change(table, kind, tuple(ids))
         if self._depth:
             self._pending.append(change)

@@ -12,7 +12,7 @@ import sqlite3
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from models.core.changes import Change
+from models.core.changes import Change, Kind, Table
 from ui.context import AppContext
 
 
@@ -52,9 +52,7 @@ class ExternalChangeWatcher(QObject):
             # Our own background worker (another connection) wrote and already published its changes.
             self._local_write = False
             return False
-        tables = [r["name"] for r in self.ctx.store.query(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        changes = [Change(table, "bulk") for table in tables]
+        changes = [Change(table, Kind.BULK) for table in Table]  # which rows changed is unknown: reload all
         self.ctx.store.bus.publish(changes)
         self._local_write = False
         self.external_change.emit(changes)
