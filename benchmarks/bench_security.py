@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from models.core.store import SYSTEM_ACTOR, Store  # noqa: E402
 from models.security import auth, backups  # noqa: E402
+from services.backups import backup_to_folder  # noqa: E402
 
 
 def best(fn, repeat: int) -> float:
@@ -70,7 +71,7 @@ def main() -> int:
         size = path.stat().st_size
         out = tmp / "usb"
         print(json.dumps({"db_mb": round(size / 1e6, 1), "orgs": args.orgs, "audit": args.audit,
-                          "backup_to_folder_s": best(lambda: backups.backup_to_folder(store, out), args.repeat)}))
+                          "backup_to_folder_s": best(lambda: backup_to_folder(store, out), args.repeat)}))
         print(json.dumps({"check_s": best(lambda: backups.check_file(path), args.repeat)}))
         source = sorted(out.iterdir())[0]
         print(json.dumps({"restore_s": best(lambda: backups.restore(store, source), args.repeat)}))

@@ -30,10 +30,10 @@ import xlsxwriter  # noqa: E402
 
 from exporters.sync_workbook import SheetData, write_sync_workbook  # noqa: E402
 from models.core.store import Store  # noqa: E402
-from models.sync.export import export_workbook  # noqa: E402
 from models.sync.format import DATE, DATETIME, DOSSIER_SHEET, INT, NUM, SHEET_COLUMNS, TEXT  # noqa: E402
 from models.sync.merge import merge_files  # noqa: E402
 from models.sync.reader import read_sync_file  # noqa: E402
+from services.sync import export_workbook  # noqa: E402
 from tests.factories.sync import make_data, make_province, make_unit  # noqa: E402
 
 CLOCK = dt.datetime(2025, 1, 9, 9, 30)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -54,8 +55,6 @@ def main(argv: list[str]) -> int:
     except BrokenPipeError:
         # The reader went away (``… | head``): not an error of ours. Point stdout at /dev/null so that
         # the interpreter's final flush does not fail again (Python docs, "Note on SIGPIPE").
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from exporters.report_pdf import render_report_pdf
 from models.core.store import Actor, Store
 from models.reports.period import ReportSettings, get_settings, save_settings, week_due_on
-from models.reports.register import issue_report, next_number
-from models.reports.weekly import collect_report
+from models.reports.register import next_number
+from services.reports import ReportForm, issue_report
 
 FIRST_DUE = dt.date(2025, 1, 2)  # first Thursday after the campaign's start (30/12/2024)
 LATE_WEEK = 6  # this week's report went out at 16:10, after the 14:00 deadline
@@ -42,11 +41,9 @@ def build(store: Store, seed: int) -> dict:
             when = period.due_at - dt.timedelta(hours=3) if on_time else period.due_at + dt.timedelta(hours=2,
                                                                                                        minutes=10)
             store.clock = lambda when=when: when
-            data = collect_report(store, period, number=next_number(store, period.due_at.year),
-                                  difficulties=DIFFICULTIES if week % 3 == 1 else "",
-                                  proposals=PROPOSALS if week % 3 == 1 else "")
-            rendered = render_report_pdf(data)
-            issue_report(store, data, rendered.pdf, rendered.pages, due_at=period.due_at)
+            form = ReportForm(difficulties=DIFFICULTIES if week % 3 == 1 else "",
+                              proposals=PROPOSALS if week % 3 == 1 else "")
+            issue_report(store, period, form, next_number(store, period.due_at.year))
             issued += 1
             week += 1
             due_day += dt.timedelta(days=7)

@@ -9,11 +9,9 @@ computed here (with a cache: dates repeat), which is what keeps the export close
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
 
@@ -30,7 +28,7 @@ from models.sync.format import (
     INT,
     NUM,
     TEXT,
-    Column,
+    SheetData,
     SheetHasher,
     canonical_cell,
     combine_digests,
@@ -40,17 +38,12 @@ from models.sync.format import (
 MAX_CELL_TEXT = 32767  # Excel's limit; longer text would be cut by the writer, so cut it ourselves
 
 
-@dataclass
-class SheetData:
-    name: str
-    columns: Sequence[Column]
-    rows: Iterable[Sequence[Any]]  # one value per column: str | int | float | ISO date/datetime text | None
-    expected: int = 0  # for progress only
+__all__ = ["SheetData", "WrittenWorkbook", "encrypt_workbook", "write_sync_workbook"]
 
 
 @dataclass
 class WrittenWorkbook:
-    path: Path
+    path: Path | None  # None when written to a stream
     sha256: str
     rows: dict[str, int]
     digests: dict[str, str] = field(default_factory=dict)
@@ -69,12 +62,15 @@ class _Formats:
         }
 
 
-def write_sync_workbook(path: str | Path, info: dict[str, Any], sheets: list[SheetData],
-                        progress: Progress | None = None) -> WrittenWorkbook:
-    """Write the workbook to ``path``; ``info`` holds the ThongTin values (rows/sha256 are filled here)."""
-    path = Path(path)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+def write_sync_workbook(out: str | Path | BinaryIO, info: dict[str, Any], sheets: list[SheetData],
+                        progress: Progress | None = None, *, tmpdir: str | Path | None = None) -> WrittenWorkbook:
+    """Write the workbook to ``out`` (a path, or a binary stream such as ``BytesIO``); ``info`` holds the
+    ThongTin values (rows/sha256 are filled here). ``tmpdir``: where xlsxwriter keeps its part files while
+    it writes (default: the system's temporary folder)."""
+    path = None if hasattr(out, "write") else Path(out)
+    wb = xlsxwriter.Workbook(str(path) if path is not None else out, {
+        "constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+        "strings_to_urls": False, **({"tmpdir": str(tmpdir)} if tmpdir is not None else {})})
     fmts = _Formats(wb)
     info_ws = wb.add_worksheet(INFO_SHEET)
     total = sum(s.expected for s in sheets) or 0
@@ -228,12 +224,10 @@ def _write_sheet(ws, fmts: _Formats, sheet: SheetData, progress: Progress | None
     return r, hasher.hexdigest(), done + r
 
 
-def encrypt_file(source: str | Path, target: str | Path, password: str) -> None:
-    """Office standard encryption (ECMA-376 Agile, AES-256) of an .xlsx, via msoffcrypto-tool."""
+def encrypt_workbook(source: BinaryIO, target: BinaryIO, password: str) -> None:
+    """Office standard encryption (ECMA-376 Agile, AES-256) of an .xlsx, via msoffcrypto-tool: from one
+    binary stream to another (the plain workbook need never be a file)."""
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    with open(source, "rb") as src:
-        office = OOXMLFile(src)
-        buffer = io.BytesIO()
-        office.encrypt(password, buffer)
-    Path(target).write_bytes(buffer.getvalue())
+    source.seek(0)
+    OOXMLFile(source).encrypt(password, target)

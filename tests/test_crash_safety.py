@@ -58,7 +58,7 @@ store.close()
 
 EXPORT = """
 import sys
-from models.security.audit import export_audit
+from services.audit_export import export_audit
 from models.core.store import Store
 print("BEGIN", flush=True)
 store = Store(sys.argv[1])

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-import ui.dialogs.import_dialog as import_dialog
+import services.imports as imports_service
 from tests.factories import messy_files as mf
 from ui.context import AppContext
 from ui.dialogs.import_dialog import PAGE_DONE, PAGE_MAPPING, PAGE_REVIEW, ImportDialog
@@ -54,8 +54,8 @@ def test_pick_check_save_errors_and_import_valid_rows(ctx, dialog, qtbot, tmp_pa
     text = dialog.counts_label.text()
     assert "Đọc 13 dòng" in text and "Sẽ thêm mới 11" in text and "dòng lỗi bị loại 1" in text
     assert "dòng lặp lại (đã gộp) 1" in text
-    assert dialog.issues_table.rowCount() == 1
-    cells = [dialog.issues_table.item(0, c).text() for c in range(6)]
+    assert dialog.issues_model.rowCount() == 1
+    cells = [dialog.issues_model.text(0, c) for c in range(6)]
     assert cells[:4] == ["10", "C", "Mã số thuế", "0100233489"] and cells[5] == "Lỗi"
     assert ctx.store.scalar("SELECT count(*) FROM organizations") == 0  # checking writes nothing
 
@@ -94,11 +94,13 @@ def test_unsure_columns_show_mapping_with_preview_and_mapping_is_saved(ctx, qtbo
     dlg.choose_file(_unsure_csv(tmp_path, "a.csv"))
     qtbot.waitUntil(lambda: dlg.stack.currentIndex() == PAGE_MAPPING, timeout=20000)
     assert "Không nhận ra cột «Mã»" in dlg.unsure_label.text()
-    assert dlg.preview_table.rowCount() == 2
-    assert dlg.preview_table.item(0, 0).text() == "Công ty TNHH Ánh Dương"
-    assert "0100233488" in dlg.mapping_table.item(1, 2).text()
-    assert dlg.mapping_table.cellWidget(0, 3).currentData() == "name"  # "Tên đơn vị" was recognised
-    combo = dlg.mapping_table.cellWidget(1, 3)
+    assert dlg.preview_model.rowCount() == 2
+    assert dlg.preview_model.text(0, 0) == "Công ty TNHH Ánh Dương"
+    assert dlg.preview_model.headerData(0, Qt.Horizontal, Qt.DisplayRole) == "A: Tên đơn vị"
+    assert "0100233488" in dlg.mapping_model.text(1, 2)
+    column_d = dlg.mapping_model.index(1, 3)
+    assert dlg.mapping_table.indexWidget(dlg.mapping_model.index(0, 3)).currentData() == "name"  # recognised
+    combo = dlg.mapping_table.indexWidget(column_d)
     combo.setFocus()
     combo.setCurrentIndex(combo.findData("tax_code"))
     dlg.set_field(2, "rep_phone")
@@ -122,7 +124,7 @@ def test_unsure_columns_show_mapping_with_preview_and_mapping_is_saved(ctx, qtbo
 def test_cancel_during_import_leaves_the_registry_as_before(ctx, dialog, qtbot, tmp_path, monkeypatch):
     dialog.choose_file(_messy(tmp_path))
     qtbot.waitUntil(lambda: dialog.stack.currentIndex() == PAGE_REVIEW, timeout=20000)
-    real = import_dialog.apply_analysis
+    real = imports_service.apply_analysis
 
     def slow_apply(store, analysis, progress=None, **kwargs):
         deadline = time.monotonic() + 10
@@ -130,7 +132,7 @@ def test_cancel_during_import_leaves_the_registry_as_before(ctx, dialog, qtbot, 
             time.sleep(0.01)  # the officer presses Cancel while the import runs
         return real(store, analysis, progress=progress, **kwargs)
 
-    monkeypatch.setattr(import_dialog, "apply_analysis", slow_apply)
+    monkeypatch.setattr(imports_service, "apply_analysis", slow_apply)
     qtbot.mouseClick(dialog.import_button, Qt.LeftButton)
     op = dialog.op
     with qtbot.waitSignal(op.finished, timeout=20000):
@@ -149,4 +151,18 @@ def test_unreadable_file_shows_the_reason(dialog, qtbot, tmp_path):
     dialog.choose_file(path)
     qtbot.waitUntil(lambda: any("xuat-tu-web.xls" in b.text() for b in _boxes()), timeout=20000)
     assert dialog.next_button.isEnabled()
+    _close_boxes()
+
+
+def test_error_workbook_that_cannot_be_written_names_the_file_and_leaves_nothing(ctx, dialog, qtbot, tmp_path):
+    dialog.choose_file(_messy(tmp_path))
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == PAGE_REVIEW, timeout=20000)
+    blocker = tmp_path / "khong-phai-thu-muc"
+    blocker.write_text("x")  # a file where the folder should be: the workbook cannot be written there
+    target = blocker / "loi.xlsx"
+    assert dialog.save_errors_to(target) is None
+    messages = [b.text() for b in _boxes()]
+    assert any("Không ghi được tệp «" in m and "loi.xlsx" in m for m in messages), messages
+    assert not any("Traceback" in m for m in messages)
+    assert not target.exists() and list(tmp_path.glob("**/loi.xlsx*")) == []
     _close_boxes()

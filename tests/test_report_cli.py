@@ -54,3 +54,30 @@ def test_report_command_bad_date(db_path, run_cli, tmp_path):
     result = run_cli("report", "--db", db_path, "--week-ending", "08/01/2025", "--out", tmp_path / "a.pdf")
     assert result.returncode == 2
     assert "--week-ending «08/01/2025» không đúng dạng YYYY-MM-DD" in result.stderr
+
+
+def test_report_command_refused_number_leaves_no_file(fresh_store, db_path, run_cli, tmp_path):
+    """Number 1 is taken by the week ending 01/01; issuing the next week under number 1 is refused by the
+    register, and neither the PDF nor the workbook (nor a partial file) is left at the chosen paths."""
+    make_unit(fresh_store, 3)
+    first = run_cli("report", "--db", db_path, "--week-ending", "2025-01-01", "--out", tmp_path / "so-1.pdf",
+                    "--issue", "--number", "1")
+    assert first.returncode == 0, first.stderr
+    out, xlsx = tmp_path / "ra" / "F.pdf", tmp_path / "ra" / "F.xlsx"
+    refused = run_cli("report", "--db", db_path, "--week-ending", "2025-01-08", "--out", out, "--xlsx", xlsx,
+                      "--issue", "--number", "1")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("Lỗi: Số 1 năm 2025 đã dùng cho báo cáo 1/BC-CAH") and "Traceback" not in refused.stderr
+    assert not out.exists() and not xlsx.exists()
+    assert not list(tmp_path.glob("ra/*"))  # no partial file either
+    assert fresh_store.scalar("SELECT COUNT(*) FROM reports") == 1
+
+
+def test_report_command_unwritable_folder_names_the_file(fresh_store, db_path, run_cli, tmp_path):
+    make_unit(fresh_store, 3)
+    (tmp_path / "la-tep").write_text("x")
+    result = run_cli("report", "--db", db_path, "--week-ending", "2025-01-08", "--out",
+                     tmp_path / "la-tep" / "bc.pdf", "--issue")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Không ghi được tệp «" in result.stderr and "bc.pdf»" in result.stderr
+    assert fresh_store.scalar("SELECT COUNT(*) FROM reports") == 0  # nothing issued without its file

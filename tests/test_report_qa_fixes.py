@@ -87,9 +87,9 @@ def test_totals_add_up_in_the_pdf_and_the_workbook(overshoot_store):
 
 
 def test_sync_summary_sheet_totals_add_up(overshoot_store, tmp_path):
-    from models.sync.export import export_workbook
     from models.sync.format import SUMMARY_SHEET
     from models.sync.reader import read_sync_file
+    from services.sync import export_workbook
 
     path = tmp_path / "dongbo.xlsx"
     export_workbook(overshoot_store, path, full=True)

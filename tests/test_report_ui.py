@@ -14,6 +14,7 @@ from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox
 
 from models.core.store import Actor
+from services.reports import ReportForm, issue_report
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
 from ui.context import AppContext
 from ui.pages.reports import ReportsPage
@@ -91,10 +92,12 @@ def test_preview_issue_reopen_and_reprint(page, qtbot, tmp_path, monkeypatch):
     # the preview showed exactly the bytes that were issued (same number, same data)
     assert page.current.sha256 == preview_sha
     assert page.ctx.store.scalar("SELECT sha256 FROM reports") == hashlib.sha256(target.read_bytes()).hexdigest()
-    qtbot.waitUntil(lambda: page.register_table.rowCount() == 1)
-    assert page.register_table.item(0, 0).text() == "1/BC-CAH"
-    assert page.register_table.item(0, 6).text() == "Đúng hạn"  # 09:30 < 14:00
-    assert page.register_table.item(0, 5).text() == "09/01/2025 09:30"  # dd/mm/yyyy, not the ISO text
+    qtbot.waitUntil(lambda: page.register_model.rowCount() == 1)
+    assert page.register_model.text(0, 0) == "1/BC-CAH"
+    assert page.register_model.text(0, 6) == "Đúng hạn"  # 09:30 < 14:00
+    assert page.register_model.text(0, 5) == "09/01/2025 09:30"  # dd/mm/yyyy, not the ISO text
+    sha_cell = page.register_model.index(0, 8)
+    assert page.register_model.data(sha_cell, Qt.ToolTipRole) == page.current.sha256  # the whole digest
     assert not page.register_empty.isVisible() and page.reopen_button.isEnabled()
     assert page.number.value() == 2
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
@@ -123,6 +126,8 @@ def test_preview_issue_reopen_and_reprint(page, qtbot, tmp_path, monkeypatch):
     actions = [r["action"] for r in page.ctx.store.query("SELECT action FROM audit_log WHERE object_type = 'report'")]
     assert actions == ["report.issue", "report.view", "report.reprint"]
     assert page.save_copy_selected(tmp_path / "copy.pdf").read_bytes() == target.read_bytes()
+    copied = page.ctx.store.query_one("SELECT detail FROM audit_log WHERE action = 'report.copy'")
+    assert str(tmp_path / "copy.pdf") in copied["detail"]  # the copy is logged with where it went
 
     # a second issue for the same week asks first; "No" leaves the register alone
     monkeypatch.setattr("ui.pages.reports.ask_yes_no", lambda *a, **k: False)
@@ -207,3 +212,29 @@ def test_preview_fits_the_pane_and_numbers_have_thousand_separators(page, qtbot)
     data.group_total.cumulative = 12345
     page._show_generated(page.current)
     assert "lũy kế 12.345" in page.status.text()
+
+
+def _error_boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible() and w.objectName() == "errorBox"]
+
+
+def test_a_refused_number_leaves_no_file_at_the_chosen_path(page, qtbot, tmp_path, monkeypatch):
+    """Number 1 of 2025 is already used (for another week): issuing with it is refused by the register,
+    and the PDF the officer chose to write must not appear, nor any partial file beside it."""
+    store = page.ctx.store
+    from models.reports.period import get_settings, week_ending
+
+    earlier = week_ending(dt.date(2025, 1, 1), get_settings(store))
+    issue_report(store, earlier, ReportForm(doc_date=dt.date(2025, 1, 2)), 1)  # register only, no file
+    page.number.setValue(1)
+    chosen = tmp_path / "bao-cao" / "bc-so-1.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen), "PDF (*.pdf)"))
+    qtbot.mouseClick(page.issue_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.last_op is not None and not page.last_op.is_running(), timeout=20000)
+    qtbot.waitUntil(lambda: bool(_error_boxes()), timeout=5000)
+    assert "Số 1 năm 2025 đã dùng" in page.last_op.error.args[0]
+    assert any("Số 1 năm 2025 đã dùng" in box.text() for box in _error_boxes())  # Vietnamese, no traceback
+    assert not chosen.exists()
+    assert list(chosen.parent.glob("*")) == []  # no partial file either
+    assert store.scalar("SELECT COUNT(*) FROM reports") == 1

@@ -15,6 +15,8 @@ from models.security import audit as audit_query
 from models.security import auth, backups
 from models.security.audit import AuditFilter
 from models.security.personal_data import display_id_number
+from services import backups as backup_service
+from services.audit_export import export_audit
 
 
 def _holiday(store, day, name):
@@ -101,7 +103,7 @@ def test_restore_refuses_damaged_or_newer_backup(run_cli, db_path, tmp_path, clo
 
 
 def test_restore_refused_while_another_desk_has_the_file_open(fresh_store, tmp_path):
-    backup = backups.backup_to_folder(fresh_store, tmp_path / "usb").path
+    backup = backup_service.backup_to_folder(fresh_store, tmp_path / "usb").path
     other_desk = Store(fresh_store.path, migrate=False)
     try:
         with pytest.raises(UserError, match="đang được mở"):
@@ -131,10 +133,10 @@ def test_daily_backup_once_a_day_keeping_the_last_n(fresh_store, clock):
     fresh_store.set_setting("backups_keep", 3)
     made = []
     for _ in range(5):
-        info = backups.daily_backup_if_due(fresh_store)
+        info = backup_service.daily_backup_if_due(fresh_store)
         assert info is not None
         made.append(info.path)
-        assert backups.daily_backup_if_due(fresh_store) is None  # same day: nothing more
+        assert backup_service.daily_backup_if_due(fresh_store) is None  # same day: nothing more
         clock.advance(days=1)
     kept = backups.list_automatic(fresh_store)
     assert kept == made[-3:]
@@ -149,11 +151,11 @@ def test_backup_to_folder_needs_permission(fresh_store, tmp_path):
     auth.create_officer(fresh_store, "canbo1", "Cán Bộ Một", "intake", "matkhau-canbo1")
     auth.sign_in(fresh_store, "canbo1", "matkhau-canbo1")
     with pytest.raises(PermissionDenied):
-        backups.backup_to_folder(fresh_store, tmp_path / "usb")
+        backup_service.backup_to_folder(fresh_store, tmp_path / "usb")
     with pytest.raises(PermissionDenied):
         backups.restore(fresh_store, tmp_path / "x.sqlite")
     assert not (tmp_path / "usb").exists()
-    backups.automatic_backup(fresh_store)  # the automatic backup runs whoever is signed in
+    backup_service.automatic_backup(fresh_store)  # the automatic backup runs whoever is signed in
 
 
 # ---- personal data, sensitive reads, audit queries --------------------------------------------------
@@ -200,7 +202,7 @@ def test_audit_filters_and_export(fresh_store, clock, tmp_path):
     assert audit_query.count_audit(fresh_store, AuditFilter(text="xem hồ sơ")) == 1
     assert audit_query.count_audit(fresh_store, AuditFilter(officer_id=99)) == 0
     out = tmp_path / "nhat-ky.xlsx"
-    assert audit_query.export_audit(fresh_store, AuditFilter(action="registry."), out) == 1
+    assert export_audit(fresh_store, AuditFilter(action="registry."), out) == 1
     from openpyxl import load_workbook
 
     sheet = load_workbook(out, read_only=True).active
@@ -209,4 +211,4 @@ def test_audit_filters_and_export(fresh_store, clock, tmp_path):
     exported = audit_query.query_audit(fresh_store, AuditFilter(action="audit.export"))
     assert len(exported) == 1 and "nhat-ky.xlsx" in exported[0]["detail"]
     with pytest.raises(UserError, match=".xlsx hoặc .csv"):
-        audit_query.export_audit(fresh_store, None, tmp_path / "nhat-ky.pdf")
+        export_audit(fresh_store, None, tmp_path / "nhat-ky.pdf")

@@ -16,10 +16,12 @@ from python_calamine import CalamineWorkbook
 from exporters.sync_workbook import SheetData, write_sync_workbook
 from models.core.errors import PermissionDenied, UserError
 from models.core.store import SYSTEM_ACTOR, Actor, Store
-from models.sync.export import acknowledge, export_workbook, list_exports
+from models.sync.export import acknowledge, list_exports
 from models.sync.format import DOSSIER_COLUMNS, ORG_COLUMNS, SHEET_COLUMNS, SUMMARY_SHEET
 from models.sync.merge import merge_file, merge_files
 from models.sync.reader import read_sync_file
+from services.consolidation import write_consolidated
+from services.sync import export_workbook
 from tests.factories.sync import make_data, make_officer, make_province, make_unit, touch_dossiers
 
 PROVINCE_TABLES = ("remote_units", "sync_files", "remote_dossiers", "remote_orgs", "remote_verifications",
@@ -363,7 +365,7 @@ def test_consolidated_report_is_the_sum_of_the_units_reports(tmp_path, clock, pr
 
     from models.reports.period import get_settings, week_ending
     from models.reports.weekly import collect_report
-    from models.sync.consolidation import consolidated_report, write_consolidated
+    from models.sync.consolidation import consolidated_report
     from models.sync.merge import declare_unit
 
     unit_reports, paths = [], []

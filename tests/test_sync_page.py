@@ -12,8 +12,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.core.store import Store
-from models.sync.export import export_workbook
 from models.sync.merge import declare_unit
+from services.sync import export_workbook
 from tests.factories.sync import make_data, make_province, make_unit
 from ui.context import AppContext
 from ui.pages.sync import SyncPage
@@ -75,12 +75,13 @@ def test_export_screen_password_warning_and_acknowledgement(unit_ctx, qtbot, tmp
     _run(qtbot, op)
     assert not op.result.protected
     assert panel.warning_label.isVisible() and "KHÔNG được đặt mật khẩu" in panel.warning_label.text()
-    assert panel.history.rowCount() == 2
-    assert panel.history.item(0, 5).text() == "KHÔNG" and panel.history.item(1, 5).text() == "Có"
+    history = panel.history_model
+    assert history.rowCount() == 2
+    assert history.text(0, 5) == "KHÔNG" and history.text(1, 5) == "Có"
 
     panel.history.selectRow(1)  # export no. 1
     qtbot.mouseClick(panel.ack_button, Qt.LeftButton)
-    assert panel.history.item(1, 6).text() != "Chưa"
+    qtbot.waitUntil(lambda: history.text(1, 6) != "Chưa")  # refreshed by the change notification
     assert "từ tệp số 1" in panel.incremental.text()
 
 
@@ -116,14 +117,18 @@ def test_merge_screen_drop_files_results_and_units(tmp_path, clock, qtbot):
 
         op = panel.start_merge()
         _run(qtbot, op)
-        table = panel.results_table
+        table = panel.results_model
         assert table.rowCount() == 2
-        assert table.item(0, 2).text() == "Đã tổng hợp" and table.item(0, 3).text() == "20"
-        assert table.item(1, 2).text() == "Từ chối" and "đã bị sửa" in table.item(1, 6).text()
+        assert table.text(0, 2) == "Đã tổng hợp" and table.text(0, 3) == "20"
+        assert table.text(1, 2) == "Từ chối" and "đã bị sửa" in table.text(1, 6)
+        refused = table.index(1, 0)
+        assert "đã bị sửa" in table.data(refused, Qt.ToolTipRole)
+        assert table.data(refused, Qt.ForegroundRole).color().name() == "#b00020"  # refused files in red
+        assert table.data(table.index(0, 0), Qt.ForegroundRole) is None
         assert panel.drop_list.count() == 1  # the refused file stays in the list to be dealt with
 
-        units = {panel.units_table.item(r, 0).text(): panel.units_table.item(r, 2).text()
-                 for r in range(panel.units_table.rowCount())}
+        units = {panel.units_model.text(r, 0): panel.units_model.text(r, 2)
+                 for r in range(panel.units_model.rowCount())}
         assert units == {"CAX-00": "đúng hạn", "CAX-99": "chưa gửi tệp"}
         assert "1/2 đơn vị đã gửi" in panel.week_label.text()
     finally:
@@ -138,7 +143,7 @@ def test_empty_history_says_what_to_do_and_the_week_just_ended_comes_first(unit_
     qtbot.addWidget(page)
     page.show()
     panel = page.export_panel
-    assert panel.history.rowCount() == 0
+    assert panel.history_model.rowCount() == 0
     assert panel.history_empty.isVisible() and "Chưa xuất tệp nào" in panel.history_empty.text()
     assert not panel.ack_button.isEnabled()
     assert panel.week_end.date().toString("dd/MM/yyyy") == "08/01/2025"
@@ -148,10 +153,10 @@ def test_empty_history_says_what_to_do_and_the_week_just_ended_comes_first(unit_
     op = panel.start_export()
     _run(qtbot, op)
     assert op.error is None, op.error
-    qtbot.waitUntil(lambda: panel.history.rowCount() == 1)  # the result arrives through a queued signal
+    qtbot.waitUntil(lambda: panel.history_model.rowCount() == 1)  # the result arrives through a queued signal
     _close_boxes()
     assert not panel.history_empty.isVisible() and panel.ack_button.isEnabled()
-    assert panel.history.item(0, 2).text() == "08/01/2025"
+    assert panel.history_model.text(0, 2) == "08/01/2025"
     # that week's file exists: the form now offers the running week
     panel.reset_form()
     assert panel.week_end.date().toString("dd/MM/yyyy") == "15/01/2025"

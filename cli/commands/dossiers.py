@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from cli.common import add_db_argument, open_store, print_json
+from models.dossiers import worklists
 from models.dossiers.states import STATUSES
 
 
@@ -23,12 +24,12 @@ def register(sub) -> None:
 
 
 def run_import(args) -> int:
-    from models.dossiers.online_import import import_file, read_table
+    from services import imports  # lazy: the spreadsheet readers and the checks, ~50 ms at start-up
 
-    table = read_table(args.file)  # an unreadable file fails here, before the database is opened
+    table = imports.read_dossier_list(args.file)  # an unreadable file fails here, before the database opens
     store = open_store(args, create=True)
     try:
-        result = import_file(store, args.file, table=table)
+        result = imports.import_dossier_list(store, args.file, table=table)
     finally:
         store.close()
     for line in result.errors:
@@ -40,8 +41,6 @@ def run_import(args) -> int:
 
 
 def run_list(args) -> int:
-    from models.dossiers import worklists
-
     store = open_store(args)
     try:
         key = "overdue" if args.overdue else "all"

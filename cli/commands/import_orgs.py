@@ -29,21 +29,18 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from exporters.error_workbook import write_error_workbook
-    from models.registry.importing import analyse_file, apply_analysis, load
-    from models.registry.organizations import GROUPS
+    from services import imports  # lazy: the spreadsheet readers and the checks, ~50 ms at start-up
 
     path = Path(args.file)
-    loaded = load(path, args.group)  # an unreadable file fails here, before the database is opened
+    loaded = imports.read_org_list(path, args.group)  # an unreadable file fails here, before the database opens
     store = open_store(args, create=True)
     try:
-        analysis = analyse_file(store, path, args.group, loaded=loaded)
-        result = apply_analysis(store, analysis, dry_run=args.dry_run, strict=args.strict)
+        analysis = imports.analyse_org_list(store, path, args.group, loaded=loaded)
+        result = imports.import_org_list(store, analysis, dry_run=args.dry_run, strict=args.strict)
+        if args.errors:
+            imports.save_error_workbook(store, args.errors, source_name=path.name, result=result, group=args.group)
     finally:
         store.close()
-    if args.errors:
-        write_error_workbook(args.errors, source_name=path.name, issues=[i.as_dict() for i in result.issues],
-                             counts=result.counts(), group_label=f"Nhóm {args.group}: {GROUPS[args.group]}")
     for issue in result.issues:  # as import-dossiers does: where, what, why
         where = f"Tệp «{path.name}», dòng {issue.row}"
         if issue.column is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from cli.common import add_db_argument, db_path, open_store, print_json
 from models.core.errors import UserError
 from models.security import backups
+from services.backups import backup_to_folder
 
 
 def register(sub) -> None:
@@ -29,7 +30,7 @@ def register(sub) -> None:
 
 def run_backup(args) -> int:
     with open_store(args) as store:
-        info = backups.backup_to_folder(store, args.to)
+        info = backup_to_folder(store, args.to)
     print_json(info.as_dict())
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cli.common import add_db_argument, open_store, print_json
+from models.campaigns.progress import compute_progress
 from models.core.errors import UserError
 
 
@@ -27,8 +28,6 @@ def _date(text: str | None, option: str) -> dt.date | None:
 
 
 def run(args) -> int:
-    from models.campaigns.progress import compute_progress
-
     as_of = _date(args.as_of, "--as-of")
     week_start = _date(args.week_start, "--week-start")
     store = open_store(args)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.common import add_db_argument, open_store, print_json
-from models.core.output_files import write_partial
 from models.reports.period import get_settings, parse_day, week_ending
-from models.reports.register import issue_report, next_number
-from models.reports.weekly import collect_report
+from models.reports.register import next_number
 
 
 def register(sub) -> None:
@@ -27,41 +25,34 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from exporters.report_pdf import render_report_pdf
+    from services import reports  # lazy: the PDF renderer (reportlab), ~190 ms at start-up
 
     end = parse_day(args.week_ending, "--week-ending")
     doc_date = parse_day(args.date, "--date") if args.date else None
     out = Path(args.out)
+    xlsx = Path(args.xlsx) if args.xlsx else None
     store = open_store(args)
     try:
         settings = get_settings(store)
         period = week_ending(end, settings)
         number = args.number or (next_number(store, (doc_date or period.due_at.date()).year) if args.issue else None)
-        data = collect_report(store, period, campaign_id=args.campaign, doc_date=doc_date, number=number,
-                              difficulties=args.difficulties, proposals=args.proposals, settings=settings)
-        rendered = render_report_pdf(data)
-        result = {"path": str(out), "sha256": rendered.sha256, "pages": rendered.pages,
-                  "period_start": data.period_start, "period_end": data.period_end, "number": data.number_line}
-        files = [(out, rendered.pdf)]
-        if args.xlsx:
-            from exporters.report_xlsx import render_report_xlsx
-
-            files.append((Path(args.xlsx), render_report_xlsx(data)))
-            result["xlsx"] = str(args.xlsx)
-        # Every file is written aside first and put in place only once the register accepted the report:
-        # a refused issue (number or period already used) leaves nothing behind.
-        partials = [(write_partial(path, content), path) for path, content in files]
-        try:
-            if args.issue:
-                result["report_id"] = issue_report(store, data, rendered.pdf, rendered.pages, due_at=period.due_at,
-                                                   saved_path=str(out.resolve()))
-        except BaseException:
-            for tmp, _ in partials:
-                tmp.unlink(missing_ok=True)
-            raise
-        for tmp, path in partials:
-            tmp.replace(path)
+        form = reports.ReportForm(doc_date=doc_date, difficulties=args.difficulties, proposals=args.proposals,
+                                  campaign_id=args.campaign)
+        generated = reports.build_report(store, period, form, number=number, settings=settings)
+        # Both files are written beside their names and put in place only once the register accepted
+        # the report: a refused issue (number or period already used) leaves nothing behind.
+        if args.issue:
+            reports.issue(store, generated, out, xlsx=xlsx)
+        else:
+            reports.save_report(store, generated, out, xlsx=xlsx)
     finally:
         store.close()
+    data = generated.data
+    result = {"path": str(out), "sha256": generated.sha256, "pages": generated.pages,
+              "period_start": data.period_start, "period_end": data.period_end, "number": data.number_line}
+    if xlsx:
+        result["xlsx"] = str(args.xlsx)
+    if generated.report_id:
+        result["report_id"] = generated.report_id
     print_json(result)
     return 0

@@ -9,11 +9,15 @@ when any file was refused (the others are still merged), 0 otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
+import warnings
 
 from cli.common import add_db_argument, open_store, print_json
 from models.core.errors import UserError
 from models.reports.period import get_settings, parse_day, previous_week, week_ending
+from models.sync.consolidation import week_status
+from models.sync.export import acknowledge
 
 
 def register(sub) -> None:
@@ -61,9 +65,6 @@ def _password(args, *, confirm: bool = False) -> str | None:
 
 
 def _ask_password(confirm: bool) -> str:
-    import getpass
-    import warnings
-
     with warnings.catch_warnings():
         # Without a terminal getpass reads standard input (a script can pipe the password in): that
         # is intended here, so its "may be echoed" warning would only confuse.
@@ -84,7 +85,7 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 
 def run_export(args) -> int:
-    from models.sync.export import export_workbook
+    from services.sync import export_workbook  # lazy: the workbook writer and encryption, ~35 ms at start-up
 
     password = _password(args, confirm=True)  # asked before anything is opened
     store = open_store(args)
@@ -99,7 +100,8 @@ def run_export(args) -> int:
 
 
 def run_merge(args) -> int:
-    from models.sync.merge import REFUSED, merge_files
+    from models.sync.merge import REFUSED  # lazy: the reader (calamine, msoffcrypto), ~20 ms at start-up
+    from services.sync import merge_files  # lazy: as run_export
 
     password = _password(args)
     store = open_store(args)
@@ -113,7 +115,6 @@ def run_merge(args) -> int:
 
 
 def run_ack(args) -> int:
-    from models.sync.export import acknowledge
 
     store = open_store(args)
     try:
@@ -131,8 +132,7 @@ def _week(store, text: str | None):
 
 
 def run_units(args) -> int:
-    from models.sync.consolidation import week_status
-    from models.sync.merge import declare_unit, require_province
+    from models.sync.merge import declare_unit, require_province  # lazy: as run_merge
 
     store = open_store(args)
     try:
@@ -149,14 +149,12 @@ def run_units(args) -> int:
 
 
 def run_report(args) -> int:
-    from models.sync.consolidation import write_consolidated
-    from models.sync.merge import require_province
+    from services.consolidation import write_consolidated  # lazy: the PDF renderer, ~170 ms at start-up
 
     if not args.pdf and not args.xlsx:
         raise UserError("Hãy chọn ít nhất một tệp đầu ra: --pdf hoặc --xlsx.")
     store = open_store(args)
     try:
-        require_province(store)
         period = _week(store, args.week_end)
         data = write_consolidated(store, period, pdf=args.pdf, xlsx=args.xlsx)
     finally:

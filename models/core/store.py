@@ -287,22 +287,21 @@ class Store:
 
     # ---- backups -----------------------------------------------------------------------------
     def backup_to(self, target: str | Path) -> Path:
-        """Consistent online copy of the database (SQLite backup API), verified afterwards."""
+        """Consistent online copy of the database (SQLite backup API) written at ``target``, verified with
+        ``PRAGMA integrity_check`` (``UserError`` when it fails). ``target`` is the file being written: the
+        backups (``services/backups.py``) give the partial file of the output protocol, which removes it on
+        any failure and renames it into place once the backup is recorded."""
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".partial")
-        if tmp.exists():
-            tmp.unlink()
-        dest = sqlite3.connect(str(tmp))
+        target.unlink(missing_ok=True)  # the backup API would copy into an existing database
+        dest = sqlite3.connect(str(target))
         try:
             self.conn.backup(dest)
             ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             dest.close()
         if ok != "ok":
-            tmp.unlink(missing_ok=True)
             raise UserError(f"Bản sao lưu «{target}» không vượt qua kiểm tra toàn vẹn: {ok}")
-        tmp.replace(target)
         return target
 
 

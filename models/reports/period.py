@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -151,7 +152,7 @@ def save_settings(store: Store, settings: ReportSettings) -> ReportSettings:
             "signer_name": old.signer_name, "recipients": json.dumps(list(old.recipients), ensure_ascii=False),
         }
         store.audit_changes("report_settings", settings.unit_id, old_dict, new, "report_settings.update")
-        store.notify("report_settings", "update", (settings.unit_id,))
+        store.notify(Table.REPORT_SETTINGS, Kind.UPDATE, (settings.unit_id,))
     return get_settings(store, settings.unit_id)
 
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -108,7 +109,7 @@ def issue_report(store: Store, data: ReportData, pdf: bytes, pages: int, *, due_
         store.audit("report.issue", "report", report_id,
                     detail={"number": number_text, "period": [data.period_start, data.period_end], "sha256": digest,
                             "on_time": on_time, "repeat_of": previous["id"] if previous else None})
-        store.notify("reports", "insert", (report_id,))
+        store.notify(Table.REPORTS, Kind.INSERT, (report_id,))
     return report_id
 
 
@@ -117,7 +118,7 @@ def set_saved_path(store: Store, report_id: int, path: str) -> None:
     with store.atomic():
         store.execute("UPDATE reports SET saved_path = ? WHERE id = ?", (path, report_id))
         store.audit("report.save", "report", report_id, new=path)
-        store.notify("reports", "update", (report_id,))
+        store.notify(Table.REPORTS, Kind.UPDATE, (report_id,))
 
 
 def list_reports(store: Store, limit: int = 500) -> list[dict]:
@@ -136,10 +137,9 @@ def get_report(store: Store, report_id: int) -> tuple[dict, ReportData]:
     return row, ReportData.from_dict(json.loads(row.pop("figures")))
 
 
-def report_pdf(store: Store, report_id: int, *, purpose: str = "view") -> bytes:
-    """The issued file, byte for byte; refuses a copy whose SHA-256 no longer matches the register.
-
-    ``purpose`` ("view", "reprint", "copy") goes to the audit log."""
+def stored_pdf(store: Store, report_id: int) -> tuple[dict, bytes]:
+    """The issued file, byte for byte, with its register line; refuses a copy whose SHA-256 no longer
+    matches the register."""
     require(store, "report.view")
     row = store.query_one("SELECT pdf, sha256, number_text FROM reports WHERE id = ?", (report_id,))
     if row is None:
@@ -147,8 +147,23 @@ def report_pdf(store: Store, report_id: int, *, purpose: str = "view") -> bytes:
     if hashlib.sha256(row["pdf"]).hexdigest() != row["sha256"]:
         raise UserError(f"Tệp của báo cáo {row['number_text']} trong cơ sở dữ liệu không khớp mã SHA-256 đã ghi; "
                         "không in lại được.")
-    store.audit(f"report.{purpose}", "report", report_id)
-    return bytes(row["pdf"])
+    return row, bytes(row.pop("pdf"))
+
+
+def report_pdf(store: Store, report_id: int, *, purpose: str = "view") -> bytes:
+    """The issued file (``stored_pdf``); ``purpose`` ("view", "reprint") goes to the audit log."""
+    _row, pdf = stored_pdf(store, report_id)
+    with store.atomic():
+        store.audit(f"report.{purpose}", "report", report_id)
+    return pdf
+
+
+def record_copy(store: Store, report_id: int, path: str) -> None:
+    """The audit line of a copy of an issued report saved to ``path`` (written in the transaction that puts
+    the file in place)."""
+    require(store, "report.view")
+    with store.atomic():
+        store.audit("report.copy", "report", report_id, detail={"path": path})
 
 
 def deadline_status(store: Store, now: dt.datetime | None = None,

@@ -5,7 +5,6 @@ Writes to the log go through ``store.audit``; the table refuses UPDATE and DELET
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -71,7 +70,10 @@ ACTION_LABELS = {
     "campaign.allocate": "Phân bổ chỉ tiêu theo tỷ lệ",
     "campaign.allocation_edit": "Sửa phân bổ chỉ tiêu",
     "report.issue": "Ban hành báo cáo",
-    "report.save": "Lưu bản sao báo cáo",
+    "report.save": "Ghi nơi lưu báo cáo",
+    "report.view": "Xem báo cáo đã ban hành",
+    "report.reprint": "In lại báo cáo",
+    "report.copy": "Lưu bản sao báo cáo",
     "report_settings.update": "Sửa cài đặt báo cáo",
     "sync.export": "Xuất tệp đồng bộ",
     "sync.acknowledge": "Ghi nhận tỉnh đã nhận tệp",
@@ -277,56 +279,38 @@ def officers_in_log(store: Store) -> list[dict]:
     return store.query("SELECT id, full_name, username FROM officers ORDER BY full_name COLLATE NOCASE")
 
 
-def export_audit(store: Store, filt: AuditFilter | None, path: str | Path) -> int:
-    """Write the matching lines to ``path`` (.xlsx or .csv); the export itself is logged. Returns rows."""
+@dataclass(frozen=True)
+class AuditTable:
+    """The lines an export writes, as plain data: Vietnamese headers and one list of cells per line."""
+
+    headers: list[str]
+    rows: list[list]
+
+
+EXPORT_SUFFIXES = (".xlsx", ".csv")
+
+
+def export_table(store: Store, filt: AuditFilter | None, path: str | Path) -> AuditTable:
+    """The matching lines, oldest first, for an export to ``path`` (.xlsx or .csv)."""
     require(store, "audit.export")
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
+    if path.suffix.lower() not in EXPORT_SUFFIXES:
         raise UserError(f"Chỉ xuất nhật ký ra tệp .xlsx hoặc .csv, không phải «{path.name}»")
     where, params = (filt or AuditFilter()).where()
     rows = store.query(f"{_SELECT}{where} ORDER BY a.id", params)
-    headers = [label for _, label in COLUMNS]
-    table = [[action_label(r[k]) if k == "action" else r[k] for k, _ in COLUMNS] for r in rows]
-    # Logged before the data leaves: a crash may leave a log line without a file, never a file without
-    # its log line. The file appears only complete (written aside, then renamed).
+    return AuditTable([label for _, label in COLUMNS],
+                      [[action_label(r[k]) if k == "action" else r[k] for k, _ in COLUMNS] for r in rows])
+
+
+def record_export(store: Store, filt: AuditFilter | None, path: str | Path, rows: int) -> None:
+    """The export's own audit line, written in the transaction that puts the file in place: the file
+    and its log line appear together."""
     with store.atomic():
         store.audit("audit.export", "audit_log", None,
-                    detail={"file": path.name, "rows": len(rows), "filter": _describe(filt)})
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        if suffix == ".csv":
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(headers)
-                writer.writerows(table)
-        else:
-            _write_xlsx(tmp, headers, table)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không ghi được tệp «{path}»: {exc.strerror or exc}") from exc
-    return len(rows)
+                    detail={"file": Path(path).name, "rows": rows, "filter": _describe(filt)})
 
 
 def _describe(filt: AuditFilter | None) -> dict:
     if filt is None:
         return {}
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in vars(filt).items() if v not in (None, "")}
-
-
-def _write_xlsx(path: Path, headers: list[str], table: list[list]) -> None:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                          "strings_to_urls": False})
-    sheet = book.add_worksheet("Nhật ký")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, headers, bold)
-    for i, row in enumerate(table, start=1):
-        sheet.write_row(i, 0, ["" if v is None else str(v) for v in row])
-    sheet.set_column(0, 0, 20)
-    sheet.set_column(1, 1, 24)
-    sheet.set_column(3, 3, 28)
-    sheet.set_column(7, 9, 40)
-    book.close()

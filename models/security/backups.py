@@ -1,7 +1,9 @@
-"""Backups: automatic (daily and on exit, keeping the last N), manual to a folder, checks, restore.
+"""Backups: the domain side of automatic copies (daily and on exit, keeping the last N) and manual ones
+to a folder (names, records, pruning), checks, restore.
 
 Copies are taken with the SQLite online backup API (``store.backup_to``: consistent even while the
-other desk writes) and verified with ``PRAGMA integrity_check``. A restore first checks the backup
+other desk writes) and verified with ``PRAGMA integrity_check``; ``services/backups.py`` writes them by
+the output protocol and records them here (``record_backup``). A restore first checks the backup
 (integrity, a schema this program understands, the audit triggers), keeps the current file aside
 under a timestamped name, then puts the backup in place; the caller reopens the store.
 """
@@ -14,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.migrations import latest_version
 from models.core.permissions import require
@@ -54,11 +57,11 @@ def set_keep_count(store: Store, keep: int) -> None:
     store.set_setting("backups_keep", int(keep))
 
 
-def _stamp(store: Store) -> str:
+def stamp(store: Store) -> str:
     return store.now().strftime("%Y%m%d-%H%M%S")
 
 
-def _unique(path: Path) -> Path:
+def unique_path(path: Path) -> Path:
     if not path.exists():
         return path
     for n in range(2, 1000):
@@ -68,46 +71,34 @@ def _unique(path: Path) -> Path:
     raise UserError(f"Thư mục «{path.parent}» đã có quá nhiều bản sao cùng tên")
 
 
-def _copy(store: Store, target: Path) -> BackupInfo:
-    try:
-        store.backup_to(target)
-    except OSError as exc:
-        raise UserError(f"Không ghi được bản sao lưu vào «{target.parent}»: {exc.strerror or exc}") from exc
-    except sqlite3.Error as exc:
-        raise UserError(f"Không ghi được bản sao lưu «{target}»: {exc}") from exc
-    return BackupInfo(target, target.stat().st_size, sha256_of(target))
-
-
-def backup_to_folder(store: Store, folder: str | Path) -> BackupInfo:
-    """Manual backup (e.g. to a USB stick): a copy of the whole database, logged."""
+def folder_target(store: Store, folder: str | Path) -> Path:
+    """Where a manual backup to ``folder`` goes (e.g. a USB stick); checks the permission and the folder."""
     require(store, "backup.create")
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"«{folder}» không phải là thư mục")
-    target = _unique(folder / f"{store.path.stem}-sao-luu-{_stamp(store)}.sqlite")
-    info = _copy(store, target)
-    with store.atomic():
-        store.audit("backup.create", "backup", target.name,
-                    detail={"path": str(target), "size": info.size, "sha256": info.sha256})
-    return info
+    return unique_path(folder / f"{store.path.stem}-sao-luu-{stamp(store)}.sqlite")
 
 
-def automatic_backup(store: Store, reason: str = "daily") -> BackupInfo:
-    """Backup into the store's backup folder, then keep only the newest N automatic copies."""
-    target = _unique(store.backup_dir / f"{store.path.stem}-tu-dong-{_stamp(store)}.sqlite")
-    info = _copy(store, target)
-    with store.atomic():
-        store.set_setting("last_auto_backup", store.now_iso(), audit=False)
-        store.audit("backup.create", "backup", target.name, detail={"reason": reason, "size": info.size})
-    prune(store)
-    return info
+def automatic_target(store: Store) -> Path:
+    return unique_path(store.backup_dir / f"{store.path.stem}-tu-dong-{stamp(store)}.sqlite")
 
 
-def daily_backup_if_due(store: Store) -> BackupInfo | None:
+def daily_backup_due(store: Store) -> bool:
     last = store.get_setting("last_auto_backup")
-    if last and last[:10] >= store.today().isoformat():
-        return None
-    return automatic_backup(store, "daily")
+    return not (last and last[:10] >= store.today().isoformat())
+
+
+def record_backup(store: Store, info: BackupInfo, *, reason: str | None = None) -> None:
+    """The backup's audit line; ``reason`` (daily, exit, manual) marks an automatic copy, whose time is
+    remembered for the daily one. Runs in the transaction that puts the copy in place."""
+    with store.atomic():
+        if reason is None:
+            store.audit("backup.create", "backup", info.path.name,
+                        detail={"path": str(info.path), "size": info.size, "sha256": info.sha256})
+        else:
+            store.set_setting("last_auto_backup", store.now_iso(), audit=False)
+            store.audit("backup.create", "backup", info.path.name, detail={"reason": reason, "size": info.size})
 
 
 def list_automatic(store: Store) -> list[Path]:
@@ -209,7 +200,7 @@ def check_backup(source: str | Path) -> dict:
     return report
 
 
-def restore_file(db_path: str | Path, source: str | Path, stamp: str, *, report: dict | None = None) -> dict:
+def restore_file(db_path: str | Path, source: str | Path, when: str, *, report: dict | None = None) -> dict:
     """Replace the database at ``db_path`` by the backup ``source`` (the database must be closed).
 
     The current file is kept aside as ``<name>.truoc-khoi-phuc-<stamp>.sqlite``; the backup is copied
@@ -245,7 +236,7 @@ def restore_file(db_path: str | Path, source: str | Path, stamp: str, *, report:
             tmp.unlink(missing_ok=True)
             raise UserError("Cơ sở dữ liệu đang được mở ở cửa sổ hoặc máy khác; hãy đóng chương trình ở đó "
                             "rồi khôi phục lại") from exc
-        kept = _unique(db_path.with_name(f"{db_path.stem}.truoc-khoi-phuc-{stamp}{db_path.suffix}"))
+        kept = unique_path(db_path.with_name(f"{db_path.stem}.truoc-khoi-phuc-{when}{db_path.suffix}"))
         db_path.replace(kept)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
@@ -283,10 +274,10 @@ def restore(store: Store, source: str | Path) -> dict:
     actor, clock, bus, backup_dir = store.actor, store.clock, store.bus, store.backup_dir
     extra = {"uuid_factory": store.uuid_factory} if hasattr(store, "uuid_factory") else {}
     path = store.path
-    stamp = _stamp(store)
+    when = stamp(store)
     store.close()
     try:
-        result = restore_file(path, source, stamp, report=report)
+        result = restore_file(path, source, when, report=report)
     finally:
         # Reopen in place (migrating an older backup); runs whether or not the file was replaced.
         Store.__init__(store, path, actor=actor, clock=clock, bus=bus, backup_dir=backup_dir, **extra)
@@ -297,7 +288,9 @@ def restore(store: Store, source: str | Path) -> dict:
     with store.atomic():
         store.audit("backup.restore", "backup", Path(source).name,
                     detail={"from": str(source), "kept_aside": result["kept_aside"], "by": actor.username})
-        for table in tables_of(store):
-            store.notify(table, "bulk")
+        for name in tables_of(store):
+            table = Table.known(name)
+            if table is not None:  # tables no view listens to (history, search index…) need no message
+                store.notify(table, Kind.BULK)
     result["schema_version"] = store.user_version
     return result

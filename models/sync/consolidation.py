@@ -5,7 +5,7 @@ consolidated report is exactly the sum of the units' reports. For a week, a unit
 its newest merged file for that week; a unit without one is listed as not having sent its file, and a
 unit whose first file for the week was written after the deadline (``report_period`` settings of the
 province) as late. The result is a plain ``ReportData`` (units in place of areas) that the unit
-report's exporters print unchanged.
+report's exporters print unchanged (``services/consolidation.py`` writes the files).
 """
 
 from __future__ import annotations
@@ -165,18 +165,11 @@ def _trend(store: Store, end: dt.date) -> list[TrendPoint]:
     return points
 
 
-def write_consolidated(store: Store, period: ReportPeriod, *, pdf: str | Path | None = None,
-                       xlsx: str | Path | None = None) -> ReportData:
-    """Write the consolidated report as PDF and/or Excel (the unit report's exporters)."""
-    from exporters.report_pdf import render_report_pdf
-    from exporters.report_xlsx import render_report_xlsx
-
-    data = consolidated_report(store, period)
-    if pdf:
-        Path(pdf).write_bytes(render_report_pdf(data).pdf)
-    if xlsx:
-        Path(xlsx).write_bytes(render_report_xlsx(data))
-    store.audit("sync.consolidated_report", "report", None,
-                detail={"period_end": period.end.isoformat(), "pdf": str(pdf) if pdf else None,
-                        "xlsx": str(xlsx) if xlsx else None})
-    return data
+def record_consolidated(store: Store, period: ReportPeriod, *, pdf: str | Path | None = None,
+                        xlsx: str | Path | None = None) -> None:
+    """The audit line of a consolidated report written to ``pdf`` and/or ``xlsx`` (the use-case layer,
+    ``services/consolidation.py``, writes the files and calls this in the same transaction)."""
+    with store.atomic():
+        store.audit("sync.consolidated_report", "report", None,
+                    detail={"period_end": period.end.isoformat(), "pdf": str(pdf) if pdf else None,
+                            "xlsx": str(xlsx) if xlsx else None})

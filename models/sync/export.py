@@ -1,24 +1,25 @@
-"""The unit's side of syncing upward: write the sync workbook (docs/sync-format.md) and remember it.
+"""The unit's side of syncing upward: what goes into the sync workbook (docs/sync-format.md), and the
+record of each export.
 
-``export_workbook`` collects the rows (summary from the weekly report, dossiers, organizations, open
-verification requests), writes them with ``exporters.sync_workbook``, optionally encrypts the file with a
-password, and records the export in ``sync_exports``. By default the export is *incremental*: the rows
-changed since the last export the province acknowledged (``acknowledge``); without one, or on demand,
-it is full.
+``prepare_export`` checks the request and collects the content as plain data (``ExportPlan``: the
+ThongTin values and the data sheets' rows, summary from the weekly report, dossiers, organizations, open
+verification requests); ``record_export`` writes the row in ``sync_exports`` and the audit line once the
+file is written. Writing the file itself (and encrypting it with a password) is the use-case layer's job
+(``services/sync.py``). By default the export is *incremental*: the rows changed since the last export
+the province acknowledged (``acknowledge``); without one, or on demand, it is full.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-from exporters.sync_workbook import SheetData, encrypt_file, write_sync_workbook
 from models import __version__
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
-from models.core.progress import Progress
 from models.core.store import Store
 from models.reports.period import ReportPeriod, current_week, fmt_date, get_settings, unit_id
 from models.reports.weekly import collect_report  # the weekly report decides the figures
@@ -34,6 +35,7 @@ from models.sync.format import (
     SUMMARY_SHEET,
     VERIFICATION_COLUMNS,
     VERIFICATION_SHEET,
+    SheetData,
 )
 
 MIN_PASSWORD_LENGTH = 6
@@ -116,14 +118,31 @@ def default_file_name(unit_code: str, period_end: str, sequence: int) -> str:
     return f"dongbo_{unit_code}_{period_end.replace('-', '')}_so{sequence}.xlsx"
 
 
-def export_workbook(store: Store, out: str | Path, *, full: bool = False, password: str | None = None,
-                    period: ReportPeriod | None = None, progress: Progress | None = None) -> ExportResult:
-    """Write the sync workbook to ``out`` (a file, or a folder: a default name is chosen)."""
+@dataclass
+class ExportPlan:
+    """A checked export request and its content, ready to be written to ``path``."""
+
+    path: Path
+    sequence: int
+    kind: str
+    base_sequence: int | None
+    changed_since: str | None
+    period: ReportPeriod
+    generated_at: str
+    info: dict[str, Any]  # the ThongTin values
+    sheets: list[SheetData]  # rows stream from the database while the file is written
+    protected: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_export(store: Store, out: str | Path, *, full: bool = False, password: str | None = None,
+                   period: ReportPeriod | None = None) -> ExportPlan:
+    """Check the request and collect the workbook's content (``out``: a file, or a folder where a default
+    name is chosen)."""
     require(store, "sync.export")
     unit = _unit(store)
     if password is not None and password != "" and len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
-    password = password or None
     settings = get_settings(store)
     period = period or current_week(store.now(), settings)
     generated_at = store.now_iso()
@@ -133,7 +152,7 @@ def export_workbook(store: Store, out: str | Path, *, full: bool = False, passwo
         notes.append("Chưa có tệp nào được tỉnh xác nhận đã nhận: xuất tệp đầy đủ.")
     kind = "incremental" if base else "full"
     changed_since = base["generated_at"] if base else None
-    sequence = (store.scalar("SELECT MAX(sequence) FROM sync_exports") or 0) + 1
+    sequence = _next_sequence(store)
 
     out = Path(out)
     if out.is_dir():
@@ -142,7 +161,6 @@ def export_workbook(store: Store, out: str | Path, *, full: bool = False, passwo
         raise UserError(f"Tệp xuất «{out.name}» phải có đuôi .xlsx.")
     if not out.parent.exists():
         raise UserError(f"Thư mục «{out.parent}» không tồn tại.")
-
 
     report = collect_report(store, period)
     summary = _summary_rows(report)
@@ -166,45 +184,42 @@ def export_workbook(store: Store, out: str | Path, *, full: bool = False, passwo
         "sequence": sequence, "base_sequence": base["sequence"] if base else None,
         "changed_since": changed_since,
     }
-    tmp = out.with_name(f".{out.stem}.dang-ghi.xlsx")
-    try:
-        written = write_sync_workbook(tmp, info, sheets, progress)
-        if progress is not None:
-            progress.update(progress.total, progress.total,
-                            "Đang mã hoá tệp bằng mật khẩu…" if password else "Đang hoàn tất…", force=True)
-        if password:
-            encrypt_file(tmp, out, password)
-            tmp.unlink()
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return ExportPlan(path=out, sequence=sequence, kind=kind, base_sequence=info["base_sequence"],
+                      changed_since=changed_since, period=period, generated_at=generated_at, info=info,
+                      sheets=sheets, protected=bool(password), notes=notes)
 
-    try:
-        with store.atomic():
-            store.execute(
-                "INSERT INTO sync_exports(sequence, kind, base_sequence, changed_since, period_start, period_end,"
-                " generated_at, officer_id, file_name, path, sha256, counts, protected)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (sequence, kind, info["base_sequence"], changed_since, info["period_start"], info["period_end"],
-                 generated_at, store.actor.id, out.name, str(out.resolve()), written.sha256,
-                 json.dumps(written.rows), 1 if password else 0),
-            )
-            store.audit("sync.export", "sync_export", sequence, detail={
-                "file": str(out), "kind": kind, "base_sequence": info["base_sequence"], "rows": written.rows,
-                "sha256": written.sha256, "protected": bool(password),
-                "period": f"{fmt_date(period.start)}–{fmt_date(period.end)}"})
-            store.notify("sync_exports", "insert", (sequence,))
-    except Exception:
-        out.unlink(missing_ok=True)
-        raise
+
+def record_export(store: Store, plan: ExportPlan, *, sha256: str, sheet_rows: dict[str, int]) -> ExportResult:
+    """Remember the written workbook (``sync_exports`` and the audit log); run it inside the transaction
+    that puts the file in place. Refuses when another desk exported under the same number meanwhile."""
+    if _next_sequence(store) != plan.sequence:
+        raise UserError(f"Máy khác vừa xuất tệp đồng bộ số {plan.sequence}; hãy xuất lại để tệp mang số mới.")
+    out = plan.path
+    period = plan.period
+    with store.atomic():
+        store.execute(
+            "INSERT INTO sync_exports(sequence, kind, base_sequence, changed_since, period_start, period_end,"
+            " generated_at, officer_id, file_name, path, sha256, counts, protected)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (plan.sequence, plan.kind, plan.base_sequence, plan.changed_since, period.start.isoformat(),
+             period.end.isoformat(), plan.generated_at, store.actor.id, out.name, str(out.resolve()), sha256,
+             json.dumps(sheet_rows), 1 if plan.protected else 0),
+        )
+        store.audit("sync.export", "sync_export", plan.sequence, detail={
+            "file": str(out), "kind": plan.kind, "base_sequence": plan.base_sequence, "rows": sheet_rows,
+            "sha256": sha256, "protected": plan.protected,
+            "period": f"{fmt_date(period.start)}–{fmt_date(period.end)}"})
+        store.notify(Table.SYNC_EXPORTS, Kind.INSERT, (plan.sequence,))
     return ExportResult(
-        path=str(out), sequence=sequence, kind=kind, base_sequence=info["base_sequence"],
-        changed_since=changed_since, period_start=info["period_start"], period_end=info["period_end"],
-        sha256=written.sha256, sheet_rows=written.rows, protected=bool(password),
-        warning=None if password else NOT_PROTECTED_WARNING, notes=notes,
+        path=str(out), sequence=plan.sequence, kind=plan.kind, base_sequence=plan.base_sequence,
+        changed_since=plan.changed_since, period_start=period.start.isoformat(),
+        period_end=period.end.isoformat(), sha256=sha256, sheet_rows=sheet_rows, protected=plan.protected,
+        warning=None if plan.protected else NOT_PROTECTED_WARNING, notes=plan.notes,
     )
+
+
+def _next_sequence(store: Store) -> int:
+    return (store.scalar("SELECT MAX(sequence) FROM sync_exports") or 0) + 1
 
 
 def acknowledge(store: Store, sequence: int, *, on: str | None = None) -> bool:
@@ -220,7 +235,7 @@ def acknowledge(store: Store, sequence: int, *, on: str | None = None) -> bool:
         store.execute("UPDATE sync_exports SET acknowledged_at = ?, acknowledged_by = ? WHERE sequence = ?",
                       (at, store.actor.id, int(sequence)))
         store.audit("sync.acknowledge", "sync_export", sequence, field="acknowledged_at", new=at)
-        store.notify("sync_exports", "update", (int(sequence),))
+        store.notify(Table.SYNC_EXPORTS, Kind.UPDATE, (int(sequence),))
     return True
 
 

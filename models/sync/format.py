@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,16 @@ class Column:
     header: str
     type: str
     width: int = 14
+
+
+@dataclass
+class SheetData:
+    """One data sheet's content as plain rows (the unit's export collects it, the writer lays it out)."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]  # one value per column: str | int | float | ISO date/datetime text | None
+    expected: int = 0  # for progress only
 
 
 DOSSIER_COLUMNS = (

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from models.core.changes import Kind, Table
 from models.core.errors import Cancelled, UserError
 from models.core.permissions import require
 from models.core.progress import Progress
@@ -224,8 +225,8 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) ->
                      f"(kỳ {fmt_date(dt.date.fromisoformat(info['period_start']))}–"
                      f"{fmt_date(dt.date.fromisoformat(info['period_end']))}"
                      + (", gửi muộn" if late else "") + ").")
-    store.notify("sync_files", "insert", (file_id,))
-    store.notify("remote_dossiers", "update", ())
+    store.notify(Table.SYNC_FILES, Kind.INSERT, (file_id,))
+    store.notify(Table.REMOTE_DOSSIERS, Kind.UPDATE, ())
 
 
 def _upsert(store: Store, table: str, keys: list[str], records: list[tuple], code: str, file_id: int,
@@ -304,7 +305,7 @@ def declare_unit(store: Store, code: str, name: str, parent_name: str | None = N
         store.execute("INSERT INTO remote_units(code, name, parent_name, declared, created_at, updated_at)"
                       " VALUES (?,?,?,1,?,?)", (code, name, parent_name, now, now))
         store.audit("sync.declare_unit", "remote_unit", code, new={"code": code, "name": name})
-        store.notify("remote_units", "insert", (code,))
+        store.notify(Table.REMOTE_UNITS, Kind.INSERT, (code,))
     return True
 
 

@@ -7,6 +7,8 @@ Steps (one dialog, pages in a QStackedWidget):
 3. the result of checking (a dry run in the background): counts, the list of errors and warnings,
    "Lưu tệp lỗi…", and the choice: import the valid rows, or nothing;
 4. the import itself in the background with a progress bar and Cancel (cancel changes nothing).
+
+Reading, checking, importing and the error workbook go through ``services.imports``.
 """
 
 from __future__ import annotations
@@ -28,34 +30,33 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from exporters.error_workbook import write_error_workbook
 from models.registry.importing import (
     IGNORE,
     IMPORT_FIELD_LABELS,
     IMPORT_FIELDS,
     Analysis,
     ImportResult,
-    analyse_file,
-    apply_analysis,
-    load,
     save_mapping,
     saved_mapping,
 )
 from models.registry.importing.values import cell_text
 from models.registry.organizations import GROUPS
 from models.tabular import column_letter
+from services import imports
 from ui.context import AppContext
-from ui.ops import BackgroundOp, show_error, show_message
+from ui.ops import BackgroundOp, run_mutation, show_error, show_message
+from ui.tables.rows_model import RowsModel
 
 FILE_FILTER = "Bảng tính và CSV (*.xlsx *.xlsm *.xls *.ods *.csv);;Tất cả các tệp (*)"
 PREVIEW_ROWS = 8
 ISSUE_LIMIT = 5000  # rows shown on screen; the error workbook has them all
+ISSUE_COLUMNS = ["Dòng", "Cột", "Tiêu đề cột", "Giá trị", "Lý do", "Mức độ"]
+MAPPING_COLUMNS = ["Cột", "Tiêu đề trong tệp", "Ví dụ giá trị", "Ghép vào"]
 PAGE_CHOOSE, PAGE_MAPPING, PAGE_REVIEW, PAGE_DONE = range(4)
 
 
@@ -143,7 +144,8 @@ class ImportDialog(QDialog):
             return
         path, group = Path(text), self.group
         self.next_button.setEnabled(False)
-        self.op = (BackgroundOp(self.ctx, lambda store, progress: load(path, group), title="Đang đọc tệp…",
+        self.op = (BackgroundOp(self.ctx, lambda store, progress: imports.read_org_list(path, group),
+                                title="Đang đọc tệp…",
                                 parent=self)
                    .success(self._loaded).failure(self._failed).cancelled(self._op_cancelled).with_progress().run())
 
@@ -177,15 +179,17 @@ class ImportDialog(QDialog):
         self.unsure_label = QLabel(objectName="unsureLabel")
         self.unsure_label.setWordWrap(True)
         layout.addWidget(self.unsure_label)
-        self.mapping_table = QTableWidget(0, 4, objectName="mappingTable")
-        self.mapping_table.setHorizontalHeaderLabels(["Cột", "Tiêu đề trong tệp", "Ví dụ giá trị", "Ghép vào"])
+        self.mapping_model = RowsModel(MAPPING_COLUMNS)
+        self.mapping_table = QTableView(objectName="mappingTable")
+        self.mapping_table.setModel(self.mapping_model)
         self.mapping_table.verticalHeader().setVisible(False)
         self.mapping_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         self.mapping_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         layout.addWidget(self.mapping_table, 2)
         layout.addWidget(QLabel("Xem trước các dòng đầu tiên:"))
-        self.preview_table = QTableWidget(0, 0, objectName="previewTable")
-        self.preview_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.preview_model = RowsModel([])
+        self.preview_table = QTableView(objectName="previewTable")
+        self.preview_table.setModel(self.preview_model)
         layout.addWidget(self.preview_table, 1)
         self.save_mapping_check = QCheckBox("&Lưu cách ghép cột này cho các tệp có cùng tiêu đề",
                                             objectName="saveMappingCheck")
@@ -212,29 +216,24 @@ class ImportDialog(QDialog):
         else:
             self.unsure_label.setText("Đã nhận diện đủ các cột.")
         samples = _samples(table.rows, guess.first_data_row, len(guess.headers))
-        self.mapping_table.setRowCount(len(guess.headers))
+        self.mapping_model.set_rows([[column_letter(index), header, " | ".join(samples[index]), ""]
+                                     for index, header in enumerate(guess.headers)])
         self.combos: list[QComboBox] = []
         for index, header in enumerate(guess.headers):
-            self.mapping_table.setItem(index, 0, _item(column_letter(index)))
-            self.mapping_table.setItem(index, 1, _item(header))
-            self.mapping_table.setItem(index, 2, _item(" | ".join(samples[index])))
             combo = QComboBox()
             combo.addItem("— Bỏ qua —", IGNORE)
             for fieldname in IMPORT_FIELDS:
                 combo.addItem(IMPORT_FIELD_LABELS[fieldname], fieldname)
             combo.setCurrentIndex(max(0, combo.findData(self.mapping.get(index, IGNORE))))
             combo.setAccessibleName(f"Cột {column_letter(index)}: {header}")
-            self.mapping_table.setCellWidget(index, 3, combo)
+            self.mapping_table.setIndexWidget(self.mapping_model.index(index, 3), combo)
             self.combos.append(combo)
         self.mapping_table.resizeColumnsToContents()
         rows = [r for r in table.rows[guess.first_data_row:] if any(c not in ("", None) for c in r)][:PREVIEW_ROWS]
-        self.preview_table.setColumnCount(len(guess.headers))
-        self.preview_table.setHorizontalHeaderLabels(
-            [f"{column_letter(i)}: {h}" if h else column_letter(i) for i, h in enumerate(guess.headers)])
-        self.preview_table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c in range(len(guess.headers)):
-                self.preview_table.setItem(r, c, _item(cell_text(row[c]) if c < len(row) else ""))
+        self.preview_model.headers = [f"{column_letter(i)}: {h}" if h else column_letter(i)
+                                      for i, h in enumerate(guess.headers)]
+        self.preview_model.set_rows([[cell_text(row[c]) if c < len(row) else "" for c in range(len(guess.headers))]
+                                     for row in rows])
 
     def set_field(self, column: int, fieldname: str) -> None:
         """Choose the field of a column (what the officer does with the combo box)."""
@@ -257,10 +256,8 @@ class ImportDialog(QDialog):
             return
         self.mapping = mapping
         if self.save_mapping_check.isChecked():
-            try:
-                save_mapping(self.ctx.store, self.loaded[1].headers, mapping)
-            except Exception as exc:  # shown to the officer; the check still runs with this mapping
-                show_error(self, exc)
+            # A refusal is shown to the officer; the check still runs with this mapping.
+            run_mutation(self, lambda: save_mapping(self.ctx.store, self.loaded[1].headers, mapping))
         self.run_check()
 
     # ---- page 3: the result of checking -------------------------------------------------------
@@ -269,8 +266,7 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(False)
 
         def check(store, progress):
-            analysis = analyse_file(store, path, group, mapping=mapping, loaded=loaded, progress=progress)
-            return analysis, apply_analysis(store, analysis, dry_run=True, progress=progress)
+            return imports.check_org_list(store, path, group, mapping=mapping, loaded=loaded, progress=progress)
 
         self.op = (BackgroundOp(self.ctx, check, title="Đang kiểm tra dữ liệu…", parent=self)
                    .success(self._checked).failure(self._failed).cancelled(self._op_cancelled)
@@ -283,10 +279,10 @@ class ImportDialog(QDialog):
         self.counts_label = QLabel(objectName="countsLabel")
         self.counts_label.setWordWrap(True)
         layout.addWidget(self.counts_label)
-        self.issues_table = QTableWidget(0, 6, objectName="issuesTable")
-        self.issues_table.setHorizontalHeaderLabels(["Dòng", "Cột", "Tiêu đề cột", "Giá trị", "Lý do", "Mức độ"])
+        self.issues_model = RowsModel(ISSUE_COLUMNS, right={0})
+        self.issues_table = QTableView(objectName="issuesTable")
+        self.issues_table.setModel(self.issues_model)
         self.issues_table.verticalHeader().setVisible(False)
-        self.issues_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.issues_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.issues_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
         layout.addWidget(self.issues_table, 1)
@@ -313,13 +309,9 @@ class ImportDialog(QDialog):
         result = self.checked
         self.counts_label.setText(describe_counts(result, done=False))
         issues = sorted(result.issues, key=lambda i: (i.level != "error", i.row))
-        shown = issues[:ISSUE_LIMIT]
-        self.issues_table.setRowCount(len(shown))
-        for r, issue in enumerate(shown):
-            values = [str(issue.row), issue.column_letter, issue.header, issue.value, issue.message,
-                      "Lỗi" if issue.level == "error" else "Cảnh báo"]
-            for c, value in enumerate(values):
-                self.issues_table.setItem(r, c, _item(value))
+        self.issues_model.set_rows([[str(issue.row), issue.column_letter, issue.header, issue.value, issue.message,
+                                     "Lỗi" if issue.level == "error" else "Cảnh báo"]
+                                    for issue in issues[:ISSUE_LIMIT]])
         self.issues_table.resizeColumnsToContents()
         self.save_errors_button.setEnabled(bool(issues))
         accepted = result.inserted + result.updated + result.unchanged
@@ -334,17 +326,16 @@ class ImportDialog(QDialog):
         if path:
             self.save_errors_to(path)
 
-    def save_errors_to(self, path: str | Path) -> Path:
+    def save_errors_to(self, path: str | Path) -> Path | None:
+        """Write the error workbook; None (the reason shown, nothing left at ``path``) when it failed."""
         result = self.result or self.checked
-        try:
-            out = write_error_workbook(path, source_name=self.analysis.file_name,
-                                       issues=[i.as_dict() for i in result.issues], counts=result.counts(),
-                                       group_label=f"Nhóm {self.group}: {GROUPS[self.group]}")
-        except OSError as exc:
-            show_message(self, "Không lưu được", f"Không ghi được tệp «{path}»: {exc.strerror or exc}")
-            raise
-        show_message(self, "Đã lưu tệp lỗi", f"Đã lưu danh sách lỗi vào «{out}».")
-        return out
+        saved = run_mutation(self, lambda: imports.save_error_workbook(
+            self.ctx.store, path, source_name=self.analysis.file_name, result=result, group=self.group),
+            title="Không lưu được")
+        if not saved:
+            return None
+        show_message(self, "Đã lưu tệp lỗi", f"Đã lưu danh sách lỗi vào «{saved.value}».")
+        return saved.value
 
     # ---- page 4: import -----------------------------------------------------------------------
     def run_import(self) -> None:
@@ -352,7 +343,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
 
         def do_import(store, progress):
-            return apply_analysis(store, analysis, progress=progress)
+            return imports.import_org_list(store, analysis, progress=progress)
 
         self.op = (BackgroundOp(self.ctx, do_import, title="Đang nhập danh sách tổ chức…", parent=self)
                    .success(self._imported).failure(self._import_failed).cancelled(self._import_cancelled)
@@ -392,12 +383,6 @@ class ImportDialog(QDialog):
         self.done_errors_button.setEnabled(bool(result.issues))
         self.stack.setCurrentIndex(PAGE_DONE)
         self.finish_button.setFocus()
-
-
-def _item(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemIsEditable)
-    return item
 
 
 def _samples(rows: list[list], start: int, width: int, count: int = 3) -> list[list[str]]:

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from models.core.errors import UserError
 from models.core.permissions import ROLE_LABELS, can
 from models.security import auth, backups
+from services import backups as backup_service
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
-from ui.ops import show_error, show_message
+from ui.ops import run_mutation, show_error, show_message
 
 OFFICER_COLUMNS = ["Họ và tên", "Tên đăng nhập", "Cấp bậc", "Chức vụ", "Vai trò", "Trạng thái"]
 
@@ -323,11 +324,10 @@ class AdminPage(QWidget):
         )
 
     def backup_now(self) -> None:
-        try:
-            info = backups.automatic_backup(self.ctx.store, "manual")
-        except UserError as exc:
-            show_error(self, exc)
+        made = run_mutation(self, lambda: backup_service.automatic_backup(self.ctx.store, "manual"))
+        if not made:
             return
+        info = made.value
         self.reload_backups()
         size = f"{info.size:,}".replace(",", ".")
         show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({size} byte).")
@@ -338,12 +338,10 @@ class AdminPage(QWidget):
             self.backup_to_folder(folder)
 
     def backup_to_folder(self, folder: str | Path) -> None:
-        try:
-            info = backups.backup_to_folder(self.ctx.store, folder)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}».\nMã kiểm tra SHA-256: {info.sha256}")
+        made = run_mutation(self, lambda: backup_service.backup_to_folder(self.ctx.store, folder))
+        if made:
+            show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{made.value.path}».\n"
+                                             f"Mã kiểm tra SHA-256: {made.value.sha256}")
 
     def _choose_restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(self.ctx.store.backup_dir),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from models.core.permissions import can
 from models.security import audit as audit_query
 from models.security.audit import AuditFilter
+from services.audit_export import export_audit
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
 
@@ -241,7 +242,7 @@ class AuditPage(QWidget):
             show_message(self, "Đã xuất nhật ký", f"Đã xuất {count} dòng nhật ký ra «{path}».")
             self.reload()
 
-        op = BackgroundOp(self.ctx, lambda store, progress: audit_query.export_audit(store, filt, path),
+        op = BackgroundOp(self.ctx, lambda store, progress: export_audit(store, filt, path),
                           title="Đang xuất nhật ký…", parent=self).success(done).failure(
             lambda exc: show_error(self, exc)).run()
         self.last_op = op

@@ -1,14 +1,14 @@
 """Báo cáo tuần: choose the period, type the texts, preview the pages, issue, save, print; the register.
 
 Generation (figures + PDF) runs in a ``BackgroundOp``; the preview shows the exact bytes that will be
-saved or printed. Issuing numbers the report, writes the file and records it in the register (the
-register keeps the PDF itself, so "In lại" reprints the same bytes).
+saved or printed. Issuing (``services.reports``) numbers the report, writes the file beside the chosen
+name, records it in the register and only then puts the file in place: a refused number leaves nothing
+at the chosen path (the register keeps the PDF itself, so "In lại" reprints the same bytes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
@@ -33,15 +33,14 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from models.core.changes import Table
 from models.core.errors import UserError
-from models.core.output_files import write_atomically
 from models.core.permissions import can
 from models.reports import register as report_register
 from models.reports.period import (
@@ -54,27 +53,39 @@ from models.reports.period import (
     previous_week,
     week_ending,
 )
-from models.reports.weekly import ReportData, collect_report, fmt_int
+from models.reports.weekly import fmt_int
 from models.text.vn_format import datetime_text
+from services import reports as report_service
+from services.reports import Generated, ReportForm
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
 from ui.dialogs.pdf_preview import PdfPreview, print_pdf
-from ui.ops import BackgroundOp, show_error, show_message
+from ui.ops import BackgroundOp, run_mutation, show_error, show_message
+from ui.tables.rows_model import RowsModel
 from ui.widgets.report_deadline import DeadlineBanner
 
 REGISTER_COLUMNS = ["Số", "Loại", "Kỳ báo cáo", "Ngày ký", "Cán bộ", "Ban hành lúc", "Đúng hạn", "Trang", "SHA-256"]
-WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "units", "areas"}
+SHA_COLUMN = 8
+WATCHED = {Table.DOSSIERS, Table.CAMPAIGNS, Table.CAMPAIGN_PHASES, Table.CAMPAIGN_TARGETS, Table.TARGET_ALLOCATIONS,
+           Table.UNITS, Table.AREAS}
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 
 
-@dataclass
-class Generated:
-    data: ReportData
-    pdf: bytes
-    pages: int
-    sha256: str
-    period: ReportPeriod
-    report_id: int | None = None
-    path: str | None = None
+class RegisterModel(RowsModel):
+    """The register's rows; the SHA-256 column shows its start and the whole value as a tooltip."""
+
+    def __init__(self):
+        super().__init__(REGISTER_COLUMNS)
+        self.digests: list[str] = []
+
+    def set_register(self, rows: list[list[str]], ids: list[int], digests: list[str]) -> None:
+        self.digests = digests
+        self.set_rows(rows, ids)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole.value):
+        if getattr(role, "value", role) == _TOOLTIP:
+            return self.digests[index.row()] if index.column() == SHA_COLUMN else None
+        return super().data(index, role)
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -91,19 +102,6 @@ def _date_edit(name: str) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     return edit
-
-
-def build_report(store, period: ReportPeriod, form: dict, *, number: int | None) -> Generated:
-    """Worker side: figures + PDF for the form's values (no widgets touched)."""
-    from exporters.report_pdf import render_report_pdf
-
-    data = collect_report(store, period, doc_date=form["doc_date"], number=number,
-                          difficulties=form["difficulties"], proposals=form["proposals"],
-                          recipients=form["recipients"], signer_name=form["signer_name"])
-    data.signer_authority = form["signer_authority"]
-    data.signer_title = form["signer_title"]
-    rendered = render_report_pdf(data)
-    return Generated(data, rendered.pdf, rendered.pages, rendered.sha256, period)
 
 
 class ReportsPage(QWidget):
@@ -253,9 +251,11 @@ class ReportsPage(QWidget):
     def _build_register(self) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
-        self.register_table = QTableWidget(0, len(REGISTER_COLUMNS))
+        self.register_model = RegisterModel()
+        self.register_table = QTableView()
         self.register_table.setObjectName("reportRegister")
-        self.register_table.setHorizontalHeaderLabels(REGISTER_COLUMNS)
+        self.register_table.setModel(self.register_model)
+        self.register_table.verticalHeader().hide()
         self.register_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.register_table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.register_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -345,16 +345,16 @@ class ReportsPage(QWidget):
         return adhoc(_pydate(self.start_date.date()), _pydate(self.end_date.date()), kind,
                      self.review_title.text().strip())
 
-    def form_values(self) -> dict:
-        return {
-            "doc_date": _pydate(self.doc_date.date()),
-            "difficulties": self.difficulties.toPlainText(),
-            "proposals": self.proposals.toPlainText(),
-            "recipients": [line.strip() for line in self.recipients.toPlainText().splitlines() if line.strip()],
-            "signer_authority": self.signer_authority.text().strip(),
-            "signer_title": self.signer_title.text().strip(),
-            "signer_name": self.signer_name.text().strip(),
-        }
+    def form_values(self) -> ReportForm:
+        return ReportForm(
+            doc_date=_pydate(self.doc_date.date()),
+            difficulties=self.difficulties.toPlainText(),
+            proposals=self.proposals.toPlainText(),
+            recipients=[line.strip() for line in self.recipients.toPlainText().splitlines() if line.strip()],
+            signer_authority=self.signer_authority.text().strip(),
+            signer_title=self.signer_title.text().strip(),
+            signer_name=self.signer_name.text().strip(),
+        )
 
     # ---- actions --------------------------------------------------------------------------------
     def _run(self, fn, title: str, on_success) -> BackgroundOp:
@@ -372,7 +372,7 @@ class ReportsPage(QWidget):
 
         def work(store, progress):
             progress.update(0, 1, "Đang tổng hợp số liệu và dựng báo cáo…")
-            return build_report(store, period, form, number=number)
+            return report_service.build_report(store, period, form, number=number)
 
         return self._run(work, "Đang dựng báo cáo…", self._show_generated)
 
@@ -421,14 +421,10 @@ class ReportsPage(QWidget):
 
         def work(store, progress):
             progress.update(0, 2, "Đang dựng báo cáo…")
-            generated = build_report(store, period, form, number=number)
+            generated = report_service.build_report(store, period, form, number=number)
             progress.update(1, 2, "Đang lưu và ghi vào sổ…")
-            write_atomically(path, generated.pdf)
-            generated.report_id = report_register.issue_report(
-                store, generated.data, generated.pdf, generated.pages, due_at=period.due_at,
-                saved_path=str(path), allow_repeat=bool(previous))
-            generated.path = str(path)
-            return generated
+            # The file reaches ``path`` only once the register accepted the number (services/output.py).
+            return report_service.issue(store, generated, path, allow_repeat=bool(previous))
 
         return self._run(work, "Đang ban hành báo cáo…", self._issued)
 
@@ -451,10 +447,7 @@ class ReportsPage(QWidget):
         form = self.form_values()
 
         def work(store, progress):
-            generated = build_report(store, period, form, number=None)
-            write_atomically(path, generated.pdf)
-            generated.path = str(path)
-            return generated
+            return report_service.save_draft(store, period, form, path)
 
         def done(generated: Generated) -> None:
             self.last_folder = Path(generated.path).parent
@@ -475,11 +468,7 @@ class ReportsPage(QWidget):
         form = self.form_values()
 
         def work(store, progress):
-            from exporters.report_xlsx import render_report_xlsx
-
-            data = build_report(store, period, form, number=number).data
-            write_atomically(path, render_report_xlsx(data))
-            return path
+            return report_service.save_workbook(store, period, form, path, number=number)
 
         def done(written: Path) -> None:
             self.last_folder = written.parent
@@ -517,53 +506,44 @@ class ReportsPage(QWidget):
         store = self.ctx.store
         form = self.form_values()
         settings = get_settings(store)
-        try:
-            save_settings(store, type(settings)(
+        if not run_mutation(self, lambda: save_settings(store, type(settings)(
                 unit_id=settings.unit_id, due_weekday=settings.due_weekday, due_time=settings.due_time,
-                symbol=settings.symbol, signer_authority=form["signer_authority"], signer_title=form["signer_title"],
-                signer_name=form["signer_name"], recipients=tuple(form["recipients"])))
-        except UserError as exc:
-            show_error(self, exc)
+                symbol=settings.symbol, signer_authority=form.signer_authority, signer_title=form.signer_title,
+                signer_name=form.signer_name, recipients=tuple(form.recipients)))):
             return
         self.status.setText("Đã lưu người ký và nơi nhận làm mặc định.")
 
     # ---- register -------------------------------------------------------------------------------
     def refresh_register(self) -> None:
         rows = report_register.list_reports(self.ctx.store)
-        table = self.register_table
-        table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
+        values = []
+        for row in rows:
             on_time = {1: "Đúng hạn", 0: "Muộn", None: "—"}[row["on_time"]]
-            values = [row["number_text"], KINDS.get(row["kind"], row["kind"]),
-                      f"{fmt_date(dt.date.fromisoformat(row['period_start']))}–"
-                      f"{fmt_date(dt.date.fromisoformat(row['period_end']))}",
-                      fmt_date(dt.date.fromisoformat(row["doc_date"])), row["officer_name"],
-                      datetime_text(row["issued_at"]),
-                      on_time, str(row["pages"]), row["sha256"][:16] + "…"]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.UserRole, row["id"])
-                if c == 8:
-                    item.setToolTip(row["sha256"])
-                table.setItem(r, c, item)
+            values.append([row["number_text"], KINDS.get(row["kind"], row["kind"]),
+                           f"{fmt_date(dt.date.fromisoformat(row['period_start']))}–"
+                           f"{fmt_date(dt.date.fromisoformat(row['period_end']))}",
+                           fmt_date(dt.date.fromisoformat(row["doc_date"])), row["officer_name"],
+                           datetime_text(row["issued_at"]),
+                           on_time, str(row["pages"]), row["sha256"][:16] + "…"])
+        self.register_model.set_register(values, [row["id"] for row in rows], [row["sha256"] for row in rows])
         self.register_empty.setVisible(not rows)
         for button in (self.reopen_button, self.reprint_button, self.copy_button):
             button.setEnabled(bool(rows))
 
     def selected_report_id(self) -> int | None:
-        items = self.register_table.selectedItems()
-        return items[0].data(Qt.UserRole) if items else None
+        selected = self.register_table.selectionModel().selectedRows()
+        return self.register_model.keys[selected[0].row()] if selected else None
 
     def reopen_selected(self) -> None:
         report_id = self.selected_report_id()
         if report_id is None:
             return
-        try:
-            row, data = report_register.get_report(self.ctx.store, report_id)
-            pdf = report_register.report_pdf(self.ctx.store, report_id)
-        except UserError as exc:
-            show_error(self, exc)
+        store = self.ctx.store
+        opened = run_mutation(self, lambda: (*report_register.get_report(store, report_id),
+                                             report_register.report_pdf(store, report_id)))
+        if not opened:
             return
+        row, data, pdf = opened.value
         start, end = dt.date.fromisoformat(data.period_start), dt.date.fromisoformat(data.period_end)
         self.kind.setCurrentIndex(self.kind.findData(data.kind))
         self.week_end.setDate(_qdate(end))
@@ -584,42 +564,40 @@ class ReportsPage(QWidget):
         report_id = self.selected_report_id()
         if report_id is None:
             return 0
-        try:
-            pdf = report_register.report_pdf(self.ctx.store, report_id, purpose="reprint")
-        except UserError as exc:
-            show_error(self, exc)
-            return 0
-        return self.print_bytes(pdf)
+        read = run_mutation(self, lambda: report_register.report_pdf(self.ctx.store, report_id, purpose="reprint"))
+        return self.print_bytes(read.value) if read else 0
 
     def save_copy_selected(self, path: Path | None = None) -> Path | None:
         report_id = self.selected_report_id()
         if report_id is None:
             return None
-        try:
-            row, data = report_register.get_report(self.ctx.store, report_id)
-            pdf = report_register.report_pdf(self.ctx.store, report_id, purpose="copy")
+        store = self.ctx.store
+        found = run_mutation(self, lambda: report_register.get_report(store, report_id))
+        if not found:
+            return None
+        data = found.value[1]
+        if path is None:
             suggested = self.default_path(ReportPeriod(data.kind, dt.date.fromisoformat(data.period_start),
                                                        dt.date.fromisoformat(data.period_end)), data.number)
-            path = path or self._ask_path(suggested, "Lưu bản sao báo cáo", "PDF (*.pdf)")
+            path = self._ask_path(suggested, "Lưu bản sao báo cáo", "PDF (*.pdf)")
             if path is None:
                 return None
-            write_atomically(path, pdf)
-        except UserError as exc:
-            show_error(self, exc)
+        saved = run_mutation(self, lambda: report_service.save_issued_copy(store, report_id, path))
+        if not saved:
             return None
         self.last_folder = path.parent
-        self.status.setText(f"Đã lưu bản sao {row['number_text']}: {path}")
+        self.status.setText(f"Đã lưu bản sao {saved.value['number_text']}: {path}")
         return path
 
     # ---- changes --------------------------------------------------------------------------------
     def _on_changes(self, changes) -> None:
         tables = {c.table for c in changes}
-        if "reports" in tables:
+        if Table.REPORTS in tables:
             self.refresh_register()
         if WATCHED & tables and self.current is not None and self.current.report_id is None:
             self._stale = True
             self.status.setText("Số liệu đã thay đổi; bấm «Xem trước» (F5) để dựng lại báo cáo trước khi in.")
-        if "report_settings" in tables:
+        if Table.REPORT_SETTINGS in tables:
             self._update_hint()
 
     def activated(self) -> None:

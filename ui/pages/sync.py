@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from models.core.changes import Table
 from ui.context import AppContext
 from ui.pages.sync_export_panel import ExportPanel
 from ui.pages.sync_merge_panel import MergePanel
 
-REFRESH_TABLES = {"sync_exports", "sync_files", "remote_units", "remote_dossiers", "units", "settings",
-                  "report_settings"}
+REFRESH_TABLES = {Table.SYNC_EXPORTS, Table.SYNC_FILES, Table.REMOTE_UNITS, Table.REMOTE_DOSSIERS, Table.UNITS,
+                  Table.SETTINGS, Table.REPORT_SETTINGS}
 
 
 class SyncPage(QWidget):

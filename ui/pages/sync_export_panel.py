@@ -21,25 +21,19 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from models.core.errors import UserError
 from models.reports.period import current_week, fmt_date, get_settings, previous_week, week_ending
-from models.sync.export import (
-    MIN_PASSWORD_LENGTH,
-    ExportResult,
-    acknowledge,
-    export_workbook,
-    last_acknowledged,
-    list_exports,
-)
+from models.sync.export import MIN_PASSWORD_LENGTH, ExportResult, acknowledge, last_acknowledged, list_exports
 from models.text.vn_format import thousands
+from services.sync import export_workbook
 from ui.context import AppContext
-from ui.ops import BackgroundOp, show_error
+from ui.ops import BackgroundOp, run_mutation, show_error
+from ui.tables.rows_model import RowsModel
 from ui.widgets.date_edits import DateEdit
 
 FOLDER_SETTING = "sync_export_folder"
@@ -140,10 +134,11 @@ class ExportPanel(QWidget):
 
         history_box = QGroupBox("Các tệp đã xuất")
         history = QVBoxLayout(history_box)
-        self.history = QTableWidget(0, 7)
+        self.history_model = RowsModel(["Số", "Lập lúc", "Kỳ đến ngày", "Loại", "Số hồ sơ", "Mật khẩu",
+                                        "Tỉnh đã nhận"], right={0, 4})
+        self.history = QTableView()
         self.history.setObjectName("syncExports")
-        self.history.setHorizontalHeaderLabels(["Số", "Lập lúc", "Kỳ đến ngày", "Loại", "Số hồ sơ", "Mật khẩu",
-                                                "Tỉnh đã nhận"])
+        self.history.setModel(self.history_model)
         self.history.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.history.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -195,17 +190,12 @@ class ExportPanel(QWidget):
             f"Gia tăng: những gì thay đổi từ tệp số {base['sequence']} (tỉnh đã xác nhận)" if base else
             "Gia tăng (chưa có tệp nào được tỉnh xác nhận: sẽ xuất đầy đủ)")
         rows = list_exports(store)
-        self.history.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            counts = row["counts"] or "{}"
-            values = [str(row["sequence"]), _show_dt(row["generated_at"]), _show_date(row["period_end"]),
-                      "Đầy đủ" if row["kind"] == "full" else f"Gia tăng (từ số {row['base_sequence']})",
-                      thousands(json.loads(counts).get("HoSo")), "Có" if row["protected"] else "KHÔNG",
-                      _show_dt(row["acknowledged_at"]) if row["acknowledged_at"] else "Chưa"]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.UserRole, row["sequence"])
-                self.history.setItem(r, c, item)
+        self.history_model.set_rows([
+            [str(row["sequence"]), _show_dt(row["generated_at"]), _show_date(row["period_end"]),
+             "Đầy đủ" if row["kind"] == "full" else f"Gia tăng (từ số {row['base_sequence']})",
+             thousands(json.loads(row["counts"] or "{}").get("HoSo")), "Có" if row["protected"] else "KHÔNG",
+             _show_dt(row["acknowledged_at"]) if row["acknowledged_at"] else "Chưa"]
+            for row in rows], [row["sequence"] for row in rows])
         self.history_empty.setVisible(not rows)
         self.ack_button.setEnabled(bool(rows))
 
@@ -284,15 +274,12 @@ class ExportPanel(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def acknowledge_selected(self) -> None:
-        items = self.history.selectedItems()
-        if not items:
+        selected = self.history.selectionModel().selectedRows()
+        if not selected:
             show_error(self, UserError("Hãy chọn tệp mà tỉnh đã xác nhận nhận được."))
             return
-        try:
-            acknowledge(self.ctx.store, items[0].data(Qt.UserRole))
-        except UserError as exc:
-            show_error(self, exc)
-        self.refresh()
+        sequence = self.history_model.keys[selected[0].row()]
+        run_mutation(self, lambda: acknowledge(self.ctx.store, sequence))  # the page refreshes on the change
 
 
 def _show_dt(iso: str | None) -> str:

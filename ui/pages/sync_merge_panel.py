@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -19,22 +19,58 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from models.core.errors import UserError
 from models.reports.period import fmt_date, get_settings, previous_week, week_ending
-from models.sync.consolidation import NOT_SENT, week_status, write_consolidated
-from models.sync.merge import REFUSED, STATUS_LABELS, MergeResult, declare_unit, merge_files
+from models.sync.consolidation import NOT_SENT, week_status
+from models.sync.merge import REFUSED, STATUS_LABELS, MergeResult, declare_unit
+from services.consolidation import write_consolidated
+from services.sync import merge_files
 from ui.context import AppContext
-from ui.ops import BackgroundOp, show_error, show_message
+from ui.ops import BackgroundOp, run_mutation, show_error, show_message
+from ui.tables.rows_model import RowsModel
 from ui.widgets.date_edits import DateEdit
 
 RESULT_COLUMNS = ["Tệp", "Đơn vị", "Kết quả", "Thêm mới", "Cập nhật", "Không đổi", "Lý do / ghi chú"]
 UNIT_COLUMNS = ["Mã", "Đơn vị", "Tình trạng", "Tệp", "Số tệp", "Lập lúc"]
+RED = ("#ffffff", "#b00020")  # (background, text) of a refused file or a unit that has not sent on time
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+
+
+class ResultsModel(RowsModel):
+    """One row per merged file, the reason as every cell's tooltip, refused files in red."""
+
+    def __init__(self):
+        super().__init__(RESULT_COLUMNS, right={3, 4, 5}, colors=self._color)
+        self.results: list[MergeResult] = []
+
+    def set_results(self, results: list[MergeResult]) -> None:
+        self.results = results
+        self.set_rows([[res.file, res.unit_name or "", STATUS_LABELS.get(res.status, res.status), str(res.inserted),
+                        str(res.updated), str(res.unchanged), res.reason] for res in results])
+
+    def _color(self, row: int, _column: int) -> tuple[str, str] | None:
+        return RED if self.results[row].status == REFUSED else None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole.value):
+        if getattr(role, "value", role) == _TOOLTIP:
+            return self.results[index.row()].reason or None
+        return super().data(index, role)
+
+
+def _table(name: str, model: RowsModel) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectRows)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    return view
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -142,14 +178,9 @@ class MergePanel(QWidget):
         buttons.addWidget(self.password, 1)
         buttons.addWidget(self.merge_button)
         files.addLayout(buttons)
-        self.results_table = QTableWidget(0, len(RESULT_COLUMNS))
-        self.results_table.setObjectName("syncMergeResults")
-        self.results_table.setHorizontalHeaderLabels(RESULT_COLUMNS)
-        self.results_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.results_model = ResultsModel()
+        self.results_table = _table("syncMergeResults", self.results_model)
         self.results_table.setWordWrap(True)
-        self.results_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.results_table.horizontalHeader().setStretchLastSection(True)
-        self.results_table.verticalHeader().hide()
         files.addWidget(self.results_table)
         split.addWidget(files_box)
 
@@ -176,13 +207,9 @@ class MergePanel(QWidget):
         week_row.addWidget(self.week_label, 1)
         week_row.addWidget(self.report_button)
         units.addLayout(week_row)
-        self.units_table = QTableWidget(0, len(UNIT_COLUMNS))
-        self.units_table.setObjectName("syncUnits")
-        self.units_table.setHorizontalHeaderLabels(UNIT_COLUMNS)
-        self.units_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.units_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.units_table.horizontalHeader().setStretchLastSection(True)
-        self.units_table.verticalHeader().hide()
+        self.unit_statuses: list = []
+        self.units_model = RowsModel(UNIT_COLUMNS, right={4}, colors=self._unit_color)
+        self.units_table = _table("syncUnits", self.units_model)
         units.addWidget(self.units_table)
         declare_row = QHBoxLayout()
         declare_row.addWidget(self.declare_code)
@@ -223,16 +250,17 @@ class MergePanel(QWidget):
         sent = sum(u.sent for u in statuses)
         self.week_label.setText(f"{fmt_date(period.start)}–{fmt_date(period.end)}, hạn {due.strftime('%H:%M')} "
                                 f"{fmt_date(due.date())}: {sent}/{len(statuses)} đơn vị đã gửi")
-        self.units_table.setRowCount(len(statuses))
-        for r, unit in enumerate(statuses):
+        rows = []
+        for unit in statuses:
             generated = unit.first_generated_at or ""
-            values = [unit.code, unit.name, unit.state, unit.file_name or "", str(unit.sequence or ""),
-                      f"{generated[8:10]}/{generated[5:7]}/{generated[0:4]} {generated[11:16]}" if generated else ""]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if unit.state == NOT_SENT or unit.late:
-                    item.setForeground(QColor("#b00020"))
-                self.units_table.setItem(r, c, item)
+            rows.append([unit.code, unit.name, unit.state, unit.file_name or "", str(unit.sequence or ""),
+                         f"{generated[8:10]}/{generated[5:7]}/{generated[0:4]} {generated[11:16]}" if generated else ""])
+        self.unit_statuses = statuses
+        self.units_model.set_rows(rows, [unit.code for unit in statuses])
+
+    def _unit_color(self, row: int, _column: int) -> tuple[str, str] | None:
+        unit = self.unit_statuses[row]
+        return RED if unit.state == NOT_SENT or unit.late else None
 
     # ---- actions ---------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -265,16 +293,7 @@ class MergePanel(QWidget):
         self.merge_button.setEnabled(self.is_province())
     def _merged(self, results: list[MergeResult]) -> None:
         self.results = results
-        self.results_table.setRowCount(len(results))
-        for r, res in enumerate(results):
-            values = [res.file, res.unit_name or "", STATUS_LABELS.get(res.status, res.status),
-                      str(res.inserted), str(res.updated), str(res.unchanged), res.reason]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if res.status == REFUSED:
-                    item.setForeground(QColor("#b00020"))
-                item.setToolTip(res.reason)
-                self.results_table.setItem(r, c, item)
+        self.results_model.set_results(results)
         self.results_table.resizeRowsToContents()
         done = {Path(p) for p, res in zip(self.drop_list.paths(), results, strict=False) if res.status != REFUSED}
         for i in range(self.drop_list.count() - 1, -1, -1):
@@ -283,12 +302,11 @@ class MergePanel(QWidget):
         self.refresh_units()
 
     def declare(self) -> None:
-        try:
-            added = declare_unit(self.ctx.store, self.declare_code.text(), self.declare_name.text())
-        except UserError as exc:
-            show_error(self, exc)
+        outcome = run_mutation(self, lambda: declare_unit(self.ctx.store, self.declare_code.text(),
+                                                          self.declare_name.text()))
+        if not outcome:
             return
-        if not added:
+        if not outcome.value:
             show_message(self, "Đã có", f"Đơn vị mã «{self.declare_code.text().strip()}» đã có trong danh sách.")
         self.declare_code.clear()
         self.declare_name.clear()
@@ -301,10 +319,8 @@ class MergePanel(QWidget):
         if not name:
             return
         pdf = Path(name).with_suffix(".pdf")
-        try:
-            write_consolidated(self.ctx.store, period, pdf=pdf, xlsx=pdf.with_suffix(".xlsx"))
-        except UserError as exc:
-            show_error(self, exc)
+        if not run_mutation(self, lambda: write_consolidated(self.ctx.store, period, pdf=pdf,
+                                                             xlsx=pdf.with_suffix(".xlsx"))):
             return
         show_message(self, "Đã lưu", f"Đã lưu báo cáo tổng hợp:\n{pdf}\n{pdf.with_suffix('.xlsx')}")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf.parent)))

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 from models.core.demo_clock import apply_demo_clock
 from models.core.errors import UserError
 from models.core.store import Store
-from models.security import auth, backups
+from models.security import auth
+from services import backups
 from ui.context import AppContext
 from ui.shell.external_changes import ExternalChangeWatcher
 from ui.shell.lock import LockController
