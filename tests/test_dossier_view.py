@@ -41,6 +41,10 @@ def _view(ctx, qtbot, dossier_id) -> DossierView:
     return view
 
 
+def _column(model, column: int) -> list[str]:
+    return [model.text(r, column) for r in range(model.rowCount())]
+
+
 def _visible_buttons(view) -> dict[str, bool]:
     return {k: b.isEnabled() for k, b in view.status_buttons.items() if b.isVisible()}
 
@@ -66,7 +70,7 @@ def test_status_buttons_follow_the_model_and_record_each_move(setup, qtbot):
     moves = [(e["from_status"], e["to_status"]) for e in dossier_status.events(ctx.store, dossier_id)]
     assert moves == [(None, "received"), ("received", "verifying"), ("verifying", "verified"),
                      ("verified", "issued"), ("issued", "activated")]
-    titles = [view.timeline.topLevelItem(i).text(2) for i in range(view.timeline.topLevelItemCount())]
+    titles = _column(view.history.model, 2)
     assert titles[0] == "Chuyển trạng thái: Đã kích hoạt"
 
 
@@ -120,7 +124,7 @@ def test_cancel_keeps_the_dossier_with_its_reason(setup, qtbot):
     qtbot.keyClick(view.reason_dialog.text, Qt.Key_Return, Qt.ControlModifier)
     d = dossier_model.get(ctx.store, dossier_id)
     assert d["status"] == "cancelled" and d["cancel_reason"] == "Nhập nhầm tổ chức"
-    details = [view.timeline.topLevelItem(i).text(3) for i in range(view.timeline.topLevelItemCount())]
+    details = _column(view.history.model, 3)
     assert any("Lý do: Nhập nhầm tổ chức" in t for t in details)
 
 
@@ -130,20 +134,21 @@ def test_findings_with_severity_and_differences_highlighted(setup, qtbot):
     orgs.update(ctx.store, org["id"], {"status": "dissolved"})
     dossier_id = _dossier(ctx.store, org, rep_name="Nguyễn Văn Khác Hẳn", rep_phone="0987000111")
     view = _view(ctx, qtbot, dossier_id)
-    found = {view.findings.item(i).data(Qt.UserRole): view.findings.item(i).data(Qt.UserRole + 1)
-             for i in range(view.findings.count())}
+    found = {view.checks.findings.item(i).data(Qt.UserRole): view.checks.findings.item(i).data(Qt.UserRole + 1)
+             for i in range(view.checks.findings.count())}
     assert found.get("status_blocking") == "blocking"
     assert found.get("rep_name_mismatch") in ("warning", "blocking")
-    first = view.findings.item(0)
+    first = view.checks.findings.item(0)
     assert first.data(Qt.UserRole + 1) == "blocking" and first.foreground().color().name() == "#b3261e"
     assert not first.icon().isNull()
     assert "lỗi chặn" in view.tabs.tabText(1)
-    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
+    model = view.comparison.model
+    rows = {model.data(model.index(r, 0), Qt.UserRole): r for r in range(model.rowCount())}
     for field in ("rep_name", "rep_phone"):
         r = rows[field]
-        assert view.comparison.item(r, 1).background().color().name() == "#ffe8a3", field
-    assert view.comparison.item(rows["tax_code"], 1).background().style() == Qt.NoBrush
-    assert "2 trường" in view.comparison_note.text()
+        assert model.data(model.index(r, 1), Qt.BackgroundRole).color().name() == "#ffe8a3", field
+    assert model.data(model.index(rows["tax_code"], 1), Qt.BackgroundRole) is None
+    assert "2 trường" in view.comparison.note.text()
     # a blocking finding stops verification: the button is disabled and says why; the model refuses too
     qtbot.mouseClick(view.status_buttons["verifying"], Qt.LeftButton)
     verified = view.status_buttons["verified"]
@@ -160,13 +165,14 @@ def test_editing_declared_values_and_reverifying(setup, qtbot):
     org = organizations[5]
     dossier_id = _dossier(ctx.store, org, rep_phone="0987000111")
     view = _view(ctx, qtbot, dossier_id)
-    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
-    view.comparison.item(rows["rep_phone"], 1).setText(org["rep_phone"])
-    assert view.save_declared_button.isEnabled()
-    qtbot.mouseClick(view.save_declared_button, Qt.LeftButton)
+    model = view.comparison.model
+    rows = {model.data(model.index(r, 0), Qt.UserRole): r for r in range(model.rowCount())}
+    assert model.setData(model.index(rows["rep_phone"], 1), org["rep_phone"])
+    assert view.comparison.save_button.isEnabled()
+    qtbot.mouseClick(view.comparison.save_button, Qt.LeftButton)
     d = dossier_model.get(ctx.store, dossier_id)
     assert d["declared"]["rep_phone"] == org["rep_phone"] and d["version"] == 2
-    assert view.comparison_note.text() == "Kê khai khớp với sổ."
+    assert view.comparison.note.text() == "Kê khai khớp với sổ."
 
 
 def test_stale_edit_is_explained_and_the_screen_reloads(setup, qtbot):
@@ -174,8 +180,9 @@ def test_stale_edit_is_explained_and_the_screen_reloads(setup, qtbot):
     org = organizations[6]
     dossier_id = _dossier(ctx.store, org)
     view = _view(ctx, qtbot, dossier_id)
-    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
-    view.comparison.item(rows["rep_email"], 1).setText("moi@example.vn")
+    model = view.comparison.model
+    rows = {model.data(model.index(r, 0), Qt.UserRole): r for r in range(model.rowCount())}
+    assert model.setData(model.index(rows["rep_email"], 1), "moi@example.vn")
     assert view.editing
     # another desk (its own connection) changes the dossier meanwhile
     other_officer = add_officer(ctx.store, "ban2", "Trần Quốc Bảo", "intake")
@@ -186,7 +193,7 @@ def test_stale_edit_is_explained_and_the_screen_reloads(setup, qtbot):
         other.close()
     qtbot.waitUntil(lambda: view.stale_banner.isVisible())
     assert "đang sửa" in view.stale_banner.text()
-    qtbot.mouseClick(view.save_declared_button, Qt.LeftButton)
+    qtbot.mouseClick(view.comparison.save_button, Qt.LeftButton)
     boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "staleBox" and w.isVisible()]
     assert boxes and "người khác sửa" in boxes[-1].text() and "Ghi chú" in boxes[-1].text()
     assert dossier_model.get(ctx.store, dossier_id)["declared"].get("rep_email") == org["rep_email"]
@@ -212,14 +219,14 @@ def test_manual_checks_are_recorded_with_officer_and_time(setup, qtbot):
     dossier_id = _dossier(ctx.store, organizations[0])
     view = _view(ctx, qtbot, dossier_id)
     view.tabs.setCurrentIndex(1)
-    view.check_code.setCurrentIndex(view.check_code.findData("rep_id_card"))
-    view.check_result.setCurrentIndex(view.check_result.findData("ok"))
-    qtbot.keyClicks(view.check_note, "CCCD ban goc, khop anh")
-    qtbot.keyClick(view.check_note, Qt.Key_Return)
-    assert view.manual_list.topLevelItemCount() == 1
-    item = view.manual_list.topLevelItem(0)
-    assert item.text(0) == "09/01/2025 09:30" and item.text(3) == "Khớp / đạt" and "căn cước" in item.text(2)
-    titles = [view.timeline.topLevelItem(i).text(2) for i in range(view.timeline.topLevelItemCount())]
+    view.checks.check_code.setCurrentIndex(view.checks.check_code.findData("rep_id_card"))
+    view.checks.check_result.setCurrentIndex(view.checks.check_result.findData("ok"))
+    qtbot.keyClicks(view.checks.check_note, "CCCD ban goc, khop anh")
+    qtbot.keyClick(view.checks.check_note, Qt.Key_Return)
+    assert view.checks.manual_model.rowCount() == 1
+    manual = view.checks.manual_model
+    assert manual.text(0, 0) == "09/01/2025 09:30" and manual.text(0, 3) == "Khớp / đạt" and "căn cước" in manual.text(0, 2)
+    titles = _column(view.history.model, 2)
     assert "Kiểm tra thủ công" in titles
 
 
@@ -229,21 +236,22 @@ def test_cross_locality_request_and_answer(setup, qtbot, clock):
     dossier_status.move(ctx.store, dossier_id, "verifying")
     view = _view(ctx, qtbot, dossier_id)
     view.tabs.setCurrentIndex(2)
-    assert view.req_due.date().toPython() > view.req_sent.date().toPython()
-    qtbot.keyClicks(view.req_unit, "Cong an xa Minh Luong")
-    qtbot.mouseClick(view.req_button, Qt.LeftButton)
+    assert view.locality.req_due.date().toPython() > view.locality.req_sent.date().toPython()
+    qtbot.keyClicks(view.locality.req_unit, "Cong an xa Minh Luong")
+    qtbot.mouseClick(view.locality.req_button, Qt.LeftButton)
     assert dossier_model.get(ctx.store, dossier_id)["status"] == "waiting_locality"
-    assert view.requests.topLevelItemCount() == 1
-    assert view.requests.topLevelItem(0).text(0) == "Cong an xa Minh Luong"
+    assert view.locality.model.rowCount() == 1
+    assert view.locality.model.text(0, 0) == "Cong an xa Minh Luong"
     assert view.status_buttons["verified"].isVisible()
     # overdue requests are shown in red with the days late
     clock.advance(days=20)
     view.reload()
-    overdue = view.requests.topLevelItem(0)
-    assert "quá" in overdue.text(3) and overdue.foreground(0).color().name() == "#b3261e"
-    view.ans_result.setCurrentIndex(view.ans_result.findData("confirmed"))
-    qtbot.mouseClick(view.ans_button, Qt.LeftButton)
-    assert view.requests.topLevelItem(0).text(5) == "Xác nhận thông tin đúng"
+    requests = view.locality.model
+    assert "quá" in requests.text(0, 3)
+    assert requests.data(requests.index(0, 0), Qt.ForegroundRole).color().name() == "#b3261e"
+    view.locality.ans_result.setCurrentIndex(view.locality.ans_result.findData("confirmed"))
+    qtbot.mouseClick(view.locality.ans_button, Qt.LeftButton)
+    assert view.locality.model.text(0, 5) == "Xác nhận thông tin đúng"
     assert dossier_model.get(ctx.store, dossier_id)["status"] == "verifying"
 
 
@@ -267,7 +275,7 @@ def test_timeline_reads_as_words_not_raw_data(setup, qtbot):
 
     locality_requests.create_request(ctx.store, dossier_id, to_unit="Công an xã Minh Lương", method="Công văn")
     view = _view(ctx, qtbot, dossier_id)
-    details = [view.timeline.topLevelItem(i).text(3) for i in range(view.timeline.topLevelItemCount())]
+    details = _column(view.history.model, 3)
     assert details and not any("{" in d or '"' in d for d in details), details
     assert any(d.startswith("Đề nghị xác minh:") and "Đơn vị: Công an xã Minh Lương" in d and "Hạn trả lời: " in d
                for d in details), details
@@ -286,22 +294,22 @@ def test_area_channel_papers_and_notes_are_edited_from_the_dossier(setup, qtbot)
     dossier_id = _dossier(store, organizations[2])
     before = dossier_model.get(store, dossier_id)
     view = _view(ctx, qtbot, dossier_id)
-    assert not view.save_declared_button.isEnabled()  # filling the screen is not an edit
+    assert not view.comparison.save_button.isEnabled()  # filling the screen is not an edit
 
-    other_area = next(view.edit_area.itemData(i) for i in range(1, view.edit_area.count())
-                      if view.edit_area.itemData(i) != before["declared"].get("area_code"))
-    view.edit_area.setFocus()
-    view.edit_area.setCurrentIndex(view.edit_area.findData(other_area))
-    view.edit_channel.setCurrentText("Tổ lưu động")
-    view.edit_papers.setFocus()
-    view.edit_papers.setCurrentRow(1)
-    qtbot.keyClick(view.edit_papers, Qt.Key_Space)
-    view.edit_notes.setFocus()
-    qtbot.keyClicks(view.edit_notes, "Nop bo sung ban sao dieu le")
-    assert view.save_declared_button.isEnabled() and view.editing
+    other_area = next(view.comparison.edit_area.itemData(i) for i in range(1, view.comparison.edit_area.count())
+                      if view.comparison.edit_area.itemData(i) != before["declared"].get("area_code"))
+    view.comparison.edit_area.setFocus()
+    view.comparison.edit_area.setCurrentIndex(view.comparison.edit_area.findData(other_area))
+    view.comparison.edit_channel.setCurrentText("Tổ lưu động")
+    view.comparison.edit_papers.setFocus()
+    view.comparison.edit_papers.setCurrentRow(1)
+    qtbot.keyClick(view.comparison.edit_papers, Qt.Key_Space)
+    view.comparison.edit_notes.setFocus()
+    qtbot.keyClicks(view.comparison.edit_notes, "Nop bo sung ban sao dieu le")
+    assert view.comparison.save_button.isEnabled() and view.editing
     view.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
-    qtbot.keyClick(view.edit_notes, Qt.Key_S, Qt.ControlModifier)  # Ctrl+S saves from any field
+    qtbot.keyClick(view.comparison.edit_notes, Qt.Key_S, Qt.ControlModifier)  # Ctrl+S saves from any field
 
     d = dossier_model.get(store, dossier_id)
     papers = dossier_model.papers_checklist(store)
@@ -312,15 +320,16 @@ def test_area_channel_papers_and_notes_are_edited_from_the_dossier(setup, qtbot)
     assert d["notes"] == "Nop bo sung ban sao dieu le"
     assert d["version"] == before["version"] + 1  # one save, one version
     # the screen reloaded from the saved dossier
-    assert view.edit_channel.currentText() == "Tổ lưu động" and view.edit_area.currentData() == other_area
-    assert view.edit_notes.toPlainText() == "Nop bo sung ban sao dieu le"
-    assert not view.save_declared_button.isEnabled() and not view.editing
-    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
-    assert view.comparison.item(rows["area_code"], 1).text() == view.edit_area.currentText().replace(
+    assert view.comparison.edit_channel.currentText() == "Tổ lưu động" and view.comparison.edit_area.currentData() == other_area
+    assert view.comparison.edit_notes.toPlainText() == "Nop bo sung ban sao dieu le"
+    assert not view.comparison.save_button.isEnabled() and not view.editing
+    model = view.comparison.model
+    rows = {model.data(model.index(r, 0), Qt.UserRole): r for r in range(model.rowCount())}
+    assert model.text(rows["area_code"], 1) == view.comparison.edit_area.currentText().replace(
         " (ngoài địa bàn)", "")
     # unchecking every paper saves an empty list
-    for i in range(view.edit_papers.count()):
-        view.edit_papers.item(i).setCheckState(Qt.Unchecked)
+    for i in range(view.comparison.edit_papers.count()):
+        view.comparison.edit_papers.item(i).setCheckState(Qt.Unchecked)
     assert view.save_declared()
     assert dossier_model.get(store, dossier_id)["papers"] == []
 
@@ -330,10 +339,10 @@ def test_closed_dossier_cannot_be_edited_from_the_screen(setup, qtbot):
     dossier_id = _dossier(ctx.store, organizations[3])
     dossier_status.cancel(ctx.store, dossier_id, "Nhập nhầm tổ chức")
     view = _view(ctx, qtbot, dossier_id)
-    assert not view.edit_area.isEnabled() and not view.edit_channel.isEnabled()
-    assert view.edit_notes.isReadOnly()
-    assert not view.edit_papers.item(0).flags() & Qt.ItemIsUserCheckable
-    assert view.comparison.horizontalHeaderItem(1).text() == "Kê khai"  # no "(sửa được)" on a closed dossier
+    assert not view.comparison.edit_area.isEnabled() and not view.comparison.edit_channel.isEnabled()
+    assert view.comparison.edit_notes.isReadOnly()
+    assert not view.comparison.edit_papers.item(0).flags() & Qt.ItemIsUserCheckable
+    assert view.comparison.model.headerData(1, Qt.Horizontal) == "Kê khai"  # no "(sửa được)" on a closed dossier
 
 
 def test_ctrl_s_keeps_a_cell_still_being_typed(setup, qtbot):
@@ -343,12 +352,13 @@ def test_ctrl_s_keeps_a_cell_still_being_typed(setup, qtbot):
     view = _view(ctx, qtbot, dossier_id)
     view.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
-    assert QApplication.focusWidget() is view.comparison  # opens on the data, not on a status button
-    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
-    view.comparison.setCurrentCell(rows["rep_email"], 1)
-    qtbot.keyClick(view.comparison, Qt.Key_F2)  # open the cell editor
+    assert QApplication.focusWidget() is view.comparison.table  # opens on the data, not on a status button
+    model = view.comparison.model
+    rows = {model.data(model.index(r, 0), Qt.UserRole): r for r in range(model.rowCount())}
+    view.comparison.table.setCurrentIndex(model.index(rows["rep_email"], 1))
+    qtbot.keyClick(view.comparison.table, Qt.Key_F2)  # open the cell editor
     editor = QApplication.focusWidget()
-    assert editor is not view.comparison and view.comparison.viewport().isAncestorOf(editor)
+    assert editor is not view.comparison.table and view.comparison.table.viewport().isAncestorOf(editor)
     editor.selectAll()
     qtbot.keyClicks(editor, "ketoan@example.vn")
     qtbot.keyClick(editor, Qt.Key_S, Qt.ControlModifier)  # no Enter first
@@ -361,17 +371,71 @@ def test_personal_id_numbers_are_masked_until_revealed_and_the_reveal_is_logged(
     org = next(o for o in organizations if o.get("rep_id_number"))
     dossier_id = _dossier(store, org)
     view = _view(ctx, qtbot, dossier_id)
-    rows = {view.comparison.item(r, 0).data(Qt.UserRole): r for r in range(view.comparison.rowCount())}
+    model = view.comparison.model
+    rows = {model.data(model.index(r, 0), Qt.UserRole): r for r in range(model.rowCount())}
     r = rows["rep_id_number"]
     full = org["rep_id_number"]
     masked = full[:3] + "******" + full[-3:]
-    declared, registry = view.comparison.item(r, 1), view.comparison.item(r, 2)
-    assert declared.text() == masked and registry.text() == masked
-    assert not declared.flags() & Qt.ItemIsEditable
-    assert view.reveal_ids_button.isVisible()
-    qtbot.mouseClick(view.reveal_ids_button, Qt.LeftButton)
-    declared, registry = view.comparison.item(r, 1), view.comparison.item(r, 2)
-    assert declared.text() == full and registry.text() == full
-    assert declared.flags() & Qt.ItemIsEditable and not view.reveal_ids_button.isVisible()
+    assert model.text(r, 1) == masked and model.text(r, 2) == masked
+    assert not model.flags(model.index(r, 1)) & Qt.ItemIsEditable
+    assert view.comparison.reveal_button.isVisible()
+    qtbot.mouseClick(view.comparison.reveal_button, Qt.LeftButton)
+    assert model.text(r, 1) == full and model.text(r, 2) == full
+    assert model.flags(model.index(r, 1)) & Qt.ItemIsEditable and not view.comparison.reveal_button.isVisible()
     logged = store.query("SELECT object_type, object_id FROM audit_log WHERE action = 'personal_id.reveal'")
     assert logged == [{"object_type": "dossier", "object_id": str(dossier_id)}]
+
+
+def test_own_move_reloads_the_screen_without_the_other_desk_banner(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[0])
+    view = _view(ctx, qtbot, dossier_id)
+    qtbot.mouseClick(view.status_buttons["verifying"], Qt.LeftButton)
+    assert "Đang xác minh" in view.header.text() and view.version == 2
+    assert not view.stale_banner.isVisible(), view.stale_banner.text()
+    # another desk's move still reloads the screen and says so
+    dossier_status.move(ctx.store, dossier_id, "needs_papers")
+    assert view.version == 3 and view.stale_banner.isVisible() and "vừa được cập nhật" in view.stale_banner.text()
+
+
+def test_an_unexpected_failure_is_shown_in_vietnamese_and_changes_nothing(setup, qtbot, monkeypatch):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[1])
+    view = _view(ctx, qtbot, dossier_id)
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(dossier_status, "move", broken)
+    qtbot.mouseClick(view.status_buttons["verifying"], Qt.LeftButton)
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()]
+    assert boxes and "không mong muốn" in boxes[-1].text() and "division" not in boxes[-1].text()
+    assert boxes[-1].windowTitle() == "Không chuyển được trạng thái"
+    assert dossier_model.get(ctx.store, dossier_id)["status"] == "received" and view.version == 1
+
+
+def test_dossier_tables_are_views_over_row_models(setup, qtbot):
+    from PySide6.QtWidgets import QTableView, QTableWidget, QTreeWidget
+
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[2], rep_phone="0987000111")
+    dossier_model.update(ctx.store, dossier_id, {"notes": "Ghi chú rất dài " * 60}, expected_version=1)
+    view = _view(ctx, qtbot, dossier_id)
+    assert not view.findChildren(QTableWidget) and not view.findChildren(QTreeWidget)
+    tables = {t.objectName(): t.model() for t in view.findChildren(QTableView)}
+    assert {"comparisonTable", "manualChecks", "localityRequests", "timeline"} <= set(tables)
+    timeline = tables["timeline"]
+    row = next(r for r in range(timeline.rowCount()) if "Ghi chú rất dài" in timeline.text(r, 3))
+    tip = timeline.data(timeline.index(row, 3), Qt.ToolTipRole)
+    assert len(timeline.text(row, 3)) == 400 and len(tip) > 400 and tip.startswith(timeline.text(row, 3))
+
+
+def test_an_answer_needs_a_request_chosen_first(setup, qtbot):
+    ctx, organizations = setup
+    dossier_id = _dossier(ctx.store, organizations[3])
+    dossier_status.move(ctx.store, dossier_id, "verifying")
+    view = _view(ctx, qtbot, dossier_id)
+    assert view.locality.selected_request() is None
+    qtbot.mouseClick(view.locality.ans_button, Qt.LeftButton)
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()]
+    assert boxes and "Hãy chọn yêu cầu" in boxes[-1].text()

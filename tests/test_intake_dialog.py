@@ -443,3 +443,29 @@ def test_new_organization_or_notes_make_the_form_dirty(desk, qtbot):
     other.notes.setFocus()
     type_text(qtbot, other.notes, "Thiếu dấu giáp lai")
     assert other.is_dirty()
+
+
+def test_a_failed_save_is_explained_and_the_form_is_kept(desk, qtbot, monkeypatch):
+    ctx, window, page, organizations = desk
+    dialog = IntakeDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.use_organization(organizations[7])
+    real_create = dossier_model.create
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("declared")
+
+    monkeypatch.setattr(dossier_model, "create", broken)
+    assert dialog.save() is None
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()]
+    assert boxes and boxes[-1].windowTitle() == "Chưa lưu được hồ sơ"
+    assert "không mong muốn" in boxes[-1].text() and "KeyError" not in boxes[-1].text()
+    assert "không mong muốn" in dialog.status_label.text()
+    assert dialog.saved_id is None and dialog.save_button.isEnabled() and not dialog.after_save.isVisible()
+    for box in boxes:
+        box.close()
+    monkeypatch.setattr(dossier_model, "create", real_create)
+    dossier_id = dialog.save()  # the officer tries again with the same form
+    assert dossier_id is not None and dialog.after_save.isVisible()
+    assert dossier_model.get(ctx.store, dossier_id)["org_id"] == organizations[7]["id"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -115,7 +116,7 @@ def ensure_seeded(store: Store) -> int:
         store.conn.executemany("INSERT OR IGNORE INTO make_up_days(day, name) VALUES (?, ?)", SEED_MAKE_UP_DAYS)
         after = store.scalar("SELECT count(*) FROM holidays") + store.scalar("SELECT count(*) FROM make_up_days")
         store.set_setting(SEEDED_SETTING, sorted({d[:4] for d, _ in SEED_HOLIDAYS}), audit=False)
-        store.notify("holidays", "bulk")
+        store.notify(Table.HOLIDAYS, Kind.BULK)
     return after - before
 
 
@@ -210,7 +211,7 @@ def _set_day(store: Store, table: str, day, name: str) -> None:
         store.execute(f"INSERT INTO {table}(day, name) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET name = excluded.name",
                       (iso, name))
         store.audit(f"{table}.set", table, iso, field="name", old=old, new=name)
-        store.notify("holidays", "update", (iso,))
+        store.notify(Table.HOLIDAYS, Kind.UPDATE, (iso,))
 
 
 def _remove_day(store: Store, table: str, day) -> None:
@@ -223,7 +224,7 @@ def _remove_day(store: Store, table: str, day) -> None:
             return
         store.execute(f"DELETE FROM {table} WHERE day = ?", (iso,))
         store.audit(f"{table}.remove", table, iso, field="name", old=old, new=None)
-        store.notify("holidays", "delete", (iso,))
+        store.notify(Table.HOLIDAYS, Kind.DELETE, (iso,))
 
 
 def set_holiday(store: Store, day, name: str) -> None:

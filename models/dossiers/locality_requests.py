@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -73,8 +74,8 @@ def create_request(store: Store, dossier_id: int, *, to_unit: str, method: str, 
             dossier_status.move(store, dossier_id, "waiting_locality", reason=f"Gửi {to_unit} xác minh")
         else:
             _mark_needs_verification(store, dossier_id)
-        store.notify("verification_requests", "insert", (request_id,))
-        store.notify("dossiers", "update", (dossier_id,))
+        store.notify(Table.VERIFICATION_REQUESTS, Kind.INSERT, (request_id,))
+        store.notify(Table.DOSSIERS, Kind.UPDATE, (dossier_id,))
         return request_id
 
 
@@ -108,8 +109,8 @@ def answer(store: Store, request_id: int, *, result: str, answered_on=None, note
         if not still_open and status == "waiting_locality":
             dossier_status.move(store, req["dossier_id"], "verifying",
                                 reason=f"{req['to_unit']}: {RESULTS[result]}")
-        store.notify("verification_requests", "update", (request_id,))
-        store.notify("dossiers", "update", (req["dossier_id"],))
+        store.notify(Table.VERIFICATION_REQUESTS, Kind.UPDATE, (request_id,))
+        store.notify(Table.DOSSIERS, Kind.UPDATE, (req["dossier_id"],))
 
 
 def _decorate(rows: list[dict], today: dt.date) -> list[dict]:

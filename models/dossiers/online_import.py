@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models import tabular
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.progress import Progress
@@ -261,7 +262,7 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
         ).lastrowid
         store.audit("dossier.import_file", "import", result.import_id, detail={
             "file": table.name, **result.counts()})
-        store.notify("dossiers", "bulk")
+        store.notify(Table.DOSSIERS, Kind.BULK)
     return result
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -277,7 +278,7 @@ def create(store: Store, *, declared: dict, channel: str, org_id: int | None = N
             "received_at": row["received_at"], "declared": decl, "papers": paper_list, "online_ref": online_ref,
             "due_date": row["due_date"],
         }, detail={"version": 1})
-        store.notify("dossiers", "insert", (dossier_id,))
+        store.notify(Table.DOSSIERS, Kind.INSERT, (dossier_id,))
     return dossier_id
 
 
@@ -384,5 +385,5 @@ def update(store: Store, dossier_id: int, changes: dict, *, expected_version: in
         changed = write_row(store, dossier_id, row, sets, version=row["version"] + 1, action="dossier.update")
         verification.store_findings(store, dossier_id, found)
         if changed:
-            store.notify("dossiers", "update", (dossier_id,))
+            store.notify(Table.DOSSIERS, Kind.UPDATE, (dossier_id,))
         return changed

@@ -48,6 +48,13 @@ def get(store: Store, dossier_id: int) -> dict | None:
     return row
 
 
+def current_version(store: Store, dossier_id: int) -> int | None:
+    """The dossier's version now (None when there is no such dossier): a screen compares it with the
+    version it was loaded from to know whether another desk changed the dossier meanwhile."""
+    require(store, "dossier.view")
+    return store.scalar("SELECT version FROM dossiers WHERE id = ?", (dossier_id,))
+
+
 def get_by_uuid(store: Store, value: str) -> dict | None:
     dossier_id = store.scalar("SELECT id FROM dossiers WHERE uuid = ?", (clean(value).lower(),))
     return get(store, dossier_id) if dossier_id else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import can, require
 from models.core.store import Store
@@ -29,13 +30,25 @@ from models.dossiers.states import (
 from models.text.normalize import clean
 
 
-def allowed_targets(store: Store, status: str) -> list[str]:
-    """Moves the acting officer may make from ``status`` now (role checked, not only the graph)."""
+def actor_role(store: Store) -> str:
+    """The acting officer's role as the account is now ("" once it is deactivated): a role changed at
+    another desk shows on the screens at once, as ``require`` enforces it at once."""
     role = store.actor.role
     if role != "system":
         row = store.query_one("SELECT role, active FROM officers WHERE id = ?", (store.actor.id,))
         if row is not None:
             role = row["role"] if row["active"] else ""
+    return role
+
+
+def actor_can(store: Store, permission: str) -> bool:
+    """Whether the acting officer may do ``permission`` now (what a screen shows; ``require`` enforces)."""
+    return can(actor_role(store), permission)
+
+
+def allowed_targets(store: Store, status: str) -> list[str]:
+    """Moves the acting officer may make from ``status`` now (role checked, not only the graph)."""
+    role = actor_role(store)
     return [s for s in TRANSITIONS.get(status, ()) if can(role, permission_for(s))]
 
 
@@ -100,7 +113,7 @@ def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = 
             "VALUES (?,?,?,?,?,?)",
             (dossier_id, when.isoformat(sep=" ", timespec="seconds"), store.actor.id, current, to_status, reason),
         )
-        store.notify("dossiers", "update", (dossier_id,))
+        store.notify(Table.DOSSIERS, Kind.UPDATE, (dossier_id,))
         return store.query_one("SELECT * FROM dossiers WHERE id = ?", (dossier_id,))
 
 

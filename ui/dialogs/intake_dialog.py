@@ -12,8 +12,6 @@ box) before the save goes through. An organization in no list is created from th
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QDateTime, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -47,8 +45,9 @@ from models.text.normalize import clean, fold
 from models.text.vn_format import datetime_text, html_text
 from models.text.vn_parse import parse_datetime
 from ui.context import AppContext
-from ui.ops import show_error, show_message
-from ui.widgets.date_edits import DateTimeEdit
+from ui.ops import error_text, run_mutation, show_error, show_message
+from ui.widgets.area_combo import fill_area_combo
+from ui.widgets.date_edits import DateTimeEdit, display_date
 from ui.widgets.org_lookup import OrgLookup
 from ui.widgets.receipt_actions import print_receipt, save_receipt
 
@@ -57,16 +56,6 @@ FORM_FIELDS = dossier_model.DECLARED_FIELDS
 DIFF_STYLE = "background: #ffe8a3; color: #5a3d00; border-radius: 3px; padding: 1px 4px;"
 SAME_STYLE = "color: #666; padding: 1px 4px;"
 BANNER_STYLE = "background: #fde2e1; color: #7a1410; border: 1px solid #e0a09c; padding: 6px;"
-
-
-def display_date(iso: str | None) -> str:
-    """'2024-03-05' → '05/03/2024' (anything else is shown as stored)."""
-    if not iso:
-        return ""
-    try:
-        return dt.date.fromisoformat(str(iso)[:10]).strftime("%d/%m/%Y")
-    except ValueError:
-        return str(iso)
 
 
 class IntakeDialog(QDialog):
@@ -87,29 +76,48 @@ class IntakeDialog(QDialog):
         self.registry_labels: dict[str, QLabel] = {}
 
         outer = QVBoxLayout(self)
+        outer.addWidget(self._build_search())
+        outer.addWidget(self._build_org_label())
+        for widget in self._build_duplicate_warning():
+            outer.addWidget(widget)
+        outer.addWidget(self._build_form(), 1)
+        outer.addWidget(self._build_status())
+        outer.addWidget(self._build_buttons())
+        outer.addWidget(self._build_after_save())
+        self._build_shortcuts()
+        self._set_form_enabled(False)
+        self._baseline = self._snapshot()
+        self.discard_box: QMessageBox | None = None
+        self.lookup.edit.setFocus()
+
+    # ---- building ------------------------------------------------------------------------------
+    def _build_search(self) -> QGroupBox:
         self.lookup = OrgLookup(self.store)
         self.lookup.picked.connect(self.use_organization)
         self.lookup.not_found.connect(self.start_new_organization)
         search_box = QGroupBox("1. Tìm tổ chức (mã số thuế hoặc tên)")
         QVBoxLayout(search_box).addWidget(self.lookup)
-        outer.addWidget(search_box)
+        return search_box
 
+    def _build_org_label(self) -> QLabel:
         self.org_label = QLabel("Chưa chọn tổ chức.")
         self.org_label.setObjectName("orgLabel")
         self.org_label.setWordWrap(True)
-        outer.addWidget(self.org_label)
+        return self.org_label
 
+    def _build_duplicate_warning(self) -> tuple[QLabel, QCheckBox]:
+        """The banner naming the organization's open dossiers and the tick box that acknowledges them."""
         self.duplicate_banner = QLabel()
         self.duplicate_banner.setObjectName("duplicateBanner")
         self.duplicate_banner.setWordWrap(True)
         self.duplicate_banner.setStyleSheet(BANNER_STYLE)
         self.duplicate_accept = QCheckBox("Tôi đã xem, vẫn tiếp nhận hồ sơ mới cho tổ chức này")
         self.duplicate_accept.setObjectName("duplicateAccept")
-        outer.addWidget(self.duplicate_banner)
-        outer.addWidget(self.duplicate_accept)
         self.duplicate_banner.hide()
         self.duplicate_accept.hide()
+        return self.duplicate_banner, self.duplicate_accept
 
+    def _build_form(self) -> QScrollArea:
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
@@ -120,24 +128,19 @@ class IntakeDialog(QDialog):
         form.setContentsMargins(0, 0, 0, 0)
         form.addWidget(self._build_declared_box())
         form.addWidget(self._build_intake_box())
-        outer.addWidget(scroll, 1)
+        return scroll
 
+    def _build_status(self) -> QLabel:
         self.status_label = QLabel()
         self.status_label.setObjectName("intakeStatus")
         self.status_label.setWordWrap(True)
-        outer.addWidget(self.status_label)
-        outer.addWidget(self._build_buttons())
-        outer.addWidget(self._build_after_save())
+        return self.status_label
 
+    def _build_shortcuts(self) -> None:
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self._print_shortcut)
-        self._set_form_enabled(False)
-        self._baseline = self._snapshot()
-        self.discard_box: QMessageBox | None = None
-        self.lookup.edit.setFocus()
 
-    # ---- building ------------------------------------------------------------------------------
     def _build_declared_box(self) -> QGroupBox:
         box = QGroupBox("2. Thông tin trên tờ khai TK02 (kê khai) — cột phải: giá trị trong sổ")
         grid = QGridLayout(box)
@@ -158,13 +161,7 @@ class IntakeDialog(QDialog):
             label = QLabel(dossier_model.DECLARED_LABELS[key])
             if key == "area_code":
                 widget: QLineEdit | QComboBox = QComboBox()
-                widget.addItem("(chưa rõ)", None)
-                own = {a["code"] for a in units_mod.unit_areas(self.store)}
-                for area in units_mod.unit_areas(self.store):
-                    widget.addItem(area["name"], area["code"])
-                for area in units_mod.all_areas(self.store):
-                    if area["code"] not in own:
-                        widget.addItem(f"{area['name']} (ngoài địa bàn)", area["code"])
+                fill_area_combo(widget, self.store)
                 widget.currentIndexChanged.connect(lambda _i, k=key: self._mark_difference(k))
             else:
                 widget = QLineEdit()
@@ -476,17 +473,16 @@ class IntakeDialog(QDialog):
                                       "(phím Space) rồi lưu lại, hoặc Esc để thôi.")
             self.duplicate_accept.setFocus()
             return None
-        try:
-            dossier_id = dossier_model.create(
-                self.store, declared=self.declared(), channel=self.channel.currentText(),
-                org_id=self.org["id"] if self.org else None,
-                grp=self.group_combo.currentData() if self.new_org else None,
-                received_at=self.received_at.dateTime().toPython().replace(second=0, microsecond=0),
-                papers=self.checked_papers(), notes=self.notes.toPlainText())
-        except UserError as exc:
-            self.status_label.setText(str(exc))
-            show_error(self, exc, "Chưa lưu được hồ sơ")
+        values = dict(declared=self.declared(), channel=self.channel.currentText(),
+                      org_id=self.org["id"] if self.org else None,
+                      grp=self.group_combo.currentData() if self.new_org else None,
+                      received_at=self.received_at.dateTime().toPython().replace(second=0, microsecond=0),
+                      papers=self.checked_papers(), notes=self.notes.toPlainText())
+        outcome = run_mutation(self, lambda: dossier_model.create(self.store, **values), title="Chưa lưu được hồ sơ")
+        if not outcome:
+            self.status_label.setText(error_text(outcome.error))
             return None
+        dossier_id = outcome.value
         self.saved_id = dossier_id
         self._show_saved(dossier_id)
         self.saved.emit(dossier_id)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.core.changes import Kind, Table
 from models.dossiers import locality_requests, worklists
 from models.dossiers import records as dossier_model
 from models.dossiers import rows as dossier_rows
@@ -42,6 +43,7 @@ from ui.tables.dossier_table import DossierTableModel, arrange_columns
 # Worklists in the order shown; then one line per status.
 LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "open", "all"]
 REQUESTS_OVERDUE = "requests_overdue"  # dossiers with a cross-locality request past its answer date
+LISTED = (Table.DOSSIERS, Table.VERIFICATION_REQUESTS)  # any change there may move rows between lists
 
 
 class _Table(QTableView):
@@ -71,6 +73,20 @@ class DossiersPage(QWidget):
         self.intake_dialog = None
         self._counts_dirty = True
 
+        splitter = QSplitter()
+        splitter.addWidget(self._build_lists())
+        splitter.addWidget(self._build_dossiers())
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 1000])
+        QVBoxLayout(self).addWidget(splitter)
+        self._build_timers()
+        self._build_shortcuts()
+        ctx.changes.changed.connect(self._on_changes)
+        self.select_list("today")
+
+    # ---- building ------------------------------------------------------------------------------------
+    def _build_lists(self) -> QListWidget:
+        """The worklists (with their counts), then one line per status."""
         self.lists = QListWidget()
         self.lists.setObjectName("worklists")
         self.lists.setMinimumWidth(200)
@@ -85,7 +101,21 @@ class DossiersPage(QWidget):
         for code, label in dossier_states.STATUSES.items():
             self._add_list_item(f"status:{code}", label)
         self.lists.currentItemChanged.connect(self._on_list_changed)
+        return self.lists
 
+    def _build_dossiers(self) -> QWidget:
+        """Search and filters over the table of dossiers, and the count under it."""
+        right = QWidget()
+        layout = QVBoxLayout(right)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._build_filters())
+        layout.addWidget(self._build_table(), 1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("dossierCount")
+        layout.addWidget(self.count_label)
+        return right
+
+    def _build_filters(self) -> QHBoxLayout:
         self.search = QLineEdit()
         self.search.setObjectName("dossierSearch")
         self.search.setPlaceholderText("Tìm hồ sơ, MST, tên… (Ctrl+F)")
@@ -95,31 +125,37 @@ class DossiersPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textEdited.connect(lambda _t: self._reload_timer.start())
         self.search.returnPressed.connect(self._on_search_enter)
-        self.group_filter = QComboBox()
-        self.group_filter.setObjectName("groupFilter")
-        self.group_filter.addItem("Mọi nhóm", None)
-        for code, label in GROUPS.items():
-            self.group_filter.addItem(f"{code}. {label}", code)
-        self.area_filter = QComboBox()
-        self.area_filter.setObjectName("areaFilter")
-        self.area_filter.addItem("Mọi địa bàn", None)
-        for area in units_mod.unit_areas(self.store):
-            self.area_filter.addItem(area["name"], area["code"])
-        self.channel_filter = QComboBox()
-        self.channel_filter.setObjectName("channelFilter")
-        self.channel_filter.addItem("Mọi kênh", None)
-        for channel in dossier_model.channels(self.store):
-            self.channel_filter.addItem(channel, channel)
-        for combo in (self.group_filter, self.area_filter, self.channel_filter):
-            combo.setMaximumWidth(220)
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
-            combo.currentIndexChanged.connect(lambda _i: self.reload(counts=True))
+        self.group_filter = self._filter_combo("groupFilter", "Mọi nhóm",
+                                               [(f"{code}. {label}", code) for code, label in GROUPS.items()])
+        self.area_filter = self._filter_combo("areaFilter", "Mọi địa bàn",
+                                              [(a["name"], a["code"]) for a in units_mod.unit_areas(self.store)])
+        self.channel_filter = self._filter_combo("channelFilter", "Mọi kênh",
+                                                 [(c, c) for c in dossier_model.channels(self.store)])
         self.new_button = QPushButton("Tiếp nhận hồ sơ (Ctrl+N)")
         self.new_button.setToolTip("Mở màn hình tiếp nhận hồ sơ mới (Ctrl+N)")
         self.new_button.setObjectName("newDossierButton")
         self.new_button.clicked.connect(self.open_intake)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.group_filter, 1)
+        filters.addWidget(self.area_filter, 1)
+        filters.addWidget(self.channel_filter, 1)
+        filters.addWidget(self.new_button)
+        return filters
 
+    def _filter_combo(self, name: str, everything: str, choices: list[tuple[str, object]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.addItem(everything, None)
+        for text, data in choices:
+            combo.addItem(text, data)
+        combo.setMaximumWidth(220)
+        combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
+        combo.currentIndexChanged.connect(lambda _i: self.reload(counts=True))
+        return combo
+
+    def _build_table(self) -> QTableView:
         self.model = DossierTableModel(self.store, self)
         self.table = _Table(self.open_current)
         self.table.setObjectName("dossierTable")
@@ -130,35 +166,16 @@ class DossiersPage(QWidget):
         self.table.verticalHeader().hide()  # row numbers would be asked of every row (200,000)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionsClickable(True)
-        self.table.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(True)
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._on_header_clicked)
         arrange_columns(self.table)  # number, organization, status and due date in view at 1280×800
         self.table.doubleClicked.connect(lambda index: self.open_dossier(self.model.dossier_id(index.row())))
-        self.count_label = QLabel()
-        self.count_label.setObjectName("dossierCount")
+        return self.table
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.group_filter, 1)
-        filters.addWidget(self.area_filter, 1)
-        filters.addWidget(self.channel_filter, 1)
-        filters.addWidget(self.new_button)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addLayout(filters)
-        right_layout.addWidget(self.table, 1)
-        right_layout.addWidget(self.count_label)
-        splitter = QSplitter()
-        splitter.addWidget(self.lists)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 1000])
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-
+    def _build_timers(self) -> None:
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(200)
@@ -167,22 +184,20 @@ class DossiersPage(QWidget):
         self._changes_timer.setSingleShot(True)
         self._changes_timer.setInterval(150)
         self._changes_timer.timeout.connect(self._apply_changes)
-        ctx.changes.changed.connect(self._on_changes)
         # "today" and "overdue" move with the clock: the counts are refreshed once a minute while shown
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(60_000)
         self._clock_timer.timeout.connect(lambda: self.isVisible() and self.refresh_counts())
         self._clock_timer.start()
 
-        host = ctx.window or self
+    def _build_shortcuts(self) -> None:
+        host = self.ctx.window or self
         self.intake_shortcut = QShortcut(QKeySequence("Ctrl+N"), host)
         self.intake_shortcut.setContext(Qt.WindowShortcut)
         self.intake_shortcut.activated.connect(self.open_intake)
         self.search_shortcut = QShortcut(QKeySequence("Ctrl+F"), self)
         self.search_shortcut.setContext(Qt.WidgetWithChildrenShortcut)
         self.search_shortcut.activated.connect(self.search.setFocus)
-
-        self.select_list("today")
 
     # ---- worklists ---------------------------------------------------------------------------------
     def _add_list_item(self, key: str, label: str) -> None:
@@ -285,8 +300,7 @@ class DossiersPage(QWidget):
     def _on_changes(self, changes) -> None:
         # Any dossier write may move rows between lists (a status change), so ids and counts are
         # re-read once per burst of changes; the visible rows are re-fetched lazily.
-        if any(c.table in ("dossiers", "verification_requests") or (c.kind == "bulk" and c.table == "organizations")
-               for c in changes):
+        if any(c.table in LISTED or (c.kind is Kind.BULK and c.table is Table.ORGANIZATIONS) for c in changes):
             self._changes_timer.start()
 
     def _apply_changes(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from models.core.store import Store
 from models.registry import search as registry_search
+from models.registry import units as units_mod
 from models.registry.organizations import GROUP_SHORT, STATUSES
 from models.text.identifiers import mask_personal_id
 
@@ -57,7 +58,7 @@ class OrgTableModel(QAbstractTableModel):
         self.ids = result.ids
         self.capped = result.capped
         self._blocks.clear()
-        self.area_names = {r["code"]: r["name"] for r in self.store.query("SELECT code, name FROM areas")}
+        self.area_names = units_mod.area_names(self.store)
         self.endResetModel()
 
     def extend(self, result: registry_search.SearchResult) -> bool:
