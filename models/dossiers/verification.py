@@ -1,8 +1,9 @@
 """Automatic verification of a dossier against the registry, and the officer's manual checks.
 
-``check`` runs the small named rules of ``RULES`` in order and returns findings (blocking / warning / info) without writing;
-``verify`` stores them (replacing the previous run), and decides whether the dossier *needs
-verification* (15-day limit) or matches a database (3 working days), recomputing its due date.
+``check`` runs the small named rules of ``RULES`` in order and returns their findings (blocking /
+warning / info) without writing; ``verify`` stores them (replacing the previous run), and decides
+whether the dossier *needs verification* (15-day limit) or matches a database (3 working days),
+recomputing its due date.
 
 A finding with ``needs_verification`` means the data is not (or not identically) in a database: the
 organization is in no source list, its name / representative differs from the registry, or its head
