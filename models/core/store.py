@@ -230,10 +230,9 @@ class Store:
     def table(self, name: str) -> sqlite_utils.db.Table:
         """sqlite-utils' handle on an existing table, for ``upsert`` / ``insert_all``. Unlike ``db[name]``
         it never creates the table: a misspelt name fails as a hand-written statement would."""
-        table = self.db.table(name)
-        if not table.exists():
+        if self.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is None:
             raise sqlite3.OperationalError(f"no such table: {name}")
-        return table
+        return sqlite_utils.db.Table(self.db, name)
 
     # ---- settings (JSON values) ------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
