@@ -9,7 +9,7 @@ from models.dossiers import records as dossiers
 from models.dossiers import status as ds
 from models.dossiers import verification as v
 from models.dossiers.verification import Finding, Subject
-from models.registry.organizations import name_key
+from models.registry.organizations import name_key, touch_source
 from tests.factories.dossiers import OUTSIDE_AREA, add_officers, declared_from, make_org, setup_unit
 
 ORG = {"id": 1, "grp": 1, "name": "Công ty TNHH Thương mại Sao Mai",
@@ -71,7 +71,7 @@ def test_subject_reads_declared_json_and_the_registry_organization(env):
     s = v.subject(env, row)
     assert s.org["id"] == org_id and s.declared["rep_id_number"] == "091085000123"
     assert v.subject(env, {"org_id": None, "declared": None, "grp": 4}).org is None
-    assert v.subject(env, {"org_id": None, "grp": None}, ).grp is None
+    assert v.subject(env, {"org_id": None, "grp": None}).grp is None
 
 
 @pytest.mark.parametrize("dossier_grp,org_grp,expected", [(2, 1, 2), (None, 3, 3), (None, None, None)])
@@ -121,8 +121,6 @@ def test_tax_code_rule_messages():
     (("hoso",), ("not_in_registry", "warning"), True, "chỉ tạo khi tiếp nhận"),
 ])
 def test_source_lists_rule(env, sources, expected, needs, text):
-    from models.registry.organizations import touch_source
-
     org_id = make_org(env, source=sources[0])
     for source in sources[1:]:
         touch_source(env, org_id, source)
