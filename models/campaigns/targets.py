@@ -286,7 +286,7 @@ def allocate_proportionally(store, target_id: int) -> dict[str, int]:
     parts = largest_remainder(figure, weights)
     with store.atomic():
         store.execute("DELETE FROM target_allocations WHERE target_id = ?", (target_id,))
-        store.db["target_allocations"].insert_all(
+        store.table("target_allocations").insert_all(
             [{"target_id": target_id, "area_code": code, "value": v, "edited": 0} for code, v in parts.items()]
         )
         store.audit("campaign.allocate", "campaign_target", target_id, detail={"total": figure, "parts": parts})
@@ -308,11 +308,9 @@ def set_allocation(store, target_id: int, area_code: str, value) -> None:
             store.execute("DELETE FROM target_allocations WHERE target_id = ? AND area_code = ?",
                           (target_id, area_code))
         else:
-            store.execute(
-                "INSERT INTO target_allocations(target_id, area_code, value, edited) VALUES (?,?,?,1)"
-                " ON CONFLICT(target_id, area_code) DO UPDATE SET value = excluded.value, edited = 1",
-                (target_id, area_code, number),
-            )
+            store.table("target_allocations").upsert(
+                {"target_id": target_id, "area_code": area_code, "value": number, "edited": 1},
+                pk=("target_id", "area_code"))
         store.audit("campaign.allocation_edit", "campaign_target", target_id, field=area_code, old=old, new=number)
         store.notify("target_allocations", "update", (target_id,))
 

@@ -227,6 +227,13 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    def table(self, name: str) -> sqlite_utils.db.Table:
+        """sqlite-utils' handle on an existing table, for ``upsert`` / ``insert_all``. Unlike ``db[name]``
+        it never creates the table: a misspelt name fails as a hand-written statement would."""
+        if self.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is None:
+            raise sqlite3.OperationalError(f"no such table: {name}")
+        return sqlite_utils.db.Table(self.db, name)
+
     # ---- settings (JSON values) ------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
@@ -237,11 +244,7 @@ class Store:
         if old == value:
             return
         with self.atomic():
-            self.conn.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value, ensure_ascii=False)),
-            )
+            self.table("settings").upsert({"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key")
             if audit:
                 self.audit("setting.update", "setting", key, field=key, old=old, new=value)
             self.notify("settings", "update", (key,))

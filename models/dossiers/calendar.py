@@ -112,8 +112,8 @@ def ensure_seeded(store: Store) -> int:
         return 0
     with store.atomic():
         before = store.scalar("SELECT count(*) FROM holidays") + store.scalar("SELECT count(*) FROM make_up_days")
-        store.conn.executemany("INSERT OR IGNORE INTO holidays(day, name) VALUES (?, ?)", SEED_HOLIDAYS)
-        store.conn.executemany("INSERT OR IGNORE INTO make_up_days(day, name) VALUES (?, ?)", SEED_MAKE_UP_DAYS)
+        store.table("holidays").insert_all(({"day": d, "name": n} for d, n in SEED_HOLIDAYS), ignore=True)
+        store.table("make_up_days").insert_all(({"day": d, "name": n} for d, n in SEED_MAKE_UP_DAYS), ignore=True)
         after = store.scalar("SELECT count(*) FROM holidays") + store.scalar("SELECT count(*) FROM make_up_days")
         store.set_setting(SEEDED_SETTING, sorted({d[:4] for d, _ in SEED_HOLIDAYS}), audit=False)
         store.notify(Table.HOLIDAYS, Kind.BULK)
@@ -208,8 +208,7 @@ def _set_day(store: Store, table: str, day, name: str) -> None:
         raise UserError("Hãy ghi tên ngày nghỉ / ngày làm bù")
     with store.atomic():
         old = store.scalar(f"SELECT name FROM {table} WHERE day = ?", (iso,))
-        store.execute(f"INSERT INTO {table}(day, name) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET name = excluded.name",
-                      (iso, name))
+        store.table(table).upsert({"day": iso, "name": name}, pk="day")
         store.audit(f"{table}.set", table, iso, field="name", old=old, new=name)
         store.notify(Table.HOLIDAYS, Kind.UPDATE, (iso,))
 

@@ -1,8 +1,9 @@
 """Automatic verification of a dossier against the registry, and the officer's manual checks.
 
-``check`` evaluates the rules and returns findings (blocking / warning / info) without writing;
-``verify`` stores them (replacing the previous run), and decides whether the dossier *needs
-verification* (15-day limit) or matches a database (3 working days), recomputing its due date.
+``check`` runs the small named rules of ``RULES`` in order and returns their findings (blocking /
+warning / info) without writing; ``verify`` stores them (replacing the previous run), and decides
+whether the dossier *needs verification* (15-day limit) or matches a database (3 working days),
+recomputing its due date.
 
 A finding with ``needs_verification`` means the data is not (or not identically) in a database: the
 organization is in no source list, its name / representative differs from the registry, or its head
@@ -12,8 +13,10 @@ office is outside the unit's areas (another locality has to verify it).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -86,114 +89,210 @@ def _declared(dossier: dict) -> dict:
     return declared
 
 
-def check(store: Store, dossier: dict) -> list[Finding]:
-    """Findings for ``dossier`` (a ``dossiers`` row, ``declared`` as dict or JSON). No writes."""
-    d = _declared(dossier)
-    out: list[Finding] = []
+@dataclass(frozen=True)
+class Subject:
+    """What the rules look at: the dossier, what it declares, and its registry organization (or None).
+
+    ``store`` is only read by the rules that look at other tables (source lists, areas, other dossiers)."""
+
+    store: Store | None
+    dossier: dict
+    declared: dict
+    org: dict | None
+
+    @property
+    def grp(self):
+        return self.dossier.get("grp") or (self.org or {}).get("grp")
+
+
+def subject(store: Store, dossier: dict) -> Subject:
     org = None
     if dossier.get("org_id"):
         org = store.query_one("SELECT * FROM organizations WHERE id = ?", (dossier["org_id"],))
-    grp = dossier.get("grp") or (org or {}).get("grp")
+    return Subject(store, dossier, _declared(dossier), org)
 
-    # Tax code
-    tax_raw = d.get("tax_code") or dossier.get("tax_code")
+
+Rule = Callable[[Subject], list[Finding]]
+
+
+def tax_code_rule(s: Subject) -> list[Finding]:
+    """Groups 1-3 must declare a valid tax code; others without one need a founding decision."""
+    d, org, grp = s.declared, s.org, s.grp
+    tax_raw = d.get("tax_code") or s.dossier.get("tax_code")
     if not clean(tax_raw):
         if grp in (1, 2, 3):
-            out.append(Finding("tax_code_missing", "blocking",
-                               f"Tổ chức nhóm {grp} phải có mã số thuế nhưng hồ sơ không ghi", "tax_code"))
-        elif not clean(d.get("founding_decision")) and not (org or {}).get("founding_decision"):
-            out.append(Finding("tax_code_missing", "warning",
-                               "Không có mã số thuế và chưa ghi quyết định/giấy phép thành lập", "founding_decision"))
-    else:
-        checked = check_tax_code(tax_raw)
-        if not checked.ok:
-            out.append(Finding("tax_code_invalid", "blocking", checked.error, "tax_code"))
+            return [Finding("tax_code_missing", "blocking",
+                            f"Tổ chức nhóm {grp} phải có mã số thuế nhưng hồ sơ không ghi", "tax_code")]
+        if not clean(d.get("founding_decision")) and not (org or {}).get("founding_decision"):
+            return [Finding("tax_code_missing", "warning",
+                            "Không có mã số thuế và chưa ghi quyết định/giấy phép thành lập", "founding_decision")]
+        return []
+    checked = check_tax_code(tax_raw)
+    if not checked.ok:
+        return [Finding("tax_code_invalid", "blocking", checked.error, "tax_code")]
+    return []
 
-    # Source lists
+
+def source_lists_rule(s: Subject) -> list[Finding]:
+    """The organization is in a list sent by the province (else it needs verification by other means)."""
+    if s.org is None:
+        return [Finding("not_in_registry", "warning",
+                        "Tổ chức chưa có trong sổ: cần xác minh bằng cách khác", None, True)]
+    sources = [r[0] for r in s.store.execute("SELECT source FROM org_sources WHERE org_id = ? ORDER BY first_seen",
+                                             (s.org["id"],))]
+    listed = [source for source in sources if source in REGISTRY_SOURCES]
+    if listed:
+        names = ", ".join(SOURCES.get(source, source) for source in listed)
+        return [Finding("sources", "info", f"Có trong danh sách: {names}")]
+    return [Finding("not_in_registry", "warning",
+                    "Tổ chức không có trong danh sách nào do tỉnh gửi (chỉ tạo khi tiếp nhận): "
+                    "cần xác minh", None, True)]
+
+
+def name_match_rule(s: Subject) -> list[Finding]:
+    """The declared name matches the registry's up to spelling ("CTY TNHH" = "Công ty TNHH")."""
+    d, org = s.declared, s.org
+    if org is not None and clean(d.get("name")) and org.get("name") and name_key(d["name"]) != org["name_key"]:
+        return [Finding("name_mismatch", "warning",
+                        f"Tên khai «{clean(d['name'])}» khác tên trong sổ «{org['name']}»", "name", True)]
+    return []
+
+
+def rep_name_match_rule(s: Subject) -> list[Finding]:
+    """The declared representative is the registry's (case and diacritics aside)."""
+    d, org = s.declared, s.org
+    if org is not None and clean(d.get("rep_name")) and org.get("rep_name") \
+            and fold(d["rep_name"]) != fold(org["rep_name"]):
+        return [Finding("rep_name_mismatch", "warning",
+                        f"Người đại diện khai «{clean(d['rep_name'])}» khác sổ «{org['rep_name']}»",
+                        "rep_name", True)]
+    return []
+
+
+def rep_id_match_rule(s: Subject) -> list[Finding]:
+    """The declared representative's ID number (normalized) is the registry's."""
+    org = s.org
     if org is None:
-        out.append(Finding("not_in_registry", "warning",
-                           "Tổ chức chưa có trong sổ: cần xác minh bằng cách khác", None, True))
-    else:
-        sources = [r[0] for r in store.execute("SELECT source FROM org_sources WHERE org_id = ? ORDER BY first_seen",
-                                               (org["id"],))]
-        listed = [s for s in sources if s in REGISTRY_SOURCES]
-        if listed:
-            names = ", ".join(SOURCES.get(s, s) for s in listed)
-            out.append(Finding("sources", "info", f"Có trong danh sách: {names}"))
-        else:
-            out.append(Finding("not_in_registry", "warning",
-                               "Tổ chức không có trong danh sách nào do tỉnh gửi (chỉ tạo khi tiếp nhận): "
-                               "cần xác minh", None, True))
+        return []
+    declared_id = check_personal_id(s.declared.get("rep_id_number")).value
+    if declared_id and org.get("rep_id_number") and declared_id != org["rep_id_number"]:
+        return [Finding("rep_id_mismatch", "warning",
+                        f"Số định danh người đại diện {mask_personal_id(declared_id)} khác sổ "
+                        f"{mask_personal_id(org['rep_id_number'])}", "rep_id_number", True)]
+    return []
 
-        # Name, representative: declared vs registry
-        if clean(d.get("name")) and org.get("name") and name_key(d["name"]) != org["name_key"]:
-            out.append(Finding("name_mismatch", "warning",
-                               f"Tên khai «{clean(d['name'])}» khác tên trong sổ «{org['name']}»", "name", True))
-        if clean(d.get("rep_name")) and org.get("rep_name") and fold(d["rep_name"]) != fold(org["rep_name"]):
-            out.append(Finding("rep_name_mismatch", "warning",
-                               f"Người đại diện khai «{clean(d['rep_name'])}» khác sổ «{org['rep_name']}»",
-                               "rep_name", True))
-        declared_id = check_personal_id(d.get("rep_id_number")).value
-        if declared_id and org.get("rep_id_number") and declared_id != org["rep_id_number"]:
-            out.append(Finding("rep_id_mismatch", "warning",
-                               f"Số định danh người đại diện {mask_personal_id(declared_id)} khác sổ "
-                               f"{mask_personal_id(org['rep_id_number'])}", "rep_id_number", True))
-        status = org.get("status") or "active"
-        if status in BLOCKING_STATUSES:
-            out.append(Finding("status_blocking", "blocking",
-                               f"Tổ chức đang ở tình trạng «{STATUSES.get(status, status)}»: không cấp tài khoản",
-                               "status"))
-        elif status != "active":
-            out.append(Finding("status_warning", "warning",
-                               f"Tình trạng hoạt động: «{STATUSES.get(status, status)}»", "status"))
 
-    # Representative: the TK02 form and the account are in the legal representative's name
-    if not clean(d.get("rep_name")):
-        out.append(Finding("rep_name_missing", "warning", "Chưa ghi họ tên người đại diện theo pháp luật",
-                           "rep_name"))
-    rep_raw = d.get("rep_id_number")
+def operating_status_rule(s: Subject) -> list[Finding]:
+    """A dissolved / suspended organization gets no account; any other non-active status is a warning."""
+    if s.org is None:
+        return []
+    status = s.org.get("status") or "active"
+    if status in BLOCKING_STATUSES:
+        return [Finding("status_blocking", "blocking",
+                        f"Tổ chức đang ở tình trạng «{STATUSES.get(status, status)}»: không cấp tài khoản",
+                        "status")]
+    if status != "active":
+        return [Finding("status_warning", "warning",
+                        f"Tình trạng hoạt động: «{STATUSES.get(status, status)}»", "status")]
+    return []
+
+
+def rep_name_present_rule(s: Subject) -> list[Finding]:
+    """The TK02 form and the account are in the legal representative's name: it must be declared."""
+    if not clean(s.declared.get("rep_name")):
+        return [Finding("rep_name_missing", "warning", "Chưa ghi họ tên người đại diện theo pháp luật",
+                        "rep_name")]
+    return []
+
+
+def rep_id_present_rule(s: Subject) -> list[Finding]:
+    """The representative's personal ID number must be declared."""
+    if not clean(s.declared.get("rep_id_number")):
+        return [Finding("rep_id_missing", "warning", "Chưa ghi số định danh cá nhân của người đại diện",
+                        "rep_id_number")]
+    return []
+
+
+def rep_id_valid_rule(s: Subject) -> list[Finding]:
+    """A declared ID number is well formed (blocking), its province prefix plausible (warnings)."""
+    rep_raw = s.declared.get("rep_id_number")
     if not clean(rep_raw):
-        out.append(Finding("rep_id_missing", "warning", "Chưa ghi số định danh cá nhân của người đại diện",
-                           "rep_id_number"))
-    else:
-        checked = check_personal_id(rep_raw)
-        if not checked.ok:
-            out.append(Finding("rep_id_invalid", "blocking", checked.error, "rep_id_number"))
-        for warning in checked.warnings:
-            out.append(Finding("rep_id_prefix", "warning", warning, "rep_id_number"))
+        return []
+    checked = check_personal_id(rep_raw)
+    out = [] if checked.ok else [Finding("rep_id_invalid", "blocking", checked.error, "rep_id_number")]
+    out += [Finding("rep_id_prefix", "warning", warning, "rep_id_number") for warning in checked.warnings]
+    return out
 
-    # Head office inside the unit's areas
-    area = d.get("area_code") or dossier.get("area_code") or (org or {}).get("area_code")
-    areas = unit_area_codes(store)
+
+def head_office_area_rule(s: Subject) -> list[Finding]:
+    """The head office's commune is known and one of the unit's (else another locality verifies it)."""
+    area = s.declared.get("area_code") or s.dossier.get("area_code") or (s.org or {}).get("area_code")
     if not area:
-        out.append(Finding("area_unknown", "warning", "Chưa xác định xã/phường của trụ sở chính", "area_code"))
-    elif areas and area not in areas:
-        name = store.scalar("SELECT name FROM areas WHERE code = ?", (area,)) or area
-        out.append(Finding("outside_area", "warning",
-                           f"Trụ sở ở {name}, ngoài địa bàn của đơn vị: cần địa phương khác xác minh",
-                           "area_code", True))
+        return [Finding("area_unknown", "warning", "Chưa xác định xã/phường của trụ sở chính", "area_code")]
+    areas = unit_area_codes(s.store)
+    if areas and area not in areas:
+        name = s.store.scalar("SELECT name FROM areas WHERE code = ?", (area,)) or area
+        return [Finding("outside_area", "warning",
+                        f"Trụ sở ở {name}, ngoài địa bàn của đơn vị: cần địa phương khác xác minh",
+                        "area_code", True)]
+    return []
 
-    # Duplicates
-    if dossier.get("org_id"):
-        placeholders = ",".join("?" * len(OPEN_STATUSES))
-        others = store.query(
-            f"SELECT number FROM dossiers WHERE org_id = ? AND id IS NOT ? AND status IN ({placeholders}) "
-            "ORDER BY id LIMIT 5",
-            (dossier["org_id"], dossier.get("id"), *OPEN_STATUSES),
-        )
-        if others:
-            out.append(Finding("duplicate_open", "warning",
-                               "Tổ chức đang có hồ sơ khác chưa xử lý xong: "
-                               + ", ".join(o["number"] for o in others)))
-        issued = store.query(
-            "SELECT number, issued_on FROM dossiers WHERE org_id = ? AND id IS NOT ? "
-            "AND status IN ('issued', 'activated') ORDER BY issued_on LIMIT 1",
-            (dossier["org_id"], dossier.get("id")),
-        )
-        if issued:
-            number, day = issued[0]["number"], issued[0]["issued_on"]
-            on = f" ngày {date_text(as_date(day))}" if day else ""
-            out.append(Finding("already_issued", "warning", f"Tổ chức đã được cấp tài khoản theo hồ sơ {number}{on}"))
+
+def duplicate_open_rule(s: Subject) -> list[Finding]:
+    """No other dossier of the same organization is still being handled."""
+    if not s.dossier.get("org_id"):
+        return []
+    placeholders = ",".join("?" * len(OPEN_STATUSES))
+    others = s.store.query(
+        f"SELECT number FROM dossiers WHERE org_id = ? AND id IS NOT ? AND status IN ({placeholders}) "
+        "ORDER BY id LIMIT 5",
+        (s.dossier["org_id"], s.dossier.get("id"), *OPEN_STATUSES),
+    )
+    if others:
+        return [Finding("duplicate_open", "warning",
+                        "Tổ chức đang có hồ sơ khác chưa xử lý xong: " + ", ".join(o["number"] for o in others))]
+    return []
+
+
+def already_issued_rule(s: Subject) -> list[Finding]:
+    """The organization has not already been issued an account by another dossier."""
+    if not s.dossier.get("org_id"):
+        return []
+    issued = s.store.query(
+        "SELECT number, issued_on FROM dossiers WHERE org_id = ? AND id IS NOT ? "
+        "AND status IN ('issued', 'activated') ORDER BY issued_on LIMIT 1",
+        (s.dossier["org_id"], s.dossier.get("id")),
+    )
+    if issued:
+        number, day = issued[0]["number"], issued[0]["issued_on"]
+        on = f" ngày {date_text(as_date(day))}" if day else ""
+        return [Finding("already_issued", "warning", f"Tổ chức đã được cấp tài khoản theo hồ sơ {number}{on}")]
+    return []
+
+
+# The order findings of equal severity are listed in.
+RULES: tuple[Rule, ...] = (
+    tax_code_rule,
+    source_lists_rule,
+    name_match_rule,
+    rep_name_match_rule,
+    rep_id_match_rule,
+    operating_status_rule,
+    rep_name_present_rule,
+    rep_id_present_rule,
+    rep_id_valid_rule,
+    head_office_area_rule,
+    duplicate_open_rule,
+    already_issued_rule,
+)
+
+
+def check(store: Store, dossier: dict) -> list[Finding]:
+    """Findings for ``dossier`` (a ``dossiers`` row, ``declared`` as dict or JSON). No writes.
+
+    Every rule of ``RULES`` in order, then blocking first, warnings, information (stable)."""
+    s = subject(store, dossier)
+    out = [finding for rule in RULES for finding in rule(s)]
     out.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
     return out
 
@@ -244,7 +343,7 @@ def verify(store: Store, dossier_id: int) -> list[Finding]:
         found = apply(store, dossier)
         store.audit("dossier.verify", "dossier", dossier_id,
                     detail={"findings": [f"{f.severity}:{f.code}" for f in found]})
-        store.notify("dossiers", "update", (dossier_id,))
+        store.notify(Table.DOSSIERS, Kind.UPDATE, (dossier_id,))
     return found
 
 
@@ -276,7 +375,7 @@ def record_manual_check(store: Store, dossier_id: int, check_code: str, result: 
         )
         store.audit("dossier.manual_check", "dossier", dossier_id, field=check_code, new=result,
                     detail={"check": MANUAL_CHECKS[check_code], "note": clean(note) or None})
-        store.notify("dossiers", "update", (dossier_id,))
+        store.notify(Table.DOSSIERS, Kind.UPDATE, (dossier_id,))
         return cur.lastrowid
 
 

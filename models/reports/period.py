@@ -136,16 +136,8 @@ def save_settings(store: Store, settings: ReportSettings) -> ReportSettings:
         "recipients": json.dumps([r.strip() for r in settings.recipients if r.strip()], ensure_ascii=False),
     }
     with store.atomic():
-        store.execute(
-            "INSERT INTO report_settings(unit_id, due_weekday, due_time, symbol, signer_authority, signer_title,"
-            " signer_name, recipients, updated_at) VALUES (:unit_id, :due_weekday, :due_time, :symbol,"
-            " :signer_authority, :signer_title, :signer_name, :recipients, :updated_at)"
-            " ON CONFLICT(unit_id) DO UPDATE SET due_weekday=excluded.due_weekday, due_time=excluded.due_time,"
-            " symbol=excluded.symbol, signer_authority=excluded.signer_authority,"
-            " signer_title=excluded.signer_title, signer_name=excluded.signer_name,"
-            " recipients=excluded.recipients, updated_at=excluded.updated_at",
-            {**new, "unit_id": settings.unit_id, "updated_at": store.now_iso()},
-        )
+        store.table("report_settings").upsert(
+            {**new, "unit_id": settings.unit_id, "updated_at": store.now_iso()}, pk="unit_id")
         old_dict = {
             "due_weekday": old.due_weekday, "due_time": old.due_time, "symbol": old.symbol,
             "signer_authority": old.signer_authority, "signer_title": old.signer_title,
