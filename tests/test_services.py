@@ -166,11 +166,3 @@ def test_audit_export_refused_target_leaves_no_log_line(fresh_store, tmp_path, m
     assert (tmp_path / "nhat-ky.csv").read_text(encoding="utf-8-sig").startswith("Thời gian,Cán bộ")
     assert fresh_store.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'audit.export'") == 1
 
-
-def test_the_use_case_layer_imports_no_qt_ui_or_command_line():
-    from tests.test_layers import FORBIDDEN_PREFIXES, ROOT, _files, _imports
-
-    offenders = [f"{path.relative_to(ROOT)}:{lineno} imports {name}" for path in _files("services")
-                 for lineno, name in _imports(path)
-                 if any(name == p or name.startswith(p + ".") for p in (*FORBIDDEN_PREFIXES, "PySide6"))]
-    assert _files("services") and not offenders, "\n".join(offenders)

@@ -14,7 +14,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from demo import build_demo  # lazy: the demo builder and its data, ~500 ms at start-up
+    from demo import build_demo  # imported late: the demo builder and its data, ~500 ms at start-up
 
     path = db_path(args)
     started = time.perf_counter()

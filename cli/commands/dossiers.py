@@ -24,7 +24,7 @@ def register(sub) -> None:
 
 
 def run_import(args) -> int:
-    from services import imports  # lazy: the spreadsheet readers and the checks, ~50 ms at start-up
+    from services import imports  # imported late: the spreadsheet readers and the checks, ~50 ms at start-up
 
     table = imports.read_dossier_list(args.file)  # an unreadable file fails here, before the database opens
     store = open_store(args, create=True)

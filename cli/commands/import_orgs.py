@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from services import imports  # lazy: the spreadsheet readers and the checks, ~50 ms at start-up
+    from services import imports  # imported late: the spreadsheet readers and the checks, ~50 ms at start-up
 
     path = Path(args.file)
     loaded = imports.read_org_list(path, args.group)  # an unreadable file fails here, before the database opens

@@ -25,7 +25,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from services import reports  # lazy: the PDF renderer (reportlab), ~190 ms at start-up
+    from services import reports  # imported late: the PDF renderer (reportlab), ~190 ms at start-up
 
     end = parse_day(args.week_ending, "--week-ending")
     doc_date = parse_day(args.date, "--date") if args.date else None

@@ -23,7 +23,7 @@ def run(args) -> int:
         path = Path(getattr(args, "db", None) or Path(tmp) / "selfcheck.sqlite")
         store = Store(path)
         try:
-            from ui.shell.selfcheck import render_main_window  # lazy: Qt widgets, ~90 ms at start-up
+            from ui.shell.selfcheck import render_main_window  # imported late: Qt widgets, ~90 ms at start-up
 
             info = render_main_window(store)
         finally:

@@ -85,7 +85,7 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 
 def run_export(args) -> int:
-    from services.sync import export_workbook  # lazy: the workbook writer and encryption, ~35 ms at start-up
+    from services.sync import export_workbook  # imported late: the workbook writer and encryption, ~35 ms at start-up
 
     password = _password(args, confirm=True)  # asked before anything is opened
     store = open_store(args)
@@ -100,8 +100,8 @@ def run_export(args) -> int:
 
 
 def run_merge(args) -> int:
-    from models.sync.merge import REFUSED  # lazy: the reader (calamine, msoffcrypto), ~20 ms at start-up
-    from services.sync import merge_files  # lazy: as run_export
+    from models.sync.merge import REFUSED  # imported late: the reader (calamine, msoffcrypto), ~20 ms at start-up
+    from services.sync import merge_files  # imported late: as run_export
 
     password = _password(args)
     store = open_store(args)
@@ -132,7 +132,7 @@ def _week(store, text: str | None):
 
 
 def run_units(args) -> int:
-    from models.sync.merge import declare_unit, require_province  # lazy: as run_merge
+    from models.sync.merge import declare_unit, require_province  # imported late: as run_merge
 
     store = open_store(args)
     try:
@@ -149,7 +149,7 @@ def run_units(args) -> int:
 
 
 def run_report(args) -> int:
-    from services.consolidation import write_consolidated  # lazy: the PDF renderer, ~170 ms at start-up
+    from services.consolidation import write_consolidated  # imported late: the PDF renderer, ~170 ms at start-up
 
     if not args.pdf and not args.xlsx:
         raise UserError("Hãy chọn ít nhất một tệp đầu ra: --pdf hoặc --xlsx.")
