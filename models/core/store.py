@@ -244,7 +244,7 @@ class Store:
             )
             if audit:
                 self.audit("setting.update", "setting", key, field=key, old=old, new=value)
-            self.notify("settings", "update", (key,))
+            self.notify(Table.SETTINGS, Kind.UPDATE, (key,))
 
     # ---- audit -------------------------------------------------------------------------------
     def audit(

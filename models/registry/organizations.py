@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -161,7 +162,7 @@ def create(store: Store, record: dict, *, source: str = "nhaptay", import_id: in
         org_id = cur.lastrowid
         store.audit("organization.create", "organization", org_id, new={k: v for k, v in values.items() if v})
         touch_source(store, org_id, source, import_id=import_id, file_name=file_name, row_number=row_number)
-        store.notify("organizations", "insert", (org_id,))
+        store.notify(Table.ORGANIZATIONS, Kind.INSERT, (org_id,))
     return org_id
 
 
@@ -205,7 +206,7 @@ def update(store: Store, org_id: int, changes: dict, *, expected_version: int | 
             (*sets.values(), org_id),
         )
         changed = store.audit_changes("organization", org_id, {k: current[k] for k in new_values}, new_values, action)
-        store.notify("organizations", "update", (org_id,))
+        store.notify(Table.ORGANIZATIONS, Kind.UPDATE, (org_id,))
         return changed
 
 

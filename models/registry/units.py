@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -109,7 +110,7 @@ def save_unit(store: Store, values: dict, *, unit_id: int | None = None, make_cu
             store.audit("unit.create", "unit", unit_id, new={k: v for k, v in data.items() if v})
         if make_current:
             store.set_setting("unit_id", unit_id)
-        store.notify("units", "update" if existing else "insert", (unit_id,))
+        store.notify(Table.UNITS, Kind.UPDATE if existing else Kind.INSERT, (unit_id,))
     return unit_id
 
 
@@ -145,7 +146,7 @@ def upsert_areas(store: Store, areas: list[Division | dict]) -> int:
                 (row["code"], row["name"], row["division_type"], row["province_code"], row["name_fold"]),
             )
         if rows:
-            store.notify("areas", "bulk")
+            store.notify(Table.AREAS, Kind.BULK)
     return len(rows)
 
 
@@ -171,7 +172,7 @@ def set_unit_areas(store: Store, unit_id: int, areas: list[Division | dict]) -> 
         added, removed = sorted(after - before), sorted(before - after)
         if added or removed:
             store.audit("unit.areas", "unit", unit_id, detail={"added": added, "removed": removed})
-        store.notify("areas", "bulk")
+        store.notify(Table.AREAS, Kind.BULK)
     return {"areas": len(codes), "added": len(added), "removed": len(removed)}
 
 
