@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.migrations import latest_version
 from models.core.permissions import require
@@ -297,7 +298,7 @@ def restore(store: Store, source: str | Path) -> dict:
     with store.atomic():
         store.audit("backup.restore", "backup", Path(source).name,
                     detail={"from": str(source), "kept_aside": result["kept_aside"], "by": actor.username})
-        for table in tables_of(store):
-            store.notify(table, "bulk")
+        for table in filter(None, map(Table.known, tables_of(store))):  # the tables views listen to
+            store.notify(table, Kind.BULK)
     result["schema_version"] = store.user_version
     return result
