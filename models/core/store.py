@@ -187,6 +187,10 @@ class Store:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
+    def data_version(self) -> int:
+        """SQLite's ``data_version``: moves whenever *another* connection commits to the file."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def notify(self, table: Table, kind: Kind, ids: tuple | list = ()) -> None:
         change = Change(table, kind, tuple(ids))
         if self._depth:

@@ -114,6 +114,19 @@ def save_unit(store: Store, values: dict, *, unit_id: int | None = None, make_cu
     return unit_id
 
 
+def save_unit_with_areas(store: Store, values: dict, areas: list[Division | dict], *,
+                         unit_id: int | None = None) -> int:
+    """The unit dialog's save: the unit (made current) and exactly the areas it covers, in one
+    transaction; a unit must cover at least one commune or ward. Returns the unit's id."""
+    require(store, "unit.manage")
+    if not areas:
+        raise UserError("Chọn ít nhất một xã, phường mà đơn vị phụ trách")
+    with store.atomic():
+        unit_id = save_unit(store, values, unit_id=unit_id)
+        set_unit_areas(store, unit_id, areas)
+    return unit_id
+
+
 # ---- areas --------------------------------------------------------------------------------------
 def unit_areas(store: Store, unit_id: int | None = None) -> list[dict]:
     """Areas covered by the unit (default: the current unit), sorted by name."""
@@ -127,6 +140,12 @@ def unit_areas(store: Store, unit_id: int | None = None) -> list[dict]:
 
 def all_areas(store: Store) -> list[dict]:
     return store.query("SELECT * FROM areas ORDER BY name_fold")
+
+
+def filter_areas(store: Store) -> list[dict]:
+    """Every area (code, name) for a commune filter: the current unit's own first, then the others
+    (areas of organizations outside the unit), each part by name."""
+    return store.query("SELECT code, name FROM areas ORDER BY unit_id IS NULL, name_fold")
 
 
 def area_names(store: Store) -> dict[str, str]:
