@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from models.core.changes import Kind, Table
 from models.core.store import Actor, Store
 from models.dossiers import locality_requests, verification
 from models.dossiers import records as dossiers
@@ -122,7 +123,7 @@ def build(store: Store, count: int = 1500, seed: int = 20241230) -> dict:
                                              online_ref=online_ref)
                 requests += _advance(store, rng, dossier_id, at, limit, calendar, officer, leader, moment)
                 stats[store.scalar("SELECT status FROM dossiers WHERE id = ?", (dossier_id,))] += 1
-            store.notify("dossiers", "bulk")
+            store.notify(Table.DOSSIERS, Kind.BULK)
     finally:
         store.clock, store.actor = saved_clock, saved_actor
     return {"dossiers": len(plan), "dossier_states": stats, "verification_requests": requests}

@@ -5,6 +5,7 @@ Their demo passwords are set by the security module (``models.security.auth``) w
 
 from __future__ import annotations
 
+from models.core.changes import Kind, Table
 from models.core.store import Store
 from models.security.auth import set_password
 
@@ -31,5 +32,5 @@ def build(store: Store, seed: int) -> dict:
         for username, *_ in DEMO_OFFICERS:
             officer_id = store.scalar("SELECT id FROM officers WHERE username = ?", (username,))
             set_password(store, officer_id, DEMO_PASSWORD)
-        store.notify("officers", "bulk")
+        store.notify(Table.OFFICERS, Kind.BULK)
     return {"officers": len(DEMO_OFFICERS)}

@@ -17,6 +17,7 @@ import json
 import random
 import uuid
 
+from models.core.changes import Kind, Table
 from models.core.store import Store
 from models.registry import duplicates, organizations, units
 from models.registry.organizations import DEFAULT_SOURCE_FOR_GROUP, ORG_FIELDS, name_key, search_text
@@ -253,7 +254,7 @@ def build(store: Store, organizations: int = 3000, seed: int = 20241230) -> dict
                                "Cùng tên (đã chuẩn hoá) và cùng địa bàn, không có mã số thuế"):
                 flagged += 1
         history = _history(store, maker, org_ids, records)
-        store.notify("organizations", "bulk")
+        store.notify(Table.ORGANIZATIONS, Kind.BULK)
     return {"unit": UNIT["name"], "areas": len(chosen), "organizations": len(records),
             "groups": {str(g): counts[g] for g in counts}, "possible_duplicates": flagged, "history_edits": history}
 

@@ -157,9 +157,9 @@ def test_editor_template_allocation_and_sum(qtbot, page, data):
     assert editor.name_edit.text().endswith("(Cần Thơ)")
     phase2 = next(p for p in list_phases(s, editor.campaign_id) if p["name"].startswith("Giai đoạn 2"))
     editor.phase_table.selectRow([p["id"] for p in editor._phases].index(phase2["id"]))
-    assert editor.target_table.rowCount() == 2
+    assert editor.target_table.model().rowCount() == 2
     # 80 % of (12 enterprises + 4 cooperatives) = 12.8 → 13
-    assert editor.target_table.item(0, 7).text() == "13"
+    assert editor.target_table.model().text(0, 7) == "13"
     editor.target_table.selectRow(0)
     qtbot.mouseClick(editor.allocate_button, Qt.LeftButton)
     model = editor.alloc_model
@@ -178,7 +178,7 @@ def test_editor_template_allocation_and_sum(qtbot, page, data):
     # the unit's own figure wins over the computed one
     editor.unit_value_edit.setText("20")
     qtbot.mouseClick(editor.save_target_button, Qt.LeftButton)
-    assert editor.target_table.item(0, 7).text() == "20"
+    assert editor.target_table.model().text(0, 7) == "20"
     assert "thiếu 5" in editor.alloc_sum.text()
     editor.close()
 
@@ -338,3 +338,37 @@ def test_ranked_tables_say_rank_and_the_phase_list_says_number(page):
 
     assert first_header(page.area_table) == first_header(page.officer_table) == "Hạng"
     assert first_header(page.phase_table) == "STT"
+
+
+def test_editor_keeps_the_edited_phase_selected_and_refuses_a_wrong_target(qtbot, page, data):
+    s, cid, _, _ = data
+    from ui.dialogs.campaign_editor import CampaignEditor
+
+    editor = CampaignEditor(page.ctx, cid, page)
+    qtbot.addWidget(editor)
+    editor.show()
+    phases = list_phases(s, cid)
+    assert len(phases) >= 2 and editor.phase_table.model().rowCount() == len(phases)
+    second = phases[1]
+    editor.phase_table.selectRow(1)
+    assert editor.phase_id == second["id"] and editor.phase_name.text() == second["name"]
+    editor.phase_name.setText("Giai đoạn hai (đã sửa)")
+    qtbot.mouseClick(editor.save_phase_button, Qt.LeftButton)
+    model = editor.phase_table.model()
+    row = model.row_of(second["id"])
+    assert model.text(row, 0) == "Giai đoạn hai (đã sửa)"
+    assert editor.phase_id == second["id"]
+    assert [i.row() for i in editor.phase_table.selectionModel().selectedRows()] == [row]
+    shown_targets = [t["id"] for t in editor._targets]
+    assert shown_targets == [t["id"] for t in list_targets(s, cid) if t["phase_id"] == second["id"]]
+    # a value that is not a number is refused in Vietnamese; nothing is added
+    before = len(list_targets(s, cid))
+    editor.target_label.setText("Chỉ tiêu thử")
+    editor.value_edit.setText("nhiều lắm")
+    qtbot.mouseClick(editor.add_target_button, Qt.LeftButton)
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()]
+    assert boxes and "Traceback" not in boxes[-1].text() and "nhiều lắm" in boxes[-1].text()
+    for box in boxes:
+        box.done(QMessageBox.Ok)
+    assert len(list_targets(s, cid)) == before
+    editor.close()

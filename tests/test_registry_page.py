@@ -84,9 +84,9 @@ def test_select_shows_detail_sources_and_history(page, qtbot, clock):
     assert page.table.hasFocus()
     assert page.detail.record["id"] == org_id
     assert page.detail.fields["address"].text() == "Số 9 đường Lạc Hồng, phường Rạch Giá"
-    assert page.detail.sources.item(0, 0).text() == "Sở KH&ĐT (đăng ký doanh nghiệp)"
-    history = [[page.detail.history.item(r, c).text() for c in range(5)]
-               for r in range(page.detail.history.rowCount())]
+    assert page.detail.sources.model().text(0, 0) == "Sở KH&ĐT (đăng ký doanh nghiệp)"
+    history = [[page.detail.history.model().text(r, c) for c in range(5)]
+               for r in range(page.detail.history.model().rowCount())]
     assert history[0][0] == "10/01/2025 09:30" and history[0][2] == "Địa chỉ trụ sở chính"
     assert history[0][4] == "Số 9 đường Lạc Hồng, phường Rạch Giá"
     assert history[-1][2] == "Tạo mới"
@@ -105,7 +105,7 @@ def test_select_shows_detail_sources_and_history(page, qtbot, clock):
     assert page.detail.fields["rep_id_number"].text() == masked
     assert page.detail.fields["rep_id_number"].isReadOnly()
     assert not page.detail.reveal_button.isVisible()  # no permission: no button
-    last = page.detail.history.item(page.detail.history.rowCount() - 1, 4).text()
+    last = page.detail.history.model().text(page.detail.history.model().rowCount() - 1, 4)
     assert record["rep_id_number"] not in last and masked in last
 
 
@@ -139,7 +139,7 @@ def test_reveal_shows_the_full_id_number_logs_it_and_allows_editing(page, qtbot)
 
 def test_an_invalid_date_is_reported_not_swallowed(page, qtbot, monkeypatch):
     shown = []
-    monkeypatch.setattr("ui.pages.registry.show_error", lambda parent, exc, *a, **k: shown.append(str(exc)))
+    monkeypatch.setattr("ui.ops.show_error", lambda parent, exc, *a, **k: shown.append(str(exc)))
     page.select_row(1)
     org_id, version = page.detail.record["id"], page.detail.record["version"]
     page.detail.fields["established_on"].setFocus()
@@ -169,7 +169,7 @@ def test_edit_saves_and_refreshes_the_row(page, qtbot):
     assert organizations.get(page.ctx.store, org_id)["name"] == "Công ty TNHH Đổi Tên"
     assert page.model.data(page.model.index(3, NAME)) == "Công ty TNHH Đổi Tên"
     assert page.status.text() == "Đã lưu 1 thay đổi."
-    assert page.detail.history.item(0, 2).text() == "Tên tổ chức"
+    assert page.detail.history.model().text(0, 2) == "Tên tổ chức"
 
 
 def test_stale_edit_says_what_changed(page, qtbot):
@@ -197,7 +197,7 @@ def test_merge_from_duplicates_panel(page, qtbot):
     assert organizations.get(page.ctx.store, b)["merged_into"] == a
     assert page.side.tabText(1) == "Nghi trùng"
     assert page.count_label.text() == "41 tổ chức"  # the merged one left the list
-    assert page.duplicates.table.rowCount() == 0
+    assert page.duplicates.table.model().rowCount() == 0
 
 
 def test_keep_both_from_duplicates_panel(page, qtbot):
@@ -278,3 +278,29 @@ def test_detail_fields_show_their_beginning_and_the_panel_does_not_scroll_sidewa
     assert address.text().startswith("Số 422") and address.cursorPosition() == 0
     scroll = page.detail.tabs.widget(0)
     assert isinstance(scroll, QScrollArea) and scroll.horizontalScrollBarPolicy() == Qt.ScrollBarAlwaysOff
+
+
+def test_a_wrong_phone_is_refused_by_the_rule_and_shown(page, qtbot):
+    page.select_row(0)
+    org_id = page.detail.record["id"]
+    before = organizations.get(page.ctx.store, org_id)
+    page.detail.fields["rep_phone"].setText("12345")
+    page.detail.fields["address"].setText("Không được lưu")
+    page.detail.save_button.click()
+    box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible())
+    assert box.text().startswith("Điện thoại: ") and "12345" in box.text()
+    assert organizations.get(page.ctx.store, org_id) == before
+    box.done(QMessageBox.Ok)
+    page.detail.fields["rep_phone"].setText("+84 912 345 678")
+    page.detail.save_button.click()
+    assert organizations.get(page.ctx.store, org_id)["rep_phone"] == "0912345678"
+
+
+def test_area_filter_lists_the_units_areas_first(page):
+    from models.registry import units
+
+    units.upsert_areas(page.ctx.store, [{"code": "99001", "name": "Ấp Ngoài Đơn Vị"}])
+    names = [page.area.itemText(i) for i in range(1, page.area.count())]
+    own = [a["name"] for a in units.unit_areas(page.ctx.store)]
+    assert names == own + ["Ấp Ngoài Đơn Vị"]  # the outsider comes last although «Ấ» sorts first
+    assert [a["code"] for a in units.filter_areas(page.ctx.store)][-1] == "99001"

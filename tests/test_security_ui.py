@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
+from models.core.permissions import ROLE_LABELS
 from models.core.store import SYSTEM_ACTOR
 from models.security import auth
 from ui.shell.session import Session
@@ -138,22 +139,26 @@ def test_audit_screen_filters_by_officer_and_action_and_exports(session, qtbot, 
     s = _signed_in_window(session, qtbot)
     page = s.window.show_page("audit")
     assert page.table.isVisible()
-    all_rows = page.table.rowCount()
+    all_rows = page.table.model().rowCount()
     assert all_rows >= 5
     page.officer.setCurrentIndex(page.officer.findText("Lê Thị Hồng Nhung (canbo1)"))
     qtbot.mouseClick(page.apply_button, Qt.LeftButton)
-    assert page.table.rowCount() == 0  # canbo1 has not done anything yet
+    assert page.table.model().rowCount() == 0  # canbo1 has not done anything yet
     page.officer.setCurrentIndex(0)
     page.action.setCurrentIndex(page.action.findData("officer.create"))
     qtbot.mouseClick(page.apply_button, Qt.LeftButton)
-    assert page.table.rowCount() == 3
-    texts = {page.table.item(r, 2).text() for r in range(page.table.rowCount())}
+    assert page.table.model().rowCount() == 3
+    model = page.table.model()
+    texts = {model.text(r, 2) for r in range(model.rowCount())}
     assert texts == {"Tạo tài khoản"}
+    action = model.index(0, 2)
+    assert model.data(action, Qt.ToolTipRole) == "officer.create"  # the raw value on hover
+    assert model.data(model.index(0, 0), Qt.ToolTipRole) is None
     assert "3 dòng" in page.summary.text()
     # the date range excludes everything before yesterday
     page.date_from.setDate(page.date_to.date().addDays(1))
     qtbot.mouseClick(page.apply_button, Qt.LeftButton)
-    assert page.table.rowCount() == 0
+    assert page.table.model().rowCount() == 0
     page.date_from.setDate(page.date_to.date())
     target = tmp_path / "nhat-ky.csv"
     op = page.export_to(target)
@@ -184,12 +189,17 @@ def test_admin_page_creates_officer_and_checks_database(session, qtbot, monkeypa
 
     monkeypatch.setattr(admin_module.OfficerDialog, "exec", fill)
     qtbot.mouseClick(page.add_button, Qt.LeftButton)
-    usernames = [page.officers.item(r, 1).text() for r in range(page.officers.rowCount())]
+    model = page.officers.model()
+    usernames = [model.text(r, 1) for r in range(model.rowCount())]
     assert "canbo2" in usernames
     page.select_officer("canbo2")
     page.role_combo.setCurrentIndex(page.role_combo.findData("leader"))
     qtbot.mouseClick(page.role_button, Qt.LeftButton)
     assert s.store.scalar("SELECT role FROM officers WHERE username='canbo2'") == "leader"
+    # the table heard the change: the new role is shown and the same officer stays selected
+    row = usernames.index("canbo2")
+    assert model.text(row, 4) == ROLE_LABELS["leader"]
+    assert page.selected_officer_id() == s.store.scalar("SELECT id FROM officers WHERE username='canbo2'")
     page.select_officer("quantri")
     qtbot.mouseClick(page.active_button, Qt.LeftButton)  # cannot lock oneself
     boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()]

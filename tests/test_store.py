@@ -126,3 +126,16 @@ def test_two_desks_opening_the_same_new_file_at_once_migrate_it_once(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM officers WHERE username = 'system'").fetchone()[0] == 1
     conn.close()
+
+
+def test_data_version_moves_only_for_another_connections_commit(fresh_store):
+    store = fresh_store
+    before = store.data_version()
+    store.set_setting("idle_lock_minutes", 5, audit=False)
+    assert store.data_version() == before  # our own write
+    other = store.clone()
+    try:
+        other.set_setting("idle_lock_minutes", 6, audit=False)
+    finally:
+        other.close()
+    assert store.data_version() != before

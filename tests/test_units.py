@@ -104,3 +104,32 @@ def test_imported_codes_get_their_leading_zero(fresh_store, tmp_path):
     unit_id = units.save_unit(store, {"name": "Công an xã Ví Dụ"})
     units.set_unit_areas(store, unit_id, [{"code": "8734", "name": "Xã Ví Dụ"}])
     assert [a["code"] for a in units.unit_areas(store)] == ["08734"]
+
+
+def test_save_unit_with_areas_is_one_transaction(fresh_store):
+    store = fresh_store
+    wards = {w.code: w for w in units.official_wards("91")}
+    values = {"name": "Công an phường Rạch Giá", "province_code": "91"}
+    with pytest.raises(UserError, match="ít nhất một xã, phường"):
+        units.save_unit_with_areas(store, values, [])
+    with pytest.raises(UserError, match="lặp"):  # the areas are refused: the unit is not saved either
+        units.save_unit_with_areas(store, values, [wards["30742"], wards["30742"]])
+    assert units.current_unit(store) is None and store.scalar("SELECT count(*) FROM units") == 0
+    unit_id = units.save_unit_with_areas(store, values, [wards["30742"], wards["30760"]])
+    assert units.current_unit(store)["id"] == unit_id
+    assert {a["code"] for a in units.unit_areas(store)} == {"30742", "30760"}
+    store.execute("INSERT INTO officers(id, username, full_name, role, created_at) "
+                  "VALUES (7, 'canbo', 'Lê Thị Nhung', 'intake', '2025-01-01')")
+    store.actor = Actor(7, "canbo", "Lê Thị Nhung", "intake")
+    with pytest.raises(PermissionDenied):
+        units.save_unit_with_areas(store, {"name": "Khác"}, [wards["30742"]], unit_id=unit_id)
+
+
+def test_filter_areas_lists_the_units_own_first(fresh_store):
+    store = fresh_store
+    wards = {w.code: w for w in units.official_wards("91")}
+    units.upsert_areas(store, [{"code": "99001", "name": "Ấp Ngoài"}])
+    unit_id = units.save_unit_with_areas(store, {"name": "Công an phường Rạch Giá", "province_code": "91"},
+                                         [wards["30760"], wards["30742"]])
+    assert [a["code"] for a in units.filter_areas(store)] == ["30742", "30760", "99001"]
+    assert units.unit_areas(store, unit_id)[0]["code"] == "30742"

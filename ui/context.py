@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from models.core.changes import Change
+from models.core.changes import Change, Table
 from models.core.store import Store
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class ChangeSignal(QObject):
         self._unsubscribe()
 
     @staticmethod
-    def tables(changes: list[Change]) -> set[str]:
+    def tables(changes: list[Change]) -> set[Table]:
         return {c.table for c in changes}
 
 

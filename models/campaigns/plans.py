@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import require
 from models.text.normalize import clean
@@ -74,7 +75,7 @@ def create_campaign(store, data: dict, *, template_key: str | None = None, make_
         )
         campaign_id = cur.lastrowid
         store.audit("campaign.create", "campaign", campaign_id, detail=values)
-        store.notify("campaigns", "insert", (campaign_id,))
+        store.notify(Table.CAMPAIGNS, Kind.INSERT, (campaign_id,))
         if make_current or current_campaign_id(store) is None:
             set_current(store, campaign_id)
     return campaign_id
@@ -96,7 +97,7 @@ def update_campaign(store, campaign_id: int, data: dict, *, expected_version: in
             (*[values[k] for k in CAMPAIGN_FIELDS], store.now_iso(), campaign_id),
         )
         store.audit_changes("campaign", campaign_id, {k: old[k] for k in CAMPAIGN_FIELDS}, values, "campaign.update")
-        store.notify("campaigns", "update", (campaign_id,))
+        store.notify(Table.CAMPAIGNS, Kind.UPDATE, (campaign_id,))
 
 
 def delete_campaign(store, campaign_id: int) -> None:
@@ -108,7 +109,7 @@ def delete_campaign(store, campaign_id: int) -> None:
         if current_campaign_id(store) == campaign_id:
             other = store.scalar("SELECT id FROM campaigns ORDER BY start_on DESC, id DESC LIMIT 1")
             store.set_setting("current_campaign_id", other)
-        store.notify("campaigns", "delete", (campaign_id,))
+        store.notify(Table.CAMPAIGNS, Kind.DELETE, (campaign_id,))
 
 
 def get_campaign_row(store, campaign_id: int) -> dict:
@@ -172,7 +173,7 @@ def add_phase(store, campaign_id: int, name: str, start_on, end_on, *, kind: str
             (campaign_id, position, values["name"], values["kind"], values["start_on"], values["end_on"]),
         )
         store.audit("campaign.phase_add", "campaign", campaign_id, detail={"phase_id": cur.lastrowid, **values})
-        store.notify("campaign_phases", "insert", (cur.lastrowid,))
+        store.notify(Table.CAMPAIGN_PHASES, Kind.INSERT, (cur.lastrowid,))
     return cur.lastrowid
 
 
@@ -190,7 +191,7 @@ def update_phase(store, phase_id: int, data: dict) -> None:
         store.execute("UPDATE campaign_phases SET name = ?, kind = ?, start_on = ?, end_on = ? WHERE id = ?",
                       (values["name"], values["kind"], values["start_on"], values["end_on"], phase_id))
         store.audit_changes("campaign_phase", phase_id, old, values, "campaign.phase_update")
-        store.notify("campaign_phases", "update", (phase_id,))
+        store.notify(Table.CAMPAIGN_PHASES, Kind.UPDATE, (phase_id,))
 
 
 def delete_phase(store, phase_id: int) -> None:
@@ -201,7 +202,7 @@ def delete_phase(store, phase_id: int) -> None:
     with store.atomic():
         store.execute("DELETE FROM campaign_phases WHERE id = ?", (phase_id,))
         store.audit("campaign.phase_delete", "campaign", old["campaign_id"], old=old)
-        store.notify("campaign_phases", "delete", (phase_id,))
+        store.notify(Table.CAMPAIGN_PHASES, Kind.DELETE, (phase_id,))
 
 
 def _phase_values(campaign: dict, data: dict) -> dict:

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from models.campaigns.plans import get_campaign_row, parse_date
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.registry.organizations import GROUP_SHORT, GROUPS
@@ -167,7 +168,7 @@ def create_target(store, phase_id: int, data: dict) -> int:
             (phase["campaign_id"], phase_id, position, *[values[k] for k in TARGET_FIELDS]),
         )
         store.audit("campaign.target_add", "campaign_target", cur.lastrowid, detail=values)
-        store.notify("campaign_targets", "insert", (cur.lastrowid,))
+        store.notify(Table.CAMPAIGN_TARGETS, Kind.INSERT, (cur.lastrowid,))
     return cur.lastrowid
 
 
@@ -182,7 +183,7 @@ def update_target(store, target_id: int, data: dict) -> None:
                       (*[values[k] for k in TARGET_FIELDS], target_id))
         store.audit_changes("campaign_target", target_id, {k: old[k] for k in TARGET_FIELDS}, values,
                             "campaign.target_update")
-        store.notify("campaign_targets", "update", (target_id,))
+        store.notify(Table.CAMPAIGN_TARGETS, Kind.UPDATE, (target_id,))
 
 
 def delete_target(store, target_id: int) -> None:
@@ -191,7 +192,7 @@ def delete_target(store, target_id: int) -> None:
     with store.atomic():
         store.execute("DELETE FROM campaign_targets WHERE id = ?", (target_id,))
         store.audit("campaign.target_delete", "campaign_target", target_id, old=old)
-        store.notify("campaign_targets", "delete", (target_id,))
+        store.notify(Table.CAMPAIGN_TARGETS, Kind.DELETE, (target_id,))
 
 
 def get_target(store, target_id: int) -> dict:
@@ -290,7 +291,7 @@ def allocate_proportionally(store, target_id: int) -> dict[str, int]:
             [{"target_id": target_id, "area_code": code, "value": v, "edited": 0} for code, v in parts.items()]
         )
         store.audit("campaign.allocate", "campaign_target", target_id, detail={"total": figure, "parts": parts})
-        store.notify("target_allocations", "update", (target_id,))
+        store.notify(Table.TARGET_ALLOCATIONS, Kind.UPDATE, (target_id,))
     return parts
 
 
@@ -312,7 +313,7 @@ def set_allocation(store, target_id: int, area_code: str, value) -> None:
                 {"target_id": target_id, "area_code": area_code, "value": number, "edited": 1},
                 pk=("target_id", "area_code"))
         store.audit("campaign.allocation_edit", "campaign_target", target_id, field=area_code, old=old, new=number)
-        store.notify("target_allocations", "update", (target_id,))
+        store.notify(Table.TARGET_ALLOCATIONS, Kind.UPDATE, (target_id,))
 
 
 def allocations(store, target_id: int) -> dict[str, int]:

@@ -187,6 +187,10 @@ class Store:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
+    def data_version(self) -> int:
+        """SQLite's ``data_version``: moves whenever *another* connection commits to the file."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def notify(self, table: Table, kind: Kind, ids: tuple | list = ()) -> None:
         change = Change(table, kind, tuple(ids))
         if self._depth:
@@ -247,7 +251,7 @@ class Store:
             self.table("settings").upsert({"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key")
             if audit:
                 self.audit("setting.update", "setting", key, field=key, old=old, new=value)
-            self.notify("settings", "update", (key,))
+            self.notify(Table.SETTINGS, Kind.UPDATE, (key,))
 
     # ---- audit -------------------------------------------------------------------------------
     def audit(

@@ -8,6 +8,7 @@ both. Nothing is ever deleted and every step is audited.
 
 from __future__ import annotations
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -28,7 +29,7 @@ def flag(store: Store, org_id: int, other_org_id: int, reason: str) -> int | Non
             return None
         flag_id = cur.lastrowid
         store.audit("duplicate.flag", "organization", a, detail={"other": b, "reason": reason})
-        store.notify("duplicate_flags", "insert", (flag_id,))
+        store.notify(Table.DUPLICATE_FLAGS, Kind.INSERT, (flag_id,))
     return flag_id
 
 
@@ -84,7 +85,7 @@ def merge(store: Store, flag_id: int, keep_id: int) -> dict:
                       " last_seen) SELECT ?, source, import_id, file_name, row_number, first_seen, last_seen "
                       "FROM org_sources WHERE org_id = ?", (keep_id, drop_id))
         _resolve(store, flag_id, "merged")
-        store.notify("organizations", "update", (keep_id, drop_id))
+        store.notify(Table.ORGANIZATIONS, Kind.UPDATE, (keep_id, drop_id))
     return {"kept": keep_id, "merged": drop_id, "filled": changed}
 
 
@@ -100,4 +101,4 @@ def keep_both(store: Store, flag_id: int) -> None:
 def _resolve(store: Store, flag_id: int, status: str) -> None:
     store.execute("UPDATE duplicate_flags SET status = ?, resolved_by = ?, resolved_at = ? WHERE id = ?",
                   (status, store.actor.id, store.now_iso(), flag_id))
-    store.notify("duplicate_flags", "update", (flag_id,))
+    store.notify(Table.DUPLICATE_FLAGS, Kind.UPDATE, (flag_id,))

@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import require
 from models.core.store import Store
+from models.text.identifiers import check_email, check_personal_id, check_phone
 from models.text.normalize import clean, fold
 
 GROUPS = {
@@ -161,7 +163,7 @@ def create(store: Store, record: dict, *, source: str = "nhaptay", import_id: in
         org_id = cur.lastrowid
         store.audit("organization.create", "organization", org_id, new={k: v for k, v in values.items() if v})
         touch_source(store, org_id, source, import_id=import_id, file_name=file_name, row_number=row_number)
-        store.notify("organizations", "insert", (org_id,))
+        store.notify(Table.ORGANIZATIONS, Kind.INSERT, (org_id,))
     return org_id
 
 
@@ -205,15 +207,35 @@ def update(store: Store, org_id: int, changes: dict, *, expected_version: int | 
             (*sets.values(), org_id),
         )
         changed = store.audit_changes("organization", org_id, {k: current[k] for k in new_values}, new_values, action)
-        store.notify("organizations", "update", (org_id,))
+        store.notify(Table.ORGANIZATIONS, Kind.UPDATE, (org_id,))
         return changed
 
 
+# The representative's contact fields an officer types: checked and written in their canonical form.
+CONTACT_CHECKS = {"rep_id_number": check_personal_id, "rep_phone": check_phone, "rep_email": check_email}
+
+
+def checked_contacts(values: dict) -> dict:
+    """``values`` with the representative's ID number, phone and e-mail checked and canonical
+    ("+84 912 345 678" → "0912345678"); a wrong one is a ``UserError`` naming the field. Blank values
+    and the other fields pass unchanged."""
+    out = dict(values)
+    for key, check in CONTACT_CHECKS.items():
+        if key in out and out[key]:
+            result = check(out[key])
+            if result.error:
+                raise UserError(f"{FIELD_LABELS[key]}: {result.error}")
+            out[key] = result.value
+    return out
+
+
 def edit(store: Store, org_id: int, changes: dict, *, expected_version: int) -> list[str]:
-    """An officer's edit from the registry screen: permission, then ``update`` with the form's version."""
+    """An officer's edit from the registry screen: permission, the contact fields checked, then
+    ``update`` with the form's version."""
 
     require(store, "registry.edit")
-    return update(store, org_id, changes, expected_version=expected_version, action="organization.edit")
+    return update(store, org_id, checked_contacts(changes), expected_version=expected_version,
+                  action="organization.edit")
 
 
 def upsert_from_source(store: Store, record: dict, *, source: str, import_id: int | None = None,

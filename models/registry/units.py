@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
@@ -109,7 +110,20 @@ def save_unit(store: Store, values: dict, *, unit_id: int | None = None, make_cu
             store.audit("unit.create", "unit", unit_id, new={k: v for k, v in data.items() if v})
         if make_current:
             store.set_setting("unit_id", unit_id)
-        store.notify("units", "update" if existing else "insert", (unit_id,))
+        store.notify(Table.UNITS, Kind.UPDATE if existing else Kind.INSERT, (unit_id,))
+    return unit_id
+
+
+def save_unit_with_areas(store: Store, values: dict, areas: list[Division | dict], *,
+                         unit_id: int | None = None) -> int:
+    """The unit dialog's save: the unit (made current) and exactly the areas it covers, in one
+    transaction; a unit must cover at least one commune or ward. Returns the unit's id."""
+    require(store, "unit.manage")
+    if not areas:
+        raise UserError("Chọn ít nhất một xã, phường mà đơn vị phụ trách")
+    with store.atomic():
+        unit_id = save_unit(store, values, unit_id=unit_id)
+        set_unit_areas(store, unit_id, areas)
     return unit_id
 
 
@@ -126,6 +140,12 @@ def unit_areas(store: Store, unit_id: int | None = None) -> list[dict]:
 
 def all_areas(store: Store) -> list[dict]:
     return store.query("SELECT * FROM areas ORDER BY name_fold")
+
+
+def filter_areas(store: Store) -> list[dict]:
+    """Every area (code, name) for a commune filter: the current unit's own first, then the others
+    (areas of organizations outside the unit), each part by name."""
+    return store.query("SELECT code, name FROM areas ORDER BY unit_id IS NULL, name_fold")
 
 
 def area_names(store: Store) -> dict[str, str]:
@@ -145,7 +165,7 @@ def upsert_areas(store: Store, areas: list[Division | dict]) -> int:
                 (row["code"], row["name"], row["division_type"], row["province_code"], row["name_fold"]),
             )
         if rows:
-            store.notify("areas", "bulk")
+            store.notify(Table.AREAS, Kind.BULK)
     return len(rows)
 
 
@@ -171,7 +191,7 @@ def set_unit_areas(store: Store, unit_id: int, areas: list[Division | dict]) -> 
         added, removed = sorted(after - before), sorted(before - after)
         if added or removed:
             store.audit("unit.areas", "unit", unit_id, detail={"added": added, "removed": removed})
-        store.notify("areas", "bulk")
+        store.notify(Table.AREAS, Kind.BULK)
     return {"areas": len(codes), "added": len(added), "removed": len(removed)}
 
 

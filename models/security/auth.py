@@ -16,6 +16,7 @@ import socket
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import ROLE_LABELS, require
 from models.core.store import SYSTEM_ACTOR, Actor, Store
@@ -161,7 +162,7 @@ def _insert_officer(store: Store, username: str, full_name: str, role: str, pass
     officer_id = cur.lastrowid
     store.audit("officer.create", "officer", officer_id,
                 new={"username": username, "full_name": full_name, "role": role, "rank": rank, "title": title})
-    store.notify("officers", "insert", (officer_id,))
+    store.notify(Table.OFFICERS, Kind.INSERT, (officer_id,))
     return officer_id
 
 
@@ -220,7 +221,7 @@ def update_officer(store: Store, officer_id: int, *, full_name: str | None = Non
         store.execute(f"UPDATE officers SET {', '.join(f'{k} = ?' for k in new)} WHERE id = ?",
                       (*new.values(), officer_id))
         changed = store.audit_changes("officer", officer_id, {k: row[k] for k in new}, new, "officer.update")
-        store.notify("officers", "update", (officer_id,))
+        store.notify(Table.OFFICERS, Kind.UPDATE, (officer_id,))
         return changed
 
 
@@ -236,7 +237,7 @@ def change_role(store: Store, officer_id: int, role: str) -> None:
             raise UserError("Không thể đổi vai trò của quản trị viên duy nhất; hãy tạo quản trị viên khác trước")
         store.execute("UPDATE officers SET role = ? WHERE id = ?", (role, officer_id))
         store.audit("officer.role", "officer", officer_id, field="role", old=row["role"], new=role)
-        store.notify("officers", "update", (officer_id,))
+        store.notify(Table.OFFICERS, Kind.UPDATE, (officer_id,))
 
 
 def set_active(store: Store, officer_id: int, active: bool) -> None:
@@ -254,7 +255,7 @@ def set_active(store: Store, officer_id: int, active: bool) -> None:
         store.execute("UPDATE officers SET active = ? WHERE id = ?", (1 if active else 0, officer_id))
         store.audit("officer.activate" if active else "officer.deactivate", "officer", officer_id,
                     field="active", old=bool(row["active"]), new=bool(active))
-        store.notify("officers", "update", (officer_id,))
+        store.notify(Table.OFFICERS, Kind.UPDATE, (officer_id,))
 
 
 def set_password(store: Store, officer_id: int, password: str) -> None:
@@ -271,7 +272,7 @@ def set_password(store: Store, officer_id: int, password: str) -> None:
             (hash_password(password), officer_id),
         )
         store.audit("officer.password", "officer", officer_id, detail="đặt mật khẩu mới")
-        store.notify("officers", "update", (officer_id,))
+        store.notify(Table.OFFICERS, Kind.UPDATE, (officer_id,))
 
 
 def change_own_password(store: Store, old_password: str, new_password: str) -> None:
@@ -288,7 +289,7 @@ def unlock_account(store: Store, officer_id: int) -> None:
         _managed_officer(store, officer_id)
         store.execute("UPDATE officers SET failed_attempts = 0, locked_until = NULL WHERE id = ?", (officer_id,))
         store.audit("officer.unlock", "officer", officer_id)
-        store.notify("officers", "update", (officer_id,))
+        store.notify(Table.OFFICERS, Kind.UPDATE, (officer_id,))
 
 
 # ---- signing in --------------------------------------------------------------------------------------
@@ -360,7 +361,7 @@ def sign_in(store: Store, username: str, password: str) -> Actor:
             now = store.now_iso()
             store.execute("INSERT INTO sessions(officer_id, host, pid, started_at, last_seen_at) VALUES (?,?,?,?,?)",
                           (actor.id, socket.gethostname(), os.getpid(), now, now))
-            store.notify("sessions", "insert")
+            store.notify(Table.SESSIONS, Kind.INSERT)
     return actor
 
 
@@ -382,7 +383,7 @@ def _end_sessions(store: Store) -> None:
     if _has_sessions(store):
         store.execute("UPDATE sessions SET ended_at = ? WHERE officer_id = ? AND host = ? AND pid = ? "
                       "AND ended_at IS NULL", (store.now_iso(), store.actor.id, socket.gethostname(), os.getpid()))
-        store.notify("sessions", "update")
+        store.notify(Table.SESSIONS, Kind.UPDATE)
 
 
 def verify_current_officer(store: Store, password: str) -> None:

@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,12 +38,11 @@ from PySide6.QtWidgets import (
 from models.campaigns import plans as cm
 from models.campaigns import targets as tg
 from models.campaigns.templates import create_from_template, template_choices
-from models.core.errors import UserError
 from models.registry.organizations import GROUPS
 from models.text.vn_format import date_text
 from ui.context import AppContext
-from ui.ops import show_error
-from ui.tables.rows_model import RowsModel
+from ui.ops import run_mutation
+from ui.tables.rows_model import RowsModel, rows_view
 from ui.widgets.progress_widgets import fmt_int
 
 PHASE_COLUMNS = ["Tên giai đoạn", "Loại", "Từ ngày", "Đến ngày"]
@@ -126,8 +123,45 @@ class CampaignEditor(QDialog):
         self.target_id: int | None = None
         self._filling = False
         self.confirm_box: QMessageBox | None = None   # the open «Xác nhận xoá» question (tests use it)
+        self._phases: list[dict] = []
+        self._targets: list[dict] = []
+        self._alloc_rows: list[dict] = []
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        left = QVBoxLayout()
+        left.addWidget(self._build_campaign_form())
+        left.addWidget(self._build_phases())
+        right = QVBoxLayout()
+        right.addWidget(self._build_targets(), 3)
+        right.addWidget(self._build_allocation(), 2)
+        lw, rw = QWidget(), QWidget()
+        lw.setLayout(left)
+        rw.setLayout(right)
+        grid.addWidget(lw, 0, 0)
+        grid.addWidget(rw, 0, 1)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(0, 2)
+        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.button(QDialogButtonBox.Close).setText("Đóng")
+        close.rejected.connect(self.reject)
+        # Fits a 1280×720 screen; on anything smaller the body scrolls, the plan chooser and «Đóng» stay.
+        scroll = QScrollArea()
+        scroll.setObjectName("campaignEditorScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_chooser())
+        layout.addWidget(scroll, 1)
+        layout.addWidget(close)
+        self._fit_screen()
+        self._wire()
+        self.reload_campaigns(campaign_id)
 
-        # ---- campaign chooser --------------------------------------------------------------------
+    # ---- building ----------------------------------------------------------------------------------------
+    def _build_chooser(self) -> QHBoxLayout:
+        """The plan chooser with «Tạo từ mẫu», «Kế hoạch mới», «Đặt làm hiện hành», «Xoá kế hoạch»."""
         self.campaign_combo = QComboBox()
         self.campaign_combo.setObjectName("editorCampaignCombo")
         # Plan names are long ("Cao điểm triển khai định danh điện tử cho cơ quan, tổ chức (Kiên Giang)"): the
@@ -144,8 +178,9 @@ class CampaignEditor(QDialog):
         top.addWidget(self.campaign_combo, 1)
         for b in (self.template_button, self.new_button, self.current_button, self.delete_button):
             top.addWidget(b)
+        return top
 
-        # ---- campaign form -------------------------------------------------------------------------
+    def _build_campaign_form(self) -> QGroupBox:
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("campaignName")
         self.plan_number_edit = QLineEdit()
@@ -177,9 +212,11 @@ class CampaignEditor(QDialog):
         form.addRow("", self.save_campaign_button)
         campaign_box = QGroupBox("Thông tin kế hoạch")
         campaign_box.setLayout(form)
+        return campaign_box
 
-        # ---- phases ------------------------------------------------------------------------------------
-        self.phase_table = self._table("phaseTable", PHASE_COLUMNS)
+    def _build_phases(self) -> QGroupBox:
+        self.phase_model = RowsModel(PHASE_COLUMNS)
+        self.phase_table = self._table("phaseTable", self.phase_model)
         self.phase_table.horizontalHeader().setStretchLastSection(False)
         self.phase_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.phase_name = QLineEdit()
@@ -205,9 +242,11 @@ class CampaignEditor(QDialog):
         pv.addWidget(self.phase_table)
         pv.addLayout(phase_form)
         pv.addLayout(buttons)
+        return phase_box
 
-        # ---- targets -----------------------------------------------------------------------------------
-        self.target_table = self._table("targetTable", TARGET_COLUMNS)
+    def _build_targets(self) -> QGroupBox:
+        self.target_model = RowsModel(TARGET_COLUMNS)
+        self.target_table = self._table("targetTable", self.target_model)
         self.target_label = QLineEdit()
         self.group_checks = {g: QCheckBox(f"{g}. {name}") for g, name in GROUPS.items()}
         self.kind_combo = QComboBox()
@@ -257,8 +296,9 @@ class CampaignEditor(QDialog):
         tv.addWidget(self.target_table)
         tv.addLayout(tform)
         tv.addLayout(tbuttons)
+        return target_box
 
-        # ---- allocation ---------------------------------------------------------------------------------
+    def _build_allocation(self) -> QGroupBox:
         self.alloc_model = RowsModel(ALLOC_COLUMNS, right={2, 3}, editable={3}, on_edit=self._allocation_edited,
                                      colors=self._allocation_colors)
         self.alloc_table = QTableView()
@@ -283,56 +323,24 @@ class CampaignEditor(QDialog):
         av.addWidget(self.alloc_table)
         av.addWidget(self.alloc_sum)
         av.addWidget(self.allocate_button)
+        return alloc_box
 
-        body = QWidget()
-        grid = QGridLayout(body)
-        grid.setContentsMargins(0, 0, 0, 0)
-        left = QVBoxLayout()
-        left.addWidget(campaign_box)
-        left.addWidget(phase_box)
-        right = QVBoxLayout()
-        right.addWidget(target_box, 3)
-        right.addWidget(alloc_box, 2)
-        lw, rw = QWidget(), QWidget()
-        lw.setLayout(left)
-        rw.setLayout(right)
-        grid.addWidget(lw, 0, 0)
-        grid.addWidget(rw, 0, 1)
-        grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(0, 2)
-        close = QDialogButtonBox(QDialogButtonBox.Close)
-        close.button(QDialogButtonBox.Close).setText("Đóng")
-        close.rejected.connect(self.reject)
-        # Fits a 1280×720 screen; on anything smaller the body scrolls, the plan chooser and «Đóng» stay.
-        scroll = QScrollArea()
-        scroll.setObjectName("campaignEditorScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(close)
-        self._fit_screen()
-
-        # ---- wiring -----------------------------------------------------------------------------------------
+    def _wire(self) -> None:
         self.campaign_combo.activated.connect(lambda _i: self.load_campaign(self.campaign_combo.currentData()))
         self.template_button.clicked.connect(self.ask_template)
         self.new_button.clicked.connect(self.new_campaign)
         self.current_button.clicked.connect(self.make_current)
         self.delete_button.clicked.connect(self.delete_campaign)
         self.save_campaign_button.clicked.connect(self.save_campaign)
-        self.phase_table.itemSelectionChanged.connect(self._phase_selected)
+        self.phase_table.selectionModel().selectionChanged.connect(lambda _new, _old: self._phase_selected())
         self.add_phase_button.clicked.connect(lambda: self.save_phase(new=True))
         self.save_phase_button.clicked.connect(lambda: self.save_phase(new=False))
         self.delete_phase_button.clicked.connect(self.delete_phase)
-        self.target_table.itemSelectionChanged.connect(self._target_selected)
+        self.target_table.selectionModel().selectionChanged.connect(lambda _new, _old: self._target_selected())
         self.add_target_button.clicked.connect(lambda: self.save_target(new=True))
         self.save_target_button.clicked.connect(lambda: self.save_target(new=False))
         self.delete_target_button.clicked.connect(self.delete_target)
         self.allocate_button.clicked.connect(self.allocate)
-
-        self.reload_campaigns(campaign_id)
 
     # ---- helpers -------------------------------------------------------------------------------------------
     def _fit_screen(self) -> None:
@@ -344,34 +352,31 @@ class CampaignEditor(QDialog):
             width, height = min(width, free.width() - 20), min(height, free.height() - 40)
         self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
 
-    def _table(self, name: str, columns: list[str]) -> QTableWidget:
-        table = QTableWidget(0, len(columns))
-        table.setObjectName(name)
-        table.setHorizontalHeaderLabels(columns)
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SingleSelection)
-        table.verticalHeader().hide()
+    @staticmethod
+    def _table(name: str, model: RowsModel) -> QTableView:
+        table = rows_view(name, model)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
         return table
 
-    def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
-        """Replace a table's cells (selection signals ignored meanwhile)."""
+    def _fill(self, table: QTableView, rows: list[list[str]], keys: list[int]) -> None:
+        """Replace a table's rows (selection signals ignored meanwhile)."""
         self._filling = True
-        table.setRowCount(len(rows))
-        for r, cells in enumerate(rows):
-            for c, text in enumerate(cells):
-                table.setItem(r, c, QTableWidgetItem(text))
-        self._filling = False
+        try:
+            table.model().set_rows(rows, keys)
+        finally:
+            self._filling = False
 
-    @staticmethod
-    def _reselect(table: QTableWidget, ids: list[int], wanted: int | None, current: int | None) -> bool:
-        """Select the wanted row, else the current one, else the first; False when the table is empty."""
+    def _reselect(self, table: QTableView, ids: list[int], wanted: int | None, current: int | None) -> bool:
+        """Select the wanted row, else the current one, else the first; False when the table is empty.
+        The caller shows the selected row (selection signals ignored meanwhile)."""
         choice = wanted if wanted in ids else (current if current in ids else (ids[0] if ids else None))
         if choice is None:
             return False
-        table.selectRow(ids.index(choice))
+        self._filling = True
+        try:
+            table.selectRow(ids.index(choice))
+        finally:
+            self._filling = False
         return True
 
     def _confirm(self, text: str, action) -> None:
@@ -387,12 +392,8 @@ class CampaignEditor(QDialog):
         box.open()
 
     def _try(self, fn) -> bool:
-        try:
-            fn()
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        return True
+        """One change through the model (which checks ``campaign.manage``); a refusal is shown."""
+        return bool(run_mutation(self, fn))
 
     # ---- campaigns -----------------------------------------------------------------------------------------
     def reload_campaigns(self, select: int | None = None) -> None:
@@ -411,7 +412,8 @@ class CampaignEditor(QDialog):
         for w in (self.save_campaign_button, self.current_button, self.delete_button, self.add_phase_button):
             w.setEnabled(enabled)
         if campaign_id is None:
-            self.phase_table.setRowCount(0)
+            self._fill(self.phase_table, [], [])
+            self._phases = []
             self._show_targets()
             return
         row = cm.get_campaign_row(self.store, campaign_id)
@@ -441,9 +443,9 @@ class CampaignEditor(QDialog):
         data["name"] = data["name"] or "Kế hoạch mới"
         if self.campaign_id is not None:
             data["name"] = "Kế hoạch mới"
-        result = {}
-        if self._try(lambda: result.setdefault("id", cm.create_campaign(self.store, data))):
-            self.reload_campaigns(result["id"])
+        outcome = run_mutation(self, lambda: cm.create_campaign(self.store, data))
+        if outcome:
+            self.reload_campaigns(outcome.value)
 
     def ask_template(self) -> None:
         dialog = TemplateDialog(self)
@@ -452,10 +454,10 @@ class CampaignEditor(QDialog):
         dialog.open()
 
     def create_from_template(self, key: str, scale: str, make_current: bool) -> None:
-        result = {}
-        if self._try(lambda: result.setdefault("id", create_from_template(self.store, key, scale=scale,
-                                                                           make_current=make_current))):
-            self.reload_campaigns(result["id"])
+        outcome = run_mutation(self, lambda: create_from_template(self.store, key, scale=scale,
+                                                                  make_current=make_current))
+        if outcome:
+            self.reload_campaigns(outcome.value)
 
     def make_current(self) -> None:
         if self.campaign_id is not None and self._try(lambda: cm.set_current(self.store, self.campaign_id)):
@@ -476,8 +478,8 @@ class CampaignEditor(QDialog):
     def _show_phases(self, select: int | None = None) -> None:
         phases = cm.list_phases(self.store, self.campaign_id)
         self._phases = phases
-        self._fill(self.phase_table, [[p["name"], cm.PHASE_KINDS[p["kind"]], date_text(p["start_on"]), date_text(p["end_on"])]
-                                      for p in phases])
+        self._fill(self.phase_table, [[p["name"], cm.PHASE_KINDS[p["kind"]], date_text(p["start_on"]),
+                                       date_text(p["end_on"])] for p in phases], [p["id"] for p in phases])
         if self._reselect(self.phase_table, [p["id"] for p in phases], select, self.phase_id):
             self._phase_selected()
         else:
@@ -501,14 +503,13 @@ class CampaignEditor(QDialog):
             return
         data = {"name": self.phase_name.text(), "kind": self.phase_kind.currentData(),
                 "start_on": _iso(self.phase_start), "end_on": _iso(self.phase_end)}
-        result = {}
         if new:
-            ok = self._try(lambda: result.setdefault("id", cm.add_phase(
-                self.store, self.campaign_id, data["name"], data["start_on"], data["end_on"], kind=data["kind"])))
-        else:
-            ok = self.phase_id is not None and self._try(lambda: cm.update_phase(self.store, self.phase_id, data))
-        if ok:
-            self._show_phases(result.get("id", self.phase_id))
+            outcome = run_mutation(self, lambda: cm.add_phase(
+                self.store, self.campaign_id, data["name"], data["start_on"], data["end_on"], kind=data["kind"]))
+            if outcome:
+                self._show_phases(outcome.value)
+        elif self.phase_id is not None and self._try(lambda: cm.update_phase(self.store, self.phase_id, data)):
+            self._show_phases(self.phase_id)
 
     def delete_phase(self) -> None:
         if self.phase_id is not None:
@@ -533,7 +534,7 @@ class CampaignEditor(QDialog):
             rows.append([t["label"], t["groups"].replace(",", " + "), tg.KINDS[t["kind"]], value,
                          fmt_int(t["plan_baseline"]), tg.BASELINE_SOURCES[t["baseline_source"]],
                          fmt_int(t["unit_value"]), fmt_int(eff.value)])
-        self._fill(self.target_table, rows)
+        self._fill(self.target_table, rows, [t["id"] for t in targets])
         self.add_target_button.setEnabled(self.phase_id is not None)
         if self._reselect(self.target_table, [t["id"] for t in targets], select, self.target_id):
             self._target_selected()
@@ -572,13 +573,12 @@ class CampaignEditor(QDialog):
         if self.phase_id is None:
             return
         data = self._target_data()
-        result = {}
         if new:
-            ok = self._try(lambda: result.setdefault("id", tg.create_target(self.store, self.phase_id, data)))
-        else:
-            ok = self.target_id is not None and self._try(lambda: tg.update_target(self.store, self.target_id, data))
-        if ok:
-            self._show_targets(result.get("id", self.target_id))
+            outcome = run_mutation(self, lambda: tg.create_target(self.store, self.phase_id, data))
+            if outcome:
+                self._show_targets(outcome.value)
+        elif self.target_id is not None and self._try(lambda: tg.update_target(self.store, self.target_id, data)):
+            self._show_targets(self.target_id)
 
     def delete_target(self) -> None:
         if self.target_id is not None:

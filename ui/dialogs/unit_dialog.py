@@ -27,7 +27,7 @@ from models.core.errors import UserError
 from models.registry import units
 from models.text.normalize import fold
 from ui.context import AppContext
-from ui.ops import show_error
+from ui.ops import run_mutation, show_error
 
 CODE_ROLE = Qt.UserRole
 NAME_ROLE = Qt.UserRole + 1
@@ -204,13 +204,5 @@ class UnitDialog(QDialog):
         values = {"name": self.name.text(), "parent_name": self.parent_name.text(),
                   "province_code": self.province.currentData(), "place_name": self.place_name.text(),
                   "code": self.code.text()}
-        try:
-            if not areas:
-                raise UserError("Chọn ít nhất một xã, phường mà đơn vị phụ trách")
-            with self.store.atomic():
-                unit_id = units.save_unit(self.store, values, unit_id=self._unit_id)
-                units.set_unit_areas(self.store, unit_id, areas)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+        if run_mutation(self, lambda: units.save_unit_with_areas(self.store, values, areas, unit_id=self._unit_id)):
+            self.accept()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -19,13 +18,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from models.core.changes import Table
 from models.core.errors import UserError
 from models.core.permissions import ROLE_LABELS, can
 from models.security import auth, backups
@@ -33,8 +31,17 @@ from services import backups as backup_service
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
 from ui.ops import run_mutation, show_error, show_message
+from ui.tables.rows_model import RowsModel, rows_view, selected_row
 
 OFFICER_COLUMNS = ["Họ và tên", "Tên đăng nhập", "Cấp bậc", "Chức vụ", "Vai trò", "Trạng thái"]
+
+
+def _officer_status(row: dict, now: str) -> str:
+    if not row["active"]:
+        return "Đã khoá"
+    if row["locked_until"] and row["locked_until"] > now:
+        return f"Tạm khoá đến {row['locked_until'][11:16]}"
+    return "Đang hoạt động"
 
 
 class OfficerDialog(QDialog):
@@ -85,26 +92,20 @@ class AdminPage(QWidget):
         self.denied.setObjectName("deniedLabel")
         layout.addWidget(self.denied)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._officers_tab(), "&Cán bộ")
-        self.tabs.addTab(self._settings_tab(), "Cài đặ&t")
-        self.tabs.addTab(self._backup_tab(), "&Sao lưu, khôi phục")
+        self.tabs.addTab(self._build_officers_tab(), "&Cán bộ")
+        self.tabs.addTab(self._build_settings_tab(), "Cài đặ&t")
+        self.tabs.addTab(self._build_backup_tab(), "&Sao lưu, khôi phục")
         layout.addWidget(self.tabs, 1)
         layout.addStretch(0)  # keeps the title at the top when the tabs are hidden (no permission)
         ctx.changes.changed.connect(self._on_changes)
         self.activated()
 
     # ---- officers ---------------------------------------------------------------------------------------
-    def _officers_tab(self) -> QWidget:
+    def _build_officers_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        self.officers = QTableWidget(0, len(OFFICER_COLUMNS))
-        self.officers.setObjectName("officersTable")
-        self.officers.setHorizontalHeaderLabels(OFFICER_COLUMNS)
-        self.officers.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.officers.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.officers.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.officers.verticalHeader().setVisible(False)
-        self.officers.horizontalHeader().setStretchLastSection(True)
+        self.officers_model = RowsModel(OFFICER_COLUMNS)
+        self.officers = rows_view("officersTable", self.officers_model)
         layout.addWidget(self.officers, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton("&Thêm cán bộ…")
@@ -140,31 +141,25 @@ class AdminPage(QWidget):
         return tab
 
     def reload_officers(self) -> None:
+        selected = self.selected_officer_id()
         rows = auth.list_officers(self.ctx.store)
         self._officer_rows = rows
-        self.officers.setRowCount(len(rows))
         now = self.ctx.store.now_iso()
-        for r, row in enumerate(rows):
-            if not row["active"]:
-                status = "Đã khoá"
-            elif row["locked_until"] and row["locked_until"] > now:
-                status = f"Tạm khoá đến {row['locked_until'][11:16]}"
-            else:
-                status = "Đang hoạt động"
-            values = [row["full_name"], row["username"], row["rank"], row["title"],
-                      ROLE_LABELS.get(row["role"], row["role"]), status]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value or "")
-                item.setData(Qt.UserRole, row["id"])
-                self.officers.setItem(r, c, item)
+        self.officers_model.set_rows([
+            [row["full_name"] or "", row["username"] or "", row["rank"] or "", row["title"] or "",
+             ROLE_LABELS.get(row["role"], row["role"]) or "", _officer_status(row, now)] for row in rows
+        ], [row["id"] for row in rows])
+        row = self.officers_model.row_of(selected)
+        if row is not None:  # the officer just changed stays selected
+            self.officers.selectRow(row)
         sessions = auth.open_sessions(self.ctx.store)
         self.sessions.setText(
             "Đang đăng nhập: " + "; ".join(f"{s['full_name']} tại {s['host']} từ {s['started_at'][11:16]}"
                                            for s in sessions) if sessions else "")
 
     def selected_officer_id(self) -> int | None:
-        items = self.officers.selectedItems()
-        return items[0].data(Qt.UserRole) if items else None
+        row = selected_row(self.officers)
+        return self.officers_model.keys[row] if row is not None else None
 
     def select_officer(self, username: str) -> None:
         for r, row in enumerate(getattr(self, "_officer_rows", [])):
@@ -180,13 +175,8 @@ class AdminPage(QWidget):
         self._run(lambda: fn(officer_id))
 
     def _run(self, fn) -> bool:
-        try:
-            fn()
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        self.reload_officers()
-        return True
+        """One account or settings change; the officers table reloads from the change it reports."""
+        return bool(run_mutation(self, fn))
 
     def _add_officer(self) -> None:
         dialog = OfficerDialog(self)
@@ -232,7 +222,7 @@ class AdminPage(QWidget):
         self._run(lambda: auth.set_active(self.ctx.store, officer_id, not row["active"]))
 
     # ---- settings ---------------------------------------------------------------------------------------
-    def _settings_tab(self) -> QWidget:
+    def _build_settings_tab(self) -> QWidget:
         tab = QWidget()
         form = QFormLayout(tab)
         self.idle_spin = QSpinBox()
@@ -281,7 +271,7 @@ class AdminPage(QWidget):
             show_message(self, "Đã lưu", "Đã lưu cài đặt.")
 
     # ---- backups ----------------------------------------------------------------------------------------
-    def _backup_tab(self) -> QWidget:
+    def _build_backup_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
         self.backup_info = QLabel()
@@ -397,7 +387,7 @@ class AdminPage(QWidget):
 
     def _on_changes(self, changes) -> None:
         tables = {c.table for c in changes}
-        if self.allowed and tables & {"officers", "sessions"}:
+        if self.allowed and tables & {Table.OFFICERS, Table.SESSIONS}:
             self.reload_officers()
-        if self.allowed and "settings" in tables:
+        if self.allowed and Table.SETTINGS in tables:
             self.load_settings()

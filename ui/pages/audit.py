@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from models.security.audit import AuditFilter
 from services.audit_export import export_audit
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
+from ui.tables.rows_model import RowsModel, rows_view
 
 ROW_LIMIT = 2000
 ACTION_GROUPS = [
@@ -38,6 +37,7 @@ ACTION_GROUPS = [
     ("organization.", "Tổ chức"),
     ("dossier.", "Hồ sơ"),
 ]
+TOOLTIP_KEYS = {"action", "field", "detail", "old_value", "new_value"}  # the raw value in full on hover
 TABLE_COLUMNS = [("at", "Thời gian"), ("officer", "Cán bộ"), ("action", "Thao tác"), ("object_type", "Đối tượng"),
                  ("object_id", "Mã"), ("field", "Trường"), ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"),
                  ("detail", "Chi tiết")]
@@ -57,13 +57,30 @@ class AuditPage(QWidget):
         self.ctx = ctx
         self._dirty = True
         self.last_op: BackgroundOp | None = None
+        self._raw_rows: list[dict] = []
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Nhật ký thao tác</h2>")
         layout.addWidget(title)
         self.denied = QLabel("Chỉ chỉ huy và quản trị viên được xem nhật ký.")
         self.denied.setObjectName("deniedLabel")
         layout.addWidget(self.denied)
+        layout.addWidget(self._build_filters())
+        layout.addWidget(self._build_table(), 1)
+        self.summary = QLabel()
+        self.summary.setObjectName("summaryLabel")
+        layout.addWidget(self.summary)
+        layout.addStretch(0)  # keeps the title at the top when the table is hidden (no permission)
+        self._wire()
+        today = ctx.store.today()
+        self.date_from.setDate(_qdate(today - dt.timedelta(days=30)))
+        self.date_to.setDate(_qdate(today))
+        self._apply_permissions()
+        if self.allowed:
+            self._fill_choices()
+            self.reload()
 
+    def _build_filters(self) -> QWidget:
+        """Officer and dates on the first row; action, object, object id, text, «Lọc» and «Xuất» on the second."""
         filters = QHBoxLayout()
         self.officer = QComboBox()
         self.officer.setObjectName("officerFilter")
@@ -109,35 +126,21 @@ class AuditPage(QWidget):
         rows.addLayout(second)
         self.filter_box = QWidget()
         self.filter_box.setLayout(rows)
-        layout.addWidget(self.filter_box)
+        return self.filter_box
 
-        self.table = QTableWidget(0, len(TABLE_COLUMNS))
-        self.table.setObjectName("auditTable")
-        self.table.setHorizontalHeaderLabels([label for _, label in TABLE_COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.verticalHeader().setVisible(False)
+    def _build_table(self) -> QWidget:
+        self.model = RowsModel([label for _, label in TABLE_COLUMNS], tooltips=self._tooltip)
+        self.table = rows_view("auditTable", self.model, selection_mode=QAbstractItemView.ExtendedSelection)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.table, 1)
-        self.summary = QLabel()
-        self.summary.setObjectName("summaryLabel")
-        layout.addWidget(self.summary)
-        layout.addStretch(0)  # keeps the title at the top when the table is hidden (no permission)
+        return self.table
 
+    def _wire(self) -> None:
         self.apply_button.clicked.connect(self.reload)
         self.export_button.clicked.connect(self._choose_export)
         for edit in (self.object_id, self.text):
             edit.returnPressed.connect(self.reload)
-        ctx.changes.changed.connect(self._on_changes)
-        today = ctx.store.today()
-        self.date_from.setDate(_qdate(today - dt.timedelta(days=30)))
-        self.date_to.setDate(_qdate(today))
-        self._apply_permissions()
-        if self.allowed:
-            self._fill_choices()
-            self.reload()
+        self.ctx.changes.changed.connect(self._on_changes)
 
     @property
     def allowed(self) -> bool:
@@ -187,34 +190,40 @@ class AuditPage(QWidget):
         filt = self.current_filter()
         rows = audit_query.query_audit(self.ctx.store, filt, limit=ROW_LIMIT)
         total = audit_query.count_audit(self.ctx.store, filt)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, (key, _) in enumerate(TABLE_COLUMNS):
-                value = row[key]
-                if key == "action":
-                    value = audit_query.action_label(value)
-                elif key == "object_type":
-                    value = audit_query.object_label(value)
-                elif key == "at" and value:
-                    value = f"{value[8:10]}/{value[5:7]}/{value[:4]} {value[11:]}"
-                elif key == "field":
-                    value = audit_query.field_label(value)
-                elif key == "detail":
-                    value = audit_query.readable_detail(value)
-                elif key in ("old_value", "new_value"):
-                    value = audit_query.readable_value(row["field"], value)
-                item = QTableWidgetItem("" if value is None else str(value))
-                if key in ("action", "field", "detail", "old_value", "new_value") and row[key]:
-                    item.setToolTip(str(row[key])[:2000])
-                self.table.setItem(r, c, item)
+        self._raw_rows = rows
+        self.model.set_rows([[self._cell(row, key) for key, _ in TABLE_COLUMNS] for row in rows],
+                            [row.get("id") for row in rows])
         self.table.resizeColumnsToContents()
-        for column in range(self.table.columnCount() - 1):
+        for column in range(self.model.columnCount() - 1):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
         shown = f"{len(rows):,}".replace(",", ".")
         self.summary.setText(
             f"{total:,} dòng".replace(",", ".") + ("" if total <= len(rows) else f" (hiển thị {shown} dòng mới nhất)")
         )
         self._dirty = False
+
+    @staticmethod
+    def _cell(row: dict, key: str) -> str:
+        """The readable text of one cell: labels for actions, objects and fields, dates dd/mm/yyyy."""
+        value = row[key]
+        if key == "action":
+            value = audit_query.action_label(value)
+        elif key == "object_type":
+            value = audit_query.object_label(value)
+        elif key == "at" and value:
+            value = f"{value[8:10]}/{value[5:7]}/{value[:4]} {value[11:]}"
+        elif key == "field":
+            value = audit_query.field_label(value)
+        elif key == "detail":
+            value = audit_query.readable_detail(value)
+        elif key in ("old_value", "new_value"):
+            value = audit_query.readable_value(row["field"], value)
+        return "" if value is None else str(value)
+
+    def _tooltip(self, row: int, column: int) -> str | None:
+        key = TABLE_COLUMNS[column][0]
+        raw = self._raw_rows[row][key] if row < len(self._raw_rows) else None
+        return str(raw)[:2000] if key in TOOLTIP_KEYS and raw else None
 
     def activated(self) -> None:
         self._apply_permissions()

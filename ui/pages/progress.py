@@ -37,6 +37,7 @@ from models.campaigns.progress import (
     dossier_ids,
     weekly_series,
 )
+from models.core.changes import Table
 from models.core.errors import UserError
 from models.core.permissions import can
 from ui.context import AppContext
@@ -57,8 +58,8 @@ from ui.widgets.progress_widgets import (
     weekly_chart,
 )
 
-WATCHED = {"dossiers", "campaigns", "campaign_phases", "campaign_targets", "target_allocations", "organizations",
-           "areas", "settings", "holidays"}
+WATCHED = {Table.DOSSIERS, Table.CAMPAIGNS, Table.CAMPAIGN_PHASES, Table.CAMPAIGN_TARGETS, Table.TARGET_ALLOCATIONS,
+           Table.ORGANIZATIONS, Table.AREAS, Table.SETTINGS, Table.HOLIDAYS}
 CHART_AREAS = 20
 CHART_OFFICERS = 15
 TABLE_COLUMNS = ["Hạng", "Tên", "Đã đạt", "Chỉ tiêu", "Tỷ lệ", "Còn lại", "Cần/ngày LV", "Tuần này", "Đánh giá"]
@@ -75,7 +76,26 @@ class ProgressPage(QWidget):
         self.cards: list[FigureCard] = []
         self.last_dialog: DossierListDialog | None = None
         self._dirty = True
+        self._phase_rows: list = []
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_top())
+        self.header = QLabel()
+        self.header.setObjectName("progressHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.RichText)
+        layout.addWidget(self.header)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self._build_cards())
+        layout.addWidget(self._build_tabs(), 1)
+        self._wire()
+        self.reload_campaigns()   # figures are computed when the page is first shown (fast start-up)
 
+    def _build_top(self) -> QHBoxLayout:
+        """Campaign chooser, as-of date with «Hôm nay», and «Sửa kế hoạch, chỉ tiêu…»."""
         self.campaign_combo = QComboBox()
         self.campaign_combo.setObjectName("campaignCombo")
         self.campaign_combo.setMinimumWidth(320)
@@ -83,12 +103,12 @@ class ProgressPage(QWidget):
         self.date_edit.setObjectName("asOfDate")
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
-        today = ctx.store.today()
+        today = self.ctx.store.today()
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.today_button = QPushButton("&Hôm nay")
         self.edit_button = QPushButton("Sửa &kế hoạch, chỉ tiêu…")
         self.edit_button.setObjectName("editCampaignButton")
-        self.edit_button.setEnabled(can(ctx.store.actor.role, "campaign.manage"))
+        self.edit_button.setEnabled(can(self.ctx.store.actor.role, "campaign.manage"))
         date_label = QLabel("Tính đến &ngày:")
         date_label.setBuddy(self.date_edit)
         campaign_label = QLabel("Kế &hoạch:")
@@ -102,12 +122,10 @@ class ProgressPage(QWidget):
         top.addWidget(self.today_button)
         top.addStretch()
         top.addWidget(self.edit_button)
+        return top
 
-        self.header = QLabel()
-        self.header.setObjectName("progressHeader")
-        self.header.setWordWrap(True)
-        self.header.setTextFormat(Qt.RichText)
-
+    def _build_cards(self) -> QScrollArea:
+        """The row of figure cards (current phase's targets), scrolling sideways."""
         self.cards_box = QWidget()
         self.cards_layout = QHBoxLayout(self.cards_box)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
@@ -116,7 +134,10 @@ class ProgressPage(QWidget):
         cards_scroll.setWidget(self.cards_box)
         cards_scroll.setFixedHeight(178)
         cards_scroll.setFrameShape(QScrollArea.NoFrame)
+        return cards_scroll
 
+    def _build_tabs(self) -> QTabWidget:
+        """Charts, then the tables by area, by officer and by phase."""
         self.charts = QWidget()
         self.charts_grid = QGridLayout(self.charts)
         self.charts_grid.setContentsMargins(0, 0, 0, 0)
@@ -133,19 +154,9 @@ class ProgressPage(QWidget):
         self.tabs.addTab(self.area_table, "Theo &địa bàn")
         self.tabs.addTab(self.officer_table, "Theo &cán bộ")
         self.tabs.addTab(self.phase_table, "Các &giai đoạn")
+        return self.tabs
 
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("emptyLabel")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.hide()
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.header)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(cards_scroll)
-        layout.addWidget(self.tabs, 1)
-
+    def _wire(self) -> None:
         self.date_edit.dateChanged.connect(lambda _d: self.refresh())
         self.today_button.clicked.connect(self._go_today)
         self.campaign_combo.activated.connect(lambda _i: self.refresh())
@@ -153,10 +164,8 @@ class ProgressPage(QWidget):
         self.area_table.activated.connect(lambda index: self._drill_row("area", index.row()))
         self.officer_table.activated.connect(lambda index: self._drill_row("officer", index.row()))
         self.phase_table.activated.connect(lambda index: self._drill_phase_row(index.row()))
-        self._phase_rows: list = []
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
-        ctx.changes.changed.connect(self._on_changes)
-        self.reload_campaigns()   # figures are computed when the page is first shown (fast start-up)
+        self.ctx.changes.changed.connect(self._on_changes)
 
     # ---- data ------------------------------------------------------------------------------------
     def reload_campaigns(self) -> None:
@@ -220,7 +229,7 @@ class ProgressPage(QWidget):
     def _on_changes(self, changes) -> None:
         if not {c.table for c in changes} & WATCHED:
             return
-        if any(c.table == "campaigns" or (c.table == "settings" and "current_campaign_id" in (c.ids or ()))
+        if any(c.table == Table.CAMPAIGNS or (c.table == Table.SETTINGS and "current_campaign_id" in (c.ids or ()))
                for c in changes):
             self.reload_campaigns()
         if self.isVisible():

@@ -24,30 +24,35 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import can
-from models.registry import duplicates, organizations
+from models.registry import duplicates, organizations, units
 from models.registry import search as registry_search
 from models.registry.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
 from models.security.personal_data import display_id_number
-from models.text.identifiers import check_email, check_personal_id, check_phone, mask_personal_id
+from models.text.identifiers import mask_personal_id
 from ui.context import AppContext
 from ui.dialogs.import_dialog import open_import_dialog
 from ui.dialogs.unit_dialog import UnitDialog
-from ui.ops import show_error, show_message
+from ui.ops import run_mutation, show_error, show_message
 from ui.tables.org_table_model import COLUMNS, OrgTableModel
+from ui.tables.rows_model import RowsModel, rows_view, selected_row
 
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 150
 FIRST_ROWS = 2000  # browsing: rows read before the first paint; the rest comes from a worker thread
+SOURCE_COLUMNS = ["Nguồn", "Tệp", "Dòng", "Lần cuối"]
+HISTORY_COLUMNS = ["Thời điểm", "Cán bộ", "Trường", "Giá trị cũ", "Giá trị mới"]
+DUPLICATE_COLUMNS = ["Bản thứ nhất", "Bản thứ hai", "Lý do"]
+HISTORY_ACTIONS = {"organization.create": "Tạo mới", "organization.merge_keep": "Nhận gộp",
+                   "duplicate.flag": "Nghi trùng", "duplicate.keep_both": "Giữ cả hai"}
 EDITABLE = ("name", "short_name", "foreign_name", "enterprise_code", "founding_decision", "established_on",
             "address", "status", "head_name", "rep_name", "rep_id_number", "rep_phone", "rep_email")
 
@@ -80,7 +85,18 @@ class DetailPanel(QWidget):
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: bold; font-size: 11pt")
         self.tabs = QTabWidget()
-        # fields
+        self.tabs.addTab(self._build_fields(), "Thông tin")
+        self.tabs.addTab(self._build_sources(), "Nguồn danh sách")
+        self.tabs.addTab(self._build_history(), "Lịch sử thay đổi")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs, 1)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save, context=Qt.WidgetWithChildrenShortcut)
+        self.setEnabled(False)
+
+    def _build_fields(self) -> QWidget:
+        """The «Thông tin» tab: read-only facts, the editable fields and «Lưu thay đổi», in a scroll area."""
         form_host = QWidget()
         form = QFormLayout(form_host)
         form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # in a narrow panel a long label goes above its field
@@ -95,27 +111,11 @@ class DetailPanel(QWidget):
         form.addRow("Mã số thuế:", self.info["tax_code"])
         self.fields: dict[str, QWidget] = {}
         for key in EDITABLE:
-            if key == "status":
-                widget = QComboBox()
-                for code, label in STATUSES.items():
-                    widget.addItem(label, code)
+            widget = self._field_widget(key)
+            if key == "rep_id_number":
+                form.addRow(FIELD_LABELS[key] + ":", self._id_number_row(widget))
             else:
-                widget = QLineEdit()
-            widget.setObjectName(f"field_{key}")
-            self.fields[key] = widget
-            if key == "rep_id_number":  # masked; shown in full (and logged) only on request
-                self.reveal_button = QPushButton("Hiện")
-                self.reveal_button.setObjectName("revealIdButton")
-                self.reveal_button.setToolTip("Hiện số định danh đầy đủ để xem hoặc sửa (được ghi vào nhật ký)")
-                self.reveal_button.setAutoDefault(False)
-                self.reveal_button.clicked.connect(self.reveal_id)
-                row = QHBoxLayout()
-                row.setContentsMargins(0, 0, 0, 0)
-                row.addWidget(widget, 1)
-                row.addWidget(self.reveal_button)
-                form.addRow(FIELD_LABELS[key] + ":", row)
-                continue
-            form.addRow(FIELD_LABELS[key] + ":", widget)
+                form.addRow(FIELD_LABELS[key] + ":", widget)
         form.addRow("Địa bàn:", self.info["area_code"])
         form.addRow("Gộp vào:", self.info["merged_into"])
         form.addRow("Lần đầu có trong danh sách:", self.info["first_seen"])
@@ -129,27 +129,41 @@ class DetailPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # fields narrow with the panel
         scroll.setWidget(form_host)
-        self.tabs.addTab(scroll, "Thông tin")
-        # sources
-        self.sources = QTableWidget(0, 4)
-        self.sources.setObjectName("sourcesTable")
-        self.sources.setHorizontalHeaderLabels(["Nguồn", "Tệp", "Dòng", "Lần cuối"])
-        self.sources.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.sources.horizontalHeader().setStretchLastSection(True)
-        self.tabs.addTab(self.sources, "Nguồn danh sách")
-        # history
-        self.history = QTableWidget(0, 5)
-        self.history.setObjectName("historyTable")
-        self.history.setHorizontalHeaderLabels(["Thời điểm", "Cán bộ", "Trường", "Giá trị cũ", "Giá trị mới"])
-        self.history.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.history.horizontalHeader().setStretchLastSection(True)
-        self.tabs.addTab(self.history, "Lịch sử thay đổi")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.tabs, 1)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save, context=Qt.WidgetWithChildrenShortcut)
-        self.setEnabled(False)
+        return scroll
+
+    def _field_widget(self, key: str) -> QWidget:
+        if key == "status":
+            widget = QComboBox()
+            for code, label in STATUSES.items():
+                widget.addItem(label, code)
+        else:
+            widget = QLineEdit()
+        widget.setObjectName(f"field_{key}")
+        self.fields[key] = widget
+        return widget
+
+    def _id_number_row(self, widget: QWidget) -> QHBoxLayout:
+        """The ID number with «Hiện»: masked; shown in full (and logged) only on request."""
+        self.reveal_button = QPushButton("Hiện")
+        self.reveal_button.setObjectName("revealIdButton")
+        self.reveal_button.setToolTip("Hiện số định danh đầy đủ để xem hoặc sửa (được ghi vào nhật ký)")
+        self.reveal_button.setAutoDefault(False)
+        self.reveal_button.clicked.connect(self.reveal_id)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(widget, 1)
+        row.addWidget(self.reveal_button)
+        return row
+
+    def _build_sources(self) -> QTableView:
+        self.sources_model = RowsModel(SOURCE_COLUMNS)
+        self.sources = rows_view("sourcesTable", self.sources_model)
+        return self.sources
+
+    def _build_history(self) -> QTableView:
+        self.history_model = RowsModel(HISTORY_COLUMNS)
+        self.history = rows_view("historyTable", self.history_model)
+        return self.history
 
     def can_reveal(self) -> bool:
         return can(self.store.actor.role, "personal_id.reveal")
@@ -160,8 +174,8 @@ class DetailPanel(QWidget):
         self.setEnabled(record is not None)
         if record is None:
             self.title.setText("Chọn một tổ chức trong bảng để xem chi tiết")
-            self.sources.setRowCount(0)
-            self.history.setRowCount(0)
+            self.sources_model.set_rows([])
+            self.history_model.set_rows([])
             return
         self.title.setText(record["name"])
         areas = self.page.model.area_names
@@ -198,29 +212,19 @@ class DetailPanel(QWidget):
         self._fill_history(record["id"])
 
     def _fill_sources(self, org_id: int) -> None:
-        rows = organizations.sources_of(self.store, org_id)
-        self.sources.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            values = [SOURCES.get(row["source"], row["source"]), row["file_name"] or "",
-                      "" if row["row_number"] is None else str(row["row_number"]), vn_datetime(row["last_seen"])]
-            for c, value in enumerate(values):
-                self.sources.setItem(r, c, QTableWidgetItem(value))
+        self.sources_model.set_rows([
+            [SOURCES.get(row["source"], row["source"]), row["file_name"] or "",
+             "" if row["row_number"] is None else str(row["row_number"]), vn_datetime(row["last_seen"])]
+            for row in organizations.sources_of(self.store, org_id)])
 
     def _fill_history(self, org_id: int) -> None:
-        rows = organizations.history(self.store, org_id)
-        self.history.setRowCount(len(rows))
-        for r, row in enumerate(rows):
+        rows = []
+        for row in organizations.history(self.store, org_id):
             field = row["field"]
-            if field:
-                label = FIELD_LABELS.get(field, field)
-            else:
-                label = {"organization.create": "Tạo mới", "organization.merge_keep": "Nhận gộp",
-                         "duplicate.flag": "Nghi trùng", "duplicate.keep_both": "Giữ cả hai"}.get(
-                    row["action"], row["action"])
-            old = self._history_value(field, row["old_value"])
-            new = self._history_value(field, row["new_value"])
-            for c, value in enumerate([vn_datetime(row["at"]), row["officer"], label, old, new]):
-                self.history.setItem(r, c, QTableWidgetItem(value))
+            label = FIELD_LABELS.get(field, field) if field else HISTORY_ACTIONS.get(row["action"], row["action"])
+            rows.append([vn_datetime(row["at"]), row["officer"], label,
+                         self._history_value(field, row["old_value"]), self._history_value(field, row["new_value"])])
+        self.history_model.set_rows(rows)
 
     def _history_value(self, field: str | None, value: str | None) -> str:
         """Readable value: labels for status/group, masked ID numbers, and field lists (creation)."""
@@ -248,15 +252,14 @@ class DetailPanel(QWidget):
         """The full personal ID number, logged as ``personal_id.reveal`` (models.security.personal_data)."""
         if self.record is None or not self.record.get("rep_id_number"):
             return
-        try:
-            full = display_id_number(self.store, self.record["rep_id_number"], reveal=True,
-                                     object_type="organization", object_id=self.record["id"])
-        except UserError as exc:
-            show_error(self, exc)
+        record = self.record
+        outcome = run_mutation(self, lambda: display_id_number(
+            self.store, record["rep_id_number"], reveal=True, object_type="organization", object_id=record["id"]))
+        if not outcome:
             return
         self.id_revealed = True
         widget = self.fields["rep_id_number"]
-        widget.setText(full)
+        widget.setText(outcome.value)
         widget.setReadOnly(False)
         self.reveal_button.setEnabled(False)
 
@@ -275,25 +278,27 @@ class DetailPanel(QWidget):
         return values
 
     def save(self) -> None:
+        """Save the form through ``organizations.edit`` (which checks the ID number, phone and e-mail);
+        a refusal is shown and nothing changes, an edit made elsewhere meanwhile is listed."""
         if self.record is None or not self.save_button.isEnabled():
             return
-        try:
-            changes = _checked(self.form_values())
-            changed = organizations.edit(self.store, self.record["id"], changes,
-                                         expected_version=self.record["version"])
-        except StaleEdit as exc:
-            details = "\n".join(f"• {FIELD_LABELS.get(k, k)}: «{v['old'] or ''}» → «{v['new'] or ''}» "
-                                f"({vn_datetime(v['at'])})" for k, v in exc.changed.items())
-            show_message(self, "Tổ chức đã được sửa ở nơi khác",
-                         f"{exc}\n\nNhững thay đổi đã có:\n{details or '(không rõ)'}", name="staleBox")
-            self.show_org(self.record["id"])
+        record = self.record
+        outcome = run_mutation(self, lambda: organizations.edit(
+            self.store, record["id"], self.form_values(), expected_version=record["version"]), stale=self._stale)
+        if not outcome:
             return
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        changed = outcome.value
         self.page.status.setText(
             f"Đã lưu {len(changed)} thay đổi." if changed else "Không có gì thay đổi.")
-        self.show_org(self.record["id"])
+        self.show_org(record["id"])
+
+    def _stale(self, exc: StaleEdit) -> None:
+        details = "\n".join(f"• {FIELD_LABELS.get(k, k)}: «{v['old'] or ''}» → «{v['new'] or ''}» "
+                            f"({vn_datetime(v['at'])})" for k, v in exc.changed.items())
+        show_message(self, "Tổ chức đã được sửa ở nơi khác",
+                     f"{exc}\n\nNhững thay đổi đã có:\n{details or '(không rõ)'}", name="staleBox")
+        if self.record is not None:
+            self.show_org(self.record["id"])
 
 
 def _iso_to_vn(value: str | None) -> str:
@@ -316,17 +321,6 @@ def _vn_to_iso(text: str) -> str | None:
     raise UserError(f"Ngày thành lập «{text}» phải có dạng ngày/tháng/năm, ví dụ 09/01/2025")
 
 
-def _checked(values: dict) -> dict:
-    out = dict(values)
-    for key, check in (("rep_id_number", check_personal_id), ("rep_phone", check_phone), ("rep_email", check_email)):
-        if key in out and out[key]:
-            result = check(out[key])
-            if result.error:
-                raise UserError(result.error)
-            out[key] = result.value
-    return out
-
-
 class DuplicatesPanel(QWidget):
     """Open possible-duplicate pairs with "Gộp" (keep one) and "Giữ cả hai"."""
 
@@ -334,14 +328,10 @@ class DuplicatesPanel(QWidget):
         super().__init__()
         self.page = page
         self.store = page.ctx.store
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("duplicatesTable")
-        self.table.setHorizontalHeaderLabels(["Bản thứ nhất", "Bản thứ hai", "Lý do"])
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.model = RowsModel(DUPLICATE_COLUMNS)
+        self.table = rows_view("duplicatesTable", self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.table.itemSelectionChanged.connect(self._selected)
+        self.table.selectionModel().selectionChanged.connect(lambda _new, _old: self._selected())
         self.keep_first = QPushButton("Gộp, giữ bản thứ &nhất")
         self.keep_first.setObjectName("mergeKeepFirst")
         self.keep_second = QPushButton("Gộp, giữ bản thứ &hai")
@@ -364,17 +354,14 @@ class DuplicatesPanel(QWidget):
 
     def reload(self) -> None:
         self.flags = duplicates.open_flags(self.store)
-        self.table.setRowCount(len(self.flags))
-        for r, flag in enumerate(self.flags):
-            first = f"{flag['org_name']} — {flag['org_address'] or ''}"
-            second = f"{flag['other_name']} — {flag['other_address'] or ''}"
-            for c, value in enumerate((first, second, flag["reason"])):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.model.set_rows([[f"{flag['org_name']} — {flag['org_address'] or ''}",
+                              f"{flag['other_name']} — {flag['other_address'] or ''}", flag["reason"]]
+                             for flag in self.flags], [flag["id"] for flag in self.flags])
         self._selected()
 
     def current(self) -> dict | None:
-        row = self.table.currentRow()
-        return self.flags[row] if 0 <= row < len(self.flags) and self.table.selectedItems() else None
+        row = selected_row(self.table)
+        return self.flags[row] if row is not None and row < len(self.flags) else None
 
     def _selected(self) -> None:
         flag = self.current()
@@ -388,24 +375,18 @@ class DuplicatesPanel(QWidget):
         if flag is None:
             return
         keep = flag["org_id"] if first else flag["other_org_id"]
-        try:
-            result = duplicates.merge(self.store, flag["id"], keep)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.page.status.setText(f"Đã gộp: giữ tổ chức số {result['kept']}, tổ chức số {result['merged']} "
-                                 "được đánh dấu đã gộp (không xoá).")
+        outcome = run_mutation(self, lambda: duplicates.merge(self.store, flag["id"], keep))
+        if outcome:
+            result = outcome.value
+            self.page.status.setText(f"Đã gộp: giữ tổ chức số {result['kept']}, tổ chức số {result['merged']} "
+                                     "được đánh dấu đã gộp (không xoá).")
 
     def _keep_both(self) -> None:
         flag = self.current()
         if flag is None:
             return
-        try:
-            duplicates.keep_both(self.store, flag["id"])
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.page.status.setText("Đã ghi nhận: hai tổ chức khác nhau, giữ cả hai.")
+        if run_mutation(self, lambda: duplicates.keep_both(self.store, flag["id"])):
+            self.page.status.setText("Đã ghi nhận: hai tổ chức khác nhau, giữ cả hai.")
 
 
 class _Loader(QObject):
@@ -419,10 +400,27 @@ class RegistryPage(QWidget):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
-        store = ctx.store
         self.sort = "name"
         self.descending = False
+        top, info = self._build_filters()
+        self._build_table()
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self._build_side())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([880, 520])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(info)
+        layout.addWidget(splitter, 1)
+        self._build_loading()
+        self._wire()
+        self.reload_areas()
+        self.requery()
 
+    def _build_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The search box with «Nhập danh sách» and «Đơn vị & địa bàn», then the filters and the counts."""
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
         self.search.setPlaceholderText("Tìm theo tên, mã số thuế, người đại diện, địa chỉ… (Ctrl+F)")
@@ -456,8 +454,11 @@ class RegistryPage(QWidget):
         info.addWidget(self.count_label)
         info.addStretch(1)
         info.addWidget(self.status)
+        return top, info
 
-        self.model = OrgTableModel(store, self)
+    def _build_table(self) -> None:
+        """The lazy organization table (ids + block cache) with sortable headers."""
+        self.model = OrgTableModel(self.ctx.store, self)
         self.table = QTableView()
         self.table.setObjectName("orgTable")
         self.table.setModel(self.model)
@@ -481,6 +482,8 @@ class RegistryPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda _index: self.detail.fields["name"].setFocus())
 
+    def _build_side(self) -> QTabWidget:
+        """«Chi tiết» (the selected organization) and «Nghi trùng» (open possible duplicates)."""
         self.detail = DetailPanel(self)
         self.duplicates = DuplicatesPanel(self)
         self.side = QTabWidget()
@@ -488,19 +491,10 @@ class RegistryPage(QWidget):
         self.side.addTab(self.detail, "Chi tiết")
         self.side.addTab(self.duplicates, "Nghi trùng")
         self._update_duplicates_tab()
+        return self.side
 
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([880, 520])
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(info)
-        layout.addWidget(splitter, 1)
-
+    def _build_loading(self) -> None:
+        """The debounce timer of the search box and the carrier of the background id list."""
         self._generation = 0
         self.loading = False
         self._loader = _Loader()
@@ -510,6 +504,9 @@ class RegistryPage(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.requery)
+
+    def _wire(self) -> None:
+        """Search and filters, shortcuts (Ctrl+F, Ctrl+I, ↓ from the search box), Tab order, changes."""
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self._search_enter)
         for combo in (self.group, self.area, self.status_filter, self.source):
@@ -522,9 +519,7 @@ class RegistryPage(QWidget):
         self.setTabOrder(self.area, self.status_filter)
         self.setTabOrder(self.status_filter, self.source)
         self.setTabOrder(self.source, self.table)
-        ctx.changes.changed.connect(self._on_changes)
-        self.reload_areas()
-        self.requery()
+        self.ctx.changes.changed.connect(self._on_changes)
 
     def _combo(self, name: str, all_label: str, items: list[tuple]) -> QComboBox:
         combo = QComboBox()
@@ -654,9 +649,7 @@ class RegistryPage(QWidget):
         self.area.blockSignals(True)
         self.area.clear()
         self.area.addItem("Tất cả địa bàn", None)
-        rows = self.ctx.store.query(
-            "SELECT code, name, unit_id FROM areas ORDER BY unit_id IS NULL, name_fold")
-        for row in rows:
+        for row in units.filter_areas(self.ctx.store):
             self.area.addItem(row["name"], row["code"])
         index = self.area.findData(current)
         self.area.setCurrentIndex(max(0, index))
@@ -671,15 +664,15 @@ class RegistryPage(QWidget):
         requery = False
         refresh: set[int] = set()
         for change in changes:
-            if change.table == "organizations":
-                if change.kind == "update" and change.ids:
+            if change.table == Table.ORGANIZATIONS:
+                if change.kind == Kind.UPDATE and change.ids:
                     refresh.update(change.ids)
                 else:
                     requery = True
-            elif change.table == "duplicate_flags":
+            elif change.table == Table.DUPLICATE_FLAGS:
                 self.duplicates.reload()
                 self._update_duplicates_tab()
-            elif change.table in ("areas", "units"):
+            elif change.table in (Table.AREAS, Table.UNITS):
                 self.reload_areas()
         if requery:
             self.requery()

@@ -6,12 +6,13 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.core.errors import UserError
 from models.core.paths import default_db_path, user_data_dir
 from models.core.store import Store
+from resources import resource_path
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -30,10 +31,6 @@ def install_vietnamese_qt_strings(app: QApplication):
     Vietnamese: Qt ships no Vietnamese translation, so the project keeps one
     (resources/translations/qtbase_vi.ts, compiled to .qm; a test checks they agree). Returns the
     translator (installed once per application)."""
-    from PySide6.QtCore import QTranslator
-
-    from resources import resource_path
-
     translator = getattr(app, "_vietnamese_qt_strings", None)
     if translator is None:
         translator = QTranslator(app)
@@ -52,19 +49,17 @@ def run_gui(args) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     app = create_application()
-    from PySide6.QtWidgets import QMessageBox
-
     try:
         path = Path(args.db) if args.db else (user_data_dir() / "demo.sqlite" if args.demo else default_db_path())
         if args.demo and not path.exists():
-            from demo import build_demo
+            from demo import build_demo  # imported late: only a first demo start builds one (pulls in PDF output)
 
             build_demo(path)
         store = Store(path)
     except UserError as exc:
         QMessageBox(QMessageBox.Critical, "Không mở được cơ sở dữ liệu", str(exc)).exec()
         return 2
-    from ui.shell.session import Session
+    from ui.shell.session import Session  # imported late: the self-check needs the application, not every screen
 
     # Sign-in (or first administrator) before any window; demo clock, idle lock, change watcher, backups.
     session = Session(store, demo=bool(args.demo))

@@ -35,7 +35,7 @@ class ExternalChangeWatcher(QObject):
 
     def _read_version(self) -> int | None:
         try:
-            return self.ctx.store.scalar("PRAGMA data_version")
+            return self.ctx.store.data_version()
         except sqlite3.Error:
             return None
 

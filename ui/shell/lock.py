@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from models.core.changes import Table
 from models.security import auth
 from ui.context import AppContext
 from ui.shell.sign_in import LockScreen
@@ -48,7 +49,7 @@ class LockController(QObject):
         return auth.idle_lock_minutes(self.ctx.store) * 60_000
 
     def _on_changes(self, changes) -> None:
-        if self._fixed_idle_ms is None and any(c.table == "settings" for c in changes):
+        if self._fixed_idle_ms is None and any(c.table == Table.SETTINGS for c in changes):
             self.idle_ms = self._setting_ms()
             if self.idle_ms:
                 self.timer.setInterval(min(5000, self.idle_ms))

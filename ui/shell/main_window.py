@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from models import __version__
+from models.core.changes import Table
+from models.registry import units
 from models.text.vn_format import html_text
 from ui.context import AppContext
 from ui.ops import show_message
@@ -192,11 +194,9 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         actor = self.ctx.store.actor
         self.officer_label.setText(f"Cán bộ: {actor.full_name}")
-        unit = self.ctx.store.query_one(
-            "SELECT name FROM units WHERE id = (SELECT CAST(value AS INTEGER) FROM settings WHERE key='unit_id')"
-        )
+        unit = units.current_unit(self.ctx.store)
         self.unit_label.setText(f"Đơn vị: {unit['name']}" if unit else "Chưa khai báo đơn vị")
 
     def _on_changes(self, changes) -> None:
-        if {"units", "settings"} & {c.table for c in changes}:
+        if {Table.UNITS, Table.SETTINGS} & {c.table for c in changes}:
             self.refresh_status()

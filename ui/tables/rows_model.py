@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 # Roles as plain ints: Qt asks data() thousands of times while sizing columns, and comparing with
 # enum members costs far more than the rest of the call.
@@ -19,6 +20,7 @@ _EDIT = Qt.ItemDataRole.EditRole.value
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 
@@ -26,11 +28,12 @@ class RowsModel(QAbstractTableModel):
     """``rows``: lists of display strings; ``keys``: one value per row (e.g. a dossier id) for callers;
     ``right``: columns aligned right; ``colors``: (row, column) → (background, foreground) hex or None;
     ``editable``: columns the user may type in, handed to ``on_edit(row, column, text)`` (which saves
-    and usually reloads the rows)."""
+    and usually reloads the rows); ``tooltips``: (row, column) → the cell's tooltip or None."""
 
     def __init__(self, headers: list[str], *, right: set[int] | None = None,
                  colors: Callable[[int, int], tuple[str, str] | None] | None = None,
-                 editable: set[int] | None = None, on_edit: Callable[[int, int, str], None] | None = None):
+                 editable: set[int] | None = None, on_edit: Callable[[int, int, str], None] | None = None,
+                 tooltips: Callable[[int, int], str | None] | None = None):
         super().__init__()
         self.headers = headers
         self.rows: list[list[str]] = []
@@ -39,6 +42,7 @@ class RowsModel(QAbstractTableModel):
         self.colors = colors
         self.editable = editable or set()
         self.on_edit = on_edit
+        self.tooltips = tooltips
 
     def set_rows(self, rows: list[list[str]], keys: list | None = None) -> None:
         self.beginResetModel()
@@ -62,6 +66,8 @@ class RowsModel(QAbstractTableModel):
             pair = self.colors(index.row(), index.column())
             if pair:
                 return QBrush(QColor(pair[0] if role == _BACKGROUND else pair[1]))
+        if role == _TOOLTIP and self.tooltips is not None:
+            return self.tooltips(index.row(), index.column())
         return None
 
     def flags(self, index: QModelIndex):
@@ -83,3 +89,32 @@ class RowsModel(QAbstractTableModel):
 
     def text(self, row: int, column: int) -> str:
         return self.rows[row][column]
+
+    def row_of(self, key) -> int | None:
+        """The row whose key is ``key``, or None."""
+        try:
+            return self.keys.index(key)
+        except ValueError:
+            return None
+
+
+def rows_view(name: str, model: RowsModel, *,
+              selection_mode: QAbstractItemView.SelectionMode = QAbstractItemView.SingleSelection) -> QTableView:
+    """A read-only QTableView over ``model`` that selects whole rows (vertical header hidden, last
+    column stretched): what the screens used to build from a QTableWidget."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectRows)
+    view.setSelectionMode(selection_mode)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def selected_row(view: QTableView) -> int | None:
+    """The first selected row of ``view``, or None when nothing is selected."""
+    model = view.selectionModel()
+    rows = model.selectedRows() if model is not None else []
+    return min(index.row() for index in rows) if rows else None

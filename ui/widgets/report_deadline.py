@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
+from models.core.changes import Table
 from models.reports.register import deadline_status
 from ui.context import AppContext
 
@@ -19,7 +20,7 @@ STYLES = {
     "issued": "color: #1b5e20; padding: 2px 8px;",
     "none": "",
 }
-WATCHED = {"reports", "report_settings", "settings", "units"}
+WATCHED = {Table.REPORTS, Table.REPORT_SETTINGS, Table.SETTINGS, Table.UNITS}
 
 
 class DeadlineBanner(QLabel):

@@ -20,6 +20,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 
+from models.core.changes import Kind, Table
 from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
@@ -290,8 +291,8 @@ def _write(store: Store, analysis: Analysis, plan: _Plan, result: ImportResult, 
     store.execute("UPDATE imports SET finished_at = ?, counts = ? WHERE id = ?",
                   (store.now_iso(), json.dumps({**result.counts(), "flagged": result.flagged}), import_id))
     if plan.inserts or plan.updates or (plan.unchanged and not same_file_before):
-        store.notify("organizations", "bulk")
-    store.notify("imports", "insert", (import_id,))
+        store.notify(Table.ORGANIZATIONS, Kind.BULK)
+    store.notify(Table.IMPORTS, Kind.INSERT, (import_id,))
 
 
 def _create_stage(store: Store) -> None:
@@ -380,7 +381,7 @@ def _flag(store: Store, plan: _Plan, new_ids: dict[int, int], now: str) -> None:
     store.conn.executemany("INSERT OR IGNORE INTO duplicate_flags(org_id, other_org_id, reason) VALUES (?,?,?)", rows)
     store.conn.executemany("INSERT INTO audit_log(at, officer_id, action, object_type, object_id, detail) "
                            "VALUES (?,?,?,?,?,?)", audits)
-    store.notify("duplicate_flags", "bulk")
+    store.notify(Table.DUPLICATE_FLAGS, Kind.BULK)
 
 
 def _text(value) -> str | None:
