@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cli.common import add_db_argument, open_store, print_json
-from models.core.errors import UserError
+from models.reports.period import parse_day
 
 
 def register(sub) -> None:
@@ -18,12 +18,7 @@ def register(sub) -> None:
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{option}: «{text}» không phải ngày dạng YYYY-MM-DD") from None
+    return None if text is None else parse_day(text, option)
 
 
 def run(args) -> int:

@@ -20,7 +20,7 @@ from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
-from models.reports.period import ReportPeriod, current_week, fmt_date, get_settings, unit_id
+from models.reports.period import ReportPeriod, current_week, get_settings, unit_id
 from models.reports.weekly import collect_report  # the weekly report decides the figures
 from models.sync.format import (
     DOSSIER_COLUMNS,
@@ -35,6 +35,7 @@ from models.sync.format import (
     VERIFICATION_COLUMNS,
     VERIFICATION_SHEET,
 )
+from models.text.vn_format import date_text
 
 MIN_PASSWORD_LENGTH = 6
 NOT_PROTECTED_WARNING = (
@@ -194,7 +195,7 @@ def export_workbook(store: Store, out: str | Path, *, full: bool = False, passwo
             store.audit("sync.export", "sync_export", sequence, detail={
                 "file": str(out), "kind": kind, "base_sequence": info["base_sequence"], "rows": written.rows,
                 "sha256": written.sha256, "protected": bool(password),
-                "period": f"{fmt_date(period.start)}–{fmt_date(period.end)}"})
+                "period": f"{date_text(period.start)}–{date_text(period.end)}"})
             store.notify("sync_exports", "insert", (sequence,))
     except Exception:
         out.unlink(missing_ok=True)

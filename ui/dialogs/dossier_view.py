@@ -56,9 +56,8 @@ from models.registry.organizations import STATUSES as ORG_STATUSES
 from models.security.personal_data import display_id_number
 from models.text.identifiers import mask_personal_id
 from models.text.normalize import clean
-from models.text.vn_format import datetime_text, html_text
+from models.text.vn_format import date_text, datetime_text, html_text
 from ui.context import AppContext
-from ui.dialogs.intake_dialog import display_date
 from ui.ops import show_error, show_message
 from ui.widgets.date_edits import DateEdit
 from ui.widgets.receipt_actions import print_receipt, save_receipt
@@ -98,7 +97,7 @@ def _value_text(field: str | None, value, kind: str, areas: dict | None = None) 
         return verification.MANUAL_RESULTS.get(value, value)
     if field in ("due_date", "received_on", "verified_on", "issued_on", "activated_on", "closed_on",
                  "established_on", "sent_on", "due_on", "answered_on"):
-        return display_date(value)
+        return date_text(value)
     if field == "received_at":
         return datetime_text(value)
     if field == "area_code" and areas:
@@ -488,7 +487,7 @@ class DossierView(QDialog):
     def _fill_header(self, d: dict) -> None:
         org_name = (d["org"] or {}).get("name") or d["declared"].get("name") or "(chưa có tên)"
         colour = STATUS_COLOURS.get(d["status"], "#1f3d7a")
-        due = display_date(d["due_date"]) if d["due_date"] else "—"
+        due = date_text(d["due_date"]) if d["due_date"] else "—"
         overdue = (d["status"] in dossier_states.OPEN_STATUSES and d["due_date"]
                    and d["due_date"] < self.store.today().isoformat())
         due_html = f"<span style='color:#b3261e'><b>{due} — quá hạn</b></span>" if overdue else f"<b>{due}</b>"
@@ -655,7 +654,7 @@ class DossierView(QDialog):
         if value in (None, ""):
             return ""
         if field == "established_on":
-            return display_date(value)
+            return date_text(value)
         if field == "area_code":
             return areas.get(value, value)
         if field == "rep_id_number" and not can_reveal:
@@ -692,13 +691,13 @@ class DossierView(QDialog):
         self.requests.clear()
         for r in locality_requests.requests_for(self.store, self.dossier_id):
             item = QTreeWidgetItem(self.requests, [
-                r["to_unit"], display_date(r["sent_on"]), r["method"], display_date(r["due_on"]),
-                display_date(r["answered_on"]), r["result_label"], r["note"] or ""])
+                r["to_unit"], date_text(r["sent_on"]), r["method"], date_text(r["due_on"]),
+                date_text(r["answered_on"]), r["result_label"], r["note"] or ""])
             item.setData(0, Qt.UserRole, r["id"])
             if r["overdue"]:
                 for column in range(7):
                     item.setForeground(column, QBrush(QColor("#b3261e")))
-                item.setText(3, f"{display_date(r['due_on'])} (quá {r['days_late']} ngày)")
+                item.setText(3, f"{date_text(r['due_on'])} (quá {r['days_late']} ngày)")
         if self.requests.topLevelItemCount():
             self.requests.setCurrentItem(self.requests.topLevelItem(self.requests.topLevelItemCount() - 1))
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from models.core.errors import UserError
 from models.core.permissions import ROLE_LABELS, can
 from models.security import auth, backups
+from models.text.vn_format import thousands
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
 from ui.ops import show_error, show_message
@@ -329,8 +330,7 @@ class AdminPage(QWidget):
             show_error(self, exc)
             return
         self.reload_backups()
-        size = f"{info.size:,}".replace(",", ".")
-        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({size} byte).")
+        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({thousands(info.size)} byte).")
 
     def _choose_backup_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục (ổ USB) để sao lưu")

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.errors import UserError
-from models.reports.period import fmt_date, get_settings, previous_week, week_ending
+from models.reports.period import get_settings, previous_week, week_ending
 from models.sync.consolidation import NOT_SENT, week_status, write_consolidated
 from models.sync.merge import REFUSED, STATUS_LABELS, MergeResult, declare_unit, merge_files
+from models.text.vn_format import date_text, time_date_text
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
 from ui.widgets.date_edits import DateEdit
@@ -221,8 +222,8 @@ class MergePanel(QWidget):
         due = period.due_at
         statuses = week_status(self.ctx.store, period.end) if self.is_province() else []
         sent = sum(u.sent for u in statuses)
-        self.week_label.setText(f"{fmt_date(period.start)}–{fmt_date(period.end)}, hạn {due.strftime('%H:%M')} "
-                                f"{fmt_date(due.date())}: {sent}/{len(statuses)} đơn vị đã gửi")
+        self.week_label.setText(f"{date_text(period.start)}–{date_text(period.end)}, hạn {time_date_text(due)}: "
+                                f"{sent}/{len(statuses)} đơn vị đã gửi")
         self.units_table.setRowCount(len(statuses))
         for r, unit in enumerate(statuses):
             generated = unit.first_generated_at or ""
