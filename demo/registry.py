@@ -23,6 +23,7 @@ from models.registry import duplicates, organizations, units
 from models.registry.organizations import DEFAULT_SOURCE_FOR_GROUP, ORG_FIELDS, name_key, search_text
 from models.registry.search import deferred_index
 from models.text.normalize import clean, fold, strip_marks
+from models.text.vn_format import date_text
 
 _WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
@@ -218,8 +219,9 @@ class _Maker:
                     branch = kind.replace("Hội ", "Chi hội ", 1).replace("Đoàn ", "Chi đoàn ", 1)
                     name = f"{branch} ấp {rng.choice(HAMLETS)}, {area['name']}"
             record["head_name"] = record["rep_name"]
-            record["founding_decision"] = (f"Quyết định số {rng.randint(10, 999)}/QĐ-UBND ngày "
-                                           f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1990, 2023)}")
+            number, day = rng.randint(10, 999), rng.randint(1, 28)
+            month, year = rng.randint(1, 12), rng.randint(1990, 2023)
+            record["founding_decision"] = f"Quyết định số {number}/QĐ-UBND ngày {date_text(dt.date(year, month, day))}"
         self.used_names.add(name)
         record["name"] = name
         return record

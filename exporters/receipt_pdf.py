@@ -37,7 +37,7 @@ from reportlab.platypus import (
 
 from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
-from models.reports.weekly import vn_date
+from models.text.vn_format import date_text, written_date
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 PROCEDURE = "cấp tài khoản định danh điện tử cho cơ quan, tổ chức"
@@ -71,7 +71,7 @@ class ReceiptData:
 
 def place_and_date(place: str, day: dt.date) -> str:
     """"Kiên Giang, ngày 09 tháng 01 năm 2025": days 1–9 and months 1–2 take a leading zero."""
-    return f"{place}, {vn_date(day)}"
+    return f"{place}, {written_date(day)}"
 
 
 # Body sizes tried in turn until the slip fits one sheet (a long name, address or paper list shrinks
@@ -236,11 +236,10 @@ def _papers(data: ReceiptData, s: _Styles, compact: bool) -> list[Flowable]:
 
 def _times(data: ReceiptData, s: _Styles, compact: bool) -> list[Flowable]:
     at = data.received_at
-    received = f"Thời gian nhận hồ sơ: {at.hour:02d} giờ {at.minute:02d} phút, ngày {at.day:02d}/{at.month:02d}/{at.year}."
+    received = f"Thời gian nhận hồ sơ: {at.hour:02d} giờ {at.minute:02d} phút, ngày {date_text(at)}."
     if data.due_date:
         due = data.due_date
-        appointment = (f"Hẹn trả kết quả: <b>{WEEKDAYS[due.weekday()]}, ngày {due.day:02d}/{due.month:02d}/"
-                       f"{due.year}</b>.")
+        appointment = (f"Hẹn trả kết quả: <b>{WEEKDAYS[due.weekday()]}, ngày {date_text(due)}</b>.")
     else:
         appointment = "Hẹn trả kết quả: sau khi xác minh xong, đơn vị sẽ báo cho người nộp."
     lines = [f"{received} {appointment}"] if compact else [received, appointment]

@@ -45,7 +45,8 @@ from reportlab.platypus import (
 from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
 from models.reports.figures import FigureRow
-from models.reports.weekly import ReportData, fmt_int, fmt_percent
+from models.reports.weekly import ReportData
+from models.text.vn_format import DASH, percent_text, thousands
 
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
 BODY_SIZE = 13
@@ -219,8 +220,8 @@ class ReportRenderer:
 
     @staticmethod
     def _figure_cells(index: str, row: FigureRow, text_style, num_style) -> list:
-        values = [fmt_int(row.this_week), fmt_int(row.cumulative), fmt_int(row.target), fmt_percent(row.percent),
-                  fmt_int(row.remaining)]
+        values = [thousands(row.this_week, DASH), thousands(row.cumulative, DASH), thousands(row.target, DASH),
+                  percent_text(row.percent, DASH), thousands(row.remaining, DASH)]
         return ([Paragraph(index, num_style), Paragraph(esc(row.label), text_style)]
                 + [Paragraph(v, num_style) for v in values])
 
@@ -252,7 +253,7 @@ class ReportRenderer:
         chart.valueAxis.valueMin = 0
         chart.valueAxis.valueMax = _nice_ceiling(top)
         chart.valueAxis.valueStep = chart.valueAxis.valueMax / 5
-        chart.valueAxis.labelTextFormat = lambda v: fmt_int(int(round(v)))
+        chart.valueAxis.labelTextFormat = lambda v: thousands(int(round(v)))
         chart.valueAxis.visibleGrid = 1
         chart.valueAxis.gridStrokeColor = GREY
         chart.lines[0].strokeColor = colors.black
@@ -286,7 +287,7 @@ class ReportRenderer:
             return "Chưa có số liệu theo tuần."
         first, last = trend[0], trend[-1]
         return esc(f"Lũy kế số tài khoản đã cấp theo tuần, tuần kết thúc ngày {first.label} đến {last.label}; "
-                  f"tuần này: {fmt_int(last.count)} tài khoản.")
+                  f"tuần này: {thousands(last.count)} tài khoản.")
 
     def text_block(self, text: str) -> list[Flowable]:
         lines = [line.strip() for line in (text or "").splitlines() if line.strip()]

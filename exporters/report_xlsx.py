@@ -13,7 +13,8 @@ import io
 import xlsxwriter
 
 from models.reports.figures import FigureRow
-from models.reports.weekly import DASH, ReportData
+from models.reports.weekly import ReportData
+from models.text.vn_format import DASH
 
 HEADERS = ["STT", None, "Trong kỳ", "Lũy kế", "Chỉ tiêu", "Tỷ lệ đạt", "Còn lại"]
 

@@ -16,7 +16,6 @@ from typing import Any, BinaryIO
 import xlsxwriter
 
 from models.core.progress import Progress
-from models.reports.weekly import fmt_int
 from models.sync.format import (
     CHECKSUM_KEY,
     DATA_SHEETS,
@@ -34,6 +33,7 @@ from models.sync.format import (
     combine_digests,
     excel_serial,
 )
+from models.text.vn_format import thousands
 
 MAX_CELL_TEXT = 32767  # Excel's limit; longer text would be cut by the writer, so cut it ourselves
 
@@ -217,7 +217,7 @@ def _write_sheet(ws, fmts: _Formats, sheet: SheetData, progress: Progress | None
             hasher.add_many(batch)
             batch = []
             if progress is not None:
-                progress.update(done + r, total, f"Đang ghi trang {sheet.name}: {fmt_int(r)} dòng")
+                progress.update(done + r, total, f"Đang ghi trang {sheet.name}: {thousands(r)} dòng")
     hasher.add_many(batch)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(columns) - 1)

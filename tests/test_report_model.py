@@ -31,7 +31,8 @@ from models.reports.register import (
     report_pdf,
     set_saved_path,
 )
-from models.reports.weekly import ReportData, collect_report, fmt_int, fmt_percent, vn_date
+from models.reports.weekly import ReportData, collect_report
+from models.text.vn_format import DASH, percent_text, thousands, written_date
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
 
 D = dt.date
@@ -94,11 +95,11 @@ def test_settings_saved_per_unit_and_audited(unit_store):
 
 # ---- formatting ---------------------------------------------------------------------------------
 def test_date_and_number_formatting():
-    assert vn_date(D(2025, 1, 9)) == "ngày 09 tháng 01 năm 2025"
-    assert vn_date(D(2025, 2, 28)) == "ngày 28 tháng 02 năm 2025"
-    assert vn_date(D(2025, 3, 5)) == "ngày 05 tháng 3 năm 2025"
-    assert vn_date(D(2025, 12, 15)) == "ngày 15 tháng 12 năm 2025"
-    assert (fmt_int(11589), fmt_int(None), fmt_percent(30.0), fmt_percent(None)) == ("11.589", "—", "30,0%", "—")
+    assert written_date(D(2025, 1, 9)) == "ngày 09 tháng 01 năm 2025"
+    assert written_date(D(2025, 2, 28)) == "ngày 28 tháng 02 năm 2025"
+    assert written_date(D(2025, 3, 5)) == "ngày 05 tháng 3 năm 2025"
+    assert written_date(D(2025, 12, 15)) == "ngày 15 tháng 12 năm 2025"
+    assert (thousands(11589), thousands(None, DASH), percent_text(30.0), percent_text(None, DASH)) == ("11.589", "—", "30,0%", "—")
 
 
 # ---- the report's data --------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def test_figures_are_exactly_the_progress_figures(unit_store):
     assert [(p.week_end, p.count, p.cumulative, p.target_cumulative) for p in data.trend] == [
         (s.week_end.isoformat(), s.achieved, s.cumulative, s.target_line) for s in series]
     assert data.group_total.target == 420
-    assert f"đạt {fmt_percent(data.group_total.percent)} chỉ tiêu" in data.summary
+    assert f"đạt {percent_text(data.group_total.percent, DASH)} chỉ tiêu" in data.summary
     assert data.number_line == "Số: 12/BC-CAH"
     assert data.place_date == "Kiên Giang, ngày 09 tháng 01 năm 2025"
     assert data.subject == ("Kết quả cấp tài khoản định danh điện tử cho cơ quan, tổ chức, "

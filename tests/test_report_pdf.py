@@ -18,7 +18,8 @@ from exporters.report_pdf import render_report_pdf
 from exporters.report_xlsx import render_report_xlsx
 from models.campaigns.progress import compute_progress
 from models.reports.period import week_ending
-from models.reports.weekly import collect_report, fmt_int, fmt_percent
+from models.reports.weekly import collect_report
+from models.text.vn_format import DASH, percent_text, thousands
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
 
 D = dt.date
@@ -89,14 +90,14 @@ def test_text_in_order_vietnamese_intact_and_figures_from_progress(campaign_stor
     labels = {r.key: r.label for r in data.groups}
     for row in progress.by_group:
         f = row.figures
-        line = " ".join([labels[row.key], fmt_int(f.this_week), fmt_int(f.achieved), fmt_int(f.target),
-                         fmt_percent(f.percent), fmt_int(f.remaining)])
+        line = " ".join([labels[row.key], thousands(f.this_week, DASH), thousands(f.achieved, DASH), thousands(f.target, DASH),
+                         percent_text(f.percent, DASH), thousands(f.remaining, DASH)])
         assert _flat(line) in text, line
     for row in progress.by_area:
         f = row.figures
-        assert f"{row.label} {fmt_int(f.this_week)} {fmt_int(f.achieved)} {fmt_int(f.target)}" in text
+        assert f"{row.label} {thousands(f.this_week, DASH)} {thousands(f.achieved, DASH)} {thousands(f.target, DASH)}" in text
     total = data.group_total
-    assert f"Tổng cộng {fmt_int(total.this_week)} {fmt_int(total.cumulative)} {fmt_int(total.target)}" in text
+    assert f"Tổng cộng {thousands(total.this_week, DASH)} {thousands(total.cumulative, DASH)} {thousands(total.target, DASH)}" in text
 
 
 def test_fonts_embedded_no_base14(campaign_store):

@@ -20,7 +20,8 @@ from exporters.receipt_pdf import ReceiptData, write_receipt
 from exporters.report_pdf import render_report_pdf
 from exporters.report_xlsx import render_report_xlsx
 from models.reports.period import week_ending
-from models.reports.weekly import collect_report, fmt_int, fmt_percent
+from models.reports.weekly import collect_report
+from models.text.vn_format import DASH, percent_text, thousands
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
 
 D = dt.date
@@ -68,15 +69,15 @@ def test_group_total_remaining_is_the_sum_of_the_rows(overshoot_store):
     assert total.target == sum(r.target for r in rows)
     assert total.cumulative == sum(r.cumulative for r in rows)
     assert total.percent == round(total.cumulative * 100 / total.target, 1)
-    assert f"còn {fmt_int(total.remaining)} tài khoản phải thực hiện" in data.summary
+    assert f"còn {thousands(total.remaining, DASH)} tài khoản phải thực hiện" in data.summary
 
 
 def test_totals_add_up_in_the_pdf_and_the_workbook(overshoot_store):
     data = _report(overshoot_store)
     total = data.group_total
     text = _flat("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render_report_pdf(data).pdf)).pages))
-    expected = " ".join(["Tổng cộng", fmt_int(total.this_week), fmt_int(total.cumulative), fmt_int(total.target),
-                         fmt_percent(total.percent), fmt_int(sum(r.remaining for r in data.groups))])
+    expected = " ".join(["Tổng cộng", thousands(total.this_week, DASH), thousands(total.cumulative, DASH), thousands(total.target, DASH),
+                         percent_text(total.percent, DASH), thousands(sum(r.remaining for r in data.groups), DASH)])
     assert expected in text
     sheet = openpyxl.load_workbook(io.BytesIO(render_report_xlsx(data))).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -120,8 +121,8 @@ def test_area_total_target_is_the_sum_of_the_allocated_areas(fresh_store):
     assert total.percent == round(total.cumulative * 100 / total.target, 1)
     text = _flat("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render_report_pdf(data).pdf)).pages))
     area_part = text[text.index("Kết quả theo địa bàn"):]
-    assert f"Tổng cộng {fmt_int(total.this_week)} {fmt_int(total.cumulative)} {fmt_int(total.target)} " \
-           f"{fmt_percent(total.percent)} {fmt_int(total.remaining)}" in area_part
+    assert f"Tổng cộng {thousands(total.this_week, DASH)} {thousands(total.cumulative, DASH)} {thousands(total.target, DASH)} " \
+           f"{percent_text(total.percent, DASH)} {thousands(total.remaining, DASH)}" in area_part
 
 
 def test_without_campaign_the_totals_have_no_target(fresh_store):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from cli.common import add_db_argument, open_store, print_json
 from models.campaigns.progress import compute_progress
-from models.core.errors import UserError
+from models.reports.period import parse_day
 
 
 def register(sub) -> None:
@@ -19,12 +19,7 @@ def register(sub) -> None:
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{option}: «{text}» không phải ngày dạng YYYY-MM-DD") from None
+    return None if text is None else parse_day(text, option)
 
 
 def run(args) -> int:

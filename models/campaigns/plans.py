@@ -6,11 +6,10 @@ use. Every change needs ``campaign.manage`` and is audited.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import require
+from models.text import vn_parse
 from models.text.normalize import clean
 from models.text.vn_format import date_text
 
@@ -25,20 +24,12 @@ CAMPAIGN_FIELDS = ("name", "plan_number", "plan_date", "issuer", "start_on", "en
 
 
 def parse_date(value, what: str) -> str | None:
-    """ISO text from a date, 'YYYY-MM-DD' or 'dd/mm/yyyy'; UserError naming the field otherwise."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise UserError(f"{what}: «{text}» không phải ngày hợp lệ (dd/mm/yyyy)")
+    """ISO text of a date as typed (``vn_parse.parse_date``); UserError naming the field otherwise."""
+    try:
+        day = vn_parse.parse_date(value)
+    except UserError:
+        raise UserError(f"{what}: «{str(value).strip()}» không phải ngày hợp lệ (dd/mm/yyyy)") from None
+    return day.isoformat() if day else None
 
 
 def _campaign_values(data: dict) -> dict:

@@ -25,6 +25,7 @@ from models.core.errors import UserError
 from models.core.permissions import require
 from models.registry.organizations import GROUP_SHORT, GROUPS
 from models.text.normalize import clean
+from models.text.vn_parse import parse_number
 
 KINDS = {"absolute": "Số lượng", "percent": "Tỷ lệ %"}
 BASELINE_SOURCES = {"plan": "Số trong kế hoạch", "registry": "Số tổ chức trong danh sách"}
@@ -104,17 +105,15 @@ def registry_counts_by_area(store, groups, as_of=None) -> dict[str, int]:
 
 # ---- CRUD -----------------------------------------------------------------------------------------
 def _number(value, what: str, *, integer: bool = False):
-    if value in (None, ""):
-        return None
+    """A typed figure (``vn_parse.parse_number``: "1.500", "12,5%"); UserError naming the field otherwise."""
     try:
-        text = str(value).strip().replace(" ", "")
-        if integer:
-            text = text.replace(".", "").replace(",", "")
-        else:
-            text = text.replace(",", ".").rstrip("%")
-        number = int(text) if integer else float(text)
-    except ValueError:
+        number = parse_number(value, integer=integer)
+    except UserError:
         raise UserError(f"{what}: «{value}» không phải là số") from None
+    if number is None:
+        return None
+    if not integer:
+        number = float(number)
     if number < 0:
         raise UserError(f"{what} không được âm")
     return number

@@ -19,8 +19,8 @@ from models.dossiers import status as dossier_status
 from models.dossiers import verification
 from models.dossiers.calendar import add_working_days, as_date
 from models.dossiers.rows import get
-from models.reports.period import fmt_date
 from models.text.normalize import clean
+from models.text.vn_format import date_text
 
 METHODS = ["Công văn", "Thư điện tử", "Điện thoại", "Hệ thống nghiệp vụ", "Trực tiếp"]
 RESULTS = {
@@ -93,7 +93,7 @@ def answer(store: Store, request_id: int, *, result: str, answered_on=None, note
             raise UserError(f"Không tìm thấy yêu cầu xác minh số {request_id}")
         if req["answered_on"]:
             raise UserError(f"Yêu cầu xác minh gửi {req['to_unit']} đã có kết quả ngày "
-                            f"{fmt_date(as_date(req['answered_on']))}")
+                            f"{date_text(as_date(req['answered_on']))}")
         day = _as_date(answered_on, store.today())
         if day.isoformat() < req["sent_on"]:
             raise UserError("Ngày nhận kết quả không được trước ngày gửi")

@@ -24,7 +24,8 @@ from models.registry import organizations as orgs
 from models.registry import search as registry_search
 from models.text.identifiers import check_email, check_personal_id, check_phone, check_tax_code
 from models.text.normalize import clean, fold
-from models.text.vn_parse import parse_datetime
+from models.text.vn_format import datetime_text
+from models.text.vn_parse import date_iso_or_text, parse_datetime
 
 DECLARED_FIELDS = (
     "name", "short_name", "foreign_name", "established_on", "address", "area_code", "tax_code",
@@ -143,18 +144,8 @@ def _received_time(store: Store, value) -> dt.datetime | None:
     """The time of receipt as typed; a time in the future (a mistyped year) is refused."""
     received = parse_datetime(value)
     if received is not None and received > store.now() + CLOCK_SLACK:
-        raise UserError(f"Thời điểm tiếp nhận «{received:%d/%m/%Y %H:%M}» ở sau thời điểm hiện tại")
+        raise UserError(f"Thời điểm tiếp nhận «{datetime_text(received)}» ở sau thời điểm hiện tại")
     return received
-
-
-def _parse_date_text(value) -> str | None:
-    if value is None or value == "":
-        return None
-    try:
-        parsed = parse_datetime(value)
-    except UserError:
-        return clean(value)  # kept as declared; not a date we can read
-    return parsed.date().isoformat() if parsed else None
 
 
 def normalize_declared(declared: dict) -> dict:
@@ -164,7 +155,7 @@ def normalize_declared(declared: dict) -> dict:
     for key in DECLARED_FIELDS:
         value = declared.get(key)
         if key == "established_on":
-            value = _parse_date_text(value)
+            value = date_iso_or_text(value)  # kept as declared when not a date we can read
         elif key == "tax_code":
             value = check_tax_code(value).value or (clean(value) or None)
         elif key == "rep_id_number":

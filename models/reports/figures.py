@@ -18,8 +18,9 @@ from models.campaigns.progress import compute_progress, weekly_series
 from models.core.errors import UserError
 from models.core.store import Store
 from models.registry.organizations import GROUPS
-from models.reports.period import fmt_date, unit_id
+from models.reports.period import unit_id
 from models.text.normalize import fold
+from models.text.vn_format import date_text, day_month_text
 
 UNKNOWN_AREA = "(Chưa rõ địa bàn)"
 MAX_TREND_POINTS = 26
@@ -59,8 +60,7 @@ class TrendPoint:
 
     @property
     def label(self) -> str:
-        end = dt.date.fromisoformat(self.week_end)
-        return end.strftime("%d/%m")
+        return day_month_text(dt.date.fromisoformat(self.week_end))
 
 
 @dataclass
@@ -83,8 +83,8 @@ def collect_figures(store: Store, start: dt.date, end: dt.date, *, campaign_id: 
         if end.isoformat() >= campaign["start_on"]:
             return _from_progress(store, campaign_id, start, end)
         if explicit:
-            raise UserError(f"Kỳ báo cáo kết thúc ngày {fmt_date(end)}, trước khi kế hoạch «{campaign['name']}» "
-                            f"bắt đầu ({fmt_date(dt.date.fromisoformat(campaign['start_on']))}).")
+            raise UserError(f"Kỳ báo cáo kết thúc ngày {date_text(end)}, trước khi kế hoạch «{campaign['name']}» "
+                            f"bắt đầu ({date_text(campaign['start_on'])}).")
     # no campaign, or the current one starts after this period: counts without targets
     return _plain_counts(store, start, end, trend_weeks)
 

@@ -17,6 +17,8 @@ from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
 from models.text.normalize import strip_marks
+from models.text.vn_format import date_text
+from models.text.vn_parse import parse_date
 
 WEEKDAYS = ["Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật"]
 KINDS = {
@@ -56,7 +58,7 @@ class ReportPeriod:
     @property
     def subject_phrase(self) -> str:
         """The period as written in the subject line (after "…, ")."""
-        span = f"từ ngày {fmt_date(self.start)} đến ngày {fmt_date(self.end)}"
+        span = f"từ ngày {date_text(self.start)} đến ngày {date_text(self.end)}"
         if self.kind == "weekly":
             return f"tuần {span}"
         if self.kind == "phase":
@@ -70,16 +72,15 @@ class ReportPeriod:
         return (self.end - self.start).days + 1
 
 
-def fmt_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def parse_day(text: str, what: str) -> dt.date:
     """A date typed as YYYY-MM-DD (command line); ``what`` names the option in the message."""
     try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise UserError(f"{what} «{text}» không đúng dạng YYYY-MM-DD.") from None
+        day = parse_date(text, iso_only=True)
+    except UserError:
+        day = None
+    if day is None:
+        raise UserError(f"{what} «{text}» không đúng dạng YYYY-MM-DD.")
+    return day
 
 
 def parse_time(text: str) -> dt.time:
@@ -190,5 +191,5 @@ def adhoc(start: dt.date, end: dt.date, kind: str = "adhoc", title: str = "") ->
     if kind not in KINDS:
         raise UserError(f"Loại báo cáo «{kind}» không có; chọn một trong: {', '.join(KINDS.values())}.")
     if end < start:
-        raise UserError(f"Ngày kết thúc {fmt_date(end)} trước ngày bắt đầu {fmt_date(start)}.")
+        raise UserError(f"Ngày kết thúc {date_text(end)} trước ngày bắt đầu {date_text(start)}.")
     return ReportPeriod(kind, start, end, None, title)

@@ -22,12 +22,12 @@ from models.reports.period import (
     KINDS,
     ReportSettings,
     current_week,
-    fmt_date,
     get_settings,
     previous_week,
     unit_id,
 )
 from models.reports.weekly import ReportData
+from models.text.vn_format import date_text, time_date_text
 
 LIST_COLUMNS = ("r.id, r.number, r.number_text, r.kind, r.period_start, r.period_end, r.doc_date, r.officer_id,"
                 " o.full_name AS officer_name, r.issued_at, r.due_at, r.on_time, r.sha256, r.pages, r.saved_path")
@@ -81,15 +81,15 @@ def issue_report(store: Store, data: ReportData, pdf: bytes, pages: int, *, due_
     if taken:
         raise UserError(
             f"Số {data.number} năm {year} đã dùng cho báo cáo {taken['number_text']} "
-            f"(kỳ {fmt_date(dt.date.fromisoformat(taken['period_start']))}–"
-            f"{fmt_date(dt.date.fromisoformat(taken['period_end']))}); số tiếp theo là {next_number(store, year)}."
+            f"(kỳ {date_text(taken['period_start'])}–"
+            f"{date_text(taken['period_end'])}); số tiếp theo là {next_number(store, year)}."
         )
     start, end = dt.date.fromisoformat(data.period_start), dt.date.fromisoformat(data.period_end)
     previous = issued_for(store, data.kind, start, end)
     if previous and not allow_repeat:
         raise UserError(
-            f"Kỳ {fmt_date(start)}–{fmt_date(end)} đã có báo cáo {previous['number_text']} ban hành lúc "
-            f"{_hm(dt.datetime.fromisoformat(previous['issued_at']))}. Nếu đây là báo cáo thay thế, hãy xác nhận ban hành lại."
+            f"Kỳ {date_text(start)}–{date_text(end)} đã có báo cáo {previous['number_text']} ban hành lúc "
+            f"{time_date_text(dt.datetime.fromisoformat(previous['issued_at']))}. Nếu đây là báo cáo thay thế, hãy xác nhận ban hành lại."
         )
     now = store.now()
     on_time = None if due_at is None else int(now <= due_at)
@@ -179,18 +179,14 @@ def deadline_status(store: Store, now: dt.datetime | None = None,
         late = now - last.due_at
         hours = int(late.total_seconds() // 3600)
         return DeadlineStatus("late", (
-            f"Báo cáo tuần {fmt_date(last.start)}–{fmt_date(last.end)} chưa ban hành, đã quá hạn "
-            f"{_hm(last.due_at)} ({hours} giờ)."))
+            f"Báo cáo tuần {date_text(last.start)}–{date_text(last.end)} chưa ban hành, đã quá hạn "
+            f"{time_date_text(last.due_at)} ({hours} giờ)."))
     week = current_week(now, settings)
     if issued_for(store, "weekly", week.start, week.end):
-        return DeadlineStatus("issued", f"Đã ban hành báo cáo tuần {fmt_date(week.start)}–{fmt_date(week.end)}.")
+        return DeadlineStatus("issued", f"Đã ban hành báo cáo tuần {date_text(week.start)}–{date_text(week.end)}.")
     left = week.due_at - now
-    text = (f"Báo cáo tuần {fmt_date(week.start)}–{fmt_date(week.end)} chưa ban hành; hạn {_hm(week.due_at)}")
+    text = (f"Báo cáo tuần {date_text(week.start)}–{date_text(week.end)} chưa ban hành; hạn {time_date_text(week.due_at)}")
     if left <= dt.timedelta(hours=24):
         hours, minutes = divmod(int(left.total_seconds() // 60), 60)
         return DeadlineStatus("soon", f"{text} (còn {hours} giờ {minutes:02d} phút).")
     return DeadlineStatus("upcoming", f"{text}.")
-
-
-def _hm(when: dt.datetime) -> str:
-    return f"{when.strftime('%H:%M')} {fmt_date(when.date())}"

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from models.core.permissions import require
 from models.core.store import Store
 from models.reports.figures import FigureRow, TrendPoint, collect_figures  # one place decides the figures
-from models.reports.period import ReportPeriod, ReportSettings, fmt_date, get_settings, unit_id
+from models.reports.period import ReportPeriod, ReportSettings, get_settings, unit_id
+from models.text.vn_format import DASH, date_text, percent_text, thousands, written_date
 
 SUBJECT_PREFIX = "Kết quả cấp tài khoản định danh điện tử cho cơ quan, tổ chức"
-DASH = "—"
 TREND_WEEKS = 12
 
 
@@ -67,7 +67,7 @@ class ReportData:
     @property
     def place_date(self) -> str:
         day = dt.date.fromisoformat(self.doc_date)
-        return f"{self.place}, {vn_date(day)}"
+        return f"{self.place}, {written_date(day)}"
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -81,25 +81,6 @@ class ReportData:
         data["area_total"] = FigureRow(**data["area_total"])
         data["trend"] = [TrendPoint(**p) for p in data["trend"]]
         return cls(**data)
-
-
-# ---- formatting shared by the exporters ------------------------------------------------------
-def vn_date(day: dt.date) -> str:
-    """"ngày 09 tháng 01 năm 2025": Decree 30 wants a leading zero for days 1–9 and months 1–2."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def fmt_int(value: int | None) -> str:
-    if value is None:
-        return DASH
-    return f"{value:,}".replace(",", ".")
-
-
-def fmt_percent(value: float | None) -> str:
-    if value is None:
-        return DASH
-    return f"{value:.1f}".replace(".", ",") + "%"
 
 
 # ---- collecting ------------------------------------------------------------------------------
@@ -166,18 +147,18 @@ def _unit_row(store: Store) -> dict:
 
 def write_summary(data: ReportData, unit_name: str, period: ReportPeriod) -> str:
     """The opening paragraph, written from the figures (never typed by hand, so it cannot disagree)."""
-    span = f"từ ngày {fmt_date(period.start)} đến ngày {fmt_date(period.end)}"
+    span = f"từ ngày {date_text(period.start)} đến ngày {date_text(period.end)}"
     when = f"Trong tuần {span}" if period.kind == "weekly" else f"Trong thời gian {span}"
     total = data.group_total
-    parts = [f"{r.label[:1].lower()}{r.label[1:]}: {fmt_int(r.this_week)}" for r in data.groups if r.this_week]
-    text = (f"{when}, {unit_name} đã cấp {fmt_int(total.this_week)} tài khoản định danh điện tử cho cơ quan, "
+    parts = [f"{r.label[:1].lower()}{r.label[1:]}: {thousands(r.this_week)}" for r in data.groups if r.this_week]
+    text = (f"{when}, {unit_name} đã cấp {thousands(total.this_week)} tài khoản định danh điện tử cho cơ quan, "
             "tổ chức")
     text += f" ({'; '.join(parts)})." if parts else "."
-    text += f" Lũy kế{campaign_since(data.campaign_name)} đến ngày {fmt_date(period.end)}: " \
-            f"{fmt_int(total.cumulative)} tài khoản"
+    text += f" Lũy kế{campaign_since(data.campaign_name)} đến ngày {date_text(period.end)}: " \
+            f"{thousands(total.cumulative)} tài khoản"
     if total.target:
-        text += (f", đạt {fmt_percent(total.percent)} chỉ tiêu được giao ({fmt_int(total.target)}); "
-                 f"còn {fmt_int(total.remaining)} tài khoản phải thực hiện.")
+        text += (f", đạt {percent_text(total.percent, DASH)} chỉ tiêu được giao ({thousands(total.target)}); "
+                 f"còn {thousands(total.remaining, DASH)} tài khoản phải thực hiện.")
     else:
         text += "."
     return text

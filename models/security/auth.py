@@ -21,6 +21,7 @@ from models.core.errors import UserError
 from models.core.permissions import ROLE_LABELS, require
 from models.core.store import SYSTEM_ACTOR, Actor, Store
 from models.text.normalize import clean
+from models.text.vn_format import time_text
 
 ROLES = ("intake", "leader", "admin")
 MIN_PASSWORD_LENGTH = 8
@@ -300,7 +301,7 @@ def _parse(ts: str | None) -> dt.datetime | None:
 def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
     minutes = max(1, int((until - now).total_seconds() + 59) // 60)
     return (f"Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần. Hãy thử lại sau {minutes} phút "
-            f"(lúc {until:%H:%M}) hoặc nhờ quản trị viên mở khoá.")
+            f"(lúc {time_text(until)}) hoặc nhờ quản trị viên mở khoá.")
 
 
 def _check_password_for(store: Store, row: dict, password: str) -> None:

@@ -19,7 +19,7 @@ from models.core.permissions import require
 from models.core.store import Store
 from models.registry.organizations import GROUPS
 from models.reports.figures import total_row
-from models.reports.period import ReportPeriod, due_datetime, fmt_date, get_settings, unit_id
+from models.reports.period import ReportPeriod, due_datetime, get_settings, unit_id
 from models.reports.weekly import (
     SUBJECT_PREFIX,
     TREND_WEEKS,
@@ -27,9 +27,9 @@ from models.reports.weekly import (
     ReportData,
     TrendPoint,
     default_recipients,
-    fmt_int,
 )
 from models.sync.format import SECTION_GROUPS
+from models.text.vn_format import date_text, thousands, time_text
 
 NOT_SENT = "chưa gửi tệp"
 LATE = "gửi muộn"
@@ -136,12 +136,12 @@ def _summary(statuses: list[UnitWeek], total: FigureRow, due: dt.datetime) -> st
     missing = [u.name for u in statuses if not u.sent]
     late = [u.name for u in sent if u.late]
     text = (f"Tổng hợp từ tệp đồng bộ của {len(sent)}/{len(statuses)} đơn vị. Trong kỳ, các đơn vị đã cấp "
-            f"{fmt_int(total.this_week)} tài khoản định danh điện tử cho cơ quan, tổ chức; "
-            f"lũy kế {fmt_int(total.cumulative)} tài khoản.")
+            f"{thousands(total.this_week)} tài khoản định danh điện tử cho cơ quan, tổ chức; "
+            f"lũy kế {thousands(total.cumulative)} tài khoản.")
     if missing:
         text += f" Chưa gửi tệp: {', '.join(missing)}."
     if late:
-        text += f" Gửi muộn (sau {due.strftime('%H:%M')} ngày {fmt_date(due.date())}): {', '.join(late)}."
+        text += f" Gửi muộn (sau {time_text(due)} ngày {date_text(due)}): {', '.join(late)}."
     if not missing and not late:
         text += " Tất cả các đơn vị đã gửi tệp đúng hạn."
     return text

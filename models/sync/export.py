@@ -21,7 +21,7 @@ from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
-from models.reports.period import ReportPeriod, current_week, fmt_date, get_settings, unit_id
+from models.reports.period import ReportPeriod, current_week, get_settings, unit_id
 from models.reports.weekly import collect_report  # the weekly report decides the figures
 from models.sync.format import (
     DOSSIER_COLUMNS,
@@ -37,6 +37,7 @@ from models.sync.format import (
     VERIFICATION_SHEET,
     SheetData,
 )
+from models.text.vn_format import date_text
 
 MIN_PASSWORD_LENGTH = 6
 NOT_PROTECTED_WARNING = (
@@ -208,7 +209,7 @@ def record_export(store: Store, plan: ExportPlan, *, sha256: str, sheet_rows: di
         store.audit("sync.export", "sync_export", plan.sequence, detail={
             "file": str(out), "kind": plan.kind, "base_sequence": plan.base_sequence, "rows": sheet_rows,
             "sha256": sha256, "protected": plan.protected,
-            "period": f"{fmt_date(period.start)}–{fmt_date(period.end)}"})
+            "period": f"{date_text(period.start)}–{date_text(period.end)}"})
         store.notify(Table.SYNC_EXPORTS, Kind.INSERT, (plan.sequence,))
     return ExportResult(
         path=str(out), sequence=plan.sequence, kind=plan.kind, base_sequence=plan.base_sequence,

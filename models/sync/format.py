@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.core.errors import UserError
+from models.text.vn_parse import EXCEL_EPOCH
 
 FORMAT_VERSION = "1.0"
 FORMAT_MAJOR, FORMAT_MINOR = (int(p) for p in FORMAT_VERSION.split("."))
@@ -163,8 +164,6 @@ CHECKSUM_KEY = "sha256"
 DOSSIER_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified", "issued",
                     "activated", "refused", "cancelled")
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
 
 # ---- canonical cell values -------------------------------------------------------------------------
 def canonical_cell(value: Any) -> Any:
@@ -285,7 +284,7 @@ def combine_digests(sheet_digests: list[tuple[str, str]]) -> str:
 def excel_serial(iso: str) -> float:
     """'2025-01-09' or '2025-01-09 09:30:00' → Excel serial day number (1900 date system)."""
     day = dt.date.fromisoformat(iso[:10])
-    serial = (day - _EXCEL_EPOCH).days
+    serial = (day - EXCEL_EPOCH).days
     if len(iso) > 10:
         t = iso[11:19]
         serial += (int(t[0:2]) * 3600 + int(t[3:5]) * 60 + int(t[6:8] or 0)) / 86400

@@ -27,7 +27,7 @@ from models.core.errors import Cancelled, UserError
 from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
-from models.reports.period import due_datetime, fmt_date, get_settings, unit_id
+from models.reports.period import due_datetime, get_settings, unit_id
 from models.sync.format import (
     DOSSIER_COLUMNS,
     DOSSIER_SHEET,
@@ -39,6 +39,7 @@ from models.sync.format import (
 )
 from models.sync.read_worker import read_ahead
 from models.sync.reader import SyncFile, read_sync_file
+from models.text.vn_format import date_text
 
 log = logging.getLogger(__name__)
 
@@ -222,8 +223,8 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) ->
                   (info["unit_name"], info.get("parent_name"), sequence, file_id, now, code))
     result.status = ACCEPTED
     result.reason = (f"Đã tổng hợp tệp số {sequence} của {info['unit_name']} "
-                     f"(kỳ {fmt_date(dt.date.fromisoformat(info['period_start']))}–"
-                     f"{fmt_date(dt.date.fromisoformat(info['period_end']))}"
+                     f"(kỳ {date_text(info['period_start'])}–"
+                     f"{date_text(info['period_end'])}"
                      + (", gửi muộn" if late else "") + ").")
     store.notify(Table.SYNC_FILES, Kind.INSERT, (file_id,))
     store.notify(Table.REMOTE_DOSSIERS, Kind.UPDATE, ())

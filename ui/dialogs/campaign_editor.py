@@ -39,11 +39,10 @@ from models.campaigns import plans as cm
 from models.campaigns import targets as tg
 from models.campaigns.templates import create_from_template, template_choices
 from models.registry.organizations import GROUPS
-from models.text.vn_format import date_text
+from models.text.vn_format import DASH, date_text, thousands
 from ui.context import AppContext
 from ui.ops import run_mutation
 from ui.tables.rows_model import RowsModel, rows_view
-from ui.widgets.progress_widgets import fmt_int
 
 PHASE_COLUMNS = ["Tên giai đoạn", "Loại", "Từ ngày", "Đến ngày"]
 TARGET_COLUMNS = ["Chỉ tiêu", "Nhóm", "Cách tính", "Giá trị", "Số gốc KH", "Nguồn số gốc", "Giao cho đơn vị",
@@ -532,8 +531,8 @@ class CampaignEditor(QDialog):
             eff = tg.effective_target(self.store, t, registry_counts=cache)
             value = _num(t["value"]) + ("%" if t["kind"] == "percent" and t["value"] is not None else "")
             rows.append([t["label"], t["groups"].replace(",", " + "), tg.KINDS[t["kind"]], value,
-                         fmt_int(t["plan_baseline"]), tg.BASELINE_SOURCES[t["baseline_source"]],
-                         fmt_int(t["unit_value"]), fmt_int(eff.value)])
+                         thousands(t["plan_baseline"], DASH), tg.BASELINE_SOURCES[t["baseline_source"]],
+                         thousands(t["unit_value"], DASH), thousands(eff.value, DASH)])
         self._fill(self.target_table, rows, [t["id"] for t in targets])
         self.add_target_button.setEnabled(self.phase_id is not None)
         if self._reselect(self.target_table, [t["id"] for t in targets], select, self.target_id):
@@ -600,7 +599,7 @@ class CampaignEditor(QDialog):
         table = tg.allocation_table(self.store, self.target_id)
         self._alloc_rows = table["rows"]
         self.alloc_model.set_rows(
-            [[row["area_code"], row["area_name"], fmt_int(row["baseline"]),
+            [[row["area_code"], row["area_name"], thousands(row["baseline"], DASH),
               "" if row["value"] is None else str(row["value"])] for row in table["rows"]],
             [row["area_code"] for row in table["rows"]])
         self.alloc_table.resizeColumnsToContents()
@@ -614,14 +613,14 @@ class CampaignEditor(QDialog):
     def _show_sum(self, table: dict) -> None:
         target, total, diff = table["target"], table["sum"], table["difference"]
         if target is None:
-            text = f"Tổng phân bổ: <b>{fmt_int(total)}</b> — chỉ tiêu chưa có số lượng"
+            text = f"Tổng phân bổ: <b>{thousands(total, DASH)}</b> — chỉ tiêu chưa có số lượng"
         elif diff == 0:
-            text = (f"Tổng phân bổ: <b>{fmt_int(total)}</b> / chỉ tiêu {fmt_int(target)} — "
+            text = (f"Tổng phân bổ: <b>{thousands(total, DASH)}</b> / chỉ tiêu {thousands(target, DASH)} — "
                     "<span style='color:#2e7d32'>khớp</span>")
         else:
             word = "thừa" if diff > 0 else "thiếu"
-            text = (f"Tổng phân bổ: <b>{fmt_int(total)}</b> / chỉ tiêu {fmt_int(target)} — "
-                    f"<span style='color:#c62828'><b>{word} {fmt_int(abs(diff))}</b></span>")
+            text = (f"Tổng phân bổ: <b>{thousands(total, DASH)}</b> / chỉ tiêu {thousands(target, DASH)} — "
+                    f"<span style='color:#c62828'><b>{word} {thousands(abs(diff), DASH)}</b></span>")
         self.alloc_sum.setText(text)
 
     def allocate(self) -> None:

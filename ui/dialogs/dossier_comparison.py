@@ -33,10 +33,10 @@ from models.registry import units as units_mod
 from models.security.personal_data import display_id_number
 from models.text.identifiers import mask_personal_id
 from models.text.normalize import clean
+from models.text.vn_format import date_text
 from ui.ops import run_mutation
 from ui.tables.rows_model import RowsModel
 from ui.widgets.area_combo import fill_area_combo
-from ui.widgets.date_edits import display_date
 
 DECLARED_COLUMN = 1
 DIFF_COLOUR = "#ffe8a3"
@@ -304,7 +304,7 @@ class ComparisonPanel(QWidget):
         if value in (None, ""):
             return ""
         if field == "established_on":
-            return display_date(value)
+            return date_text(value)
         if field == "area_code":
             return areas.get(value, value)
         if field == "rep_id_number" and not can_reveal:

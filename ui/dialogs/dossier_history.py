@@ -14,9 +14,8 @@ from models.dossiers import verification
 from models.registry import units as units_mod
 from models.registry.organizations import FIELD_LABELS as ORG_FIELD_LABELS
 from models.registry.organizations import STATUSES as ORG_STATUSES
-from models.text.vn_format import datetime_text
+from models.text.vn_format import date_text, datetime_text
 from ui.tables.tip_rows_model import TipRowsModel, detail_table
-from ui.widgets.date_edits import display_date
 
 EXTRA_LABELS = {"verification_request": "Đề nghị xác minh", "verification_result": "Kết quả xác minh"}
 DATE_FIELDS = ("due_date", "received_on", "verified_on", "issued_on", "activated_on", "closed_on",
@@ -43,7 +42,7 @@ def _value_text(field: str | None, value, kind: str, areas: dict | None = None) 
     if kind == "manual_check":
         return verification.MANUAL_RESULTS.get(value, value)
     if field in DATE_FIELDS:
-        return display_date(value)
+        return date_text(value)
     if field == "received_at":
         return datetime_text(value)
     if field == "area_code" and areas:

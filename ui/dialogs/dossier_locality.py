@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from models.core.errors import UserError
 from models.core.store import Store
 from models.dossiers import locality_requests
+from models.text.vn_format import date_text
 from ui.ops import show_error
 from ui.tables.tip_rows_model import TipRowsModel, detail_table
-from ui.widgets.date_edits import DateEdit, display_date
+from ui.widgets.date_edits import DateEdit
 
 HEADERS = ["Gửi đơn vị", "Ngày gửi", "Hình thức", "Hạn trả lời", "Ngày trả lời", "Kết quả", "Ghi chú"]
 OVERDUE_COLOUR = "#b3261e"
@@ -102,12 +103,12 @@ class LocalityPanel(QWidget):
     def fill(self, is_open: bool) -> None:
         rows, ids, colours = [], [], {}
         for r, req in enumerate(locality_requests.requests_for(self.store, self.dossier_id)):
-            due = display_date(req["due_on"])
+            due = date_text(req["due_on"])
             if req["overdue"]:
                 colours[r] = OVERDUE_COLOUR
                 due = f"{due} (quá {req['days_late']} ngày)"
-            rows.append([req["to_unit"], display_date(req["sent_on"]), req["method"], due,
-                         display_date(req["answered_on"]), req["result_label"], req["note"] or ""])
+            rows.append([req["to_unit"], date_text(req["sent_on"]), req["method"], due,
+                         date_text(req["answered_on"]), req["result_label"], req["note"] or ""])
             ids.append(req["id"])
         self.model.set_rows(rows, ids, row_colours=colours)
         if rows:

@@ -36,7 +36,7 @@ from models.dossiers import states as dossier_states
 from models.dossiers import status as dossier_status
 from models.dossiers import verification
 from models.registry.organizations import GROUPS
-from models.text.vn_format import datetime_text, html_text
+from models.text.vn_format import date_text, datetime_text, html_text
 from ui.context import AppContext
 from ui.dialogs.dossier_checks import ChecksPanel
 from ui.dialogs.dossier_comparison import ComparisonPanel
@@ -44,7 +44,6 @@ from ui.dialogs.dossier_history import HistoryPanel
 from ui.dialogs.dossier_locality import LocalityPanel
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.ops import run_mutation, show_error, show_message
-from ui.widgets.date_edits import display_date
 from ui.widgets.receipt_actions import print_receipt, save_receipt
 
 STATUS_COLOURS = {"refused": "#b3261e", "cancelled": "#777777", "issued": "#1b6e20", "activated": "#1b6e20",
@@ -165,7 +164,7 @@ class DossierView(QDialog):
     def _fill_header(self, d: dict) -> None:
         org_name = (d["org"] or {}).get("name") or d["declared"].get("name") or "(chưa có tên)"
         colour = STATUS_COLOURS.get(d["status"], "#1f3d7a")
-        due = display_date(d["due_date"]) if d["due_date"] else "—"
+        due = date_text(d["due_date"]) if d["due_date"] else "—"
         overdue = (d["status"] in dossier_states.OPEN_STATUSES and d["due_date"]
                    and d["due_date"] < self.store.today().isoformat())
         due_html = f"<span style='color:#b3261e'><b>{due} — quá hạn</b></span>" if overdue else f"<b>{due}</b>"

@@ -42,12 +42,12 @@ from models.registry import units as units_mod
 from models.security.personal_data import display_id_number
 from models.text.identifiers import check_tax_code, mask_personal_id
 from models.text.normalize import clean, fold
-from models.text.vn_format import datetime_text, html_text
-from models.text.vn_parse import parse_datetime
+from models.text.vn_format import date_text, datetime_text, html_text
+from models.text.vn_parse import date_iso_or_text
 from ui.context import AppContext
 from ui.ops import error_text, run_mutation, show_error, show_message
 from ui.widgets.area_combo import fill_area_combo
-from ui.widgets.date_edits import DateTimeEdit, display_date
+from ui.widgets.date_edits import DateTimeEdit
 from ui.widgets.org_lookup import OrgLookup
 from ui.widgets.receipt_actions import print_receipt, save_receipt
 
@@ -358,7 +358,7 @@ class IntakeDialog(QDialog):
             index = widget.findData(value) if value else 0
             widget.setCurrentIndex(index if index >= 0 else 0)
         else:
-            widget.setText(display_date(value) if key == "established_on" else (value or ""))
+            widget.setText(date_text(value) if key == "established_on" else (value or ""))
 
     def _value(self, key: str):
         widget = self.fields[key]
@@ -373,7 +373,7 @@ class IntakeDialog(QDialog):
         if value in (None, ""):
             return "—"
         if key == "established_on":
-            return display_date(value)
+            return date_text(value)
         if key == "area_code":
             return units_mod.area_names(self.store).get(value, value)
         if key == "rep_id_number":
@@ -504,7 +504,7 @@ class IntakeDialog(QDialog):
         found = verification.findings(self.store, dossier_id)
         blocking = [f for f in found if f["severity"] == "blocking"]
         warnings = [f for f in found if f["severity"] == "warning"]
-        due = display_date(d["due_date"]) if d["due_date"] else "chưa xác định"
+        due = date_text(d["due_date"]) if d["due_date"] else "chưa xác định"
         summary = f"Hồ sơ <b>{d['number']}</b> đã lưu. Hạn trả kết quả: <b>{due}</b>"
         summary += " (cần xác minh, 15 ngày)." if d["needs_verification"] else " (3 ngày làm việc)."
         if blocking or warnings:
@@ -542,21 +542,9 @@ class IntakeDialog(QDialog):
 
 def _same(key: str, a, b) -> bool:
     if key == "established_on":
-        return _as_iso(a) == _as_iso(b)
+        return date_iso_or_text(a) == date_iso_or_text(b)
     if key == "name":
         return orgs.name_key(a) == orgs.name_key(b)
     if key in ("tax_code", "rep_id_number", "rep_phone"):
         return "".join(ch for ch in str(a or "") if ch.isalnum()) == "".join(ch for ch in str(b or "") if ch.isalnum())
     return fold(a) == fold(b)
-
-
-def _as_iso(value) -> str | None:
-    if not value:
-        return None
-    try:
-        parsed = parse_datetime(value)
-    except UserError:
-        return clean(value)
-    return parsed.date().isoformat() if parsed else None
-
-

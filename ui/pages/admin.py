@@ -27,6 +27,7 @@ from models.core.changes import Table
 from models.core.errors import UserError
 from models.core.permissions import ROLE_LABELS, can
 from models.security import auth, backups
+from models.text.vn_format import thousands
 from services import backups as backup_service
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
@@ -319,8 +320,7 @@ class AdminPage(QWidget):
             return
         info = made.value
         self.reload_backups()
-        size = f"{info.size:,}".replace(",", ".")
-        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({size} byte).")
+        show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({thousands(info.size)} byte).")
 
     def _choose_backup_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục (ổ USB) để sao lưu")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from models.core.permissions import can
 from models.security import audit as audit_query
 from models.security.audit import AuditFilter
+from models.text.vn_format import thousands
 from services.audit_export import export_audit
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
@@ -196,9 +197,8 @@ class AuditPage(QWidget):
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount() - 1):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
-        shown = f"{len(rows):,}".replace(",", ".")
         self.summary.setText(
-            f"{total:,} dòng".replace(",", ".") + ("" if total <= len(rows) else f" (hiển thị {shown} dòng mới nhất)")
+            f"{thousands(total)} dòng" + ("" if total <= len(rows) else f" (hiển thị {thousands(len(rows))} dòng mới nhất)")
         )
         self._dirty = False
 

@@ -34,6 +34,7 @@ from models.dossiers import states as dossier_states
 from models.registry import units as units_mod
 from models.registry.organizations import GROUPS
 from models.text.normalize import clean
+from models.text.vn_format import thousands
 from ui.context import AppContext
 from ui.dialogs.dossier_view import DossierView
 from ui.dialogs.intake_dialog import IntakeDialog
@@ -238,7 +239,7 @@ class DossiersPage(QWidget):
             if key is None:
                 continue
             n = len(self._requests_overdue_ids()) if key == REQUESTS_OVERDUE else counts.get(key, 0)
-            item.setText(f"{item.data(Qt.UserRole + 1)} ({n:,})".replace(",", "."))
+            item.setText(f"{item.data(Qt.UserRole + 1)} ({thousands(n)})")
             if key in ("overdue", REQUESTS_OVERDUE):
                 item.setForeground(Qt.red if n else Qt.black)
         return counts
@@ -265,9 +266,9 @@ class DossiersPage(QWidget):
             return
         self.model.set_ids(ids)
         n = len(ids)
-        text = f"{n:,} hồ sơ".replace(",", ".")
+        text = f"{thousands(n)} hồ sơ"
         if getattr(ids, "capped", False):
-            text = f"{n:,} hồ sơ mới nhất khớp với từ tìm — gõ thêm để thu hẹp".replace(",", ".")
+            text = f"{thousands(n)} hồ sơ mới nhất khớp với từ tìm — gõ thêm để thu hẹp"
         self.count_label.setText(text)
         if keep is not None and (row := self.model.row_of(keep)) >= 0:
             self.table.selectRow(row)

@@ -40,6 +40,7 @@ from models.campaigns.progress import (
 from models.core.changes import Table
 from models.core.errors import UserError
 from models.core.permissions import can
+from models.text.vn_format import DASH, date_text, decimal_text, percent_text, thousands
 from ui.context import AppContext
 from ui.dialogs.campaign_editor import CampaignEditor
 from ui.ops import show_error
@@ -49,10 +50,6 @@ from ui.widgets.progress_widgets import (
     DossierListDialog,
     FigureCard,
     chart_view,
-    fmt_date,
-    fmt_int,
-    fmt_num,
-    fmt_percent,
     ranked_bars,
     target_bars,
     weekly_chart,
@@ -252,16 +249,16 @@ class ProgressPage(QWidget):
         p = self.progress
         basis = ""
         if p.plan_number:
-            basis = f"Kế hoạch số {p.plan_number}" + (f" ngày {fmt_date(p.plan_date)}" if p.plan_date else "")
+            basis = f"Kế hoạch số {p.plan_number}" + (f" ngày {date_text(p.plan_date)}" if p.plan_date else "")
         phase = p.current_phase
         parts = [f"<b>{p.name}</b>" + (f" — {basis}" if basis else ""),
-                 f"Thời gian: {fmt_date(p.start)}–{fmt_date(p.end)} · Tính kết quả: {COUNTS[p.counts].lower()}, "
+                 f"Thời gian: {date_text(p.start)}–{date_text(p.end)} · Tính kết quả: {COUNTS[p.counts].lower()}, "
                  "mỗi tổ chức một lần"]
-        totals = (f"Lũy kế toàn kế hoạch: <b>{fmt_int(p.achieved_in_campaign)}</b> · Tuần {fmt_date(p.week_start)}–"
-                  f"{fmt_date(p.as_of)}: <b>+{fmt_int(p.this_week)}</b>")
+        totals = (f"Lũy kế toàn kế hoạch: <b>{thousands(p.achieved_in_campaign, DASH)}</b> · Tuần {date_text(p.week_start)}–"
+                  f"{date_text(p.as_of)}: <b>+{thousands(p.this_week, DASH)}</b>")
         if phase:
             state = {"upcoming": "chưa bắt đầu", "running": "đang thực hiện", "over": "đã kết thúc"}[phase.state]
-            parts.append(f"<b>{phase.name}</b> ({fmt_date(phase.start)}–{fmt_date(phase.end)}, {state}): còn "
+            parts.append(f"<b>{phase.name}</b> ({date_text(phase.start)}–{date_text(phase.end)}, {state}): còn "
                          f"{phase.working_days_left} / {phase.working_days_total} ngày làm việc · {totals}")
         else:
             parts.append(totals)
@@ -387,9 +384,9 @@ class ProgressPage(QWidget):
         return (STATUS_COLORS[table.model().keys[row]], "#ffffff")
 
     def _fill_rows(self, table: QTableView, rows: list[tuple[str, object]]) -> None:
-        texts = [[str(r + 1), name, fmt_int(f.achieved), fmt_int(f.target),
-                  fmt_percent(f.percent), fmt_int(f.remaining),
-                  fmt_num(f.needed_per_working_day), fmt_int(f.this_week), STATUS_LABELS[f.status]]
+        texts = [[str(r + 1), name, thousands(f.achieved, DASH), thousands(f.target, DASH),
+                  percent_text(f.percent, DASH), thousands(f.remaining, DASH),
+                  decimal_text(f.needed_per_working_day, DASH), thousands(f.this_week, DASH), STATUS_LABELS[f.status]]
                  for r, (name, f) in enumerate(rows)]
         table.model().set_rows(texts, [f.status for _, f in rows])
 
@@ -401,7 +398,7 @@ class ProgressPage(QWidget):
         self._phase_rows = []
         for ph in p.phases:
             for t in ph.targets:
-                phase_rows.append((f"{ph.name} ({fmt_date(ph.start)}–{fmt_date(ph.end)}): {t.label}", t.figures))
+                phase_rows.append((f"{ph.name} ({date_text(ph.start)}–{date_text(ph.end)}): {t.label}", t.figures))
                 self._phase_rows.append((ph, t))
         self._fill_rows(self.phase_table, phase_rows)
 
@@ -414,7 +411,7 @@ class ProgressPage(QWidget):
         self.drill(t.label, phase_id=phase.phase_id, groups=t.groups, scope="campaign" if t.cumulative else "phase")
 
     def _drill_week(self, point) -> None:
-        self.drill(f"Tuần {fmt_date(point.week_end - dt.timedelta(days=6))}–{fmt_date(point.week_end)}",
+        self.drill(f"Tuần {date_text(point.week_end - dt.timedelta(days=6))}–{date_text(point.week_end)}",
                    scope="week", as_of=point.week_end)
 
     def _drill_row(self, kind: str, row: int) -> None:

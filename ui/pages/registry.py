@@ -37,6 +37,8 @@ from models.registry import search as registry_search
 from models.registry.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
 from models.security.personal_data import display_id_number
 from models.text.identifiers import mask_personal_id
+from models.text.vn_format import date_text, datetime_text, thousands
+from models.text.vn_parse import parse_date
 from ui.context import AppContext
 from ui.dialogs.import_dialog import open_import_dialog
 from ui.dialogs.unit_dialog import UnitDialog
@@ -55,20 +57,6 @@ HISTORY_ACTIONS = {"organization.create": "Tạo mới", "organization.merge_kee
                    "duplicate.flag": "Nghi trùng", "duplicate.keep_both": "Giữ cả hai"}
 EDITABLE = ("name", "short_name", "foreign_name", "enterprise_code", "founding_decision", "established_on",
             "address", "status", "head_name", "rep_name", "rep_id_number", "rep_phone", "rep_email")
-
-
-def vn_number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
-def vn_datetime(text: str | None) -> str:
-    if not text:
-        return ""
-    date, _, time = text.partition(" ")
-    parts = date.split("-")
-    if len(parts) != 3:
-        return text
-    return f"{parts[2]}/{parts[1]}/{parts[0]}" + (f" {time[:5]}" if time else "")
 
 
 class DetailPanel(QWidget):
@@ -188,8 +176,8 @@ class DetailPanel(QWidget):
             self.info["merged_into"].setText(f"{target['name'] if target else merged}")
         else:
             self.info["merged_into"].setText("—")
-        self.info["first_seen"].setText(vn_datetime(record["first_seen"]))
-        self.info["last_seen"].setText(vn_datetime(record["last_seen"]))
+        self.info["first_seen"].setText(datetime_text(record["first_seen"]))
+        self.info["last_seen"].setText(datetime_text(record["last_seen"]))
         self.info["version"].setText(str(record["version"]))
         for key, widget in self.fields.items():
             value = record.get(key)
@@ -202,7 +190,7 @@ class DetailPanel(QWidget):
                 self.reveal_button.setVisible(bool(value) and self.can_reveal())
                 self.reveal_button.setEnabled(True)
             elif key == "established_on":
-                widget.setText(_iso_to_vn(value))
+                widget.setText(date_text(value))
             else:
                 widget.setText(value or "")
             if isinstance(widget, QLineEdit):
@@ -214,7 +202,7 @@ class DetailPanel(QWidget):
     def _fill_sources(self, org_id: int) -> None:
         self.sources_model.set_rows([
             [SOURCES.get(row["source"], row["source"]), row["file_name"] or "",
-             "" if row["row_number"] is None else str(row["row_number"]), vn_datetime(row["last_seen"])]
+             "" if row["row_number"] is None else str(row["row_number"]), datetime_text(row["last_seen"])]
             for row in organizations.sources_of(self.store, org_id)])
 
     def _fill_history(self, org_id: int) -> None:
@@ -222,7 +210,7 @@ class DetailPanel(QWidget):
         for row in organizations.history(self.store, org_id):
             field = row["field"]
             label = FIELD_LABELS.get(field, field) if field else HISTORY_ACTIONS.get(row["action"], row["action"])
-            rows.append([vn_datetime(row["at"]), row["officer"], label,
+            rows.append([datetime_text(row["at"]), row["officer"], label,
                          self._history_value(field, row["old_value"]), self._history_value(field, row["new_value"])])
         self.history_model.set_rows(rows)
 
@@ -245,7 +233,7 @@ class DetailPanel(QWidget):
         if field == "grp" and value.isdigit():
             return GROUPS.get(int(value), value)
         if field == "established_on":
-            return _iso_to_vn(value)
+            return date_text(value)
         return value
 
     def reveal_id(self) -> None:
@@ -294,31 +282,20 @@ class DetailPanel(QWidget):
 
     def _stale(self, exc: StaleEdit) -> None:
         details = "\n".join(f"• {FIELD_LABELS.get(k, k)}: «{v['old'] or ''}» → «{v['new'] or ''}» "
-                            f"({vn_datetime(v['at'])})" for k, v in exc.changed.items())
+                            f"({datetime_text(v['at'])})" for k, v in exc.changed.items())
         show_message(self, "Tổ chức đã được sửa ở nơi khác",
                      f"{exc}\n\nNhững thay đổi đã có:\n{details or '(không rõ)'}", name="staleBox")
         if self.record is not None:
             self.show_org(self.record["id"])
 
 
-def _iso_to_vn(value: str | None) -> str:
-    if not value or len(value) < 10:
-        return value or ""
-    return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
-
-
 def _vn_to_iso(text: str) -> str | None:
-    import datetime as dt
-
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise UserError(f"Ngày thành lập «{text}» phải có dạng ngày/tháng/năm, ví dụ 09/01/2025")
+    """The founding date as typed (``vn_parse.parse_date``) → ISO; the message names the field."""
+    try:
+        day = parse_date(text)
+    except UserError:
+        raise UserError(f"Ngày thành lập «{text.strip()}» phải có dạng ngày/tháng/năm, ví dụ 09/01/2025") from None
+    return day.isoformat() if day else None
 
 
 class DuplicatesPanel(QWidget):
@@ -559,12 +536,12 @@ class RegistryPage(QWidget):
 
     def _show_count(self, result: registry_search.SearchResult) -> None:
         if not result.complete:
-            self.count_label.setText(f"Đang đọc danh sách… (đã có {vn_number(len(result))} tổ chức đầu)")
+            self.count_label.setText(f"Đang đọc danh sách… (đã có {thousands(len(result))} tổ chức đầu)")
         elif result.capped:
-            self.count_label.setText(f"Hơn {vn_number(len(result))} tổ chức khớp — đang hiện "
-                                     f"{vn_number(len(result))} kết quả đầu; gõ thêm để thu hẹp")
+            self.count_label.setText(f"Hơn {thousands(len(result))} tổ chức khớp — đang hiện "
+                                     f"{thousands(len(result))} kết quả đầu; gõ thêm để thu hẹp")
         else:
-            self.count_label.setText(f"{vn_number(len(result))} tổ chức")
+            self.count_label.setText(f"{thousands(len(result))} tổ chức")
 
     def _load_rest(self, generation: int, text: str, filters: registry_search.Filters) -> None:
         store, sort, descending = self.ctx.store, self.sort, self.descending

@@ -48,13 +48,11 @@ from models.reports.period import (
     ReportPeriod,
     adhoc,
     current_week,
-    fmt_date,
     get_settings,
     previous_week,
     week_ending,
 )
-from models.reports.weekly import fmt_int
-from models.text.vn_format import datetime_text
+from models.text.vn_format import date_text, datetime_text, thousands, time_date_text
 from services import reports as report_service
 from services.reports import Generated, ReportForm
 from ui.context import AppContext
@@ -333,9 +331,9 @@ class ReportsPage(QWidget):
         except UserError as exc:
             self.period_hint.setText(str(exc))
             return
-        text = f"Từ {fmt_date(period.start)} đến {fmt_date(period.end)}"
+        text = f"Từ {date_text(period.start)} đến {date_text(period.end)}"
         if period.due_at:
-            text += f"; hạn nộp {period.due_at.strftime('%H:%M')} {fmt_date(period.due_at.date())}"
+            text += f"; hạn nộp {time_date_text(period.due_at)}"
         self.period_hint.setText(text)
 
     def period(self) -> ReportPeriod:
@@ -383,8 +381,8 @@ class ReportsPage(QWidget):
         state = "Đã ban hành" if generated.report_id else "Bản xem trước"
         self.status.setText(
             f"{state}: {generated.data.number_line}, {generated.pages} trang; "
-            f"tổng trong kỳ {fmt_int(generated.data.group_total.this_week)}, "
-            f"lũy kế {fmt_int(generated.data.group_total.cumulative)}. "
+            f"tổng trong kỳ {thousands(generated.data.group_total.this_week)}, "
+            f"lũy kế {thousands(generated.data.group_total.cumulative)}. "
             f"SHA-256: {generated.sha256}" + (f"\nĐã lưu: {generated.path}" if generated.path else ""))
 
     def default_path(self, period: ReportPeriod, number: int | None, suffix: str = ".pdf") -> Path:
@@ -520,9 +518,9 @@ class ReportsPage(QWidget):
         for row in rows:
             on_time = {1: "Đúng hạn", 0: "Muộn", None: "—"}[row["on_time"]]
             values.append([row["number_text"], KINDS.get(row["kind"], row["kind"]),
-                           f"{fmt_date(dt.date.fromisoformat(row['period_start']))}–"
-                           f"{fmt_date(dt.date.fromisoformat(row['period_end']))}",
-                           fmt_date(dt.date.fromisoformat(row["doc_date"])), row["officer_name"],
+                           f"{date_text(row['period_start'])}–"
+                           f"{date_text(row['period_end'])}",
+                           date_text(row["doc_date"]), row["officer_name"],
                            datetime_text(row["issued_at"]),
                            on_time, str(row["pages"]), row["sha256"][:16] + "…"])
         self.register_model.set_register(values, [row["id"] for row in rows], [row["sha256"] for row in rows])

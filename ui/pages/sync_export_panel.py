@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.errors import UserError
-from models.reports.period import current_week, fmt_date, get_settings, previous_week, week_ending
+from models.reports.period import current_week, get_settings, previous_week, week_ending
 from models.sync.export import MIN_PASSWORD_LENGTH, ExportResult, acknowledge, last_acknowledged, list_exports
-from models.text.vn_format import thousands
+from models.text.vn_format import date_text, thousands, time_text
 from services.sync import export_workbook
 from ui.context import AppContext
 from ui.ops import BackgroundOp, run_mutation, show_error
@@ -202,8 +202,8 @@ class ExportPanel(QWidget):
     def _update_period_label(self) -> None:
         period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
         due = period.due_at
-        self.period_label.setText(f"Kỳ từ {fmt_date(period.start)} đến {fmt_date(period.end)}"
-                                  + (f", hạn gửi {due.strftime('%H:%M')} ngày {fmt_date(due.date())}" if due else ""))
+        self.period_label.setText(f"Kỳ từ {date_text(period.start)} đến {date_text(period.end)}"
+                                  + (f", hạn gửi {time_text(due)} ngày {date_text(due)}" if due else ""))
 
     def _update_password_hint(self) -> None:
         first, second = self.password.text(), self.password2.text()

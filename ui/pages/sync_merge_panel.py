@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.errors import UserError
-from models.reports.period import fmt_date, get_settings, previous_week, week_ending
+from models.reports.period import get_settings, previous_week, week_ending
 from models.sync.consolidation import NOT_SENT, week_status
 from models.sync.merge import REFUSED, STATUS_LABELS, MergeResult, declare_unit
+from models.text.vn_format import date_text, time_date_text
 from services.consolidation import write_consolidated
 from services.sync import merge_files
 from ui.context import AppContext
@@ -248,8 +249,8 @@ class MergePanel(QWidget):
         due = period.due_at
         statuses = week_status(self.ctx.store, period.end) if self.is_province() else []
         sent = sum(u.sent for u in statuses)
-        self.week_label.setText(f"{fmt_date(period.start)}–{fmt_date(period.end)}, hạn {due.strftime('%H:%M')} "
-                                f"{fmt_date(due.date())}: {sent}/{len(statuses)} đơn vị đã gửi")
+        self.week_label.setText(f"{date_text(period.start)}–{date_text(period.end)}, hạn {time_date_text(due)}: "
+                                f"{sent}/{len(statuses)} đơn vị đã gửi")
         rows = []
         for unit in statuses:
             generated = unit.first_generated_at or ""

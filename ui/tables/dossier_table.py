@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from array import array
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QTableView
 from models.core.store import Store
 from models.dossiers import worklists
 from models.registry.organizations import GROUP_SHORT
+from models.text.vn_format import date_text, datetime_text
 
 BLOCK = 200
 CACHE_LIMIT = 5000
@@ -46,15 +46,9 @@ def _display(key: str, value) -> str:
     if value in (None, ""):
         return ""
     if key == "received_at":
-        try:
-            return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
-        except ValueError:
-            return str(value)
+        return datetime_text(value)
     if key == "due_date":
-        try:
-            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
-        except ValueError:
-            return str(value)
+        return date_text(value)
     if key == "grp":
         return GROUP_SHORT.get(value, str(value))
     return str(value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCharts import (
@@ -30,8 +29,7 @@ from PySide6.QtWidgets import (
 
 from models.campaigns.progress import STATUS_LABELS, Figures, drilldown_rows
 from models.registry.organizations import GROUP_SHORT
-from models.reports.weekly import fmt_percent as weekly_report_percent
-from models.text.vn_format import date_text
+from models.text.vn_format import DASH, date_text, day_month_text, decimal_text, percent_text, thousands
 from ui.tables.rows_model import RowsModel
 
 STATUS_COLORS = {
@@ -44,27 +42,6 @@ STATUS_COLORS = {
 }
 ACHIEVED_COLOR = QColor("#1565c0")
 TARGET_COLOR = QColor("#b0bec5")
-
-
-def fmt_int(value: int | None) -> str:
-    """1234567 → '1.234.567' (Vietnamese thousands separator); None → '—'."""
-    return "—" if value is None else f"{value:,}".replace(",", ".")
-
-
-def fmt_num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text[:-2] if text.endswith(",0") else text
-
-
-def fmt_percent(value: float | None) -> str:
-    """One decimal, as in the weekly report ("53,0%"), so the screen and the printed report read alike."""
-    return weekly_report_percent(value)
-
-
-def fmt_date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 class FigureCard(QFrame):
@@ -124,17 +101,17 @@ class FigureCard(QFrame):
     def _fill(self) -> None:
         f = self.figures
         if f.target is None:
-            self.value_label.setText(fmt_int(f.achieved))
+            self.value_label.setText(thousands(f.achieved, DASH))
             self.bar.setValue(0)
-            self.detail_label.setText(f"Tuần này: +{fmt_int(f.this_week)}")
+            self.detail_label.setText(f"Tuần này: +{thousands(f.this_week, DASH)}")
         else:
-            percent = fmt_percent(f.percent)
-            self.value_label.setText(f"{fmt_int(f.achieved)} / {fmt_int(f.target)}  ({percent})")
+            percent = percent_text(f.percent, DASH)
+            self.value_label.setText(f"{thousands(f.achieved, DASH)} / {thousands(f.target, DASH)}  ({percent})")
             self.bar.setValue(min(int((f.percent or 0) * 10), 1000))
-            lines = [f"Còn lại: {fmt_int(f.remaining)}"]
+            lines = [f"Còn lại: {thousands(f.remaining, DASH)}"]
             if f.remaining and f.needed_per_working_day is not None:
-                lines.append(f"Cần {fmt_num(f.needed_per_working_day)}/ngày làm việc ({f.working_days_left} ngày)")
-            lines.append(f"Tuần này: +{fmt_int(f.this_week)} · Dự kiến: {fmt_int(f.projected)}")
+                lines.append(f"Cần {decimal_text(f.needed_per_working_day, DASH)}/ngày làm việc ({f.working_days_left} ngày)")
+            lines.append(f"Tuần này: +{thousands(f.this_week, DASH)} · Dự kiến: {thousands(f.projected, DASH)}")
             self.detail_label.setText("\n".join(lines))
         self.setToolTip("Bấm (hoặc Enter) để xem các hồ sơ được tính")
 
@@ -235,7 +212,7 @@ def weekly_chart(points, title: str, on_click: Callable[[int], None]) -> QChart:
     chart.addSeries(cumulative)
     if target.count():
         chart.addSeries(target)
-    axis_x = _category_axis([p.week_end.strftime("%d/%m") for p in points])
+    axis_x = _category_axis([day_month_text(p.week_end) for p in points])
     chart.addAxis(axis_x, Qt.AlignBottom)
     for s in (bars, cumulative, target):
         if s.chart():
@@ -311,7 +288,7 @@ class DossierListDialog(QDialog):
         self.ids = list(ids)
         rows = drilldown_rows(store, self.ids)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{title}</b> — {fmt_int(len(rows))} hồ sơ"))
+        layout.addWidget(QLabel(f"<b>{title}</b> — {thousands(len(rows))} hồ sơ"))
         self.model = RowsModel(DRILL_COLUMNS)
         self.model.set_rows([
             [row["number"], row["subject"], row["tax_code"] or "", GROUP_SHORT.get(row["grp"], ""), row["area"],

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from models.core.errors import UserError
 from models.registry.importing.fastnorm import clean, fold
 from models.text.identifiers import PROVINCE_ID_PREFIXES, check_email, check_personal_id, check_phone, check_tax_code
+from models.text.vn_format import date_text
+from models.text.vn_parse import excel_serial_date, parse_date
 
 Converted = tuple[object, str | None, list[str] | None]
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_DMY_RE = re.compile(r"(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})")
-_YMD_RE = re.compile(r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})")
-_WORDS_RE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _TAX10_RE = re.compile(r"\d{10}")
 _TAX13_RE = re.compile(r"(\d{10})\s*-?\s*(\d{3})")
 _SERIAL_RE = re.compile(r"\d{4,5}(\.0+)?")
@@ -33,10 +32,8 @@ def cell_text(raw: object) -> str:
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    if isinstance(raw, dt.datetime):
-        return raw.strftime("%d/%m/%Y")
-    if isinstance(raw, dt.date):
-        return raw.strftime("%d/%m/%Y")
+    if isinstance(raw, dt.date):  # datetimes too
+        return date_text(raw)
     return clean(str(raw))
 
 
@@ -125,9 +122,9 @@ def make_date_value(today: dt.date):
         elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
             if 1800 <= raw <= 2100 and float(raw).is_integer():
                 return None, None, [f"Chỉ có năm «{int(raw)}», không rõ ngày tháng: bỏ qua"]
-            if 1 <= raw < 2958466:
-                day = _EXCEL_EPOCH + dt.timedelta(days=int(raw))
-            else:
+            try:
+                day = excel_serial_date(raw)
+            except UserError:
                 return None, f"Ngày «{cell_text(raw)}» không hợp lệ", None
         else:
             text = clean(raw)
@@ -135,39 +132,19 @@ def make_date_value(today: dt.date):
                 return None, None, None
             if _SERIAL_RE.fullmatch(text):  # an Excel date saved to CSV without its format
                 return date_value(float(text))
-            day = _parse_date_text(text)
-            if day is None:
+            try:
+                day = parse_date(text, loose=True)
+            except UserError as exc:
                 if re.fullmatch(r"\d{4}", text):
                     return None, None, [f"Chỉ có năm «{text}», không rõ ngày tháng: bỏ qua"]
-                return None, f"Ngày «{text}» không hợp lệ (cần dạng ngày/tháng/năm, ví dụ 05/03/2010)", None
+                return None, str(exc), None
         if day.year < 1900:
-            return None, f"Ngày «{day.strftime('%d/%m/%Y')}» quá xa trong quá khứ", None
+            return None, f"Ngày «{date_text(day)}» quá xa trong quá khứ", None
         if day > today:
-            return day.isoformat(), None, [f"Ngày «{day.strftime('%d/%m/%Y')}» ở sau ngày hôm nay"]
+            return day.isoformat(), None, [f"Ngày «{date_text(day)}» ở sau ngày hôm nay"]
         return day.isoformat(), None, None
 
     return date_value
-
-
-def _parse_date_text(text: str) -> dt.date | None:
-    try:
-        match = _YMD_RE.match(text)
-        if match:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        match = _DMY_RE.match(text)
-        if match:
-            year = int(match.group(3))
-            if year < 100:
-                year += 2000 if year < 50 else 1900
-            elif year < 1000:
-                return None
-            return dt.date(year, int(match.group(2)), int(match.group(1)))
-        match = _WORDS_RE.search(fold(text))
-        if match:
-            return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    except ValueError:
-        return None
-    return None
 
 
 # Operating status: the words officers and the source lists use → status code (first match wins).
