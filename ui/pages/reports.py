@@ -50,8 +50,10 @@ from models.reports.period import (
     current_week,
     get_settings,
     previous_week,
+    save_settings,
     week_ending,
 )
+from models.reports.weekly import default_recipients
 from models.text.vn_format import date_text, datetime_text, thousands, time_date_text
 from services import reports as report_service
 from services.reports import Generated, ReportForm
@@ -499,8 +501,6 @@ class ReportsPage(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def save_defaults(self) -> None:
-        from models.reports.period import save_settings
-
         store = self.ctx.store
         form = self.form_values()
         settings = get_settings(store)
@@ -605,6 +605,4 @@ class ReportsPage(QWidget):
 
 
 def _default_recipients() -> list[str]:
-    from models.reports.weekly import default_recipients
-
     return default_recipients()
