@@ -481,3 +481,9 @@ def test_consolidated_group_rows_do_not_let_one_unit_make_up_for_another():
     other = _sum_row("2", "Hợp tác xã", [FigureRow.make("2", "Hợp tác xã", 0, 2, 4)])
     total = total_row([group, other])
     assert (total.cumulative, total.target, total.remaining) == (22, 24, 7)  # the column adds up
+
+
+def test_only_a_province_desk_is_a_province(unit, province, fresh_store):
+    from models.sync.merge import is_province
+
+    assert [is_province(s) for s in (unit, province, fresh_store)] == [False, True, False]

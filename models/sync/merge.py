@@ -71,6 +71,12 @@ class MergeResult:
         return asdict(self)
 
 
+def is_province(store: Store) -> bool:
+    """Whether the unit using the program is a province desk (it merges the units' files)."""
+    uid = unit_id(store)
+    return bool(uid) and store.scalar("SELECT kind FROM units WHERE id = ?", (uid,)) == "province"
+
+
 def require_province(store: Store) -> dict:
     uid = unit_id(store)
     unit = store.query_one("SELECT * FROM units WHERE id = ?", (uid,)) if uid else None

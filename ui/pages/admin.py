@@ -24,14 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.changes import Table
-from models.core.errors import UserError
 from models.core.permissions import ROLE_LABELS, can
 from models.security import auth, backups
 from models.text.vn_format import thousands
 from services import backups as backup_service
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
-from ui.ops import run_mutation, show_error, show_message
+from ui.ops import run_mutation, show_message
 from ui.tables.rows_model import RowsModel, rows_view, selected_row
 
 OFFICER_COLUMNS = ["Họ và tên", "Tên đăng nhập", "Cấp bậc", "Chức vụ", "Vai trò", "Trạng thái"]
@@ -346,11 +345,10 @@ class AdminPage(QWidget):
             self.restore_from(path)
 
     def restore_from(self, path: str | Path) -> bool:
-        try:
-            result = backups.restore(self.ctx.store, path)
-        except UserError as exc:
-            show_error(self, exc)
+        outcome = run_mutation(self, lambda: backups.restore(self.ctx.store, path))
+        if not outcome:
             return False
+        result = outcome.value
         show_message(self, "Đã khôi phục", f"Đã khôi phục từ «{Path(path).name}». Tệp cũ được giữ tại "
                                            f"«{result['kept_aside']}». Hãy đăng nhập lại.")
         session = self.ctx.extras.get("session")

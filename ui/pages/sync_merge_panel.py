@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from models.core.errors import UserError
 from models.reports.period import get_settings, previous_week, week_ending
 from models.sync.consolidation import NOT_SENT, week_status
-from models.sync.merge import REFUSED, STATUS_LABELS, MergeResult, declare_unit
+from models.sync.merge import REFUSED, STATUS_LABELS, MergeResult, declare_unit, is_province
 from models.text.vn_format import date_text, time_date_text
 from services.consolidation import write_consolidated
 from services.sync import merge_files
@@ -230,9 +230,7 @@ class MergePanel(QWidget):
 
     # ---- state -----------------------------------------------------------------------------
     def is_province(self) -> bool:
-        uid = self.ctx.store.get_setting("unit_id")
-        kind = self.ctx.store.scalar("SELECT kind FROM units WHERE id = ?", (uid,)) if uid else None
-        return kind == "province"
+        return is_province(self.ctx.store)
 
     def refresh(self) -> None:
         province = self.is_province()

@@ -13,6 +13,7 @@ edited in place; after it, only new migrations are added.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sqlite3
 from pathlib import Path
@@ -72,7 +73,9 @@ def copy_file_before_migration(path: Path, version: int, stamp: str) -> Path | N
     if not path.exists() or path.stat().st_size == 0:
         return None
     target = path.with_name(f"{path.stem}.truoc-nang-cap-v{version}-{stamp}{path.suffix}")
-    partial = target.with_name(target.name + ".partial")  # a killed copy never looks like a whole one
+    # A killed copy never looks like a whole one; and the name is this process's own: two desks that open
+    # the same old file in the same second would otherwise write one partial file together ("disk I/O error").
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     src = sqlite3.connect(str(path))
     try:
