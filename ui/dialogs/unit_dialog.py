@@ -43,6 +43,26 @@ class UnitDialog(QDialog):
         self.resize(720, 640)
         unit = units.current_unit(self.store) or {}
 
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_form(unit))
+        layout.addWidget(QLabel("Địa bàn (xã, phường, đặc khu) đơn vị phụ trách — đánh dấu để chọn:"))
+        self._build_area_list()
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.count)
+        layout.addLayout(self._build_add_row())
+        layout.addWidget(self._build_buttons())
+
+        self._unit_id = unit.get("id")
+        self._covered = {a["code"] for a in units.unit_areas(self.store, unit["id"])} if unit else set()
+        self._custom = [a for a in units.unit_areas(self.store, unit["id"])] if unit else []
+        self.province.currentIndexChanged.connect(self._province_changed)
+        index = self.province.findData(unit.get("province_code")) if unit.get("province_code") else 0
+        self.province.setCurrentIndex(max(0, index))
+        self._province_changed()
+
+    # ---- building ------------------------------------------------------------------------------
+    def _build_form(self, unit: dict) -> QFormLayout:
         self.name = QLineEdit(unit.get("name") or "")
         self.name.setObjectName("unitName")
         self.name.setPlaceholderText("VD: Công an phường Rạch Giá")
@@ -66,7 +86,9 @@ class UnitDialog(QDialog):
         form.addRow("Tỉnh, thành &phố:", self.province)
         form.addRow("Địa &danh:", self.place_name)
         form.addRow("&Mã đơn vị:", self.code)
+        return form
 
+    def _build_area_list(self) -> None:
         self.filter = QLineEdit()
         self.filter.setObjectName("areaFilterBox")
         self.filter.setPlaceholderText("Lọc xã, phường (không cần dấu)…")
@@ -77,6 +99,7 @@ class UnitDialog(QDialog):
         self.count = QLabel()
         self.count.setObjectName("areaCount")
 
+    def _build_add_row(self) -> QHBoxLayout:
         self.add_code = QLineEdit()
         self.add_code.setObjectName("addAreaCode")
         self.add_code.setPlaceholderText("Mã")
@@ -94,29 +117,15 @@ class UnitDialog(QDialog):
         add_row.addWidget(self.add_name, 3)
         add_row.addWidget(add_button)
         add_row.addWidget(file_button)
+        return add_row
 
+    def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Save).setText("&Lưu")
         buttons.button(QDialogButtonBox.Cancel).setText("Huỷ")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Địa bàn (xã, phường, đặc khu) đơn vị phụ trách — đánh dấu để chọn:"))
-        layout.addWidget(self.filter)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.count)
-        layout.addLayout(add_row)
-        layout.addWidget(buttons)
-
-        self._unit_id = unit.get("id")
-        self._covered = {a["code"] for a in units.unit_areas(self.store, unit["id"])} if unit else set()
-        self._custom = [a for a in units.unit_areas(self.store, unit["id"])] if unit else []
-        self.province.currentIndexChanged.connect(self._province_changed)
-        index = self.province.findData(unit.get("province_code")) if unit.get("province_code") else 0
-        self.province.setCurrentIndex(max(0, index))
-        self._province_changed()
+        return buttons
 
     # ---- list ------------------------------------------------------------------------------------
     def _province_changed(self) -> None:

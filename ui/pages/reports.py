@@ -130,6 +130,40 @@ class ReportsPage(QWidget):
     def _build_compose(self) -> QWidget:
         form_box = QWidget()
         form_layout = QVBoxLayout(form_box)
+        form_layout.addWidget(self._build_period_group())
+        form_layout.addWidget(self._build_text_group())
+        buttons = self._build_actions()
+        self.status = QLabel()
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        form_layout.addStretch(1)
+
+        self.preview_widget = PdfPreview()
+        # Only the fields scroll on short screens (1366×768, 1280×720); the actions and the status line stay
+        # below them, always on screen.
+        form_scroll = QScrollArea()
+        form_scroll.setObjectName("reportFormScroll")
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.NoFrame)
+        form_scroll.setWidget(form_box)
+        left = QWidget()
+        left.setObjectName("reportFormPanel")
+        left.setMinimumWidth(520)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(form_scroll, 1)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.status)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.preview_widget)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([560, 700])
+        return splitter
+
+    def _build_period_group(self) -> QGroupBox:
         period_group = QGroupBox("Kỳ báo cáo")
         period_form = QFormLayout(period_group)
         self.kind = QComboBox()
@@ -162,8 +196,9 @@ class ReportsPage(QWidget):
         self.period_form = period_form
         for edit in (self.week_end, self.start_date, self.end_date):
             edit.dateChanged.connect(self._update_hint)
-        form_layout.addWidget(period_group)
+        return period_group
 
+    def _build_text_group(self) -> QGroupBox:
         text_group = QGroupBox("Nội dung do cán bộ nhập")
         text_form = QFormLayout(text_group)
         self.difficulties = QPlainTextEdit()
@@ -192,8 +227,9 @@ class ReportsPage(QWidget):
         self.save_defaults_button.setObjectName("saveDefaults")
         self.save_defaults_button.clicked.connect(self.save_defaults)
         text_form.addRow("", self.save_defaults_button)
-        form_layout.addWidget(text_group)
+        return text_group
 
+    def _build_actions(self) -> QGridLayout:
         buttons = QGridLayout()  # two rows of three: the form stays narrow and the preview gets the room
         self.preview_button = QPushButton("&Xem trước (F5)")
         self.preview_button.setObjectName("previewButton")
@@ -218,35 +254,7 @@ class ReportsPage(QWidget):
         for index, button in enumerate((self.preview_button, self.issue_button, self.draft_button,
                                         self.print_button, self.xlsx_button, self.folder_button)):
             buttons.addWidget(button, index // 3, index % 3)
-        self.status = QLabel()
-        self.status.setObjectName("reportStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        form_layout.addStretch(1)
-
-        self.preview_widget = PdfPreview()
-        # Only the fields scroll on short screens (1366×768, 1280×720); the actions and the status line stay
-        # below them, always on screen.
-        form_scroll = QScrollArea()
-        form_scroll.setObjectName("reportFormScroll")
-        form_scroll.setWidgetResizable(True)
-        form_scroll.setFrameShape(QFrame.NoFrame)
-        form_scroll.setWidget(form_box)
-        left = QWidget()
-        left.setObjectName("reportFormPanel")
-        left.setMinimumWidth(520)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(form_scroll, 1)
-        left_layout.addLayout(buttons)
-        left_layout.addWidget(self.status)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.preview_widget)
-        splitter.setStretchFactor(1, 1)
-        splitter.setCollapsible(0, False)
-        splitter.setSizes([560, 700])
-        return splitter
+        return buttons
 
     def _build_register(self) -> QWidget:
         box = QWidget()

@@ -54,7 +54,20 @@ class ExportPanel(QWidget):
         self.last_op: BackgroundOp | None = None
         self.last_result: ExportResult | None = None
         layout = QVBoxLayout(self)
+        layout.addWidget(self._build_form())
+        layout.addLayout(self._build_result_row())
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self._build_history(), 1)
+        self.setTabOrder(self.week_end, self.incremental)
+        self.setTabOrder(self.incremental, self.full)
+        self.setTabOrder(self.full, self.password)
+        self.setTabOrder(self.password, self.password2)
+        self.setTabOrder(self.password2, self.folder)
+        self.setTabOrder(self.folder, self.export_button)
+        self.reset_form()
 
+    # ---- building ---------------------------------------------------------------------------
+    def _build_form(self) -> QGroupBox:
         form_box = QGroupBox("Xuất tệp đồng bộ gửi cấp trên")
         form = QFormLayout(form_box)
         self.week_end = DateEdit()
@@ -111,8 +124,9 @@ class ExportPanel(QWidget):
         self.export_button.clicked.connect(self.start_export)
         QShortcut(QKeySequence("Ctrl+E"), self, activated=self.start_export, context=Qt.WidgetWithChildrenShortcut)
         form.addRow("", self.export_button)
-        layout.addWidget(form_box)
+        return form_box
 
+    def _build_result_row(self) -> QHBoxLayout:
         self.result_label = QLabel()
         self.result_label.setObjectName("syncExportResult")
         self.result_label.setWordWrap(True)
@@ -129,9 +143,9 @@ class ExportPanel(QWidget):
         result_row = QHBoxLayout()
         result_row.addWidget(self.result_label, 1)
         result_row.addWidget(self.open_folder_button)
-        layout.addLayout(result_row)
-        layout.addWidget(self.warning_label)
+        return result_row
 
+    def _build_history(self) -> QGroupBox:
         history_box = QGroupBox("Các tệp đã xuất")
         history = QVBoxLayout(history_box)
         self.history_model = RowsModel(["Số", "Lập lúc", "Kỳ đến ngày", "Loại", "Số hồ sơ", "Mật khẩu",
@@ -156,15 +170,7 @@ class ExportPanel(QWidget):
         self.ack_button.setObjectName("syncAckButton")
         self.ack_button.clicked.connect(self.acknowledge_selected)
         history.addWidget(self.ack_button, 0, Qt.AlignLeft)
-        layout.addWidget(history_box, 1)
-
-        self.setTabOrder(self.week_end, self.incremental)
-        self.setTabOrder(self.incremental, self.full)
-        self.setTabOrder(self.full, self.password)
-        self.setTabOrder(self.password, self.password2)
-        self.setTabOrder(self.password2, self.folder)
-        self.setTabOrder(self.folder, self.export_button)
-        self.reset_form()
+        return history_box
 
     # ---- state -----------------------------------------------------------------------------
     def reset_form(self) -> None:

@@ -155,15 +155,29 @@ class MergePanel(QWidget):
         layout.addWidget(self.province_note)
 
         split = QSplitter(Qt.Vertical)
+        split.addWidget(self._build_files())
+        split.addWidget(self._build_units())
+        layout.addWidget(split, 1)
+
+        self.setTabOrder(self.drop_list, self.add_button)
+        self.setTabOrder(self.add_button, self.remove_button)
+        self.setTabOrder(self.remove_button, self.password)
+        self.setTabOrder(self.password, self.merge_button)
+        store = self.ctx.store
+        self.week_end.setDate(_qdate(previous_week(store.now(), get_settings(store)).end))
+        self.refresh()
+
+    # ---- building ---------------------------------------------------------------------------
+    def _build_files(self) -> QGroupBox:
         files_box = QGroupBox("Tệp của các đơn vị (kéo thả vào danh sách hoặc bấm «Thêm tệp…»)")
         files = QVBoxLayout(files_box)
         self.drop_list = FileDropList()
         self.drop_list.setObjectName("syncDropList")
         files.addWidget(self.drop_list)
         buttons = QHBoxLayout()
-        add = QPushButton("Thêm tệp…")
+        add = self.add_button = QPushButton("Thêm tệp…")
         add.clicked.connect(self.choose_files)
-        remove = QPushButton("Bỏ tệp đang chọn")
+        remove = self.remove_button = QPushButton("Bỏ tệp đang chọn")
         remove.clicked.connect(self.drop_list.remove_selected)
         self.password = QLineEdit()
         self.password.setObjectName("syncMergePassword")
@@ -183,8 +197,9 @@ class MergePanel(QWidget):
         self.results_table = _table("syncMergeResults", self.results_model)
         self.results_table.setWordWrap(True)
         files.addWidget(self.results_table)
-        split.addWidget(files_box)
+        return files_box
 
+    def _build_units(self) -> QGroupBox:
         units_box = QGroupBox("Đơn vị đã / chưa gửi tệp trong tuần")
         units = QVBoxLayout(units_box)
         week_row = QHBoxLayout()
@@ -217,16 +232,7 @@ class MergePanel(QWidget):
         declare_row.addWidget(self.declare_name, 2)
         declare_row.addWidget(declare)
         units.addLayout(declare_row)
-        split.addWidget(units_box)
-        layout.addWidget(split, 1)
-
-        self.setTabOrder(self.drop_list, add)
-        self.setTabOrder(add, remove)
-        self.setTabOrder(remove, self.password)
-        self.setTabOrder(self.password, self.merge_button)
-        store = self.ctx.store
-        self.week_end.setDate(_qdate(previous_week(store.now(), get_settings(store)).end))
-        self.refresh()
+        return units_box
 
     # ---- state -----------------------------------------------------------------------------
     def is_province(self) -> bool:
