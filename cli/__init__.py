@@ -1,4 +1,4 @@
-"""The command line: the same model functions as the GUI, without Qt widgets.
+"""The command line: the same model functions and use cases (``services/``) as the GUI, without Qt widgets.
 
 Each module in ``cli/commands`` exposes ``register(subparsers)`` adding one or more sub-commands whose
 ``func(args) -> int`` returns the exit code. Exit codes: 0 ok, 1 the operation refused something
