@@ -304,3 +304,17 @@ def test_area_filter_lists_the_units_areas_first(page):
     own = [a["name"] for a in units.unit_areas(page.ctx.store)]
     assert names == own + ["Ấp Ngoài Đơn Vị"]  # the outsider comes last although «Ấ» sorts first
     assert [a["code"] for a in units.filter_areas(page.ctx.store)][-1] == "99001"
+
+
+def test_the_officer_works_down_the_duplicates_list_without_reselecting(page, qtbot):
+    """After «Giữ cả hai» the next pair is selected and the buttons stay usable (as the old table did)."""
+    ids = page.ids
+    for left, right in ((ids[0], ids[1]), (ids[2], ids[3])):
+        duplicates.flag(page.ctx.store, left, right, "Cùng tên")
+    qtbot.waitUntil(lambda: page.duplicates.table.model().rowCount() == 3)
+    page.duplicates.table.selectRow(1)
+    page.duplicates.keep_both.click()
+    qtbot.waitUntil(lambda: page.duplicates.table.model().rowCount() == 2)
+    assert page.duplicates.table.selectionModel().selectedRows()[0].row() == 1
+    assert page.duplicates.keep_both.isEnabled() and page.duplicates.keep_first.isEnabled()
+    assert not page.duplicates.table.verticalHeader().isHidden()  # the row numbers of the old table

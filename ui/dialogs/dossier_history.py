@@ -24,6 +24,10 @@ DETAIL_LIMIT = 400  # characters shown in the cell; the tooltip has the whole li
 HEADERS = ["Lúc", "Cán bộ", "Việc", "Chi tiết"]
 
 
+def _cut(text: str) -> str:
+    return text if len(text) <= DETAIL_LIMIT else text[: DETAIL_LIMIT - 1].rstrip() + "…"
+
+
 def _json(value):
     if not isinstance(value, str) or not value.startswith(("{", "[")):
         return value
@@ -100,7 +104,7 @@ class HistoryPanel(QWidget):
         rows, kinds, tips = [], [], {}
         for r, e in enumerate(dossier_history.timeline(self.store, dossier_id)):
             detail = timeline_detail(e, areas)
-            rows.append([datetime_text(e["at"]), e["officer"], e["title"], detail[:DETAIL_LIMIT]])
+            rows.append([datetime_text(e["at"]), e["officer"], e["title"], _cut(detail)])
             kinds.append(e["kind"])
             tips[(r, 2)] = e["title"]
             tips[(r, 3)] = detail

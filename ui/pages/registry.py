@@ -145,12 +145,12 @@ class DetailPanel(QWidget):
 
     def _build_sources(self) -> QTableView:
         self.sources_model = RowsModel(SOURCE_COLUMNS)
-        self.sources = rows_view("sourcesTable", self.sources_model)
+        self.sources = rows_view("sourcesTable", self.sources_model, row_numbers=True, select_rows=False)
         return self.sources
 
     def _build_history(self) -> QTableView:
         self.history_model = RowsModel(HISTORY_COLUMNS)
-        self.history = rows_view("historyTable", self.history_model)
+        self.history = rows_view("historyTable", self.history_model, row_numbers=True, select_rows=False)
         return self.history
 
     def can_reveal(self) -> bool:
@@ -306,7 +306,7 @@ class DuplicatesPanel(QWidget):
         self.page = page
         self.store = page.ctx.store
         self.model = RowsModel(DUPLICATE_COLUMNS)
-        self.table = rows_view("duplicatesTable", self.model)
+        self.table = rows_view("duplicatesTable", self.model, row_numbers=True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda _new, _old: self._selected())
         self.keep_first = QPushButton("Gộp, giữ bản thứ &nhất")

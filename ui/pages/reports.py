@@ -263,7 +263,6 @@ class ReportsPage(QWidget):
         self.register_table = QTableView()
         self.register_table.setObjectName("reportRegister")
         self.register_table.setModel(self.register_model)
-        self.register_table.verticalHeader().hide()
         self.register_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.register_table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.register_table.setEditTriggers(QAbstractItemView.NoEditTriggers)

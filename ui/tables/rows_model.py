@@ -45,10 +45,23 @@ class RowsModel(QAbstractTableModel):
         self.tooltips = tooltips
 
     def set_rows(self, rows: list[list[str]], keys: list | None = None) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.keys = list(keys) if keys is not None else list(range(len(rows)))
-        self.endResetModel()
+        """Replace the rows the way ``QTableWidget.setRowCount`` + ``setItem`` did: rows past the new end
+        are removed, new ones appended, the rest changed in place, so the view keeps its current and
+        selected row across a reload (an officer working down a list stays where he was)."""
+        keys = list(keys) if keys is not None else list(range(len(rows)))
+        old, new = len(self.rows), len(rows)
+        if new < old:
+            self.beginRemoveRows(QModelIndex(), new, old - 1)
+            self.rows, self.keys = rows, keys
+            self.endRemoveRows()
+        elif new > old:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            self.rows, self.keys = rows, keys
+            self.endInsertRows()
+        else:
+            self.rows, self.keys = rows, keys
+        if new and self.headers:
+            self.dataChanged.emit(self.index(0, 0), self.index(new - 1, len(self.headers) - 1))
 
     def rowCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self.rows)
@@ -83,8 +96,8 @@ class RowsModel(QAbstractTableModel):
         return True
 
     def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers[section]
+        if role == Qt.DisplayRole:
+            return self.headers[section] if orientation == Qt.Horizontal else str(section + 1)
         return None
 
     def text(self, row: int, column: int) -> str:
@@ -99,16 +112,18 @@ class RowsModel(QAbstractTableModel):
 
 
 def rows_view(name: str, model: RowsModel, *,
-              selection_mode: QAbstractItemView.SelectionMode = QAbstractItemView.SingleSelection) -> QTableView:
-    """A read-only QTableView over ``model`` that selects whole rows (vertical header hidden, last
-    column stretched): what the screens used to build from a QTableWidget."""
+              selection_mode: QAbstractItemView.SelectionMode = QAbstractItemView.SingleSelection,
+              row_numbers: bool = False, select_rows: bool = True) -> QTableView:
+    """A read-only QTableView over ``model`` (last column stretched): what the screens used to build
+    from a QTableWidget. ``row_numbers`` shows 1…n on the left; ``select_rows`` selects whole rows
+    rather than one cell."""
     view = QTableView()
     view.setObjectName(name)
     view.setModel(model)
     view.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectRows)
+    view.setSelectionBehavior(QAbstractItemView.SelectRows if select_rows else QAbstractItemView.SelectItems)
     view.setSelectionMode(selection_mode)
-    view.verticalHeader().hide()
+    view.verticalHeader().setVisible(row_numbers)
     view.horizontalHeader().setStretchLastSection(True)
     return view
 
