@@ -16,31 +16,43 @@ from demo import dossiers as demo_dossiers
 from demo import officers as demo_officers
 from demo import registry as demo_registry
 from demo import reports as demo_reports
+from models.core.demo_clock import DEMO_SETTING
 from models.core.store import Store
 
 # The demo's "today": ten weeks into the Kiên Giang campaign, a Thursday (report day), so every
-# state, deadline and the weekly report show. The GUI uses it as its clock on the demo database.
+# state, deadline and the weekly report show. The GUI and the CLI start their clock there on the demo
+# database, date and time of day (models/core/demo_clock.py).
 DEMO_TODAY = dt.datetime(2025, 3, 13, 10, 0, 0)
 SEED = 20241230
 
 
-def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1500) -> dict:
+def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1500, today: dt.datetime = DEMO_TODAY,
+               seed: int = SEED, unit: dict | None = None, area_codes: tuple[str, ...] | None = None,
+               reports: bool = True) -> dict:
+    """Build the demo into ``path`` (replacing it: the front ends check first that it is absent or a demo
+    database, ``models.core.db_probe.check_demo_target``). ``today``, ``seed``, ``unit`` and ``area_codes``
+    let the province demo (``demo.province``) build other units the same way; ``reports``: issue the past
+    weeks' reports."""
     path = Path(path)
     # Built beside the target and renamed when complete: a crash leaves the old file or the whole demo.
     building = path.with_name(path.name + ".building")
     for suffix in ("", "-wal", "-shm"):
         Path(str(building) + suffix).unlink(missing_ok=True)
-    rng = random.Random(SEED)
-    store = Store(building, clock=lambda: DEMO_TODAY, backup_dir=path.parent / "backups",
+    rng = random.Random(seed)
+    store = Store(building, clock=lambda: today, backup_dir=path.parent / "backups",
                   uuid_factory=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)))
     try:
         summary = {}
-        store.set_setting("demo_today", DEMO_TODAY.date().isoformat(), audit=False)
-        summary.update(demo_officers.build(store, seed=SEED))
-        summary.update(demo_registry.build(store, organizations=organizations, seed=SEED))
-        summary.update(demo_dossiers.build(store, count=dossiers, seed=SEED))
-        summary.update(demo_campaign.build(store, seed=SEED))
-        summary.update(demo_reports.build(store, seed=SEED))
+        # The marker of a demo database and its clock's starting moment (models/core/demo_clock.py).
+        store.set_setting(DEMO_SETTING, today.isoformat(sep=" "), audit=False)
+        summary.update(demo_officers.build(store, seed=seed))
+        summary.update(demo_registry.build(store, organizations=organizations, seed=seed,
+                                           unit=unit or demo_registry.UNIT,
+                                           area_codes=area_codes or demo_registry.AREA_CODES))
+        summary.update(demo_dossiers.build(store, count=dossiers, seed=seed))
+        summary.update(demo_campaign.build(store, seed=seed))
+        if reports:
+            summary.update(demo_reports.build(store, seed=seed))
         store.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file before the rename
     finally:
         store.close()

@@ -227,12 +227,14 @@ class _Maker:
         return record
 
 
-def build(store: Store, organizations: int = 3000, seed: int = 20241230) -> dict:
-    """Unit, areas and organizations (see module doc); returns counts for the demo summary."""
-    wards = {w.code: w for w in units.official_wards(PROVINCE_CODE)}
-    chosen = [wards[c] for c in AREA_CODES]
+def build(store: Store, organizations: int = 3000, seed: int = 20241230, *, unit: dict = UNIT,
+          area_codes: tuple[str, ...] = AREA_CODES) -> dict:
+    """Unit, areas and organizations (see module doc); returns counts for the demo summary. ``unit`` and
+    ``area_codes`` (wards of ``unit['province_code']``) let the province demo build its other units."""
+    wards = {w.code: w for w in units.official_wards(unit.get("province_code") or PROVINCE_CODE)}
+    chosen = [wards[c] for c in area_codes]
     with store.atomic():
-        unit_id = units.save_unit(store, UNIT)
+        unit_id = units.save_unit(store, unit)
         units.set_unit_areas(store, unit_id, chosen)
         areas = units.unit_areas(store, unit_id)
         maker = _Maker(seed, areas)
@@ -257,7 +259,7 @@ def build(store: Store, organizations: int = 3000, seed: int = 20241230) -> dict
                 flagged += 1
         history = _history(store, maker, org_ids, records)
         store.notify(Table.ORGANIZATIONS, Kind.BULK)
-    return {"unit": UNIT["name"], "areas": len(chosen), "organizations": len(records),
+    return {"unit": unit["name"], "areas": len(chosen), "organizations": len(records),
             "groups": {str(g): counts[g] for g in counts}, "possible_duplicates": flagged, "history_edits": history}
 
 

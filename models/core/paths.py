@@ -22,3 +22,23 @@ def user_data_dir() -> Path:
 
 def default_db_path() -> Path:
     return user_data_dir() / DB_FILE_NAME
+
+
+DEMO_DB_FILE_NAME = "demo.sqlite"
+
+
+def demo_db_path() -> Path:
+    """The demo's own file (``main.py --demo`` and ``main.py demo`` without ``--db``): beside the real
+    database, never the same file."""
+    return user_data_dir() / DEMO_DB_FILE_NAME
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file (the same path written differently, or a link to it)."""
+    a, b = Path(a), Path(b)
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+    except OSError:
+        pass
+    return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))

@@ -61,6 +61,27 @@ def official_wards(province_code: str) -> list[Division]:
     return sorted(items, key=lambda d: (fold(d.name)))
 
 
+def official_ward(code: str) -> Division:
+    """One commune, ward or special zone by its official 5-digit code ("30307" Phường Long Xuyên)."""
+    from vietnam_provinces import Ward
+
+    text = clean(code)
+    try:
+        ward = Ward.from_code(int(text))
+    except ValueError as exc:
+        raise UserError(f"Không có xã, phường mã «{text}» trong danh mục hành chính hiện hành") from exc
+    return Division(f"{int(ward.code):05d}", ward.name, ward.division_type.value, f"{int(ward.province_code):02d}")
+
+
+def province_by_name(name: str) -> Division | None:
+    """The province whose name is ``name``, with or without "Tỉnh"/"Thành phố", diacritics ignored."""
+    wanted = fold(name).removeprefix("tinh ").removeprefix("thanh pho ").strip()
+    for division in official_provinces():
+        if fold(division.name).removeprefix("tinh ").removeprefix("thanh pho ").strip() == wanted:
+            return division
+    return None
+
+
 # ---- the unit -----------------------------------------------------------------------------------
 def current_unit(store: Store) -> dict | None:
     unit_id = store.get_setting("unit_id")

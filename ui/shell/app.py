@@ -9,8 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from models.core.db_probe import check_demo_target
 from models.core.errors import UserError
-from models.core.paths import default_db_path, user_data_dir
+from models.core.paths import default_db_path, demo_db_path, user_data_dir
 from models.core.store import Store
 from resources import resource_path
 
@@ -42,6 +43,14 @@ def install_vietnamese_qt_strings(app: QApplication):
     return translator
 
 
+def demo_path(args) -> Path:
+    """The file ``--demo`` opens: its own file in the data folder (or ``--db``), never this computer's
+    working database nor any file that is not a demo database (``UserError`` in Vietnamese)."""
+    path = Path(args.db) if args.db else demo_db_path()
+    check_demo_target(path, for_opening=True)
+    return path
+
+
 def run_gui(args) -> int:
     user_data_dir().mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
@@ -50,7 +59,7 @@ def run_gui(args) -> int:
     )
     app = create_application()
     try:
-        path = Path(args.db) if args.db else (user_data_dir() / "demo.sqlite" if args.demo else default_db_path())
+        path = demo_path(args) if args.demo else Path(args.db or default_db_path())
         if args.demo and not path.exists():
             from demo import build_demo  # imported late: only a first demo start builds one (pulls in PDF output)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from models import __version__
 from models.core.changes import Table
+from models.core.demo_clock import is_demo
 from models.registry import units
-from models.text.vn_format import html_text
+from models.text.vn_format import datetime_text, html_text
 from ui.context import AppContext
 from ui.ops import show_message
 from ui.pages import PAGES
@@ -70,7 +71,13 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         ctx.window = self
-        self.setWindowTitle(f"Sổ Định Danh — {ctx.store.path.name}")
+        # On the demo database the title shows the demo's clock (models/core/demo_clock.py), kept current.
+        self.demo = is_demo(ctx.store)
+        self.update_title()
+        if self.demo:
+            self._title_timer = QTimer(self)
+            self._title_timer.timeout.connect(self.update_title)
+            self._title_timer.start(15_000)
         self.resize(1280, 800)
 
         self.nav = QListWidget()
@@ -125,6 +132,12 @@ class MainWindow(QMainWindow):
         ctx.changes.changed.connect(self._on_changes)
         if PAGES:
             self.nav.setCurrentRow(0)
+
+    def update_title(self) -> None:
+        title = f"Sổ Định Danh — {self.ctx.store.path.name}"
+        if self.demo:
+            title += f" — Chế độ trình diễn — {datetime_text(self.ctx.store.now())}"
+        self.setWindowTitle(title)
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Tệp")

@@ -73,9 +73,7 @@ class Session(QObject):
 
         self.ctx = AppContext.create(self.store)
         self.ctx.extras["session"] = self
-        window = MainWindow(self.ctx)
-        if self.demo_mode:
-            window.setWindowTitle(f"{window.windowTitle()} — Chế độ trình diễn")
+        window = MainWindow(self.ctx)  # on the demo: "… — Chế độ trình diễn — 13/03/2025 10:00" in its title
         self.lock = LockController(self.ctx, window, idle_ms=self.idle_ms)
         self.lock.signed_out.connect(self.sign_out)
         self.watcher = ExternalChangeWatcher(self.ctx, interval_ms=self.watch_interval_ms, parent=window)
