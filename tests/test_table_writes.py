@@ -48,14 +48,16 @@ def test_renaming_a_day_updates_it_in_place(fresh_store, setter, table):
                      {"old_value": "Nghỉ theo quyết định của tỉnh", "new_value": "Nghỉ bù ngày Giỗ Tổ"}]
 
 
-def test_seeding_keeps_the_name_the_unit_gave_a_day(fresh_store):
-    day, seeded_name = wd.SEED_HOLIDAYS[0]
+def test_official_refresh_keeps_the_name_the_unit_gave_a_day(fresh_store):
+    off, work = wd.official_days.official_days(fresh_store.today())
+    day = off[0].day
     fresh_store.execute("INSERT INTO holidays(day, name) VALUES (?, 'Tên do đơn vị đặt')", (day,))
-    added = wd.ensure_seeded(fresh_store)
-    assert added == len(wd.SEED_HOLIDAYS) - 1 + len(wd.SEED_MAKE_UP_DAYS)
+    added = wd.refresh_official(fresh_store)["added"]
+    assert added == len(off) - 1 + len(work)
     assert fresh_store.scalar("SELECT name FROM holidays WHERE day = ?", (day,)) == "Tên do đơn vị đặt"
-    assert fresh_store.scalar("SELECT count(*) FROM holidays") == len(wd.SEED_HOLIDAYS)
-    assert {r["day"] for r in wd.make_up_days(fresh_store)} == {d for d, _ in wd.SEED_MAKE_UP_DAYS}
+    assert fresh_store.scalar("SELECT source FROM holidays WHERE day = ?", (day,)) == "unit"
+    assert fresh_store.scalar("SELECT count(*) FROM holidays") == len(off)
+    assert {r["day"] for r in wd.make_up_days(fresh_store)} == {e.day for e in work}
 
 
 def test_report_settings_saved_twice_are_one_row_with_every_column_updated(fresh_store, clock):

@@ -9,6 +9,7 @@ from pathlib import Path
 from cli.common import add_db_argument, print_json
 from models import __version__
 from models.core.store import Store
+from models.dossiers.calendar import Calendar
 
 
 def register(sub) -> None:
@@ -23,9 +24,12 @@ def run(args) -> int:
         path = Path(getattr(args, "db", None) or Path(tmp) / "selfcheck.sqlite")
         store = Store(path)
         try:
+            # The official days come from python-holidays (a country module and a gettext catalogue found by name).
+            holidays = len(Calendar(store).holidays)
             from ui.shell.selfcheck import render_main_window  # imported late: Qt widgets, ~90 ms at start-up
 
             info = render_main_window(store)
+            info["holidays"] = holidays
         finally:
             store.close()
     print_json({"ok": True, "version": __version__, "schema": info.pop("schema", None), **info})

@@ -14,6 +14,10 @@ STATUSES = {
     "cancelled": "Đã huỷ (nhập nhầm)",
 }
 OPEN_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified")
+# The time limit stops while the unit waits for the applicant's papers (Decree 69/2024 counts it from a
+# complete, valid dossier) and starts again, in full, from the day they arrive: never overdue meanwhile.
+CLOCK_STOPPED = ("needs_papers",)
+CLOCK_RUNNING = tuple(s for s in OPEN_STATUSES if s not in CLOCK_STOPPED)
 FINAL_STATUSES = ("activated", "refused", "cancelled")
 BEFORE_ISSUE = OPEN_STATUSES
 

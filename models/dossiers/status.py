@@ -8,6 +8,12 @@ nothing is deleted, the dossier stays with its whole history and is left out of 
 Every move appends a ``dossier_events`` row (who, when, from, to, reason), audits the changed columns
 and sets the denormalised dates: ``verified_on``, ``issued_on``, ``activated_on`` and ``closed_on``
 (the day the desk's work ended: issued, refused or cancelled).
+
+The time limit stops while the dossier waits for the applicant's papers (*needs_papers*: never overdue,
+``states.CLOCK_STOPPED``) and starts again from the day the complete papers arrive: the move from
+*needs_papers* back to *verifying* recomputes ``due_date`` from that day (Decree 69/2024 counts the time
+from a complete, valid dossier), audited like every other changed column. ``clock_start`` gives the day
+a dossier's time limit counts from, for whoever recomputes it later (the automatic verification).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import can, require
 from models.core.store import Store
-from models.dossiers.calendar import due_date
+from models.dossiers.calendar import as_date, due_date
 from models.dossiers.history import changes_since
 from models.dossiers.states import (
     REASON_REQUIRED,
@@ -50,6 +56,18 @@ def allowed_targets(store: Store, status: str) -> list[str]:
     """Moves the acting officer may make from ``status`` now (role checked, not only the graph)."""
     role = actor_role(store)
     return [s for s in TRANSITIONS.get(status, ()) if can(role, permission_for(s))]
+
+
+def clock_start(store: Store, dossier: dict) -> dt.date:
+    """The day the dossier's time limit counts from: the last day complete papers arrived after a request
+    for more (the move *needs_papers* → *verifying*), else the day it was received."""
+    if dossier.get("id"):
+        restarted = store.scalar(
+            "SELECT max(at) FROM dossier_events WHERE dossier_id = ? AND from_status = 'needs_papers' "
+            "AND to_status = 'verifying'", (dossier["id"],))
+        if restarted:
+            return as_date(restarted)
+    return as_date(dossier["received_on"])
 
 
 def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = None,
@@ -105,7 +123,10 @@ def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = 
             sets["closed_on"] = day
         elif to_status == "waiting_locality" and not row["needs_verification"]:
             sets["needs_verification"] = 1
-            sets["due_date"] = due_date(store, row["received_on"], True).isoformat()
+            sets["due_date"] = due_date(store, clock_start(store, row), True).isoformat()
+        elif current == "needs_papers" and to_status == "verifying":
+            # Complete papers arrived today: the whole time limit starts again from this day.
+            sets["due_date"] = due_date(store, when.date(), bool(row["needs_verification"])).isoformat()
         version = row["version"] + 1
         write_row(store, dossier_id, row, sets, version=version, action="dossier.status")
         store.execute(

@@ -23,7 +23,7 @@ from models.core.store import Store
 from models.dossiers.calendar import as_date, due_date
 from models.dossiers.rows import get
 from models.dossiers.states import OPEN_STATUSES
-from models.dossiers.status import write_row
+from models.dossiers.status import clock_start, write_row
 from models.registry.organizations import BLOCKING_STATUSES, SOURCES, STATUSES, name_key
 from models.text.identifiers import check_personal_id, check_tax_code, mask_personal_id
 from models.text.normalize import clean, fold
@@ -308,7 +308,7 @@ def evaluate(store: Store, dossier: dict) -> tuple[list[Finding], dict]:
     manual = dossier.get("needs_verification_manual")
     needs = bool(manual) if manual is not None else automatic
     return found, {"needs_verification": int(needs),
-                   "due_date": due_date(store, dossier["received_on"], needs).isoformat()}
+                   "due_date": due_date(store, clock_start(store, dossier), needs).isoformat()}
 
 
 def store_findings(store: Store, dossier_id: int, found: list[Finding]) -> None:

@@ -1,7 +1,8 @@
 """The desk's worklists over dossiers, built for 200,000 rows: id lists for a lazy table plus counts.
 
 Lists (``WORKLISTS``): today's intake, mine (open dossiers I received), to verify (received or being
-verified), waiting for other localities, overdue (open and past the due date), open, all, and one per
+verified), waiting for other localities, overdue (open, past the due date, and not waiting for the
+applicant's papers: the time limit stops then, ``states.CLOCK_STOPPED``), open, all, and one per
 status (``"status:verified"``). Each takes the same filters as the registry (group, area, channel,
 officer, status, received between) and a folded text search (number, tax code, organization name,
 representative: word prefixes, no diacritics) through the FTS5 table ``dossier_fts``.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
-from models.dossiers.states import OPEN_STATUSES, STATUSES
+from models.dossiers.states import CLOCK_RUNNING, CLOCK_STOPPED, OPEN_STATUSES, STATUSES
 from models.text.normalize import fold
 
 WORKLISTS = {
@@ -43,8 +44,22 @@ SORT_COLUMNS = {
 }
 ROW_COLUMNS = ("id", "uuid", "number", "status", "status_label", "tax_code", "organization", "grp", "area_code",
                "area_name", "channel", "received_at", "due_date", "officer", "officer_id", "needs_verification",
-               "overdue", "version", "online_ref")
+               "overdue", "paused", "version", "online_ref")
 _OPEN = ",".join(f"'{s}'" for s in OPEN_STATUSES)
+_RUNNING = ",".join(f"'{s}'" for s in CLOCK_RUNNING)
+# The one definition of "overdue" (worklist, counts, rows, the CLI): open, the time limit running, due date passed.
+OVERDUE_SQL = f"d.status IN ({_RUNNING}) AND d.due_date < ?"
+
+
+def is_overdue(dossier: dict, today: dt.date | str) -> bool:
+    """Whether one dossier row is overdue on ``today`` (the same rule as ``OVERDUE_SQL``)."""
+    today = today if isinstance(today, str) else today.isoformat()
+    return dossier["status"] in CLOCK_RUNNING and bool(dossier.get("due_date")) and dossier["due_date"] < today
+
+
+def is_paused(dossier: dict) -> bool:
+    """Whether the dossier's time limit is stopped (waiting for the applicant's papers)."""
+    return dossier["status"] in CLOCK_STOPPED
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,7 @@ def _list_clause(store: Store, key: str) -> tuple[str, list]:
     if key == "waiting_locality":
         return "d.status = ?", ["waiting_locality"]
     if key == "overdue":
-        return f"d.status IN ({_OPEN}) AND d.due_date < ?", [today]
+        return OVERDUE_SQL, [today]
     if key == "open":
         return f"d.status IN ({_OPEN})", []
     if key == "all":
@@ -187,7 +202,7 @@ def counts(store: Store, filters: Filters | None = None) -> dict[str, int]:
         f"SELECT count(*) FROM dossiers d WHERE d.officer_id = ? AND d.status IN ({_OPEN}){where}",
         [store.actor.id, *extra_params])
     out["overdue"] = store.scalar(
-        f"SELECT count(*) FROM dossiers d WHERE d.status IN ({_OPEN}) AND d.due_date < ?{where}",
+        f"SELECT count(*) FROM dossiers d WHERE {OVERDUE_SQL}{where}",
         [today, *extra_params])
     return out
 
@@ -211,6 +226,7 @@ def fetch_rows(store: Store, ids) -> dict[int, dict]:
         )
         for r in rows:
             r["status_label"] = STATUSES.get(r["status"], r["status"])
-            r["overdue"] = r["status"] in OPEN_STATUSES and bool(r["due_date"]) and r["due_date"] < today
+            r["overdue"] = is_overdue(r, today)
+            r["paused"] = is_paused(r)
             out[r["id"]] = r
     return out

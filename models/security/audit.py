@@ -85,6 +85,9 @@ ACTION_LABELS = {
     "unit.areas": "Sửa danh sách địa bàn",
     "registry.import": "Nhập danh sách tổ chức",
     "holiday.update": "Sửa ngày nghỉ lễ",
+    "holidays.set": "Thêm / sửa ngày nghỉ", "holidays.remove": "Bỏ ngày nghỉ",
+    "make_up_days.set": "Thêm / sửa ngày làm bù", "make_up_days.remove": "Bỏ ngày làm bù",
+    "holidays.official": "Cập nhật ngày nghỉ, làm bù chính thức", "holidays.restore": "Khôi phục ngày chính thức",
 }
 
 OBJECT_LABELS = {
@@ -93,7 +96,8 @@ OBJECT_LABELS = {
     "audit_log": "Nhật ký", "file": "Tệp", "campaign": "Kế hoạch", "report": "Báo cáo", "import": "Lần nhập",
     "campaign_target": "Chỉ tiêu", "campaign_phase": "Giai đoạn", "sync_export": "Tệp đồng bộ",
     "sync_file": "Tệp đơn vị gửi", "remote_unit": "Đơn vị cấp dưới", "duplicate": "Nghi trùng",
-    "holiday": "Ngày nghỉ", "report_settings": "Cài đặt báo cáo", "verification_request": "Yêu cầu xác minh",
+    "holiday": "Ngày nghỉ", "holidays": "Ngày nghỉ", "make_up_days": "Ngày làm bù",
+    "official_days": "Ngày nghỉ, làm bù chính thức", "report_settings": "Cài đặt báo cáo", "verification_request": "Yêu cầu xác minh",
 }
 
 COLUMNS = [

@@ -34,7 +34,7 @@ from models.dossiers import records as dossier_model
 from models.dossiers import rows as dossier_rows
 from models.dossiers import states as dossier_states
 from models.dossiers import status as dossier_status
-from models.dossiers import verification
+from models.dossiers import verification, worklists
 from models.registry.organizations import GROUPS
 from models.text.vn_format import date_text, datetime_text, html_text
 from ui.context import AppContext
@@ -165,9 +165,12 @@ class DossierView(QDialog):
         org_name = (d["org"] or {}).get("name") or d["declared"].get("name") or "(chưa có tên)"
         colour = STATUS_COLOURS.get(d["status"], "#1f3d7a")
         due = date_text(d["due_date"]) if d["due_date"] else "—"
-        overdue = (d["status"] in dossier_states.OPEN_STATUSES and d["due_date"]
-                   and d["due_date"] < self.store.today().isoformat())
-        due_html = f"<span style='color:#b3261e'><b>{due} — quá hạn</b></span>" if overdue else f"<b>{due}</b>"
+        if worklists.is_paused(d):
+            due_html = f"<b>{due}</b> (tạm dừng: chờ bổ sung giấy tờ; tính lại từ ngày nhận đủ)"
+        elif worklists.is_overdue(d, self.store.today()):
+            due_html = f"<span style='color:#b3261e'><b>{due} — quá hạn</b></span>"
+        else:
+            due_html = f"<b>{due}</b>"
         group = GROUPS.get(d["grp"], "") if d["grp"] else ""
         reason = ""
         if d["status"] == "refused" and d.get("refusal_reason"):

@@ -1,4 +1,5 @@
-"""Quản trị: officers' accounts, security/backup settings, backup now / to a folder, restore, check."""
+"""Quản trị: officers' accounts, security/backup settings, backup now / to a folder, restore, check, and the
+days off and make-up working days the due dates use (official days apart from the unit's own)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from models.core.changes import Table
 from models.core.permissions import ROLE_LABELS, can
+from models.dossiers import calendar as working_days
+from models.reports.period import WEEKDAYS
 from models.security import auth, backups
-from models.text.vn_format import thousands
+from models.text.vn_format import date_text, thousands
 from services import backups as backup_service
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
@@ -34,6 +37,11 @@ from ui.ops import run_mutation, show_message
 from ui.tables.rows_model import RowsModel, rows_view, selected_row
 
 OFFICER_COLUMNS = ["Họ và tên", "Tên đăng nhập", "Cấp bậc", "Chức vụ", "Vai trò", "Trạng thái"]
+DAY_COLUMNS = ["Ngày", "Thứ", "Loại", "Tên", "Nguồn", "Căn cứ"]
+DAY_KINDS = {"holiday": "Nghỉ", "make_up": "Làm bù"}
+# The unit's own days stand out from the official ones; a removed official day is greyed.
+DAY_COLOURS = {"added": ("#e8f0fe", "#1f3d7a"), "renamed": ("#e8f0fe", "#1f3d7a"), "removed": ("#f1f1f1", "#777777"),
+               "provisional": ("#fff8e1", "#5f4b00")}
 
 
 def _officer_status(row: dict, now: str) -> str:
@@ -82,6 +90,38 @@ class OfficerDialog(QDialog):
         form.addRow(buttons)
 
 
+class DayDialog(QDialog):
+    """Add a day off or a make-up working day, or rename one (the day then becomes the unit's own)."""
+
+    def __init__(self, parent: QWidget, entry: dict | None = None):
+        super().__init__(parent)
+        self.setObjectName("dayDialog")
+        self.setWindowTitle("Sửa ngày" if entry else "Thêm ngày nghỉ / ngày làm bù")
+        form = QFormLayout(self)
+        self.day = QLineEdit(date_text(entry["day"]) if entry else "")
+        self.day.setObjectName("dayField")
+        self.day.setPlaceholderText("dd/mm/yyyy")
+        self.kind = QComboBox()
+        self.kind.setObjectName("kindField")
+        for kind, label in (("holiday", "Ngày nghỉ"), ("make_up", "Ngày làm bù (thứ Bảy làm việc)")):
+            self.kind.addItem(label, kind)
+        if entry:
+            self.kind.setCurrentIndex(self.kind.findData(entry["kind"]))
+            self.day.setReadOnly(True)
+            self.kind.setEnabled(False)
+        self.name = QLineEdit(entry["name"] if entry else "")
+        self.name.setObjectName("nameField")
+        form.addRow("&Ngày:", self.day)
+        form.addRow("&Loại:", self.kind)
+        form.addRow("&Tên, căn cứ:", self.name)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Lưu")
+        buttons.button(QDialogButtonBox.Cancel).setText("Huỷ")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
 class AdminPage(QWidget):
     def __init__(self, ctx: AppContext):
         super().__init__()
@@ -95,6 +135,7 @@ class AdminPage(QWidget):
         self.tabs.addTab(self._build_officers_tab(), "&Cán bộ")
         self.tabs.addTab(self._build_settings_tab(), "Cài đặ&t")
         self.tabs.addTab(self._build_backup_tab(), "&Sao lưu, khôi phục")
+        self.tabs.addTab(self._build_calendar_tab(), "Ngày &nghỉ, làm bù")
         layout.addWidget(self.tabs, 1)
         layout.addStretch(0)  # keeps the title at the top when the tabs are hidden (no permission)
         ctx.changes.changed.connect(self._on_changes)
@@ -370,6 +411,121 @@ class AdminPage(QWidget):
         self.check_result.setToolTip(json.dumps(report, ensure_ascii=False, indent=1)[:4000])
         return report
 
+    # ---- days off and make-up days ------------------------------------------------------------------------
+    def _build_calendar_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        note = QLabel(
+            "Hạn giải quyết hồ sơ tính theo các ngày dưới đây. Ngày <b>chính thức</b> (ngày lễ, tết theo Bộ luật Lao "
+            "động và các ngày hoán đổi, làm bù Chính phủ đã công bố) được cập nhật theo phiên bản chương trình; "
+            "năm chưa công bố là <b>tạm tính</b>. Ngày <b>đơn vị thêm, sửa tên hoặc bỏ</b> được tô màu và giữ "
+            "nguyên khi cập nhật.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("&Năm:"))
+        self.year_spin = QSpinBox()
+        self.year_spin.setObjectName("calendarYear")
+        self.year_spin.setRange(2024, 2100)
+        self.year_spin.setValue(self.ctx.store.today().year)
+        top.itemAt(0).widget().setBuddy(self.year_spin)
+        top.addWidget(self.year_spin)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.days_model = RowsModel(DAY_COLUMNS, colors=self._day_colour, tooltips=self._day_tooltip)
+        self.days_table = rows_view("daysTable", self.days_model)
+        layout.addWidget(self.days_table, 1)
+        buttons = QHBoxLayout()
+        self.add_day_button = QPushButton("&Thêm ngày…")
+        self.add_day_button.setObjectName("addDay")
+        self.rename_day_button = QPushButton("Sửa &tên…")
+        self.rename_day_button.setObjectName("renameDay")
+        self.remove_day_button = QPushButton("&Bỏ ngày")
+        self.remove_day_button.setObjectName("removeDay")
+        self.restore_day_button = QPushButton("&Khôi phục ngày chính thức")
+        self.restore_day_button.setObjectName("restoreDay")
+        for button in (self.add_day_button, self.rename_day_button, self.remove_day_button, self.restore_day_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.day_entries: list[dict] = []
+        self.year_spin.valueChanged.connect(self.reload_calendar)
+        self.add_day_button.clicked.connect(lambda: self._edit_day(None))
+        self.rename_day_button.clicked.connect(lambda: self._on_day(self._edit_day))
+        self.remove_day_button.clicked.connect(lambda: self._on_day(self._remove_day))
+        self.restore_day_button.clicked.connect(lambda: self._on_day(self._restore_day))
+        return tab
+
+    def _day_colour(self, row: int, column: int) -> tuple[str, str] | None:
+        if 0 <= row < len(self.day_entries):
+            return DAY_COLOURS.get(self.day_entries[row]["status"])
+        return None
+
+    def _day_tooltip(self, row: int, column: int) -> str | None:
+        if 0 <= row < len(self.day_entries) and column >= 3:
+            return self.days_model.text(row, column) or None
+        return None
+
+    def reload_calendar(self) -> None:
+        self.day_entries = working_days.entries(self.ctx.store, self.year_spin.value())
+        rows = []
+        for e in self.day_entries:
+            source = e["status_label"]
+            if e["status"] in ("renamed", "removed") and e.get("official_name"):
+                source += f" (chính thức: {e['official_name']})"
+            weekday = WEEKDAYS[working_days.as_date(e["day"]).weekday()]
+            rows.append([date_text(e["day"]), weekday, DAY_KINDS[e["kind"]], e["name"], source, e["decision"] or ""])
+        self.days_model.set_rows(rows, [(e["kind"], e["day"]) for e in self.day_entries])
+        for column in range(4):
+            self.days_table.resizeColumnToContents(column)
+
+    def selected_day(self) -> dict | None:
+        row = selected_row(self.days_table)
+        return self.day_entries[row] if row is not None and row < len(self.day_entries) else None
+
+    def select_day(self, kind: str, day: str) -> None:
+        row = self.days_model.row_of((kind, day))
+        if row is not None:
+            self.days_table.selectRow(row)
+
+    def _on_day(self, fn) -> None:
+        entry = self.selected_day()
+        if entry is None:
+            show_message(self, "Chưa chọn ngày", "Hãy chọn một ngày trong danh sách.")
+            return
+        fn(entry)
+
+    def _edit_day(self, entry: dict | None) -> None:
+        if entry is not None and entry["status"] == "removed":
+            show_message(self, "Ngày đã bỏ", "Ngày này đã bị đơn vị bỏ; hãy bấm «Khôi phục ngày chính thức».")
+            return
+        dialog = DayDialog(self, entry)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        kind = dialog.kind.currentData()
+        setter = working_days.set_holiday if kind == "holiday" else working_days.set_make_up_day
+        store = self.ctx.store
+        if self._run(lambda: setter(store, dialog.day.text(), dialog.name.text())):
+            self.reload_calendar()
+
+    def _remove_day(self, entry: dict) -> None:
+        if entry["status"] == "removed":
+            return
+        label = "ngày nghỉ" if entry["kind"] == "holiday" else "ngày làm bù"
+        if not ask_yes_no(self, "Bỏ ngày", f"Bỏ {label} {date_text(entry['day'])} «{entry['name']}» khỏi danh sách? "
+                                            "Hạn giải quyết hồ sơ tiếp nhận sau đó sẽ tính lại theo danh sách mới."):
+            return
+        remover = working_days.remove_holiday if entry["kind"] == "holiday" else working_days.remove_make_up_day
+        if self._run(lambda: remover(self.ctx.store, entry["day"])):
+            self.reload_calendar()
+
+    def _restore_day(self, entry: dict) -> None:
+        if entry["status"] not in ("renamed", "removed"):
+            show_message(self, "Không cần khôi phục", "Ngày này không phải ngày chính thức đã được đơn vị sửa hoặc bỏ.")
+            return
+        if self._run(lambda: working_days.restore_official(self.ctx.store, entry["kind"], entry["day"])):
+            self.reload_calendar()
+
     # ---- page hooks -------------------------------------------------------------------------------------
     @property
     def allowed(self) -> bool:
@@ -382,6 +538,7 @@ class AdminPage(QWidget):
             self.reload_officers()
             self.load_settings()
             self.reload_backups()
+            self.reload_calendar()
 
     def _on_changes(self, changes) -> None:
         tables = {c.table for c in changes}
@@ -389,3 +546,5 @@ class AdminPage(QWidget):
             self.reload_officers()
         if self.allowed and Table.SETTINGS in tables:
             self.load_settings()
+        if self.allowed and Table.HOLIDAYS in tables:
+            self.reload_calendar()

@@ -148,6 +148,8 @@ class DossierTableModel(QAbstractTableModel):
                 return CLOSED_BRUSH
         if role == _TOOLTIP and record.get("overdue"):
             return "Quá hạn trả kết quả"
+        if role == _TOOLTIP and record.get("paused"):
+            return "Tạm dừng tính hạn: chờ bổ sung giấy tờ"
         if role == _USER:
             return record["id"]
         return None
