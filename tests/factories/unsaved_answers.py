@@ -53,3 +53,9 @@ class Answers:
 
     def stop(self) -> None:
         self._timer.stop()
+
+    @classmethod
+    def stop_all(cls) -> None:
+        for answers in cls._live:
+            answers.stop()
+        cls._live.clear()
