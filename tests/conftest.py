@@ -79,3 +79,42 @@ def vietnamese_qt_strings(qapp):
     from ui.shell.app import install_vietnamese_qt_strings
 
     return install_vietnamese_qt_strings(qapp)
+
+
+@pytest.fixture(autouse=True)
+def unanswered_unsaved_question(request):
+    """A «Thay đổi chưa lưu» question nobody answers (a test leaving an edited window that pytest-qt closes
+    afterwards) is answered «Không lưu» after a second instead of waiting for ever; tests of the question
+    answer it themselves at once (tests/test_unsaved_edits.py)."""
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    seen: dict[int, int] = {}
+
+    def check() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget.objectName() == "unsavedBox" and widget.isVisible():
+                seen[id(widget)] = seen.get(id(widget), 0) + 1
+                if seen[id(widget)] >= 5:  # about a second
+                    widget.findChild(QPushButton, "discardChoice").click()
+
+    timer = QTimer()
+    timer.setInterval(200)
+    timer.timeout.connect(check)
+    timer.start()
+    yield
+    timer.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """The test's own answers to «Thay đổi chưa lưu» (tests.factories.unsaved_answers) end with the test,
+    before pytest-qt closes its widgets: a closing window must not be kept open by a previous test's
+    «Ở lại»."""
+    from tests.factories.unsaved_answers import Answers
+
+    Answers.stop_all()
+    return (yield)

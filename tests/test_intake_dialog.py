@@ -10,11 +10,12 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from models.dossiers import records as dossier_model
 from models.registry import organizations as orgs
 from tests.factories.dossier_screens import make_organizations, make_unit
+from tests.factories.unsaved_answers import Answers
 from ui.context import AppContext
 from ui.dialogs.intake_dialog import IntakeDialog
 from ui.pages.dossiers import DossiersPage
@@ -71,7 +72,7 @@ def desk(fresh_store, qtbot):
     yield ctx, window, page, organizations
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, IntakeDialog) and widget.isVisible():
-            widget.discard()  # a half-filled form would ask «Bỏ hồ sơ đang nhập?»
+            widget.discard()  # a half-filled form would ask «Lưu / Không lưu / Ở lại»
         elif widget is not window and widget.isVisible():
             widget.close()
     ctx.changes.detach()
@@ -369,12 +370,7 @@ def test_mistyped_tax_code_is_kept_and_blocks(desk, qtbot):
     assert "1 lỗi chặn" in dialog.result_label.text()
 
 
-def _discard_box(dialog):
-    box = dialog.discard_box
-    return box if box is not None and box.isVisible() else None
-
-
-def test_esc_on_a_typed_form_asks_before_losing_it(desk, qtbot):
+def test_esc_on_a_typed_form_asks_save_discard_or_stay(desk, qtbot):
     ctx, window, page, organizations = desk
     keys = Keys(qtbot)
     dialog = _open_intake_by_keyboard(qtbot, window, page, keys)
@@ -385,30 +381,66 @@ def test_esc_on_a_typed_form_asks_before_losing_it(desk, qtbot):
     keys.type("0912345678")
     dialog.fields["rep_phone"].setFocus()
 
-    keys.press(Qt.Key_Escape, name="Esc")
-    qtbot.waitUntil(lambda: _discard_box(dialog) is not None)
-    box = dialog.discard_box
-    assert box.text() == "Bỏ hồ sơ đang nhập?"
-    assert {b.text() for b in box.buttons()} == {"&Bỏ hồ sơ", "&Tiếp tục nhập"}
-    assert box.defaultButton().objectName() == "keepButton"  # Enter keeps the form
-    qtbot.keyClick(box, Qt.Key_Escape)  # a second Esc keeps it too
-    qtbot.waitUntil(lambda: _discard_box(dialog) is None)
+    answers = Answers("esc", "stay")
+    keys.press(Qt.Key_Escape, name="Esc")  # the question waits; a second Esc stays
+    assert answers.count == 1
+    asked = answers.asked[0]
+    assert asked["text"] == "Hồ sơ đang tiếp nhận có thay đổi chưa lưu."
+    assert sorted(asked["buttons"]) == ["&Không lưu", "&Lưu", "Ở &lại"] and asked["default"] == "saveChoice"
     assert dialog.isVisible() and dialog.fields["rep_phone"].text() == "0912345678"
+    dialog.close_button.click()  # the Close button asks the same question; «Ở lại» keeps the form
+    assert answers.count == 2 and dialog.isVisible() and dialog.fields["rep_phone"].text() == "0912345678"
 
-    dialog.close_button.click()  # the Close button asks the same question
-    qtbot.waitUntil(lambda: _discard_box(dialog) is not None)
-    qtbot.mouseClick(dialog.discard_box.findChild(QPushButton, "discardButton"), Qt.LeftButton)
+    answers.answers = ["discard"]
+    dialog.close_button.click()
     qtbot.waitUntil(lambda: page.intake_dialog is None or not page.intake_dialog.isVisible())
+    assert answers.count == 3
     assert ctx.store.scalar("SELECT COUNT(*) FROM dossiers") == 0
+
+
+def test_save_on_leaving_the_intake_form_saves_the_dossier(desk, qtbot):
+    ctx, window, page, organizations = desk
+    keys = Keys(qtbot)
+    dialog = _open_intake_by_keyboard(qtbot, window, page, keys)
+    keys.type(organizations[2]["tax_code"])
+    keys.press(Qt.Key_Return, name="Enter")
+    dialog.notes.setFocus()
+    type_text(qtbot, dialog.notes, "Thiếu dấu giáp lai")
+    answers = Answers("save")
+    qtbot.keyClick(dialog.notes, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: page.intake_dialog is None or not page.intake_dialog.isVisible())
+    assert answers.count == 1
+    (dossier_id,) = [r["id"] for r in ctx.store.query("SELECT id FROM dossiers")]
+    d = dossier_model.get(ctx.store, dossier_id)
+    assert d["org_id"] == organizations[2]["id"] and d["notes"] == "Thiếu dấu giáp lai"
+
+
+def test_a_refused_save_on_leaving_keeps_the_intake_form(desk, qtbot):
+    """The organization has an open dossier: saving needs the tick box, so «Lưu» stays with the reason."""
+    ctx, window, page, organizations = desk
+    org = organizations[4]
+    dossier_model.create(ctx.store, declared=dossier_model.prefill(ctx.store, org["id"]),
+                         channel="Trực tiếp tại đơn vị", org_id=org["id"])
+    dialog = IntakeDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.use_organization(org)
+    dialog.notes.setPlainText("Hồ sơ thứ hai")
+    answers = Answers("save")
+    qtbot.keyClick(dialog, Qt.Key_Escape)
+    assert answers.count == 1 and dialog.isVisible()
+    assert "đánh dấu ô xác nhận" in dialog.status_label.text()
+    assert ctx.store.scalar("SELECT COUNT(*) FROM dossiers") == 1
+    dialog.discard()
 
 
 def test_esc_closes_at_once_when_nothing_was_typed(desk, qtbot):
     ctx, window, page, organizations = desk
+    answers = Answers()
     keys = Keys(qtbot)
     dialog = _open_intake_by_keyboard(qtbot, window, page, keys)
     keys.press(Qt.Key_Escape, name="Esc")
     qtbot.waitUntil(lambda: page.intake_dialog is None or not page.intake_dialog.isVisible())
-    assert dialog.discard_box is None
 
     window.activateWindow()
     page.table.setFocus()
@@ -420,6 +452,7 @@ def test_esc_closes_at_once_when_nothing_was_typed(desk, qtbot):
     assert dialog.org is not None and not dialog.is_dirty()
     keys.press(Qt.Key_Escape, name="Esc")
     qtbot.waitUntil(lambda: page.intake_dialog is None or not page.intake_dialog.isVisible())
+    assert answers.count == 0
 
 
 def test_new_organization_or_notes_make_the_form_dirty(desk, qtbot):
@@ -429,10 +462,10 @@ def test_new_organization_or_notes_make_the_form_dirty(desk, qtbot):
     dialog.show()
     dialog.start_new_organization("Hội Người cao tuổi ấp Tà Keo")
     assert dialog.is_dirty()
+    answers = Answers("discard")
     qtbot.keyClick(dialog, Qt.Key_Escape)
-    qtbot.waitUntil(lambda: _discard_box(dialog) is not None)
-    qtbot.mouseClick(dialog.discard_box.findChild(QPushButton, "discardButton"), Qt.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert answers.count == 1
     assert ctx.store.scalar("SELECT COUNT(*) FROM organizations WHERE name LIKE 'Hội Người cao tuổi%'") == 0
 
     other = IntakeDialog(ctx)
@@ -443,6 +476,7 @@ def test_new_organization_or_notes_make_the_form_dirty(desk, qtbot):
     other.notes.setFocus()
     type_text(qtbot, other.notes, "Thiếu dấu giáp lai")
     assert other.is_dirty()
+    other.discard()
 
 
 def test_a_failed_save_is_explained_and_the_form_is_kept(desk, qtbot, monkeypatch):

@@ -3,6 +3,11 @@ of each target to the communes (sum kept visible, "Phân bổ theo tỷ lệ" to
 
 Every change goes through ``models.campaigns.plans`` / ``models.campaigns.targets``, which check ``campaign.manage``;
 a refusal is shown as a message and nothing changes.
+
+The plan's data, the selected phase and the selected target are forms saved with their own buttons;
+leaving them edited (closing the editor, choosing another plan, phase or target, making another plan
+current or creating one) asks «Lưu / Không lưu / Ở lại» (``ui.dialogs.unsaved``); «Lưu» saves every
+edited form.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from models.campaigns.templates import create_from_template, template_choices
 from models.registry.organizations import GROUPS
 from models.text.vn_format import DASH, date_text, thousands
 from ui.context import AppContext
+from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation
 from ui.tables.rows_model import RowsModel, rows_view
 
@@ -125,6 +131,8 @@ class CampaignEditor(QDialog):
         self._phases: list[dict] = []
         self._targets: list[dict] = []
         self._alloc_rows: list[dict] = []
+        # The forms as last filled from the database: an edit is what differs (None: nothing to edit).
+        self._loaded: dict[str, dict | None] = {"campaign": None, "phase": None, "target": None}
         body = QWidget()
         grid = QGridLayout(body)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -144,6 +152,7 @@ class CampaignEditor(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.button(QDialogButtonBox.Close).setText("Đóng")
         close.rejected.connect(self.reject)
+        self.close_buttons = close
         # Fits a 1280×720 screen; on anything smaller the body scrolls, the plan chooser and «Đóng» stay.
         scroll = QScrollArea()
         scroll.setObjectName("campaignEditorScroll")
@@ -325,7 +334,7 @@ class CampaignEditor(QDialog):
         return alloc_box
 
     def _wire(self) -> None:
-        self.campaign_combo.activated.connect(lambda _i: self.load_campaign(self.campaign_combo.currentData()))
+        self.campaign_combo.activated.connect(lambda _i: self._choose_campaign(self.campaign_combo.currentData()))
         self.template_button.clicked.connect(self.ask_template)
         self.new_button.clicked.connect(self.new_campaign)
         self.current_button.clicked.connect(self.make_current)
@@ -394,6 +403,51 @@ class CampaignEditor(QDialog):
         """One change through the model (which checks ``campaign.manage``); a refusal is shown."""
         return bool(run_mutation(self, fn))
 
+    # ---- unsaved edits (ui.dialogs.unsaved) ----------------------------------------------------------------
+    def _edited(self) -> list[str]:
+        current = {"campaign": self._campaign_data() if self.campaign_id is not None else None,
+                   "phase": self._phase_data() if self.phase_id is not None else None,
+                   "target": self._target_data() if self.target_id is not None else None}
+        return [key for key, loaded in self._loaded.items()
+                if loaded is not None and current[key] is not None and current[key] != loaded]
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self._edited())
+
+    def unsaved_title(self) -> str:
+        parts = {"campaign": "thông tin kế hoạch", "phase": "giai đoạn", "target": "chỉ tiêu"}
+        return "Kế hoạch («" + ", ".join(parts[key] for key in self._edited()) + "»)"
+
+    def save_changes(self) -> bool:
+        """Save every edited form (target, phase, then the plan: each save reloads what is under it)."""
+        edited = self._edited()
+        steps = [("target", lambda: tg.update_target(self.store, self.target_id, self._target_data()),
+                  self._target_data),
+                 ("phase", lambda: cm.update_phase(self.store, self.phase_id, self._phase_data()), self._phase_data),
+                 ("campaign", lambda: cm.update_campaign(self.store, self.campaign_id, self._campaign_data()),
+                  self._campaign_data)]
+        for key, write, data in steps:
+            if key in edited:
+                if not self._try(write):
+                    return False
+                self._loaded[key] = data()
+        self.reload_campaigns(self.campaign_id)
+        return True
+
+    def discard_changes(self) -> None:
+        self.reload_campaigns(self.campaign_id)
+
+    def reject(self) -> None:
+        """«Đóng», Esc and the close box: ask before dropping an edited form."""
+        if settle(self, self):
+            super().reject()
+
+    def _choose_campaign(self, campaign_id: int | None) -> None:
+        if campaign_id != self.campaign_id and not settle(self, self):
+            self.campaign_combo.setCurrentIndex(self.campaign_combo.findData(self.campaign_id))
+            return
+        self.reload_campaigns(campaign_id)
+
     # ---- campaigns -----------------------------------------------------------------------------------------
     def reload_campaigns(self, select: int | None = None) -> None:
         self.campaign_combo.clear()
@@ -424,6 +478,7 @@ class CampaignEditor(QDialog):
         self.end_edit.setDate(_qdate(row["end_on"]))
         self.counts_combo.setCurrentIndex(self.counts_combo.findData(row["counts"]))
         self.notes_edit.setText(row["notes"] or "")
+        self._loaded["campaign"] = self._campaign_data()
         self._show_phases()
 
     def _campaign_data(self) -> dict:
@@ -438,6 +493,8 @@ class CampaignEditor(QDialog):
             self.reload_campaigns(self.campaign_id)
 
     def new_campaign(self) -> None:
+        if not settle(self, self):
+            return
         data = self._campaign_data()
         data["name"] = data["name"] or "Kế hoạch mới"
         if self.campaign_id is not None:
@@ -447,6 +504,8 @@ class CampaignEditor(QDialog):
             self.reload_campaigns(outcome.value)
 
     def ask_template(self) -> None:
+        if not settle(self, self):
+            return
         dialog = TemplateDialog(self)
         self.template_dialog = dialog
         dialog.accepted.connect(lambda: self.create_from_template(*dialog.choice()))
@@ -459,6 +518,8 @@ class CampaignEditor(QDialog):
             self.reload_campaigns(outcome.value)
 
     def make_current(self) -> None:
+        if not settle(self, self):
+            return
         if self.campaign_id is not None and self._try(lambda: cm.set_current(self.store, self.campaign_id)):
             self.reload_campaigns(self.campaign_id)
 
@@ -490,18 +551,28 @@ class CampaignEditor(QDialog):
         if self._filling or not rows:
             return
         p = self._phases[rows[0].row()]
+        if p["id"] != self.phase_id and self.has_unsaved_changes():
+            if not settle(self, self):
+                self._reselect(self.phase_table, [ph["id"] for ph in self._phases], self.phase_id, None)
+                return
+            self._show_phases(p["id"])  # saving or dropping reloaded the tables
+            return
         self.phase_id = p["id"]
         self.phase_name.setText(p["name"])
         self.phase_kind.setCurrentIndex(self.phase_kind.findData(p["kind"]))
         self.phase_start.setDate(_qdate(p["start_on"]))
         self.phase_end.setDate(_qdate(p["end_on"]))
+        self._loaded["phase"] = self._phase_data()
         self._show_targets()
+
+    def _phase_data(self) -> dict:
+        return {"name": self.phase_name.text(), "kind": self.phase_kind.currentData(),
+                "start_on": _iso(self.phase_start), "end_on": _iso(self.phase_end)}
 
     def save_phase(self, *, new: bool) -> None:
         if self.campaign_id is None:
             return
-        data = {"name": self.phase_name.text(), "kind": self.phase_kind.currentData(),
-                "start_on": _iso(self.phase_start), "end_on": _iso(self.phase_end)}
+        data = self._phase_data()
         if new:
             outcome = run_mutation(self, lambda: cm.add_phase(
                 self.store, self.campaign_id, data["name"], data["start_on"], data["end_on"], kind=data["kind"]))
@@ -546,6 +617,12 @@ class CampaignEditor(QDialog):
         if self._filling or not rows:
             return
         t = self._targets[rows[0].row()]
+        if t["id"] != self.target_id and self.has_unsaved_changes():
+            if not settle(self, self):
+                self._reselect(self.target_table, [x["id"] for x in self._targets], self.target_id, None)
+                return
+            self._show_targets(t["id"])  # saving or dropping reloaded the tables
+            return
         self.target_id = t["id"]
         self.target_label.setText(t["label"])
         groups = tg.parse_groups(t["groups"])
@@ -558,6 +635,7 @@ class CampaignEditor(QDialog):
         self.as_of_edit.setText(date_text(t["baseline_as_of"]))
         self.unit_value_edit.setText(_num(t["unit_value"]))
         self.cumulative_check.setChecked(bool(t["cumulative"]))
+        self._loaded["target"] = self._target_data()
         self._show_allocation()
 
     def _target_data(self) -> dict:

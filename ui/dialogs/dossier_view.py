@@ -7,7 +7,9 @@ buttons come from the model: one per move the graph allows from the current stat
 ``dossier_status.allowed_targets`` says this officer may make it. Refusal and cancellation ask for a
 reason first. Every write passes the version the screen was loaded from; when another desk changed the
 dossier in between, the model refuses (``StaleEdit``) and the screen says what changed and reloads.
-Changes arriving from elsewhere reload the screen unless the officer is editing.
+Changes arriving from elsewhere reload the screen unless the officer is editing. Closing the screen (Esc,
+the close box, quitting, signing out) with unsaved edits of the declared values, area, channel, papers or
+notes asks «Lưu / Không lưu / Ở lại» (``ui.dialogs.unsaved``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from ui.dialogs.dossier_comparison import ComparisonPanel
 from ui.dialogs.dossier_history import HistoryPanel
 from ui.dialogs.dossier_locality import LocalityPanel
 from ui.dialogs.reason_dialog import ReasonDialog
+from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error, show_message
 from ui.widgets.receipt_actions import print_receipt, save_receipt
 
@@ -215,10 +218,14 @@ class DossierView(QDialog):
         return outcome.ok
 
     def _panel_write(self, fn: Callable[[], object], title: str, then: Callable[[], None] | None) -> None:
+        if not settle(self, self):  # the write reloads the screen: an edit is saved or dropped first
+            return
         if self.mutate(fn, title) and then is not None:
             then()
 
     def request_move(self, target: str) -> None:
+        if not settle(self, self):  # moving reloads the screen: an edit is saved or dropped first
+            return
         if target in dossier_states.REASON_REQUIRED:
             title = dossier_states.ACTION_LABELS[target]
             prompt = ("Lý do từ chối (sẽ báo cho người nộp):" if target == "refused"
@@ -232,6 +239,8 @@ class DossierView(QDialog):
         self.move(target)
 
     def move(self, target: str, reason: str | None = None) -> bool:
+        if not settle(self, self):
+            return False
         version = self.version
         if not self.mutate(lambda: dossier_status.move(self.store, self.dossier_id, target, reason=reason,
                                                        expected_version=version), "Không chuyển được trạng thái"):
@@ -253,6 +262,31 @@ class DossierView(QDialog):
         version = self.version
         return self.mutate(lambda: dossier_model.update(self.store, self.dossier_id, changes,
                                                         expected_version=version), "Chưa lưu được")
+
+    # ---- unsaved edits (ui.dialogs.unsaved) -----------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        """Declared values, area, channel, papers or notes typed and not saved (a cell still being typed in
+        counts: it is committed first)."""
+        if self.dossier is None or self.dossier["status"] not in dossier_states.OPEN_STATUSES:
+            return False
+        return bool(self.comparison.changes())
+
+    def unsaved_title(self) -> str:
+        return f"Hồ sơ {self.dossier['number']}" if self.dossier else "Hồ sơ"
+
+    def save_changes(self) -> bool:
+        return self.save_declared()
+
+    def discard_changes(self) -> None:
+        try:
+            self.reload()
+        except UserError:  # the dossier can no longer be read: nothing of the edit is kept anyway
+            self.editing = False
+
+    def reject(self) -> None:
+        """Esc and the close box: ask before throwing away an edit."""
+        if settle(self, self):
+            super().reject()
 
     def reprint(self, page_size: str) -> None:
         try:

@@ -8,6 +8,10 @@ What the applicant declares is typed over the prefilled values and kept as decla
 value stays visible in the right-hand column and turns amber when the two differ. A second open
 dossier of the same organization is shown before saving and must be acknowledged (Space on the tick
 box) before the save goes through. An organization in no list is created from the same form.
+
+Esc (or «Đóng», or the close box) on a form with typed data asks «Lưu / Không lưu / Ở lại»
+(``ui.dialogs.unsaved``; Esc again stays); a form untouched since it was filled from the registry closes
+at once, so the keyboard path above stays four keys.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -45,6 +48,7 @@ from models.text.normalize import clean, fold
 from models.text.vn_format import date_text, datetime_text, html_text
 from models.text.vn_parse import date_iso_or_text
 from ui.context import AppContext
+from ui.dialogs.unsaved import settle
 from ui.ops import error_text, run_mutation, show_error, show_message
 from ui.widgets.area_combo import fill_area_combo
 from ui.widgets.date_edits import DateTimeEdit
@@ -87,7 +91,6 @@ class IntakeDialog(QDialog):
         self._build_shortcuts()
         self._set_form_enabled(False)
         self._baseline = self._snapshot()
-        self.discard_box: QMessageBox | None = None
         self.lookup.edit.setFocus()
 
     # ---- building ------------------------------------------------------------------------------
@@ -416,34 +419,29 @@ class IntakeDialog(QDialog):
         return self.new_org or self._snapshot() != self._baseline
 
     def reject(self) -> None:
-        """Esc, the Close button and the window's close box: ask before throwing away typed data. The question
-        is window-modal and non-blocking; the dialog stays open until the officer chooses."""
-        if not self.is_dirty():
+        """Esc, the Close button and the window's close box: «Lưu / Không lưu / Ở lại» before throwing
+        away typed data («Lưu» saves the dossier and closes; a refused save keeps the form)."""
+        if settle(self, self):
             super().reject()
-            return
-        if self.discard_box is not None:
-            self.discard_box.raise_()
-            return
-        box = QMessageBox(QMessageBox.Question, "Tiếp nhận hồ sơ", "Bỏ hồ sơ đang nhập?", parent=self)
-        box.setObjectName("discardBox")
-        box.setInformativeText("Thông tin đã nhập cho hồ sơ này sẽ không được lưu.")
-        discard = box.addButton("&Bỏ hồ sơ", QMessageBox.DestructiveRole)
-        discard.setObjectName("discardButton")
-        keep = box.addButton("&Tiếp tục nhập", QMessageBox.RejectRole)
-        keep.setObjectName("keepButton")
-        box.setDefaultButton(keep)  # Enter or a second Esc keeps the form: losing data needs a deliberate choice
-        box.setEscapeButton(keep)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self.discard() if button is discard else None)
-        box.finished.connect(lambda _result: setattr(self, "discard_box", None))
-        self.discard_box = box
-        box.open()
 
     def discard(self) -> None:
-        """Close without saving and without asking (the officer chose «Bỏ hồ sơ»)."""
+        """Close without saving and without asking."""
+        self.discard_changes()
+        super().reject()
+
+    # ---- unsaved edits (ui.dialogs.unsaved) -----------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        return self.is_dirty()
+
+    def unsaved_title(self) -> str:
+        return "Hồ sơ đang tiếp nhận"
+
+    def save_changes(self) -> bool:
+        return self.save() is not None
+
+    def discard_changes(self) -> None:
         self._baseline = self._snapshot()
         self.new_org = False
-        super().reject()
 
     # ---- keyboard ------------------------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:

@@ -2,6 +2,7 @@
 
 Pick the province, tick the covered communes/wards from the official list (filter box ignores
 diacritics), add an area by hand, or load the unit's own list from a csv/xlsx file (code, name).
+Closing with changes (Huỷ, Esc, the close box) asks «Lưu / Không lưu / Ở lại» (``ui.dialogs.unsaved``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from models.core.errors import UserError
 from models.registry import units
 from models.text.normalize import fold
 from ui.context import AppContext
+from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error
 
 CODE_ROLE = Qt.UserRole
@@ -60,6 +62,7 @@ class UnitDialog(QDialog):
         index = self.province.findData(unit.get("province_code")) if unit.get("province_code") else 0
         self.province.setCurrentIndex(max(0, index))
         self._province_changed()
+        self._loaded = self._state()  # what closing without saving would drop is compared with this
 
     # ---- building ------------------------------------------------------------------------------
     def _build_form(self, unit: dict) -> QFormLayout:
@@ -205,13 +208,38 @@ class UnitDialog(QDialog):
             item.setCheckState(Qt.Checked)
         self._update_count()
 
+    # ---- unsaved edits (ui.dialogs.unsaved) --------------------------------------------------------
+    def _state(self) -> tuple:
+        return (self.name.text().strip(), self.parent_name.text().strip(), self.province.currentData(),
+                self.place_name.text().strip(), self.code.text().strip(), frozenset(self.checked_codes()))
+
+    def has_unsaved_changes(self) -> bool:
+        return self.isVisible() and self._state() != self._loaded
+
+    def unsaved_title(self) -> str:
+        return "Thông tin đơn vị và địa bàn"
+
+    def save_changes(self) -> bool:
+        return self.save()
+
+    def discard_changes(self) -> None:
+        self._loaded = self._state()
+
+    def reject(self) -> None:
+        """Huỷ, Esc and the close box: ask before dropping what was changed."""
+        if settle(self, self):
+            super().reject()
+
     # ---- saving ----------------------------------------------------------------------------------
-    def save(self) -> None:
+    def save(self) -> bool:
         codes = self.checked_codes()
         areas = [{"code": i.data(CODE_ROLE), "name": i.data(NAME_ROLE), "province_code": self.province.currentData()}
                  for i in self.items() if i.data(CODE_ROLE) in codes]
         values = {"name": self.name.text(), "parent_name": self.parent_name.text(),
                   "province_code": self.province.currentData(), "place_name": self.place_name.text(),
                   "code": self.code.text()}
-        if run_mutation(self, lambda: units.save_unit_with_areas(self.store, values, areas, unit_id=self._unit_id)):
-            self.accept()
+        if not run_mutation(self, lambda: units.save_unit_with_areas(self.store, values, areas, unit_id=self._unit_id)):
+            return False
+        self._loaded = self._state()
+        self.accept()
+        return True

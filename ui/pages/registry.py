@@ -2,6 +2,10 @@
 
 Keyboard: Ctrl+F search box (typing filters after a short pause; ↓ moves into the table), Ctrl+I
 import a list, Enter in the table opens the detail form, Ctrl+S saves an edit.
+
+An edit in the detail form is never dropped without a word: choosing another row (or a pair of possible
+duplicates) or another page asks «Lưu / Không lưu / Ở lại» (``ui.dialogs.unsaved``); a search that
+no longer lists the organization, or a change made elsewhere, leaves the form as typed.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from models.text.vn_parse import parse_date
 from ui.context import AppContext
 from ui.dialogs.import_dialog import open_import_dialog
 from ui.dialogs.unit_dialog import UnitDialog
+from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error, show_message
 from ui.tables.org_table_model import COLUMNS, OrgTableModel
 from ui.tables.rows_model import RowsModel, rows_view, selected_row
@@ -67,6 +72,7 @@ class DetailPanel(QWidget):
         self.page = page
         self.store = page.ctx.store
         self.record: dict | None = None
+        self._loaded: dict = {}  # the fields as shown when loaded: what «có thay đổi chưa lưu» compares with
         self.id_revealed = False  # the shown organization's personal ID number is masked until «Hiện»
         self.title = QLabel("Chọn một tổ chức trong bảng để xem chi tiết")
         self.title.setObjectName("detailTitle")
@@ -196,6 +202,7 @@ class DetailPanel(QWidget):
             if isinstance(widget, QLineEdit):
                 widget.setCursorPosition(0)  # a long address shows its beginning, not its tail
         self.save_button.setEnabled(can(self.store.actor.role, "registry.edit") and not merged)
+        self._loaded = self._shown_values()
         self._fill_sources(record["id"])
         self._fill_history(record["id"])
 
@@ -248,6 +255,7 @@ class DetailPanel(QWidget):
         self.id_revealed = True
         widget = self.fields["rep_id_number"]
         widget.setText(outcome.value)
+        self._loaded["rep_id_number"] = outcome.value  # shown in full is not an edit
         widget.setReadOnly(False)
         self.reveal_button.setEnabled(False)
 
@@ -265,20 +273,43 @@ class DetailPanel(QWidget):
                 values[key] = widget.text()
         return values
 
-    def save(self) -> None:
+    def save(self) -> bool:
         """Save the form through ``organizations.edit`` (which checks the ID number, phone and e-mail);
-        a refusal is shown and nothing changes, an edit made elsewhere meanwhile is listed."""
+        a refusal is shown and nothing changes (False), an edit made elsewhere meanwhile is listed."""
         if self.record is None or not self.save_button.isEnabled():
-            return
+            return False
         record = self.record
         outcome = run_mutation(self, lambda: organizations.edit(
             self.store, record["id"], self.form_values(), expected_version=record["version"]), stale=self._stale)
         if not outcome:
-            return
+            return False
         changed = outcome.value
         self.page.status.setText(
             f"Đã lưu {len(changed)} thay đổi." if changed else "Không có gì thay đổi.")
         self.show_org(record["id"])
+        return True
+
+    # ---- unsaved edits (ui.dialogs.unsaved) ---------------------------------------------------------
+    def _shown_values(self) -> dict:
+        return {key: widget.currentData() if isinstance(widget, QComboBox) else widget.text()
+                for key, widget in self.fields.items()}
+
+    def shown_id(self) -> int | None:
+        return self.record["id"] if self.record is not None else None
+
+    def has_unsaved_changes(self) -> bool:
+        """A field differs from what was loaded, and this officer may save it."""
+        return (self.record is not None and self.save_button.isEnabled()
+                and self._shown_values() != self._loaded)
+
+    def unsaved_title(self) -> str:
+        return f"Tổ chức «{self.record['name']}»" if self.record is not None else "Tổ chức"
+
+    def save_changes(self) -> bool:
+        return self.save()
+
+    def discard_changes(self) -> None:
+        self.show_org(self.shown_id())
 
     def _stale(self, exc: StaleEdit) -> None:
         details = "\n".join(f"• {FIELD_LABELS.get(k, k)}: «{v['old'] or ''}» → «{v['new'] or ''}» "
@@ -344,8 +375,10 @@ class DuplicatesPanel(QWidget):
         flag = self.current()
         for b in (self.keep_first, self.keep_second, self.keep_both):
             b.setEnabled(flag is not None)
-        if flag:
-            self.page.detail.show_org(flag["org_id"])
+        # A pair chosen by the officer shows its first organization; a reload of the pairs (a change made
+        # elsewhere) while the tab is hidden leaves an edited form alone.
+        if flag and (self.isVisible() or not self.page.detail.has_unsaved_changes()):
+            self.page.show_in_detail(flag["org_id"])
 
     def _merge(self, first: bool) -> None:
         flag = self.current()
@@ -392,6 +425,7 @@ class RegistryPage(QWidget):
         layout.addLayout(info)
         layout.addWidget(splitter, 1)
         self._build_loading()
+        self._restoring_row = False  # putting the edited organization's row back after «Ở lại»
         self._wire()
         self.reload_areas()
         self.requery()
@@ -531,7 +565,7 @@ class RegistryPage(QWidget):
         row = self.model.row_of(keep) if keep is not None else None
         if row is not None:
             self.select_row(row)
-        else:
+        elif not self.detail.has_unsaved_changes():  # an edited form stays, listed or not
             self.detail.show_org(None)
 
     def _show_count(self, result: registry_search.SearchResult) -> None:
@@ -584,9 +618,53 @@ class RegistryPage(QWidget):
         self.table.scrollTo(index)
 
     def _row_changed(self, current, _previous) -> None:
-        self.detail.show_org(self.model.org_id(current.row()) if current.isValid() else None)
+        if self._restoring_row:
+            return
+        org_id = self.model.org_id(current.row()) if current.isValid() else None
+        if self.detail.has_unsaved_changes():
+            if org_id == self.detail.shown_id():
+                return  # the same organization selected again (after a search): the edit stays
+            if not settle(self, self.detail):
+                self._restore_row()
+                QTimer.singleShot(0, self._restore_row)  # a click selects its row after this signal
+                return
+        self.detail.show_org(org_id)
         if current.isValid():
             self.side.setCurrentWidget(self.detail)
+
+    def _restore_row(self) -> None:
+        """Back to the row of the organization being edited (none when the search no longer lists it)."""
+        self._restoring_row = True
+        try:
+            row = self.model.row_of(self.detail.shown_id()) if self.detail.shown_id() is not None else None
+            if row is not None:
+                self.select_row(row)
+            else:
+                self.table.selectionModel().clear()
+        finally:
+            self._restoring_row = False
+        self.side.setCurrentWidget(self.detail)
+
+    def show_in_detail(self, org_id: int | None) -> bool:
+        """Show an organization in «Chi tiết» (from the duplicates tab), asking first about an edit."""
+        if org_id != self.detail.shown_id() and not settle(self, self.detail):
+            self.side.setCurrentWidget(self.detail)
+            return False
+        self.detail.show_org(org_id)
+        return True
+
+    # ---- unsaved edits (ui.dialogs.unsaved; asked by the main window) ----------------------------------
+    def has_unsaved_changes(self) -> bool:
+        return self.detail.has_unsaved_changes()
+
+    def unsaved_title(self) -> str:
+        return self.detail.unsaved_title()
+
+    def save_changes(self) -> bool:
+        return self.detail.save_changes()
+
+    def discard_changes(self) -> None:
+        self.detail.discard_changes()
 
     def _sort_changed(self, column: int, order) -> None:
         key = self.model.sort_key_for(column)
@@ -660,8 +738,8 @@ class RegistryPage(QWidget):
                 return
             self.model.refresh_ids(refresh)
             current = self.current_org_id()
-            if current in refresh:
-                self.detail.show_org(current)
+            if current in refresh and not self.detail.has_unsaved_changes():
+                self.detail.show_org(current)  # an edited form is kept: saving it reports the other change
 
     # ---- actions -----------------------------------------------------------------------------
     def open_import(self) -> None:

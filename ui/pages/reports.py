@@ -4,6 +4,11 @@ Generation (figures + PDF) runs in a ``BackgroundOp``; the preview shows the exa
 saved or printed. Issuing (``services.reports``) numbers the report, writes the file beside the chosen
 name, records it in the register and only then puts the file in place: a refused number leaves nothing
 at the chosen path (the register keeps the PDF itself, so "In lại" reprints the same bytes).
+
+The texts typed here (difficulties, proposals, recipients, signer) stay when the officer goes to another
+page; they are kept only by issuing the report or saving a draft (recipients and signer also as
+defaults). Quitting, signing out or reopening an issued report over typed texts asks «Không lưu / Ở lại»
+(``ui.dialogs.unsaved``: there is nothing to save them to).
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from services.reports import Generated, ReportForm
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
 from ui.dialogs.pdf_preview import PdfPreview, print_pdf
+from ui.dialogs.unsaved import settle
 from ui.ops import BackgroundOp, run_mutation, show_error, show_message
 from ui.tables.rows_model import RowsModel
 from ui.widgets.report_deadline import DeadlineBanner
@@ -105,6 +111,9 @@ def _date_edit(name: str) -> QDateEdit:
 
 
 class ReportsPage(QWidget):
+    asks_on_page_switch = False  # the typed texts stay on the page while another page is shown
+    unsaved_can_save = False  # kept only by issuing or a draft: the question offers «Không lưu» / «Ở lại»
+
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
@@ -322,6 +331,26 @@ class ReportsPage(QWidget):
             self.issue_button.setToolTip("Chỉ chỉ huy được ban hành báo cáo; cán bộ có thể lưu bản nháp.")
         self.save_defaults_button.setEnabled(can(store.actor.role, "unit.manage"))
         self._kind_changed()
+        self._kept = self._texts()
+
+    # ---- unsaved texts (ui.dialogs.unsaved) ---------------------------------------------------------
+    def _texts(self) -> dict:
+        return {"difficulties": self.difficulties.toPlainText().strip(), "proposals": self.proposals.toPlainText().strip(),
+                "recipients": self.recipients.toPlainText().strip(),
+                "signer": (self.signer_authority.text().strip(), self.signer_title.text().strip(),
+                           self.signer_name.text().strip())}
+
+    def has_unsaved_changes(self) -> bool:
+        return self._texts() != self._kept
+
+    def unsaved_title(self) -> str:
+        return "Báo cáo đang soạn (khó khăn, đề xuất, nơi nhận, người ký)"
+
+    def save_changes(self) -> bool:
+        return False  # nowhere to save to: the question offers no «Lưu»
+
+    def discard_changes(self) -> None:
+        self._kept = self._texts()
 
     def _kind_changed(self) -> None:
         weekly = self.kind.currentData() == "weekly"
@@ -425,6 +454,7 @@ class ReportsPage(QWidget):
         if path is None:
             return None
         form = self.form_values()
+        texts = self._texts()
 
         def work(store, progress):
             progress.update(0, 2, "Đang dựng báo cáo…")
@@ -433,9 +463,11 @@ class ReportsPage(QWidget):
             # The file reaches ``path`` only once the register accepted the number (services/output.py).
             return report_service.issue(store, generated, path, allow_repeat=bool(previous))
 
-        return self._run(work, "Đang ban hành báo cáo…", self._issued)
+        return self._run(work, "Đang ban hành báo cáo…", lambda generated: self._issued(generated, texts))
 
-    def _issued(self, generated: Generated) -> None:
+    def _issued(self, generated: Generated, texts: dict | None = None) -> None:
+        if texts is not None:
+            self._kept = texts  # in the register now
         self.last_folder = Path(generated.path).parent
         self._show_generated(generated)
         self.number.setValue(report_register.next_number(self.ctx.store))
@@ -452,11 +484,13 @@ class ReportsPage(QWidget):
         if path is None:
             return None
         form = self.form_values()
+        texts = self._texts()
 
         def work(store, progress):
             return report_service.save_draft(store, period, form, path)
 
         def done(generated: Generated) -> None:
+            self._kept = texts  # in the draft file now
             self.last_folder = Path(generated.path).parent
             self._show_generated(generated)
 
@@ -516,6 +550,8 @@ class ReportsPage(QWidget):
                 symbol=settings.symbol, signer_authority=form.signer_authority, signer_title=form.signer_title,
                 signer_name=form.signer_name, recipients=tuple(form.recipients)))):
             return
+        texts = self._texts()
+        self._kept = {**self._kept, "recipients": texts["recipients"], "signer": texts["signer"]}
         self.status.setText("Đã lưu người ký và nơi nhận làm mặc định.")
 
     # ---- register -------------------------------------------------------------------------------
@@ -541,7 +577,7 @@ class ReportsPage(QWidget):
 
     def reopen_selected(self) -> None:
         report_id = self.selected_report_id()
-        if report_id is None:
+        if report_id is None or not settle(self, self):  # the report's texts replace those being typed
             return
         store = self.ctx.store
         opened = run_mutation(self, lambda: (*report_register.get_report(store, report_id),
@@ -561,6 +597,7 @@ class ReportsPage(QWidget):
         self.signer_authority.setText(data.signer_authority)
         self.signer_title.setText(data.signer_title)
         self.signer_name.setText(data.signer_name)
+        self._kept = self._texts()
         period = ReportPeriod(data.kind, start, end)
         self._show_generated(Generated(data, pdf, row["pages"], row["sha256"], period, report_id, row["saved_path"]))
         self.tabs.setCurrentIndex(0)

@@ -3,7 +3,8 @@
 ``LockController`` is an event filter installed on the QApplication: any key press, mouse click, mouse
 move or wheel restarts the idle count. When the time is up (or on Ctrl+L) the window's content is
 hidden and a modal ``LockScreen`` asks for the same officer's password; "Đăng xuất" hands over to the
-session (``signed_out`` signal) so another officer can sign in.
+session (``signed_out`` signal) so another officer can sign in, once every editor holding unsaved changes
+has been answered «Lưu» or «Không lưu» (``MainWindow.settle_unsaved``).
 """
 
 from __future__ import annotations
@@ -99,6 +100,15 @@ class LockController(QObject):
         self.unlocked.emit()
 
     def _on_sign_out(self) -> None:
+        """«Đăng xuất» on the lock screen: the open editors with unsaved changes are asked first (over the
+        lock screen, the window's content stays hidden); «Ở lại» or a refused save keeps the screen locked."""
+        settle = getattr(self.window, "settle_unsaved", None)
+        if settle is not None and not settle(self.screen):
+            if self.screen is not None:
+                self.screen.password.setFocus()
+            return
+        if self.screen is not None:
+            self.screen.close_for_sign_out()
         self._restore_window()
         self.signed_out.emit()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from models.core.demo_clock import is_demo
 from models.registry import units
 from models.text.vn_format import datetime_text, html_text
 from ui.context import AppContext
+from ui.dialogs.unsaved import is_editor, open_editors, settle, settle_all
 from ui.ops import show_message
 from ui.pages import PAGES
 from ui.widgets.report_deadline import install_deadline_banner
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
             self._title_timer.start(15_000)
         self.resize(1280, 800)
 
+        self._syncing_nav = False  # the navigation bar is put back after «Ở lại»: no second question
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(200)
@@ -169,13 +171,60 @@ class MainWindow(QMainWindow):
         )
 
     def _on_nav(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or self._syncing_nav:
+            return
+        leaving = self.stack.currentWidget()
+        if (leaving is not None and row != self.stack.currentIndex() and is_editor(leaving)
+                and getattr(leaving, "asks_on_page_switch", True) and not settle(self, leaving)):
+            # «Ở lại» or a refused save: back to the page being edited. Once more after the click that
+            # started it has finished (the list selects the clicked row after this signal).
+            self._sync_nav()
+            QTimer.singleShot(0, self._sync_nav)
             return
         self.stack.setCurrentIndex(row)
         page = self.stack.currentWidget()
         activated = getattr(page, "activated", None)
         if activated:
             activated()
+
+    def _sync_nav(self) -> None:
+        """Put the navigation bar back on the page shown, without asking anything."""
+        self._syncing_nav = True
+        try:
+            self.nav.setCurrentRow(self.stack.currentIndex())
+        finally:
+            self._syncing_nav = False
+
+    # ---- unsaved edits -----------------------------------------------------------------------------
+    def unsaved_editors(self) -> list:
+        """The pages and the open windows (a dossier, the intake form, the campaign editor, the unit dialog)
+        holding changes not yet saved."""
+        editors = [page for page in self.pages.values() if is_editor(page)] + open_editors(self)
+        return [editor for editor in editors if editor.has_unsaved_changes()]
+
+    def settle_unsaved(self, parent: QWidget | None = None) -> bool:
+        """Before quitting or signing out: ask «Lưu / Không lưu / Ở lại» for every editor with changes (a
+        page is shown first, a window raised). False when the officer chose to stay or a save was refused."""
+        for editor in self.unsaved_editors():
+            if editor in self.pages.values():
+                self._syncing_nav = True
+                try:
+                    self.stack.setCurrentWidget(editor)
+                    self.nav.setCurrentRow(self.stack.currentIndex())
+                finally:
+                    self._syncing_nav = False
+                if not settle(parent or self, editor):
+                    return False
+            elif not settle_all(parent or self, [editor]):
+                return False
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Ctrl+Q and the window's close box: nothing typed is lost without the officer's answer."""
+        if not self.settle_unsaved():
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def show_page(self, key: str) -> QWidget:
         index = [k for k, _, _ in PAGES].index(key)

@@ -226,5 +226,9 @@ class LockScreen(QDialog):
         self.unlocked.emit()
 
     def _sign_out(self) -> None:
-        self.done(QDialog.Accepted)
+        """Asks the controller, which first asks about unsaved edits («Ở lại» keeps the screen locked)
+        and then closes this screen (``close_for_sign_out``)."""
         self.sign_out_requested.emit()
+
+    def close_for_sign_out(self) -> None:
+        self.done(QDialog.Accepted)
