@@ -139,6 +139,8 @@ class ReportRenderer:
             "cell_bold": ParagraphStyle("cellBold", parent=cell, fontName=f["bold"]),
             "cell_bold_num": ParagraphStyle("cellBoldNum", parent=cell, fontName=f["bold"], alignment=TA_CENTER),
             "caption": ParagraphStyle("caption", parent=center, fontName=f["italic"], fontSize=11, leading=13),
+            "note": ParagraphStyle("note", fontName=f["italic"], fontSize=11, leading=13, alignment=TA_JUSTIFY,
+                                   spaceBefore=1),
             "recipients_title": ParagraphStyle("recipientsTitle", fontName=f["bolditalic"], fontSize=12,
                                                leading=14),
             "recipients": ParagraphStyle("recipients", fontName=f["regular"], fontSize=11, leading=13),
@@ -160,6 +162,8 @@ class ReportRenderer:
                   self.figures_table(d.groups, d.group_total, "Nhóm đối tượng"), Spacer(1, 3 * mm)]
         story += [CondPageBreak(35 * mm), Paragraph(f"3. {d.rows_heading}", s["table_heading"]),
                   self.figures_table(d.areas, d.area_total, d.row_label)]
+        # why a total is not what the reader's own arithmetic gives (models.reports.figures.footnotes)
+        story += [Paragraph(esc(("Ghi chú: " if i == 0 else "") + note), s["note"]) for i, note in enumerate(d.footnotes)]
         story.append(Spacer(1, 3 * mm))
         story.append(KeepTogether([Paragraph("4. Tiến độ theo tuần", s["subheading"]), self.trend_chart(),
                                    Paragraph(self.chart_caption(), s["caption"])]))

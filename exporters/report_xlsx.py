@@ -75,6 +75,10 @@ def _report_sheet(book, data: ReportData, f: dict) -> None:
     row += 2
     row = _table(sheet, row, "Kết quả theo nhóm đối tượng", "Nhóm đối tượng", data.groups, data.group_total, f)
     row = _table(sheet, row + 1, data.rows_heading, data.row_label, data.areas, data.area_total, f)
+    for index, note in enumerate(data.footnotes):   # the PDF's notes under the tables, one per row
+        sheet.merge_range(row, 0, row, 6, ("Ghi chú: " if index == 0 else "") + note, f["text"])
+        sheet.set_row(row, max(18, 16 * (1 + len(note) // 90)))
+        row += 1
     for title, text in (("Khó khăn, vướng mắc", data.difficulties), ("Đề xuất, kiến nghị", data.proposals)):
         row += 1
         sheet.merge_range(row, 0, row, 6, title, f["bold"])

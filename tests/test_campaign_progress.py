@@ -30,7 +30,7 @@ from models.campaigns.targets import (
 )
 from models.campaigns.templates import create_from_template
 from models.core.errors import PermissionDenied, UserError
-from models.core.migrations.m004_campaigns import rebuild_sql
+from models.core.migrations.m009_figures import rebuild_sql
 from models.core.store import Actor
 from tests.progress_data import add_dossier, add_officer, add_org, setup_unit
 
@@ -396,6 +396,9 @@ def test_progress_table_follows_dossier_edits(fresh_store, unit, seed):
         if rng.random() < 0.1:
             s.execute("DELETE FROM dossiers WHERE id = ?", (i,))
             ids.remove(i)
+            continue
+        if rng.random() < 0.1:   # the registry moves an organization: its accounts follow it (m009)
+            s.execute("UPDATE organizations SET area_code = ? WHERE id = ?", (rng.choice([*unit, None]), rng.choice(orgs)))
             continue
         column, value = rng.choice([
             ("status", "cancelled"), ("status", "issued"), ("issued_on", None), ("issued_on", "2025-01-03"),

@@ -62,7 +62,9 @@ def close_dialog(page):
 
 
 def test_cards_show_figures_and_follow_the_date(qtbot, page):
-    assert page.as_of() == dt.date(2025, 1, 9)            # today by the store's clock
+    # Thursday 09/01/2025 09:30, report due 14:00: the dashboard opens on the report's week, 02/01–08/01
+    assert page.as_of() == dt.date(2025, 1, 8)
+    assert "Tuần báo cáo 02/01/2025–08/01/2025" in page.header.text()
     texts = card_texts(page)
     assert texts["Doanh nghiệp"] == "5 / 2.816  (0,2%)"
     assert texts["Hợp tác xã"] == "1 / 130  (0,8%)"
@@ -137,7 +139,7 @@ def test_new_results_refresh_the_open_dashboard(qtbot, page, data):
     s, cid, areas, _ = data
     org = add_org(s, 2, areas[1])
     with s.atomic():
-        add_dossier(s, org, received_on="2025-01-09", issued_on="2025-01-09")
+        add_dossier(s, org, received_on="2025-01-08", issued_on="2025-01-08")   # in the report week shown
         s.notify("dossiers", "insert", ())
     qtbot.waitUntil(lambda: card_texts(page)["Hợp tác xã"] == "2 / 130  (1,5%)")
 

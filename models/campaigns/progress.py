@@ -1,7 +1,18 @@
 """Campaign figures: achieved against targets, per phase, target, area, officer and group.
 
 THE figures API (docs/api-progress.md): the dashboard, the ``progress`` CLI, the weekly report and the
-sync workbook read these dataclasses. Counting is done in SQL in one pass: for every subject
+sync workbook read these dataclasses. The rule of every figure is written once, here
+(``percent_of``, ``remaining_of``, ``combine``; docs/progress.md "Overshoot"):
+
+* one target (a group, one area's share of one target): rate = achieved / target (may pass 100 %),
+  remaining = max(target − achieved, 0);
+* several targets together (a total line, an area with shares of several groups' targets): target and
+  achieved are sums; remaining is the sum of the parts' remaining (each floored at 0: a part ahead of its
+  target never makes up for one behind); rate = (target − remaining) / target, i.e. the accounts
+  counted up to each part's own target. Rate and remaining of a total therefore always agree.
+
+An account counts under its organization's area in the registry (``progress_firsts.area_code``, m009);
+areas outside the unit make one row, ``OUTSIDE_AREA`` ("Ngoài địa bàn"), after the unit's communes. Counting is done in SQL in one pass: for every subject
 (organization, or person for citizen dossiers) the date of its first counted event, bucketed by the
 dates the figures need (campaign and phase starts, phase ends, this week, the 28-day pace window);
 everything else is sums over those buckets.
@@ -34,7 +45,54 @@ STATUS_LABELS = {
 PACE_DAYS = 28
 AT_RISK_SHARE = 0.9
 NO_AREA = ""
+NO_AREA_LABEL = "(Chưa rõ địa bàn)"
+OUTSIDE_AREA = "ngoai-dia-ban"   # the one row of every area outside the unit (never a real area code)
+OUTSIDE_LABEL = "Ngoài địa bàn"
 ALL_GROUPS = (1, 2, 3, 4)
+
+
+# ---- the one definition of each figure -----------------------------------------------------------
+def percent_of(achieved: int, target: int | None) -> float | None:
+    """Rate of one target: achieved / target × 100, one decimal; None without a target (or target 0)."""
+    return round(achieved * 100 / target, 1) if target else None
+
+
+def remaining_of(target: int | None, achieved: int) -> int | None:
+    """Remaining of one target: max(target − achieved, 0); None without a target."""
+    return max(target - achieved, 0) if target is not None else None
+
+
+@dataclass(frozen=True)
+class Combined:
+    """Several targets together (see the module docstring)."""
+
+    target: int | None
+    achieved: int
+    within_target: int | None   # Σ min(achieved, target) over the parts with a target
+    remaining: int | None       # Σ max(target − achieved, 0) = target − within_target
+    percent: float | None       # within_target / target
+    achieved_with_target: int = 0   # achieved by the parts that have a target
+
+    @property
+    def overshoot(self) -> int:
+        """Accounts above their own part's target (counted in ``achieved``, not in the rate)."""
+        return 0 if self.within_target is None else self.achieved_with_target - self.within_target
+
+
+def combine(parts) -> Combined:
+    """``parts``: (target or None, achieved) pairs, or (target, achieved, remaining) when a part is itself
+    combined (its remaining already summed over its own parts). Parts without a target add to
+    ``achieved`` only."""
+    parts = [(p[0], p[1], p[2] if len(p) > 2 else remaining_of(p[0], p[1])) for p in parts]
+    achieved = sum(a for _, a, _ in parts)
+    with_target = [(t, a, r) for t, a, r in parts if t is not None]
+    if not with_target:
+        return Combined(None, achieved, None, None, None)
+    target = sum(t for t, _, _ in with_target)
+    remaining = sum(r for _, _, r in with_target)
+    within = target - remaining
+    return Combined(target, achieved, within, remaining, percent_of(within, target),
+                    sum(a for _, a, _ in with_target))
 
 
 @dataclass(frozen=True)
@@ -51,6 +109,7 @@ class Figures:
     pace_per_working_day: float
     projected: int | None
     status: str
+    within_target: int | None = None   # achieved counted up to the target (each part's, when combined)
 
 
 @dataclass(frozen=True)
@@ -240,20 +299,26 @@ def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | Non
             return _Counts()
         return _Counts(*(sum(series[slice(*span)]) for span in spans))
 
+    area_codes = unit_area_codes(store)
+    seen_areas = {a for (_, a) in buckets.grp_area}
+    outside = sorted(a for a in seen_areas if a not in area_codes and a != NO_AREA)
+
     def series_for(groups, area=None) -> list[int] | None:
-        parts = [buckets.grp.get(g) if area is None else buckets.grp_area.get((g, area)) for g in groups]
+        areas = outside if area == OUTSIDE_AREA else [area]
+        parts = [buckets.grp.get(g) if area is None else buckets.grp_area.get((g, a)) for g in groups for a in areas]
         parts = [p for p in parts if p is not None]
         if not parts:
             return None
         return [sum(col) for col in zip(*parts, strict=True)]
 
-    area_codes = unit_area_codes(store)
-    seen_areas = {a for (_, a) in buckets.grp_area}
-    area_codes += sorted(a for a in seen_areas if a not in area_codes and a != NO_AREA)
+    # the unit's communes, then accounts without an area, then one row for every area outside the unit
     if NO_AREA in seen_areas:
         area_codes.append(NO_AREA)
+    if outside:
+        area_codes.append(OUTSIDE_AREA)
     area_names = {r["code"]: r["name"] for r in store.query("SELECT code, name FROM areas")}
-    area_names[NO_AREA] = "(Chưa rõ địa bàn)"
+    area_names[NO_AREA] = NO_AREA_LABEL
+    area_names[OUTSIDE_AREA] = OUTSIDE_LABEL
     alloc: dict[int, dict[str, int]] = defaultdict(dict)
     for target_id, code, value in store.execute(
             "SELECT a.target_id, a.area_code, a.value FROM target_allocations a"
@@ -275,10 +340,11 @@ def compute_progress(store, campaign_id: int | None = None, as_of: dt.date | Non
             spans = window(p_start, p_end, cumulative)
             make = _FigureMaker(days_left, window_pace_days(p_start, p_end, cumulative), over)
             figures = make(eff.value, counts(series_for(groups), spans), cumulative)
-            t_alloc = alloc.get(t["id"], {})
+            t_alloc = alloc.get(t["id"], {})     # only the unit's communes carry a share
             area_rows = [
                 Row(code, area_names.get(code, code),
-                    make(t_alloc.get(code), counts(series_for(groups, code), spans), cumulative))
+                    make(t_alloc.get(code) if code not in (NO_AREA, OUTSIDE_AREA) else None,
+                         counts(series_for(groups, code), spans), cumulative))
                 for code in area_codes
             ]
             target_results.append(TargetProgress(
@@ -318,17 +384,23 @@ class _FigureMaker:
         pace = round(c.pace / self.pace_days, 2) if self.pace_days else 0.0
         return self.figures(target, c.in_campaign if cumulative else c.in_phase, c, pace)
 
-    def figures(self, target: int | None, achieved: int, c: _Counts, pace: float) -> Figures:
+    def figures(self, target: int | None, achieved: int, c: _Counts, pace: float, *,
+                combined: Combined | None = None) -> Figures:
+        """One target's figures, or (``combined``) several targets' taken together by ``combine``."""
         if target is None:
             return Figures(None, achieved, c.in_phase, c.in_campaign, c.week, None, None, self.days_left, None,
                            pace, None, "no_target")
-        remaining = max(target - achieved, 0)
-        percent = round(achieved * 100 / target, 1) if target else None
+        if combined is None:
+            remaining, percent, within = remaining_of(target, achieved), percent_of(achieved, target), min(achieved,
+                                                                                                            target)
+        else:
+            remaining, percent, within = combined.remaining, combined.percent, combined.within_target
         # a finished phase needs nothing any more (its result is final), not "all of it in 0 days"
         needed = None if self.over else needed_per_day(remaining, self.days_left)
-        projected = achieved + round(pace * self.days_left)
+        projected = within + round(pace * self.days_left) if combined else achieved + round(pace * self.days_left)
+        status = status_for(target, within if combined else achieved, projected, self.over)
         return Figures(target, achieved, c.in_phase, c.in_campaign, c.week, percent, remaining, self.days_left,
-                       needed, pace, projected, status_for(target, achieved, projected, self.over))
+                       needed, pace, projected, status, within)
 
 
 def needed_per_day(remaining: int, days_left: int) -> float:
@@ -368,12 +440,13 @@ def _current_phase(phases: list[PhaseProgress], as_of: dt.date) -> PhaseProgress
 
 
 def _combine(rows: list[Figures], make: _FigureMaker) -> Figures:
-    """Sum of several targets' figures for one area (the allocated targets of the current phase)."""
-    targets = [f.target for f in rows if f.target is not None]
+    """Several targets' figures for one area (the allocated targets of the current phase), by ``combine``:
+    the area's overshoot in one group does not make up for its shortfall in another."""
+    together = combine((f.target, f.achieved, f.remaining) for f in rows)
     c = _Counts(sum(f.achieved_in_phase for f in rows), sum(f.achieved_in_campaign for f in rows),
                 sum(f.this_week for f in rows), 0)
-    return make.figures(sum(targets) if targets else None, sum(f.achieved for f in rows), c,
-                        round(sum(f.pace_per_working_day for f in rows), 2))
+    return make.figures(together.target, together.achieved, c, round(sum(f.pace_per_working_day for f in rows), 2),
+                        combined=together)
 
 
 def _allocated_targets(phase: PhaseProgress | None) -> list[TargetProgress]:
@@ -412,7 +485,9 @@ def _group_and_area_rows(current, counts, series_for, area_codes, area_names, ca
         if code == NO_AREA and not figures.achieved_in_campaign:
             continue
         by_area.append(Row(code, area_names.get(code, code), figures))
-    by_area.sort(key=lambda r: (-(r.figures.percent if r.figures.percent is not None else -1),
+    # the unit's communes ranked by rate; accounts without an area, then outside the unit, always last
+    by_area.sort(key=lambda r: ((r.key == NO_AREA) + 2 * (r.key == OUTSIDE_AREA),
+                                -(r.figures.percent if r.figures.percent is not None else -1),
                                 -r.figures.achieved, r.label))
     return by_group, by_area
 
@@ -487,7 +562,8 @@ def dossier_ids(store, campaign_id: int | None, *, as_of: dt.date, phase_id: int
     """The dossiers behind a number: for each counted subject, the dossier with its first event.
 
     scope 'campaign' (since the campaign start), 'phase' (within ``phase_id``) or 'week'
-    (``week_start`` or the 7 days ending ``as_of``). ``area_code`` '' means "no area".
+    (``week_start`` or the 7 days ending ``as_of``). ``area_code`` '' means "no area", ``OUTSIDE_AREA`` every
+    area outside the unit. The area is the organization's in the registry (``progress_firsts``, m009).
     """
     require(store, "progress.view")
     campaign_id = resolve_campaign_id(store, campaign_id)
@@ -512,7 +588,13 @@ def dossier_ids(store, campaign_id: int | None, *, as_of: dt.date, phase_id: int
     if groups:
         gs = parse_groups(groups)
         where.append(f"grp IN ({','.join(str(g) for g in gs)})")
-    if area_code is not None:
+    if area_code == OUTSIDE_AREA:
+        inside = unit_area_codes(store)
+        where.append("COALESCE(area_code, '') <> ''")
+        if inside:
+            where.append(f"area_code NOT IN ({','.join(f':in{i}' for i in range(len(inside)))})")
+            params.update({f"in{i}": code for i, code in enumerate(inside)})
+    elif area_code is not None:
         where.append("COALESCE(area_code, '') = :area")
         params["area"] = area_code
     if officer_id is not None:

@@ -10,7 +10,11 @@ A target's figure for this unit (``effective_target``), in order of precedence:
 
 The baseline is ``plan_baseline`` ('plan') or the number of organizations of the target's groups in
 the registry ('registry'): not merged into another, not dissolved, ``first_seen`` on or before
-``baseline_as_of`` when given. Allocation splits the figure over the unit's areas in proportion to each
+``baseline_as_of`` when given. A registry baseline is **frozen** when the target is set
+(``baseline_frozen``, taken by ``create_target`` and by ``update_target`` when the groups, the source
+or the date change): importing a list never moves a target. When the registry's count no longer equals
+the frozen one, ``baseline_changes`` lists the target and a leader decides with ``recompute_baseline``
+(permission ``campaign.manage``, audited; a proportional allocation is redone with it). Allocation splits the figure over the unit's areas in proportion to each
 area's registry baseline (largest remainder, so the parts add up exactly); hand edits follow.
 """
 
@@ -25,12 +29,14 @@ from models.core.errors import UserError
 from models.core.permissions import require
 from models.registry.organizations import GROUP_SHORT, GROUPS
 from models.text.normalize import clean
+from models.text.vn_format import DASH, thousands
 from models.text.vn_parse import parse_number
 
 KINDS = {"absolute": "Số lượng", "percent": "Tỷ lệ %"}
 BASELINE_SOURCES = {"plan": "Số trong kế hoạch", "registry": "Số tổ chức trong danh sách"}
 TARGET_FIELDS = ("label", "groups", "kind", "value", "plan_baseline", "baseline_source", "baseline_as_of",
                  "unit_value", "cumulative", "note")
+BASELINE_FIELDS = ("groups", "baseline_source", "baseline_as_of")  # what a registry baseline counts
 
 
 # ---- groups -------------------------------------------------------------------------------------
@@ -152,6 +158,13 @@ def _target_values(data: dict) -> dict:
     return values
 
 
+def _frozen(store, values: dict) -> int | None:
+    """The registry baseline to freeze for a target with these values (None: its baseline is the plan's)."""
+    if values["baseline_source"] != "registry":
+        return None
+    return registry_count(store, values["groups"], values["baseline_as_of"])
+
+
 def create_target(store, phase_id: int, data: dict) -> int:
     require(store, "campaign.manage")
     phase = store.query_one("SELECT * FROM campaign_phases WHERE id = ?", (phase_id,))
@@ -161,12 +174,15 @@ def create_target(store, phase_id: int, data: dict) -> int:
     with store.atomic():
         position = store.scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM campaign_targets WHERE phase_id = ?",
                                 (phase_id,))
+        frozen = _frozen(store, values)
         cur = store.execute(
-            "INSERT INTO campaign_targets(campaign_id, phase_id, position, " + ", ".join(TARGET_FIELDS) + ")"
-            " VALUES (?,?,?," + ",".join("?" * len(TARGET_FIELDS)) + ")",
-            (phase["campaign_id"], phase_id, position, *[values[k] for k in TARGET_FIELDS]),
+            "INSERT INTO campaign_targets(campaign_id, phase_id, position, " + ", ".join(TARGET_FIELDS)
+            + ", baseline_frozen, baseline_frozen_at) VALUES (?,?,?," + ",".join("?" * len(TARGET_FIELDS)) + ",?,?)",
+            (phase["campaign_id"], phase_id, position, *[values[k] for k in TARGET_FIELDS], frozen,
+             store.now_iso() if frozen is not None else None),
         )
-        store.audit("campaign.target_add", "campaign_target", cur.lastrowid, detail=values)
+        store.audit("campaign.target_add", "campaign_target", cur.lastrowid,
+                    detail={**values, "baseline_frozen": frozen})
         store.notify(Table.CAMPAIGN_TARGETS, Kind.INSERT, (cur.lastrowid,))
     return cur.lastrowid
 
@@ -177,11 +193,19 @@ def update_target(store, target_id: int, data: dict) -> None:
     merged = {k: old[k] for k in TARGET_FIELDS}
     merged.update({k: v for k, v in data.items() if k in TARGET_FIELDS})
     values = _target_values(merged)
+    # The frozen registry baseline is taken again only when what it counts changes (groups, source, date):
+    # editing the value or the unit's figure keeps the count the target was set with.
+    refreeze = (any(values[k] != old[k] for k in BASELINE_FIELDS)
+                or (values["baseline_source"] == "registry" and old["baseline_frozen"] is None))
+    frozen = _frozen(store, values) if refreeze else old["baseline_frozen"]
+    frozen_at = (store.now_iso() if frozen is not None else None) if refreeze else old["baseline_frozen_at"]
     with store.atomic():
-        store.execute("UPDATE campaign_targets SET " + ", ".join(f"{k} = ?" for k in TARGET_FIELDS) + " WHERE id = ?",
-                      (*[values[k] for k in TARGET_FIELDS], target_id))
-        store.audit_changes("campaign_target", target_id, {k: old[k] for k in TARGET_FIELDS}, values,
-                            "campaign.target_update")
+        store.execute("UPDATE campaign_targets SET " + ", ".join(f"{k} = ?" for k in TARGET_FIELDS)
+                      + ", baseline_frozen = ?, baseline_frozen_at = ? WHERE id = ?",
+                      (*[values[k] for k in TARGET_FIELDS], frozen, frozen_at, target_id))
+        store.audit_changes("campaign_target", target_id,
+                            {**{k: old[k] for k in TARGET_FIELDS}, "baseline_frozen": old["baseline_frozen"]},
+                            {**values, "baseline_frozen": frozen}, "campaign.target_update")
         store.notify(Table.CAMPAIGN_TARGETS, Kind.UPDATE, (target_id,))
 
 
@@ -218,11 +242,16 @@ class EffectiveTarget:
     source: str             # 'unit' | 'computed'
 
 
-def effective_target(store, target: dict, *, registry_counts: dict | None = None) -> EffectiveTarget:
-    """The target's figure for this unit (see module docstring). ``registry_counts`` caches
-    {(groups_text, as_of): count} across calls."""
+def effective_target(store, target: dict, *, registry_counts: dict | None = None,
+                     live: bool = False) -> EffectiveTarget:
+    """The target's figure for this unit (see module docstring). A registry baseline is the frozen count
+    (``live=True``: the registry's count now, what a recomputation would give). ``registry_counts``
+    caches {(groups_text, as_of): count} across calls."""
     baseline = target["plan_baseline"]
-    if target["baseline_source"] == "registry":
+    frozen = target.get("baseline_frozen")
+    if target["baseline_source"] == "registry" and frozen is not None and not live:
+        baseline = frozen
+    elif target["baseline_source"] == "registry":
         key = (target["groups"], target["baseline_as_of"])
         if registry_counts is not None and key in registry_counts:
             baseline = registry_counts[key]
@@ -242,6 +271,80 @@ def effective_target(store, target: dict, *, registry_counts: dict | None = None
     if target["baseline_source"] == "plan":
         return EffectiveTarget(int(round(value)), baseline, "computed")
     return EffectiveTarget(round_half_up(value * baseline / target["plan_baseline"]), baseline, "computed")
+
+
+# ---- the baseline changed: recompute? -----------------------------------------------------------------
+@dataclass(frozen=True)
+class BaselineChange:
+    """A target whose frozen registry baseline no longer equals the registry's count."""
+
+    target_id: int
+    label: str
+    phase_name: str
+    frozen: int
+    current: int
+    value: int | None        # the target now (from the frozen baseline)
+    recomputed: int | None   # the target a recomputation would give
+
+    @property
+    def text(self) -> str:
+        """One line for the leader: "Giai đoạn 2 — Doanh nghiệp: số gốc 1.776 → 1.790, chỉ tiêu 1.243 → 1.253"."""
+        line = f"{self.phase_name} — {self.label}: số tổ chức trong danh sách {thousands(self.frozen)} → " \
+               f"{thousands(self.current)}"
+        if self.value != self.recomputed:
+            line += f", chỉ tiêu {thousands(self.value, DASH)} → {thousands(self.recomputed, DASH)}"
+        return line
+
+
+def baseline_changes(store, campaign_id: int, *, as_of=None) -> list[BaselineChange]:
+    """Targets of phases not yet over (on ``as_of``, default today) whose registry baseline changed since
+    it was frozen. A finished phase keeps its target: its result is final."""
+    day = str(as_of or store.today())[:10]
+    rows = store.query(
+        "SELECT t.*, p.name AS phase_name FROM campaign_targets t JOIN campaign_phases p ON p.id = t.phase_id"
+        " WHERE t.campaign_id = ? AND t.baseline_source = 'registry' AND t.baseline_frozen IS NOT NULL"
+        " AND p.end_on >= ? ORDER BY p.start_on, p.position, t.position, t.id", (campaign_id, day))
+    out, cache = [], {}
+    for t in rows:
+        now = effective_target(store, t, registry_counts=cache, live=True)
+        if now.baseline == t["baseline_frozen"]:
+            continue
+        out.append(BaselineChange(t["id"], t["label"], t["phase_name"], t["baseline_frozen"], now.baseline,
+                                  effective_target(store, t).value, now.value))
+    return out
+
+
+def recompute_baseline(store, target_id: int) -> dict:
+    """The leader's answer to "the baseline changed, recompute?": freeze the registry's count now, and redo
+    the allocation when it was proportional (no hand-edited share); returns what changed."""
+    require(store, "campaign.manage")
+    target = get_target(store, target_id)
+    if target["baseline_source"] != "registry":
+        raise UserError(f"Chỉ tiêu «{target['label']}» lấy số gốc theo kế hoạch, không theo danh sách tổ chức.")
+    before = effective_target(store, target)
+    count = registry_count(store, target["groups"], target["baseline_as_of"])
+    with store.atomic():
+        store.execute("UPDATE campaign_targets SET baseline_frozen = ?, baseline_frozen_at = ? WHERE id = ?",
+                      (count, store.now_iso(), target_id))
+        after = effective_target(store, get_target(store, target_id))
+        store.audit("campaign.baseline_recompute", "campaign_target", target_id, field="baseline_frozen",
+                    old=target["baseline_frozen"], new=count,
+                    detail={"target_before": before.value, "target_after": after.value})
+        store.notify(Table.CAMPAIGN_TARGETS, Kind.UPDATE, (target_id,))
+        shares = store.query("SELECT edited FROM target_allocations WHERE target_id = ?", (target_id,))
+        reallocated = bool(shares) and not any(r["edited"] for r in shares) and after.value is not None
+        if reallocated:
+            allocate_proportionally(store, target_id)
+    return {"target_id": target_id, "baseline_before": target["baseline_frozen"], "baseline_after": count,
+            "target_before": before.value, "target_after": after.value, "reallocated": reallocated,
+            "allocation_kept": bool(shares) and not reallocated}
+
+
+def recompute_baselines(store, campaign_id: int, *, as_of=None) -> list[dict]:
+    """Recompute every target ``baseline_changes`` lists, in one transaction."""
+    require(store, "campaign.manage")
+    with store.atomic():
+        return [recompute_baseline(store, c.target_id) for c in baseline_changes(store, campaign_id, as_of=as_of)]
 
 
 def round_half_up(x: float) -> int:

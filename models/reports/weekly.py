@@ -57,6 +57,9 @@ class ReportData:
     # The second table lists areas in a unit's report and units in the province's consolidated one.
     row_label: str = "Địa bàn"
     rows_heading: str = "Kết quả theo địa bàn"
+    # Why a total is not what a reader's own arithmetic gives (``models.reports.figures.footnotes``);
+    # printed under the tables. Reports issued before this field have none.
+    footnotes: list[str] = field(default_factory=list)
 
     @property
     def number_line(self) -> str:
@@ -130,6 +133,7 @@ def collect_report(
         signer_authority=settings.signer_authority,
         signer_title=settings.signer_title,
         signer_name=signer_name if signer_name is not None else settings.signer_name,
+        footnotes=list(figures.footnotes),
     )
     data.summary = write_summary(data, data.unit_name or "Đơn vị", period)
     return data
@@ -157,6 +161,9 @@ def write_summary(data: ReportData, unit_name: str, period: ReportPeriod) -> str
     text += f" Lũy kế{campaign_since(data.campaign_name)} đến ngày {date_text(period.end)}: " \
             f"{thousands(total.cumulative)} tài khoản"
     if total.target:
+        within = total.target - total.remaining if total.remaining is not None else None
+        if within is not None and within != total.cumulative:   # some group over its target (figures' rule)
+            text += f", trong đó {thousands(within)} tài khoản trong chỉ tiêu của từng nhóm"
         text += (f", đạt {percent_text(total.percent, DASH)} chỉ tiêu được giao ({thousands(total.target)}); "
                  f"còn {thousands(total.remaining, DASH)} tài khoản phải thực hiện.")
     else:

@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "campaign.target_update": "Sửa chỉ tiêu",
     "campaign.target_delete": "Xoá chỉ tiêu",
     "campaign.allocate": "Phân bổ chỉ tiêu theo tỷ lệ",
+    "campaign.baseline_recompute": "Tính lại chỉ tiêu theo số tổ chức mới",
     "campaign.allocation_edit": "Sửa phân bổ chỉ tiêu",
     "report.issue": "Ban hành báo cáo",
     "report.save": "Ghi nơi lưu báo cáo",
@@ -109,7 +110,8 @@ COLUMNS = [
 
 # Field names of the other records (campaigns, settings…) shown in the audit screen.
 OTHER_FIELD_LABELS = {
-    "plan_baseline": "Mốc tính (theo kế hoạch)", "unit_value": "Chỉ tiêu giao cho đơn vị", "value": "Giá trị",
+    "plan_baseline": "Mốc tính (theo kế hoạch)",
+    "baseline_frozen": "Số gốc đã chốt (theo danh sách)", "unit_value": "Chỉ tiêu giao cho đơn vị", "value": "Giá trị",
     "kind": "Loại", "label": "Tên chỉ tiêu", "groups": "Nhóm", "start_on": "Từ ngày", "end_on": "Đến ngày",
     "name": "Tên", "current_campaign_id": "Kế hoạch hiện hành", "role": "Vai trò", "active": "Đang hoạt động",
     "full_name": "Họ tên", "rank": "Cấp bậc", "title": "Chức vụ", "symbol": "Ký hiệu", "due_weekday": "Thứ nộp",

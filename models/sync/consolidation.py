@@ -18,7 +18,7 @@ from pathlib import Path
 from models.core.permissions import require
 from models.core.store import Store
 from models.registry.organizations import GROUPS
-from models.reports.figures import total_row
+from models.reports.figures import group_notes, total_row
 from models.reports.period import ReportPeriod, due_datetime, get_settings, unit_id
 from models.reports.weekly import (
     SUBJECT_PREFIX,
@@ -105,7 +105,9 @@ def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
     for u in statuses:
         label = u.name if u.sent and not u.late else f"{u.name} ({u.state})"
         base = u.total or FigureRow(u.code, label, 0, 0)
-        rows.append(FigureRow.make(u.code, label, base.this_week, base.cumulative, base.target))
+        # a unit's line is its own total line: its rate and remaining by the rule of totals, as it sent them
+        rows.append(FigureRow(u.code, label, base.this_week, base.cumulative, base.target, base.percent,
+                              base.remaining))
     area_total = total_row(rows, partial_targets=True)
     unit = store.query_one("SELECT * FROM units WHERE id = ?", (unit_id(store),)) or {}
     settings = get_settings(store)
@@ -127,6 +129,7 @@ def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
         recipients=list(settings.recipients) or default_recipients(),
         signer_authority=settings.signer_authority, signer_title=settings.signer_title,
         signer_name=settings.signer_name,
+        footnotes=group_notes(groups, group_total),
     )
     return data
 

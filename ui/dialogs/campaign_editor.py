@@ -49,6 +49,7 @@ from ui.context import AppContext
 from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation
 from ui.tables.rows_model import RowsModel, rows_view
+from ui.widgets.progress_widgets import BaselineBanner
 
 PHASE_COLUMNS = ["Tên giai đoạn", "Loại", "Từ ngày", "Đến ngày"]
 TARGET_COLUMNS = ["Chỉ tiêu", "Nhóm", "Cách tính", "Giá trị", "Số gốc KH", "Nguồn số gốc", "Giao cho đơn vị",
@@ -140,6 +141,10 @@ class CampaignEditor(QDialog):
         left.addWidget(self._build_campaign_form())
         left.addWidget(self._build_phases())
         right = QVBoxLayout()
+        # "the baseline changed, recompute?" (the same banner as the dashboard's)
+        self.baseline_banner = BaselineBanner(self.store, self)
+        self.baseline_banner.recomputed.connect(lambda: self._show_targets(self.target_id))
+        right.addWidget(self.baseline_banner)
         right.addWidget(self._build_targets(), 3)
         right.addWidget(self._build_allocation(), 2)
         lw, rw = QWidget(), QWidget()
@@ -461,6 +466,7 @@ class CampaignEditor(QDialog):
 
     def load_campaign(self, campaign_id: int | None) -> None:
         self.campaign_id = campaign_id
+        self.baseline_banner.update_for(campaign_id)
         enabled = campaign_id is not None
         for w in (self.save_campaign_button, self.current_button, self.delete_button, self.add_phase_button):
             w.setEnabled(enabled)
@@ -593,6 +599,7 @@ class CampaignEditor(QDialog):
 
     # ---- targets -------------------------------------------------------------------------------------------
     def _show_targets(self, select: int | None = None) -> None:
+        self.baseline_banner.update_for(self.campaign_id)   # a recomputation or an edit may settle it
         targets = [] if self.campaign_id is None else [
             t for t in tg.list_targets(self.store, self.campaign_id) if t["phase_id"] == self.phase_id]
         self._targets = targets

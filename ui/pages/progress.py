@@ -1,6 +1,9 @@
 """Chỉ tiêu & tiến độ: where each group, commune and officer stands against the campaign's targets.
 
 Figures come from ``models.campaigns.progress`` (the same numbers as the weekly report and the CLI).
+The week is the report's (``models.reports.figures.dashboard_week``): on opening, the week of the report
+due next, up to its last day (or today while it runs); a picked date shows the report week containing
+it, up to that date. A banner asks a leader to recompute targets whose registry baseline changed.
 The as-of date is picked at the top; cards show the current phase's targets; charts show progress per
 target, the weekly trend with the target line, areas and officers ranked. A click on a card, a bar or
 a table row opens the list of dossiers behind that number.
@@ -40,13 +43,17 @@ from models.campaigns.progress import (
 from models.core.changes import Table
 from models.core.errors import UserError
 from models.core.permissions import can
-from models.text.vn_format import DASH, date_text, decimal_text, percent_text, thousands
+from models.reports.figures import DashboardWeek, dashboard_week
+from models.reports.period import WEEKDAYS
+from models.reports.register import issued_for
+from models.text.vn_format import DASH, date_text, decimal_text, percent_text, thousands, time_text
 from ui.context import AppContext
 from ui.dialogs.campaign_editor import CampaignEditor
 from ui.ops import show_error
 from ui.tables.rows_model import RowsModel
 from ui.widgets.progress_widgets import (
     STATUS_COLORS,
+    BaselineBanner,
     DossierListDialog,
     FigureCard,
     chart_view,
@@ -56,7 +63,7 @@ from ui.widgets.progress_widgets import (
 )
 
 WATCHED = {Table.DOSSIERS, Table.CAMPAIGNS, Table.CAMPAIGN_PHASES, Table.CAMPAIGN_TARGETS, Table.TARGET_ALLOCATIONS,
-           Table.ORGANIZATIONS, Table.AREAS, Table.SETTINGS, Table.HOLIDAYS}
+           Table.ORGANIZATIONS, Table.AREAS, Table.SETTINGS, Table.HOLIDAYS, Table.REPORT_SETTINGS}
 CHART_AREAS = 20
 CHART_OFFICERS = 15
 TABLE_COLUMNS = ["Hạng", "Tên", "Đã đạt", "Chỉ tiêu", "Tỷ lệ", "Còn lại", "Cần/ngày LV", "Tuần này", "Đánh giá"]
@@ -69,6 +76,7 @@ class ProgressPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.progress: CampaignProgress | None = None
+        self.week: DashboardWeek | None = None
         self.weeks: list = []
         self.cards: list[FigureCard] = []
         self.last_dialog: DossierListDialog | None = None
@@ -81,6 +89,8 @@ class ProgressPage(QWidget):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.RichText)
         layout.addWidget(self.header)
+        self.baseline_banner = BaselineBanner(ctx.store, self)
+        layout.addWidget(self.baseline_banner)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("emptyLabel")
         self.empty_label.setWordWrap(True)
@@ -100,9 +110,11 @@ class ProgressPage(QWidget):
         self.date_edit.setObjectName("asOfDate")
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
-        today = self.ctx.store.today()
-        self.date_edit.setDate(QDate(today.year, today.month, today.day))
-        self.today_button = QPushButton("&Hôm nay")
+        start = self._report_week().as_of   # the week of the report due next, as the report states it
+        self.date_edit.setDate(QDate(start.year, start.month, start.day))
+        self.today_button = QPushButton("&Tuần báo cáo")
+        self.today_button.setObjectName("reportWeekButton")
+        self.today_button.setToolTip("Tuần của báo cáo đến hạn tiếp theo, như trang «Báo cáo tuần»")
         self.edit_button = QPushButton("Sửa &kế hoạch, chỉ tiêu…")
         self.edit_button.setObjectName("editCampaignButton")
         self.edit_button.setEnabled(can(self.ctx.store.actor.role, "campaign.manage"))
@@ -186,8 +198,14 @@ class ProgressPage(QWidget):
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
 
     def _go_today(self) -> None:
-        self.set_as_of(self.ctx.store.today())
+        """Back to the week of the report due next (the report's own figures)."""
+        self.set_as_of(self._report_week().as_of)
         self.refresh()
+
+    def _report_week(self) -> DashboardWeek:
+        """The week of the report due next (a late one first), as the «Báo cáo tuần» screen proposes it."""
+        store = self.ctx.store
+        return dashboard_week(store, issued=lambda p: issued_for(store, "weekly", p.start, p.end) is not None)
 
     def refresh(self) -> None:
         self._dirty = False
@@ -197,13 +215,16 @@ class ProgressPage(QWidget):
                              "(Kiên Giang 374/KH-UBND, Cần Thơ) rồi nhập chỉ tiêu của đơn vị.")
             return
         try:
-            self.progress = compute_progress(self.ctx.store, campaign_id, as_of=self.as_of())
+            self.week = dashboard_week(self.ctx.store, self.as_of())
+            self.progress = compute_progress(self.ctx.store, campaign_id, as_of=self.as_of(),
+                                             week_start=self.week.week_start)
             # after the campaign end the trend stops at the end (not months of empty weeks)
             self.weeks = weekly_series(self.ctx.store, campaign_id, until=min(self.as_of(), self.progress.end))
         except UserError as exc:
             self._show_empty(str(exc))
             return
         self.empty_label.hide()
+        self.baseline_banner.update_for(campaign_id)
         self.setUpdatesEnabled(False)   # one layout and paint for the whole rebuild
         try:
             self._fill_header()
@@ -218,6 +239,7 @@ class ProgressPage(QWidget):
         self.empty_label.setText(text)
         self.empty_label.show()
         self.header.clear()
+        self.baseline_banner.update_for(None)
         self._clear_cards()
         self._clear_charts()
         for table in (self.area_table, self.officer_table, self.phase_table):
@@ -254,8 +276,8 @@ class ProgressPage(QWidget):
         parts = [f"<b>{p.name}</b>" + (f" — {basis}" if basis else ""),
                  f"Thời gian: {date_text(p.start)}–{date_text(p.end)} · Tính kết quả: {COUNTS[p.counts].lower()}, "
                  "mỗi tổ chức một lần"]
-        totals = (f"Lũy kế toàn kế hoạch: <b>{thousands(p.achieved_in_campaign, DASH)}</b> · Tuần {date_text(p.week_start)}–"
-                  f"{date_text(p.as_of)}: <b>+{thousands(p.this_week, DASH)}</b>")
+        totals = (f"Lũy kế toàn kế hoạch: <b>{thousands(p.achieved_in_campaign, DASH)}</b> · {self._week_text()}: "
+                  f"<b>+{thousands(p.this_week, DASH)}</b>")
         if phase:
             state = {"upcoming": "chưa bắt đầu", "running": "đang thực hiện", "over": "đã kết thúc"}[phase.state]
             parts.append(f"<b>{phase.name}</b> ({date_text(phase.start)}–{date_text(phase.end)}, {state}): còn "
@@ -266,6 +288,16 @@ class ProgressPage(QWidget):
             parts.append("<i>" + ("Giai đoạn này chưa có chỉ tiêu" if phase else "Kế hoạch chưa có giai đoạn")
                          + ": bấm «Sửa kế hoạch, chỉ tiêu…» (Alt+K) để nhập.</i>")
         self.header.setText("<br>".join(parts))
+
+    def _week_text(self) -> str:
+        """"Tuần báo cáo 06/03/2025–12/03/2025 (hạn 14:00 thứ năm 13/03/2025)"; "đến 13/03/2025" while it runs."""
+        period, p = self.week.period, self.progress
+        text = f"Tuần báo cáo {date_text(period.start)}–{date_text(period.end)}"
+        due = period.due_at
+        extra = [f"đến {date_text(p.as_of)}"] if p.as_of < period.end else []
+        if due is not None:
+            extra.append(f"hạn {time_text(due)} {WEEKDAYS[due.weekday()].lower()} {date_text(due.date())}")
+        return text + (f" ({', '.join(extra)})" if extra else "")
 
     def _clear_cards(self) -> None:
         for card in self.cards:

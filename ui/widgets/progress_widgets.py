@@ -1,4 +1,5 @@
-"""Widgets of the progress dashboard: figure cards, Qt Charts builders, the drill-down list."""
+"""Widgets of the progress dashboard: figure cards, Qt Charts builders, the drill-down list, and the
+"the baseline changed, recompute?" banner (also in the campaign editor)."""
 
 from __future__ import annotations
 
@@ -21,15 +22,22 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
+    QPushButton,
     QTableView,
     QVBoxLayout,
 )
 
 from models.campaigns.progress import STATUS_LABELS, Figures, drilldown_rows
+from models.campaigns.targets import baseline_changes, recompute_baselines
+from models.core.errors import UserError
+from models.core.permissions import can
 from models.registry.organizations import GROUP_SHORT
 from models.text.vn_format import DASH, date_text, day_month_text, decimal_text, percent_text, thousands
+from ui.ops import run_mutation, show_message
 from ui.tables.rows_model import RowsModel
 
 STATUS_COLORS = {
@@ -318,3 +326,84 @@ class DossierListDialog(QDialog):
     def shown_ids(self) -> list[int]:
         return list(self.model.keys)
 
+
+
+class BaselineBanner(QFrame):
+    """"Số tổ chức trong danh sách đã thay đổi — tính lại chỉ tiêu?": shown while a target's frozen registry
+    baseline differs from the registry (``models.campaigns.targets.baseline_changes``). Targets never move
+    by themselves; a leader presses «Tính lại chỉ tiêu…», confirms, and the model recomputes (permission
+    ``campaign.manage``, audited). Others read who can do it."""
+
+    recomputed = Signal()
+
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.campaign_id: int | None = None
+        self.changes: list = []
+        self.confirm_box: QMessageBox | None = None
+        self.setObjectName("baselineBanner")
+        self.setStyleSheet("QFrame#baselineBanner { background: #fff8e1; border: 1px solid #ffb300;"
+                           " border-radius: 4px; }")
+        self.label = QLabel()
+        self.label.setObjectName("baselineText")
+        self.label.setWordWrap(True)
+        self.button = QPushButton("Tính lại chỉ tiê&u…")
+        self.button.setObjectName("recomputeBaselineButton")
+        self.button.clicked.connect(self.ask)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.button)
+        self.hide()
+
+    def update_for(self, campaign_id: int | None) -> None:
+        self.campaign_id = campaign_id
+        try:
+            self.changes = baseline_changes(self.store, campaign_id) if campaign_id is not None else []
+        except UserError:
+            self.changes = []
+        if not self.changes:
+            self.hide()
+            return
+        leader = can(self.store.actor.role, "campaign.manage")
+        lines = "<br>".join(f"• {c.text}" for c in self.changes)
+        tail = ("Chỉ tiêu chưa thay đổi. Tính lại theo số mới?" if leader
+                else "Chỉ tiêu chưa thay đổi; lãnh đạo đơn vị quyết định có tính lại hay không.")
+        self.label.setText("<b>Số tổ chức trong danh sách đã thay đổi kể từ khi đặt chỉ tiêu.</b><br>"
+                           f"{lines}<br>{tail}")
+        self.button.setVisible(leader)
+        self.show()
+
+    def ask(self) -> None:
+        """Confirm (window-modal, non-blocking; «Để nguyên» is the default and Esc), then recompute."""
+        if not self.changes:
+            return
+        text = ("Tính lại các chỉ tiêu sau theo số tổ chức hiện có trong danh sách?\n\n"
+                + "\n".join(f"• {c.text}" for c in self.changes)
+                + "\n\nPhân bổ theo tỷ lệ cho các xã, phường được chia lại; phân bổ đã sửa tay được giữ nguyên.")
+        box = QMessageBox(QMessageBox.Question, "Tính lại chỉ tiêu", text, QMessageBox.Yes | QMessageBox.No, self)
+        box.setObjectName("recomputeBox")
+        box.button(QMessageBox.Yes).setText("&Tính lại")
+        box.button(QMessageBox.No).setText("Để &nguyên")
+        box.setDefaultButton(QMessageBox.No)
+        box.setEscapeButton(QMessageBox.No)
+        box.buttonClicked.connect(lambda button: self.recompute() if button is box.button(QMessageBox.Yes) else None)
+        self.confirm_box = box
+        box.open()
+
+    def recompute(self) -> None:
+        if self.campaign_id is None:
+            return
+        campaign_id = self.campaign_id
+        outcome = run_mutation(self, lambda: recompute_baselines(self.store, campaign_id),
+                               title="Không tính lại được chỉ tiêu")
+        if outcome:
+            kept = [r for r in outcome.value if r["allocation_kept"]]
+            if kept:
+                show_message(self, "Đã tính lại chỉ tiêu",
+                             f"Đã tính lại {len(outcome.value)} chỉ tiêu. {len(kept)} chỉ tiêu có phân bổ đã sửa tay nên "
+                             "phân bổ giữ nguyên: hãy xem lại tổng phân bổ trong «Sửa kế hoạch, chỉ tiêu…».")
+        self.update_for(campaign_id)
+        if outcome:
+            self.recomputed.emit()
