@@ -51,9 +51,7 @@ def run_check(args) -> int:
     path = db_path(args)
     if not path.exists():
         raise UserError(f"Không tìm thấy cơ sở dữ liệu «{path}»")
-    report = backups.check_file(path)
-    if not report["problems"] and report.get("journal_mode") != "wal":
-        report["problems"].append(f"Chế độ nhật ký là «{report.get('journal_mode')}», cần «wal»")
+    report = backups.check_database(path)
     report["ok"] = not report["problems"]
     print_json(report)
     if report["problems"]:

@@ -1,4 +1,5 @@
-"""Syncing upward (docs/sync.md): ``export``, ``merge``, ``sync-ack``, ``sync-units``, ``sync-report``.
+"""Syncing upward (docs/sync.md): ``export``, ``merge``, ``sync-ack``, ``sync-units``, ``sync-report``,
+``lead-desk`` (a unit with several desks: the desk that merges the others' files).
 
 ``export`` prints one JSON line: path, rows (dossier rows), sheets (rows per sheet), sha256, protected,
 kind, sequence. ``merge`` prints one JSON line per file: file, status ('accepted' | 'refused' |
@@ -30,7 +31,8 @@ def register(sub) -> None:
     p.add_argument("--week-end", help="ngày cuối kỳ báo cáo YYYY-MM-DD (mặc định: tuần đến hạn báo cáo tới)")
     p.set_defaults(func=run_export)
 
-    p = sub.add_parser("merge", help="tổng hợp tệp đồng bộ của các đơn vị (đơn vị cấp tỉnh)")
+    p = sub.add_parser("merge", help="tổng hợp tệp đồng bộ của các đơn vị (đơn vị cấp tỉnh) hoặc của các bàn "
+                                     "(bàn chính)")
     add_db_argument(p)
     p.add_argument("files", nargs="+", help="các tệp .xlsx của đơn vị")
     p.add_argument("--password", help="mật khẩu của các tệp được mã hoá; «-» để gõ mật khẩu "
@@ -42,13 +44,18 @@ def register(sub) -> None:
     p.add_argument("sequence", type=int)
     p.set_defaults(func=run_ack)
 
-    p = sub.add_parser("sync-units", help="(cấp tỉnh) danh sách đơn vị và tình trạng gửi tệp trong tuần")
+    p = sub.add_parser("lead-desk", help="đặt máy này là bàn chính của đơn vị: tổng hợp tệp đồng bộ của các bàn")
+    add_db_argument(p)
+    p.add_argument("--off", action="store_true", help="thôi làm bàn chính")
+    p.set_defaults(func=run_lead_desk)
+
+    p = sub.add_parser("sync-units", help="(cấp tỉnh, bàn chính) danh sách đơn vị và tình trạng gửi tệp trong tuần")
     add_db_argument(p)
     p.add_argument("--week-end", help="ngày cuối tuần YYYY-MM-DD (mặc định: tuần vừa đến hạn)")
     p.add_argument("--declare", nargs=2, metavar=("MA", "TEN"), help="khai báo đơn vị phải gửi tệp")
     p.set_defaults(func=run_units)
 
-    p = sub.add_parser("sync-report", help="(cấp tỉnh) báo cáo tuần tổng hợp các đơn vị (PDF/Excel)")
+    p = sub.add_parser("sync-report", help="(cấp tỉnh, bàn chính) báo cáo tuần tổng hợp các đơn vị (PDF/Excel)")
     add_db_argument(p)
     p.add_argument("--week-end", help="ngày cuối tuần YYYY-MM-DD (mặc định: tuần vừa đến hạn)")
     p.add_argument("--pdf", help="tệp PDF")
@@ -131,12 +138,25 @@ def _week(store, text: str | None):
     return week_ending(end, settings) if end else previous_week(store.now(), settings)
 
 
-def run_units(args) -> int:
-    from models.sync.merge import declare_unit, require_province  # imported late: as run_merge
+def run_lead_desk(args) -> int:
+    from models.sync.merge import is_lead_desk, set_lead_desk  # imported late: as run_merge
 
     store = open_store(args)
     try:
-        require_province(store)
+        changed = set_lead_desk(store, not args.off)
+        lead = is_lead_desk(store)
+    finally:
+        store.close()
+    print_json({"ok": True, "lead_desk": lead, "changed": changed})
+    return 0
+
+
+def run_units(args) -> int:
+    from models.sync.merge import declare_unit, require_merging_desk  # imported late: as run_merge
+
+    store = open_store(args)
+    try:
+        require_merging_desk(store)
         declared = declare_unit(store, *args.declare) if args.declare else None
         period = _week(store, args.week_end)
         units = week_status(store, period.end)

@@ -2,7 +2,13 @@
 
 - numbered migrations (``models/migrations``), schema version in ``PRAGMA user_version``;
 - a copy of the file before migrating, refusal to open a schema newer than this program knows;
-- WAL, foreign keys, a busy timeout so that two desks on one file wait instead of failing;
+- WAL, foreign keys, a busy timeout so that two programs on one file wait instead of failing;
+- refusal of a file on a network share (SMB/CIFS, NFS, a UNC path): WAL needs every program that opens
+  the file on one machine (``models.core.paths.network_share``);
+- nothing else in the process opens the database file: SQLite's locks are POSIX advisory locks, owned by
+  the process, and closing *any* descriptor of the file drops them all (another program may then delete
+  the live -wal/-shm). Checks go through SQLite (``models/security/backups.py``), hashes are taken of
+  copies, and file dialogs never open in a database's folder (``database_folders``);
 - ``atomic()``: savepoint-nested transactions; change notifications are delivered only after the
   outermost transaction commits;
 - the acting officer (``actor``) and the clock, so that every write can be audited and tested.
@@ -29,10 +35,19 @@ import sqlite_utils
 from models.core.changes import Change, ChangeBus, Kind, Table
 from models.core.errors import Cancelled, UserError
 from models.core.migrations import migrate_store
+from models.core.paths import network_database_message, network_share
 
 INTERRUPT_CHECK_STEPS = 20_000  # SQLite VM steps between two looks at the Cancel button (~0.1 ms)
 
 Clock = Callable[[], dt.datetime]
+
+_DATABASE_FOLDERS: set[Path] = set()  # the folder of every database this process opened
+
+
+def database_folders() -> frozenset[Path]:
+    """Folders holding a database this process opened: nothing but SQLite may open files there (a file
+    dialog showing such a folder opens and closes the files it lists, dropping SQLite's locks)."""
+    return frozenset(_DATABASE_FOLDERS)
 
 
 def _enable_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
@@ -89,7 +104,11 @@ class Store:
         self._pending: list[Change] = []
         self._depth = 0
         self._thread = threading.get_ident()
+        share = network_share(self.path)
+        if share:
+            raise UserError(network_database_message(self.path, share))
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _DATABASE_FOLDERS.add(self.path.parent.resolve())
         conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         self.conn = conn

@@ -19,6 +19,7 @@ from pathlib import Path
 from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.migrations import latest_version
+from models.core.paths import network_share
 from models.core.permissions import require
 from models.core.store import SYSTEM_ACTOR, Store
 
@@ -39,6 +40,8 @@ class BackupInfo:
 
 
 def sha256_of(path: Path) -> str:
+    """SHA-256 of a finished copy (a backup's partial file). Never of a live database: closing the handle
+    would drop SQLite's locks on it (see ``check_file``)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -123,7 +126,12 @@ def prune(store: Store) -> list[Path]:
 def check_file(path: str | Path, *, full: bool = True) -> dict:
     """What ``check`` reports about one database file; ``problems`` is empty when it is healthy.
 
-    Opens the file read-only (``mode=ro``) so that checking never changes it.
+    Everything is read through SQLite, on a read-only connection (``mode=ro``), so that checking never
+    changes the file — and never opens it any other way: SQLite's locks are POSIX advisory locks held by
+    the process, and closing a plain handle on the live database (``open(path, "rb")`` to look at its
+    header) would drop the locks of the program's own connections, after which another program may delete
+    the live -wal/-shm and lose what was saved (``tests/test_db_file_safety.py``). SQLite's own
+    connections share their locks, so this connection can be opened and closed safely.
     """
 
     path = Path(path)
@@ -135,16 +143,19 @@ def check_file(path: str | Path, *, full: bool = True) -> dict:
     if path.stat().st_size == 0:
         problems.append(f"Tệp «{path.name}» rỗng (0 byte)")
         return report
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            problems.append(f"Tệp «{path.name}» không phải cơ sở dữ liệu SQLite")
-            return report
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         problems.append(f"Không mở được «{path.name}»: {exc}")
         return report
     try:
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()  # SQLite reads and checks the header
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                problems.append(f"Tệp «{path.name}» không phải cơ sở dữ liệu SQLite")
+                return report
+            raise
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
         report["integrity_check"] = "ok" if integrity == ["ok"] else integrity[:20]
         if integrity != ["ok"]:
@@ -181,13 +192,24 @@ def check_file(path: str | Path, *, full: bool = True) -> dict:
     return report
 
 
-def check_store(store: Store) -> dict:
-    """Check the open database (WAL mode included) — the ``check`` command and the admin screen."""
-    report = check_file(store.path)
-    report["journal_mode"] = store.scalar("PRAGMA journal_mode")
-    if report["journal_mode"] != "wal":
+def check_database(path: str | Path, *, journal_mode: str | None = None) -> dict:
+    """``check_file`` plus what a working database (not a backup) needs: WAL mode (``journal_mode``: the
+    open connection's, when the caller has one) and a disk of this machine, not a network share."""
+    report = check_file(path)
+    if journal_mode is not None:
+        report["journal_mode"] = journal_mode
+    if "journal_mode" in report and report["journal_mode"] != "wal":
         report["problems"].append(f"Chế độ nhật ký là «{report['journal_mode']}», cần «wal»")
+    share = network_share(path)
+    if share:
+        report["problems"].append(f"Tệp nằm trên ổ mạng ({share}): chế độ WAL cần mọi chương trình mở tệp "
+                                  "chạy trên cùng một máy; hãy chép tệp về ổ đĩa của máy này")
     return report
+
+
+def check_store(store: Store) -> dict:
+    """Check the open database (WAL mode included) — the admin screen's "Kiểm tra cơ sở dữ liệu"."""
+    return check_database(store.path, journal_mode=store.scalar("PRAGMA journal_mode"))
 
 
 # ---- restoring ---------------------------------------------------------------------------------------

@@ -1,9 +1,17 @@
-"""The province's side: merge units' sync workbooks into the province tables (docs/sync.md).
+"""The merging side: the province merges its units' sync workbooks, and a unit's lead desk merges the
+files of the unit's other desks the same way (docs/sync.md).
+
+Several desks of one unit each keep their own database (SQLite's WAL needs every program that opens a file
+on one machine: no shared file on a network drive). Each desk is a sub-unit: its own unit code (e.g.
+``CAP-RG-B2``) under the unit's name as parent body, and it exports the ordinary sync workbook (same format).
+The lead desk (setting ``sync.lead_desk``, ``set_lead_desk``) merges those files exactly as the province
+merges units' — its own file too, so that its consolidated report is the whole unit's.
 
 Each file is read and verified (``models.sync.reader``) and then merged in its own transaction: a
 refused file changes nothing and does not stop the others. Rules, in order:
 
-* the desk must be a provincial unit (``units.kind = 'province'``);
+* the desk must be a provincial unit (``units.kind = 'province'``) or a unit's lead desk;
+* a province does not merge its own file;
 * a file identical to one already merged (same SHA-256) → ``unchanged``: nothing to do;
 * a file of a unit whose sequence number is lower than (or equal to, with other content) the newest file
   already merged from that unit → ``refused`` (it is older: the newer data stays);
@@ -71,19 +79,48 @@ class MergeResult:
         return asdict(self)
 
 
+LEAD_DESK_SETTING = "sync.lead_desk"
+
+
 def is_province(store: Store) -> bool:
     """Whether the unit using the program is a province desk (it merges the units' files)."""
     uid = unit_id(store)
     return bool(uid) and store.scalar("SELECT kind FROM units WHERE id = ?", (uid,)) == "province"
 
 
-def require_province(store: Store) -> dict:
+def is_lead_desk(store: Store) -> bool:
+    """Whether this desk is its unit's lead desk (it merges the files of the unit's other desks)."""
+    return bool(store.get_setting(LEAD_DESK_SETTING, False))
+
+
+def can_merge(store: Store) -> bool:
+    """Whether this desk merges other desks' or units' files: a province desk or a unit's lead desk."""
+    return is_province(store) or is_lead_desk(store)
+
+
+def set_lead_desk(store: Store, lead: bool) -> bool:
+    """Make this desk its unit's lead desk (or an ordinary one again); False when it already was."""
+    require(store, "unit.manage")
+    if bool(lead) == is_lead_desk(store):
+        return False
+    if lead and not unit_id(store):
+        raise UserError("Chưa khai báo đơn vị sử dụng chương trình; hãy khai báo đơn vị trước khi đặt bàn chính.")
+    store.set_setting(LEAD_DESK_SETTING, bool(lead))  # audited, and the screens hear Table.SETTINGS
+    return True
+
+
+def require_merging_desk(store: Store) -> dict:
+    """The unit using the program, when it may merge files (``can_merge``); else a ``UserError``."""
     uid = unit_id(store)
     unit = store.query_one("SELECT * FROM units WHERE id = ?", (uid,)) if uid else None
-    if not unit or unit["kind"] != "province":
-        raise UserError("Chỉ đơn vị cấp tỉnh mới tổng hợp tệp của các đơn vị. Đơn vị sử dụng chương trình này "
-                        "chưa được khai báo là đơn vị cấp tỉnh.")
+    if not unit or not (unit["kind"] == "province" or is_lead_desk(store)):
+        raise UserError("Chỉ đơn vị cấp tỉnh, hoặc bàn chính của một đơn vị có nhiều bàn tiếp nhận, mới tổng hợp "
+                        "tệp đồng bộ. Đơn vị sử dụng chương trình này chưa được khai báo là đơn vị cấp tỉnh, và máy "
+                        "này chưa được đặt là bàn chính (lệnh lead-desk hoặc trang Đồng bộ).")
     return unit
+
+
+require_province = require_merging_desk  # the earlier name, kept for its callers
 
 
 def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | None = None,
@@ -96,7 +133,7 @@ def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | No
     count) while this process merges; the merging itself stays in order on this connection.
     """
     require(store, "sync.merge")
-    province = require_province(store)
+    province = require_merging_desk(store)
     paths = [Path(p) for p in paths]
     results = []
     reader = read_ahead(paths, password, workers)
@@ -117,7 +154,7 @@ def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | No
 def merge_file(store: Store, path: str | Path, *, password: str | None = None,
                province: dict | None = None, _read: tuple | None = None) -> MergeResult:
     require(store, "sync.merge")
-    province = province or require_province(store)
+    province = province or require_merging_desk(store)
     path = Path(path)
     result = MergeResult(file=path.name, status=REFUSED)
     try:
@@ -162,7 +199,7 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) ->
     label = sync.name
     code = info["unit_code"]
     sequence = info["sequence"]
-    if code == province["code"]:
+    if code == province["code"] and province["kind"] == "province":
         raise UserError(f"Tệp «{label}» là tệp của chính đơn vị này ({code}), không tổng hợp.")
     same = store.query_one(
         "SELECT f.*, u.name AS unit_name FROM sync_files f JOIN remote_units u ON u.code = f.unit_code "

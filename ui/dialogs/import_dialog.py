@@ -51,6 +51,7 @@ from services import imports
 from ui.context import AppContext
 from ui.ops import BackgroundOp, run_mutation, show_error, show_message
 from ui.tables.rows_model import RowsModel
+from ui.widgets.file_dialogs import default_folder, default_path
 
 FILE_FILTER = "Bảng tính và CSV (*.xlsx *.xlsm *.xls *.ods *.csv);;Tất cả các tệp (*)"
 PREVIEW_ROWS = 8
@@ -128,7 +129,7 @@ class ImportDialog(QDialog):
         return int(self.group_combo.currentData())
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp danh sách tổ chức", "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp danh sách tổ chức", default_folder(), FILE_FILTER)
         if path:
             self.choose_file(path)
 
@@ -322,7 +323,7 @@ class ImportDialog(QDialog):
 
     def save_errors(self) -> None:
         name = Path(self.path_edit.text().strip()).stem + "-loi.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "Lưu tệp lỗi", name, "Excel (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self, "Lưu tệp lỗi", default_path(name, Path(self.path_edit.text().strip()).parent), "Excel (*.xlsx)")
         if path:
             self.save_errors_to(path)
 

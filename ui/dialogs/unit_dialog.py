@@ -30,6 +30,7 @@ from models.text.normalize import fold
 from ui.context import AppContext
 from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error
+from ui.widgets.file_dialogs import default_folder
 
 CODE_ROLE = Qt.UserRole
 NAME_ROLE = Qt.UserRole + 1
@@ -184,7 +185,7 @@ class UnitDialog(QDialog):
         self.add_name.clear()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp danh sách địa bàn", "",
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp danh sách địa bàn", default_folder(),
                                               "Bảng tính (*.xlsx *.xls *.ods *.csv)")
         if path:
             self.load_file(path)

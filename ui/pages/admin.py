@@ -35,6 +35,7 @@ from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
 from ui.ops import run_mutation, show_message
 from ui.tables.rows_model import RowsModel, rows_view, selected_row
+from ui.widgets.file_dialogs import default_folder
 
 OFFICER_COLUMNS = ["Họ và tên", "Tên đăng nhập", "Cấp bậc", "Chức vụ", "Vai trò", "Trạng thái"]
 DAY_COLUMNS = ["Ngày", "Thứ", "Loại", "Tên", "Nguồn", "Căn cứ"]
@@ -363,7 +364,7 @@ class AdminPage(QWidget):
         show_message(self, "Đã sao lưu", f"Đã sao lưu vào «{info.path}» ({thousands(info.size)} byte).")
 
     def _choose_backup_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục (ổ USB) để sao lưu")
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục (ổ USB) để sao lưu", default_folder())
         if folder:
             self.backup_to_folder(folder)
 
@@ -374,7 +375,7 @@ class AdminPage(QWidget):
                                              f"Mã kiểm tra SHA-256: {made.value.sha256}")
 
     def _choose_restore(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(self.ctx.store.backup_dir),
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", default_folder(self.ctx.store.backup_dir),
                                               "Cơ sở dữ liệu (*.sqlite *.db);;Mọi tệp (*)")
         if not path:
             return

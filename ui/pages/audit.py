@@ -28,6 +28,7 @@ from services.audit_export import export_audit
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
 from ui.tables.rows_model import RowsModel, rows_view
+from ui.widgets.file_dialogs import default_path
 
 ROW_LIMIT = 2000
 ACTION_GROUPS = [
@@ -239,7 +240,7 @@ class AuditPage(QWidget):
 
     def _choose_export(self) -> None:
         default = str(Path.home() / f"nhat-ky-{self.ctx.store.today():%Y%m%d}.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, "Xuất nhật ký", default, "Excel (*.xlsx);;CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "Xuất nhật ký", default_path(default), "Excel (*.xlsx);;CSV (*.csv)")
         if path:
             self.export_to(path)
 

@@ -68,6 +68,7 @@ from ui.dialogs.pdf_preview import PdfPreview, print_pdf
 from ui.dialogs.unsaved import settle
 from ui.ops import BackgroundOp, run_mutation, show_error, show_message
 from ui.tables.rows_model import RowsModel
+from ui.widgets.file_dialogs import default_path
 from ui.widgets.report_deadline import DeadlineBanner
 
 REGISTER_COLUMNS = ["Số", "Loại", "Kỳ báo cáo", "Ngày ký", "Cán bộ", "Ban hành lúc", "Đúng hạn", "Trang", "SHA-256"]
@@ -429,7 +430,7 @@ class ReportsPage(QWidget):
         return folder / (name + (f"-so-{number}" if number else "-nhap") + suffix)
 
     def _ask_path(self, suggested: Path, caption: str, filter_: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, caption, str(suggested), filter_)
+        path, _ = QFileDialog.getSaveFileName(self, caption, default_path(suggested), filter_)
         return Path(path) if path else None
 
     def issue(self, path: Path | None = None, *, confirm_repeat: bool | None = None) -> BackgroundOp | None:

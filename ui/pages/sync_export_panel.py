@@ -35,6 +35,7 @@ from ui.context import AppContext
 from ui.ops import BackgroundOp, run_mutation, show_error
 from ui.tables.rows_model import RowsModel
 from ui.widgets.date_edits import DateEdit
+from ui.widgets.file_dialogs import default_folder
 
 FOLDER_SETTING = "sync_export_folder"
 
@@ -224,7 +225,7 @@ class ExportPanel(QWidget):
 
     # ---- actions ---------------------------------------------------------------------------
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu tệp đồng bộ", self.folder.text())
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu tệp đồng bộ", default_folder(self.folder.text()))
         if folder:
             self.folder.setText(folder)
 

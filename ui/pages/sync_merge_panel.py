@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +28,16 @@ from PySide6.QtWidgets import (
 from models.core.errors import UserError
 from models.reports.period import get_settings, previous_week, week_ending
 from models.sync.consolidation import NOT_SENT, week_status
-from models.sync.merge import REFUSED, STATUS_LABELS, MergeResult, declare_unit, is_province
+from models.sync.merge import (
+    REFUSED,
+    STATUS_LABELS,
+    MergeResult,
+    can_merge,
+    declare_unit,
+    is_lead_desk,
+    is_province,
+    set_lead_desk,
+)
 from models.text.vn_format import date_text, time_date_text
 from services.consolidation import write_consolidated
 from services.sync import merge_files
@@ -35,6 +45,7 @@ from ui.context import AppContext
 from ui.ops import BackgroundOp, run_mutation, show_error, show_message
 from ui.tables.rows_model import RowsModel
 from ui.widgets.date_edits import DateEdit
+from ui.widgets.file_dialogs import default_folder, default_path
 
 RESULT_COLUMNS = ["Tệp", "Đơn vị", "Kết quả", "Thêm mới", "Cập nhật", "Không đổi", "Lý do / ghi chú"]
 UNIT_COLUMNS = ["Mã", "Đơn vị", "Tình trạng", "Tệp", "Số tệp", "Lập lúc"]
@@ -153,6 +164,11 @@ class MergePanel(QWidget):
         self.province_note.setObjectName("syncProvinceNote")
         self.province_note.setWordWrap(True)
         layout.addWidget(self.province_note)
+        # A unit with several desks: each keeps its own database, the lead desk merges the desks' files.
+        self.lead_desk = QCheckBox("Máy này là &bàn chính của đơn vị: tổng hợp tệp đồng bộ của các bàn tiếp nhận")
+        self.lead_desk.setObjectName("syncLeadDesk")
+        self.lead_desk.toggled.connect(self._lead_desk_toggled)
+        layout.addWidget(self.lead_desk)
 
         split = QSplitter(Qt.Vertical)
         split.addWidget(self._build_files())
@@ -236,14 +252,20 @@ class MergePanel(QWidget):
 
     # ---- state -----------------------------------------------------------------------------
     def is_province(self) -> bool:
-        return is_province(self.ctx.store)
+        """Whether this desk merges files: a province desk, or a unit's lead desk (its other desks' files)."""
+        return can_merge(self.ctx.store)
 
     def refresh(self) -> None:
         province = self.is_province()
         self.province_note.setText(
-            "" if province else "Đơn vị sử dụng chương trình chưa được khai báo là đơn vị cấp tỉnh: chỉ đơn vị "
-                                "cấp tỉnh mới tổng hợp tệp của các đơn vị.")
+            "" if province else "Đơn vị sử dụng chương trình chưa được khai báo là đơn vị cấp tỉnh, và máy này "
+                                "không phải bàn chính của đơn vị: chỉ đơn vị cấp tỉnh mới tổng hợp tệp của các đơn "
+                                "vị, và chỉ bàn chính tổng hợp tệp của các bàn (đánh dấu ô «bàn chính» bên dưới).")
         self.province_note.setVisible(not province)
+        self.lead_desk.blockSignals(True)
+        self.lead_desk.setChecked(is_lead_desk(self.ctx.store))
+        self.lead_desk.blockSignals(False)
+        self.lead_desk.setVisible(not is_province(self.ctx.store))
         self.merge_button.setEnabled(province)
         self.report_button.setEnabled(province)
         self.refresh_units()
@@ -269,7 +291,7 @@ class MergePanel(QWidget):
 
     # ---- actions ---------------------------------------------------------------------------
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp đồng bộ của các đơn vị", "",
+        names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp đồng bộ của các đơn vị", default_folder(),
                                                 "Bảng tính Excel (*.xlsx)")
         if names:
             self.drop_list.add_paths(names)
@@ -306,6 +328,13 @@ class MergePanel(QWidget):
                 self.drop_list.takeItem(i)
         self.refresh_units()
 
+    def _lead_desk_toggled(self, checked: bool) -> None:
+        if not run_mutation(self, lambda: set_lead_desk(self.ctx.store, checked)):
+            self.lead_desk.blockSignals(True)
+            self.lead_desk.setChecked(not checked)  # refused (no unit, no permission): the box says so
+            self.lead_desk.blockSignals(False)
+        self.refresh()
+
     def declare(self) -> None:
         outcome = run_mutation(self, lambda: declare_unit(self.ctx.store, self.declare_code.text(),
                                                           self.declare_name.text()))
@@ -320,7 +349,7 @@ class MergePanel(QWidget):
     def write_report(self) -> None:
         period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
         default = Path(self.ctx.store.path).parent / f"bao-cao-tong-hop_{period.end.strftime('%Y%m%d')}.pdf"
-        name, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo tổng hợp", str(default), "PDF (*.pdf)")
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo tổng hợp", default_path(default), "PDF (*.pdf)")
         if not name:
             return
         pdf = Path(name).with_suffix(".pdf")

@@ -14,6 +14,7 @@ from models.core.store import Store
 from services import receipts
 from services.receipts import receipt_pdf
 from ui.dialogs.pdf_preview import print_pdf
+from ui.widgets.file_dialogs import default_path
 
 
 def save_receipt(parent: QWidget | None, store: Store, dossier_id: int, page_size: str,
@@ -21,7 +22,7 @@ def save_receipt(parent: QWidget | None, store: Store, dossier_id: int, page_siz
     """Write the slip to ``path`` (asks for a file name when None); returns the path or None if cancelled."""
     if path is None:
         chosen, _filter = QFileDialog.getSaveFileName(parent, "Lưu giấy hẹn",
-                                                      receipts.default_file_name(store, dossier_id),
+                                                      default_path(receipts.default_file_name(store, dossier_id)),
                                                       "Tệp PDF (*.pdf)")
         if not chosen:
             return None
