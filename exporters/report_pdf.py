@@ -4,9 +4,11 @@ Layout: A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm; L
 (Times New Roman metrics, full Vietnamese) embedded. Top left the parent body over the issuing unit
 (capitals) with a short rule, then the number and symbol; top right the national title (bold caps
 12 pt) and the motto (bold 13 pt) with a rule of the motto's length, then place and date in italics;
-"BÁO CÁO" and the subject line; the body; tables whose header row repeats on every page; a chart of
-the cumulative result against the target's planned path; difficulties and proposals; "Nơi nhận:"
-bottom left and the signature block bottom right; page numbers top centre from page 2.
+"BÁO CÁO" and the subject line; the opening that cites the plan by number and date; I. results: the
+summary, tables whose header row repeats on every page (groups, areas, then the footnotes), the dossier
+figures, a chart of the cumulative result against the target's planned path; II. difficulties; III.
+proposals; IV. next week's tasks; the closing sentence, "Nơi nhận:" bottom left and the signature block
+bottom right, kept with the last lines before them; page numbers top centre from page 2.
 
 Structured like pretix's invoice renderer: ``stylesheet()``, ``story()``, ``page templates`` are
 separate methods of ``ReportRenderer``. Deterministic: reportlab's invariant mode and fixed metadata,
@@ -45,7 +47,17 @@ from reportlab.platypus import (
 from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
 from models.reports.figures import FigureRow
-from models.reports.weekly import ReportData
+from models.reports.weekly import (
+    NOTHING,
+    RESULT_DOSSIERS,
+    RESULT_GENERAL,
+    RESULT_GROUPS,
+    RESULT_TREND,
+    SECTION_DIFFICULTIES,
+    SECTION_PROPOSALS,
+    SECTION_RESULTS,
+    ReportData,
+)
 from models.text.vn_format import DASH, percent_text, thousands
 
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
@@ -153,38 +165,71 @@ class ReportRenderer:
         story: list[Flowable] = [self.header(), Spacer(1, 8 * mm)]
         story += [Paragraph(esc(d.title), s["title"]), Paragraph(esc(d.subject), s["subject"]),
                   Rule(self.width * 0.33, space_before=3), Spacer(1, 5 * mm)]
-        story.append(Paragraph("I. KẾT QUẢ THỰC HIỆN", s["heading"]))
-        story.append(Paragraph("1. Kết quả chung", s["subheading"]))
+        if d.opening:
+            story.append(Paragraph(esc(d.opening), s["body"]))
+        story.append(Paragraph(SECTION_RESULTS, s["heading"]))
+        story.append(Paragraph(RESULT_GENERAL, s["subheading"]))
         story.append(Paragraph(esc(d.summary), s["body"]))
         # A table may break across pages (header row repeated); its heading needs the header and a few
         # rows below it on the same page, hence the conditional page break rather than keepWithNext.
-        story += [CondPageBreak(35 * mm), Paragraph("2. Kết quả theo nhóm đối tượng", s["table_heading"]),
+        story += [CondPageBreak(35 * mm), Paragraph(RESULT_GROUPS, s["table_heading"]),
                   self.figures_table(d.groups, d.group_total, "Nhóm đối tượng"), Spacer(1, 3 * mm)]
-        story += [CondPageBreak(35 * mm), Paragraph(f"3. {d.rows_heading}", s["table_heading"]),
+        story += [CondPageBreak(35 * mm), Paragraph(esc(d.rows_title), s["table_heading"]),
                   self.figures_table(d.areas, d.area_total, d.row_label)]
-        # why a total is not what the reader's own arithmetic gives (models.reports.figures.footnotes)
-        story += [Paragraph(esc(("Ghi chú: " if i == 0 else "") + note), s["note"]) for i, note in enumerate(d.footnotes)]
+        story += self.footnotes()
         story.append(Spacer(1, 3 * mm))
-        story.append(KeepTogether([Paragraph("4. Tiến độ theo tuần", s["subheading"]), self.trend_chart(),
+        if d.dossiers:
+            story.append(KeepTogether([Paragraph(RESULT_DOSSIERS, s["table_heading"]), self.dossier_table(),
+                                       Paragraph(esc(d.dossier_note), s["note"])]))
+            story.append(Spacer(1, 3 * mm))
+        story.append(KeepTogether([Paragraph(RESULT_TREND, s["subheading"]), self.trend_chart(),
                                    Paragraph(self.chart_caption(), s["caption"])]))
         story.append(Spacer(1, 3 * mm))
-        story.append(Paragraph("II. KHÓ KHĂN, VƯỚNG MẮC", s["heading"]))
+        story.append(Paragraph(SECTION_DIFFICULTIES, s["heading"]))
         story += self.text_block(d.difficulties)
-        story.append(Paragraph("III. ĐỀ XUẤT, KIẾN NGHỊ", s["heading"]))
+        story.append(Paragraph(SECTION_PROPOSALS, s["heading"]))
         story += self.text_block(d.proposals)
-        # The closing sentence, "Nơi nhận" and the signature stay together: a signature alone on the
-        # last page would not show what it signs.
-        story.append(KeepTogether([
-            Paragraph(f"Trên đây là báo cáo {esc(self.closing_phrase())} của {esc(d.unit_name or 'đơn vị')}./.",
-                      s["body"]),
-            Spacer(1, 4 * mm),
-            self.closing_block(),
-        ]))
+        story.append(Paragraph(esc(d.next_week_title), s["heading"]))
+        story += self.ending(self.text_block(d.next_week))
         return story
 
-    def closing_phrase(self) -> str:
-        subject = self.data.subject
-        return subject[:1].lower() + subject[1:]
+    def ending(self, last_section: list[Flowable]) -> list[Flowable]:
+        """The last section's paragraphs, then the closing sentence, "Nơi nhận" and the signature. The
+        closing and the signature are kept together with the last paragraph before them: when they do not
+        fit on the page, that paragraph goes over with them (its heading follows, keepWithNext), so no page
+        ever holds only the signature, and the signature always shows what it signs."""
+        s = self.styles
+        tail = KeepTogether([last_section[-1], Paragraph(esc(self.data.closing), s["body"]), Spacer(1, 4 * mm),
+                             self.closing_block()])
+        return [*last_section[:-1], tail]
+
+    def footnotes(self) -> list[Flowable]:
+        """Notes under the tables: why a total is not what the reader's own arithmetic gives
+        (``models.reports.figures.footnotes``)."""
+        return [Paragraph(esc(line), self.styles["note"]) for line in self.data.footnote_lines]
+
+    def dossier_table(self) -> Table:
+        s = self.styles
+        data = [[Paragraph(h, s["cell_head"]) for h in ("STT", "Nội dung", "Trong kỳ", "Lũy kế")]]
+        for index, row in enumerate(self.data.dossiers, start=1):
+            data.append([Paragraph(str(index), s["cell_num"]), Paragraph(esc(row.label), s["cell"]),
+                         Paragraph(thousands(row.this_week), s["cell_num"]),
+                         Paragraph(thousands(row.cumulative), s["cell_num"])])
+        widths = [10 * mm, None, 25 * mm, 25 * mm]
+        widths[1] = self.width - sum(w for w in widths if w)
+        table = Table(data, colWidths=widths, repeatRows=1)
+        table.setStyle(self.grid_style())
+        return table
+
+    def grid_style(self) -> TableStyle:
+        return TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts["regular"]),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (-1, 0), GREY),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ])
 
     def header(self) -> Table:
         d, s = self.data, self.styles
@@ -212,14 +257,7 @@ class ReportRenderer:
         widths = [10 * mm, None, 19 * mm, 19 * mm, 19 * mm, 19 * mm, 19 * mm]
         widths[1] = self.width - sum(w for w in widths if w)
         table = Table(data, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts["regular"]),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BACKGROUND", (0, 0), (-1, 0), GREY),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ]))
+        table.setStyle(self.grid_style())
         return table
 
     @staticmethod
@@ -294,9 +332,7 @@ class ReportRenderer:
                   f"tuần này: {thousands(last.count)} tài khoản.")
 
     def text_block(self, text: str) -> list[Flowable]:
-        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-        if not lines:
-            return [Paragraph("Không có.", self.styles["body"])]
+        lines = self.data.text_lines(text) or [NOTHING]
         return [Paragraph(esc(line), self.styles["body"]) for line in lines]
 
     def closing_block(self) -> Table:

@@ -1,7 +1,9 @@
 """The report's tables as an Excel workbook (for units that edit before sending), from ``ReportData``.
 
-Sheets: "Báo cáo" (header lines, subject, summary, both tables, texts), "Theo tuần" (the trend series).
-Same numbers as the PDF; missing targets are written "—". Deterministic: fixed document properties
+Sheets: "Báo cáo" (the letterhead lines, parent body over issuing body; subject; the opening citing the plan;
+the sections of the PDF: I. results with the summary, the group and area tables, their footnotes and the
+dossier figures; II. difficulties; III. proposals; IV. next week's tasks), "Theo tuần" (the trend series).
+Same numbers and headings as the PDF; missing targets are written "—". Deterministic: fixed document properties
 (creation time = the report's date), so the same data gives the same bytes.
 """
 
@@ -13,7 +15,16 @@ import io
 import xlsxwriter
 
 from models.reports.figures import FigureRow
-from models.reports.weekly import ReportData
+from models.reports.weekly import (
+    NOTHING,
+    RESULT_DOSSIERS,
+    RESULT_GENERAL,
+    RESULT_GROUPS,
+    SECTION_DIFFICULTIES,
+    SECTION_PROPOSALS,
+    SECTION_RESULTS,
+    ReportData,
+)
 from models.text.vn_format import DASH
 
 HEADERS = ["STT", None, "Trong kỳ", "Lũy kế", "Chỉ tiêu", "Tỷ lệ đạt", "Còn lại"]
@@ -54,6 +65,7 @@ def _formats(book) -> dict:
         "total_pct": fmt(border=1, bold=True, num_format="0.0%", align="center"),
         "total_dash": fmt(border=1, bold=True, align="center"),
         "date": fmt(border=1, num_format="dd/mm/yyyy", align="center"),
+        "note": fmt(italic=True, text_wrap=True, font_size=11),
     }
 
 
@@ -70,24 +82,47 @@ def _report_sheet(book, data: ReportData, f: dict) -> None:
         row += 1
     sheet.set_row(row - 1, 32)
     row += 1
-    sheet.merge_range(row, 0, row, 6, data.summary, f["text"])
-    sheet.set_row(row, 64)
-    row += 2
-    row = _table(sheet, row, "Kết quả theo nhóm đối tượng", "Nhóm đối tượng", data.groups, data.group_total, f)
-    row = _table(sheet, row + 1, data.rows_heading, data.row_label, data.areas, data.area_total, f)
-    for index, note in enumerate(data.footnotes):   # the PDF's notes under the tables, one per row
-        sheet.merge_range(row, 0, row, 6, ("Ghi chú: " if index == 0 else "") + note, f["text"])
-        sheet.set_row(row, max(18, 16 * (1 + len(note) // 90)))
+    if data.opening:
+        row = _text_row(sheet, row, data.opening, f["text"]) + 1
+    sheet.merge_range(row, 0, row, 6, SECTION_RESULTS, f["bold"])
+    sheet.merge_range(row + 1, 0, row + 1, 6, RESULT_GENERAL, f["bold"])
+    row = _text_row(sheet, row + 2, data.summary, f["text"]) + 1
+    row = _table(sheet, row, RESULT_GROUPS, "Nhóm đối tượng", data.groups, data.group_total, f)
+    row = _table(sheet, row + 1, data.rows_title, data.row_label, data.areas, data.area_total, f)
+    for line in data.footnote_lines:  # the PDF's notes under the tables, one per row
+        row = _text_row(sheet, row, line, f["note"])
+    if data.dossiers:
         row += 1
-    for title, text in (("Khó khăn, vướng mắc", data.difficulties), ("Đề xuất, kiến nghị", data.proposals)):
+        sheet.merge_range(row, 0, row, 6, RESULT_DOSSIERS, f["bold"])
+        row += 1
+        for col, head in ((0, "STT"), (2, "Trong kỳ"), (3, "Lũy kế")):
+            sheet.write(row, col, head, f["head"])
+        sheet.write(row, 1, "Nội dung", f["head"])
+        row += 1
+        for index, item in enumerate(data.dossiers, start=1):
+            sheet.write_number(row, 0, index, f["int"])
+            sheet.write_string(row, 1, item.label, f["cell"])
+            sheet.write_number(row, 2, item.this_week, f["int"])
+            sheet.write_number(row, 3, item.cumulative, f["int"])
+            row += 1
+        row = _text_row(sheet, row, data.dossier_note, f["note"])
+    for title, text in ((SECTION_DIFFICULTIES, data.difficulties), (SECTION_PROPOSALS, data.proposals),
+                        (data.next_week_title, data.next_week)):
         row += 1
         sheet.merge_range(row, 0, row, 6, title, f["bold"])
-        row += 1
-        sheet.merge_range(row, 0, row, 6, text or "Không có.", f["text"])
-        sheet.set_row(row, max(18, 16 * (text.count("\n") + 1 + len(text) // 90)))
-        row += 1
+        row = _text_row(sheet, row + 1, "\n".join(data.text_lines(text)) or NOTHING, f["text"])
+    row += 1
+    _text_row(sheet, row, data.closing, f["text"])
     sheet.fit_to_pages(1, 0)
     sheet.set_paper(9)  # A4
+
+
+def _text_row(sheet, row: int, text: str, fmt) -> int:
+    """``text`` across the sheet's width on one merged row tall enough for it; the next row."""
+    sheet.merge_range(row, 0, row, 6, text, fmt)
+    lines = sum(1 + len(part) // 95 for part in text.split("\n"))
+    sheet.set_row(row, max(18, 16 * lines))
+    return row + 1
 
 
 def _table(sheet, row: int, title: str, what: str, rows: list[FigureRow], total: FigureRow, f: dict) -> int:

@@ -77,8 +77,9 @@ def test_text_in_order_vietnamese_intact_and_figures_from_progress(campaign_stor
              "Kiên Giang, ngày 09 tháng 01 năm 2025", "BÁO CÁO",
              "Kết quả cấp tài khoản định danh điện tử cho cơ quan, tổ chức, tuần từ ngày 02/01/2025 đến ngày 08/01/2025",
              "I. KẾT QUẢ THỰC HIỆN", "2. Kết quả theo nhóm đối tượng", "3. Kết quả theo địa bàn",
-             "4. Tiến độ theo tuần", "II. KHÓ KHĂN, VƯỚNG MẮC", "Nhiều doanh nghiệp đã ngừng hoạt động",
-             "Hợp tác xã Ưu Đãi Ở Ờ Ỡ Ợ", "III. ĐỀ XUẤT, KIẾN NGHỊ", "Đề nghị Công an tỉnh phối hợp",
+             "4. Tình hình tiếp nhận, giải quyết hồ sơ", "5. Tiến độ theo tuần", "II. KHÓ KHĂN, VƯỚNG MẮC",
+             "Nhiều doanh nghiệp đã ngừng hoạt động", "Hợp tác xã Ưu Đãi Ở Ờ Ỡ Ợ", "III. ĐỀ XUẤT, KIẾN NGHỊ",
+             "Đề nghị Công an tỉnh phối hợp", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TUẦN TỚI", "Trên đây là báo cáo",
              "Nơi nhận:", "KT. TRƯỞNG CÔNG AN", "PHÓ TRƯỞNG CÔNG AN", "Thượng tá Nguyễn Văn Ứng"]
     positions = [text.find(part) for part in order]
     assert all(p >= 0 for p in positions), [part for part, p in zip(order, positions, strict=True) if p < 0]

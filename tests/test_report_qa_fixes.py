@@ -138,26 +138,33 @@ def test_without_campaign_the_totals_have_no_target(fresh_store):
 
 
 # ---- 2. wording of the summary ----------------------------------------------------------------------
-def test_summary_quotes_the_campaign_name_once(fresh_store):
+def test_summary_cites_the_plan_by_number_and_date_not_by_its_name(fresh_store):
+    """Issue 12: the plan is cited as a document is ("Kế hoạch số 374/KH-UBND ngày 25/12/2024"), from the
+    campaign's legal basis fields, never by the campaign's (invented) title."""
     from models.campaigns.plans import update_campaign
 
     codes = make_unit(fresh_store, 5)
     make_dossiers(fresh_store, codes, 80, D(2024, 12, 30), D(2025, 1, 8))
     campaign = make_campaign(fresh_store, codes)
     name = "Cao điểm triển khai định danh điện tử cho cơ quan, tổ chức (Kiên Giang)"
-    update_campaign(fresh_store, campaign, {"name": name})
-    summary = _report(fresh_store).summary
-    assert f"Lũy kế từ khi bắt đầu thực hiện “{name}” đến ngày 08/01/2025: " in summary
-    assert summary.count("triển khai") == 1
-    assert "kể từ khi triển khai" not in summary
+    update_campaign(fresh_store, campaign, {"name": name, "issuer": "UBND tỉnh Kiên Giang"})
+    data = _report(fresh_store)
+    citation = "Kế hoạch số 374/KH-UBND ngày 25/12/2024 của UBND tỉnh Kiên Giang"
+    assert data.plan_citation == citation
+    assert f"Lũy kế từ khi thực hiện {citation} đến ngày 08/01/2025: " in data.summary
+    assert name not in data.summary
 
 
-def test_campaign_phrase_for_any_name():
-    from models.reports.weekly import campaign_since
+def test_plan_citation_from_the_legal_basis_fields():
+    from models.reports.weekly import plan_citation
 
-    assert campaign_since("") == ""
-    assert campaign_since("Kế hoạch 374/KH-UBND") == " từ khi bắt đầu thực hiện “Kế hoạch 374/KH-UBND”"
-    assert campaign_since("  “Đợt cao điểm  90 ngày” ") == " từ khi bắt đầu thực hiện “Đợt cao điểm 90 ngày”"
+    assert plan_citation(None) == ""
+    assert plan_citation({"plan_number": "374/KH-UBND", "plan_date": "2024-12-25", "issuer": ""}) == \
+        "Kế hoạch số 374/KH-UBND ngày 25/12/2024"
+    assert plan_citation({"plan_number": "12/CT-UBND", "plan_date": None, "issuer": "UBND tỉnh An Giang"}) == \
+        "Chỉ thị số 12/CT-UBND của UBND tỉnh An Giang"
+    # no number recorded: the campaign's name, quoted as typed
+    assert plan_citation({"plan_number": None, "name": "  “Đợt cao điểm  90 ngày” "}) == "Kế hoạch “Đợt cao điểm 90 ngày”"
 
 
 # ---- 3. one spelling of "Lũy kế" ---------------------------------------------------------------------

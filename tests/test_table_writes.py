@@ -62,8 +62,10 @@ def test_official_refresh_keeps_the_name_the_unit_gave_a_day(fresh_store):
 
 def test_report_settings_saved_twice_are_one_row_with_every_column_updated(fresh_store, clock):
     unit_id = setup_dossier_unit(fresh_store)
+    # the factory's unit is a team ("Tổ …"): the report is issued by the police unit it belongs to
     first = save_settings(fresh_store, dataclasses.replace(get_settings(fresh_store), due_weekday=4,
-                                                             signer_name="Trần Văn Bình"))
+                                                             signer_name="Trần Văn Bình",
+                                                             issuing_body="Công an phường Rạch Giá"))
     clock.advance(hours=2)
     second = save_settings(fresh_store, dataclasses.replace(first, due_weekday=2, due_time="8:05", symbol="BC-X",
                                                               signer_authority="TRƯỞNG CÔNG AN",

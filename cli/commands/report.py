@@ -1,7 +1,10 @@
-"""``report``: write the weekly report (PDF, optionally the workbook) for the week ending on a date."""
+"""``report``: write the weekly report (PDF, optionally the workbook and the editable Word copy) for the week
+ending on a date. What does not agree on the report (issuing body, symbol, signer, recipients) is listed
+under ``warnings`` and on stderr ("Lưu ý: …"); the files are written all the same."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from cli.common import add_db_argument, open_store, print_json
@@ -15,11 +18,13 @@ def register(sub) -> None:
     parser.add_argument("--week-ending", required=True, help="ngày cuối của tuần báo cáo, YYYY-MM-DD")
     parser.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
     parser.add_argument("--xlsx", help="tệp Excel (cùng các bảng số liệu) sẽ ghi")
+    parser.add_argument("--docx", help="tệp Word (.docx) của cùng báo cáo, để lãnh đạo chỉnh sửa trước khi ký")
     parser.add_argument("--date", help="ngày ghi trên báo cáo, YYYY-MM-DD (mặc định: ngày đến hạn báo cáo)")
     parser.add_argument("--number", type=int, help="số báo cáo (mặc định: để trống, hoặc số tiếp theo khi --issue)")
     parser.add_argument("--campaign", type=int, help="mã kế hoạch (mặc định: kế hoạch hiện hành)")
     parser.add_argument("--difficulties", default="", help="nội dung khó khăn, vướng mắc")
     parser.add_argument("--proposals", default="", help="nội dung đề xuất, kiến nghị")
+    parser.add_argument("--next-week", default="", help="nội dung phương hướng, nhiệm vụ tuần tới")
     parser.add_argument("--issue", action="store_true", help="ban hành: ghi vào sổ báo cáo (cần số)")
     parser.set_defaults(func=run)
 
@@ -31,20 +36,21 @@ def run(args) -> int:
     doc_date = parse_day(args.date, "--date") if args.date else None
     out = Path(args.out)
     xlsx = Path(args.xlsx) if args.xlsx else None
+    docx = Path(args.docx) if args.docx else None
     store = open_store(args)
     try:
         settings = get_settings(store)
         period = week_ending(end, settings)
         number = args.number or (next_number(store, (doc_date or period.due_at.date()).year) if args.issue else None)
         form = reports.ReportForm(doc_date=doc_date, difficulties=args.difficulties, proposals=args.proposals,
-                                  campaign_id=args.campaign)
+                                  next_week=args.next_week, campaign_id=args.campaign)
         generated = reports.build_report(store, period, form, number=number, settings=settings)
         # Both files are written beside their names and put in place only once the register accepted
         # the report: a refused issue (number or period already used) leaves nothing behind.
         if args.issue:
-            reports.issue(store, generated, out, xlsx=xlsx)
+            reports.issue(store, generated, out, xlsx=xlsx, docx=docx)
         else:
-            reports.save_report(store, generated, out, xlsx=xlsx)
+            reports.save_report(store, generated, out, xlsx=xlsx, docx=docx)
     finally:
         store.close()
     data = generated.data
@@ -52,6 +58,11 @@ def run(args) -> int:
               "period_start": data.period_start, "period_end": data.period_end, "number": data.number_line}
     if xlsx:
         result["xlsx"] = str(args.xlsx)
+    if docx:
+        result["docx"] = str(args.docx)
+    result["warnings"] = generated.warnings
+    for warning in generated.warnings:
+        sys.stderr.write(f"Lưu ý: {warning}\n")
     if generated.report_id:
         result["report_id"] = generated.report_id
     print_json(result)

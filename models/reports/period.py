@@ -16,7 +16,7 @@ from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
-from models.text.normalize import strip_marks
+from models.text.normalize import clean, fold, strip_marks
 from models.text.vn_format import date_text
 from models.text.vn_parse import parse_date
 
@@ -41,6 +41,10 @@ class ReportSettings:
     signer_title: str = "PHÓ TRƯỞNG CÔNG AN"
     signer_name: str = ""
     recipients: tuple[str, ...] = ()
+    # The letterhead (Decree 30/2020, Appendix I): the parent body ("cơ quan chủ quản") over the issuing body
+    # ("cơ quan ban hành"). Empty: taken from the unit (``letterhead_bodies``).
+    parent_body: str = ""
+    issuing_body: str = ""
 
     @property
     def due_clock(self) -> dt.time:
@@ -108,17 +112,115 @@ def symbol_initials(name: str) -> str:
     return "".join(parts) or "BC"
 
 
+def _letterhead_key(unit: int) -> str:
+    """The ``settings`` key of a unit's letterhead lines (kept there: ``report_settings`` has no column)."""
+    return f"report_letterhead.{unit}"
+
+
 def get_settings(store: Store, unit: int | None = None) -> ReportSettings:
     unit = unit if unit is not None else unit_id(store)
     row = store.query_one("SELECT * FROM report_settings WHERE unit_id = ?", (unit,)) if unit else None
+    heads = (store.get_setting(_letterhead_key(unit)) if unit else None) or {}
+    bodies = {"parent_body": heads.get("parent_body", ""), "issuing_body": heads.get("issuing_body", "")}
     if not row:
         short = store.scalar("SELECT short_name FROM units WHERE id = ?", (unit,)) if unit else None
-        return ReportSettings(unit_id=unit, symbol=f"BC-{symbol_initials(short)}" if short else "BC")
+        return ReportSettings(unit_id=unit, symbol=f"BC-{symbol_initials(short)}" if short else "BC", **bodies)
     return ReportSettings(
         unit_id=row["unit_id"], due_weekday=row["due_weekday"], due_time=row["due_time"], symbol=row["symbol"],
         signer_authority=row["signer_authority"], signer_title=row["signer_title"],
-        signer_name=row["signer_name"], recipients=tuple(json.loads(row["recipients"] or "[]")),
+        signer_name=row["signer_name"], recipients=tuple(json.loads(row["recipients"] or "[]")), **bodies,
     )
+
+
+# ---- the letterhead: parent body over issuing body, and what must agree with them ----------------------
+CHAIN_SEPARATORS = (" - ", " – ", " — ")
+
+
+def derive_bodies(unit_name: str, parent_name: str) -> tuple[str, str]:
+    """(parent body, issuing body) from the unit's own fields, when the settings name none.
+
+    A parent written as a chain, "Phòng Cảnh sát QLHC về TTXH - Công an tỉnh An Giang", means the unit is
+    a team inside the first link: that link issues the report and the last link is its parent body (a
+    team, "Tổ …", issues no official document). Otherwise the unit issues under its parent.
+    """
+    unit_name, parent_name = clean(unit_name), clean(parent_name)
+    for separator in CHAIN_SEPARATORS:
+        if separator in parent_name:
+            links = [link.strip() for link in parent_name.split(separator) if link.strip()]
+            if len(links) >= 2:
+                return links[-1], links[0]
+    return parent_name, unit_name
+
+
+def letterhead_bodies(store: Store, settings: ReportSettings | None = None) -> tuple[str, str]:
+    """(parent body, issuing body) printed at the top left of the report, each from its own field."""
+    settings = settings or get_settings(store)
+    unit = settings.unit_id if settings.unit_id is not None else unit_id(store)
+    row = store.query_one("SELECT name, parent_name FROM units WHERE id = ?", (unit,)) if unit else None
+    parent, issuing = derive_bodies((row or {}).get("name") or "", (row or {}).get("parent_name") or "")
+    return clean(settings.parent_body) or parent, clean(settings.issuing_body) or issuing
+
+
+# Who signs for which kind of issuing body (folded words): the head's title must name the same body.
+_SIGNERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("phong ", ("truong phong",), "Trưởng phòng"),
+    ("cong an tinh ", ("giam doc",), "Giám đốc"),
+    ("cong an thanh pho ", ("giam doc", "truong cong an"), "Giám đốc hoặc Trưởng Công an"),
+    ("cong an ", ("truong cong an",), "Trưởng Công an"),
+    ("doi ", ("doi truong",), "Đội trưởng"),
+    ("cuc ", ("cuc truong",), "Cục trưởng"),
+)
+
+
+def symbol_code(symbol: str) -> str:
+    """The issuing body's code in a report symbol: "BC-PC06" → "PC06" ("" when there is none)."""
+    _, _, code = clean(symbol).partition("-")
+    return code.strip()
+
+
+def letterhead_problems(issuing_body: str, symbol: str, signer_authority: str, signer_title: str) -> list[str]:
+    """What makes the issuing body, the number's symbol and the signature disagree (Decree 30/2020): a team
+    is no issuing body, a report's symbol starts with "BC", and the signer is the head (or deputy) of the
+    issuing body itself."""
+    problems = []
+    body = fold(issuing_body) + " "
+    if not issuing_body.strip():
+        problems.append("Chưa ghi tên cơ quan ban hành báo cáo.")
+    elif body.startswith("to "):
+        problems.append(f"«{clean(issuing_body)}» là tổ công tác, không phải cơ quan ban hành văn bản: ghi cơ quan "
+                        "ban hành là Phòng hoặc Công an mà tổ trực thuộc.")
+    if not fold(symbol).startswith("bc"):
+        problems.append(f"Ký hiệu «{clean(symbol)}» của báo cáo phải bắt đầu bằng «BC» (ví dụ BC-PC06).")
+    signer = fold(f"{signer_authority} {signer_title}")
+    for prefix, titles, head in _SIGNERS:
+        if body.startswith(prefix):
+            if signer and not any(t in signer for t in titles):
+                problems.append(
+                    f"Người ký «{' / '.join(t for t in (clean(signer_authority), clean(signer_title)) if t)}» không "
+                    f"thuộc cơ quan ban hành «{clean(issuing_body)}»: báo cáo do {head} hoặc cấp phó ký.")
+            break
+    return problems
+
+
+def recipient_problems(recipients, issuing_body: str, symbol: str) -> list[str]:
+    """Recipients that are the issuing body itself (the "Lưu:" line is the body's own copy and is fine)."""
+    names = {fold(issuing_body)} | ({fold(symbol_code(symbol))} if symbol_code(symbol) else set())
+    names.discard("")
+    problems = []
+    for line in recipients:
+        words = f" {fold(line)} "
+        if not words.strip() or words.strip().startswith("luu"):
+            continue
+        if any(f" {name} " in words for name in names):
+            problems.append(f"Nơi nhận «{clean(line)}» là chính cơ quan ban hành báo cáo.")
+    return problems
+
+
+def default_recipients(parent_body: str = "", symbol: str = "") -> list[str]:
+    """"Nơi nhận" when the unit has saved none: the parent body's leaders, and the issuer's own file copy."""
+    code = symbol_code(symbol)
+    to = f"Lãnh đạo {clean(parent_body)} (để báo cáo);" if clean(parent_body) else "Cơ quan cấp trên (để báo cáo);"
+    return [to, f"Lưu: VT{', ' + code if code else ''}."]
 
 
 def save_settings(store: Store, settings: ReportSettings) -> ReportSettings:
@@ -129,6 +231,11 @@ def save_settings(store: Store, settings: ReportSettings) -> ReportSettings:
     if not 0 <= int(settings.due_weekday) <= 6:
         raise UserError("Ngày hạn báo cáo phải từ Thứ hai đến Chủ nhật.")
     due = parse_time(settings.due_time).strftime("%H:%M")
+    parent, issuing = letterhead_bodies(store, settings)
+    problems = letterhead_problems(issuing, settings.symbol.strip() or "BC", settings.signer_authority,
+                                   settings.signer_title)
+    if problems:
+        raise UserError(" ".join(problems))
     old = get_settings(store, settings.unit_id)
     new = {
         "due_weekday": int(settings.due_weekday), "due_time": due, "symbol": settings.symbol.strip() or "BC",
@@ -145,6 +252,9 @@ def save_settings(store: Store, settings: ReportSettings) -> ReportSettings:
             "signer_name": old.signer_name, "recipients": json.dumps(list(old.recipients), ensure_ascii=False),
         }
         store.audit_changes("report_settings", settings.unit_id, old_dict, new, "report_settings.update")
+        heads = {"parent_body": clean(settings.parent_body), "issuing_body": clean(settings.issuing_body)}
+        if heads != {"parent_body": old.parent_body, "issuing_body": old.issuing_body}:
+            store.set_setting(_letterhead_key(settings.unit_id), heads)  # audited as a setting
         store.notify(Table.REPORT_SETTINGS, Kind.UPDATE, (settings.unit_id,))
     return get_settings(store, settings.unit_id)
 

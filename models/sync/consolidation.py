@@ -19,7 +19,7 @@ from models.core.permissions import require
 from models.core.store import Store
 from models.registry.organizations import GROUPS
 from models.reports.figures import group_notes, total_row
-from models.reports.period import ReportPeriod, due_datetime, get_settings, unit_id
+from models.reports.period import ReportPeriod, due_datetime, get_settings, letterhead_bodies, unit_id
 from models.reports.weekly import (
     SUBJECT_PREFIX,
     TREND_WEEKS,
@@ -111,11 +111,13 @@ def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
     area_total = total_row(rows, partial_targets=True)
     unit = store.query_one("SELECT * FROM units WHERE id = ?", (unit_id(store),)) or {}
     settings = get_settings(store)
+    # the same letterhead as the unit's own report: parent body over issuing body, each from its field
+    parent_body, issuing_body = letterhead_bodies(store, settings)
     due = period.due_at or due_datetime(period.end, settings)
     doc_day = due.date()
     data = ReportData(
         kind=period.kind, period_start=period.start.isoformat(), period_end=period.end.isoformat(),
-        parent_body=(unit.get("parent_name") or "").upper(), unit_name=(unit.get("name") or "").upper(),
+        parent_body=parent_body, unit_name=issuing_body,
         symbol=settings.symbol, number=None, place=unit.get("place_name") or unit.get("province_name") or "",
         doc_date=doc_day.isoformat(),
         subject=f"{SUBJECT_PREFIX} (tổng hợp các đơn vị), {period.subject_phrase}",
@@ -126,7 +128,7 @@ def consolidated_report(store: Store, period: ReportPeriod) -> ReportData:
         # the units' own totals know the whole target even when some group has none of its own
         target_total=group_total.target if group_total.target is not None else _sum_row(
             "total", "", [u.total for u in sent]).target,
-        recipients=list(settings.recipients) or default_recipients(),
+        recipients=list(settings.recipients) or default_recipients(parent_body, settings.symbol),
         signer_authority=settings.signer_authority, signer_title=settings.signer_title,
         signer_name=settings.signer_name,
         footnotes=group_notes(groups, group_total),

@@ -1,11 +1,16 @@
-"""Báo cáo tuần: choose the period, type the texts, preview the pages, issue, save, print; the register.
+"""Báo cáo tuần: choose the period, type the texts, preview the pages, issue, save, print, export the Excel
+and the editable Word copy; the register.
+
+The letterhead (parent body over issuing body), the symbol and the signer are checked against each other
+(``models.reports.period``): what does not agree shows under the buttons after a preview, and issuing such
+a report asks first.
 
 Generation (figures + PDF) runs in a ``BackgroundOp``; the preview shows the exact bytes that will be
 saved or printed. Issuing (``services.reports``) numbers the report, writes the file beside the chosen
 name, records it in the register and only then puts the file in place: a refused number leaves nothing
 at the chosen path (the register keeps the PDF itself, so "In lại" reprints the same bytes).
 
-The texts typed here (difficulties, proposals, recipients, signer) stay when the officer goes to another
+The texts typed here (difficulties, proposals, next week's tasks, letterhead, recipients, signer) stay when the officer goes to another
 page; they are kept only by issuing the report or saving a draft (recipients and signer also as
 defaults). Quitting, signing out or reopening an issued report over typed texts asks «Không lưu / Ở lại»
 (``ui.dialogs.unsaved``: there is nothing to save them to).
@@ -53,12 +58,15 @@ from models.reports.period import (
     ReportPeriod,
     adhoc,
     current_week,
+    default_recipients,
     get_settings,
+    letterhead_bodies,
+    letterhead_problems,
     previous_week,
+    recipient_problems,
     save_settings,
     week_ending,
 )
-from models.reports.weekly import default_recipients
 from models.text.vn_format import date_text, datetime_text, thousands, time_date_text
 from services import reports as report_service
 from services.reports import Generated, ReportForm
@@ -215,12 +223,27 @@ class ReportsPage(QWidget):
         self.difficulties.setObjectName("difficulties")
         self.proposals = QPlainTextEdit()
         self.proposals.setObjectName("proposals")
+        self.next_week = QPlainTextEdit()
+        self.next_week.setObjectName("nextWeek")
+        self.next_week.setPlaceholderText("Phương hướng, nhiệm vụ trọng tâm tuần tới (mỗi dòng một đoạn)")
         self.recipients = QPlainTextEdit()
         self.recipients.setObjectName("recipients")
-        for edit in (self.difficulties, self.proposals, self.recipients):
+        for edit in (self.difficulties, self.proposals, self.next_week, self.recipients):
             edit.setTabChangesFocus(True)
             edit.setMinimumHeight(56)
             edit.setMaximumHeight(64)  # more of the form shows above the buttons on short screens
+        self.parent_body = QLineEdit()
+        self.parent_body.setObjectName("parentBody")
+        self.parent_body.setPlaceholderText("ví dụ: Công an tỉnh An Giang")
+        self.parent_body.setToolTip("Cơ quan chủ quản: dòng trên cùng bên trái, in hoa (Nghị định 30/2020)")
+        self.issuing_body = QLineEdit()
+        self.issuing_body.setObjectName("issuingBody")
+        self.issuing_body.setPlaceholderText("ví dụ: Phòng Cảnh sát QLHC về TTXH")
+        self.issuing_body.setToolTip("Cơ quan ban hành báo cáo: dưới cơ quan chủ quản, in hoa đậm; "
+                                     "tổ công tác không phải cơ quan ban hành")
+        self.symbol = QLineEdit()
+        self.symbol.setObjectName("reportSymbol")
+        self.symbol.setPlaceholderText("ví dụ: BC-PC06")
         self.signer_authority = QLineEdit()
         self.signer_authority.setObjectName("signerAuthority")
         self.signer_title = QLineEdit()
@@ -229,18 +252,22 @@ class ReportsPage(QWidget):
         self.signer_name.setObjectName("signerName")
         text_form.addRow("&Khó khăn, vướng mắc:", self.difficulties)
         text_form.addRow("Đề &xuất, kiến nghị:", self.proposals)
+        text_form.addRow("&Phương hướng, nhiệm vụ tuần tới:", self.next_week)
+        text_form.addRow("Cơ q&uan chủ quản:", self.parent_body)
+        text_form.addRow("Cơ qu&an ban hành:", self.issuing_body)
+        text_form.addRow("Ký hiệu &văn bản:", self.symbol)
         text_form.addRow("&Nơi nhận (mỗi dòng một nơi):", self.recipients)
         text_form.addRow("Thẩm &quyền ký:", self.signer_authority)
         text_form.addRow("&Chức vụ người ký:", self.signer_title)
         text_form.addRow("&Họ tên người ký:", self.signer_name)
-        self.save_defaults_button = QPushButton("Lưu người ký và nơi nhận làm mặc định")
+        self.save_defaults_button = QPushButton("Lưu tiêu đề, người ký và nơi nhận làm mặc định")
         self.save_defaults_button.setObjectName("saveDefaults")
         self.save_defaults_button.clicked.connect(self.save_defaults)
         text_form.addRow("", self.save_defaults_button)
         return text_group
 
     def _build_actions(self) -> QGridLayout:
-        buttons = QGridLayout()  # two rows of three: the form stays narrow and the preview gets the room
+        buttons = QGridLayout()  # two rows of four: the form stays narrow and the preview gets the room
         self.preview_button = QPushButton("&Xem trước (F5)")
         self.preview_button.setObjectName("previewButton")
         self.preview_button.clicked.connect(self.preview)
@@ -258,12 +285,17 @@ class ReportsPage(QWidget):
         self.xlsx_button = QPushButton("Xuất &Excel…")
         self.xlsx_button.setObjectName("xlsxButton")
         self.xlsx_button.clicked.connect(lambda: self.save_xlsx())
+        self.docx_button = QPushButton("Xuất &Word…")
+        self.docx_button.setObjectName("docxButton")
+        self.docx_button.setToolTip("Cùng báo cáo dưới dạng Word (.docx) để lãnh đạo chỉnh sửa trước khi ký; "
+                                    "bản PDF ban hành là bản lưu")
+        self.docx_button.clicked.connect(lambda: self.save_docx())
         self.folder_button = QPushButton("Mở thư &mục")
         self.folder_button.setObjectName("folderButton")
         self.folder_button.clicked.connect(self.open_folder)
         for index, button in enumerate((self.preview_button, self.issue_button, self.draft_button,
-                                        self.print_button, self.xlsx_button, self.folder_button)):
-            buttons.addWidget(button, index // 3, index % 3)
+                                        self.print_button, self.xlsx_button, self.docx_button, self.folder_button)):
+            buttons.addWidget(button, index // 4, index % 4)
         return buttons
 
     def _build_register(self) -> QWidget:
@@ -322,7 +354,11 @@ class ReportsPage(QWidget):
         self.end_date.setDate(_qdate(week.end))
         self.doc_date.setDate(_qdate(store.today()))
         self.number.setValue(report_register.next_number(store))
-        self.recipients.setPlainText("\n".join(settings.recipients or _default_recipients()))
+        parent, issuing = letterhead_bodies(store, settings)
+        self.parent_body.setText(parent)
+        self.issuing_body.setText(issuing)
+        self.symbol.setText(settings.symbol)
+        self.recipients.setPlainText("\n".join(settings.recipients or default_recipients(parent, settings.symbol)))
         self.signer_authority.setText(settings.signer_authority)
         self.signer_title.setText(settings.signer_title)
         self.signer_name.setText(settings.signer_name)
@@ -337,6 +373,9 @@ class ReportsPage(QWidget):
     # ---- unsaved texts (ui.dialogs.unsaved) ---------------------------------------------------------
     def _texts(self) -> dict:
         return {"difficulties": self.difficulties.toPlainText().strip(), "proposals": self.proposals.toPlainText().strip(),
+                "next_week": self.next_week.toPlainText().strip(),
+                "letterhead": (self.parent_body.text().strip(), self.issuing_body.text().strip(),
+                               self.symbol.text().strip()),
                 "recipients": self.recipients.toPlainText().strip(),
                 "signer": (self.signer_authority.text().strip(), self.signer_title.text().strip(),
                            self.signer_name.text().strip())}
@@ -345,7 +384,7 @@ class ReportsPage(QWidget):
         return self._texts() != self._kept
 
     def unsaved_title(self) -> str:
-        return "Báo cáo đang soạn (khó khăn, đề xuất, nơi nhận, người ký)"
+        return "Báo cáo đang soạn (khó khăn, đề xuất, nhiệm vụ tuần tới, tiêu đề, nơi nhận, người ký)"
 
     def save_changes(self) -> bool:
         return False  # nowhere to save to: the question offers no «Lưu»
@@ -387,11 +426,24 @@ class ReportsPage(QWidget):
             doc_date=_pydate(self.doc_date.date()),
             difficulties=self.difficulties.toPlainText(),
             proposals=self.proposals.toPlainText(),
+            next_week=self.next_week.toPlainText(),
             recipients=[line.strip() for line in self.recipients.toPlainText().splitlines() if line.strip()],
             signer_authority=self.signer_authority.text().strip(),
             signer_title=self.signer_title.text().strip(),
             signer_name=self.signer_name.text().strip(),
+            parent_body=self.parent_body.text().strip(),
+            issuing_body=self.issuing_body.text().strip(),
+            symbol=self.symbol.text().strip(),
         )
+
+    def form_problems(self) -> list[str]:
+        """What does not agree between the issuing body, the symbol, the signer and the recipients typed."""
+        form = self.form_values()
+        settings = get_settings(self.ctx.store)
+        issuing = form.issuing_body or letterhead_bodies(self.ctx.store, settings)[1]
+        symbol = form.symbol or settings.symbol
+        return (letterhead_problems(issuing, symbol, form.signer_authority or "", form.signer_title or "")
+                + recipient_problems(form.recipients or [], issuing, symbol))
 
     # ---- actions --------------------------------------------------------------------------------
     def _run(self, fn, title: str, on_success) -> BackgroundOp:
@@ -422,7 +474,8 @@ class ReportsPage(QWidget):
             f"{state}: {generated.data.number_line}, {generated.pages} trang; "
             f"tổng trong kỳ {thousands(generated.data.group_total.this_week)}, "
             f"lũy kế {thousands(generated.data.group_total.cumulative)}. "
-            f"SHA-256: {generated.sha256}" + (f"\nĐã lưu: {generated.path}" if generated.path else ""))
+            f"SHA-256: {generated.sha256}" + (f"\nĐã lưu: {generated.path}" if generated.path else "")
+            + "".join(f"\nLưu ý: {warning}" for warning in generated.warnings))
 
     def default_path(self, period: ReportPeriod, number: int | None, suffix: str = ".pdf") -> Path:
         folder = self.last_folder or Path(self.ctx.store.path).parent / "bao-cao"
@@ -450,6 +503,12 @@ class ReportsPage(QWidget):
                 f"Kỳ này đã có báo cáo {previous['number_text']} ban hành lúc {datetime_text(previous['issued_at'])}. "
                 "Ban hành báo cáo thay thế?")
         if previous and not confirm_repeat:
+            return None
+        problems = self.form_problems()
+        if problems and not ask_yes_no(
+                self, "Báo cáo chưa thống nhất",
+                "Tiêu đề, ký hiệu, người ký hoặc nơi nhận của báo cáo chưa thống nhất:\n"
+                + "\n".join(f"- {p}" for p in problems) + "\n\nVẫn ban hành báo cáo này?"):
             return None
         path = path or self._ask_path(self.default_path(period, number), "Lưu báo cáo đã ban hành", "PDF (*.pdf)")
         if path is None:
@@ -518,6 +577,35 @@ class ReportsPage(QWidget):
 
         return self._run(work, "Đang xuất Excel…", done)
 
+    def save_docx(self, path: Path | None = None) -> BackgroundOp | None:
+        """The report as an editable Word document; for a report reopened from the register, the figures
+        it was issued with."""
+        try:
+            period = self.period()
+        except UserError as exc:
+            show_error(self, exc)
+            return None
+        number = self.number.value() or None
+        issued_id = self.current.report_id if self.current is not None and not self._stale else None
+        if issued_id:
+            number = self.current.data.number
+        path = path or self._ask_path(self.default_path(period, number, ".docx"), "Xuất Word",
+                                      "Word (*.docx)")
+        if path is None:
+            return None
+        form = self.form_values()
+
+        def work(store, progress):
+            if issued_id:
+                return report_service.save_issued_word(store, issued_id, path)
+            return report_service.save_word(store, period, form, path, number=number)
+
+        def done(written: Path) -> None:
+            self.last_folder = written.parent
+            self.status.setText(f"Đã xuất Word: {written}. Bản PDF ban hành vẫn là bản lưu của báo cáo.")
+
+        return self._run(work, "Đang xuất Word…", done)
+
     def print_current(self) -> None:
         if self.current is None or self._stale:
             show_message(self, "Chưa có bản xem trước", "Bấm «Xem trước» (F5) để dựng báo cáo, rồi in.")
@@ -548,12 +636,14 @@ class ReportsPage(QWidget):
         settings = get_settings(store)
         if not run_mutation(self, lambda: save_settings(store, type(settings)(
                 unit_id=settings.unit_id, due_weekday=settings.due_weekday, due_time=settings.due_time,
-                symbol=settings.symbol, signer_authority=form.signer_authority, signer_title=form.signer_title,
-                signer_name=form.signer_name, recipients=tuple(form.recipients)))):
+                symbol=form.symbol or settings.symbol, signer_authority=form.signer_authority,
+                signer_title=form.signer_title, signer_name=form.signer_name, recipients=tuple(form.recipients),
+                parent_body=form.parent_body, issuing_body=form.issuing_body))):
             return
         texts = self._texts()
-        self._kept = {**self._kept, "recipients": texts["recipients"], "signer": texts["signer"]}
-        self.status.setText("Đã lưu người ký và nơi nhận làm mặc định.")
+        self._kept = {**self._kept, "recipients": texts["recipients"], "signer": texts["signer"],
+                      "letterhead": texts["letterhead"]}
+        self.status.setText("Đã lưu tiêu đề, người ký và nơi nhận làm mặc định.")
 
     # ---- register -------------------------------------------------------------------------------
     def refresh_register(self) -> None:
@@ -594,6 +684,10 @@ class ReportsPage(QWidget):
         self.doc_date.setDate(_qdate(dt.date.fromisoformat(data.doc_date)))
         self.difficulties.setPlainText(data.difficulties)
         self.proposals.setPlainText(data.proposals)
+        self.next_week.setPlainText(data.next_week)
+        self.parent_body.setText(data.parent_body)
+        self.issuing_body.setText(data.unit_name)
+        self.symbol.setText(data.symbol)
         self.recipients.setPlainText("\n".join(data.recipients))
         self.signer_authority.setText(data.signer_authority)
         self.signer_title.setText(data.signer_title)
@@ -646,8 +740,3 @@ class ReportsPage(QWidget):
     def activated(self) -> None:
         self.banner.refresh()
         self.refresh_register()
-
-
-
-def _default_recipients() -> list[str]:
-    return default_recipients()
