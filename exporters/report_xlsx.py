@@ -20,6 +20,7 @@ from models.reports.weekly import (
     RESULT_DOSSIERS,
     RESULT_GENERAL,
     RESULT_GROUPS,
+    RESULT_TREND,
     SECTION_DIFFICULTIES,
     SECTION_PROPOSALS,
     SECTION_RESULTS,
@@ -106,6 +107,9 @@ def _report_sheet(book, data: ReportData, f: dict) -> None:
             sheet.write_number(row, 3, item.cumulative, f["int"])
             row += 1
         row = _text_row(sheet, row, data.dossier_note, f["note"])
+    row += 1
+    sheet.merge_range(row, 0, row, 6, RESULT_TREND, f["bold"])
+    row = _text_row(sheet, row + 1, "Số liệu theo tuần: xem trang «Theo tuần».", f["text"])
     for title, text in ((SECTION_DIFFICULTIES, data.difficulties), (SECTION_PROPOSALS, data.proposals),
                         (data.next_week_title, data.next_week)):
         row += 1

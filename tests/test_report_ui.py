@@ -238,3 +238,35 @@ def test_a_refused_number_leaves_no_file_at_the_chosen_path(page, qtbot, tmp_pat
     assert not chosen.exists()
     assert list(chosen.parent.glob("*")) == []  # no partial file either
     assert store.scalar("SELECT COUNT(*) FROM reports") == 1
+
+
+def test_next_week_letterhead_and_word_copy_from_the_page(page, qtbot, tmp_path, monkeypatch):
+    """Issue 12: next week's tasks typed on the page reach the PDF and the Word copy ("Xuất Word…"); the
+    letterhead fields show the parent body over the issuing body; a signer of another body asks first."""
+    assert (page.parent_body.text(), page.issuing_body.text(), page.symbol.text()) == (
+        "Công an tỉnh Kiên Giang", "Công an huyện Châu Thành", "BC-CAH")
+    assert page.recipients.toPlainText().splitlines() == ["Lãnh đạo Công an tỉnh Kiên Giang (để báo cáo);",
+                                                          "Lưu: VT, CAH."]
+    _type(page.next_week, "Rà soát các tổ chức nhóm 4 ở xã Ơn Lợi")
+    target = tmp_path / "bc.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Word (*.docx)"))
+    qtbot.mouseClick(page.docx_button, Qt.LeftButton)
+    _wait(qtbot, page)
+    import docx
+
+    paragraphs = [p.text for p in docx.Document(str(target)).paragraphs]
+    assert paragraphs[paragraphs.index("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TUẦN TỚI") + 1] == \
+        "Rà soát các tổ chức nhóm 4 ở xã Ơn Lợi"
+    assert "Đã xuất Word" in page.status.text()
+
+    page.signer_authority.setText("KT. TRƯỞNG PHÒNG")
+    qtbot.keyClick(page, Qt.Key_F5)
+    _wait(qtbot, page)
+    assert "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TUẦN TỚI" in " ".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(page.current.pdf)).pages)
+    assert "Lưu ý: Người ký «KT. TRƯỞNG PHÒNG / PHÓ TRƯỞNG CÔNG AN»" in page.status.text()
+    asked = []
+    monkeypatch.setattr("ui.pages.reports.ask_yes_no", lambda _parent, title, text: asked.append(text) or False)
+    assert page.issue(tmp_path / "bc.pdf") is None
+    assert "không thuộc cơ quan ban hành «Công an huyện Châu Thành»" in asked[0]
+    assert page.ctx.store.scalar("SELECT COUNT(*) FROM reports") == 0 and not (tmp_path / "bc.pdf").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 from models.core.changes import Kind, Table
@@ -191,7 +192,9 @@ def letterhead_problems(issuing_body: str, symbol: str, signer_authority: str, s
                         "ban hành là Phòng hoặc Công an mà tổ trực thuộc.")
     if not fold(symbol).startswith("bc"):
         problems.append(f"Ký hiệu «{clean(symbol)}» của báo cáo phải bắt đầu bằng «BC» (ví dụ BC-PC06).")
-    signer = fold(f"{signer_authority} {signer_title}")
+    # "KT. TRƯỞNG PHÒNG" / "PHÓ TRƯỞNG PHÒNG": the authority line names the issuing body's head; without one
+    # the head signs, and the title names him. ("TL. GIÁM ĐỐC" over another title is signing by order.)
+    signer = fold(signer_authority) or fold(signer_title)
     for prefix, titles, head in _SIGNERS:
         if body.startswith(prefix):
             if signer and not any(t in signer for t in titles):
@@ -203,15 +206,18 @@ def letterhead_problems(issuing_body: str, symbol: str, signer_authority: str, s
 
 
 def recipient_problems(recipients, issuing_body: str, symbol: str) -> list[str]:
-    """Recipients that are the issuing body itself (the "Lưu:" line is the body's own copy and is fine)."""
-    names = {fold(issuing_body)} | ({fold(symbol_code(symbol))} if symbol_code(symbol) else set())
-    names.discard("")
+    """Recipients that are the issuing body itself: a line that is its name (less what is in brackets, "(để
+    báo cáo)"), or that names its code ("qua PC06" in a report of BC-PC06). The "Lưu:" line is the body's
+    own file copy and is fine."""
+    code = fold(symbol_code(symbol))
+    name = fold(issuing_body)
     problems = []
     for line in recipients:
-        words = f" {fold(line)} "
-        if not words.strip() or words.strip().startswith("luu"):
+        words = fold(line)
+        if not words or words.startswith("luu"):
             continue
-        if any(f" {name} " in words for name in names):
+        bare = fold(re.sub(r"\([^)]*\)", " ", line))
+        if (name and bare == name) or (code and f" {code} " in f" {words} "):
             problems.append(f"Nơi nhận «{clean(line)}» là chính cơ quan ban hành báo cáo.")
     return problems
 
