@@ -343,6 +343,13 @@ def test_next_week_is_stored_with_the_issued_report(fresh_store):
     _row, data = get_report(fresh_store, generated.report_id)
     assert data.next_week == NEXT_WEEK and data.dossiers == generated.data.dossiers
     assert SECTIONS[-1] in " ".join(_pages(generated.pdf))
+    # its Word copy comes from the figures the register kept, number included
+    from services.reports import save_issued_word
+
+    word = save_issued_word(fresh_store, generated.report_id, fresh_store.path.parent / "bc-4.docx")
+    document = docx.Document(str(word))
+    assert "Số: 4/BC-CAH" in document.tables[0].rows[0].cells[0].text
+    assert NEXT_WEEK.splitlines()[0] in [p.text for p in document.paragraphs]
 
 
 def test_report_command_writes_the_word_copy(fresh_store, db_path, run_cli, tmp_path):
