@@ -215,11 +215,12 @@ def test_footnotes_under_the_tables_in_pdf_workbook_and_word(demo_report):
     note = "(*) Nhóm 4 vượt chỉ tiêu 66 tài khoản; phần vượt không bù cho nhóm khác."
     data = dataclasses.replace(demo_report.data)
     data.footnotes = [note]
+    line = f"Ghi chú: {note}"
     pdf_text = " ".join(_pages(render_report_pdf(data).pdf))
-    assert pdf_text.index("Tổng cộng") < pdf_text.index(note) < pdf_text.index(SECTIONS[4])
+    assert pdf_text.index("Tổng cộng") < pdf_text.index(line) < pdf_text.index(SECTIONS[4])
     book = openpyxl.load_workbook(io.BytesIO(render_report_xlsx(data)))
-    assert note in [c for row in book["Báo cáo"].iter_rows(values_only=True) for c in row]
-    assert note in [p.text for p in docx.Document(io.BytesIO(render_report_docx(data))).paragraphs]
+    assert line in [c for row in book["Báo cáo"].iter_rows(values_only=True) for c in row]
+    assert line in [p.text for p in docx.Document(io.BytesIO(render_report_docx(data))).paragraphs]
 
 
 # ---- pages: the closing never opens a page -----------------------------------------------------------------
