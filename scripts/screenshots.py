@@ -4,14 +4,13 @@
 
 Builds a fresh demo database in a temporary folder, signs in as the leader (chihuy) on the demo's day
 and grabs the screens the README and docs show, so that the pictures stay true when the UI changes.
-The report's first page is rendered from the PDF with pdftoppm (poppler-utils).
+The report's page images (report-page*.png) are made by the CLI recipe in docs/report.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -87,16 +86,6 @@ def main(argv: list[str]) -> int:
     settle(100)
     grab(window, "report-preview.png")
 
-    from exporters.report_pdf import render_report_pdf
-    from models.reports.period import get_settings, previous_week
-    from models.reports.weekly import collect_report
-
-    data = collect_report(store, previous_week(store.now(), get_settings(store)))
-    pdf = folder / "bao-cao.pdf"
-    pdf.write_bytes(render_report_pdf(data).pdf)
-    subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(args.out / "report-page1")], check=True)
-    print(args.out / "report-page1.png")
     window.close()
     store.close()
     return 0
