@@ -252,3 +252,19 @@ def test_default_symbol_is_capital_initials(name, symbol):
     from models.reports.period import symbol_initials
 
     assert symbol_initials(name) == symbol
+
+
+def test_a_province_desk_owes_the_consolidated_report_not_a_weekly_report(unit_store, clock):
+    """A province desk issues no unit report: its banner speaks of the consolidated report (the province
+    demo showed «Báo cáo tuần … chưa ban hành, đã quá hạn … (164 giờ)» although it had printed it)."""
+    from models.reports.period import get_settings, previous_week
+    from models.sync.consolidation import record_consolidated
+
+    store = unit_store
+    store.execute("UPDATE units SET kind = 'province' WHERE id = ?", (store.get_setting("unit_id"),))
+    clock.set(2025, 1, 7, 9, 0)
+    state, message = deadline_status(store)
+    assert state == "late" and message.startswith("Báo cáo tổng hợp tuần 26/12/2024–01/01/2025 chưa in")
+    record_consolidated(store, previous_week(store.now(), get_settings(store)), pdf="tong-hop.pdf")
+    state, message = deadline_status(store)
+    assert state == "upcoming" and message.startswith("Báo cáo tổng hợp tuần 02/01/2025–08/01/2025 chưa in")

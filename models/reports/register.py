@@ -166,26 +166,42 @@ def record_copy(store: Store, report_id: int, path: str) -> None:
         store.audit("report.copy", "report", report_id, detail={"path": path})
 
 
+def _weekly_duty(store: Store) -> tuple[str, str, str]:
+    """What a desk owes each week: a unit issues its weekly report; a province desk prints the
+    consolidated report of its units (``sync.consolidated_report``). Returns (noun, not-done, done)."""
+    if store.scalar("SELECT kind FROM units WHERE id = ?", (unit_id(store),)) == "province":
+        return "Báo cáo tổng hợp tuần", "chưa in", "Đã in báo cáo tổng hợp tuần"
+    return "Báo cáo tuần", "chưa ban hành", "Đã ban hành báo cáo tuần"
+
+
+def _done(store: Store, period) -> bool:
+    if _weekly_duty(store)[0] == "Báo cáo tuần":
+        return issued_for(store, "weekly", period.start, period.end) is not None
+    return bool(store.scalar(
+        "SELECT 1 FROM audit_log WHERE action = 'sync.consolidated_report'"
+        " AND json_extract(detail, '$.period_end') = ? LIMIT 1", (period.end.isoformat(),)))
+
+
 def deadline_status(store: Store, now: dt.datetime | None = None,
                     settings: ReportSettings | None = None) -> DeadlineStatus:
-    """Whether this week's report is issued, due soon (within 24 h) or late (the plans fault late reports)."""
+    """Whether this week's report is done, due soon (within 24 h) or late (the plans fault late reports)."""
     if unit_id(store) is None:
         return DeadlineStatus("none", "")
     now = now or store.now()
     settings = settings or get_settings(store)
+    noun, not_done, done = _weekly_duty(store)
     last = previous_week(now, settings)
-    if last.due_at and now - last.due_at < dt.timedelta(days=7) and not issued_for(store, "weekly", last.start,
-                                                                                     last.end):
+    if last.due_at and now - last.due_at < dt.timedelta(days=7) and not _done(store, last):
         late = now - last.due_at
         hours = int(late.total_seconds() // 3600)
         return DeadlineStatus("late", (
-            f"Báo cáo tuần {date_text(last.start)}–{date_text(last.end)} chưa ban hành, đã quá hạn "
+            f"{noun} {date_text(last.start)}–{date_text(last.end)} {not_done}, đã quá hạn "
             f"{time_date_text(last.due_at)} ({hours} giờ)."))
     week = current_week(now, settings)
-    if issued_for(store, "weekly", week.start, week.end):
-        return DeadlineStatus("issued", f"Đã ban hành báo cáo tuần {date_text(week.start)}–{date_text(week.end)}.")
+    if _done(store, week):
+        return DeadlineStatus("issued", f"{done} {date_text(week.start)}–{date_text(week.end)}.")
     left = week.due_at - now
-    text = (f"Báo cáo tuần {date_text(week.start)}–{date_text(week.end)} chưa ban hành; hạn {time_date_text(week.due_at)}")
+    text = f"{noun} {date_text(week.start)}–{date_text(week.end)} {not_done}; hạn {time_date_text(week.due_at)}"
     if left <= dt.timedelta(hours=24):
         hours, minutes = divmod(int(left.total_seconds() // 60), 60)
         return DeadlineStatus("soon", f"{text} (còn {hours} giờ {minutes:02d} phút).")
