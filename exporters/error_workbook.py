@@ -11,6 +11,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from exporters.cells import WORKBOOK_OPTIONS, text_format
+
 LEVEL_LABELS = {"error": "Lỗi — dòng không được nhập", "warning": "Cảnh báo — dòng vẫn được nhập"}
 COUNT_LABELS = {
     "read": "Số dòng dữ liệu đã đọc", "inserted": "Thêm mới", "updated": "Cập nhật", "unchanged": "Không đổi",
@@ -23,16 +25,16 @@ def write_error_workbook(path: str | Path, *, source_name: str, issues: list[dic
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     ordered = sorted(issues, key=lambda i: (i["level"] != "error", i["row"], i.get("column") or ""))
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         bold = workbook.add_format({"bold": True})
         title = workbook.add_format({"bold": True, "font_size": 13})
         head = workbook.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1, "text_wrap": True,
                                     "valign": "top"})
-        cell = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True})
+        cell = workbook.add_format(text_format({"border": 1, "valign": "top", "text_wrap": True}))
         error = workbook.add_format({"border": 1, "valign": "top", "font_color": "#9C0006", "bg_color": "#FFC7CE"})
         warning = workbook.add_format({"border": 1, "valign": "top", "font_color": "#7F6000", "bg_color": "#FFEB9C"})
-        text = workbook.add_format({"border": 1, "valign": "top", "num_format": "@"})
+        text = workbook.add_format(text_format({"border": 1, "valign": "top", "num_format": "@"}))
 
         sheet = workbook.add_worksheet("Lỗi")
         sheet.write(0, 0, f"Các dòng có lỗi khi nhập tệp «{source_name}»" + (f" — {group_label}" if group_label else ""),

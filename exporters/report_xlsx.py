@@ -14,6 +14,7 @@ import io
 
 import xlsxwriter
 
+from exporters.cells import WORKBOOK_OPTIONS, text_format
 from models.reports.figures import FigureRow
 from models.reports.weekly import (
     NOTHING,
@@ -33,7 +34,7 @@ HEADERS = ["STT", None, "Trong kỳ", "Lũy kế", "Chỉ tiêu", "Tỷ lệ đ�
 
 def render_report_xlsx(data: ReportData) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **WORKBOOK_OPTIONS})
     created = dt.datetime.combine(dt.date.fromisoformat(data.doc_date), dt.time(0, 0))
     book.set_properties({"title": data.subject, "author": data.unit_name, "company": data.parent_body,
                          "created": created, "comments": "Sổ Định Danh"})
@@ -48,7 +49,7 @@ def _formats(book) -> dict:
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "vcenter"}
 
     def fmt(**extra):
-        return book.add_format({**base, **extra})
+        return book.add_format(text_format({**base, **extra}))
 
     return {
         "text": fmt(text_wrap=True),

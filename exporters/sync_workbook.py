@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 import xlsxwriter
 
+from exporters.cells import WORKBOOK_OPTIONS, text_format
 from models.core.progress import Progress
 from models.sync.format import (
     CHECKSUM_KEY,
@@ -54,7 +55,7 @@ class _Formats:
         self.header = wb.add_format({"bold": True, "num_format": "@", "bg_color": "#DDEBF7", "border": 1,
                                      "text_wrap": True, "valign": "top"})
         self.by_type = {
-            TEXT: wb.add_format({"num_format": "@"}),
+            TEXT: wb.add_format(text_format({"num_format": "@"})),  # values unchanged: checksum holds
             INT: wb.add_format({"num_format": "0"}),
             NUM: wb.add_format({"num_format": "0.0"}),
             DATE: wb.add_format({"num_format": "dd/mm/yyyy"}),
@@ -69,8 +70,7 @@ def write_sync_workbook(out: str | Path | BinaryIO, info: dict[str, Any], sheets
     it writes (default: the system's temporary folder)."""
     path = None if hasattr(out, "write") else Path(out)
     wb = xlsxwriter.Workbook(str(path) if path is not None else out, {
-        "constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-        "strings_to_urls": False, **({"tmpdir": str(tmpdir)} if tmpdir is not None else {})})
+        "constant_memory": True, "strings_to_numbers": False, **WORKBOOK_OPTIONS, **({"tmpdir": str(tmpdir)} if tmpdir is not None else {})})
     fmts = _Formats(wb)
     info_ws = wb.add_worksheet(INFO_SHEET)
     total = sum(s.expected for s in sheets) or 0
