@@ -17,6 +17,7 @@ import cli.commands as commands_pkg
 from cli import argparse_vi
 from models import __version__
 from models.core.errors import UserError
+from services.output import unexpected_error
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +58,12 @@ def main(argv: list[str]) -> int:
         # the interpreter's final flush does not fail again (Python docs, "Note on SIGPIPE").
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as exc:  # a folder that cannot be written, a full disk, a lock held too long
+        error = unexpected_error(exc)
+        if error is None:
+            raise
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
 
 
 def _force_utf8_stdio() -> None:

@@ -12,7 +12,7 @@ from models.core.errors import UserError
 from models.core.store import Store
 from models.security import backups as domain
 from models.security.backups import BackupInfo
-from services.output import write_file
+from services.output import sqlite_reason, write_file
 
 
 def _backup(store: Store, target: Path, reason: str | None) -> BackupInfo:
@@ -20,7 +20,7 @@ def _backup(store: Store, target: Path, reason: str | None) -> BackupInfo:
         try:
             store.backup_to(partial)
         except sqlite3.Error as exc:
-            raise UserError(f"Không ghi được bản sao lưu «{target}»: {exc}") from exc
+            raise UserError(f"Không ghi được bản sao lưu «{target}»: {sqlite_reason(exc)}.") from exc
         return BackupInfo(target, partial.stat().st_size, domain.sha256_of(partial))
 
     def record(info: BackupInfo) -> BackupInfo:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ _REASONS = {
         ("ENOENT", "thư mục không tồn tại"),
         ("ENOTDIR", "đường dẫn không phải là thư mục"),
         ("EISDIR", "đã có một thư mục trùng tên"),
+        ("EEXIST", "trên đường dẫn thư mục có một tệp trùng tên, nên không tạo được thư mục"),
         ("ENAMETOOLONG", "tên tệp quá dài"),
     ) if hasattr(errno, name)  # not every one exists on every system
 }
@@ -63,6 +65,51 @@ class OutputFile:
 def partial_path(target: str | Path) -> Path:
     target = Path(target)
     return target.with_name(target.name + ".partial")
+
+
+# SQLite's own messages (it does not give the system's error number) in the officer's words.
+_SQLITE_REASONS = (
+    ("disk is full", "ổ đĩa đã đầy"),
+    ("readonly database", "ổ đĩa hoặc thư mục chỉ cho phép đọc"),
+    ("unable to open database file", "không mở được tệp để ghi (thư mục không tồn tại hoặc không có quyền ghi)"),
+    ("disk i/o error", "lỗi đọc ghi ổ đĩa"),
+    ("database is locked", "cơ sở dữ liệu đang bị một chương trình khác khóa ghi quá lâu; hãy đóng chương trình "
+                           "đó (hoặc chờ máy kia ghi xong) rồi làm lại"),
+    ("database table is locked", "cơ sở dữ liệu đang bị khóa ghi quá lâu; hãy làm lại sau ít phút"),
+)
+
+
+def sqlite_reason(exc: BaseException) -> str:
+    """A SQLite error's reason in Vietnamese (its own text when it is not one of the known ones)."""
+    text = str(exc).lower()
+    return next((reason for key, reason in _SQLITE_REASONS if key in text), str(exc))
+
+
+def unexpected_error(exc: BaseException) -> UserError | None:
+    """The officer's message for a failure a command did not turn into one itself: a folder that cannot be
+    written, a full disk, a write lock held by another program longer than the busy timeout."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return UserError(f"Không thực hiện được: {sqlite_reason(exc)}.")
+    os_error = os_error_in(exc)
+    if os_error is not None:
+        where = os_error.filename or "?"
+        return write_error(where, os_error)
+    return None
+
+
+def os_error_in(exc: BaseException) -> OSError | None:
+    """The ``OSError`` behind ``exc``: itself, its cause or context, or an argument (xlsxwriter wraps the
+    error of a folder it cannot write in its own ``FileCreateError``)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError):
+            return exc
+        inner = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
+        if inner is not None:
+            return inner
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def write_error(target: str | Path, exc: OSError) -> UserError:
@@ -126,8 +173,13 @@ def _write_partial(target: Path, partial: Path, content: bytes | Callable[[Path]
         with open(partial, "rb+") as fh:  # the writer closed it; make sure it reached the disk
             os.fsync(fh.fileno())
         return value
-    except OSError as exc:
-        raise write_error(target, exc) from exc
+    except UserError:
+        raise
+    except Exception as exc:  # a writer's own error around the system's (read-only or full folder)
+        os_error = os_error_in(exc)
+        if os_error is None:
+            raise
+        raise write_error(target, os_error) from exc
 
 
 def _rename_all(partials: list[Path], targets: list[Path], renamed: list[Path]) -> None:
@@ -139,7 +191,12 @@ def _rename_all(partials: list[Path], targets: list[Path], renamed: list[Path]) 
         renamed.append(target)
 
 
+# What a writer may leave beside a partial file: SQLite's journal files (a backup copy on a full disk).
+_SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
 def _remove(paths: list[Path]) -> None:
     for path in paths:
-        with contextlib.suppress(OSError):  # the cleanup must not hide the reason
-            path.unlink(missing_ok=True)
+        for name in (path, *(path.with_name(path.name + side) for side in _SIDE_FILES)):
+            with contextlib.suppress(OSError):  # the cleanup must not hide the reason
+                name.unlink(missing_ok=True)
