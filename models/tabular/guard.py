@@ -10,6 +10,17 @@ xlsx zip *before* calamine sees it and refuses:
   without ``r``, the widest row's cell count) above ``MAX_CELLS``;
 - a worksheet that decompresses to more than ``MAX_SHEET_XML_BYTES`` (a "zip bomb").
 
+The worksheets are found as calamine finds them, through ``xl/_rels/workbook.xml.rels`` (a sheet part may
+live anywhere in the zip), together with every part under ``xl/worksheets/``. The shared strings
+(``xl/sharedStrings.xml`` or the part the relationships name) are measured as well; all the parts calamine
+will inflate may not exceed ``MAX_TOTAL_XML_BYTES`` together, nor ``MAX_RATIO`` times their compressed size
+once above ``RATIO_FLOOR`` (real workbooks compress 5–20 times; a zip bomb, a thousand times).
+
+``check_ods_extent`` does the same for an .ods file: it streams ``content.xml`` and refuses a table whose
+repeated rows and columns (``table:number-rows-repeated``, ``table:number-columns-repeated``) holding a
+value would make calamine build a grid above the limits. Repeats of empty cells (LibreOffice ends each
+sheet with a million of them) cost nothing and are not counted.
+
 ``check_table`` runs on the grid once read (any format: csv, xls, ods too): row limit and cell length.
 
 The limits are far above any real list: a province's largest registry is about 12,000 organizations.
@@ -17,6 +28,7 @@ The limits are far above any real list: a province's largest registry is about 1
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import zipfile
@@ -32,6 +44,10 @@ MAX_ROWS = 500_000
 MAX_CELLS = 20_000_000  # ~0.7 GB in calamine's grid: beyond it the desk computer would swap or abort
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell: a longer cell was not made by a spreadsheet
 MAX_SHEET_XML_BYTES = 1 << 30
+MAX_TOTAL_XML_BYTES = 1 << 30
+MAX_SHARED_STRINGS_BYTES = 256 << 20  # ~20 times a province's largest registry
+MAX_RATIO = 200
+RATIO_FLOOR = 32 << 20
 _CHUNK = 1 << 20
 
 # Literal prefixes keep these fast (~0.05 s per 60 MB); attributes are matched as Excel and every other
@@ -79,11 +95,18 @@ def check_workbook_extent(source: str | Path | BinaryIO, name: str, error: type[
     """
     try:
         with zipfile.ZipFile(source) as zf:
-            sheet_names = _sheet_names(zf)
-            for info in zf.infolist():
-                part = info.filename
-                if part.startswith("xl/worksheets/") and part.endswith(".xml") and "/_rels/" not in part:
-                    _check_sheet(zf, info, name, sheet_names.get(part, posixpath.basename(part)), error)
+            sheet_names, shared = _workbook_parts(zf)
+            members = {info.filename: info for info in zf.infolist()}
+            sheets = [part for part in members if part.startswith("xl/worksheets/") and part.endswith(".xml")
+                      and "/_rels/" not in part]
+            sheets += [part for part in sheet_names if part in members and part not in sheets]
+            budget = _Budget(name, error)
+            for part in shared:
+                if part in members:
+                    _check_shared_strings(zf, members[part], name, budget, error)
+            for part in sheets:
+                _check_sheet(zf, members[part], name, sheet_names.get(part, posixpath.basename(part)), error,
+                             budget)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
         raise error(f"Tệp «{name}» bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép), "
                         "không đọc được") from exc
@@ -91,25 +114,150 @@ def check_workbook_extent(source: str | Path | BinaryIO, name: str, error: type[
         raise error(f"Tệp «{name}» bị hỏng, không giải nén được ({exc})") from exc
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part ("xl/worksheets/sheet1.xml") → the sheet name the officer sees ("Danh sách")."""
+def _workbook_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], list[str]]:
+    """(worksheet part → the sheet name the officer sees, e.g. "xl/worksheets/sheet1.xml" → "Danh sách";
+    the shared-strings parts), as the workbook's relationships name them, wherever they are in the zip."""
+    shared = ["xl/sharedStrings.xml"]
     try:
-        workbook = ElementTree.fromstring(_read_small(zf, "xl/workbook.xml"))
         rels = ElementTree.fromstring(_read_small(zf, "xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError, ValueError):
-        return {}  # names are only for the message; the part name is used instead
+        return {}, shared  # calamine cannot find a sheet without them either
     targets = {}
     for rel in rels:
         target = rel.get("Target", "")
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         targets[rel.get("Id")] = part
+        if rel.get("Type", "").endswith("/sharedStrings") and part not in shared:
+            shared.append(part)
     names = {}
-    for element in workbook.iter():
+    try:
+        workbook = ElementTree.fromstring(_read_small(zf, "xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError, ValueError):
+        workbook = None
+    for element in workbook.iter() if workbook is not None else ():
         if element.tag.endswith("}sheet") or element.tag == "sheet":
             rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
             if rid in targets:
                 names[targets[rid]] = element.get("name", "")
-    return names
+    for rid, part in targets.items():  # a worksheet relationship not listed in workbook.xml
+        if part not in names and part.endswith(".xml") and rid is not None and part not in shared \
+                and _is_worksheet_rel(rels, rid):
+            names[part] = posixpath.basename(part)
+    return names, shared
+
+
+def _is_worksheet_rel(rels, rid: str) -> bool:
+    return any(rel.get("Id") == rid and rel.get("Type", "").endswith("/worksheet") for rel in rels)
+
+
+class _Budget:
+    """The inflated bytes of every part measured so far, against ``MAX_TOTAL_XML_BYTES``."""
+
+    def __init__(self, name: str, error: type[UserError]):
+        self.total, self.name, self.error = 0, name, error
+
+    def add(self, n: int, info: zipfile.ZipInfo, inflated: int) -> None:
+        self.total += n
+        if self.total > MAX_TOTAL_XML_BYTES:
+            raise self.error(f"Tệp «{self.name}» quá lớn (giải nén ra hơn {MAX_TOTAL_XML_BYTES >> 20} MB); "
+                             "hãy tách thành nhiều tệp.")
+        if inflated > RATIO_FLOOR and inflated > MAX_RATIO * max(info.compress_size, 1):
+            raise self.error(
+                f"Tệp «{self.name}»: phần «{info.filename}» giải nén ra gấp hơn {MAX_RATIO} lần kích thước "
+                "trong tệp, không phải bảng tính thật (có thể là tệp cố ý làm treo máy); không đọc tệp này.")
+
+
+_TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE_NS = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TABLE, _ODS_ROW = _TABLE_NS + "table", _TABLE_NS + "table-row"
+_ODS_CELLS = (_TABLE_NS + "table-cell", _TABLE_NS + "covered-table-cell")
+
+
+class _CountingReader:
+    """A part's stream that counts the inflated bytes against the limits as the XML parser reads it."""
+
+    def __init__(self, fh, info: zipfile.ZipInfo, budget: _Budget, name: str, error: type[UserError]):
+        self.fh, self.info, self.budget, self.name, self.error, self.total = fh, info, budget, name, error, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n if 0 < n <= _CHUNK else _CHUNK)
+        self.total += len(data)
+        self.budget.add(len(data), self.info, self.total)
+        if self.total > MAX_SHEET_XML_BYTES:
+            raise self.error(f"Tệp «{self.name}» quá lớn (giải nén ra hơn {MAX_SHEET_XML_BYTES >> 20} MB); "
+                             "hãy tách thành nhiều tệp.")
+        return data
+
+
+def _repeat(element, attribute: str) -> int:
+    try:
+        return max(1, int(element.get(_TABLE_NS + attribute, "1")))
+    except ValueError:
+        return 1
+
+
+def check_ods_extent(source: str | Path | BinaryIO, name: str, error: type[UserError] = UserError) -> None:
+    """Refuse an .ods whose repeated rows and columns holding a value would make calamine build a grid
+    above the limits (before calamine opens it); the content is streamed, never held whole."""
+    try:
+        with zipfile.ZipFile(source) as zf:
+            try:
+                info = zf.getinfo("content.xml")
+            except KeyError:
+                return  # calamine refuses it as damaged, with its own message
+            with zf.open(info) as fh:
+                _check_ods_content(_CountingReader(fh, info, _Budget(name, error), name, error), name, error)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+        raise error(f"Tệp «{name}» bị hỏng hoặc không đầy đủ (có thể bị cắt khi sao chép), "
+                    "không đọc được") from exc
+    except (OSError, RuntimeError, zlib.error) as exc:
+        raise error(f"Tệp «{name}» bị hỏng, không giải nén được ({exc})") from exc
+    except ElementTree.ParseError as exc:
+        raise error(f"Tệp «{name}» bị hỏng, nội dung không đọc được ({exc})") from exc
+
+
+def _check_ods_content(stream, name: str, error: type[UserError]) -> None:
+    sheet, row_pos, last_row, last_col, col_pos, row_end = "", 0, 0, 0, 0, 0
+    parents = []
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            parents.append(element)
+            if tag == _ODS_TABLE:
+                sheet, row_pos, last_row, last_col = element.get(_TABLE_NS + "name", ""), 0, 0, 0
+            elif tag == _ODS_ROW:
+                col_pos = row_end = 0
+            continue
+        parents.pop()
+        if tag in _ODS_CELLS:
+            col_pos += _repeat(element, "number-columns-repeated")
+            if element.get(_OFFICE_NS + "value-type") is not None or len(element) or (element.text or "").strip():
+                row_end = col_pos
+            element.clear()
+        elif tag == _ODS_ROW:
+            rows = _repeat(element, "number-rows-repeated")
+            row_pos += rows
+            if row_end:
+                last_row, last_col = row_pos, max(last_col, row_end)
+                _refuse_if_too_large(name, sheet, last_row, last_col, None, error)
+            element.clear()
+            if parents:  # rows are removed as they are done: the parent never holds more than one
+                with contextlib.suppress(ValueError):
+                    parents[-1].remove(element)
+        elif tag == _ODS_TABLE:
+            element.clear()
+
+
+def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: _Budget,
+                          error: type[UserError]) -> None:
+    total = 0
+    with zf.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            total += len(chunk)
+            budget.add(len(chunk), info, total)
+            if total > MAX_SHARED_STRINGS_BYTES:
+                raise error(f"Tệp «{name}»: bảng chữ dùng chung (sharedStrings) giải nén ra hơn "
+                            f"{MAX_SHARED_STRINGS_BYTES >> 20} MB, quá lớn để đọc; hãy tách thành nhiều tệp.")
 
 
 def _read_small(zf: zipfile.ZipFile, part: str, limit: int = 4 << 20) -> bytes:
@@ -119,7 +267,8 @@ def _read_small(zf: zipfile.ZipFile, part: str, limit: int = 4 << 20) -> bytes:
         return fh.read(limit)
 
 
-def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, error: type[UserError]) -> None:
+def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, error: type[UserError],
+                 budget: _Budget | None = None) -> None:
     rows = last_row = last_col = widest = open_row = 0
     total = 0
     tail = b""
@@ -130,6 +279,8 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: s
             if not chunk:
                 break
             total += len(chunk)
+            if budget is not None:
+                budget.add(len(chunk), info, total)
             if total > MAX_SHEET_XML_BYTES:
                 raise error(f"Tệp «{name}», trang «{sheet}» quá lớn (giải nén ra hơn "
                             f"{MAX_SHEET_XML_BYTES >> 20} MB); hãy tách thành nhiều tệp.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.core.errors import UserError
-from models.tabular.guard import check_table, check_workbook_extent
+from models.tabular.guard import check_ods_extent, check_table, check_workbook_extent
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -72,6 +72,8 @@ def _read_spreadsheet(path: Path, suffix: str, sheet: str | int | None) -> Table
         raise UnreadableFile(_not_a_spreadsheet(path, head))
     if suffix in (".xlsx", ".xlsm"):
         check_workbook_extent(path, path.name, UnreadableFile)  # before calamine: it aborts on a sheet too large to hold
+    if suffix == ".ods":
+        check_ods_extent(path, path.name, UnreadableFile)  # the same for repeated rows and columns
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
