@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,10 +55,25 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> Table:
         if size == 0:
             raise UnreadableFile(f"Tệp «{path.name}» rỗng (0 byte)")
         if suffix in TEXT_SUFFIXES:
-            return check_table(_read_text(path), UnreadableFile)
-        return check_table(_read_spreadsheet(path, suffix, sheet), UnreadableFile)
+            return check_table(_clean(_read_text(path)), UnreadableFile)
+        return check_table(_clean(_read_spreadsheet(path, suffix, sheet)), UnreadableFile)
     except OSError as exc:
         raise UnreadableFile(f"Không mở được tệp «{path.name}»: {exc.strerror or exc}") from exc
+
+
+# Control characters other than TAB, LF and CR, and the two non-characters U+FFFE and U+FFFF: XML cannot hold
+# them, so a value carrying one would come back different from a workbook the app writes (a sync file read
+# as "altered"), and nobody types them. They are dropped as the file is read.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(table: Table) -> Table:
+    search, sub = _ILLEGAL.search, _ILLEGAL.sub
+    for row in table.rows:
+        for c, value in enumerate(row):
+            if type(value) is str and search(value):
+                row[c] = sub("", value)
+    return table
 
 
 # ---- spreadsheets ---------------------------------------------------------------------------------
@@ -159,6 +175,10 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _is_shift_jis(raw):
+        raise UnreadableFile(
+            f"Tệp «{path.name}»: bảng mã ký tự không phải tiếng Việt (giống bảng mã Shift-JIS tiếng Nhật); đọc "
+            "tiếp sẽ ra chữ sai. Hãy mở tệp bằng Excel rồi lưu lại dạng «CSV UTF-8».")
     for encoding in ("cp1258", "cp1252"):
         try:
             text = raw.decode(encoding)
@@ -169,6 +189,17 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         # Windows-1258 writes most toned letters as letter + combining tone: compose them.
         return unicodedata.normalize("NFC", text), encoding
     raise UnreadableFile(f"Tệp «{path.name}»: không nhận ra bảng mã ký tự (không phải UTF-8, UTF-16 hay Windows-1258)")
+
+
+def _is_shift_jis(raw: bytes) -> bool:
+    """Not UTF-8 but clean Shift-JIS with double-byte characters: Japanese text, which Windows-1258 would
+    turn into letters and symbols without an error. Vietnamese in Windows-1258 is not valid Shift-JIS (ô, ơ,
+    ư, đ are bytes F0–FD, which Shift-JIS does not use as a first byte)."""
+    try:
+        text = raw.decode("shift_jis")
+    except UnicodeDecodeError:
+        return False
+    return sum(1 for ch in text if ord(ch) > 0x2000) >= 2
 
 
 def _strict(raw: bytes, encoding: str, path: Path) -> str:
