@@ -17,7 +17,7 @@ from exporters.sync_workbook import WrittenWorkbook, encrypt_workbook, write_syn
 from models.core.progress import Progress
 from models.core.store import Store
 from models.reports.period import ReportPeriod
-from models.sync import merge
+from models.sync import keys, merge
 from models.sync.export import ExportPlan, ExportResult, prepare_export, record_export
 from services.output import write_file
 
@@ -58,3 +58,10 @@ def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | No
                 progress: Progress | None = None) -> list[merge.MergeResult]:
     """Merge the units' files (read and checked in memory, decrypted there too); one result per file."""
     return merge.merge_files(store, paths, password=password, progress=progress)
+
+
+def export_public_key(store: Store, out: str | Path) -> keys.KeyInfo:
+    """Write this desk's public key file (``sync-key --export``), handed once to the merging desk."""
+    text = keys.public_key_text(store)
+    write_file(store, out, text.encode("utf-8"))
+    return keys.own_key(store)

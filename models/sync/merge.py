@@ -36,6 +36,7 @@ from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
 from models.reports.period import due_datetime, get_settings, unit_id
+from models.sync import keys
 from models.sync.format import (
     DOSSIER_COLUMNS,
     DOSSIER_SHEET,
@@ -351,6 +352,43 @@ def declare_unit(store: Store, code: str, name: str, parent_name: str | None = N
         store.audit("sync.declare_unit", "remote_unit", code, new={"code": code, "name": name})
         store.notify(Table.REMOTE_UNITS, Kind.INSERT, (code,))
     return True
+
+
+def register_unit_key(store: Store, code: str, key_text: str, name: str | None = None) -> dict:
+    """The merging desk accepts files from unit ``code`` signed by this key (a new unit, or a new key for a
+    known one: audited with the old and new fingerprints). Returns code, name, fingerprint, changed."""
+    require(store, "sync.merge")
+    require_merging_desk(store)
+    code = (code or "").strip()
+    if not code:
+        raise UserError("Hãy nhập mã đơn vị.")
+    key = keys.parse_key(key_text)
+    if key.unit_code and key.unit_code != code:
+        raise UserError(f"Tệp khoá là của đơn vị {key.unit_code}, không phải {code}: kiểm tra lại mã đơn vị.")
+    if keys.own_key(store) is not None and keys.own_key(store).public_key == key.public_key:
+        raise UserError("Đây là khoá của chính máy này, không phải khoá của đơn vị gửi tệp.")
+    other = store.scalar("SELECT code FROM remote_units WHERE public_key = ? AND code <> ?", (key.public_key, code))
+    if other:
+        raise UserError(f"Khoá này đã được đăng ký cho đơn vị {other}; mỗi đơn vị (mỗi bàn) có khoá riêng.")
+    unit = store.query_one("SELECT * FROM remote_units WHERE code = ?", (code,))
+    name = (name or "").strip() or key.unit_name or (unit["name"] if unit else None)
+    if not name:
+        raise UserError(f"Đơn vị {code} chưa được khai báo: hãy nhập tên đơn vị (--name).")
+    now = store.now_iso()
+    if unit is not None and unit["public_key"] == key.public_key:
+        return {"code": code, "name": unit["name"], "fingerprint": keys.fingerprint(key.public_key), "changed": False}
+    with store.atomic():
+        if unit is None:
+            store.execute("INSERT INTO remote_units(code, name, declared, public_key, key_registered_at, created_at,"
+                          " updated_at) VALUES (?,?,1,?,?,?,?)", (code, name, key.public_key, now, now, now))
+        else:
+            store.execute("UPDATE remote_units SET public_key = ?, key_registered_at = ?, updated_at = ? "
+                          "WHERE code = ?", (key.public_key, now, now, code))
+        store.audit("sync.register_key", "remote_unit", code, field="public_key",
+                    old=keys.fingerprint(unit["public_key"]) if unit and unit["public_key"] else None,
+                    new=keys.fingerprint(key.public_key))
+        store.notify(Table.REMOTE_UNITS, Kind.UPDATE if unit else Kind.INSERT, (code,))
+    return {"code": code, "name": name, "fingerprint": keys.fingerprint(key.public_key), "changed": True}
 
 
 def _dt(iso: str | None) -> str:
