@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+from exporters.sync_workbook import write_sync_workbook
 from models.core.store import Store
+from models.sync.format import SHEET_COLUMNS, SheetData
+from models.sync.reader import read_sync_file
 from tests.factories.sync import make_data, make_province, make_unit
 
 PASSWORD = {"SODINHDANH_PASSWORD": "matkhau-quantri"}
@@ -84,3 +87,123 @@ def test_the_province_registers_a_unit_key_audited(run_cli, tmp_path, clock):
     not_merging = run_cli("sync-register", "--db", tmp_path / "a.sqlite", "--unit", "CAX-02", "--key",
                           key["public_key"])
     assert not_merging.returncode == 2 and "tỉnh" in not_merging.stderr
+
+
+# ---- step 2: signed files, forged files refused end to end ----------------------------------------------
+def _setup(run_cli, tmp_path, clock):
+    """Unit CAX-01 (registered at the province) with one exported file; returns the file's path."""
+    clock.set(2025, 1, 8, 16, 0)
+    _unit_db(tmp_path / "a.sqlite", "CAX-01", "Công an xã Bình An", "1", 30, clock)
+    _province_db(tmp_path / "tinh.sqlite", clock)
+    run_cli("sync-key", "--db", tmp_path / "a.sqlite", "--export", tmp_path / "a.key")
+    assert run_cli("sync-register", "--db", tmp_path / "tinh.sqlite", "--unit", "CAX-01",
+                   "--key", tmp_path / "a.key").returncode == 0
+    out = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "so1.xlsx", "--full",
+                  "--week-end", "2025-01-08")
+    assert out.returncode == 0, out.stderr
+    return tmp_path / "so1.xlsx"
+
+
+def _rewrite(source, target, **info_changes):
+    """A forger's copy: the file's content with ThongTin values changed and every checksum recomputed, as
+    anyone with docs/sync-format.md can; the signature row is kept as it was."""
+    sync = read_sync_file(source)
+    info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
+    info.update(info_changes)
+    records = dict(sync.records)
+    edit = info.pop("_edit", None)
+    if edit:
+        records = edit(records)
+    write_sync_workbook(target, info, [SheetData(n, SHEET_COLUMNS[n], records[n]) for n in SHEET_COLUMNS],
+                        sign=lambda _sha: sync.signature)
+    return target
+
+
+def _merge(run_cli, tmp_path, *files, extra=()):
+    proc = run_cli("merge", "--db", tmp_path / "tinh.sqlite", *files, *extra)
+    assert "Traceback" not in proc.stderr
+    return proc, [json.loads(x) for x in proc.stdout.splitlines()]
+
+
+def _nothing_merged(tmp_path):
+    return _scalar(tmp_path / "tinh.sqlite", "SELECT count(*) FROM sync_files") == 0 \
+        and _scalar(tmp_path / "tinh.sqlite", "SELECT count(*) FROM remote_dossiers") == 0
+
+
+def test_an_edited_cell_with_a_recomputed_checksum_is_refused(run_cli, tmp_path, clock):
+    genuine = _setup(run_cli, tmp_path, clock)
+    status_col = 9  # HoSo: status
+
+    def issue_everything(records):
+        rows = [(*r[:status_col], "issued", *r[status_col + 1:]) for r in records["HoSo"]]
+        return {**records, "HoSo": rows}
+
+    forged = _rewrite(genuine, tmp_path / "sua.xlsx", _edit=issue_everything)
+    proc, [line] = _merge(run_cli, tmp_path, forged)
+    assert proc.returncode == 1 and line["status"] == "refused"
+    assert "chữ ký số không hợp lệ" in line["reason"] and "CAX-01" in line["reason"]
+    assert _nothing_merged(tmp_path)
+    proc, [line] = _merge(run_cli, tmp_path, genuine)
+    assert proc.returncode == 0 and line["status"] == "accepted"
+
+
+def test_a_file_of_an_unregistered_unit_is_refused(run_cli, tmp_path, clock):
+    genuine = _setup(run_cli, tmp_path, clock)
+    _unit_db(tmp_path / "b.sqlite", "CAX-02", "Công an xã Lạ", "2", 10, clock)
+    other = run_cli("export", "--db", tmp_path / "b.sqlite", "--out", tmp_path / "b.xlsx", "--full",
+                    "--week-end", "2025-01-08")
+    assert other.returncode == 0, other.stderr
+    relabelled = _rewrite(genuine, tmp_path / "ma-la.xlsx", unit_code="CAX-77", unit_name="Đơn vị không có")
+    proc, lines = _merge(run_cli, tmp_path, tmp_path / "b.xlsx", relabelled)
+    assert proc.returncode == 1 and [x["status"] for x in lines] == ["refused", "refused"]
+    assert all("chưa được đăng ký khoá" in x["reason"] for x in lines)
+    assert _nothing_merged(tmp_path)
+    assert _scalar(tmp_path / "tinh.sqlite", "SELECT count(*) FROM remote_units WHERE code IN ('CAX-02', 'CAX-77')") == 0
+
+
+def test_sequence_two_to_the_fortieth_and_relabelled_old_data_are_refused(run_cli, tmp_path, clock):
+    first = _setup(run_cli, tmp_path, clock)
+    assert _merge(run_cli, tmp_path, first)[1][0]["status"] == "accepted"
+    clock.advance(days=1)
+    second = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "so2.xlsx", "--full",
+                     "--week-end", "2025-01-08")
+    assert second.returncode == 0
+    huge = _rewrite(first, tmp_path / "so-khong-lo.xlsx", sequence=2 ** 40)
+    old_as_99 = _rewrite(first, tmp_path / "so99.xlsx", sequence=99)
+    old_as_2 = _rewrite(first, tmp_path / "so1-thanh-so2.xlsx", sequence=2)
+    proc, lines = _merge(run_cli, tmp_path, huge, old_as_99, old_as_2)
+    assert proc.returncode == 1 and [x["status"] for x in lines] == ["refused"] * 3
+    assert all("chữ ký số không hợp lệ" in x["reason"] for x in lines)
+    assert not any("dữ liệu mới hơn được giữ nguyên" in x["reason"] for x in lines)
+    # the genuine next file is still accepted: nothing was poisoned
+    proc, [line] = _merge(run_cli, tmp_path, tmp_path / "so2.xlsx")
+    assert proc.returncode == 0 and line["status"] == "accepted" and line["sequence"] == 2
+
+
+def test_a_gap_in_the_sequence_is_refused_naming_the_missing_file(run_cli, tmp_path, clock):
+    first = _setup(run_cli, tmp_path, clock)
+    for n in (2, 3):
+        clock.advance(hours=1)
+        assert run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / f"so{n}.xlsx", "--full",
+                       "--week-end", "2025-01-08").returncode == 0
+    proc, lines = _merge(run_cli, tmp_path, first, tmp_path / "so3.xlsx")
+    assert proc.returncode == 1 and [x["status"] for x in lines] == ["accepted", "refused"]
+    assert "thiếu tệp số 2" in lines[1]["reason"]
+    proc, lines = _merge(run_cli, tmp_path, tmp_path / "so2.xlsx", tmp_path / "so3.xlsx")
+    assert proc.returncode == 0 and [x["status"] for x in lines] == ["accepted", "accepted"]
+
+
+def test_an_old_unsigned_file_is_refused_unless_accepted_explicitly(run_cli, tmp_path, clock):
+    genuine = _setup(run_cli, tmp_path, clock)
+    sync = read_sync_file(genuine)
+    info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256", "key_"))}
+    old = tmp_path / "ban-cu.xlsx"
+    write_sync_workbook(old, {**info, "format_version": "1.0"},
+                        [SheetData(n, SHEET_COLUMNS[n], sync.records[n]) for n in SHEET_COLUMNS])
+    proc, [line] = _merge(run_cli, tmp_path, old)
+    assert proc.returncode == 1 and line["status"] == "refused" and "chưa ký" in line["reason"]
+    assert "--accept-unsigned" in line["reason"] and _nothing_merged(tmp_path)
+    proc, [line] = _merge(run_cli, tmp_path, old, extra=("--accept-unsigned",))
+    assert proc.returncode == 0 and line["status"] == "accepted" and line["unsigned"] is True
+    detail = _scalar(tmp_path / "tinh.sqlite", "SELECT detail FROM audit_log WHERE action = 'sync.merge'")
+    assert '"unsigned": true' in detail

@@ -39,6 +39,8 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+", help="các tệp .xlsx của đơn vị")
     p.add_argument("--password", help="mật khẩu của các tệp được mã hoá; «-» để gõ mật khẩu "
                                       "(hoặc biến môi trường SODINHDANH_SYNC_PASSWORD)")
+    p.add_argument("--accept-unsigned", action="store_true",
+                   help="chấp nhận tệp định dạng cũ (1.x) chưa ký của các đơn vị đã khai báo (ghi nhật ký)")
     p.set_defaults(func=run_merge)
 
     p = sub.add_parser("sync-key", help="khoá ký tệp đồng bộ của máy này: dấu vân tay, xuất khoá công khai")
@@ -127,7 +129,7 @@ def run_merge(args) -> int:
     password = _password(args)
     store = open_store(args)
     try:
-        results = merge_files(store, args.files, password=password)
+        results = merge_files(store, args.files, password=password, accept_unsigned=args.accept_unsigned)
     finally:
         store.close()
     for result in results:

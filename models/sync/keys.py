@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -61,11 +62,11 @@ def ensure_key(store: Store) -> KeyInfo:
     return own_key(store)
 
 
-def sign(store: Store, payload: bytes) -> str:
-    """Signature (hex) of ``payload`` with this desk's private key."""
+def signer(store: Store) -> Callable[[bytes], str]:
+    """A function signing bytes with this desk's private key (hex signature); the key is made if missing."""
     ensure_key(store)
-    raw = store.scalar("SELECT private_key FROM sync_keys WHERE id = 1")
-    return Ed25519PrivateKey.from_private_bytes(bytes(raw)).sign(payload).hex()
+    private = Ed25519PrivateKey.from_private_bytes(bytes(store.scalar("SELECT private_key FROM sync_keys WHERE id = 1")))
+    return lambda payload: private.sign(payload).hex()
 
 
 def verify(public_hex: str, payload: bytes, signature_hex: str) -> bool:
