@@ -8,7 +8,7 @@ from exporters.sync_workbook import write_sync_workbook
 from models.core.store import Store
 from models.sync.format import SHEET_COLUMNS, SheetData
 from models.sync.reader import read_sync_file
-from tests.factories.sync import make_data, make_province, make_unit
+from tests.factories.sync import make_data, make_province, make_unit, signer
 
 PASSWORD = {"SODINHDANH_PASSWORD": "matkhau-quantri"}
 
@@ -207,3 +207,67 @@ def test_an_old_unsigned_file_is_refused_unless_accepted_explicitly(run_cli, tmp
     assert proc.returncode == 0 and line["status"] == "accepted" and line["unsigned"] is True
     detail = _scalar(tmp_path / "tinh.sqlite", "SELECT detail FROM audit_log WHERE action = 'sync.merge'")
     assert '"unsigned": true' in detail
+
+
+# ---- steps 3 and 4: UUIDs belong to their unit, TongHop agrees with HoSo ---------------------------------
+def _resigned(unit_db, source, target, edit):
+    """A file re-signed with the unit's own key after an edit (the unit's program bent, or its key used):
+    the signature holds, so only the content checks can refuse it."""
+    sync = read_sync_file(source)
+    info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
+    records = edit(dict(sync.records))
+    store = Store(unit_db)
+    try:
+        write_sync_workbook(target, info, [SheetData(n, SHEET_COLUMNS[n], records[n]) for n in SHEET_COLUMNS],
+                            sign=signer(store, info))
+    finally:
+        store.close()
+    return target
+
+
+def test_a_raised_summary_total_is_refused(run_cli, tmp_path, clock):
+    genuine = _setup(run_cli, tmp_path, clock)
+
+    def raise_total(records):
+        rows = [(*r[:4], r[4] + 5000, *r[5:]) if r[1] == "total" else r for r in records["TongHop"]]
+        return {**records, "TongHop": rows}
+
+    def raise_row_and_total(records):  # group 1, the first area and both totals: the sums still hold
+        first_area = next(r for r in records["TongHop"] if r[0] == "diaban")
+        rows = [(*r[:4], r[4] + 5000, *r[5:]) if r[1] in ("total", "1") or r is first_area else r
+                for r in records["TongHop"]]
+        return {**records, "TongHop": rows}
+
+    totals = _resigned(tmp_path / "a.sqlite", genuine, tmp_path / "tong.xlsx", raise_total)
+    proc, [line] = _merge(run_cli, tmp_path, totals)
+    assert proc.returncode == 1 and line["status"] == "refused" and "các dòng cộng lại" in line["reason"]
+    consistent = _resigned(tmp_path / "a.sqlite", genuine, tmp_path / "dong.xlsx", raise_row_and_total)
+    proc, [line] = _merge(run_cli, tmp_path, consistent)
+    assert proc.returncode == 1 and line["status"] == "refused" and "không khớp hồ sơ" in line["reason"]
+    assert _nothing_merged(tmp_path)
+    proc, [line] = _merge(run_cli, tmp_path, genuine)
+    assert line["status"] == "accepted"
+
+
+def test_another_unit_reusing_uuids_is_refused(run_cli, tmp_path, clock):
+    genuine = _setup(run_cli, tmp_path, clock)
+    assert _merge(run_cli, tmp_path, genuine)[1][0]["status"] == "accepted"
+    _unit_db(tmp_path / "b.sqlite", "CAX-02", "Công an xã Bình Khánh", "2", 10, clock)
+    run_cli("sync-key", "--db", tmp_path / "b.sqlite", "--export", tmp_path / "b.key")
+    assert run_cli("sync-register", "--db", tmp_path / "tinh.sqlite", "--unit", "CAX-02",
+                   "--key", tmp_path / "b.key").returncode == 0
+    assert run_cli("export", "--db", tmp_path / "b.sqlite", "--out", tmp_path / "b.xlsx", "--full",
+                   "--week-end", "2025-01-08").returncode == 0
+    stolen = [r[0] for r in read_sync_file(genuine).records["HoSo"][:7]]
+
+    def reuse(records):
+        rows = [(stolen[i], *r[1:]) if i < len(stolen) else r for i, r in enumerate(records["HoSo"])]
+        return {**records, "HoSo": rows}
+
+    copied = _resigned(tmp_path / "b.sqlite", tmp_path / "b.xlsx", tmp_path / "b-uuid.xlsx", reuse)
+    before = _scalar(tmp_path / "tinh.sqlite", "SELECT group_concat(status || file_id) FROM remote_dossiers")
+    proc, [line] = _merge(run_cli, tmp_path, copied)
+    assert proc.returncode == 1 and line["status"] == "refused"
+    assert "7 hồ sơ" in line["reason"] and "CAX-01" in line["reason"]
+    assert _scalar(tmp_path / "tinh.sqlite", "SELECT group_concat(status || file_id) FROM remote_dossiers") == before
+    assert _scalar(tmp_path / "tinh.sqlite", "SELECT count(*) FROM remote_dossiers WHERE unit_code = 'CAX-02'") == 0

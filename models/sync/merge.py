@@ -252,6 +252,7 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, ac
                 f"Tệp «{label}» chỉ gồm thay đổi kể từ tệp số {base} của đơn vị {info['unit_name']}, nhưng tỉnh "
                 "chưa tổng hợp tệp đó: thiếu dữ liệu. Đề nghị đơn vị xuất tệp đầy đủ (--full).")
 
+    _check_foreign_uuids(store, sync, code)
     now = store.now_iso()
     settings = get_settings(store)
     due = due_datetime(dt.date.fromisoformat(info["period_end"]), settings)
@@ -275,6 +276,7 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, ac
     orgs = _upsert(store, "remote_orgs", _ORG_KEYS, sync.records[ORG_SHEET], code, file_id, label, ORG_SHEET)
     verifications = _replace_verifications(store, sync.records[VERIFICATION_SHEET], code, file_id)
     _store_summary(store, sync.records[SUMMARY_SHEET], file_id)
+    _check_summary(store, sync, code)
     result.sheets = {DOSSIER_SHEET: dossiers, ORG_SHEET: orgs, VERIFICATION_SHEET: verifications}
     result.inserted, result.updated, result.unchanged = dossiers["inserted"], dossiers["updated"], dossiers["unchanged"]
 
@@ -328,6 +330,67 @@ def _check_signer(store: Store, sync: SyncFile, unit: dict | None, accept_unsign
         raise UserError(
             f"Tệp «{label}»: chữ ký số không hợp lệ — tệp đã bị sửa sau khi ký, hoặc không do đơn vị {code} "
             f"({name}) ký.{why} Không tổng hợp; đề nghị đơn vị xuất và gửi lại tệp gốc.")
+
+
+def _check_foreign_uuids(store: Store, sync: SyncFile, code: str) -> None:
+    """A dossier's or organization's UUID is unique across all units: a file reusing another unit's UUIDs
+    (a desk started from a copy of another's database, or a forged file) is refused, never merged over them."""
+    for table, sheet, what in (("remote_dossiers", DOSSIER_SHEET, "hồ sơ"), ("remote_orgs", ORG_SHEET, "tổ chức")):
+        uuids = json.dumps([r[0] for r in sync.records[sheet]])
+        row = store.query_one(
+            f"SELECT COUNT(*) AS n, MIN(unit_code) AS other FROM {table} WHERE unit_code <> ? AND uuid IN "
+            "(SELECT value FROM json_each(?))", (code, uuids))
+        if row["n"]:
+            raise UserError(
+                f"Tệp «{sync.name}» của đơn vị {code}: {thousands(row['n'])} {what} (trang {sheet}) mang mã định danh "
+                f"(UUID) đã thuộc đơn vị {row['other']}. Mã định danh là duy nhất giữa các đơn vị: có thể máy của "
+                "đơn vị được lập từ bản sao cơ sở dữ liệu của đơn vị khác. Không tổng hợp; hãy liên hệ đơn vị.")
+
+
+def _check_summary(store: Store, sync: SyncFile, code: str) -> None:
+    """TongHop must agree with itself and with the dossiers: each total line is the sum of its rows, the two
+    tables have the same totals, and no more accounts are counted than the unit's dossiers (merged so far,
+    this file included) show as issued. Raises ``UserError`` (the merge is rolled back)."""
+    label = sync.name
+    sections: dict[str, tuple[list[tuple], tuple | None]] = {}
+    for row in sync.records[SUMMARY_SHEET]:
+        section, key = row[0], row[1]
+        rows, total = sections.get(section, ([], None))
+        if key == "total":
+            total = row
+        else:
+            rows.append(row)
+        sections[section] = (rows, total)
+    fields = ((3, "Trong kỳ"), (4, "Luỹ kế"), (7, "Còn lại"))
+    totals = {}
+    for section, (rows, total) in sections.items():
+        if total is None:
+            raise UserError(f"Tệp «{label}», trang {SUMMARY_SHEET}: phần «{section}» thiếu dòng tổng cộng.")
+        for i, name in fields:
+            parts = [r[i] for r in rows if r[i] is not None]
+            if total[i] is not None and total[i] != sum(parts):
+                raise UserError(
+                    f"Tệp «{label}», trang {SUMMARY_SHEET}, phần «{section}»: cột «{name}» của dòng tổng cộng là "
+                    f"{thousands(total[i])}, các dòng cộng lại là {thousands(sum(parts))}. Không tổng hợp.")
+        totals[section] = total
+    if len(totals) > 1:
+        for i, name in fields[:2]:
+            values = {t[i] or 0 for t in totals.values()}
+            if len(values) > 1:
+                raise UserError(f"Tệp «{label}», trang {SUMMARY_SHEET}: cột «{name}» có tổng khác nhau giữa các "
+                                f"phần ({', '.join(thousands(v) for v in sorted(values))}). Không tổng hợp.")
+    start, end = sync.info["period_start"], sync.info["period_end"]
+    issued, in_period = store.query_one(
+        "SELECT COUNT(*) AS a, COUNT(CASE WHEN d >= ? THEN 1 END) AS b FROM (SELECT COALESCE(issued_on, activated_on)"
+        " AS d FROM remote_dossiers WHERE unit_code = ? AND status NOT IN ('cancelled')) WHERE d IS NOT NULL"
+        " AND d <= ?", (start, code, end)).values()
+    for total in totals.values():
+        if (total[4] or 0) > issued or (total[3] or 0) > in_period:
+            raise UserError(
+                f"Tệp «{label}», trang {SUMMARY_SHEET}: báo cáo {thousands(total[4] or 0)} tài khoản luỹ kế "
+                f"({thousands(total[3] or 0)} trong kỳ), nhưng trang {DOSSIER_SHEET} (cùng các tệp trước của đơn vị) "
+                f"chỉ có {thousands(issued)} hồ sơ đã cấp tài khoản đến cuối kỳ ({thousands(in_period)} trong kỳ). "
+                "Số liệu tổng hợp không khớp hồ sơ: không tổng hợp.")
 
 
 def _upsert(store: Store, table: str, keys: list[str], records: list[tuple], code: str, file_id: int,

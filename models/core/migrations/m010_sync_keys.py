@@ -5,6 +5,7 @@
   database, the first time it is needed (``models/sync/keys.py``).
 * ``remote_units.public_key`` / ``key_registered_at``: the public key the province registered for a unit
   (``sync-register``), and when.
+* indexes on the UUIDs of ``remote_dossiers`` / ``remote_orgs``: a file reusing another unit's UUIDs is refused.
 """
 
 VERSION = 10
@@ -18,6 +19,9 @@ SCHEMA = [
     )""",
     "ALTER TABLE remote_units ADD COLUMN public_key TEXT",
     "ALTER TABLE remote_units ADD COLUMN key_registered_at TEXT",
+    # a UUID is unique across units: the merge looks for another unit's rows with the file's UUIDs
+    "CREATE INDEX remote_dossiers_uuid ON remote_dossiers(uuid)",
+    "CREATE INDEX remote_orgs_uuid ON remote_orgs(uuid)",
 ]
 
 
