@@ -29,7 +29,8 @@ from models.core.store import Store
 from models.registry import units
 from models.reports.period import get_settings, save_settings, week_due_on
 from models.security.auth import actor_from_row
-from models.sync.merge import ACCEPTED, declare_unit
+from models.sync.keys import own_key
+from models.sync.merge import ACCEPTED, declare_unit, register_unit_key
 from services.sync import export_workbook, merge_files
 
 PROVINCE_UNIT = {
@@ -86,12 +87,14 @@ def build_province_demo(path: str | Path, *, organizations: int = 1200, dossiers
             _province_unit(store)
             for unit in UNITS:
                 declare_unit(store, unit.code, unit.name, PARENT)
+            for unit, (_file, public_key) in files:  # keys handed over once, fingerprints read on the phone
+                register_unit_key(store, unit.code, public_key)
             leader = store.query_one("SELECT * FROM officers WHERE role = 'leader' ORDER BY id LIMIT 1")
             saved_actor = store.actor
             store.actor = actor_from_row(leader)
             merged = []
             try:
-                for unit, file in files:
+                for unit, (file, _key) in files:
                     store.clock = lambda when=unit.sent_at + RECEIVED_AFTER: when
                     (result,) = merge_files(store, [file])
                     if result.status != ACCEPTED:
@@ -123,8 +126,9 @@ def _province_unit(store: Store) -> None:
         signer_title="PHÓ TRƯỞNG PHÒNG", signer_name=leader["full_name"]))
 
 
-def _unit_file(folder: Path, unit: DemoUnit, organizations: int, dossiers: int) -> str:
-    """Build one unit's demo database on the day it sent its file, and export that file."""
+def _unit_file(folder: Path, unit: DemoUnit, organizations: int, dossiers: int) -> tuple[str, str]:
+    """Build one unit's demo database on the day it sent its file, and export that file; returns the file
+    and the unit's public key."""
     db = folder / f"{unit.code}.sqlite"
     build_demo(db, organizations=organizations, dossiers=dossiers, today=unit.sent_at, seed=unit.seed,
                unit={**demo_registry.UNIT, "code": unit.code, "name": unit.name, "short_name": unit.short_name},
@@ -136,6 +140,7 @@ def _unit_file(folder: Path, unit: DemoUnit, organizations: int, dossiers: int) 
         leader = store.query_one("SELECT * FROM officers WHERE role = 'leader' ORDER BY id LIMIT 1")
         store.actor = actor_from_row(leader)
         period = week_due_on(REPORT_DUE, get_settings(store))
-        return export_workbook(store, out, full=True, period=period).path
+        path = export_workbook(store, out, full=True, period=period).path
+        return path, own_key(store).public_key
     finally:
         store.close()

@@ -9,6 +9,7 @@ computed here (with a cache: dates repeat), which is what keeps the export close
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,7 +28,9 @@ from models.sync.format import (
     INFO_SHEET,
     INT,
     NUM,
+    SIGNATURE_KEY,
     TEXT,
+    UNHASHED_KEYS,
     SheetData,
     SheetHasher,
     canonical_cell,
@@ -64,10 +67,12 @@ class _Formats:
 
 
 def write_sync_workbook(out: str | Path | BinaryIO, info: dict[str, Any], sheets: list[SheetData],
-                        progress: Progress | None = None, *, tmpdir: str | Path | None = None) -> WrittenWorkbook:
+                        progress: Progress | None = None, *, tmpdir: str | Path | None = None,
+                        sign: Callable[[str], str] | None = None) -> WrittenWorkbook:
     """Write the workbook to ``out`` (a path, or a binary stream such as ``BytesIO``); ``info`` holds the
     ThongTin values (rows/sha256 are filled here). ``tmpdir``: where xlsxwriter keeps its part files while
-    it writes (default: the system's temporary folder)."""
+    it writes (default: the system's temporary folder). ``sign(sha256)`` returns the file's signature (hex),
+    written on the last ThongTin row."""
     path = None if hasattr(out, "write") else Path(out)
     wb = xlsxwriter.Workbook(str(path) if path is not None else out, {
         "constant_memory": True, "strings_to_numbers": False, **WORKBOOK_OPTIONS, **({"tmpdir": str(tmpdir)} if tmpdir is not None else {})})
@@ -91,9 +96,14 @@ def write_sync_workbook(out: str | Path | BinaryIO, info: dict[str, Any], sheets
         info_digest = _write_info(info_ws, fmts, values)
         ordered = [(INFO_SHEET, info_digest)] + [(s.name, digests[s.name]) for s in sheets]
         checksum = combine_digests(ordered)
-        info_ws.write_string(len(INFO_KEYS), 0, CHECKSUM_KEY, fmts.by_type[TEXT])
-        info_ws.write_string(len(INFO_KEYS), 1, _label(CHECKSUM_KEY), fmts.by_type[TEXT])
-        info_ws.write_string(len(INFO_KEYS), 2, checksum, fmts.by_type[TEXT])
+        last = len(INFO_KEYS) - len(UNHASHED_KEYS)  # the hashed rows fill 1..last
+        info_ws.write_string(last + 1, 0, CHECKSUM_KEY, fmts.by_type[TEXT])
+        info_ws.write_string(last + 1, 1, _label(CHECKSUM_KEY), fmts.by_type[TEXT])
+        info_ws.write_string(last + 1, 2, checksum, fmts.by_type[TEXT])
+        if sign is not None:
+            info_ws.write_string(last + 2, 0, SIGNATURE_KEY, fmts.by_type[TEXT])
+            info_ws.write_string(last + 2, 1, _label(SIGNATURE_KEY), fmts.by_type[TEXT])
+            info_ws.write_string(last + 2, 2, sign(checksum), fmts.by_type[TEXT])
         info_ws.activate()
     finally:
         wb.close()
@@ -115,7 +125,7 @@ def _write_info(ws, fmts: _Formats, values: dict[str, Any]) -> str:
     hasher.add_values([c.header for c in INFO_COLUMNS])
     r = 0
     for key, label, kind in INFO_KEYS:
-        if key == CHECKSUM_KEY:
+        if key in UNHASHED_KEYS:
             continue
         r += 1
         value = values.get(key)

@@ -17,7 +17,7 @@ from exporters.sync_workbook import WrittenWorkbook, encrypt_workbook, write_syn
 from models.core.progress import Progress
 from models.core.store import Store
 from models.reports.period import ReportPeriod
-from models.sync import merge
+from models.sync import keys, merge
 from models.sync.export import ExportPlan, ExportResult, prepare_export, record_export
 from services.output import write_file
 
@@ -37,12 +37,12 @@ def export_workbook(store: Store, out: str | Path, *, full: bool = False, passwo
 
 def _write(plan: ExportPlan, partial: Path, password: str | None, progress: Progress | None) -> WrittenWorkbook:
     if not password:
-        written = write_sync_workbook(partial, plan.info, plan.sheets, progress)
+        written = write_sync_workbook(partial, plan.info, plan.sheets, progress, sign=plan.sign)
         _finishing(progress, "Đang hoàn tất…")
         return written
     with tempfile.TemporaryDirectory(prefix="sodinhdanh-") as private:
         plain = io.BytesIO()
-        written = write_sync_workbook(plain, plan.info, plan.sheets, progress, tmpdir=private)
+        written = write_sync_workbook(plain, plan.info, plan.sheets, progress, tmpdir=private, sign=plan.sign)
     _finishing(progress, "Đang mã hoá tệp bằng mật khẩu…")
     with open(partial, "wb") as fh:
         encrypt_workbook(plain, fh, password)
@@ -55,6 +55,13 @@ def _finishing(progress: Progress | None, message: str) -> None:
 
 
 def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | None = None,
-                progress: Progress | None = None) -> list[merge.MergeResult]:
+                progress: Progress | None = None, accept_unsigned: bool = False) -> list[merge.MergeResult]:
     """Merge the units' files (read and checked in memory, decrypted there too); one result per file."""
-    return merge.merge_files(store, paths, password=password, progress=progress)
+    return merge.merge_files(store, paths, password=password, progress=progress, accept_unsigned=accept_unsigned)
+
+
+def export_public_key(store: Store, out: str | Path) -> keys.KeyInfo:
+    """Write this desk's public key file (``sync-key --export``), handed once to the merging desk."""
+    text = keys.public_key_text(store)
+    write_file(store, out, text.encode("utf-8"))
+    return keys.own_key(store)

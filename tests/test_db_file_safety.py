@@ -238,6 +238,12 @@ def test_lead_desk_merges_the_desks_files_through_the_cli(tmp_path, run_cli, clo
     lead = run_cli("lead-desk", "--db", tmp_path / "chinh.sqlite")
     assert lead.returncode == 0, lead.stderr
     assert json.loads(lead.stdout) == {"ok": True, "lead_desk": True, "changed": True}
+    for name, code in (("ban1", "CAP-RG-B1"), ("ban2", "CAP-RG-B2")):  # the desks' keys, registered once
+        exported = run_cli("sync-key", "--db", tmp_path / f"{name}.sqlite", "--export", tmp_path / f"{name}.key")
+        assert exported.returncode == 0, exported.stderr
+        registered = run_cli("sync-register", "--db", tmp_path / "chinh.sqlite", "--unit", code,
+                             "--key", tmp_path / f"{name}.key")
+        assert registered.returncode == 0, registered.stderr
 
     merged = run_cli("merge", "--db", tmp_path / "chinh.sqlite", *files)
     assert merged.returncode == 0, merged.stdout + merged.stderr

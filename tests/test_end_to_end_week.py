@@ -324,6 +324,12 @@ def week(tmp_path_factory):
     wb.save(tampered)
     province = base / "tinh.sqlite"
     _setup_unit_db(province, *PROVINCE, "province", [])
+    for n, u in enumerate(units, start=1):  # each unit's key, handed over once and registered (sync-register)
+        key_file = base / f"u{n}.key"
+        _json(cli("sync-key", "--db", u.db, "--export", key_file))
+        code = next(line.split(": ", 1)[1] for line in key_file.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("unit_code: "))
+        _json(cli("sync-register", "--db", province, "--unit", code, "--key", key_file))
     merges = {
         "first": _json_lines(cli("merge", "--db", province, tampered, base / "u1.xlsx", base / "u2.xlsx",
                                  "--password", PASSWORD), code=1),

@@ -22,7 +22,16 @@ from models.sync.merge import merge_file, merge_files
 from models.sync.reader import read_sync_file
 from services.consolidation import write_consolidated
 from services.sync import export_workbook
-from tests.factories.sync import make_data, make_officer, make_province, make_unit, touch_dossiers
+from tests.factories.sync import (
+    make_data,
+    make_officer,
+    make_province,
+    make_unit,
+    nothing_merged,
+    signer,
+    touch_dossiers,
+    trust,
+)
 
 PROVINCE_TABLES = ("remote_units", "sync_files", "remote_dossiers", "remote_orgs", "remote_verifications",
                    "remote_summaries")
@@ -38,9 +47,11 @@ def unit(tmp_path, clock):
 
 
 @pytest.fixture
-def province(tmp_path, clock):
+def province(tmp_path, clock, request):
     store = Store(tmp_path / "province.sqlite", clock=clock)
     make_province(store)
+    if "unit" in request.fixturenames:  # the unit's key, registered once (sync-register)
+        trust(store, request.getfixturevalue("unit"))
     yield store
     store.close()
 
@@ -109,7 +120,7 @@ def test_workbook_layout_text_codes_real_dates_frozen_header_filters(unit, tmp_p
     assert isinstance(received.value, dt.datetime) and received.number_format == "dd/mm/yyyy"
     assert sheet.column_dimensions["A"].width > 30
     info = {row[0].value: row[2].value for row in book["ThongTin"].iter_rows(min_row=2)}
-    assert info["format_version"] == "1.0" and info["unit_code"] == "CAH-CT" and info["export_kind"] == "full"
+    assert info["format_version"] == "2.0" and info["unit_code"] == "CAH-CT" and info["export_kind"] == "full"
     assert info["rows_HoSo"] == 240 and len(info["sha256"]) == 64
 
 
@@ -143,7 +154,7 @@ def test_unchanged_resave_is_accepted_but_an_edited_cell_is_refused(unit, provin
     [result] = merge_files(province, [tampered])
     assert result.status == "refused"
     assert "đã bị sửa sau khi xuất" in result.reason and "HoSo" in result.reason and "tampered.xlsx" in result.reason
-    assert all(not rows for rows in snapshot(province).values())
+    assert nothing_merged(province)
 
 
 def test_truncated_wrong_version_and_foreign_files_are_refused(unit, province, tmp_path):
@@ -154,8 +165,9 @@ def test_truncated_wrong_version_and_foreign_files_are_refused(unit, province, t
     newer = tmp_path / "v2.xlsx"
     sync = read_sync_file(path)
     info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
-    write_sync_workbook(newer, {**info, "format_version": "2.0"},
-                        [SheetData(n, SHEET_COLUMNS[n], sync.records[n]) for n in SHEET_COLUMNS])
+    write_sync_workbook(newer, {**info, "format_version": "3.0"},
+                        [SheetData(n, SHEET_COLUMNS[n], sync.records[n]) for n in SHEET_COLUMNS],
+                        sign=signer(unit, info))
     plain = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(plain)
     text = tmp_path / "notes.xlsx"
@@ -164,10 +176,10 @@ def test_truncated_wrong_version_and_foreign_files_are_refused(unit, province, t
     results = merge_files(province, [truncated, newer, plain, text], workers=1)
     assert [r.status for r in results] == ["refused"] * 4
     assert "bị hỏng hoặc không đầy đủ" in results[0].reason
-    assert "phiên bản 2.0, mới hơn" in results[1].reason and "cập nhật chương trình" in results[1].reason
+    assert "phiên bản 3.0, mới hơn" in results[1].reason and "cập nhật chương trình" in results[1].reason
     assert "không phải tệp đồng bộ" in results[2].reason
     assert "không phải bảng tính Excel" in results[3].reason
-    assert all(not rows for rows in snapshot(province).values())
+    assert nothing_merged(province)
 
 
 def test_minor_version_additions_are_accepted(unit, province, tmp_path):
@@ -178,11 +190,11 @@ def test_minor_version_additions_are_accepted(unit, province, tmp_path):
     columns = {**SHEET_COLUMNS}
     from models.sync.format import TEXT, Column
 
-    columns["HoSo"] = (*SHEET_COLUMNS["HoSo"], Column("future", "Cột mới của bản 1.1", TEXT))
+    columns["HoSo"] = (*SHEET_COLUMNS["HoSo"], Column("future", "Cột mới của bản 2.1", TEXT))
     sheets = [SheetData(n, columns[n], [(*r, "x") if n == "HoSo" else r for r in sync.records[n]])
               for n in SHEET_COLUMNS]
-    newer = tmp_path / "v1_1.xlsx"
-    write_sync_workbook(newer, {**info, "format_version": "1.1"}, sheets)
+    newer = tmp_path / "v2_1.xlsx"
+    write_sync_workbook(newer, {**info, "format_version": "2.1"}, sheets, sign=signer(unit, info))
     [result] = merge_files(province, [newer])
     assert result.status == "accepted" and result.inserted == 240
 
@@ -202,7 +214,7 @@ def test_password_protection(unit, province, tmp_path):
     assert no_password.status == wrong.status == "refused"
     assert "được bảo vệ bằng mật khẩu" in no_password.reason
     assert "Mật khẩu không đúng" in wrong.reason and "kin.xlsx" in wrong.reason
-    assert all(not rows for rows in snapshot(province).values())
+    assert nothing_merged(province)
     [right] = merge_files(province, [path], password="Mat-khau-2025")
     assert right.status == "accepted" and right.inserted == 240
 
@@ -245,7 +257,8 @@ def test_newer_file_supersedes_older_and_older_after_newer_is_refused(unit, prov
     sync = read_sync_file(first.path)
     info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
     write_sync_workbook(older, {**info, "officer": "Người khác"},
-                        [SheetData(n, SHEET_COLUMNS[n], sync.records[n]) for n in SHEET_COLUMNS])
+                        [SheetData(n, SHEET_COLUMNS[n], sync.records[n]) for n in SHEET_COLUMNS],
+                        sign=signer(unit, info))
     [refused] = merge_files(province, [older])
     assert refused.status == "refused" and "tệp số 2" in refused.reason
     assert snapshot(province) == before
@@ -260,7 +273,7 @@ def test_older_file_arriving_after_newer_is_refused(unit, province, tmp_path, cl
     before = snapshot(province)
     [r1] = merge_files(province, [first.path])
     assert r2.status == "accepted" and r1.status == "refused"
-    assert "cũ hơn tệp số 2" in r1.reason and "dữ liệu mới hơn được giữ nguyên" in r1.reason
+    assert "có số nhỏ hơn tệp số 2" in r1.reason and "tệp cũ" in r1.reason
     assert snapshot(province) == before
 
 
@@ -283,8 +296,10 @@ def test_incremental_export_after_acknowledgement(unit, province, tmp_path, cloc
     [gap] = merge_files(province, [inc.path])
     assert gap.status == "refused" and "chưa tổng hợp tệp đó" in gap.reason
     r1, r3 = merge_files(province, [first.path, inc.path])
-    assert r1.status == r3.status == "accepted"
-    assert (r3.inserted, r3.updated) == (0, 9)
+    assert r1.status == "accepted" and r3.status == "refused" and "thiếu tệp số 2" in r3.reason
+    r2, r3 = merge_files(province, [not_acked.path, inc.path])  # the files in order: no gap
+    assert r2.status == r3.status == "accepted"
+    assert (r3.inserted, r3.updated) == (0, 4)  # 5 of the 9 rows already came in file 2
     assert province.scalar("SELECT COUNT(*) FROM remote_dossiers") == 240
 
 
@@ -293,6 +308,7 @@ def test_a_refused_file_does_not_stop_the_others(tmp_path, clock, province):
     for i in range(3):
         store = Store(tmp_path / f"u{i}.sqlite", clock=clock)
         make_data(store, make_unit(store, f"CAX-{i:02d}", f"Công an xã {i}", area_prefix=str(i)), 30, seed=i)
+        trust(province, store)
         paths.append(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True).path)
         store.close()
     book = openpyxl.load_workbook(paths[1])
@@ -376,6 +392,7 @@ def test_consolidated_report_is_the_sum_of_the_units_reports(tmp_path, clock, pr
                   80 + 10 * i, seed=20 + i)
         period = week_ending(dt.date(2025, 1, 8), get_settings(store))
         unit_reports.append(collect_report(store, period))
+        trust(province, store)
         paths.append(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True, period=period).path)
         store.close()
     declare_unit(province, "CAX-77", "Công an xã Chưa Gửi Tệp")

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from models.core.store import Store
-from tests.factories.sync import make_data, make_province, make_unit
+from tests.factories.sync import make_data, make_province, make_unit, trust
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +27,7 @@ def test_export_then_merge_with_a_refused_file(tmp_path, run_cli, clock):
     _unit_db(tmp_path / "b.sqlite", "CAX-02", "Công an phường Vĩnh Thanh Vân", "2", 25, clock)
     province = Store(tmp_path / "tinh.sqlite", clock=clock)
     make_province(province)
+    trust(province, tmp_path / "a.sqlite", tmp_path / "b.sqlite")
     province.close()
 
     out_a = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx", "--week-end", "2025-01-08")
@@ -65,6 +66,7 @@ def test_ack_units_and_consolidated_report(tmp_path, run_cli, clock):
     _unit_db(tmp_path / "a.sqlite", "CAX-01", "Công an xã Bình An", "1", 30, clock)
     province = Store(tmp_path / "tinh.sqlite", clock=clock)
     make_province(province)
+    trust(province, tmp_path / "a.sqlite")
     province.close()
     out = json.loads(run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx",
                              "--week-end", "2025-01-08").stdout)
@@ -101,6 +103,7 @@ def test_password_from_the_environment_keeps_it_off_the_command_line(tmp_path, r
     _unit_db(tmp_path / "a.sqlite", "CAX-03", "Công an xã Mong Thọ", "3", 10, clock)
     province = Store(tmp_path / "tinh.sqlite", clock=clock)
     make_province(province)
+    trust(province, tmp_path / "a.sqlite")
     province.close()
     env = {"SODINHDANH_SYNC_PASSWORD": "mat-khau-moi-truong"}
     out = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx", "--full",
@@ -134,6 +137,7 @@ def test_password_dash_asks_for_it_twice_and_merge_once(tmp_path, clock):
     _unit_db(tmp_path / "a.sqlite", "CAX-03", "Công an xã Mong Thọ", "3", 10, clock)
     province = Store(tmp_path / "tinh.sqlite", clock=clock)
     make_province(province)
+    trust(province, tmp_path / "a.sqlite")
     province.close()
     out = _cli_without_terminal(tmp_path, "export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx",
                                 "--full", "--week-end", "2025-01-08", "--password", "-", stdin="go-vao\ngo-vao\n")

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from models.core.store import Store
 from models.sync.merge import declare_unit
 from services.sync import export_workbook
-from tests.factories.sync import make_data, make_province, make_unit
+from tests.factories.sync import make_data, make_province, make_unit, trust
 from ui.context import AppContext
 from ui.pages.sync import SyncPage
 
@@ -99,6 +99,7 @@ def test_merge_screen_drop_files_results_and_units(tmp_path, clock, qtbot):
 
     province = Store(tmp_path / "tinh.sqlite", clock=clock)
     make_province(province)
+    trust(province, tmp_path / "u0.sqlite", tmp_path / "u1.sqlite")
     declare_unit(province, "CAX-99", "Công an xã Chưa Gửi")
     ctx = AppContext.create(province)
     try:
@@ -129,8 +130,9 @@ def test_merge_screen_drop_files_results_and_units(tmp_path, clock, qtbot):
 
         units = {panel.units_model.text(r, 0): panel.units_model.text(r, 2)
                  for r in range(panel.units_model.rowCount())}
-        assert units == {"CAX-00": "đúng hạn", "CAX-99": "chưa gửi tệp"}
-        assert "1/2 đơn vị đã gửi" in panel.week_label.text()
+        # a registered unit is expected, like a declared one
+        assert units == {"CAX-00": "đúng hạn", "CAX-01": "chưa gửi tệp", "CAX-99": "chưa gửi tệp"}
+        assert "1/3 đơn vị đã gửi" in panel.week_label.text()
     finally:
         ctx.changes.detach()
         QApplication.processEvents()

@@ -20,6 +20,7 @@ from models.core.errors import UserError
 from models.core.store import Store
 from models.registry import units
 from models.security import auth
+from models.sync import keys
 
 PASSWORD_ENV = "SODINHDANH_PASSWORD"
 
@@ -57,6 +58,7 @@ def run(args) -> int:
                 unit_id = units.save_unit_with_areas(store, values, areas)
             else:
                 unit_id = units.save_unit(store, values)
+            keys.ensure_key(store)  # the key that signs this desk's sync files
         unit = units.current_unit(store)
         area_count = len(units.unit_areas(store, unit_id))
     except BaseException:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import re
 import warnings
+from pathlib import Path
 
 from cli.common import add_db_argument, open_store, print_json
 from models.core.errors import UserError
@@ -37,7 +39,21 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+", help="các tệp .xlsx của đơn vị")
     p.add_argument("--password", help="mật khẩu của các tệp được mã hoá; «-» để gõ mật khẩu "
                                       "(hoặc biến môi trường SODINHDANH_SYNC_PASSWORD)")
+    p.add_argument("--accept-unsigned", action="store_true",
+                   help="chấp nhận tệp định dạng cũ (1.x) chưa ký của các đơn vị đã khai báo (ghi nhật ký)")
     p.set_defaults(func=run_merge)
+
+    p = sub.add_parser("sync-key", help="khoá ký tệp đồng bộ của máy này: dấu vân tay, xuất khoá công khai")
+    add_db_argument(p)
+    p.add_argument("--export", metavar="TEP", help="ghi khoá công khai ra tệp để gửi đơn vị tổng hợp (một lần)")
+    p.set_defaults(func=run_key)
+
+    p = sub.add_parser("sync-register", help="(cấp tỉnh, bàn chính) đăng ký khoá công khai của một đơn vị gửi tệp")
+    add_db_argument(p)
+    p.add_argument("--unit", required=True, metavar="MA", help="mã đơn vị")
+    p.add_argument("--key", required=True, metavar="TEP|HEX", help="tệp khoá công khai của đơn vị, hoặc 64 chữ số hexa")
+    p.add_argument("--name", metavar="TEN", help="tên đơn vị (mặc định: theo tệp khoá)")
+    p.set_defaults(func=run_register)
 
     p = sub.add_parser("sync-ack", help="ghi nhận tỉnh đã nhận tệp đồng bộ số N")
     add_db_argument(p)
@@ -113,12 +129,45 @@ def run_merge(args) -> int:
     password = _password(args)
     store = open_store(args)
     try:
-        results = merge_files(store, args.files, password=password)
+        results = merge_files(store, args.files, password=password, accept_unsigned=args.accept_unsigned)
     finally:
         store.close()
     for result in results:
         print_json(result.to_dict())
     return 1 if any(r.status == REFUSED for r in results) else 0
+
+
+def run_key(args) -> int:
+    from models.sync.keys import ensure_key  # imported late: cryptography, needed only by the sync commands
+    from services.sync import export_public_key  # imported late: as run_export
+
+    store = open_store(args)
+    try:
+        key = export_public_key(store, args.export) if args.export else ensure_key(store)
+    finally:
+        store.close()
+    print_json({"ok": True, "public_key": key.public_key, "fingerprint": key.fingerprint,
+                "created_at": key.created_at, "exported": args.export})
+    return 0
+
+
+def run_register(args) -> int:
+    from models.sync.merge import register_unit_key  # imported late: as run_merge
+
+    key_text = args.key
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", key_text.strip()):
+        try:
+            key_text = Path(key_text).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"Không đọc được tệp khoá «{args.key}» (cần tệp do lệnh sync-key --export ghi, "
+                            f"hoặc 64 chữ số hexa): {getattr(exc, 'strerror', None) or exc}") from None
+    store = open_store(args)
+    try:
+        result = register_unit_key(store, args.unit, key_text, args.name)
+    finally:
+        store.close()
+    print_json({"ok": True, **result})
+    return 0
 
 
 def run_ack(args) -> int:

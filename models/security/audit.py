@@ -80,6 +80,8 @@ ACTION_LABELS = {
     "sync.acknowledge": "Ghi nhận tỉnh đã nhận tệp",
     "sync.merge": "Tổng hợp tệp đơn vị",
     "sync.declare_unit": "Khai báo đơn vị",
+    "sync.key_created": "Tạo khoá ký tệp đồng bộ",
+    "sync.register_key": "Đăng ký khoá ký của đơn vị",
     "sync.consolidated_report": "Lập báo cáo tổng hợp",
     "unit.create": "Khai báo đơn vị",
     "unit.update": "Sửa thông tin đơn vị",
@@ -96,7 +98,7 @@ OBJECT_LABELS = {
     "setting": "Cài đặt", "unit": "Đơn vị", "area": "Địa bàn", "personal_id": "Số định danh",
     "audit_log": "Nhật ký", "file": "Tệp", "campaign": "Kế hoạch", "report": "Báo cáo", "import": "Lần nhập",
     "campaign_target": "Chỉ tiêu", "campaign_phase": "Giai đoạn", "sync_export": "Tệp đồng bộ",
-    "sync_file": "Tệp đơn vị gửi", "remote_unit": "Đơn vị cấp dưới", "duplicate": "Nghi trùng",
+    "sync_file": "Tệp đơn vị gửi", "remote_unit": "Đơn vị cấp dưới", "sync_key": "Khoá ký tệp đồng bộ", "duplicate": "Nghi trùng",
     "holiday": "Ngày nghỉ", "holidays": "Ngày nghỉ", "make_up_days": "Ngày làm bù",
     "official_days": "Ngày nghỉ, làm bù chính thức", "report_settings": "Cài đặt báo cáo", "verification_request": "Yêu cầu xác minh",
 }

@@ -12,6 +12,7 @@ the province acknowledged (``acknowledge``); without one, or on demand, it is fu
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from models.core.permissions import require
 from models.core.store import Store
 from models.reports.period import ReportPeriod, current_week, get_settings, unit_id
 from models.reports.weekly import collect_report  # the weekly report decides the figures
+from models.sync import keys
 from models.sync.format import (
     DOSSIER_COLUMNS,
     DOSSIER_SHEET,
@@ -36,6 +38,7 @@ from models.sync.format import (
     VERIFICATION_COLUMNS,
     VERIFICATION_SHEET,
     SheetData,
+    signed_payload,
 )
 from models.text.vn_format import date_text
 
@@ -134,6 +137,7 @@ class ExportPlan:
     sheets: list[SheetData]  # rows stream from the database while the file is written
     protected: bool
     notes: list[str] = field(default_factory=list)
+    sign: Callable[[str], str] | None = None  # sha256 → the file's signature (hex)
 
 
 def prepare_export(store: Store, out: str | Path, *, full: bool = False, password: str | None = None,
@@ -163,6 +167,13 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
     if not out.parent.exists():
         raise UserError(f"Thư mục «{out.parent}» không tồn tại.")
 
+    key = keys.ensure_key(store)  # an older database makes its key at its first export
+    sign_bytes = keys.signer(store)
+    code = unit["code"]
+
+    def sign(sha256: str) -> str:
+        return sign_bytes(signed_payload(code, sequence, sha256))
+
     report = collect_report(store, period)
     summary = _summary_rows(report)
     where = "WHERE d.updated_at >= ?" if changed_since else ""
@@ -183,11 +194,11 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
         "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
         "generated_at": generated_at, "officer": store.actor.full_name, "export_kind": kind,
         "sequence": sequence, "base_sequence": base["sequence"] if base else None,
-        "changed_since": changed_since,
+        "changed_since": changed_since, "key_fingerprint": key.fingerprint,
     }
     return ExportPlan(path=out, sequence=sequence, kind=kind, base_sequence=info["base_sequence"],
                       changed_since=changed_since, period=period, generated_at=generated_at, info=info,
-                      sheets=sheets, protected=bool(password), notes=notes)
+                      sheets=sheets, protected=bool(password), notes=notes, sign=sign)
 
 
 def record_export(store: Store, plan: ExportPlan, *, sha256: str, sheet_rows: dict[str, int]) -> ExportResult:

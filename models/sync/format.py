@@ -18,7 +18,7 @@ from typing import Any
 from models.core.errors import UserError
 from models.text.vn_parse import EXCEL_EPOCH
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "2.0"  # 2.0: signed (issue 14); 1.x files are still read, as unsigned
 FORMAT_MAJOR, FORMAT_MINOR = (int(p) for p in FORMAT_VERSION.split("."))
 
 INFO_SHEET = "ThongTin"
@@ -157,9 +157,21 @@ INFO_KEYS = (
     ("sha256_HoSo", "SHA-256 trang HoSo", TEXT),
     ("sha256_ToChuc", "SHA-256 trang ToChuc", TEXT),
     ("sha256_XacMinh", "SHA-256 trang XacMinh", TEXT),
+    ("key_fingerprint", "Dấu vân tay khoá ký của đơn vị", TEXT),
     ("sha256", "SHA-256 toàn bộ nội dung", TEXT),
+    ("signature", "Chữ ký số Ed25519 (mã đơn vị, số tệp, SHA-256)", TEXT),
 )
 CHECKSUM_KEY = "sha256"
+SIGNATURE_KEY = "signature"
+UNHASHED_KEYS = (CHECKSUM_KEY, SIGNATURE_KEY)  # ThongTin rows left out of the checksum (they hold its result)
+MIN_SIGNED_MAJOR = 2  # files of an older major version carry no signature
+SIGNED_PREFIX = "SoDinhDanh sync file 2"
+
+
+def signed_payload(unit_code: str, sequence: int, sha256: str) -> bytes:
+    """The bytes a 2.x file's ``signature`` signs: the unit, the file's number and its checksum (which covers
+    every cell, ThongTin included); docs/sync-format.md, "Signature"."""
+    return f"{SIGNED_PREFIX}\nunit_code:{unit_code}\nsequence:{int(sequence)}\nsha256:{sha256}\n".encode()
 
 DOSSIER_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified", "issued",
                     "activated", "refused", "cancelled")
@@ -304,7 +316,8 @@ def iso_from_cell(value: Any, kind: str) -> str | None:
 
 
 def check_version(version: Any, file_label: str) -> tuple[int, int]:
-    """Accept 1.x (unknown minor additions are ignored); refuse a newer major with a clear message."""
+    """Accept 1.x (unsigned: the merge decides) and 2.x (unknown minor additions are ignored); refuse a newer
+    major with a clear message."""
     text = str(version or "").strip()
     try:
         major, minor = (int(p) for p in text.split("."))
@@ -316,6 +329,6 @@ def check_version(version: Any, file_label: str) -> tuple[int, int]:
             f"Tệp «{file_label}» theo định dạng phiên bản {text}, mới hơn phiên bản {FORMAT_MAJOR}.x mà "
             "chương trình này hiểu. Hãy cập nhật chương trình lên bản mới rồi tổng hợp lại."
         )
-    if major < FORMAT_MAJOR:
+    if major < 1:
         raise UserError(f"Tệp «{file_label}» theo định dạng phiên bản {text}, cũ hơn và không còn được hỗ trợ.")
     return major, minor

@@ -36,6 +36,7 @@ from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
 from models.reports.period import due_datetime, get_settings, unit_id
+from models.sync import keys
 from models.sync.format import (
     DOSSIER_COLUMNS,
     DOSSIER_SHEET,
@@ -44,10 +45,11 @@ from models.sync.format import (
     SUMMARY_SHEET,
     VERIFICATION_COLUMNS,
     VERIFICATION_SHEET,
+    signed_payload,
 )
 from models.sync.read_worker import read_ahead
 from models.sync.reader import SyncFile, read_sync_file
-from models.text.vn_format import date_text
+from models.text.vn_format import date_text, thousands
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,7 @@ class MergeResult:
     file_id: int | None = None
     late: bool = False
     sheets: dict[str, dict[str, int]] = field(default_factory=dict)
+    unsigned: bool = False  # a 1.x file merged because the desk accepted unsigned files
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -124,7 +127,8 @@ require_province = require_merging_desk  # the earlier name, kept for its caller
 
 
 def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | None = None,
-                progress: Progress | None = None, workers: int | None = None) -> list[MergeResult]:
+                progress: Progress | None = None, workers: int | None = None,
+                accept_unsigned: bool = False) -> list[MergeResult]:
     """Merge every file; one result per file, in the order given. Only ``Cancelled`` stops the batch
     (the file being merged is rolled back; files already merged stay merged).
 
@@ -143,7 +147,7 @@ def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | No
                 progress.update(index, len(paths), f"Đang tổng hợp tệp {path.name} ({index + 1}/{len(paths)})…",
                                 force=True)
             results.append(merge_file(store, path, password=password, province=province,
-                                      _read=(sync, error, bug)))
+                                      accept_unsigned=accept_unsigned, _read=(sync, error, bug)))
     finally:
         reader.close()
     if progress is not None:
@@ -152,7 +156,10 @@ def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | No
 
 
 def merge_file(store: Store, path: str | Path, *, password: str | None = None,
-               province: dict | None = None, _read: tuple | None = None) -> MergeResult:
+               province: dict | None = None, accept_unsigned: bool = False,
+               _read: tuple | None = None) -> MergeResult:
+    """Merge one file. ``accept_unsigned``: the officer explicitly accepts 1.x (unsigned) files from the
+    declared units (audited on each such file); otherwise they are refused."""
     require(store, "sync.merge")
     province = province or require_merging_desk(store)
     path = Path(path)
@@ -171,11 +178,11 @@ def merge_file(store: Store, path: str | Path, *, password: str | None = None,
         result.sequence = sync.info["sequence"]
         result.period_end = sync.info["period_end"]
         with store.atomic():  # the audit line is part of the merge: a refused file writes nothing at all
-            _merge(store, sync, province, result)
+            _merge(store, sync, province, result, accept_unsigned)
             store.audit("sync.merge", "sync_file", result.file_id, detail={
                 "file": str(path), "status": result.status, "reason": result.reason or None,
                 "unit": result.unit_code, "sequence": result.sequence, "inserted": result.inserted,
-                "updated": result.updated})
+                "updated": result.updated, **({"unsigned": True} if result.unsigned else {})})
     except Cancelled:
         raise
     except UserError as exc:
@@ -183,6 +190,7 @@ def merge_file(store: Store, path: str | Path, *, password: str | None = None,
         result.inserted = result.updated = result.unchanged = 0
         result.sheets = {}
         result.file_id = None
+        result.unsigned = False
     except Exception as exc:  # a bug must not stop the other files: logged with its traceback, file refused
         log.exception("Merging %s failed%s", path, f"; in the reader process:\n{_read[2]}" if _read and _read[2] else "")
         result.status = REFUSED
@@ -194,13 +202,19 @@ def merge_file(store: Store, path: str | Path, *, password: str | None = None,
     return result
 
 
-def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) -> None:
+MAX_SEQUENCE = 1_000_000  # a unit exporting every hour for a century stays far below
+
+
+def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, accept_unsigned: bool) -> None:
     info = sync.info
     label = sync.name
     code = info["unit_code"]
     sequence = info["sequence"]
     if code == province["code"] and province["kind"] == "province":
         raise UserError(f"Tệp «{label}» là tệp của chính đơn vị này ({code}), không tổng hợp.")
+    unit = store.query_one("SELECT * FROM remote_units WHERE code = ?", (code,))
+    own = keys.own_key(store) if code == province["code"] else None  # a lead desk merges its own file too
+    _check_signer(store, sync, unit, accept_unsigned, result, own)
     same = store.query_one(
         "SELECT f.*, u.name AS unit_name FROM sync_files f JOIN remote_units u ON u.code = f.unit_code "
         "WHERE f.sha256 = ?", (sync.sha256,))
@@ -210,8 +224,15 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) ->
         result.reason = (f"Tệp này đã được tổng hợp lúc {_dt(same['received_at'])} (tệp số {same['sequence']} "
                          f"của {same['unit_name']}, tên tệp «{same['file_name']}»); không có gì thay đổi.")
         return
-    unit = store.query_one("SELECT * FROM remote_units WHERE code = ?", (code,))
     last = unit["last_sequence"] if unit else None
+    if not 1 <= sequence <= MAX_SEQUENCE:
+        raise UserError(f"Tệp «{label}» mang số thứ tự {sequence}, không hợp lệ (từ 1 đến {thousands(MAX_SEQUENCE)}): "
+                        "không tổng hợp.")
+    if last is not None and sequence > last + 1:
+        missing = f"tệp số {last + 1}" if sequence == last + 2 else f"các tệp số {last + 1} đến {sequence - 1}"
+        raise UserError(
+            f"Tệp «{label}» mang số {sequence} của đơn vị {info['unit_name']}, nhưng tệp tỉnh tổng hợp gần nhất của "
+            f"đơn vị là số {last}: thiếu {missing}. Không tổng hợp; đề nghị đơn vị gửi {missing} trước.")
     if last is not None and sequence <= last:
         newest = store.query_one("SELECT * FROM sync_files WHERE unit_code = ? AND sequence = ?", (code, last))
         if sequence == last:
@@ -220,9 +241,8 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) ->
                 f"{last} khác («{newest['file_name']}», lúc {_dt(newest['received_at'])}). Hai tệp cùng số mà khác "
                 "nội dung: đề nghị đơn vị kiểm tra và xuất tệp mới.")
         raise UserError(
-            f"Tệp «{label}» (số {sequence}, lập lúc {_dt(info['generated_at'])}) cũ hơn tệp số {last} của đơn vị "
-            f"{info['unit_name']} đã tổng hợp lúc {_dt(newest['received_at'])}: không tổng hợp, dữ liệu mới hơn "
-            "được giữ nguyên.")
+            f"Tệp «{label}» (số {sequence}, lập lúc {_dt(info['generated_at'])}) có số nhỏ hơn tệp số {last} của "
+            f"đơn vị {info['unit_name']} đã tổng hợp lúc {_dt(newest['received_at'])}: tệp cũ, không tổng hợp.")
     if info["export_kind"] == "incremental":
         base = info.get("base_sequence")
         has_base = base is not None and store.scalar(
@@ -232,6 +252,7 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) ->
                 f"Tệp «{label}» chỉ gồm thay đổi kể từ tệp số {base} của đơn vị {info['unit_name']}, nhưng tỉnh "
                 "chưa tổng hợp tệp đó: thiếu dữ liệu. Đề nghị đơn vị xuất tệp đầy đủ (--full).")
 
+    _check_foreign_uuids(store, sync, code)
     now = store.now_iso()
     settings = get_settings(store)
     due = due_datetime(dt.date.fromisoformat(info["period_end"]), settings)
@@ -255,6 +276,7 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) ->
     orgs = _upsert(store, "remote_orgs", _ORG_KEYS, sync.records[ORG_SHEET], code, file_id, label, ORG_SHEET)
     verifications = _replace_verifications(store, sync.records[VERIFICATION_SHEET], code, file_id)
     _store_summary(store, sync.records[SUMMARY_SHEET], file_id)
+    _check_summary(store, sync, code)
     result.sheets = {DOSSIER_SHEET: dossiers, ORG_SHEET: orgs, VERIFICATION_SHEET: verifications}
     result.inserted, result.updated, result.unchanged = dossiers["inserted"], dossiers["updated"], dossiers["unchanged"]
 
@@ -271,6 +293,104 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult) ->
                      + (", gửi muộn" if late else "") + ").")
     store.notify(Table.SYNC_FILES, Kind.INSERT, (file_id,))
     store.notify(Table.REMOTE_DOSSIERS, Kind.UPDATE, ())
+
+
+def _check_signer(store: Store, sync: SyncFile, unit: dict | None, accept_unsigned: bool,
+                  result: MergeResult, own: keys.KeyInfo | None = None) -> None:
+    """The file was signed by the key registered for its unit (2.x; ``own``: this desk's own file, signed by
+    its own key), or it is an unsigned 1.x file of a declared unit that the officer chose to accept; else
+    ``UserError``."""
+    label, code, name = sync.name, sync.info["unit_code"], sync.info["unit_name"]
+    if not sync.signed_format:
+        if not accept_unsigned:
+            raise UserError(
+                f"Tệp «{label}» theo định dạng phiên bản {sync.version[0]}.{sync.version[1]}, chưa ký: không có gì "
+                f"bảo đảm tệp do đơn vị {code} lập và chưa bị sửa. Không tổng hợp; đề nghị đơn vị cập nhật chương "
+                "trình và xuất lại. Nếu vẫn chấp nhận tệp chưa ký, hãy tổng hợp lại với lựa chọn «chấp nhận tệp "
+                "chưa ký» (--accept-unsigned).")
+        if unit is None and own is None:
+            raise UserError(f"Tệp «{label}» (chưa ký) là của đơn vị {code} ({name}), đơn vị chưa được khai báo với "
+                            "tỉnh: không tổng hợp.")
+        result.unsigned = True
+        return
+    public_key = own.public_key if own is not None else (unit["public_key"] if unit else None)
+    if not public_key:
+        raise UserError(
+            f"Tệp «{label}» là của đơn vị {code} ({name}), nhưng đơn vị này chưa được đăng ký khoá ký với tỉnh: "
+            "không tổng hợp. Hãy nhận tệp khoá của đơn vị (lệnh sync-key --export), đối chiếu dấu vân tay qua "
+            "điện thoại rồi đăng ký (lệnh sync-register).")
+    signature = sync.signature or ""
+    if not signature:
+        raise UserError(f"Tệp «{label}» thiếu chữ ký số (trang ThongTin, dòng signature): không tổng hợp.")
+    if not keys.verify(public_key, signed_payload(code, sync.info["sequence"], sync.sha256), signature):
+        stated = sync.info.get("key_fingerprint")
+        registered = keys.fingerprint(public_key)
+        why = (f" Tệp ghi khoá có dấu vân tay {stated}, khác khoá đã đăng ký của đơn vị ({registered})."
+               if stated and stated != registered else "")
+        raise UserError(
+            f"Tệp «{label}»: chữ ký số không hợp lệ — tệp đã bị sửa sau khi ký, hoặc không do đơn vị {code} "
+            f"({name}) ký.{why} Không tổng hợp; đề nghị đơn vị xuất và gửi lại tệp gốc.")
+
+
+def _check_foreign_uuids(store: Store, sync: SyncFile, code: str) -> None:
+    """A dossier's or organization's UUID is unique across all units: a file reusing another unit's UUIDs
+    (a desk started from a copy of another's database, or a forged file) is refused, never merged over them."""
+    for table, sheet, what in (("remote_dossiers", DOSSIER_SHEET, "hồ sơ"), ("remote_orgs", ORG_SHEET, "tổ chức")):
+        uuids = json.dumps([r[0] for r in sync.records[sheet]])
+        row = store.query_one(
+            f"SELECT COUNT(*) AS n, MIN(unit_code) AS other FROM {table} WHERE unit_code <> ? AND uuid IN "
+            "(SELECT value FROM json_each(?))", (code, uuids))
+        if row["n"]:
+            raise UserError(
+                f"Tệp «{sync.name}» của đơn vị {code}: {thousands(row['n'])} {what} (trang {sheet}) mang mã định danh "
+                f"(UUID) đã thuộc đơn vị {row['other']}. Mã định danh là duy nhất giữa các đơn vị: có thể máy của "
+                "đơn vị được lập từ bản sao cơ sở dữ liệu của đơn vị khác. Không tổng hợp; hãy liên hệ đơn vị.")
+
+
+def _check_summary(store: Store, sync: SyncFile, code: str) -> None:
+    """TongHop must agree with itself and with the dossiers: each total line is the sum of its rows, the two
+    tables have the same totals, and no more accounts are counted than the unit's dossiers (merged so far,
+    this file included) show as issued. Raises ``UserError`` (the merge is rolled back)."""
+    label = sync.name
+    sections: dict[str, tuple[list[tuple], tuple | None]] = {}
+    for row in sync.records[SUMMARY_SHEET]:
+        section, key = row[0], row[1]
+        rows, total = sections.get(section, ([], None))
+        if key == "total":
+            total = row
+        else:
+            rows.append(row)
+        sections[section] = (rows, total)
+    fields = ((3, "Trong kỳ"), (4, "Luỹ kế"), (7, "Còn lại"))
+    totals = {}
+    for section, (rows, total) in sections.items():
+        if total is None:
+            raise UserError(f"Tệp «{label}», trang {SUMMARY_SHEET}: phần «{section}» thiếu dòng tổng cộng.")
+        for i, name in fields:
+            parts = [r[i] for r in rows if r[i] is not None]
+            if total[i] is not None and total[i] != sum(parts):
+                raise UserError(
+                    f"Tệp «{label}», trang {SUMMARY_SHEET}, phần «{section}»: cột «{name}» của dòng tổng cộng là "
+                    f"{thousands(total[i])}, các dòng cộng lại là {thousands(sum(parts))}. Không tổng hợp.")
+        totals[section] = total
+    if len(totals) > 1:
+        for i, name in fields[:2]:
+            values = {t[i] or 0 for t in totals.values()}
+            if len(values) > 1:
+                raise UserError(f"Tệp «{label}», trang {SUMMARY_SHEET}: cột «{name}» có tổng khác nhau giữa các "
+                                f"phần ({', '.join(thousands(v) for v in sorted(values))}). Không tổng hợp.")
+    start, end = sync.info["period_start"], sync.info["period_end"]
+    issued, in_period = store.query_one(
+        "SELECT COUNT(*) AS a, COUNT(CASE WHEN d >= ? THEN 1 END) AS b FROM (SELECT COALESCE(issued_on, activated_on)"
+        " AS d FROM remote_dossiers WHERE unit_code = ? AND status NOT IN ('cancelled')) WHERE d IS NOT NULL"
+        " AND d <= ?", (start, code, end)).values()
+    for total in totals.values():
+        if (total[4] or 0) > issued or (total[3] or 0) > in_period:
+            raise UserError(
+                f"Tệp «{label}», trang {SUMMARY_SHEET}: báo cáo {thousands(total[4] or 0)} tài khoản luỹ kế "
+                f"({thousands(total[3] or 0)} trong kỳ), nhưng trang {DOSSIER_SHEET} (cùng các tệp trước của đơn vị) "
+                f"chỉ có {thousands(issued)} hồ sơ đã cấp tài khoản đến cuối kỳ ({thousands(in_period)} trong kỳ). "
+                "Số liệu tổng hợp không khớp hồ sơ: không tổng hợp.")
 
 
 def _upsert(store: Store, table: str, keys: list[str], records: list[tuple], code: str, file_id: int,
@@ -351,6 +471,43 @@ def declare_unit(store: Store, code: str, name: str, parent_name: str | None = N
         store.audit("sync.declare_unit", "remote_unit", code, new={"code": code, "name": name})
         store.notify(Table.REMOTE_UNITS, Kind.INSERT, (code,))
     return True
+
+
+def register_unit_key(store: Store, code: str, key_text: str, name: str | None = None) -> dict:
+    """The merging desk accepts files from unit ``code`` signed by this key (a new unit, or a new key for a
+    known one: audited with the old and new fingerprints). Returns code, name, fingerprint, changed."""
+    require(store, "sync.merge")
+    require_merging_desk(store)
+    code = (code or "").strip()
+    if not code:
+        raise UserError("Hãy nhập mã đơn vị.")
+    key = keys.parse_key(key_text)
+    if key.unit_code and key.unit_code != code:
+        raise UserError(f"Tệp khoá là của đơn vị {key.unit_code}, không phải {code}: kiểm tra lại mã đơn vị.")
+    if keys.own_key(store) is not None and keys.own_key(store).public_key == key.public_key:
+        raise UserError("Đây là khoá của chính máy này, không phải khoá của đơn vị gửi tệp.")
+    other = store.scalar("SELECT code FROM remote_units WHERE public_key = ? AND code <> ?", (key.public_key, code))
+    if other:
+        raise UserError(f"Khoá này đã được đăng ký cho đơn vị {other}; mỗi đơn vị (mỗi bàn) có khoá riêng.")
+    unit = store.query_one("SELECT * FROM remote_units WHERE code = ?", (code,))
+    name = (name or "").strip() or key.unit_name or (unit["name"] if unit else None)
+    if not name:
+        raise UserError(f"Đơn vị {code} chưa được khai báo: hãy nhập tên đơn vị (--name).")
+    now = store.now_iso()
+    if unit is not None and unit["public_key"] == key.public_key:
+        return {"code": code, "name": unit["name"], "fingerprint": keys.fingerprint(key.public_key), "changed": False}
+    with store.atomic():
+        if unit is None:
+            store.execute("INSERT INTO remote_units(code, name, declared, public_key, key_registered_at, created_at,"
+                          " updated_at) VALUES (?,?,1,?,?,?,?)", (code, name, key.public_key, now, now, now))
+        else:
+            store.execute("UPDATE remote_units SET public_key = ?, key_registered_at = ?, updated_at = ? "
+                          "WHERE code = ?", (key.public_key, now, now, code))
+        store.audit("sync.register_key", "remote_unit", code, field="public_key",
+                    old=keys.fingerprint(unit["public_key"]) if unit and unit["public_key"] else None,
+                    new=keys.fingerprint(key.public_key))
+        store.notify(Table.REMOTE_UNITS, Kind.UPDATE if unit else Kind.INSERT, (code,))
+    return {"code": code, "name": name, "fingerprint": keys.fingerprint(key.public_key), "changed": True}
 
 
 def _dt(iso: str | None) -> str:

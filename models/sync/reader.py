@@ -25,8 +25,10 @@ from models.sync.format import (
     INFO_KEYS,
     INFO_SHEET,
     INT,
+    MIN_SIGNED_MAJOR,
     NUM,
     SHEET_COLUMNS,
+    SIGNATURE_KEY,
     TEXT,
     Column,
     canonical_read_cell,
@@ -51,6 +53,11 @@ class SyncFile:
     encrypted: bool
     version: tuple[int, int]
     sheet_digests: dict[str, str] = field(default_factory=dict)
+    signature: str | None = None  # hex; None in a 1.x file (unsigned)
+
+    @property
+    def signed_format(self) -> bool:
+        return self.version[0] >= MIN_SIGNED_MAJOR
 
     @property
     def name(self) -> str:
@@ -113,6 +120,7 @@ def _parse(path: Path, grids: dict[str, list[list]], names: list[str], encrypted
     info: dict[str, Any] = {}
     raw_info: dict[str, Any] = {}
     checksum_row = None
+    signature_row = None
     for r, row in enumerate(info_grid[1:], start=2):
         if not row or row[0] in (None, ""):
             continue
@@ -121,7 +129,15 @@ def _parse(path: Path, grids: dict[str, list[list]], names: list[str], encrypted
         raw_info[key] = value
         if key == CHECKSUM_KEY:
             checksum_row = r - 1
+        elif key == SIGNATURE_KEY:
+            signature_row = r - 1
     version = check_version(raw_info.get("format_version"), label)
+    unhashed = {checksum_row}
+    signature = None
+    if version[0] >= MIN_SIGNED_MAJOR:
+        signature = str(raw_info.get(SIGNATURE_KEY) or "").strip().lower() or None
+        if signature_row is not None:
+            unhashed.add(signature_row)
     stated = str(raw_info.get(CHECKSUM_KEY) or "").strip().lower()
     if checksum_row is None or len(stated) != 64:
         raise UserError(f"Tệp «{label}»: thiếu mã kiểm tra SHA-256 (trang {INFO_SHEET}, dòng {CHECKSUM_KEY}); "
@@ -135,7 +151,7 @@ def _parse(path: Path, grids: dict[str, list[list]], names: list[str], encrypted
     for name in names:
         grid = grids[name]
         if name == INFO_SHEET:
-            grid = grid[:checksum_row] + grid[checksum_row + 1:]
+            grid = [row for i, row in enumerate(grid) if i not in unhashed]
             digests[name] = _digest(grid)
         elif name in SHEET_COLUMNS:
             digests[name], records[name] = _digest_and_records(grid, name, label)
@@ -151,6 +167,8 @@ def _parse(path: Path, grids: dict[str, list[list]], names: list[str], encrypted
         )
 
     for key, value in raw_info.items():
+        if key == SIGNATURE_KEY:
+            continue
         kind = _INFO_TYPES.get(key, TEXT)
         info[key] = _convert(value, kind, label, INFO_SHEET, key)
     for name in DATA_SHEETS:
@@ -163,7 +181,7 @@ def _parse(path: Path, grids: dict[str, list[list]], names: list[str], encrypted
             raise UserError(f"Tệp «{label}»: trang {INFO_SHEET} thiếu «{key}».")
     if info["export_kind"] not in ("full", "incremental"):
         raise UserError(f"Tệp «{label}»: loại tệp «{info['export_kind']}» không hợp lệ (full/incremental).")
-    return SyncFile(path, info, records, actual, encrypted, version, digests)
+    return SyncFile(path, info, records, actual, encrypted, version, digests, signature)
 
 
 def _digest(grid: list[list]) -> str:

@@ -14,6 +14,12 @@ import uuid
 
 from faker import Faker
 
+from models.core.store import Store
+from models.sync.format import signed_payload
+from models.sync.keys import ensure_key
+from models.sync.keys import signer as keys_signer
+from models.sync.merge import register_unit_key
+
 STATUSES = ["received", "verifying", "needs_papers", "waiting_locality", "verified", "issued", "activated",
             "refused", "cancelled"]
 CHANNELS = ["truc_tiep", "vneid", "luu_dong"]
@@ -132,3 +138,39 @@ def touch_dossiers(store, n: int, *, status: str = "issued", issued_on: str = "2
                           " updated_at = ?, version = version + 1 WHERE id = ?",
                           (status, issued_on, issued_on, store.now_iso(), row["id"]))
     return [r["uuid"] for r in rows]
+
+
+def trust(province, *units) -> None:
+    """The province (or lead desk) registers each unit's signing key, as ``sync-register`` does; ``units``
+    are stores or database paths."""
+    for unit in units:
+        store = unit if hasattr(unit, "execute") else Store(unit)
+        try:
+            key = ensure_key(store)
+            row = store.query_one("SELECT code, name FROM units WHERE id = ?", (store.get_setting("unit_id"),))
+            code, name = row["code"], row["name"]
+        finally:
+            if store is not unit:
+                store.close()
+        if hasattr(province, "execute"):
+            register_unit_key(province, code, key.public_key, name)
+        else:
+            target = Store(province)
+            try:
+                register_unit_key(target, code, key.public_key, name)
+            finally:
+                target.close()
+
+
+def signer(unit, info: dict):
+    """``sign(sha256)`` for ``write_sync_workbook``: a file hand-made in a test, signed with the unit's own
+    key as its program would (``info``: the file's ThongTin values)."""
+    sign_bytes = keys_signer(unit)
+    return lambda sha256: sign_bytes(signed_payload(info["unit_code"], info["sequence"], sha256))
+
+
+def nothing_merged(province) -> bool:
+    """No file, row or sequence recorded at the province (registered units' keys aside)."""
+    tables = ("sync_files", "remote_dossiers", "remote_orgs", "remote_verifications", "remote_summaries")
+    return (all(not province.scalar(f"SELECT COUNT(*) FROM {t}") for t in tables)
+            and not province.scalar("SELECT COUNT(*) FROM remote_units WHERE last_sequence IS NOT NULL"))
