@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import resource
 import sys
@@ -27,11 +28,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import xlsxwriter  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: E402
 
 from exporters.sync_workbook import SheetData, write_sync_workbook  # noqa: E402
 from models.core.store import Store  # noqa: E402
-from models.sync.format import DATE, DATETIME, DOSSIER_SHEET, INT, NUM, SHEET_COLUMNS, TEXT  # noqa: E402
-from models.sync.merge import merge_files  # noqa: E402
+from models.sync.format import (  # noqa: E402
+    DATE,
+    DATETIME,
+    DOSSIER_SHEET,
+    INT,
+    NUM,
+    SHEET_COLUMNS,
+    TEXT,
+    signed_payload,
+)
+from models.sync.merge import merge_files, register_unit_key  # noqa: E402
 from models.sync.reader import read_sync_file  # noqa: E402
 from services.sync import export_workbook  # noqa: E402
 from tests.factories.sync import make_data, make_province, make_unit  # noqa: E402
@@ -103,6 +115,11 @@ def bench_export(tmp: Path, n: int) -> dict:
             "setup_s": round(setup, 1)}
 
 
+def _bench_key(code: str) -> Ed25519PrivateKey:
+    """Each benchmark unit's signing key, derived from its code (a cache of files stays verifiable)."""
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"bench-{code}".encode()).digest())
+
+
 def make_unit_files(tmp: Path, files: int, per_file: int) -> list[Path]:
     """One real export, then ``files`` copies as if from different units (codes and UUIDs changed)."""
     store = Store(tmp / "template.sqlite", clock=lambda: CLOCK)
@@ -134,7 +151,10 @@ def make_unit_files(tmp: Path, files: int, per_file: int) -> list[Path]:
             SheetData("XacMinh", SHEET_COLUMNS["XacMinh"], fresh(template.records["XacMinh"], (0, 1))),
         ]
         path = tmp / f"dongbo_{code}.xlsx"
-        write_sync_workbook(path, info, sheets)
+        key = _bench_key(code)
+        write_sync_workbook(path, info, sheets,
+                            sign=lambda sha, info=info, key=key: key.sign(
+                                signed_payload(info["unit_code"], info["sequence"], sha)).hex())
         paths.append(path)
     return paths
 
@@ -149,6 +169,10 @@ def bench_merge(tmp: Path, files: int, per_file: int, cache: Path | None = None)
     setup = time.perf_counter() - t0
     store = Store(tmp / "province.sqlite", clock=lambda: CLOCK)
     make_province(store)
+    for i in range(files):  # every unit's key registered, as sync-register does
+        code = f"CAX-{i:03d}"
+        public = _bench_key(code).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+        register_unit_key(store, code, public, f"Công an xã số {i:03d}")
     cpu = time.process_time()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()

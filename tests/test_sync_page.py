@@ -12,6 +12,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.core.store import Store
+from models.sync.keys import ensure_key, own_key
 from models.sync.merge import declare_unit
 from services.sync import export_workbook
 from tests.factories.sync import make_data, make_province, make_unit, trust
@@ -162,3 +163,14 @@ def test_empty_history_says_what_to_do_and_the_week_just_ended_comes_first(unit_
     # that week's file exists: the form now offers the running week
     panel.reset_form()
     assert panel.week_end.date().toString("dd/MM/yyyy") == "15/01/2025"
+
+
+def test_export_screen_shows_the_desk_key_fingerprint(unit_ctx, qtbot):
+    assert own_key(unit_ctx.store) is None  # an older database: no key before its first export
+    page = SyncPage(unit_ctx)
+    qtbot.addWidget(page)
+    label = page.export_panel.key_label
+    assert "chưa có khoá" in label.text()
+    key = ensure_key(unit_ctx.store)
+    page.export_panel.refresh()
+    assert key.fingerprint in label.text() and "sync-key --export" in label.text()

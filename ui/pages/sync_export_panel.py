@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from models.core.errors import UserError
 from models.reports.period import current_week, get_settings, previous_week, week_ending
 from models.sync.export import MIN_PASSWORD_LENGTH, ExportResult, acknowledge, last_acknowledged, list_exports
+from models.sync.keys import own_key
 from models.text.vn_format import date_text, thousands, time_text
 from services.sync import export_workbook
 from ui.context import AppContext
@@ -58,6 +59,11 @@ class ExportPanel(QWidget):
         layout.addWidget(self._build_form())
         layout.addLayout(self._build_result_row())
         layout.addWidget(self.warning_label)
+        self.key_label = QLabel()
+        self.key_label.setObjectName("syncKeyFingerprint")
+        self.key_label.setWordWrap(True)
+        self.key_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.key_label)
         layout.addWidget(self._build_history(), 1)
         self.setTabOrder(self.week_end, self.incremental)
         self.setTabOrder(self.incremental, self.full)
@@ -196,6 +202,11 @@ class ExportPanel(QWidget):
         self.incremental.setText(
             f"Gia tăng: những gì thay đổi từ tệp số {base['sequence']} (tỉnh đã xác nhận)" if base else
             "Gia tăng (chưa có tệp nào được tỉnh xác nhận: sẽ xuất đầy đủ)")
+        key = own_key(store)
+        self.key_label.setText(
+            f"Khoá ký tệp của máy này — dấu vân tay: {key.fingerprint}. Đọc dấu vân tay này cho cán bộ tỉnh khi "
+            "gửi tệp khoá (lệnh sync-key --export)." if key else
+            "Máy này chưa có khoá ký tệp: khoá được tạo khi xuất tệp đầu tiên.")
         rows = list_exports(store)
         self.history_model.set_rows([
             [str(row["sequence"]), _show_dt(row["generated_at"]), _show_date(row["period_end"]),
