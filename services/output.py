@@ -137,7 +137,11 @@ def write_files(store: Store | None, files: Sequence[OutputFile],
     if len(set(targets)) != len(targets):
         raise UserError("Hai tệp đầu ra trùng tên: " + ", ".join(f"«{t}»" for t in targets))
     for target in targets:
-        if target.is_dir():
+        try:
+            is_dir = target.is_dir()
+        except OSError as exc:  # a folder that may not even be looked into (no permission)
+            raise write_error(target, exc) from exc
+        if is_dir:
             raise UserError(f"Không ghi được tệp «{target}»: đã có một thư mục trùng tên.")
     partials: list[Path] = []
     renamed: list[Path] = []

@@ -9,7 +9,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.factories import hostile_files as hf
+
+# These tests wait seconds on a child process; a timer that an earlier screen test left running may fire in
+# that time and fail the wait with that screen's error, which has nothing to do with the files read here.
+pytestmark = pytest.mark.qt_no_exception_capture
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 1 << 30  # address space of the child; the reader's own libraries take about half of it
@@ -68,3 +74,32 @@ def test_a_real_ods_with_librecalc_trailing_repeats_still_reads(tmp_path):
     assert "READ:" in out, out
 
 
+
+
+def test_a_hostile_file_in_a_merge_does_not_stop_the_files_after_it(tmp_path, run_cli, clock):
+    """Before the guard followed the relationships, the first file aborted the process and the genuine
+    files after it were never merged."""
+    import json
+
+    from models.core.store import Store
+    from tests.factories.sync import make_data, make_province, make_unit
+
+    clock.set(2025, 1, 8, 16, 0)
+    for code, name, prefix, db in (("CAX-01", "Công an xã Bình An", "1", "a"),
+                                   ("CAX-02", "Công an xã Tân Phú", "2", "b")):
+        store = Store(tmp_path / f"{db}.sqlite", clock=clock)
+        make_data(store, make_unit(store, code, name, area_prefix=prefix), 12, seed=len(code))
+        store.close()
+        exported = run_cli("export", "--db", tmp_path / f"{db}.sqlite", "--out", tmp_path / f"{db}.xlsx",
+                           "--week-end", "2025-01-08")
+        assert exported.returncode == 0, exported.stderr
+    province = Store(tmp_path / "tinh.sqlite", clock=clock)
+    make_province(province)
+    province.close()
+    hostile = hf.far_cell_outside_worksheets(tmp_path / "dongbo_CAX-09.xlsx")
+    merged = run_cli("merge", "--db", tmp_path / "tinh.sqlite", hostile, tmp_path / "a.xlsx", tmp_path / "b.xlsx")
+    assert merged.returncode == 1, merged.stderr[-2000:]
+    lines = [json.loads(x) for x in merged.stdout.splitlines()]
+    assert [(x["file"], x["status"]) for x in lines] == [
+        ("dongbo_CAX-09.xlsx", "refused"), ("a.xlsx", "accepted"), ("b.xlsx", "accepted")]
+    assert "«Danh sách»" in lines[0]["reason"] and "Traceback" not in merged.stderr

@@ -6,6 +6,7 @@ shows no traceback and leaves nothing behind (``export``, ``import-orgs --errors
 from __future__ import annotations
 
 import errno
+import pathlib
 import sqlite3
 import time
 
@@ -111,6 +112,26 @@ def test_a_folder_path_through_a_file_is_a_message(dbs, tmp_path, capsys, comman
     assert rc == 2, err
     assert err.startswith("Lỗi: ") and "File exists" not in err and "Traceback" not in err, err
     assert "thư mục" in err and str(blocker) in err
+
+
+@pytest.mark.parametrize("command", ["export", "import-orgs", "sync-report", "backup"])
+def test_a_folder_that_may_not_be_looked_into_is_a_message(dbs, tmp_path, capsys, monkeypatch, command):
+    """A folder without the permission to list it (chmod 000 on another user's folder): even asking whether
+    the target is a folder fails with EACCES."""
+    out = tmp_path / "cua-nguoi-khac"
+    out.mkdir()
+    real_is_dir = pathlib.Path.is_dir
+
+    def is_dir(self):
+        if str(self).startswith(str(out) + "/"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_is_dir(self)
+
+    monkeypatch.setattr(pathlib.Path, "is_dir", is_dir)
+    rc, err = _run(_commands(dbs, out)[command], capsys)
+    assert rc == 2, err
+    assert err.startswith("Lỗi: Không ghi được tệp «") and "không có quyền ghi" in err, err
+    assert list(out.iterdir()) == []
 
 
 @pytest.mark.slow
