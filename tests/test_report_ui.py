@@ -270,3 +270,20 @@ def test_next_week_letterhead_and_word_copy_from_the_page(page, qtbot, tmp_path,
     assert page.issue(tmp_path / "bc.pdf") is None
     assert "không thuộc cơ quan ban hành «Công an huyện Châu Thành»" in asked[0]
     assert page.ctx.store.scalar("SELECT COUNT(*) FROM reports") == 0 and not (tmp_path / "bc.pdf").exists()
+
+
+def test_the_deadline_banner_outliving_its_store_stops_quietly(qtbot, tmp_path):
+    """A banner whose session closed its store must not query it on its next minute tick (seen as a
+    «Cannot operate on a closed database» error raised into whichever test ran next)."""
+    from models.core.store import Store
+    from ui.context import AppContext
+    from ui.widgets.report_deadline import DeadlineBanner
+
+    store = Store(tmp_path / "db.sqlite")
+    ctx = AppContext.create(store)
+    banner = DeadlineBanner(ctx)
+    qtbot.addWidget(banner)
+    store.close()
+    banner.refresh()  # the timer's tick
+    assert not banner._timer.isActive()
+    ctx.changes.detach()

@@ -126,12 +126,15 @@ class Store:
         return Store(self.path, actor=self.actor, clock=self.clock, bus=self.bus, migrate=False,
                      backup_dir=self.backup_dir, uuid_factory=self.uuid_factory)
 
+    closed = False  # set by close(): a timer of a screen that outlived its store checks it
+
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             # Bounded: without analysis_limit, ANALYZE reads whole tables (minutes on a million rows).
             self.conn.execute("PRAGMA analysis_limit = 400")
             self.conn.execute("PRAGMA optimize")
         self.conn.close()
+        self.closed = True
 
     def __enter__(self) -> "Store":
         return self

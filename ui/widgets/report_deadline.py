@@ -38,6 +38,9 @@ class DeadlineBanner(QLabel):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.ctx.store.closed:  # the session ended (sign-out, restore) before this widget was deleted
+            self._timer.stop()
+            return
         state, message = deadline_status(self.ctx.store)
         self.state = state
         self.setText(message)
