@@ -140,7 +140,8 @@ def test_init_province_desk_can_merge(run_cli, tmp_path):
                      "--parent", "Công an tỉnh An Giang", "--place", "An Giang", env=PASSWORD)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["kind"] == "province"
-    units = run_cli("sync-units", "--db", path, "--declare", "AG-01", "Công an phường Long Xuyên")
+    units = run_cli("sync-units", "--db", path, "--declare", "AG-01", "Công an phường Long Xuyên",
+                    "--user", "quantri", env=PASSWORD)
     assert units.returncode == 0, units.stderr
     assert json.loads(units.stdout)["declared"] is True
 

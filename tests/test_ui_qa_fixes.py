@@ -380,3 +380,40 @@ def test_report_actions_and_status_on_screen(window_for, qtbot, size):
         assert _fully_visible(widget), (widget.objectName(), _clipped_rect(widget), widget.size())
         top_left = widget.mapTo(window, QPoint(0, 0))
         assert QRect(top_left, widget.size()).bottom() < window.statusBar().mapTo(window, QPoint(0, 0)).y()
+
+
+def test_changing_ones_own_password_on_the_admin_page_asks_for_the_current_one(admin_ctx, qtbot):
+    from ui.pages.admin import AdminPage
+
+    page = AdminPage(admin_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.select_officer("quantri")  # the administrator's own account
+    seen: list = []
+
+    def fill(current: str, *, refused: bool = False):
+        def handle(dialog):
+            seen.append((dialog.windowTitle(), dialog.findChild(QLineEdit, "currentPassword") is not None))
+            dialog.findChild(QLineEdit, "currentPassword").setText(current)
+            dialog.findChild(QLineEdit, "newPassword").setText("mat-khau-moi-1")
+            if refused:  # only then: a pending handler would answer a later test's dialog
+                _on_modal(lambda box: (seen.append(box.text()), box.accept()))
+            _click_button(dialog, "Đồng ý")
+        return handle
+
+    _on_modal(fill("khong-phai-mat-khau", refused=True))
+    qtbot.mouseClick(page.password_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    assert seen[0] == ("Đổi mật khẩu của tôi", True)
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in seen[1]
+    store = admin_ctx.store
+    row = store.query_one("SELECT password_hash, failed_attempts FROM officers WHERE username = 'quantri'")
+    assert auth.verify_password(row["password_hash"], "matkhau-quantri") and row["failed_attempts"] == 1
+
+    seen.clear()
+    _on_modal(fill("matkhau-quantri"))
+    qtbot.mouseClick(page.password_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(seen) >= 1)
+    qtbot.wait(50)
+    assert seen == [("Đổi mật khẩu của tôi", True)]
+    assert auth.sign_in(store, "quantri", "mat-khau-moi-1").username == "quantri"

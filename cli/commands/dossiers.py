@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from cli.common import add_db_argument, open_store, print_json
+from cli.common import add_db_argument, add_user_argument, open_signed_in, open_store, print_json
 from models.dossiers import worklists
 from models.dossiers.states import STATUSES
 
@@ -12,6 +12,7 @@ from models.dossiers.states import STATUSES
 def register(sub) -> None:
     parser = sub.add_parser("import-dossiers", help="nhập danh sách hồ sơ trực tuyến do tỉnh chuyển (xlsx/csv)")
     add_db_argument(parser)
+    add_user_argument(parser)
     parser.add_argument("file", help="tệp .xlsx, .xls, .ods hoặc .csv")
     parser.add_argument("--strict", action="store_true", help="mã thoát 1 nếu có dòng bị loại")
     parser.set_defaults(func=run_import)
@@ -27,7 +28,7 @@ def run_import(args) -> int:
     from services import imports  # imported late: the spreadsheet readers and the checks, ~50 ms at start-up
 
     table = imports.read_dossier_list(args.file)  # an unreadable file fails here, before the database opens
-    store = open_store(args, create=True)
+    store = open_signed_in(args, create=True)
     try:
         result = imports.import_dossier_list(store, args.file, table=table)
     finally:

@@ -13,12 +13,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import add_db_argument, open_store, print_json
+from cli.common import add_db_argument, add_user_argument, open_signed_in, print_json
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("import-orgs", help="nhập danh sách tổ chức từ tệp xlsx/xls/ods/csv")
     add_db_argument(parser)
+    add_user_argument(parser)
     parser.add_argument("--group", type=int, choices=(1, 2, 3, 4), required=True,
                         help="nhóm tổ chức: 1 doanh nghiệp, 2 hợp tác xã, 3 cơ quan có MST, 4 tổ chức khác")
     parser.add_argument("file", metavar="FILE", help="tệp danh sách (.xlsx, .xls, .ods, .csv)")
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     loaded = imports.read_org_list(path, args.group)  # an unreadable file fails here, before the database opens
-    store = open_store(args, create=True)
+    store = open_signed_in(args, create=True)
     try:
         analysis = imports.analyse_org_list(store, path, args.group, loaded=loaded)
         result = imports.import_org_list(store, analysis, dry_run=args.dry_run, strict=args.strict)

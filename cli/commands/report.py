@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.common import add_db_argument, open_store, print_json
+from cli.common import add_db_argument, add_user_argument, open_signed_in, open_store, print_json
 from models.reports.period import get_settings, parse_day, week_ending
 from models.reports.register import next_number
 
@@ -15,6 +15,7 @@ from models.reports.register import next_number
 def register(sub) -> None:
     parser = sub.add_parser("report", help="xuất báo cáo tuần (PDF, tuỳ chọn Excel) cho tuần kết thúc vào một ngày")
     add_db_argument(parser)
+    add_user_argument(parser)
     parser.add_argument("--week-ending", required=True, help="ngày cuối của tuần báo cáo, YYYY-MM-DD")
     parser.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
     parser.add_argument("--xlsx", help="tệp Excel (cùng các bảng số liệu) sẽ ghi")
@@ -37,7 +38,8 @@ def run(args) -> int:
     out = Path(args.out)
     xlsx = Path(args.xlsx) if args.xlsx else None
     docx = Path(args.docx) if args.docx else None
-    store = open_store(args)
+    # Issuing enters the register under the officer's name (leaders); a draft stays open to all.
+    store = open_signed_in(args) if args.issue else open_store(args)
     try:
         settings = get_settings(store)
         period = week_ending(end, settings)

@@ -16,7 +16,7 @@ import re
 import warnings
 from pathlib import Path
 
-from cli.common import add_db_argument, open_store, print_json
+from cli.common import add_db_argument, add_user_argument, open_signed_in, open_store, print_json
 from models.core.errors import UserError
 from models.reports.period import get_settings, parse_day, previous_week, week_ending
 from models.sync.consolidation import week_status
@@ -26,6 +26,7 @@ from models.sync.export import acknowledge
 def register(sub) -> None:
     p = sub.add_parser("export", help="xuất tệp đồng bộ (Excel) gửi cấp trên")
     add_db_argument(p)
+    add_user_argument(p)
     p.add_argument("--out", required=True, help="tệp .xlsx (hoặc thư mục: tên tệp tự đặt)")
     p.add_argument("--full", action="store_true", help="xuất đầy đủ (mặc định: gia tăng từ tệp tỉnh đã xác nhận)")
     p.add_argument("--password", help="đặt mật khẩu cho tệp (mã hoá chuẩn Office); «-» để gõ mật khẩu "
@@ -36,6 +37,7 @@ def register(sub) -> None:
     p = sub.add_parser("merge", help="tổng hợp tệp đồng bộ của các đơn vị (đơn vị cấp tỉnh) hoặc của các bàn "
                                      "(bàn chính)")
     add_db_argument(p)
+    add_user_argument(p)
     p.add_argument("files", nargs="+", help="các tệp .xlsx của đơn vị")
     p.add_argument("--password", help="mật khẩu của các tệp được mã hoá; «-» để gõ mật khẩu "
                                       "(hoặc biến môi trường SODINHDANH_SYNC_PASSWORD)")
@@ -57,16 +59,19 @@ def register(sub) -> None:
 
     p = sub.add_parser("sync-ack", help="ghi nhận tỉnh đã nhận tệp đồng bộ số N")
     add_db_argument(p)
+    add_user_argument(p)
     p.add_argument("sequence", type=int)
     p.set_defaults(func=run_ack)
 
     p = sub.add_parser("lead-desk", help="đặt máy này là bàn chính của đơn vị: tổng hợp tệp đồng bộ của các bàn")
     add_db_argument(p)
+    add_user_argument(p)
     p.add_argument("--off", action="store_true", help="thôi làm bàn chính")
     p.set_defaults(func=run_lead_desk)
 
     p = sub.add_parser("sync-units", help="(cấp tỉnh, bàn chính) danh sách đơn vị và tình trạng gửi tệp trong tuần")
     add_db_argument(p)
+    add_user_argument(p)
     p.add_argument("--week-end", help="ngày cuối tuần YYYY-MM-DD (mặc định: tuần vừa đến hạn)")
     p.add_argument("--declare", nargs=2, metavar=("MA", "TEN"), help="khai báo đơn vị phải gửi tệp")
     p.set_defaults(func=run_units)
@@ -111,7 +116,7 @@ def run_export(args) -> int:
     from services.sync import export_workbook  # imported late: the workbook writer and encryption, ~35 ms at start-up
 
     password = _password(args, confirm=True)  # asked before anything is opened
-    store = open_store(args)
+    store = open_signed_in(args)
     try:
         end = _date(args.week_end, "Ngày cuối kỳ")
         period = week_ending(end, get_settings(store)) if end else None
@@ -127,7 +132,7 @@ def run_merge(args) -> int:
     from services.sync import merge_files  # imported late: as run_export
 
     password = _password(args)
-    store = open_store(args)
+    store = open_signed_in(args)
     try:
         results = merge_files(store, args.files, password=password, accept_unsigned=args.accept_unsigned)
     finally:
@@ -172,7 +177,7 @@ def run_register(args) -> int:
 
 def run_ack(args) -> int:
 
-    store = open_store(args)
+    store = open_signed_in(args)
     try:
         changed = acknowledge(store, args.sequence)
     finally:
@@ -190,7 +195,7 @@ def _week(store, text: str | None):
 def run_lead_desk(args) -> int:
     from models.sync.merge import is_lead_desk, set_lead_desk  # imported late: as run_merge
 
-    store = open_store(args)
+    store = open_signed_in(args)
     try:
         changed = set_lead_desk(store, not args.off)
         lead = is_lead_desk(store)
@@ -203,7 +208,7 @@ def run_lead_desk(args) -> int:
 def run_units(args) -> int:
     from models.sync.merge import declare_unit, require_merging_desk  # imported late: as run_merge
 
-    store = open_store(args)
+    store = open_signed_in(args) if args.declare else open_store(args)
     try:
         require_merging_desk(store)
         declared = declare_unit(store, *args.declare) if args.declare else None

@@ -1,8 +1,9 @@
 """Roles and permissions, enforced in the model layer (hidden buttons are only a courtesy).
 
 Every model operation that changes data or reads sensitive data calls ``require(store, PERMISSION)``
-with the store's acting officer. The CLI acts as the built-in 'system' officer, which may do
-everything; the GUI acts as the officer who signed in.
+with the store's acting officer: the officer who signed in, in the window or on the command line
+(``--user``). The built-in 'system' officer, which may do everything, acts only where nobody can sign
+in: the read-only commands, and a database that has no administrator yet.
 """
 
 from __future__ import annotations

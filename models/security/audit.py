@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "auth.refused_locked": "Từ chối đăng nhập (đang khoá)",
     "auth.lock_screen": "Khoá màn hình",
     "auth.unlock_screen": "Mở khoá màn hình",
+    "auth.password_check": "Xác nhận mật khẩu hiện tại (đổi mật khẩu)",
     "officer.create": "Tạo tài khoản",
     "officer.update": "Sửa tài khoản",
     "officer.role": "Đổi vai trò",

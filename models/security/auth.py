@@ -112,6 +112,12 @@ def get_officer(store: Store, officer_id: int) -> dict | None:
     return store.query_one("SELECT * FROM officers WHERE id = ?", (officer_id,))
 
 
+def officer_by_username(store: Store, username: str) -> dict | None:
+    """An officer's row by user name (not the built-in 'system' account)."""
+    return store.query_one("SELECT * FROM officers WHERE username = ? AND role != 'system'",
+                           (_normalise_username(username or ""),))
+
+
 def list_officers(store: Store, *, include_inactive: bool = True) -> list[dict]:
     """Officers without the built-in 'system' account and without password hashes."""
     rows = store.query(
@@ -260,9 +266,15 @@ def set_active(store: Store, officer_id: int, active: bool) -> None:
 
 
 def set_password(store: Store, officer_id: int, password: str) -> None:
-    """Set an officer's password (administrators; or the officer for his own account)."""
-    if officer_id != store.actor.id:
-        require(store, "officers.manage")
+    """An administrator sets another officer's password. One's own password is changed only with the
+    old one (``change_own_password``): a session left open must not let anyone take the account over."""
+    if officer_id == store.actor.id:
+        raise UserError("Đổi mật khẩu của chính mình phải nhập mật khẩu hiện tại (Đổi mật khẩu)")
+    require(store, "officers.manage")
+    _write_password(store, officer_id, password)
+
+
+def _write_password(store: Store, officer_id: int, password: str) -> None:
     check_password_rules(password)
     with store.atomic():
         row = get_officer(store, officer_id)
@@ -277,10 +289,10 @@ def set_password(store: Store, officer_id: int, password: str) -> None:
 
 
 def change_own_password(store: Store, old_password: str, new_password: str) -> None:
-    row = get_officer(store, store.actor.id)
-    if row is None or not verify_password(row["password_hash"], old_password):
-        raise WrongPassword("Mật khẩu hiện tại không đúng")
-    set_password(store, store.actor.id, new_password)
+    """The signed-in officer changes his own password: the current one is checked first, with the same
+    counting and lockout as the sign-in."""
+    verify_current_officer(store, old_password, action="auth.password_check")
+    _write_password(store, store.actor.id, new_password)
 
 
 def unlock_account(store: Store, officer_id: int) -> None:
@@ -291,6 +303,47 @@ def unlock_account(store: Store, officer_id: int) -> None:
         store.execute("UPDATE officers SET failed_attempts = 0, locked_until = NULL WHERE id = ?", (officer_id,))
         store.audit("officer.unlock", "officer", officer_id)
         store.notify(Table.OFFICERS, Kind.UPDATE, (officer_id,))
+
+
+def is_locked_out(store: Store, officer_id: int) -> bool:
+    row = get_officer(store, officer_id)
+    until = _parse(row["locked_until"]) if row else None
+    return bool(until and until > store.now())
+
+
+def recover_last_admin(store: Store, username: str, password: str, *, via: dict) -> Actor:
+    """The only active administrator, locked out (someone kept guessing his password), lifts his own lock
+    from the command line with his right password, and is signed in.
+
+    Without it nobody could unlock him but by editing the file with an SQLite tool. It is offered only on
+    the command line (``via``: the OS user and host, recorded), which runs on the machine that holds the
+    database with an OS account that can write the file; the window's lockout stands. Wrong passwords
+    are counted and audited like any other; with another active administrator it is refused (ask him).
+    """
+    name = _normalise_username(username or "")
+    failure: UserError | None = None
+    with store.atomic():
+        row = store.query_one("SELECT * FROM officers WHERE username = ? AND role != 'system'", (name,))
+        if row is None or row["role"] != "admin" or not row["active"] or not row["password_hash"]:
+            verify_password(None, password or "")
+            failure = UserError("Chỉ quản trị viên mới tự mở khoá tài khoản của mình")
+        elif _other_active_admins(store, row["id"]):
+            failure = UserError("Đơn vị còn quản trị viên khác: hãy nhờ người đó mở khoá (lệnh unlock)")
+        elif not verify_password(row["password_hash"], password or ""):
+            store.execute("UPDATE officers SET failed_attempts = failed_attempts + 1 WHERE id = ?", (row["id"],))
+            store.audit("auth.failed", "officer", row["id"],
+                        detail={"username": name, "reason": "recovery", **via})
+            failure = WrongPassword("Mật khẩu không đúng; tài khoản vẫn bị tạm khoá")
+        else:
+            store.execute("UPDATE officers SET failed_attempts = 0, locked_until = NULL WHERE id = ?", (row["id"],))
+            store.actor = actor_from_row(row)
+            store.audit("officer.unlock", "officer", row["id"],
+                        detail={"recovery": "quản trị viên duy nhất tự mở khoá", **via})
+            store.audit("auth.sign_in", "officer", row["id"], detail=via)
+            store.notify(Table.OFFICERS, Kind.UPDATE, (row["id"],))
+    if failure is not None:
+        raise failure
+    return store.actor
 
 
 # ---- signing in --------------------------------------------------------------------------------------
@@ -304,12 +357,12 @@ def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
             f"(lúc {time_text(until)}) hoặc nhờ quản trị viên mở khoá.")
 
 
-def _check_password_for(store: Store, row: dict, password: str) -> None:
+def _check_password_for(store: Store, row: dict, password: str, *, via: dict | None = None) -> None:
     """Verify ``password`` for officer ``row``, counting failures and locking; raises on failure."""
     now = store.now()
     until = _parse(row["locked_until"])
     if until and until > now:
-        store.audit("auth.refused_locked", "officer", row["id"], detail={"username": row["username"]})
+        store.audit("auth.refused_locked", "officer", row["id"], detail={"username": row["username"], **(via or {})})
         raise AccountLocked(_locked_message(until, now), until)
     if verify_password(row["password_hash"], password):
         if row["failed_attempts"] or row["locked_until"]:
@@ -323,42 +376,47 @@ def _check_password_for(store: Store, row: dict, password: str) -> None:
         until = now + dt.timedelta(minutes=lockout_minutes(store))
         store.execute("UPDATE officers SET failed_attempts = ?, locked_until = ? WHERE id = ?",
                       (failures, until.isoformat(sep=" ", timespec="seconds"), row["id"]))
-        store.audit("auth.lockout", "officer", row["id"], detail={"username": row["username"], "until": str(until)})
+        store.audit("auth.lockout", "officer", row["id"], detail={"username": row["username"], "until": str(until), **(via or {})})
         raise AccountLocked(_locked_message(until, now), until)
     store.execute("UPDATE officers SET failed_attempts = ?, locked_until = NULL WHERE id = ?", (failures, row["id"]))
-    store.audit("auth.failed", "officer", row["id"], detail={"username": row["username"], "attempt": failures})
+    store.audit("auth.failed", "officer", row["id"], detail={"username": row["username"], "attempt": failures, **(via or {})})
     left = limit - failures
     raise WrongPassword(f"Tên đăng nhập hoặc mật khẩu không đúng. Còn {left} lần thử trước khi tài khoản bị tạm khoá.")
 
 
-def sign_in(store: Store, username: str, password: str) -> Actor:
+def sign_in(store: Store, username: str, password: str, *, via: dict | None = None) -> Actor:
     """Check the password and make the officer the store's actor; returns the Actor.
 
-    Wrong passwords are counted (and written to the audit log) even though the sign-in fails.
+    Wrong passwords are counted (and written to the audit log) even though the sign-in fails. The
+    officer's row is read and its failure counter updated in one immediate transaction, so parallel
+    guessers (other processes, other connections) wait for each other and each one sees the count the
+    previous one left: nobody gets more than the allowed tries. ``via`` (the command line: OS user, host)
+    goes into the audit line; a command-line sign-in opens no session (the command ends with it).
     """
     name = _normalise_username(username or "")
-    row = store.query_one("SELECT * FROM officers WHERE username = ? AND role != 'system'", (name,))
-    if row is None or not row["active"] or not row["password_hash"]:
-        verify_password(None, password or "")
-        with store.atomic():
-            store.audit("auth.failed", "officer", row["id"] if row else None,
-                        detail={"username": name, "reason": "unknown" if row is None else "inactive"})
-        if row is not None and not row["active"]:
-            raise WrongPassword("Tài khoản này đã bị khoá bởi quản trị viên")
-        raise WrongPassword("Tên đăng nhập hoặc mật khẩu không đúng")
     failure: UserError | None = None
     with store.atomic():  # the failure counter must be committed even when the sign-in fails
-        try:
-            _check_password_for(store, row, password or "")
-        except UserError as exc:
-            failure = exc
+        row = store.query_one("SELECT * FROM officers WHERE username = ? AND role != 'system'", (name,))
+        if row is None or not row["active"] or not row["password_hash"]:
+            verify_password(None, password or "")
+            store.audit("auth.failed", "officer", row["id"] if row else None,
+                        detail={"username": name, "reason": "unknown" if row is None else "inactive", **(via or {})})
+            if row is not None and not row["active"]:
+                failure = WrongPassword("Tài khoản này đã bị khoá bởi quản trị viên")
+            else:
+                failure = WrongPassword("Tên đăng nhập hoặc mật khẩu không đúng")
+        else:
+            try:
+                _check_password_for(store, row, password or "", via=via)
+            except UserError as exc:
+                failure = exc
     if failure is not None:
         raise failure
     actor = actor_from_row(row)
     store.actor = actor
     with store.atomic():
-        store.audit("auth.sign_in", "officer", actor.id)
-        if _has_sessions(store):
+        store.audit("auth.sign_in", "officer", actor.id, detail=via)
+        if via is None and _has_sessions(store):
             now = store.now_iso()
             store.execute("INSERT INTO sessions(officer_id, host, pid, started_at, last_seen_at) VALUES (?,?,?,?,?)",
                           (actor.id, socket.gethostname(), os.getpid(), now, now))
@@ -387,19 +445,21 @@ def _end_sessions(store: Store) -> None:
         store.notify(Table.SESSIONS, Kind.UPDATE)
 
 
-def verify_current_officer(store: Store, password: str) -> None:
-    """Unlock the screen: the signed-in officer's password, with the same counting and lockout."""
-    row = get_officer(store, store.actor.id)
-    if row is None or not row["active"]:
-        raise WrongPassword("Tài khoản không còn hoạt động; hãy đăng xuất")
+def verify_current_officer(store: Store, password: str, *, action: str = "auth.unlock_screen") -> None:
+    """Unlock the screen (or confirm before changing one's password): the signed-in officer's password,
+    with the same counting and lockout, read and updated in one immediate transaction."""
     failure: UserError | None = None
     with store.atomic():
-        try:
-            _check_password_for(store, row, password or "")
-        except UserError as exc:
-            failure = exc
+        row = get_officer(store, store.actor.id)
+        if row is None or not row["active"]:
+            failure = WrongPassword("Tài khoản không còn hoạt động; hãy đăng xuất")
         else:
-            store.audit("auth.unlock_screen", "officer", row["id"])
+            try:
+                _check_password_for(store, row, password or "")
+            except UserError as exc:
+                failure = exc
+            else:
+                store.audit(action, "officer", row["id"])
     if failure is not None:
         raise failure
 

@@ -241,10 +241,16 @@ class AdminPage(QWidget):
         officer_id = self.selected_officer_id()
         if officer_id is None:
             return
+        own = officer_id == self.ctx.store.actor.id  # one's own password: the current one first
         dialog = QDialog(self)
         dialog.setObjectName("resetPasswordDialog")
-        dialog.setWindowTitle("Đặt lại mật khẩu")
+        dialog.setWindowTitle("Đổi mật khẩu của tôi" if own else "Đặt lại mật khẩu")
         form = QFormLayout(dialog)
+        old_field = QLineEdit()
+        old_field.setObjectName("currentPassword")
+        old_field.setEchoMode(QLineEdit.Password)
+        if own:
+            form.addRow("Mật khẩu hiện tại:", old_field)
         field = QLineEdit()
         field.setObjectName("newPassword")
         field.setEchoMode(QLineEdit.Password)
@@ -254,7 +260,10 @@ class AdminPage(QWidget):
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
         if dialog.exec() == QDialog.Accepted:
-            self._run(lambda: auth.set_password(self.ctx.store, officer_id, field.text()))
+            if own:
+                self._run(lambda: auth.change_own_password(self.ctx.store, old_field.text(), field.text()))
+            else:
+                self._run(lambda: auth.set_password(self.ctx.store, officer_id, field.text()))
 
     def _toggle_active(self) -> None:
         officer_id = self.selected_officer_id()
