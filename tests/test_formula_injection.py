@@ -20,7 +20,7 @@ from models.reports.weekly import collect_report
 from models.sync.merge import merge_files
 from services.sync import export_workbook
 from tests.factories.reports import make_campaign, make_dossiers, make_unit
-from tests.factories.sync import make_data, make_province
+from tests.factories.sync import make_data, make_province, trust
 from tests.factories.sync import make_unit as make_sync_unit
 
 HOSTILE = ['=HYPERLINK("http://x.invalid","bấm")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
@@ -91,6 +91,7 @@ def test_sync_workbook_marks_formula_text_and_still_merges(tmp_path, clock):
     try:
         make_data(unit, make_sync_unit(unit), 30, seed=3)
         make_province(province)
+        trust(province, unit)  # the province registered the unit's signing key
         result = export_workbook(unit, tmp_path / "dongbo.xlsx", full=True)
         _no_formulas(open(result.path, "rb").read())
         cells = _text_cells(openpyxl.load_workbook(result.path))

@@ -82,19 +82,20 @@ def test_a_hostile_file_in_a_merge_does_not_stop_the_files_after_it(tmp_path, ru
     import json
 
     from models.core.store import Store
-    from tests.factories.sync import make_data, make_province, make_unit
+    from tests.factories.sync import make_data, make_province, make_unit, trust
 
     clock.set(2025, 1, 8, 16, 0)
     for code, name, prefix, db in (("CAX-01", "Công an xã Bình An", "1", "a"),
                                    ("CAX-02", "Công an xã Tân Phú", "2", "b")):
         store = Store(tmp_path / f"{db}.sqlite", clock=clock)
-        make_data(store, make_unit(store, code, name, area_prefix=prefix), 12, seed=len(code))
+        make_data(store, make_unit(store, code, name, area_prefix=prefix), 12, seed=int(prefix) * 7)  # two units never share UUIDs (a reuse is refused)
         store.close()
         exported = run_cli("export", "--db", tmp_path / f"{db}.sqlite", "--out", tmp_path / f"{db}.xlsx",
                            "--week-end", "2025-01-08")
         assert exported.returncode == 0, exported.stderr
     province = Store(tmp_path / "tinh.sqlite", clock=clock)
     make_province(province)
+    trust(province, tmp_path / "a.sqlite", tmp_path / "b.sqlite")  # the units' signing keys
     province.close()
     hostile = hf.far_cell_outside_worksheets(tmp_path / "dongbo_CAX-09.xlsx")
     merged = run_cli("merge", "--db", tmp_path / "tinh.sqlite", hostile, tmp_path / "a.xlsx", tmp_path / "b.xlsx")

@@ -13,7 +13,7 @@ from models.tabular import read_table
 from models.tabular.reader import UnreadableFile
 from services.sync import export_workbook
 from tests.factories import messy_files as mf
-from tests.factories.sync import make_data, make_province, make_unit
+from tests.factories.sync import make_data, make_province, make_unit, trust
 
 HOSTILE = "Công ty\x00 TNHH\x07 Hòa\x1b Bình\ufffe\uffff"
 CLEAN = "Công ty TNHH Hòa Bình"
@@ -71,6 +71,7 @@ def test_a_name_imported_with_u_fffe_does_not_block_the_units_sync_files(tmp_pat
         assert unit.scalar("SELECT COUNT(*) FROM organizations WHERE name = 'Công ty TNHH Thương mại Sao Mai'") == 1
         result = export_workbook(unit, tmp_path / "dongbo.xlsx", full=True)
         make_province(province)
+        trust(province, unit)
         [merged] = merge_files(province, [result.path])
         assert merged.status == "accepted", merged
     finally:
