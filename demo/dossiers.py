@@ -205,7 +205,7 @@ def _advance(store, rng, dossier_id, received, limit, calendar, officer, leader,
     move("verified")
     if rng.random() < linger or not step(rng.randint(0, 1)):
         return requests
-    move("issued")
+    move("issued", None, leader)  # issuing is the leader's (issue 13)
     if rng.random() < 0.45 or not step(rng.randint(0, 10)):
         return requests
     move("activated")

@@ -100,17 +100,34 @@ def changes_since(store: Store, dossier_id: int, version: int) -> dict:
     return out
 
 
+def _event_extra(detail: str | None) -> str:
+    """What a move recorded besides its reason (papers asked for, account identifier, the proposal)."""
+    d = json.loads(detail or "{}")
+    parts = []
+    if d.get("missing_papers"):
+        parts.append("giấy tờ cần bổ sung: " + "; ".join(d["missing_papers"]))
+    if d.get("account_id"):
+        parts.append(f"định danh tài khoản {d['account_id']}")
+    if d.get("proposal_id"):
+        parts.append("theo đề xuất đã duyệt")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def timeline(store: Store, dossier_id: int) -> list[dict]:
     """Newest first. Each entry: at, officer, kind, title, field, label, old, new, reason."""
     require(store, "dossier.view")
     entries: list[dict] = []
     for e in store.query(
-        "SELECT e.id, e.at, e.from_status, e.to_status, e.reason, o.full_name AS officer FROM dossier_events e "
-        "JOIN officers o ON o.id = e.officer_id WHERE e.dossier_id = ? ORDER BY e.id", (dossier_id,)
+        "SELECT e.id, e.at, e.from_status, e.to_status, e.reason, e.undo_of, e.detail, o.full_name AS officer "
+        "FROM dossier_events e JOIN officers o ON o.id = e.officer_id WHERE e.dossier_id = ? ORDER BY e.id",
+        (dossier_id,)
     ):
+        title = (f"Hoàn tác, trở lại: {STATUSES.get(e['to_status'], e['to_status'])}" if e["undo_of"]
+                 else f"Chuyển trạng thái: {STATUSES.get(e['to_status'], e['to_status'])}")
+        extra = _event_extra(e["detail"])
         entries.append({
             "at": e["at"], "officer": e["officer"], "kind": "status",
-            "title": f"Chuyển trạng thái: {STATUSES.get(e['to_status'], e['to_status'])}",
+            "title": title + extra,
             "field": "status", "label": "Trạng thái",
             "old": STATUSES.get(e["from_status"], e["from_status"]) if e["from_status"] else None,
             "new": STATUSES.get(e["to_status"], e["to_status"]), "reason": e["reason"], "_order": (e["at"], 1, e["id"]),

@@ -42,7 +42,7 @@ from ui.ops import show_error
 from ui.tables.dossier_table import DossierTableModel, arrange_columns
 
 # Worklists in the order shown; then one line per status.
-LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "open", "all"]
+LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "awaiting_approval", "open", "all"]
 REQUESTS_OVERDUE = "requests_overdue"  # dossiers with a cross-locality request past its answer date
 LISTED = (Table.DOSSIERS, Table.VERIFICATION_REQUESTS)  # any change there may move rows between lists
 
