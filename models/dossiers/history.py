@@ -34,6 +34,9 @@ DOSSIER_FIELD_LABELS = {
     "area_code": "Địa bàn",
     "tax_code": "Mã số thuế",
     "grp": "Nhóm",
+    "account_id": "Định danh tài khoản",
+    "missing_papers": "Giấy tờ cần bổ sung",
+    "proposal": "Đề xuất",
 }
 _ACTION_KIND = {
     "dossier.create": "create",
@@ -43,6 +46,8 @@ _ACTION_KIND = {
     "dossier.locality_request": "locality",
     "dossier.locality_answer": "locality",
     "dossier.import": "field",
+    "dossier.propose": "status",
+    "dossier.proposal_rejected": "status",
 }
 _ACTION_TITLE = {
     "dossier.create": "Tiếp nhận hồ sơ",
@@ -52,6 +57,8 @@ _ACTION_TITLE = {
     "dossier.locality_request": "Gửi yêu cầu xác minh",
     "dossier.locality_answer": "Nhận kết quả xác minh",
     "dossier.import": "Cập nhật từ danh sách tỉnh gửi",
+    "dossier.propose": "Đề xuất, chờ chỉ huy duyệt",
+    "dossier.proposal_rejected": "Chỉ huy không duyệt đề xuất",
 }
 
 
@@ -137,10 +144,11 @@ def timeline(store: Store, dossier_id: int) -> list[dict]:
         "FROM audit_log a JOIN officers o ON o.id = a.officer_id "
         "WHERE a.object_type = 'dossier' AND a.object_id = ? ORDER BY a.id", (str(dossier_id),)
     ):
-        if a["action"] == "dossier.status":
+        if a["action"] in ("dossier.status", "dossier.undo"):
             if a["field"] == "status":
                 continue  # shown by the dossier_events entry
-            kind, title = "status", "Cập nhật khi chuyển trạng thái"
+            kind = "status"
+            title = "Cập nhật khi chuyển trạng thái" if a["action"] == "dossier.status" else "Cập nhật khi hoàn tác"
         else:
             kind = _ACTION_KIND.get(a["action"], "field")
             title = _ACTION_TITLE.get(a["action"], a["action"])
