@@ -203,10 +203,10 @@ def write_refusal(data: dict, fh: BinaryIO) -> None:
     fh.write(doc.build(story))
 
 
-BOOK_COLUMNS = (  # (heading, width in mm; None takes the rest: 37 mm on A4 landscape)
-    ("STT", 8), ("Mã hồ sơ", 26), ("Tên tổ chức, mã số thuế", None), ("Người đại diện, điện thoại", 28),
-    ("Kênh nộp", 16), ("Ngày, giờ nhận", 18), ("Hẹn trả kết quả", 18), ("Tình trạng", 18),
-    ("Ngày kết thúc", 18), ("Trả kết quả", 13), ("Cán bộ tiếp nhận", 20), ("Ghi chú", 32),
+BOOK_COLUMNS = (  # (heading, width in mm; None takes the rest: 36 mm on A4 landscape)
+    ("STT", 8), ("Mã hồ sơ", 26), ("Tên tổ chức, mã số thuế", None), ("Người đại diện, điện thoại", 27),
+    ("Kênh nộp", 20), ("Ngày, giờ nhận", 18), ("Hẹn trả kết quả", 18), ("Tình trạng", 18),
+    ("Ngày kết thúc", 18), ("Trả kết quả", 13), ("Cán bộ tiếp nhận", 20), ("Ghi chú", 30),
 )
 
 

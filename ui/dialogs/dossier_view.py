@@ -266,8 +266,9 @@ class DossierView(QDialog):
                 tip = "Tài khoản của anh/chị không có quyền này"
             elif target in ("verified", "issued") and blocked:
                 tip = "Còn lỗi chặn ở thẻ Kiểm tra: sửa kê khai, kiểm tra lại (F5) hoặc từ chối hồ sơ"
-            elif target in proposable and self.proposal is not None:
-                tip = "Hồ sơ đã có đề xuất đang chờ chỉ huy duyệt"
+            elif target in dossier_states.APPROVAL_REQUIRED and self.proposal is not None:
+                tip = ("Hồ sơ đã có đề xuất đang chờ chỉ huy duyệt" if target in proposable
+                       else "Đang có đề xuất chờ duyệt: dùng «Duyệt đề xuất» hoặc «Không duyệt…»")
             elif target in proposable:
                 tip = "Cần chỉ huy duyệt: hồ sơ chuyển sang «chờ chỉ huy duyệt»"
             button.setEnabled((target in allowed or target in proposable) and not (
