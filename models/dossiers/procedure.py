@@ -28,6 +28,7 @@ from models.dossiers.history import changes_since
 from models.dossiers.states import (
     APPROVAL_REQUIRED,
     APPROVE_PERMISSION,
+    DECISION_LABELS,
     PROPOSAL_LABELS,
     PROPOSE_PERMISSION,
     STATUSES,
@@ -126,8 +127,7 @@ def _proposal(store: Store, proposal_id: int) -> dict:
     if row is None:
         raise UserError(f"Không tìm thấy đề xuất số {proposal_id}")
     if row["decision"] is not None:
-        raise UserError("Đề xuất này đã được xử lý "
-                        f"({ {'approved': 'đã duyệt', 'rejected': 'không duyệt', 'lapsed': 'hết hiệu lực'}[row['decision']]})")
+        raise UserError(f"Đề xuất này đã được xử lý ({DECISION_LABELS[row['decision']].lower()})")
     return row
 
 
