@@ -200,3 +200,35 @@ def test_scanned_qr_line_opens_the_dossier(setup, qtbot):
     page.search.setText(receipt_fields(ctx.store, dossier_id)["qr_text"])
     qtbot.keyClick(page.search, Qt.Key_Return)
     assert dossier_id in page.views and page.views[dossier_id].isVisible()
+
+
+def test_leader_decides_from_the_worklist_without_opening(setup, qtbot):
+    ctx, officer_ctx, organizations = setup
+    first = _dossier(ctx.store, organizations[0], "verifying", "verified")
+    second = _dossier(ctx.store, organizations[1], "verifying")
+    procedure.propose(officer_ctx.store, first, "issued", account_id="TC-0100233488")
+    procedure.propose(officer_ctx.store, second, "refused", reason="Trụ sở không có thật")
+    officer_page = DossiersPage(officer_ctx)
+    qtbot.addWidget(officer_page)
+    officer_page.show()
+    officer_page.select_list("awaiting_approval")
+    assert officer_page.model.rowCount() == 2 and not officer_page.approval_bar.isVisible()
+    page = DossiersPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.select_list("awaiting_approval")
+    assert page.approval_bar.isVisible()
+    rows = {page.model.dossier_id(r): r for r in range(page.model.rowCount())}
+    page.table.setCurrentIndex(page.model.index(rows[second], 0))
+    qtbot.mouseClick(page.reject_button, Qt.LeftButton)
+    page.step_dialog.text.setPlainText("Đã xác minh: trụ sở có thật")
+    qtbot.keyClick(page.step_dialog.text, Qt.Key_Return, Qt.ControlModifier)
+    assert _status(ctx.store, second) == "verifying" and procedure.open_proposal(ctx.store, second) is None
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.mouseClick(page.approve_button, Qt.LeftButton)
+    assert "TC-0100233488" in page.step_dialog.label.text()
+    qtbot.keyClick(page.step_dialog, Qt.Key_Return)
+    assert _status(ctx.store, first) == "issued"
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=3000)
+    officer_page.close()
