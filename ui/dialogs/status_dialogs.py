@@ -130,6 +130,7 @@ class IssueDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("issueDialog")
         self.setWindowTitle(title)
+        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         text = ("Đề xuất chỉ huy duyệt: hồ sơ sẽ ở trạng thái «chờ chỉ huy duyệt» đến khi chỉ huy duyệt." if propose
                 else "Ghi định danh của tài khoản định danh điện tử đã được cấp cho tổ chức trên hệ thống.")
