@@ -1,9 +1,11 @@
-"""Syncing with the province: the unit exports its workbook (optionally under a password); the province
-merges the units' files.
+"""Syncing with the province: the unit exports its workbook (encrypted with a password unless the officer
+explicitly opts out, which is logged); the province merges the units' files (decrypting them with the
+password).
 
-A password-protected workbook is built in memory and encrypted straight into the partial file beside the
-target: the unencrypted workbook is never a file (xlsxwriter's own part files go to a private temporary
-folder removed on the way out, whatever happens).
+Plaintext never touches the destination folder: the workbook is built in memory, xlsxwriter's own part
+files go to a private temporary folder (0700, removed on the way out, whatever happens), and the encrypted
+bytes go into the partial file beside the target, renamed when complete (``services/output.py``). The
+opt-out writes the plain workbook into the partial file, its part files in a private folder too.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from services.output import write_file
 
 
 def export_workbook(store: Store, out: str | Path, *, full: bool = False, password: str | None = None,
-                    period: ReportPeriod | None = None, progress: Progress | None = None) -> ExportResult:
-    """Write the sync workbook to ``out`` (a file, or a folder: a default name is chosen) and record it."""
+                    period: ReportPeriod | None = None, progress: Progress | None = None,
+                    unencrypted: bool = False) -> ExportResult:
+    """Write the sync workbook to ``out`` (a file, or a folder: a default name is chosen) and record it.
+    Without ``password`` the export is refused unless ``unencrypted`` (the logged opt-out)."""
     password = password or None
-    plan = prepare_export(store, out, full=full, password=password, period=period)
+    plan = prepare_export(store, out, full=full, password=password, period=period, unencrypted=unencrypted)
 
     def write(partial: Path) -> WrittenWorkbook:
         return _write(plan, partial, password, progress)
@@ -36,16 +40,19 @@ def export_workbook(store: Store, out: str | Path, *, full: bool = False, passwo
 
 
 def _write(plan: ExportPlan, partial: Path, password: str | None, progress: Progress | None) -> WrittenWorkbook:
-    if not password:
-        written = write_sync_workbook(partial, plan.info, plan.sheets, progress, sign=plan.sign)
-        _finishing(progress, "Đang hoàn tất…")
-        return written
-    with tempfile.TemporaryDirectory(prefix="sodinhdanh-") as private:
+    with tempfile.TemporaryDirectory(prefix="sodinhdanh-") as private:  # mode 0700
+        if not password:  # the logged opt-out
+            written = write_sync_workbook(partial, plan.info, plan.sheets, progress, tmpdir=private,
+                                          sign=plan.sign)
+            _finishing(progress, "Đang hoàn tất…")
+            return written
         plain = io.BytesIO()
         written = write_sync_workbook(plain, plan.info, plan.sheets, progress, tmpdir=private, sign=plan.sign)
     _finishing(progress, "Đang mã hoá tệp bằng mật khẩu…")
     with open(partial, "wb") as fh:
         encrypt_workbook(plain, fh, password)
+    plain.seek(0)
+    plain.truncate()
     return written
 
 
