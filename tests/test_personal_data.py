@@ -163,3 +163,24 @@ def test_the_cli_refuses_an_export_without_password_and_accepts_the_opt_out(tmp_
     done = run_cli("export", "--db", tmp_path / "unit.sqlite", "--out", tmp_path / "a.xlsx", "--full", "--unencrypted")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["protected"] is False
+
+
+def test_organizations_get_masks_unless_a_permitted_reveal_which_is_logged(fresh_store):
+    from models.core.errors import PermissionDenied
+    from models.registry import organizations as orgs
+    from tests.factories.dossiers import add_officers, make_org, setup_unit
+
+    setup_unit(fresh_store)
+    officers = add_officers(fresh_store)
+    org_id = make_org(fresh_store, rep_id=FULL)
+    assert orgs.get(fresh_store, org_id)["rep_id_number"] == "091******123"
+    assert orgs.load(fresh_store, org_id)["rep_id_number"] == FULL  # the models' own logic
+    fresh_store.actor = officers["quantri"]  # administrators see numbers masked only
+    assert orgs.get(fresh_store, org_id)["rep_id_number"] == "091******123"
+    with pytest.raises(PermissionDenied):
+        orgs.get(fresh_store, org_id, reveal=True)
+    fresh_store.actor = officers["canbo1"]
+    assert orgs.get(fresh_store, org_id, reveal=True)["rep_id_number"] == FULL
+    line = fresh_store.query_one("SELECT * FROM audit_log WHERE action = 'personal_id.reveal' ORDER BY id DESC")
+    assert line["officer_id"] == officers["canbo1"].id and line["object_id"] == str(org_id)
+    assert FULL not in json.dumps(line)
