@@ -41,7 +41,7 @@ ACTION_GROUPS = [
 ]
 TOOLTIP_KEYS = {"action", "field", "detail", "old_value", "new_value"}  # the raw value in full on hover
 TABLE_COLUMNS = [("at", "Thời gian"), ("officer", "Cán bộ"), ("action", "Thao tác"), ("object_type", "Đối tượng"),
-                 ("object_id", "Mã"), ("field", "Trường"), ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"),
+                 ("object_id", "Hồ sơ / tên / mã"), ("field", "Trường"), ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"),
                  ("detail", "Chi tiết")]
 
 
@@ -218,7 +218,9 @@ class AuditPage(QWidget):
         elif key == "detail":
             value = audit_query.readable_detail(value)
         elif key in ("old_value", "new_value"):
-            value = audit_query.readable_value(row["field"], value)
+            value = audit_query.readable_value(row["field"], value, object_type=row.get("object_type"))
+        elif key == "object_id":
+            value = audit_query.object_text(row)
         return "" if value is None else str(value)
 
     def _tooltip(self, row: int, column: int) -> str | None:
