@@ -4,8 +4,9 @@ interrupted sync export, audit exports — look for every full 12-digit ID numbe
 file the app wrote: the database and its WAL (through SQLite: which tables and columns hold them),
 backups (the same, plus their permissions), the sync files, the system temporary folder, the audit exports.
 
-The only places a full number may be are the records themselves (organizations, dossiers and their search
-index: the database file is not encrypted at rest, see docs/security.md) and the encrypted sync file.
+The only places a full number may be are the records themselves (the organization's representative, the
+dossier's declared form: the database file is not encrypted at rest, see docs/security.md) and the
+encrypted sync file.
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ from tests.factories.dossiers import add_officers, declared_from, messy_orgs, se
 
 PASSWORD = "mat-khau-tinh"
 # Where the records keep the full number by design (table, column); everything else must hold none.
-RECORD_COLUMNS = {("organizations", "rep_id_number"), ("organizations", "search_text"),
-                  ("dossiers", "declared"), ("dossiers", "search_text")}
+RECORD_COLUMNS = {("organizations", "rep_id_number"), ("dossiers", "declared")}
 
 
 def _as(store: Store, actor: Actor) -> Store:
