@@ -179,7 +179,7 @@ class ExportPanel(QWidget):
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.verticalHeader().hide()
-        self.history_empty = QLabel("Chưa xuất tệp nào. Chọn tuần, đặt mật khẩu (nên có) rồi bấm «Xuất tệp» "
+        self.history_empty = QLabel("Chưa xuất tệp nào. Chọn tuần, đặt mật khẩu rồi bấm «Xuất tệp» "
                                     "(Ctrl+E); tệp đã xuất sẽ hiện ở đây để ghi nhận khi tỉnh xác nhận đã nhận.")
         self.history_empty.setObjectName("syncExportsEmpty")
         self.history_empty.setWordWrap(True)
