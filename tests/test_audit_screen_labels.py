@@ -37,13 +37,15 @@ def test_the_screen_shows_numbers_names_and_vietnamese_statuses(fresh_store):
     org_id, dossier_id = _session(fresh_store)
     number = fresh_store.scalar("SELECT number FROM dossiers WHERE id = ?", (dossier_id,))
     lines = [_screen(r) for r in query_audit(fresh_store, AuditFilter())]
-    moved = next(line for line in lines if line["action"] == "Chuyển trạng thái hồ sơ" and line["field"] == field_label("status"))
+    moved = next(line for line in lines if line["action"] == "Chuyển trạng thái hồ sơ" and line["field"] == "Trạng thái")
     assert moved["object_id"] == number and str(dossier_id) != number
     assert (moved["old_value"], moved["new_value"]) == ("Đã tiếp nhận", "Đang xác minh")
     org_status = next(line for line in lines if line["object_type"] == "Tổ chức" and line["field"] == field_label("status"))
     assert org_status["object_id"] == f"Công ty TNHH Thương mại Sao Mai (#{org_id})"
     assert org_status["new_value"] == orgs.STATUSES["dissolved"] and org_status["old_value"] == orgs.STATUSES["active"]
     assert FULL not in json.dumps(lines, ensure_ascii=False)
+    by_number = query_audit(fresh_store, AuditFilter(object_id=number))  # the filter takes the number shown
+    assert by_number and {r["object_id"] for r in by_number} == {str(dossier_id)}
     assert "079203001234" not in json.dumps(lines, ensure_ascii=False)
 
 
@@ -52,7 +54,7 @@ def test_the_export_uses_the_same_words_and_holds_no_full_number(fresh_store, tm
     number = fresh_store.scalar("SELECT number FROM dossiers WHERE id = ?", (dossier_id,))
     table = export_table(fresh_store, None, tmp_path / "nhat-ky.xlsx")
     rows = [dict(zip(table.headers, row, strict=True)) for row in table.rows]
-    moved = next(r for r in rows if r["Thao tác"] == "Chuyển trạng thái hồ sơ" and r["Trường"] == field_label("status"))
+    moved = next(r for r in rows if r["Thao tác"] == "Chuyển trạng thái hồ sơ" and r["Trường"] == "Trạng thái")
     assert moved["Số hồ sơ / tên / mã"] == number and moved["Đối tượng"] == "Hồ sơ"
     assert (moved["Giá trị cũ"], moved["Giá trị mới"]) == ("Đã tiếp nhận", "Đang xác minh")
     created = next(r for r in rows if r["Thao tác"] == "Tiếp nhận hồ sơ")

@@ -134,10 +134,13 @@ OTHER_FIELD_LABELS = {
 }
 
 
-def field_label(field: str | None) -> str:
-    """Vietnamese name of a changed field (organization, dossier or other record), else the raw name."""
+def field_label(field: str | None, object_type: str | None = None) -> str:
+    """Vietnamese name of a changed field (organization, dossier or other record), else the raw name; a
+    dossier's own names first for a dossier's line (its ``status`` is «Trạng thái»)."""
     if not field:
         return ""
+    if object_type == "dossier" and field in DOSSIER_FIELD_LABELS:
+        return DOSSIER_FIELD_LABELS[field]
 
     return (FIELD_LABELS.get(field) or DOSSIER_FIELD_LABELS.get(field) or OTHER_FIELD_LABELS.get(field)
             or MANUAL_CHECKS.get(field) or field)
@@ -251,9 +254,10 @@ class AuditFilter:
         if self.object_type:
             parts.append("a.object_type = ?")
             params.append(self.object_type)
-        if self.object_id:
-            parts.append("a.object_id = ?")
-            params.append(str(self.object_id))
+        if self.object_id:  # the row id, or a dossier's number as the screen shows it
+            parts.append("(a.object_id = ? OR (a.object_type = 'dossier' AND a.object_id = "
+                         "(SELECT CAST(d.id AS TEXT) FROM dossiers d WHERE d.number = ?)))")
+            params += [str(self.object_id), str(self.object_id).strip()]
         if self.text:
             parts.append("(a.old_value LIKE ? OR a.new_value LIKE ? OR a.detail LIKE ?)")
             params += [f"%{self.text}%"] * 3
@@ -353,7 +357,7 @@ def _export_cell(row: dict, key: str):
     if key == "object_id":
         return object_text(row)
     if key == "field":
-        return field_label(value) or None
+        return field_label(value, row["object_type"]) or None
     if key in ("old_value", "new_value", "detail") and _nested_json(value):
         return value  # a whole record (a dossier's intake): its JSON in full, nothing summed up as "N mục"
     if key in ("old_value", "new_value"):

@@ -99,7 +99,7 @@ class AuditPage(QWidget):
         self.object_type.setObjectName("objectFilter")
         self.object_id = QLineEdit()
         self.object_id.setObjectName("objectIdFilter")
-        self.object_id.setPlaceholderText("Mã đối tượng")
+        self.object_id.setPlaceholderText("Số hồ sơ hoặc mã")
         self.object_id.setMinimumWidth(110)
         self.text = QLineEdit()
         self.text.setObjectName("textFilter")
@@ -214,7 +214,7 @@ class AuditPage(QWidget):
         elif key == "at" and value:
             value = f"{value[8:10]}/{value[5:7]}/{value[:4]} {value[11:]}"
         elif key == "field":
-            value = audit_query.field_label(value)
+            value = audit_query.field_label(value, row.get("object_type"))
         elif key == "detail":
             value = audit_query.readable_detail(value)
         elif key in ("old_value", "new_value"):
