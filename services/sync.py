@@ -10,8 +10,11 @@ opt-out writes the plain workbook into the partial file, its part files in a pri
 
 from __future__ import annotations
 
+import contextlib
 import io
+import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -39,8 +42,27 @@ def export_workbook(store: Store, out: str | Path, *, full: bool = False, passwo
                       lambda written: record_export(store, plan, sha256=written.sha256, sheet_rows=written.rows))
 
 
+PRIVATE_PREFIX = "sodinhdanh-"
+STALE_AFTER_S = 6 * 3600  # no export runs that long: an older private folder is a killed export's
+
+
+def sweep_private_folders(now: float | None = None) -> list[Path]:
+    """Remove the private folders that killed exports left in the system's temporary folder (a process
+    killed mid-write runs no cleanup; xlsxwriter's part files there hold the sheets' text). Returns them."""
+    now = time.time() if now is None else now
+    removed = []
+    with contextlib.suppress(OSError):
+        for folder in Path(tempfile.gettempdir()).glob(PRIVATE_PREFIX + "*"):
+            with contextlib.suppress(OSError):
+                if folder.is_dir() and not folder.is_symlink() and now - folder.stat().st_mtime > STALE_AFTER_S:
+                    shutil.rmtree(folder)
+                    removed.append(folder)
+    return removed
+
+
 def _write(plan: ExportPlan, partial: Path, password: str | None, progress: Progress | None) -> WrittenWorkbook:
-    with tempfile.TemporaryDirectory(prefix="sodinhdanh-") as private:  # mode 0700
+    sweep_private_folders()
+    with tempfile.TemporaryDirectory(prefix=PRIVATE_PREFIX) as private:  # mode 0700
         if not password:  # the logged opt-out
             written = write_sync_workbook(partial, plan.info, plan.sheets, progress, tmpdir=private,
                                           sign=plan.sign)

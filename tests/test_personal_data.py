@@ -184,3 +184,62 @@ def test_organizations_get_masks_unless_a_permitted_reveal_which_is_logged(fresh
     line = fresh_store.query_one("SELECT * FROM audit_log WHERE action = 'personal_id.reveal' ORDER BY id DESC")
     assert line["officer_id"] == officers["canbo1"].id and line["object_id"] == str(org_id)
     assert FULL not in json.dumps(line)
+
+
+KILLED_EXPORT = """
+import sys, time
+sys.path.insert(0, sys.argv[3])
+from models.core.store import Store
+from services import sync
+real = sync.write_sync_workbook
+
+def slow(out, info, sheets, progress=None, *, tmpdir=None, sign=None):
+    original = sheets[2].rows  # ToChuc: the representatives' numbers
+
+    def rows():
+        for n, row in enumerate(original):
+            if n == 10:
+                print("READY", flush=True)
+                time.sleep(120)
+            yield row
+    sheets[2].rows = rows()
+    return real(out, info, sheets, progress, tmpdir=tmpdir, sign=sign)
+
+sync.write_sync_workbook = slow
+store = Store(sys.argv[1])
+sync.export_workbook(store, sys.argv[2], full=True, password="mat-khau-1")
+"""
+
+
+def test_a_killed_export_leaves_no_plain_text_at_the_destination_and_its_private_folder_is_swept(tmp_path, clock):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    store = _unit(tmp_path, clock)
+    ids = {r["rep_id_number"] for r in store.query("SELECT rep_id_number FROM organizations WHERE rep_id_number "
+                                                   "IS NOT NULL")}
+    store.close()
+    temp, out = tmp_path / "system-temp", tmp_path / "usb"
+    temp.mkdir()
+    out.mkdir()
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_EXPORT, str(tmp_path / "unit.sqlite"), str(out / "d.xlsx"),
+                             str(root)], stdout=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+    try:
+        assert proc.stdout.readline().strip() == "READY"
+    finally:
+        proc.kill()
+        proc.wait()
+    assert list(out.iterdir()) == []  # nothing plain (nor anything at all) on the stick
+    left = list(temp.glob("sodinhdanh-*"))
+    assert len(left) == 1 and stat.S_IMODE(os.stat(left[0]).st_mode) == 0o700  # a private folder, owner only
+    assert any(any(i.encode() in p.read_bytes() for i in ids) for p in left[0].rglob("*") if p.is_file())
+    os.utime(left[0], (0, 0))  # hours later: the next export sweeps it
+    old_tempdir = tempfile.tempdir
+    tempfile.tempdir = str(temp)
+    try:
+        assert sync_service.sweep_private_folders() == left
+    finally:
+        tempfile.tempdir = old_tempdir
+    assert not left[0].exists()
