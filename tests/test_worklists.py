@@ -220,8 +220,10 @@ def test_timeline_masks_personal_id_numbers_for_who_may_not_read_them(env):
     def texts(timeline):
         return " ".join(str(e.get(k)) for e in timeline for k in ("old", "new", "detail"))
 
+    # the audit log stores the numbers masked (issue 14): nobody reads a full one in the history, not even
+    # a leader who may reveal it (a reveal is asked for and logged, on the dossier itself)
     store.actor = actors["chihuy"]
-    assert all(number in texts(dossier_history.timeline(store, dossier_id)) for number in full)
+    assert not any(number in texts(dossier_history.timeline(store, dossier_id)) for number in full)
     store.actor = actors["quantri"]
     shown = texts(dossier_history.timeline(store, dossier_id))
     assert not any(number in shown for number in full)

@@ -46,7 +46,7 @@ def get(store: Store, dossier_id: int) -> dict | None:
         "SELECT d.*, o.full_name AS officer FROM dossiers d JOIN officers o ON o.id = d.officer_id WHERE d.id = ?",
         (dossier_id,)))
     if row is not None:
-        row["org"] = orgs.get(store, row["org_id"]) if row["org_id"] else None
+        row["org"] = orgs.load(store, row["org_id"]) if row["org_id"] else None
         row["status_label"] = STATUSES.get(row["status"], row["status"])
     return row
 

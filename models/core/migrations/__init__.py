@@ -79,6 +79,8 @@ def copy_file_before_migration(path: Path, version: int, stamp: str) -> Path | N
     # the same old file in the same second would otherwise write one partial file together ("disk I/O error").
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT, 0o600))  # owner-only, like the database
+    os.chmod(partial, 0o600)
     src = sqlite3.connect(str(path))
     try:
         dest = sqlite3.connect(str(partial))
