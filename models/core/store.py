@@ -36,6 +36,7 @@ from models.core.changes import Change, ChangeBus, Kind, Table
 from models.core.errors import Cancelled, UserError
 from models.core.migrations import migrate_store
 from models.core.paths import network_database_message, network_share
+from models.security import record_chain
 
 INTERRUPT_CHECK_STEPS = 20_000  # SQLite VM steps between two looks at the Cancel button (~0.1 ms)
 
@@ -112,6 +113,7 @@ class Store:
         conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
+        record_chain.register(conn)  # the triggers that chain the record call it (models/security/record_chain.py)
         _enable_wal(conn)
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=NORMAL")

@@ -22,10 +22,11 @@ from models.core.migrations import latest_version
 from models.core.paths import network_share
 from models.core.permissions import require
 from models.core.store import SYSTEM_ACTOR, Store
+from models.security import record_chain
 
 DEFAULT_KEEP = 10
 AUTO_PATTERN = re.compile(r"^.+-tu-dong-\d{8}-\d{6}\.sqlite$")
-REQUIRED_TABLES = ("settings", "officers", "audit_log")
+REQUIRED_TABLES = ("settings", "officers", "audit_log")  # (+ record_chain from m013)
 AUDIT_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
 
 
@@ -180,6 +181,11 @@ def check_file(path: str | Path, *, full: bool = True) -> dict:
         report["audit_triggers"] = all(t in triggers for t in AUDIT_TRIGGERS)
         if version and not report["audit_triggers"]:
             problems.append("Thiếu trigger bảo vệ nhật ký (audit_log chỉ được ghi thêm)")
+        if version >= record_chain.VERSION and not missing:
+            # The whole record: protective triggers, hash chain, gaps, statuses vs events, report PDFs.
+            found = record_chain.verify(conn)
+            report["record_chain"] = {"head": record_chain.head(conn), "problems": found}
+            problems.extend(found)
         report["journal_mode"] = conn.execute("PRAGMA journal_mode").fetchone()[0]
         report["counts"] = {
             t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
