@@ -157,6 +157,9 @@ def install(conn: sqlite3.Connection) -> int:
     for name, sql in PROTECTIVE_TRIGGERS.items():
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
         conn.execute(sql)
+    # The province keeps each unit's last head (from its sync files) and what did not match it.
+    for column in ("record_seq INTEGER", "record_hash TEXT", "record_warning TEXT"):
+        conn.execute(f"ALTER TABLE remote_units ADD COLUMN {column}")
     return len(rows)
 
 
@@ -175,6 +178,50 @@ def hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
 def short(head_value: dict) -> str:
     """The head as printed on a report: ``N-<first 16 hex digits>``."""
     return f"{head_value['seq']}-{head_value['hash'][:16]}"
+
+
+# ---- the head outside the file: sync files and the province ------------------------------------------
+MANIFEST_KEYS = ("record_seq", "record_hash", "record_prev_seq", "record_prev_hash")
+
+
+def manifest(conn: sqlite3.Connection) -> dict:
+    """The ThongTin fields of a sync file (signed with the rest): the head now, and the hash *now* at the
+    head sent in the previous file (read from that export's audit line). The province compares the latter
+    with the head it stored from the previous file: a rewrite of the record in between shows as a mismatch."""
+    now = head(conn)
+    prev_seq = conn.execute(
+        "SELECT json_extract(detail, '$.record_seq') FROM audit_log WHERE action = 'sync.export' "
+        "AND json_valid(detail) ORDER BY id DESC LIMIT 1").fetchone()
+    prev_seq = prev_seq[0] if prev_seq and prev_seq[0] else None
+    return {"record_seq": now["seq"], "record_hash": now["hash"], "record_prev_seq": prev_seq,
+            "record_prev_hash": hash_at(conn, prev_seq) if prev_seq else None}
+
+
+def compare_heads(stored: dict | None, info: dict) -> str | None:
+    """At the province: does the file's chain extend the head stored from the unit's previous file?
+    ``stored``: the unit's ``remote_units`` row (``record_seq``, ``record_hash``); ``info``: the file's
+    ThongTin. Returns the Vietnamese warning, None when it extends it (or nothing can be compared)."""
+    seq, digest = info.get("record_seq"), info.get("record_hash")
+    last_seq, last_hash = (stored or {}).get("record_seq"), (stored or {}).get("record_hash")
+    if seq in (None, "") or last_seq in (None, "") or not last_hash:
+        return None
+    seq, last_seq = int(seq), int(last_seq)
+    prev_seq, prev_hash = info.get("record_prev_seq"), info.get("record_prev_hash")
+    if seq < last_seq:
+        return (f"Chuỗi băm hồ sơ lưu trữ của đơn vị lùi lại: tệp trước ghi mục {last_seq}, tệp này chỉ đến mục "
+                f"{seq} (cơ sở dữ liệu đã bị khôi phục về bản cũ hoặc bị viết lại)")
+    if seq == last_seq:
+        same = digest == last_hash
+    elif prev_seq not in (None, "") and int(prev_seq) == last_seq:
+        same = prev_hash == last_hash
+    else:
+        return (f"Không đối chiếu được chuỗi băm hồ sơ lưu trữ: tệp trước ghi mục {last_seq}, tệp này nối tiếp "
+                f"mục {prev_seq or '(không ghi)'}")
+    if same:
+        return None
+    return (f"Chuỗi băm hồ sơ lưu trữ của đơn vị không nối tiếp tệp trước (mục {last_seq}: tỉnh lưu "
+            f"{last_hash[:16]}, tệp này ghi {str(prev_hash if seq != last_seq else digest)[:16]}): nhật ký, "
+            "lịch sử hồ sơ hoặc báo cáo của đơn vị đã bị viết lại")
 
 
 def entry_of(conn: sqlite3.Connection, kind: str, row_id: int) -> dict | None:
@@ -300,9 +347,22 @@ def _check_statuses(conn: sqlite3.Connection, problems: _Problems) -> None:
 
 
 def _check_reports(conn: sqlite3.Connection, problems: _Problems) -> None:
-    for report_id, number_text, sha256, pdf in conn.execute(
-            "SELECT id, number_text, sha256, pdf FROM reports ORDER BY id"):
+    """Each issued PDF against its SHA-256 (the SHA-256 itself is in the report's chain entry), and the
+    chain head printed on it against the chain as it is now."""
+    for report_id, number_text, sha256, pdf, figures in conn.execute(
+            "SELECT id, number_text, sha256, pdf, figures FROM reports ORDER BY id"):
         actual = hashlib.sha256(bytes(pdf or b"")).hexdigest()
         if actual != sha256:
             problems.add("report", f"Tệp PDF của báo cáo {number_text} (số {report_id}) không khớp SHA-256 đã "
                                    "lưu: tệp đã bị thay")
+        try:
+            printed = str(json.loads(figures).get("record_head") or "")
+        except (TypeError, ValueError, AttributeError):
+            printed = ""
+        match = re.fullmatch(r"(\d+)-([0-9a-f]{16})", printed)
+        if match and int(match.group(1)) > 0:
+            stored = hash_at(conn, int(match.group(1)))
+            if stored is None or stored[:16] != match.group(2):
+                problems.add("printed", f"Báo cáo {number_text} in mã kiểm tra {printed}, nhưng chuỗi băm hiện "
+                                        f"tại ở mục {match.group(1)} là {(stored or '(không có)')[:16]}: hồ sơ lưu "
+                                        "trữ đã bị viết lại sau khi báo cáo ban hành")
