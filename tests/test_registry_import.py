@@ -263,7 +263,9 @@ def test_blank_never_erases_and_changes_are_audited(store, tmp_path, clock):
     assert sorted((r["object_type"], r["object_id"], r["field"], r["old_value"], r["new_value"]) for r in lines) == [
         ("organization", str(after["id"]), "address", before["address"], after["address"]),
         ("organization", str(after["id"]), "area_code", before["area_code"], "30002")]
-    assert store.scalar("SELECT count(*) FROM audit_log") == audit_before + 2
+    # the two changes and the import's own line (issue 14)
+    assert store.scalar("SELECT count(*) FROM audit_log") == audit_before + 3
+    assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'registry.import'") == 2
     history = organizations.history(store, after["id"])
     assert {h["field"] for h in history[:2]} == {"address", "area_code"}
     assert "đường Lê Lợi" in after["search_text"] or "duong le loi" in after["search_text"]
