@@ -123,8 +123,9 @@ def _canonical(value: Any) -> Any:
 
 def entry_hash(prev: str, kind: str, row_id: int, values: tuple | list) -> str:
     """SHA-256 (hex) of ``[prev, kind, row_id, [values…]]`` as compact JSON, UTF-8, keys in order."""
-    body = json.dumps([prev, kind, int(row_id), [_canonical(v) for v in values]], ensure_ascii=False,
-                      separators=(",", ":"))
+    if not all(v is None or type(v) in (str, int) for v in values):  # fast path: text, integers, NULL
+        values = [_canonical(v) for v in values]
+    body = json.dumps([prev, kind, int(row_id), list(values)], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
