@@ -41,6 +41,7 @@ VERSION = 13  # the migration that builds the chain (m013_record_chain)
 GENESIS = "0" * 64
 FUNCTION = "record_chain_hash"
 BACKDATE_TOLERANCE = dt.timedelta(hours=2)  # desks' clocks differ; a line older than this is "backdated"
+DEMO_SETTING = "demo_today"  # models.core.demo_clock.DEMO_SETTING (which imports the store, hence the copy)
 MAX_LISTED = 8  # problems of one kind listed before "... and N more"
 
 # kind -> (table, columns hashed in this order, Vietnamese name of one row)
@@ -273,8 +274,11 @@ def verify(conn: sqlite3.Connection, *, protected_tables: bool = True) -> list[s
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "record_chain" not in tables:
         return ["Chưa có chuỗi băm của hồ sơ lưu trữ (bảng record_chain): cơ sở dữ liệu chưa được nâng cấp"]
+    # The demo database's builder writes months of simulated history at made-up times: no backdating test
+    # there (the demo shows itself as such everywhere; models/core/demo_clock.py DEMO_SETTING).
+    simulated = conn.execute("SELECT 1 FROM settings WHERE key = ?", (DEMO_SETTING,)).fetchone() is not None
     _check_triggers(conn, tables, problems)
-    _check_chain(conn, problems)
+    _check_chain(conn, problems, backdating=not simulated)
     _check_unchained(conn, problems)
     if protected_tables:
         _check_statuses(conn, problems)
@@ -295,7 +299,7 @@ def _check_triggers(conn: sqlite3.Connection, tables: set[str], problems: _Probl
             problems.add("trigger", f"Trigger bảo vệ «{name}» trên bảng {table} đã bị thay đổi so với bản gốc")
 
 
-def _check_chain(conn: sqlite3.Connection, problems: _Problems) -> None:
+def _check_chain(conn: sqlite3.Connection, problems: _Problems, *, backdating: bool = True) -> None:
     prev = GENESIS
     expected_seq = None
     latest: dt.datetime | None = None
@@ -312,7 +316,7 @@ def _check_chain(conn: sqlite3.Connection, problems: _Problems) -> None:
             if entry_hash(prev, kind, row_id, values) != stored:
                 problems.add("hash", f"Mục {seq} của chuỗi băm ({name} số {row_id}) không khớp: dòng này hoặc "
                                      "chuỗi đã bị sửa trực tiếp trong SQLite")
-            if kind == "audit":  # an event's time may be entered after the fact (a paper dossier received earlier)
+            if kind == "audit" and backdating:  # an event's time may be entered after the fact (a paper dossier received earlier)
                 at = _parse_time(values[0])
                 if at and latest and at < latest - BACKDATE_TOLERANCE:
                     problems.add("backdated", f"{name.capitalize()} số {row_id} ghi lúc {at:%H:%M %d/%m/%Y} nhưng "
