@@ -363,3 +363,17 @@ def test_organizations_import_writes_its_audit_line(fresh_store, tmp_path):
     assert line is not None and line["object_id"] == str(result.import_id)
     detail = json.loads(line["detail"])
     assert detail["file"] == "dkkd.csv" and detail["inserted"] == 2
+
+
+def test_issued_report_file_replaced_where_it_was_saved_is_found(db_path, clock, tmp_path, run_cli):
+    store = Store(db_path, clock=clock)
+    setup_unit(store)
+    out = tmp_path / "bao-cao" / "bc-tuan.pdf"
+    out.parent.mkdir()
+    issue_report(store, week_ending(D(2025, 1, 8)), ReportForm(), 7, out)
+    store.close()
+    assert run_cli("check", "--db", db_path).returncode == 0
+    out.write_bytes(out.read_bytes().replace(b"/Producer", b"/Producex"))
+    done = run_cli("check", "--db", db_path)
+    assert done.returncode == 1
+    assert any("bc-tuan.pdf" in p and "khác bản đã ban hành" in p for p in json.loads(done.stdout)["problems"])

@@ -203,6 +203,12 @@ def check_database(path: str | Path, *, journal_mode: str | None = None) -> dict
     """``check_file`` plus what a working database (not a backup) needs: WAL mode (``journal_mode``: the
     open connection's, when the caller has one) and a disk of this machine, not a network share."""
     report = check_file(path)
+    if report.get("record_chain") is not None:  # the issued reports' files where they were saved
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            report["problems"].extend(record_chain.saved_report_problems(conn, Path(path)))
+        finally:
+            conn.close()
     if journal_mode is not None:
         report["journal_mode"] = journal_mode
     if "journal_mode" in report and report["journal_mode"] != "wal":

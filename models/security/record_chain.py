@@ -35,6 +35,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 VERSION = 13  # the migration that builds the chain (m013_record_chain)
@@ -371,3 +372,27 @@ def _check_reports(conn: sqlite3.Connection, problems: _Problems) -> None:
                 problems.add("printed", f"Báo cáo {number_text} in mã kiểm tra {printed}, nhưng chuỗi băm hiện "
                                         f"tại ở mục {match.group(1)} là {(stored or '(không có)')[:16]}: hồ sơ lưu "
                                         "trữ đã bị viết lại sau khi báo cáo ban hành")
+
+
+def saved_report_problems(conn: sqlite3.Connection, database: Path) -> list[str]:
+    """Each issued report's PDF file where it was saved (``saved_path``) against the SHA-256 of the issued
+    report: a file replaced there no longer matches. A file moved away is not a problem (the register keeps
+    the PDF). Never opens the database's own files (``Store``: SQLite's locks)."""
+    own = {Path(str(database) + suffix).resolve() for suffix in ("", "-wal", "-shm", "-journal")}
+    problems = _Problems()
+    for report_id, number_text, sha256, saved in conn.execute(
+            "SELECT id, number_text, sha256, saved_path FROM reports WHERE saved_path IS NOT NULL ORDER BY id"):
+        path = Path(saved)
+        try:
+            if path.resolve() in own or not path.is_file():
+                continue
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            continue
+        if digest.hexdigest() != sha256:
+            problems.add("saved", f"Tệp «{path}» của báo cáo {number_text} (số {report_id}) khác bản đã ban hành "
+                                  "(SHA-256 không khớp): tệp đã bị thay hoặc sửa sau khi ban hành")
+    return problems.finish()

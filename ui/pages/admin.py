@@ -421,7 +421,9 @@ class AdminPage(QWidget):
         else:
             counts = report.get("counts", {})
             text = (f"Cơ sở dữ liệu tốt: integrity_check ok, khoá ngoại ok, phiên bản cấu trúc "
-                    f"{report['schema_version']}, nhật ký được bảo vệ, chế độ {report['journal_mode']}. "
+                    f"{report['schema_version']}, nhật ký, lịch sử hồ sơ và báo cáo nguyên vẹn (chuỗi băm "
+                    f"{(report.get('record_chain') or {}).get('head', {}).get('seq', 0)} mục), "
+                    f"chế độ {report['journal_mode']}. "
                     f"{counts.get('organizations', 0)} tổ chức, {counts.get('dossiers', 0)} hồ sơ, "
                     f"{counts.get('audit_log', 0)} dòng nhật ký.")
         self.check_result.setText(text)
