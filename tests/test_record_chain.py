@@ -377,3 +377,33 @@ def test_issued_report_file_replaced_where_it_was_saved_is_found(db_path, clock,
     done = run_cli("check", "--db", db_path)
     assert done.returncode == 1
     assert any("bc-tuan.pdf" in p and "khác bản đã ban hành" in p for p in json.loads(done.stdout)["problems"])
+
+
+def test_migration_chains_the_rows_an_older_program_wrote(db_path, clock):
+    from models.core.migrations import all_migrations
+
+    store = Store(db_path, clock=clock, migrate=False)
+    for module in all_migrations():
+        if module.VERSION < record_chain.VERSION:
+            with store.atomic():
+                module.up(store)
+                store.set_user_version(module.VERSION)
+    setup_unit(store)
+    add_officers(store)
+    org = make_org(store)
+    dossier_id = dossiers.create(store, declared=declared_from(store, org), channel="Trực tiếp tại đơn vị",
+                                 org_id=org)
+    ds.move(store, dossier_id, "verifying")
+    clock.advance(days=1)
+    issue_report(store, week_ending(D(2025, 1, 8)), ReportForm(), 2)
+    rows = sum(store.scalar(f"SELECT COUNT(*) FROM {t}") for t in ("audit_log", "dossier_events", "reports"))
+    store.close()
+
+    store = Store(db_path, clock=clock)  # m013 now
+    try:
+        assert store.scalar("SELECT COUNT(*) FROM record_chain") == rows > 5
+        kinds = [r["kind"] for r in store.query("SELECT kind FROM record_chain ORDER BY seq")]
+        assert kinds.index("report") > kinds.index("event")  # oldest first
+        assert record_chain.verify(store.conn) == []
+    finally:
+        store.close()

@@ -168,7 +168,10 @@ def install(conn: sqlite3.Connection) -> int:
 
 def head(conn: sqlite3.Connection) -> dict:
     """The chain's newest entry: ``{"seq": N, "hash": hex}`` (seq 0 and ``GENESIS`` when empty)."""
-    row = conn.execute("SELECT seq, hash FROM record_chain ORDER BY seq DESC LIMIT 1").fetchone()
+    try:
+        row = conn.execute("SELECT seq, hash FROM record_chain ORDER BY seq DESC LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # a database older than m013 (a backup being checked)
+        row = None
     return {"seq": row[0], "hash": row[1]} if row else {"seq": 0, "hash": GENESIS}
 
 
