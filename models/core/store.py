@@ -289,7 +289,8 @@ class Store:
         new: Any = None,
         detail: Any = None,
     ) -> None:
-        """Append one line to the audit log (append-only: triggers refuse UPDATE and DELETE)."""
+        """Append one line to the audit log (append-only: triggers refuse UPDATE and DELETE; a trigger chains
+        it into ``record_chain`` in the same statement, models/security/record_chain.py)."""
         self.conn.execute(
             "INSERT INTO audit_log(at, officer_id, action, object_type, object_id, field, old_value,"
             " new_value, detail) VALUES (?,?,?,?,?,?,?,?,?)",
