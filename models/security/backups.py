@@ -321,6 +321,7 @@ def _high_marks(conn: sqlite3.Connection) -> dict:
         except sqlite3.Error:  # a table an old backup does not have
             return 0
     return {"audit": top("SELECT MAX(id) FROM audit_log"), "dossiers": top("SELECT MAX(id) FROM dossiers"),
+            "organizations": top("SELECT MAX(id) FROM organizations"),
             "reports": top("SELECT MAX(id) FROM reports"), "sync": top("SELECT MAX(sequence) FROM sync_exports"),
             "at": conn.execute("SELECT MAX(at) FROM audit_log").fetchone()[0]}
 
@@ -330,7 +331,8 @@ def restore_preview(store: Store, source: str | Path) -> dict:
     tampered backup (``check_backup``: the whole record is verified), another unit's database and one of a
     different role (province vs unit); counts what the current database has that the backup lacks.
 
-    ``lost``: dossiers created, reports issued, sync files sent and audit lines written since the backup.
+    ``lost``: dossiers created, organizations added, reports issued, changes logged (audit lines other than
+    sign-ins, backups and reads), sync files sent and audit lines written since the backup.
     The audit lines and the record of sync files sent are carried over by ``restore``; the dossiers and
     reports are lost (``warning`` says so, and a restore that loses anything needs ``confirmed``)."""
     require(store, "backup.restore")
@@ -354,6 +356,7 @@ def restore_preview(store: Store, source: str | Path) -> dict:
                             "dùng máy này.")
     lost = {
         "dossiers": store.scalar("SELECT COUNT(*) FROM dossiers WHERE id > ?", (marks["dossiers"],)),
+        "organizations": store.scalar("SELECT COUNT(*) FROM organizations WHERE id > ?", (marks["organizations"],)),
         "reports": store.scalar("SELECT COUNT(*) FROM reports WHERE id > ?", (marks["reports"],)),
         "sync_exports": store.scalar("SELECT COUNT(*) FROM sync_exports WHERE sequence > ?", (marks["sync"],)),
         "audit_lines": store.scalar("SELECT COUNT(*) FROM audit_log WHERE id > ?", (marks["audit"],)),
@@ -363,6 +366,7 @@ def restore_preview(store: Store, source: str | Path) -> dict:
             (marks["audit"], *(a + "%" if a.endswith(".") else a for a in NO_CHANGE_ACTIONS))),
     }
     parts = [f"{n} {label}" for n, label in ((lost["dossiers"], "hồ sơ tạo mới"),
+                                             (lost["organizations"], "tổ chức thêm vào sổ"),
                                              (lost["reports"], "báo cáo đã ban hành"),
                                              (lost["changes"], "thay đổi ghi trong nhật ký"))
              if n]
@@ -372,7 +376,7 @@ def restore_preview(store: Store, source: str | Path) -> dict:
         warning = (f"Dữ liệu hiện tại có thay đổi sau bản sao lưu{since}: "
                    + (", ".join(parts) + " sẽ mất; " if parts else "")
                    + f"{lost['audit_lines']} dòng nhật ký và {lost['sync_exports']} tệp đồng bộ đã gửi được giữ "
-                   "lại (ghi tiếp vào nhật ký sau khôi phục; số thứ tệp đồng bộ không bị dùng lại).")
+                   "lại (ghi tiếp vào nhật ký sau khôi phục; số thứ tự tệp đồng bộ không bị dùng lại).")
     return {"source": str(source), "unit": theirs, "report": report, "marks": marks, "lost": lost,
             "warning": warning}
 
