@@ -407,3 +407,11 @@ def test_migration_chains_the_rows_an_older_program_wrote(db_path, clock):
         assert record_chain.verify(store.conn) == []
     finally:
         store.close()
+
+
+def test_a_desk_clock_put_back_once_is_one_finding_not_one_per_line(fresh_store, clock):
+    for days in (0, 400, 1, 1, 2):  # the clock ran a year ahead for one line, then was corrected
+        clock.when = dt.datetime(2025, 1, 9, 9, 30) + dt.timedelta(days=days)
+        fresh_store.set_setting("idle_lock_minutes", str(days + 5))
+    found = [p for p in record_chain.verify(fresh_store.conn) if "ghi lùi ngày" in p]
+    assert len(found) == 1 and "đồng hồ máy bị chỉnh lùi" in found[0]

@@ -41,7 +41,7 @@ from typing import Any
 VERSION = 13  # the migration that builds the chain (m013_record_chain)
 GENESIS = "0" * 64
 FUNCTION = "record_chain_hash"
-BACKDATE_TOLERANCE = dt.timedelta(hours=2)  # desks' clocks differ; a line older than this is "backdated"
+BACKDATE_TOLERANCE = dt.timedelta(hours=2)  # an audit line this much older than the one before it is "backdated"
 DEMO_SETTING = "demo_today"  # models.core.demo_clock.DEMO_SETTING (which imports the store, hence the copy)
 MAX_LISTED = 8  # problems of one kind listed before "... and N more"
 
@@ -306,7 +306,7 @@ def _check_triggers(conn: sqlite3.Connection, tables: set[str], problems: _Probl
 def _check_chain(conn: sqlite3.Connection, problems: _Problems, *, backdating: bool = True) -> None:
     prev = GENESIS
     expected_seq = None
-    latest: dt.datetime | None = None
+    previous_at: dt.datetime | None = None
     merged = heapq.merge(*(_entries(conn, kind) for kind in KINDS), key=lambda r: r[0])
     for seq, kind, row_id, stored, exists, *values in merged:
         name = KINDS[kind][2]
@@ -320,13 +320,16 @@ def _check_chain(conn: sqlite3.Connection, problems: _Problems, *, backdating: b
             if entry_hash(prev, kind, row_id, values) != stored:
                 problems.add("hash", f"Mục {seq} của chuỗi băm ({name} số {row_id}) không khớp: dòng này hoặc "
                                      "chuỗi đã bị sửa trực tiếp trong SQLite")
-            if kind == "audit" and backdating:  # an event's time may be entered after the fact (a paper dossier received earlier)
+            if kind == "audit" and backdating:  # (an event's time may be entered after the fact)
                 at = _parse_time(values[0])
-                if at and latest and at < latest - BACKDATE_TOLERANCE:
+                # Against the line before it only: a desk clock corrected once gives one finding, not one per
+                # line until the clock catches up.
+                if at and previous_at and at < previous_at - BACKDATE_TOLERANCE:
                     problems.add("backdated", f"{name.capitalize()} số {row_id} ghi lúc {at:%H:%M %d/%m/%Y} nhưng "
-                                              f"được thêm sau dòng lúc {latest:%H:%M %d/%m/%Y}: dòng ghi lùi ngày")
-                if at and (latest is None or at > latest):
-                    latest = at
+                                              f"được thêm sau dòng lúc {previous_at:%H:%M %d/%m/%Y}: dòng ghi lùi ngày "
+                                              "(hoặc đồng hồ máy bị chỉnh lùi)")
+                if at:
+                    previous_at = at
         prev = stored
 
 
