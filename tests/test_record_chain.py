@@ -17,6 +17,7 @@ from models.dossiers import records as dossiers
 from models.dossiers import status as ds
 from models.reports.period import week_ending
 from models.security import backups, record_chain
+from models.sync.consolidation import week_status
 from models.sync.export import _next_sequence
 from models.sync.reader import read_sync_file
 from services import backups as backup_service
@@ -335,6 +336,8 @@ def test_sync_file_carries_the_head_and_the_province_flags_a_rewrite(tmp_path, c
         assert merged.status == "accepted" and "không nối tiếp" in merged.reason
         warning = province.scalar("SELECT record_warning FROM remote_units WHERE code = 'CAH-CT'")
         assert "không nối tiếp" in warning
+        shown = week_status(province, D.fromisoformat(second.period_end))  # the province's unit table
+        assert [u.record_warning for u in shown if u.code == "CAH-CT"] == [warning]
     finally:
         unit.close()
         province.close()
