@@ -418,3 +418,21 @@ def test_a_desk_clock_put_back_once_is_one_finding_not_one_per_line(fresh_store,
         fresh_store.set_setting("idle_lock_minutes", str(days + 5))
     found = [p for p in record_chain.verify(fresh_store.conn) if "ghi lùi ngày" in p]
     assert len(found) == 1 and "đồng hồ máy bị chỉnh lùi" in found[0]
+
+
+def test_the_head_in_a_sync_file_is_covered_by_its_checksum(tmp_path, clock):
+    import openpyxl
+
+    unit = Store(tmp_path / "unit.sqlite", clock=clock)
+    try:
+        make_data(unit, make_sync_unit(unit), 5, seed=4)
+        sent = export_workbook(unit, tmp_path / "so1.xlsx", full=True)
+    finally:
+        unit.close()
+    wb = openpyxl.load_workbook(sent.path)
+    sheet = wb["ThongTin"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "record_hash")
+    row[2].value = "0" * 64  # an older head, to hide a rewrite from the province
+    wb.save(tmp_path / "sua.xlsx")
+    with pytest.raises(UserError, match="đã bị sửa sau khi xuất"):
+        read_sync_file(tmp_path / "sua.xlsx")
