@@ -145,25 +145,34 @@ def install(conn: sqlite3.Connection) -> int:
     """m013: the table, the triggers, and the chain over the rows already there (oldest first, by time
     then kind then id); returns the number of entries made. ``conn`` must have ``register``'s function."""
     conn.execute(TABLE_SQL)
-    rows: list[tuple[str, str, int, tuple]] = []
-    for kind, (table, columns, _) in KINDS.items():
-        cols = ", ".join(columns)
-        time_col = TIME_COLUMN[kind]
-        for row in conn.execute(f"SELECT id, {time_col}, {cols} FROM {table}"):
-            rows.append((str(row[1] or ""), kind, row[0], row[2:]))
-    order = {kind: n for n, kind in enumerate(KINDS)}
-    rows.sort(key=lambda r: (r[0], order[r[1]], r[2]))
+    # One streaming query in chain order (memory stays flat on a million audit lines): every kind's key, then
+    # each kind's columns from a LEFT JOIN that matches only its own rows.
+    kinds = list(KINDS)
+    keys = " UNION ALL ".join(f"SELECT {TIME_COLUMN[k]} AS t, {n} AS k, id FROM {KINDS[k][0]}"
+                              for n, k in enumerate(kinds))
+    joins = " ".join(f"LEFT JOIN {KINDS[k][0]} t{n} ON o.k = {n} AND t{n}.id = o.id" for n, k in enumerate(kinds))
+    columns = ", ".join(f"t{n}.{c}" for n, k in enumerate(kinds) for c in KINDS[k][1])
+    slices, at = [], 3
+    for k in kinds:
+        slices.append((at, at + len(KINDS[k][1])))
+        at += len(KINDS[k][1])
+    made = 0
     prev = GENESIS
-    for _, kind, row_id, values in rows:
-        prev = entry_hash(prev, kind, row_id, values)
-        conn.execute("INSERT INTO record_chain(kind, row_id, hash) VALUES (?,?,?)", (kind, row_id, prev))
+    rows = conn.execute(f"SELECT o.t, o.k, o.id, {columns} FROM ({keys}) o {joins} "
+                        "ORDER BY COALESCE(o.t, ''), o.k, o.id")
+    for row in rows:
+        kind = kinds[row[1]]
+        first, last = slices[row[1]]
+        prev = entry_hash(prev, kind, row[2], row[first:last])
+        conn.execute("INSERT INTO record_chain(kind, row_id, hash) VALUES (?,?,?)", (kind, row[2], prev))
+        made += 1
     for name, sql in PROTECTIVE_TRIGGERS.items():
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
         conn.execute(sql)
     # The province keeps each unit's last head (from its sync files) and what did not match it.
     for column in ("record_seq INTEGER", "record_hash TEXT", "record_warning TEXT"):
         conn.execute(f"ALTER TABLE remote_units ADD COLUMN {column}")
-    return len(rows)
+    return made
 
 
 def head(conn: sqlite3.Connection) -> dict:
