@@ -24,6 +24,7 @@ from models.core.permissions import require
 from models.core.store import Store
 from models.reports.period import ReportPeriod, current_week, get_settings, unit_id
 from models.reports.weekly import collect_report  # the weekly report decides the figures
+from models.security import record_chain
 from models.sync import keys
 from models.sync.format import (
     DOSSIER_COLUMNS,
@@ -203,6 +204,7 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
         "generated_at": generated_at, "officer": store.actor.full_name, "export_kind": kind,
         "sequence": sequence, "base_sequence": base["sequence"] if base else None,
         "changed_since": changed_since, "key_fingerprint": key.fingerprint,
+        **record_chain.manifest(store.conn),  # the record chain's head, signed with the rest
     }
     return ExportPlan(path=out, sequence=sequence, kind=kind, base_sequence=info["base_sequence"],
                       changed_since=changed_since, period=period, generated_at=generated_at, info=info,
@@ -227,7 +229,7 @@ def record_export(store: Store, plan: ExportPlan, *, sha256: str, sheet_rows: di
         )
         store.audit("sync.export", "sync_export", plan.sequence, detail={
             "file": str(out), "kind": plan.kind, "base_sequence": plan.base_sequence, "rows": sheet_rows,
-            "sha256": sha256, "protected": plan.protected,
+            "sha256": sha256, "protected": plan.protected, "record_seq": plan.info.get("record_seq"),
             **({} if plan.protected else {"unencrypted_opt_out": True}),
             "period": f"{date_text(period.start)}–{date_text(period.end)}"})
         store.notify(Table.SYNC_EXPORTS, Kind.INSERT, (plan.sequence,))

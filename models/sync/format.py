@@ -158,6 +158,10 @@ INFO_KEYS = (
     ("sha256_ToChuc", "SHA-256 trang ToChuc", TEXT),
     ("sha256_XacMinh", "SHA-256 trang XacMinh", TEXT),
     ("key_fingerprint", "Dấu vân tay khoá ký của đơn vị", TEXT),
+    ("record_seq", "Chuỗi băm hồ sơ lưu trữ: mục mới nhất", INT),
+    ("record_hash", "Chuỗi băm hồ sơ lưu trữ: mã băm mục mới nhất", TEXT),
+    ("record_prev_seq", "Chuỗi băm: mục mới nhất của tệp trước", INT),
+    ("record_prev_hash", "Chuỗi băm: mã băm hiện tại của mục đó", TEXT),
     ("sha256", "SHA-256 toàn bộ nội dung", TEXT),
     ("signature", "Chữ ký số Ed25519 (mã đơn vị, số tệp, SHA-256)", TEXT),
 )

@@ -36,6 +36,7 @@ from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
 from models.reports.period import due_datetime, get_settings, unit_id
+from models.security import record_chain
 from models.sync import keys
 from models.sync.format import (
     DOSSIER_COLUMNS,
@@ -286,11 +287,16 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, ac
     store.execute("UPDATE remote_units SET name = ?, parent_name = COALESCE(?, parent_name), last_sequence = ?,"
                   " last_file_id = ?, active = 1, updated_at = ? WHERE code = ?",
                   (info["unit_name"], info.get("parent_name"), sequence, file_id, now, code))
+    chain_warning = record_chain.compare_heads(unit, info)  # the unit's record rewritten since its last file?
+    if info.get("record_seq") is not None:
+        store.execute("UPDATE remote_units SET record_seq = ?, record_hash = ?, record_warning = ? WHERE code = ?",
+                      (info["record_seq"], info.get("record_hash"), chain_warning, code))
     result.status = ACCEPTED
     result.reason = (f"Đã tổng hợp tệp số {sequence} của {info['unit_name']} "
                      f"(kỳ {date_text(info['period_start'])}–"
                      f"{date_text(info['period_end'])}"
-                     + (", gửi muộn" if late else "") + ").")
+                     + (", gửi muộn" if late else "") + ")."
+                     + (f" Cảnh báo: {chain_warning}." if chain_warning else ""))
     store.notify(Table.SYNC_FILES, Kind.INSERT, (file_id,))
     store.notify(Table.REMOTE_DOSSIERS, Kind.UPDATE, ())
 

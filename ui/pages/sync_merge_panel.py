@@ -280,14 +280,15 @@ class MergePanel(QWidget):
         rows = []
         for unit in statuses:
             generated = unit.first_generated_at or ""
-            rows.append([unit.code, unit.name, unit.state, unit.file_name or "", str(unit.sequence or ""),
+            state = f"{unit.state}; chuỗi băm không nối tiếp" if unit.record_warning else unit.state
+            rows.append([unit.code, unit.name, state, unit.file_name or "", str(unit.sequence or ""),
                          f"{generated[8:10]}/{generated[5:7]}/{generated[0:4]} {generated[11:16]}" if generated else ""])
         self.unit_statuses = statuses
         self.units_model.set_rows(rows, [unit.code for unit in statuses])
 
     def _unit_color(self, row: int, _column: int) -> tuple[str, str] | None:
         unit = self.unit_statuses[row]
-        return RED if unit.state == NOT_SENT or unit.late else None
+        return RED if unit.state == NOT_SENT or unit.late or unit.record_warning else None
 
     # ---- actions ---------------------------------------------------------------------------
     def choose_files(self) -> None:
