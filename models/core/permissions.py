@@ -25,7 +25,7 @@ INTAKE = {
 }
 LEADER = INTAKE | {
     "campaign.manage", "report.issue", "dossier.refuse", "dossier.cancel", "sync.merge", "audit.view",
-    "audit.export", "unit.manage",
+    "audit.export", "unit.manage", "sync.register_key", "sync.override",
 }
 # The administrator runs the installation (accounts, settings, backups) and does not need to read
 # personal ID numbers in full: lists show them masked, revealing one is refused, and so is exporting the
@@ -70,6 +70,8 @@ PERMISSION_LABELS = {
     "report.draft": "soạn báo cáo",
     "sync.export": "xuất tệp gửi cấp trên",
     "unit.manage": "khai báo đơn vị và địa bàn",
+    "sync.register_key": "đăng ký khoá ký của đơn vị gửi tệp",
+    "sync.override": "chấp nhận tệp chưa ký, bỏ qua số tệp bị mất",
     "system": "thực hiện thao tác hệ thống",
 }
 
