@@ -83,7 +83,6 @@ def register(sub) -> None:
 
     p = sub.add_parser("sync-report", help="(cấp tỉnh, bàn chính) báo cáo tuần tổng hợp các đơn vị (PDF/Excel)")
     add_db_argument(p)
-    add_user_argument(p)
     p.add_argument("--week-end", help="ngày cuối tuần YYYY-MM-DD (mặc định: tuần vừa đến hạn)")
     p.add_argument("--pdf", help="tệp PDF")
     p.add_argument("--xlsx", help="tệp Excel")
@@ -238,7 +237,7 @@ def run_report(args) -> int:
 
     if not args.pdf and not args.xlsx:
         raise UserError("Hãy chọn ít nhất một tệp đầu ra: --pdf hoặc --xlsx.")
-    store = open_signed_in(args)
+    store = open_store(args)  # figures only, like a draft weekly report: open (README, "Signing in")
     try:
         period = _week(store, args.week_end)
         data = write_consolidated(store, period, pdf=args.pdf, xlsx=args.xlsx)
