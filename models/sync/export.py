@@ -183,7 +183,7 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
 
     report = collect_report(store, period)
     summary = _summary_rows(report)
-    # The database's change counter decides what changed, never a clock (docs/sync.md#incremental). A row
+    # The database's change counter decides what changed, never a clock (docs/sync.md#incremental-exports). A row
     # changed after ``changes_through`` was read may be in this file too: the next one sends it again.
     where = "WHERE d.change_seq > ?" if changes_after is not None else ""
     org_extra = "AND change_seq > ?" if changes_after is not None else ""

@@ -353,7 +353,7 @@ def _check_signer(store: Store, sync: SyncFile, unit: dict | None, accept_unsign
 
 
 def _check_continuity(store: Store, sync: SyncFile, code: str, base: int) -> None:
-    """An incremental 2.1 file sends the changes numbered after its base file's counter (docs/sync.md#incremental):
+    """An incremental 2.1 file sends the changes numbered after its base file's counter (docs/sync.md#incremental-exports):
     the ranges must join, else changes in between are missing."""
     after = sync.info.get("changes_after")
     through = store.scalar("SELECT changes_through FROM sync_files WHERE unit_code = ? AND sequence = ?", (code, base))

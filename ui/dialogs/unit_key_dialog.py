@@ -1,4 +1,4 @@
-"""Registering a unit's signing key at the province (or a unit's lead desk): docs/sync.md#keys.
+"""Registering a unit's signing key at the province (or a unit's lead desk): docs/sync.md#registering-keys-in-the-window.
 
 The unit hands over once the small key file its desk writes (page Đồng bộ → «Lưu tệp khoá…», or
 ``sync-key --export``). The officer opens it here, reads the fingerprint out on the phone group by group
@@ -52,10 +52,12 @@ class UnitKeyDialog(QDialog):
         self.key_text: str | None = None
         self.result_info: dict | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
+        intro = QLabel(
             "Mở tệp khoá công khai do đơn vị gửi (tệp .txt lưu ở trang Đồng bộ của đơn vị, hoặc lệnh sync-key "
             "--export). Gọi điện cho cán bộ đơn vị, đọc lần lượt từng nhóm của dấu vân tay; chỉ đăng ký khi mọi "
-            "nhóm đều khớp."))
+            "nhóm đều khớp.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         row = QHBoxLayout()
         self.path = QLineEdit()
         self.path.setObjectName("unitKeyPath")

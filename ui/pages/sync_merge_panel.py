@@ -357,7 +357,7 @@ class MergePanel(QWidget):
         self.refresh_units()
         self.keys_panel.refresh(self.is_province())
 
-    # ---- files the leader may accept explicitly (docs/sync.md#unsigned-and-gaps) ----------------
+    # ---- files the leader may accept explicitly (docs/sync.md#unsigned-files-and-gaps) ----------------
     def _ask_next(self) -> None:
         """A refused file the leader may still accept: an unsigned 1.x file, or one after lost files."""
         if not can(self.ctx.store.actor.role, "sync.override"):

@@ -1,4 +1,4 @@
-"""A change counter kept by the database, for incremental sync exports (issue 14; docs/sync.md#incremental).
+"""A change counter kept by the database, for incremental sync exports (issue 14; docs/sync.md#incremental-exports).
 
 Incremental exports used to select the rows ``updated_at >= changed_since``: both times came from the
 desks' wall clocks, so a desk whose clock was behind the one that made the previous export wrote changes
