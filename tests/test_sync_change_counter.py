@@ -12,14 +12,16 @@ import datetime as dt
 import pytest
 
 import models.core.migrations as migrations
+from exporters.sync_workbook import write_sync_workbook
 from models.core.store import Store
 from models.registry import organizations
 from models.sync.export import acknowledge
+from models.sync.format import SHEET_COLUMNS, SheetData
 from models.sync.merge import merge_files
 from models.sync.reader import read_sync_file
 from services.sync import export_workbook
 from tests.conftest import FixedClock
-from tests.factories.sync import make_data, make_province, make_unit, touch_dossiers, trust
+from tests.factories.sync import make_data, make_province, make_unit, signer, touch_dossiers, trust
 
 SKEW = dt.timedelta(minutes=10)
 
@@ -143,3 +145,53 @@ def test_an_older_database_is_numbered_and_its_next_export_is_full(tmp_path, mon
         assert (third.kind, third.rows) == ("incremental", 2)
     finally:
         store.close()
+
+
+def test_an_incremental_file_that_does_not_continue_its_base_counter_is_refused(tmp_path, clock):
+    unit = Store(tmp_path / "unit.sqlite", clock=clock)
+    province = Store(tmp_path / "tinh.sqlite", clock=clock)
+    try:
+        make_data(unit, make_unit(unit), 30, seed=2)
+        make_province(province)
+        trust(province, unit)
+        first = export_workbook(unit, tmp_path / "so1.xlsx")
+        acknowledge(unit, 1)
+        clock.advance(hours=1)
+        touch_dossiers(unit, 2)
+        second = export_workbook(unit, tmp_path / "so2.xlsx")
+        sync = read_sync_file(second.path)
+        info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
+        info["changes_after"] += 7  # signed by the unit's own key: only the continuity check can see it
+        bent = tmp_path / "so2-lech.xlsx"
+        write_sync_workbook(bent, info, [SheetData(n, SHEET_COLUMNS[n], sync.records[n]) for n in SHEET_COLUMNS],
+                            sign=signer(unit, info))
+        r1, r2 = merge_files(province, [first.path, bent])
+        assert r1.status == "accepted" and r2.status == "refused"
+        assert "thay đổi ở giữa bị thiếu" in r2.reason and "--full" in r2.reason
+        [ok] = merge_files(province, [second.path])
+        assert ok.status == "accepted" and ok.updated == 2
+    finally:
+        province.close()
+        unit.close()
+
+
+def test_a_signed_2_0_file_without_counter_figures_is_still_merged(tmp_path, clock):
+    unit = Store(tmp_path / "unit.sqlite", clock=clock)
+    province = Store(tmp_path / "tinh.sqlite", clock=clock)
+    try:
+        make_data(unit, make_unit(unit), 12, seed=6)
+        make_province(province)
+        trust(province, unit)
+        sync = read_sync_file(export_workbook(unit, tmp_path / "so1.xlsx").path)
+        info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256", "changes_"))}
+        info["format_version"] = "2.0"
+        old = tmp_path / "ban-2.0.xlsx"
+        write_sync_workbook(old, info, [SheetData(n, SHEET_COLUMNS[n], sync.records[n]) for n in SHEET_COLUMNS],
+                            sign=signer(unit, info))
+        assert "changes_through" not in read_sync_file(old).info or read_sync_file(old).info["changes_through"] is None
+        [res] = merge_files(province, [old])
+        assert res.status == "accepted" and res.inserted == 12
+        assert province.scalar("SELECT format_version || '/' || IFNULL(changes_through, '-') FROM sync_files") == "2.0/-"
+    finally:
+        province.close()
+        unit.close()
