@@ -116,6 +116,9 @@ def test_counter_only_goes_up_and_numbers_every_insert_and_update(fresh_store):
     store.clock = lambda: dt.datetime(2020, 1, 1)
     store.execute("UPDATE organizations SET address = 'A' WHERE id = ?", (dossier["org_id"],))
     assert store.scalar("SELECT value FROM change_counter") == after + 1
+    # bookkeeping is no change: an organization seen again in an imported list is not sent again
+    store.execute("UPDATE organizations SET last_seen = '2025-02-01 08:00:00', search_text = 'x'")
+    assert store.scalar("SELECT value FROM change_counter") == after + 1
 
 
 def test_an_older_database_is_numbered_and_its_next_export_is_full(tmp_path, monkeypatch, clock):

@@ -7,8 +7,8 @@ that only goes up:
 
 * ``change_counter``: one row (``id = 1``), the last number handed out;
 * ``dossiers.change_seq`` / ``organizations.change_seq``: the number of the row's last change, set by
-  triggers after every INSERT and UPDATE (an organization renamed also renumbers its dossiers: the HoSo
-  sheet carries the organization's name). SQLite runs one writer at a time, so numbers follow the order
+  triggers after every INSERT and every UPDATE of a column the sync file carries (``_TRACKED``; an
+  organization renamed also renumbers its dossiers: the HoSo sheet carries the organization's name). SQLite runs one writer at a time, so numbers follow the order
   in which changes were committed, whatever the clocks say;
 * ``sync_exports.changes_after`` / ``changes_through``: the counter range an export covers: an
   incremental export sends the rows numbered after the last acknowledged export's ``changes_through``
@@ -23,6 +23,18 @@ Existing rows are numbered in the order of their ``updated_at`` (a one-off: from
 VERSION = 12
 
 _TABLES = ("dossiers", "organizations")
+# An UPDATE setting any of these columns is a change the sync file carries: the columns of HoSo / ToChuc,
+# ``updated_at`` and ``version`` (every edit through the models sets them), ``merged_into`` (a merged
+# organization leaves ToChuc). Bookkeeping alone (``last_seen`` of an organization found again in an
+# imported list, the search index) is not a change: re-importing a list does not resend it.
+_TRACKED = {
+    "dossiers": "uuid, number, subject_type, org_id, grp, area_code, tax_code, channel, received_at, received_on, "
+                "officer_id, status, due_date, online_ref, refusal_reason, verified_on, issued_on, activated_on, "
+                "closed_on, updated_at, version",
+    "organizations": "uuid, grp, name, short_name, foreign_name, tax_code, enterprise_code, founding_decision, "
+                     "established_on, address, area_code, status, head_name, rep_name, rep_id_number, rep_phone, "
+                     "rep_email, updated_at, version, merged_into",
+}
 
 
 def _triggers(table: str) -> list[str]:
@@ -31,9 +43,9 @@ def _triggers(table: str) -> list[str]:
         UPDATE {table} SET change_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE id = NEW.id;"""
     return [
         f"CREATE TRIGGER {table}_change_seq_insert AFTER INSERT ON {table} BEGIN {bump} END",
-        # the trigger's own UPDATE changes change_seq, so it does not fire itself again
-        f"""CREATE TRIGGER {table}_change_seq_update AFTER UPDATE ON {table}
-            WHEN NEW.change_seq IS OLD.change_seq BEGIN {bump} END""",
+        # the trigger's own UPDATE sets change_seq only, so it does not fire itself again
+        f"""CREATE TRIGGER {table}_change_seq_update AFTER UPDATE OF {_TRACKED[table]} ON {table}
+            BEGIN {bump} END""",
     ]
 
 
