@@ -36,7 +36,7 @@ from ui.context import AppContext
 from ui.ops import BackgroundOp, run_mutation, show_error, show_message
 from ui.tables.rows_model import RowsModel
 from ui.widgets.date_edits import DateEdit
-from ui.widgets.file_dialogs import default_folder
+from ui.widgets.file_dialogs import default_folder, default_path
 
 FOLDER_SETTING = "sync_export_folder"
 
@@ -208,8 +208,8 @@ class ExportPanel(QWidget):
         store = self.ctx.store
         if path is None:
             unit = store.scalar("SELECT code FROM units WHERE id = ?", (unit_id(store),)) or "don-vi"
-            name, _ = QFileDialog.getSaveFileName(self, "Lưu tệp khoá công khai",
-                                                  str(Path(default_folder()) / f"khoa_{unit}.txt"), "Tệp khoá (*.txt)")
+            name, _ = QFileDialog.getSaveFileName(self, "Lưu tệp khoá công khai", default_path(f"khoa_{unit}.txt"),
+                                                  "Tệp khoá (*.txt)")
             if not name:
                 return False
             path = name
