@@ -102,9 +102,9 @@ def test_backup_to_is_consistent_copy(fresh_store, tmp_path):
 def test_migrations_are_numbered_uniquely_and_match_their_file_names():
     from models.core.migrations import all_migrations
 
-    modules = all_migrations()
-    versions = [m.VERSION for m in modules]  # numbers are handed out per task: gaps are allowed, repeats not
-    assert versions[0] == 1 and versions == sorted(set(versions))
+    modules = all_migrations()  # numbers are assigned per task and may leave gaps; never shared
+    versions = [m.VERSION for m in modules]
+    assert versions == sorted(set(versions)) and versions[0] == 1
     for module in modules:
         assert module.__name__.rsplit(".", 1)[1].startswith(f"m{module.VERSION:03d}_")
 

@@ -202,9 +202,9 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
         "unit_name": unit["name"], "parent_name": unit.get("parent_name"),
         "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
         "generated_at": generated_at, "officer": store.actor.full_name, "export_kind": kind,
+        "changes_after": changes_after, "changes_through": changes_through,  # the change counter range (m012)
         "sequence": sequence, "base_sequence": base["sequence"] if base else None,
-        "changed_since": changed_since, "changes_after": changes_after, "changes_through": changes_through,
-        "key_fingerprint": key.fingerprint,
+        "changed_since": changed_since, "key_fingerprint": key.fingerprint,
     }
     return ExportPlan(path=out, sequence=sequence, kind=kind, base_sequence=info["base_sequence"],
                       changed_since=changed_since, period=period, generated_at=generated_at, info=info,
