@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.errors import UserError
-from models.reports.period import current_week, get_settings, previous_week, unit_id, week_ending
+from models.reports.period import current_week, get_settings, previous_week, week_ending
 from models.sync.export import MIN_PASSWORD_LENGTH, ExportResult, acknowledge, last_acknowledged, list_exports
 from models.sync.keys import own_key
 from models.text.vn_format import date_text, thousands, time_text
@@ -207,7 +207,7 @@ class ExportPanel(QWidget):
         """Write this desk's public key file (made the first time), handed once to the merging desk."""
         store = self.ctx.store
         if path is None:
-            unit = store.scalar("SELECT code FROM units WHERE id = ?", (unit_id(store),)) or "don-vi"
+            unit = store.scalar("SELECT code FROM units WHERE id = ?", (store.get_setting("unit_id"),)) or "don-vi"
             name, _ = QFileDialog.getSaveFileName(self, "Lưu tệp khoá công khai", default_path(f"khoa_{unit}.txt"),
                                                   "Tệp khoá (*.txt)")
             if not name:
