@@ -270,3 +270,37 @@ def test_acknowledged_then_lost_incremental_files_still_join(unit, province, tmp
     assert res.status == "accepted"
     statuses = {province.scalar("SELECT status FROM remote_dossiers WHERE uuid = ?", (u,)) for u in lost_changes}
     assert statuses == {"issued"}
+
+
+def test_sync_key_and_sync_register_need_a_sign_in_and_the_permission(run_cli, unit, tmp_path, clock):
+    from models.security import auth
+
+    db = tmp_path / "tinh-dn.sqlite"
+    store = Store(db, clock=clock)
+    try:
+        make_province(store)
+        store.actor = auth.create_first_admin(store, "quantri", "Nguyễn Văn Quản", "matkhau-quantri")
+        auth.create_officer(store, "chihuy", "Trần Minh Chiến", "leader", "matkhau-chihuy")
+        auth.create_officer(store, "canbo1", "Lê Thị Hồng Nhung", "intake", "matkhau-canbo1")
+    finally:
+        store.close()
+    public = ensure_key(unit).public_key
+    args = ("sync-register", "--db", db, "--unit", "CAX-01", "--key", public, "--name", "Công an xã Bình An")
+    for command in (args, ("sync-key", "--db", db)):
+        refused = run_cli(*command, env={"SODINHDANH_PASSWORD": ""})
+        assert refused.returncode == 2 and "--user" in refused.stderr and "Traceback" not in refused.stderr
+    intake = run_cli(*args, "--user", "canbo1", env={"SODINHDANH_PASSWORD": "matkhau-canbo1"})
+    assert intake.returncode == 2 and "đăng ký khoá ký" in intake.stderr
+    ok = run_cli(*args, "--user", "chihuy", env={"SODINHDANH_PASSWORD": "matkhau-chihuy"})
+    assert ok.returncode == 0, ok.stderr
+    check = Store(db, migrate=False)
+    try:
+        line = check.query_one("SELECT a.*, o.username FROM audit_log a JOIN officers o ON o.id = a.officer_id "
+                               "WHERE action = 'sync.register_key'")
+        assert line["username"] == "chihuy"
+        signed_in = json.loads(check.scalar("SELECT detail FROM audit_log WHERE action = 'auth.sign_in' "
+                                            "ORDER BY id DESC LIMIT 1"))
+        assert signed_in["command"] == "sync-register" and signed_in["via"] == "cli"
+        assert signed_in["os_user"] and signed_in["host"]
+    finally:
+        check.close()
