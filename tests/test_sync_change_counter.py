@@ -8,6 +8,7 @@ made the change or the export.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 
 import pytest
 
@@ -24,6 +25,15 @@ from tests.conftest import FixedClock
 from tests.factories.sync import make_data, make_province, make_unit, signer, touch_dossiers, trust
 
 SKEW = dt.timedelta(minutes=10)
+
+
+def _export(store, out, **kw):
+    """``export_workbook`` without a password (these tests look inside the files): where an export is
+    encrypted by default (issue 14, personal data) that takes the explicit opt-out."""
+    if "unencrypted" in inspect.signature(export_workbook).parameters:
+        kw.setdefault("unencrypted", True)
+    return export_workbook(store, out, **kw)
+
 
 
 @pytest.fixture
@@ -50,7 +60,7 @@ def test_a_change_made_under_a_skewed_clock_is_in_the_next_incremental_file(desk
     real, skewed, a, b = desks
     exporter, changer = (a, b) if who_exports == "right-clock" else (b, a)
     skewed.when = real.when + skew
-    first = export_workbook(exporter, tmp_path / "so1.xlsx")
+    first = _export(exporter, tmp_path / "so1.xlsx")
     assert acknowledge(exporter, first.sequence) is True
     # a few real minutes later the other desk makes a change: its (or the exporter's) clock is 10 minutes off
     real.advance(minutes=3)
@@ -61,7 +71,7 @@ def test_a_change_made_under_a_skewed_clock_is_in_the_next_incremental_file(desk
                          expected_version=org["version"])
     real.advance(minutes=3)
     skewed.when = real.when + skew
-    second = export_workbook(exporter, tmp_path / "so2.xlsx")
+    second = _export(exporter, tmp_path / "so2.xlsx")
 
     assert second.kind == "incremental" and second.base_sequence == first.sequence
     sync = read_sync_file(second.path)
@@ -81,13 +91,13 @@ def test_the_province_gets_the_change_and_a_discontinuous_file_is_refused(desks,
     try:
         make_province(province)
         trust(province, a)
-        first = export_workbook(a, tmp_path / "so1.xlsx")
+        first = _export(a, tmp_path / "so1.xlsx")
         acknowledge(a, 1)
         real.advance(minutes=2)
         skewed.when = real.when - SKEW
         [changed] = touch_dossiers(b, 1)
         real.advance(minutes=2)
-        second = export_workbook(a, tmp_path / "so2.xlsx")
+        second = _export(a, tmp_path / "so2.xlsx")
         r1, r2 = merge_files(province, [first.path, second.path])
         assert (r1.status, r2.status) == ("accepted", "accepted")
         assert (r2.inserted, r2.updated) == (0, 1)
@@ -139,12 +149,12 @@ def test_an_older_database_is_numbered_and_its_next_export_is_full(tmp_path, mon
         assert store.scalar("SELECT COUNT(*) FROM dossiers WHERE change_seq IS NULL") == 0
         assert store.scalar("SELECT value FROM change_counter") == 25 + store.scalar("SELECT COUNT(*) FROM organizations")
         clock.advance(hours=1)
-        second = export_workbook(store, tmp_path / "old2.xlsx")
+        second = _export(store, tmp_path / "old2.xlsx")
         assert second.kind == "full" and second.rows == 25
         assert any("bộ đếm thay đổi" in note for note in second.notes)
         acknowledge(store, second.sequence)
         touch_dossiers(store, 2)
-        third = export_workbook(store, tmp_path / "old3.xlsx")
+        third = _export(store, tmp_path / "old3.xlsx")
         assert (third.kind, third.rows) == ("incremental", 2)
     finally:
         store.close()
@@ -157,11 +167,11 @@ def test_an_incremental_file_that_does_not_continue_its_base_counter_is_refused(
         make_data(unit, make_unit(unit), 30, seed=2)
         make_province(province)
         trust(province, unit)
-        first = export_workbook(unit, tmp_path / "so1.xlsx")
+        first = _export(unit, tmp_path / "so1.xlsx")
         acknowledge(unit, 1)
         clock.advance(hours=1)
         touch_dossiers(unit, 2)
-        second = export_workbook(unit, tmp_path / "so2.xlsx")
+        second = _export(unit, tmp_path / "so2.xlsx")
         sync = read_sync_file(second.path)
         info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
         info["changes_after"] += 7  # signed by the unit's own key: only the continuity check can see it
@@ -185,7 +195,7 @@ def test_a_signed_2_0_file_without_counter_figures_is_still_merged(tmp_path, clo
         make_data(unit, make_unit(unit), 12, seed=6)
         make_province(province)
         trust(province, unit)
-        sync = read_sync_file(export_workbook(unit, tmp_path / "so1.xlsx").path)
+        sync = read_sync_file(_export(unit, tmp_path / "so1.xlsx").path)
         info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256", "changes_"))}
         info["format_version"] = "2.0"
         old = tmp_path / "ban-2.0.xlsx"

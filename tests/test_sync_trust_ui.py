@@ -5,6 +5,7 @@ reason (model function with permission check, audit line, CLI option)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 
 import pytest
@@ -23,6 +24,15 @@ from tests.factories.sync import make_data, make_officer, make_province, make_un
 from ui.context import AppContext
 from ui.pages.sync import SyncPage
 from ui.pages.sync_export_panel import ExportPanel
+
+
+def _export(store, out, **kw):
+    """``export_workbook`` without a password (these tests look inside the files): where an export is
+    encrypted by default (issue 14, personal data) that takes the explicit opt-out."""
+    if "unencrypted" in inspect.signature(export_workbook).parameters:
+        kw.setdefault("unencrypted", True)
+    return export_workbook(store, out, **kw)
+
 
 
 def _leader(store, role: str = "leader") -> Actor:
@@ -128,7 +138,7 @@ def test_an_intake_officer_cannot_register_a_key(unit, province):
 
 # ---- an unsigned 1.x file: the leader accepts it explicitly --------------------------------------------
 def _unsigned(unit, tmp_path):
-    genuine = export_workbook(unit, tmp_path / "so1.xlsx", full=True).path
+    genuine = _export(unit, tmp_path / "so1.xlsx", full=True).path
     sync = read_sync_file(genuine)
     info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256", "key_", "changes_"))}
     old = tmp_path / "ban-cu.xlsx"
@@ -181,7 +191,7 @@ def _three_files(unit, tmp_path, clock):
     for n in (1, 2, 3):
         clock.advance(hours=1)
         touch_dossiers(unit, 2)
-        paths.append(export_workbook(unit, tmp_path / f"so{n}.xlsx").path)
+        paths.append(_export(unit, tmp_path / f"so{n}.xlsx").path)
     return paths
 
 
@@ -257,14 +267,14 @@ def test_merge_skip_gap_on_the_command_line_needs_a_reason_and_is_audited(run_cl
 def test_acknowledged_then_lost_incremental_files_still_join(unit, province, tmp_path, clock):
     """Skipping a lost file loses no change: the next incremental file starts from the last acknowledged one."""
     trust(province, unit)
-    first = export_workbook(unit, tmp_path / "so1.xlsx").path
+    first = _export(unit, tmp_path / "so1.xlsx").path
     acknowledge(unit, 1)
     clock.advance(hours=1)
     lost_changes = touch_dossiers(unit, 3)
-    export_workbook(unit, tmp_path / "so2.xlsx")  # never arrives, never acknowledged
+    _export(unit, tmp_path / "so2.xlsx")  # never arrives, never acknowledged
     clock.advance(hours=1)
     touch_dossiers(unit, 1)
-    third = export_workbook(unit, tmp_path / "so3.xlsx").path
+    third = _export(unit, tmp_path / "so3.xlsx").path
     merge_files(province, [first])
     [res] = merge_files(province, [third], skip_gap_reason="Tệp số 2 thất lạc")
     assert res.status == "accepted"
