@@ -35,7 +35,6 @@ def _export(store, out, **kw):
     return export_workbook(store, out, **kw)
 
 
-
 @pytest.fixture
 def desks(tmp_path):
     """Desk A with the right time and desk B on the same database file, B's clock set by the test."""

@@ -34,7 +34,6 @@ def _export(store, out, **kw):
     return export_workbook(store, out, **kw)
 
 
-
 def _leader(store, role: str = "leader") -> Actor:
     officer = make_officer(store, "Trần Minh Chiến")
     store.execute("UPDATE officers SET role = ? WHERE id = ?", (role, officer))
