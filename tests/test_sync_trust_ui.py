@@ -86,12 +86,18 @@ def _merge(qtbot, panel, op):
 
 # ---- registering a unit's key ------------------------------------------------------------------------
 def test_the_province_registers_a_unit_key_from_the_unit_file_after_reading_the_fingerprint(
-        unit, province, page, qtbot, tmp_path):
+        unit, province, page, qtbot, tmp_path, monkeypatch):
     unit_ctx = AppContext.create(unit)
     try:
         export = ExportPanel(unit_ctx)
         qtbot.addWidget(export)
-        assert export.save_key(tmp_path / "khoa_CAX-01.txt")  # the unit saves its key file in its window
+        asked = []
+        monkeypatch.setattr("ui.pages.sync_export_panel.QFileDialog.getSaveFileName",
+                            lambda _parent, _title, suggested, _filter: asked.append(suggested)
+                            or (str(tmp_path / "khoa_CAX-01.txt"), ""))
+        export.key_button.click()  # the unit saves its key file in its window
+        assert asked and asked[0].endswith("khoa_CAX-01.txt")
+        assert any("Dấu vân tay" in b.text() for b in _boxes())
         _close_boxes()
     finally:
         unit_ctx.changes.detach()
@@ -199,7 +205,8 @@ def test_a_gap_is_shown_and_the_leader_skips_it_with_a_reason(unit, province, pa
     first, _lost, third = _three_files(unit, tmp_path, clock)
     panel = page.merge_panel
     panel.drop_list.add_paths([first, third])
-    _merge(qtbot, panel, panel.start_merge())
+    panel.merge_button.click()
+    _merge(qtbot, panel, panel.last_op)
     assert [r.status for r in panel.results] == ["accepted", "refused"]
     assert panel.results[1].problem == "gap" and panel.results[1].missing == [2, 2]
     qtbot.waitUntil(lambda: panel.gap_dialog is not None)

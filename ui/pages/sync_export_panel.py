@@ -68,7 +68,7 @@ class ExportPanel(QWidget):
         self.key_button = QPushButton("Lưu tệp khoá công khai…")
         self.key_button.setObjectName("syncSaveKeyButton")
         self.key_button.setToolTip("Tệp khoá gửi một lần cho tỉnh (hoặc bàn chính) để tỉnh đăng ký khoá ký của máy này")
-        self.key_button.clicked.connect(self.save_key)
+        self.key_button.clicked.connect(lambda: self.save_key())  # not clicked's «checked» as the path
         key_row.addWidget(self.key_button)
         layout.addLayout(key_row)
         layout.addWidget(self._build_history(), 1)

@@ -212,8 +212,9 @@ class MergePanel(QWidget):
         self.password.setPlaceholderText("mật khẩu (nếu tệp được mã hoá)")
         self.merge_button = QPushButton("Tổng hợp (Ctrl+M)")
         self.merge_button.setObjectName("syncMergeButton")
-        self.merge_button.clicked.connect(self.start_merge)
-        QShortcut(QKeySequence("Ctrl+M"), self, activated=self.start_merge, context=Qt.WidgetWithChildrenShortcut)
+        self.merge_button.clicked.connect(lambda: self.start_merge())  # not clicked's «checked» as paths
+        QShortcut(QKeySequence("Ctrl+M"), self, activated=lambda: self.start_merge(),
+                  context=Qt.WidgetWithChildrenShortcut)
         for widget in (add, remove):
             buttons.addWidget(widget)
         buttons.addWidget(QLabel("Mật khẩu:"))
