@@ -28,7 +28,7 @@ INTAKE = {
 LEADER = INTAKE | {
     "dossier.issue", "dossier.approve", "dossier.undo",
     "campaign.manage", "report.issue", "dossier.refuse", "dossier.cancel", "sync.merge", "audit.view",
-    "audit.export", "unit.manage",
+    "audit.export", "unit.manage", "sync.register_key", "sync.override",
 }
 # The administrator runs the installation (accounts, settings, backups) and does not need to read
 # personal ID numbers in full: lists show them masked, revealing one is refused, and so is exporting the
@@ -73,6 +73,8 @@ PERMISSION_LABELS = {
     "report.draft": "soạn báo cáo",
     "sync.export": "xuất tệp gửi cấp trên",
     "unit.manage": "khai báo đơn vị và địa bàn",
+    "sync.register_key": "đăng ký khoá ký của đơn vị gửi tệp",
+    "sync.override": "chấp nhận tệp chưa ký, bỏ qua số tệp bị mất",
     "system": "thực hiện thao tác hệ thống",
     "dossier.propose": "đề xuất cấp tài khoản hoặc từ chối hồ sơ",
     "dossier.issue": "xác nhận đã cấp tài khoản",
