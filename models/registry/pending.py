@@ -25,6 +25,8 @@ from models.campaigns.targets import parse_groups
 from models.core.permissions import require
 from models.core.store import Store
 from models.registry.organizations import GROUP_SHORT, STATUSES
+from models.registry.units import current_unit
+from models.reports.period import letterhead_bodies
 from models.text.normalize import fold
 
 STATES = {
@@ -176,3 +178,41 @@ def describe(store: Store, query: PendingQuery) -> str:
     if query.groups:
         parts.append(" + ".join(GROUP_SHORT[g] for g in query.groups))
     return "; ".join(parts) or "Toàn đơn vị"
+
+
+# ---- the printed / exported list --------------------------------------------------------------------
+HEADERS = ("STT", "Tên tổ chức", "Mã số thuế", "Địa chỉ trụ sở", "Người đại diện", "Điện thoại", "Nhóm",
+           "Tình trạng hồ sơ")
+
+
+@dataclass(frozen=True)
+class PendingDocument:
+    """Plain data of the worklist handed to commune police (``exporters/pending_list.py``)."""
+
+    parent_body: str
+    unit_name: str
+    place: str
+    doc_date: str          # ISO
+    title: str
+    scope: str
+    headers: tuple[str, ...]
+    areas: list[tuple[str, list[tuple]]]   # (commune name, its rows as in HEADERS), in visit order
+    count: int
+
+
+def pending_document(store: Store, query: PendingQuery | None = None) -> PendingDocument:
+    """The worklist as a document: grouped by commune, numbered within the whole list."""
+    query = query or PendingQuery()
+    rows = pending_rows(store, query)
+    parent, issuing = letterhead_bodies(store)
+    unit = current_unit(store) or {}
+    areas: list[tuple[str, list[tuple]]] = []
+    for number, row in enumerate(rows, start=1):
+        if not areas or areas[-1][0] != row["area_name"]:
+            areas.append((row["area_name"], []))
+        dossier = f"{row['state_label']} ({row['open_dossier']})" if row["open_dossier"] else row["state_label"]
+        areas[-1][1].append((number, row["name"] or "", row["tax_code"] or "", row["address"] or "",
+                             row["rep_name"] or "", row["rep_phone"] or "", row["group_label"], dossier))
+    return PendingDocument(parent, issuing, unit.get("place_name") or unit.get("province_name") or "",
+                           store.today().isoformat(), PENDING_TITLE, describe(store, query), HEADERS, areas,
+                           len(rows))
