@@ -75,6 +75,7 @@ class DossierView(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_header())
+        layout.addWidget(self._build_org_link())
         layout.addWidget(self._build_stale_banner())
         layout.addWidget(self._build_actions())
         layout.addWidget(self._build_tabs(), 1)
@@ -93,6 +94,30 @@ class DossierView(QDialog):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.RichText)
         return self.header
+
+    def _build_org_link(self) -> QLabel:
+        """«Xem tổ chức trong Sổ tổ chức»: the way back from a dossier to its organization (issue 13)."""
+        self.org_link = QLabel()
+        self.org_link.setObjectName("orgLink")
+        self.org_link.setTextFormat(Qt.RichText)
+        self.org_link.linkActivated.connect(lambda _href: self.show_organization())
+        return self.org_link
+
+    def _fill_org_link(self, d: dict) -> None:
+        org_id = d.get("org_id")
+        self.org_link.setVisible(bool(org_id))
+        self.org_link.setText("<a href='org'>Xem tổ chức trong «Sổ tổ chức» (các hồ sơ khác, trạng thái tài khoản)</a>"
+                              if org_id else "")
+
+    def show_organization(self) -> None:
+        org_id = (self.dossier or {}).get("org_id")
+        window = self.ctx.window
+        page = getattr(window, "pages", {}).get("registry") if window is not None else None
+        if org_id and page is not None and hasattr(page, "show_organization"):
+            window.show_page("registry")
+            page.show_organization(int(org_id))
+            window.raise_()
+            window.activateWindow()
 
     def _build_stale_banner(self) -> QLabel:
         self.stale_banner = QLabel()
@@ -157,6 +182,7 @@ class DossierView(QDialog):
         self.setWindowTitle(f"Hồ sơ {d['number']}")
         is_open = d["status"] in dossier_states.OPEN_STATUSES
         self._fill_header(d)
+        self._fill_org_link(d)
         self.comparison.fill(d)
         blocking = self.checks.fill(is_open)
         self.tabs.setTabText(CHECKS_TAB, f"&Kiểm tra ({blocking} lỗi chặn)" if blocking else "&Kiểm tra")

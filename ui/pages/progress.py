@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from models.campaigns.plans import COUNTS, current_campaign_id, list_campaigns
 from models.campaigns.progress import (
+    OUTSIDE_AREA,
     STATUS_LABELS,
     CampaignProgress,
     area_groups,
@@ -49,6 +50,7 @@ from models.reports.register import issued_for
 from models.text.vn_format import DASH, date_text, decimal_text, percent_text, thousands, time_text
 from ui.context import AppContext
 from ui.dialogs.campaign_editor import CampaignEditor
+from ui.dialogs.pending_dialog import PendingDialog
 from ui.ops import show_error
 from ui.tables.rows_model import RowsModel
 from ui.widgets.progress_widgets import (
@@ -130,6 +132,12 @@ class ProgressPage(QWidget):
         top.addWidget(self.date_edit)
         top.addWidget(self.today_button)
         top.addStretch()
+        self.pending_button = QPushButton("Còn &lại (chưa đăng ký)…")
+        self.pending_button.setObjectName("pendingButton")
+        self.pending_button.setToolTip("Các tổ chức chưa có tài khoản của xã, phường đang chọn trong bảng «Theo địa bàn» "
+                                       "(hoặc của cả đơn vị), để in cho Công an xã")
+        self.pending_button.clicked.connect(lambda: self.open_pending())
+        top.addWidget(self.pending_button)
         top.addWidget(self.edit_button)
         return top
 
@@ -485,6 +493,20 @@ class ProgressPage(QWidget):
             return
         self.last_dialog = dialog
         dialog.open()
+
+    def open_pending(self, row: int | None = None) -> PendingDialog:
+        """The remaining list behind an area's «Còn lại» (the area selected in «Theo địa bàn», else the
+        whole unit), for the same groups as the area's figures."""
+        area = None
+        if row is None and self.area_table.currentIndex().isValid():
+            row = self.area_table.currentIndex().row()
+        if self.progress is not None and row is not None and 0 <= row < len(self.progress.by_area):
+            key = self.progress.by_area[row].key
+            area = None if key == OUTSIDE_AREA else key
+        dialog = PendingDialog(self.ctx, self, area_code=area, groups=self._area_groups())
+        dialog.show()
+        self.pending_dialog = dialog
+        return dialog
 
     # ---- editor ----------------------------------------------------------------------------------------
     def open_editor(self) -> None:
