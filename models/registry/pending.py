@@ -35,12 +35,11 @@ STATES = {
     "issued": "Đã cấp tài khoản",
     "activated": "Đã kích hoạt",
 }
-PENDING = "pending"  # filter value: state none or open
+PENDING = "pending"  # filter value: state none or open, and not dissolved
 FILTER_LABELS = {PENDING: "Chưa đăng ký (chưa có tài khoản)", **STATES}
 PENDING_TITLE = "Danh sách tổ chức chưa đăng ký tài khoản định danh điện tử"
 NO_AREA_LABEL = "(Chưa rõ địa bàn)"
 
-COUNTED = "o.merged_into IS NULL AND o.status <> 'dissolved'"
 _OPEN = "('received', 'verifying', 'needs_papers', 'waiting_locality', 'verified')"
 
 
@@ -67,7 +66,7 @@ def state_clauses(state: str) -> list[str]:
         return [issued, f"NOT {activated}"]
     no_account = [f"NOT {issued}", f"NOT {activated}"]
     if state == PENDING:
-        return no_account
+        return [*no_account, "o.status <> 'dissolved'"]  # a dissolved organization is no longer to visit
     if state == "open":
         return [*no_account, has_open]
     if state == "none":
@@ -117,7 +116,7 @@ def phase_groups(store: Store, phase_id: int) -> tuple[int, ...]:
 
 
 def _where(store: Store, query: PendingQuery) -> tuple[list[str], list]:
-    clauses, params = [COUNTED, *state_clauses(PENDING)], []
+    clauses, params = ["o.merged_into IS NULL", *state_clauses(PENDING)], []
     groups = query.groups
     if query.phase_id is not None:
         phase = phase_groups(store, query.phase_id)
