@@ -47,6 +47,7 @@ from ui.dialogs.dossier_locality import LocalityPanel
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error, show_message
+from ui.shell.external_changes import is_external
 from ui.widgets.receipt_actions import print_receipt, save_receipt
 
 STATUS_COLOURS = {"refused": "#b3261e", "cancelled": "#777777", "issued": "#1b6e20", "activated": "#1b6e20",
@@ -351,9 +352,14 @@ class DossierView(QDialog):
             return  # the account lost the right to read dossiers: the next action says so
         if version == self.version:
             return
+        own = not is_external(changes)  # this program's own write (another window, a background step)
+        if own and not self.editing:
+            self.reload()  # not news from another desk: no banner
+            return
         if self.editing:
+            where = "ở cửa sổ khác của chương trình" if own else "ở nơi khác"
             self.stale_banner.setText(
-                f"⚠ Hồ sơ vừa được cập nhật ở nơi khác (phiên bản {self.version} → {version}) trong khi anh/chị "
+                f"⚠ Hồ sơ vừa được cập nhật {where} (phiên bản {self.version} → {version}) trong khi anh/chị "
                 "đang sửa. Khi lưu, chương trình sẽ báo những gì đã thay đổi.")
             self.stale_banner.show()
             return
