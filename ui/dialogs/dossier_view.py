@@ -49,6 +49,7 @@ from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error, show_message
 from ui.shell.external_changes import is_external
 from ui.widgets.receipt_actions import print_receipt, save_receipt
+from ui.widgets.window_fit import fit_to_screen
 
 STATUS_COLOURS = {"refused": "#b3261e", "cancelled": "#777777", "issued": "#1b6e20", "activated": "#1b6e20",
                   "verified": "#1b6e20"}
@@ -72,7 +73,7 @@ class DossierView(QDialog):
         self.editing = False
         self._writing = False  # our own write: its change notification is not news from another desk
         self.reason_dialog: ReasonDialog | None = None
-        self.resize(1100, 780)
+        fit_to_screen(self, 1100, 780)  # 1366×768 with a taskbar: the tabs get what is left
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_header())

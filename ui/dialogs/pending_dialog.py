@@ -37,6 +37,7 @@ from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
 from ui.tables.rows_model import RowsModel
 from ui.widgets.file_dialogs import default_path
+from ui.widgets.window_fit import fit_to_screen
 
 COLUMNS = ["STT", "Xã, phường", "Tên tổ chức", "Mã số thuế", "Địa chỉ trụ sở", "Người đại diện", "Điện thoại",
            "Nhóm", "Tình trạng hồ sơ"]
@@ -54,7 +55,7 @@ class PendingDialog(QDialog):
         self.ctx = ctx
         self.extra_groups = tuple(groups) if groups and len(groups) > 1 else None  # e.g. a phase's target groups
         self.last_op: BackgroundOp | None = None
-        self.resize(1200, 620)
+        fit_to_screen(self, 1200, 620)
 
         self.area = QComboBox()
         self.area.setObjectName("pendingArea")

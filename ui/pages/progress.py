@@ -132,7 +132,7 @@ class ProgressPage(QWidget):
         top.addWidget(self.date_edit)
         top.addWidget(self.today_button)
         top.addStretch()
-        self.pending_button = QPushButton("Còn &lại (chưa đăng ký)…")
+        self.pending_button = QPushButton("Chưa đăng ký (còn &lại)…")
         self.pending_button.setObjectName("pendingButton")
         self.pending_button.setToolTip("Các tổ chức chưa có tài khoản của xã, phường đang chọn trong bảng «Theo địa bàn» "
                                        "(hoặc của cả đơn vị), để in cho Công an xã")
