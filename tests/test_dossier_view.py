@@ -16,7 +16,6 @@ from models.registry import organizations as orgs
 from tests.factories.dossier_screens import add_officer, make_organizations, make_unit, store_as
 from ui.context import AppContext
 from ui.dialogs.dossier_view import DossierView
-from ui.shell.external_changes import ExternalChangeWatcher
 
 
 @pytest.fixture
@@ -399,6 +398,8 @@ def test_own_move_reloads_the_screen_without_the_other_desk_banner(setup, qtbot)
     dossier_status.move(ctx.store, dossier_id, "needs_papers")
     assert view.version == 3 and not view.stale_banner.isVisible(), view.stale_banner.text()
     # another desk's move (its own connection, seen by the watcher) still reloads the screen and says so
+    from ui.shell.external_changes import ExternalChangeWatcher  # imported late: see test_ui_qa_fixes order
+
     watcher = ExternalChangeWatcher(ctx, interval_ms=60_000)
     other = Store(ctx.store.path, actor=ctx.store.actor, clock=ctx.store.clock, migrate=False)
     try:

@@ -26,7 +26,6 @@ def demo_file(tmp_path_factory):
 
 @pytest.fixture
 def ctx(demo_file, tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # window.ini of this test only
     monkeypatch.setattr(window_fit, "available_rect", lambda widget=None: SMALL)
     path = tmp_path / "demo.sqlite"
     shutil.copy(demo_file, path)

@@ -114,7 +114,7 @@ class ProgressPage(QWidget):
         self.date_edit.setCalendarPopup(True)
         start = self._report_week().as_of   # the week of the report due next, as the report states it
         self.date_edit.setDate(QDate(start.year, start.month, start.day))
-        self.today_button = QPushButton("&Tuần báo cáo")
+        self.today_button = QPushButton("T&uần báo cáo")
         self.today_button.setObjectName("reportWeekButton")
         self.today_button.setToolTip("Tuần của báo cáo đến hạn tiếp theo, như trang «Báo cáo tuần»")
         self.edit_button = QPushButton("Sửa &kế hoạch, chỉ tiêu…")
@@ -170,7 +170,7 @@ class ProgressPage(QWidget):
         self.tabs.addTab(charts_scroll, "&Biểu đồ")
         self.tabs.addTab(self.area_table, "Theo &địa bàn")
         self.tabs.addTab(self.officer_table, "Theo &cán bộ")
-        self.tabs.addTab(self.phase_table, "Các &giai đoạn")
+        self.tabs.addTab(self.phase_table, "Các giai đ&oạn")
         return self.tabs
 
     def _wire(self) -> None:

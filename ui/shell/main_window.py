@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
             self.focus_page()
 
     def focus_page(self) -> None:
-        """Move the focus into the current page, so its own shortcuts (Ctrl+F, F5, Ctrl+S, Ctrl+E…, which
+        """Move the focus into the current page, so its own shortcuts (Ctrl+F, F5, Ctrl+S, Ctrl+Enter…, which
         only act while the focus is inside the page) work at once. A page whose ``activated()`` already
         focused a widget keeps it; otherwise the widget last used on the page, else its first field."""
         page = self.stack.currentWidget()

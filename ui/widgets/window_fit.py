@@ -4,11 +4,13 @@ remember their size and place.
 ``fit_size`` is the rule (pure, testable with any screen): the wanted size, cut to the screen's available
 area less the title bar and frame. ``fit_to_screen`` applies it to a window; ``restore_geometry`` /
 ``save_geometry`` keep a window's geometry between sessions in ``window.ini`` beside the app's data
-(QSettings, INI format), and a saved geometry that no longer fits the screen (another monitor, a
+(QSettings, INI format; ``$SO_DINH_DANH_WINDOW_INI`` names another file, as each test does), and a saved geometry that no longer fits the screen (another monitor, a
 smaller resolution) is ignored.
 """
 
 from __future__ import annotations
+
+import os
 
 from PySide6.QtCore import QRect, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
@@ -40,8 +42,12 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
     return size
 
 
+WINDOW_INI_ENV = "SO_DINH_DANH_WINDOW_INI"  # another file for window.ini (each test has its own)
+
+
 def _settings() -> QSettings:
-    return QSettings(str(user_data_dir() / "window.ini"), QSettings.IniFormat)
+    path = os.environ.get(WINDOW_INI_ENV) or str(user_data_dir() / "window.ini")
+    return QSettings(path, QSettings.IniFormat)
 
 
 def restore_geometry(widget: QWidget, key: str, width: int, height: int) -> bool:
