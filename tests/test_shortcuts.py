@@ -90,3 +90,15 @@ def test_the_walk_finds_what_it_looks_for(qtbot):
     assert list(found) == ["ALT+K"] and len(found["ALT+K"]) == 2
     assert non_ascii(keys_of(host)) == ["button «Mở th&ư mục» (QPushButton)"]
     assert editing_key_shortcuts(host) == ["Ctrl+E: shortcut of QWidget"]
+
+
+def test_esc_clears_the_search_fields(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    for key in ("registry", "dossiers"):
+        page = window.show_page(key)
+        page.search.setFocus()
+        qtbot.keyClicks(page.search, "hop tac")
+        assert page.search.text() == "hop tac"
+        qtbot.keyClick(page.search, Qt.Key_Escape)
+        assert page.search.text() == "", key
