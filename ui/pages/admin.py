@@ -415,8 +415,8 @@ class AdminPage(QWidget):
             counts = report.get("counts", {})
             text = (f"Cơ sở dữ liệu tốt: integrity_check ok, khoá ngoại ok, phiên bản cấu trúc "
                     f"{report['schema_version']}, nhật ký được bảo vệ, chế độ {report['journal_mode']}. "
-                    f"{counts.get('organizations', 0)} tổ chức, {counts.get('dossiers', 0)} hồ sơ, "
-                    f"{counts.get('audit_log', 0)} dòng nhật ký.")
+                    f"{thousands(counts.get('organizations', 0))} tổ chức, {thousands(counts.get('dossiers', 0))} hồ sơ, "
+                    f"{thousands(counts.get('audit_log', 0))} dòng nhật ký.")
         self.check_result.setText(text)
         self.check_result.setToolTip(json.dumps(report, ensure_ascii=False, indent=1)[:4000])
         return report

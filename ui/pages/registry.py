@@ -338,7 +338,7 @@ class DetailPanel(QWidget):
             return False
         changed = outcome.value
         self.page.status.setText(
-            f"Đã lưu {len(changed)} thay đổi." if changed else "Không có gì thay đổi.")
+            f"Đã lưu {thousands(len(changed))} thay đổi." if changed else "Không có gì thay đổi.")
         self.show_org(record["id"])
         return True
 
