@@ -36,7 +36,7 @@ STATES = {
     "activated": "Đã kích hoạt",
 }
 PENDING = "pending"  # filter value: state none or open, and not dissolved
-FILTER_LABELS = {PENDING: "Chưa đăng ký (chưa có tài khoản)", **STATES}
+FILTER_LABELS = {PENDING: "Chưa đăng ký", **STATES}
 PENDING_TITLE = "Danh sách tổ chức chưa đăng ký tài khoản định danh điện tử"
 NO_AREA_LABEL = "(Chưa rõ địa bàn)"
 
