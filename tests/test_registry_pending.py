@@ -104,3 +104,13 @@ def test_pending_cli(run_cli, demo_db, store):
     assert all(row["group"] == 1 and row["area_code"] == area and row["state"] in ("none", "open") for row in lines)
     bad = run_cli("pending", "--db", demo_db, "--area", "khong-co")
     assert bad.returncode == 2 and "khong-co" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_state_filter_in_a_text_search_agrees_with_browsing(store):
+    for state in (*pending.STATES, pending.PENDING):
+        browse = set(registry_search.search_ids(store, "", registry_search.Filters(state=state)).ids)
+        for text in ("cong ty", "phuong"):
+            found = set(registry_search.search_ids(store, text, registry_search.Filters(state=state)).ids)
+            every = set(registry_search.search_ids(store, text).ids)
+            assert found == every & browse, (state, text)
+    assert set(registry_search.search_ids(store, "cong ty", registry_search.Filters(state="issued")).ids)

@@ -102,8 +102,8 @@ class Filters:
         elif self.source and source_check == "exists":
             clauses.append("EXISTS (SELECT 1 FROM org_sources s WHERE s.org_id = o.id AND s.source = ?)")
             params.append(self.source)
-        if self.state:
-            clauses.extend(pending.state_clauses(self.state))
+        if self.state:  # browsing tests every row: the id sets once; a search few rows: per-row look-ups
+            clauses.extend(pending.state_clauses(self.state, per_row=source_check != "in"))
         return clauses, params
 
 
