@@ -150,3 +150,21 @@ def test_dashboard_offers_the_remaining_list_of_a_commune(window, qtbot):
     assert dialog.model.keys == [r["id"] for r in expected] and expected
     assert dialog.area.currentData() == rows[row].key
     assert {r["grp"] for r in expected} <= set(groups)
+
+
+def test_enter_on_a_communes_remaining_opens_its_worklist(window, qtbot):
+    from PySide6.QtWidgets import QApplication as App
+
+    from ui.pages.progress import REMAINING_COLUMN
+
+    progress = window.show_page("progress")
+    qtbot.waitUntil(lambda: progress.progress is not None, timeout=30000)
+    rows = progress.progress.by_area
+    row = next(i for i, r in enumerate(rows) if r.figures.remaining)
+    table = progress.area_table
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(row, REMAINING_COLUMN))
+    qtbot.keyClick(table, Qt.Key_Return)
+    dialogs = [w for w in App.topLevelWidgets() if w.objectName() == "pendingDialog" and w.isVisible()]
+    assert dialogs and dialogs[-1].area.currentData() == rows[row].key
+    assert window.stack.currentWidget() is progress   # the counted dossiers did not open instead

@@ -71,6 +71,9 @@ CHART_OFFICERS = 15
 TABLE_COLUMNS = ["Hạng", "Tên", "Đã đạt", "Chỉ tiêu", "Tỷ lệ", "Còn lại", "Cần/ngày LV", "Tuần này", "Đánh giá"]
 
 
+REMAINING_COLUMN = TABLE_COLUMNS.index("Còn lại")   # Enter there: the organizations remaining
+
+
 class ProgressPage(QWidget):
     drilled = Signal(str, list)   # title, dossier ids (emitted before the list opens)
 
@@ -178,7 +181,7 @@ class ProgressPage(QWidget):
         self.today_button.clicked.connect(self._go_today)
         self.campaign_combo.activated.connect(lambda _i: self.refresh())
         self.edit_button.clicked.connect(self.open_editor)
-        self.area_table.activated.connect(lambda index: self._drill_row("area", index.row()))
+        self.area_table.activated.connect(self._area_activated)
         self.officer_table.activated.connect(lambda index: self._drill_row("officer", index.row()))
         self.phase_table.activated.connect(lambda index: self._drill_phase_row(index.row()))
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
@@ -415,6 +418,9 @@ class ProgressPage(QWidget):
             if width:
                 table.setColumnWidth(column, width)
         table.setToolTip("Enter hoặc bấm đúp một dòng để xem các hồ sơ được tính")
+        if name == "areaTable":
+            table.setToolTip("Enter hoặc bấm đúp một dòng để xem các hồ sơ được tính; ở ô «Còn lại»: các tổ chức "
+                             "chưa đăng ký của xã, phường đó")
         return table
 
     @staticmethod
@@ -462,6 +468,13 @@ class ProgressPage(QWidget):
         else:
             r = p.by_officer[row]
             self.drill(r.label, officer_id=int(r.key))
+
+    def _area_activated(self, index) -> None:
+        """Enter on a commune: the dossiers counted; on its «Còn lại» cell: the organizations remaining."""
+        if index.column() == REMAINING_COLUMN:
+            self.open_pending(index.row())
+        else:
+            self._drill_row("area", index.row())
 
     def _drill_phase_row(self, row: int) -> None:
         ph, t = self._phase_rows[row]
