@@ -114,3 +114,34 @@ def test_state_filter_in_a_text_search_agrees_with_browsing(store):
             every = set(registry_search.search_ids(store, text).ids)
             assert found == every & browse, (state, text)
     assert set(registry_search.search_ids(store, "cong ty", registry_search.Filters(state="issued")).ids)
+
+
+def test_remaining_equals_a_whole_registry_targets_remaining(demo_db, tmp_path):
+    """Where the two are comparable — a target of 100 % of the registry, allocated by the registry — each
+    commune's «còn lại» on the dashboard is its number of organizations on the worklist."""
+    import shutil
+
+    from demo import DEMO_TODAY
+    from models.campaigns.plans import current_campaign_id, list_phases
+    from models.campaigns.progress import compute_progress
+    from models.campaigns.targets import allocate_proportionally, create_target
+
+    path = tmp_path / "copy.sqlite"
+    shutil.copy(demo_db, path)
+    s = Store(path)
+    try:
+        campaign = current_campaign_id(s)
+        today = DEMO_TODAY.date().isoformat()
+        phase = next(p for p in list_phases(s, campaign) if p["kind"] == "phase" and p["start_on"] <= today <= p["end_on"])
+        target_id = create_target(s, phase["id"], {"label": "Toàn bộ doanh nghiệp", "groups": "1", "kind": "percent",
+                                                   "value": 100, "baseline_source": "registry", "cumulative": 1})
+        allocate_proportionally(s, target_id)
+        progress = compute_progress(s, campaign, as_of=DEMO_TODAY.date())
+        target = next(t for p in progress.phases for t in p.targets if t.target_id == target_id)
+        counts = pending.pending_counts(s, (1,))
+        assert target.figures.achieved > 0 and target.figures.remaining == sum(counts.values())
+        assert {r.key: r.figures.remaining for r in target.areas} == {r.key: counts.get(r.key, 0) for r in target.areas}
+        area = max(target.areas, key=lambda r: r.figures.remaining).key
+        assert len(pending.pending_rows(s, pending.PendingQuery(area_code=area, groups=(1,)))) == counts[area]
+    finally:
+        s.close()
