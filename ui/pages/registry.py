@@ -183,7 +183,7 @@ class DetailPanel(QWidget):
         layout.addWidget(self.dossiers, 1)
         return host
 
-    def _fill_dossiers(self, org_id: int | None) -> None:
+    def fill_dossiers(self, org_id: int | None) -> None:
         if org_id is None or not can(self.store.actor.role, "dossier.view"):
             self.dossiers_model.set_rows([])
             self.state_label.setText("")
@@ -221,7 +221,7 @@ class DetailPanel(QWidget):
             self.title.setText("Chọn một tổ chức trong bảng để xem chi tiết")
             self.sources_model.set_rows([])
             self.history_model.set_rows([])
-            self._fill_dossiers(None)
+            self.fill_dossiers(None)
             return
         self.title.setText(record["name"])
         areas = self.page.model.area_names
@@ -257,7 +257,7 @@ class DetailPanel(QWidget):
         self._loaded = self._shown_values()
         self._fill_sources(record["id"])
         self._fill_history(record["id"])
-        self._fill_dossiers(record["id"])
+        self.fill_dossiers(record["id"])
 
     def _fill_sources(self, org_id: int) -> None:
         self.sources_model.set_rows([
@@ -802,7 +802,7 @@ class RegistryPage(QWidget):
                     requery = True
                 self.model.clear_cache()
                 if not self.detail.has_unsaved_changes():
-                    self.detail._fill_dossiers(self.detail.shown_id())
+                    self.detail.fill_dossiers(self.detail.shown_id())
         if requery:
             self.requery()
         elif refresh:
