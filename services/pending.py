@@ -22,7 +22,7 @@ def export_pending(store: Store, query: PendingQuery | None, path: str | Path) -
     doc = pending_document(store, query)
 
     def record(_written) -> None:
-        store.audit("pending.export", "organizations", None,
+        store.audit("pending.export", "file", path.name,
                     detail={"file": str(path), "count": doc.count, "scope": doc.scope})
 
     if suffix == ".pdf":
