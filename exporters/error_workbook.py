@@ -12,6 +12,7 @@ from pathlib import Path
 import xlsxwriter
 
 from exporters.cells import WORKBOOK_OPTIONS, text_format
+from models.text.vn_format import thousands
 
 LEVEL_LABELS = {"error": "Lỗi — dòng không được nhập", "warning": "Cảnh báo — dòng vẫn được nhập"}
 COUNT_LABELS = {
@@ -42,7 +43,7 @@ def write_error_workbook(path: str | Path, *, source_name: str, issues: list[dic
         sheet.write(0, 0, f"Các dòng có lỗi khi nhập tệp «{source_name}»" + (f" — {group_label}" if group_label else ""),
                     title)
         errors = sum(1 for i in issues if i["level"] == "error")
-        sheet.write(1, 0, f"{errors} lỗi, {len(issues) - errors} cảnh báo. Số dòng và cột là số dòng, cột "
+        sheet.write(1, 0, f"{thousands(errors)} lỗi, {thousands(len(issues) - errors)} cảnh báo. Số dòng và cột là số dòng, cột "
                           "nhìn thấy trong Excel khi mở tệp gốc.")
         headers = ["Dòng", "Cột", "Tiêu đề cột", "Giá trị trong tệp", "Lý do", "Mức độ"]
         sheet.write_row(3, 0, headers, head)

@@ -82,6 +82,13 @@ def vietnamese_qt_strings(qapp):
 
 
 @pytest.fixture(autouse=True)
+def own_window_ini(tmp_path, monkeypatch):
+    """Each test remembers window geometry in its own file (ui/widgets/window_fit.py): a window a test
+    closed must not set the size and place of the next test's window."""
+    monkeypatch.setenv("SO_DINH_DANH_WINDOW_INI", str(tmp_path / "window.ini"))
+
+
+@pytest.fixture(autouse=True)
 def unanswered_unsaved_question(request):
     """A «Thay đổi chưa lưu» question nobody answers (a test leaving an edited window that pytest-qt closes
     afterwards) is answered «Không lưu» after a second instead of waiting for ever; tests of the question

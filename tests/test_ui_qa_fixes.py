@@ -144,7 +144,7 @@ def test_ctrl_number_then_the_pages_own_shortcuts(window_for, qtbot, tmp_path, m
     sync = window.pages["sync"]
     assert window.stack.currentWidget() is sync
     sync.export_panel.folder.setText(str(tmp_path / "gui-export"))
-    _press(qtbot, Qt.Key_E, Qt.ControlModifier)
+    _press(qtbot, Qt.Key_Return, Qt.ControlModifier)  # «Xuất tệp» (Ctrl+E was "end of line" in fields)
     op = sync.export_panel.last_op
     assert op is not None
     qtbot.waitUntil(lambda: not op.is_running() and op.result is not None, timeout=60000)

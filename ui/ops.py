@@ -21,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from models.core.errors import Cancelled, StaleEdit, UserError
 from models.core.progress import Progress
@@ -115,6 +116,7 @@ class BackgroundOp(QObject):
         self._worker.failed.connect(self._failed, Qt.QueuedConnection)
         self._worker.was_cancelled.connect(self._cancelled, Qt.QueuedConnection)
         self._worker.finished.connect(self._cleanup, Qt.QueuedConnection)
+        self._focus = QApplication.focusWidget()  # given back when the progress dialog closes
         if self._show_progress:
             dialog = QProgressDialog(self.title, "Huỷ", 0, 0, self.parent_widget)
             dialog.setWindowTitle("Sổ Định Danh")
@@ -157,10 +159,24 @@ class BackgroundOp(QObject):
 
     def _close_dialog(self) -> None:
         if self._dialog:
+            shown = self._dialog.isVisible()
             self._dialog.reset()
             self._dialog.hide()
             self._dialog.deleteLater()
             self._dialog = None
+            if shown:
+                self._give_focus_back()
+
+    def _give_focus_back(self) -> None:
+        """The keyboard goes back where the officer was before the progress dialog took it (the window
+        manager does not always do it, and the page's shortcuts then reach nothing)."""
+        widget = getattr(self, "_focus", None)
+        current = QApplication.focusWidget()
+        if widget is None or not shiboken6.isValid(widget) or not widget.isVisible():
+            return
+        if current is None or not current.isVisible():
+            widget.window().activateWindow()
+            widget.setFocus(Qt.OtherFocusReason)
 
     def _succeeded(self, result: Any) -> None:
         self._close_dialog()

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from cli.common import add_db_argument, add_user_argument, open_signed_in, print_json
+from models.text.vn_format import thousands
 
 
 def register(subparsers) -> None:
@@ -51,6 +52,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{prefix}{where}{value}: {issue.message}", file=sys.stderr)
     print_json(result.counts())
     if args.strict and result.rejected:
-        print(f"Tệp «{path.name}» có {result.rejected} dòng lỗi: không nhập dòng nào (--strict).", file=sys.stderr)
+        print(f"Tệp «{path.name}» có {thousands(result.rejected)} dòng lỗi: không nhập dòng nào (--strict).", file=sys.stderr)
         return 1
     return 0

@@ -32,6 +32,7 @@ from models.registry.importing.analysis import is_footer_row
 from models.registry.organizations import GROUPS, find_by_tax_code
 from models.text.identifiers import check_tax_code
 from models.text.normalize import clean, fold
+from models.text.vn_format import thousands
 from models.text.vn_parse import parse_datetime
 
 FIELDS = ("online_ref", "received_at", "channel", "grp", *dossiers.DECLARED_FIELDS, "area_name", "notes")
@@ -250,7 +251,7 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
             raise UserError(f"Tệp «{table.name}»: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {header_index + 1})")
         if not (result.inserted or result.updated or result.unchanged):
             # Every row refused: the file changed nothing, so it leaves no trace (no imports row, no audit).
-            result.warnings.append(f"Tệp «{table.name}»: không dòng nào hợp lệ ({result.rejected} dòng bị loại), "
+            result.warnings.append(f"Tệp «{table.name}»: không dòng nào hợp lệ ({thousands(result.rejected)} dòng bị loại), "
                                    "không nhập gì")
             return result
         # The bookkeeping is written in the same transaction as the dossiers.

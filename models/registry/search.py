@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from models.core.store import Store
+from models.registry import pending
 from models.text.normalize import fold
 
 SEARCH_CAP = 1000
@@ -77,6 +78,7 @@ class Filters:
     status: str | None = None
     source: str | None = None
     include_merged: bool = False
+    state: str | None = None  # campaign state or "pending" (models/registry/pending.py), set-wise
 
     def where(self, source_check: str = "exists") -> tuple[list[str], list]:
         """SQL conditions on organizations (alias o). ``source_check``: 'in' (browsing: one set from the
@@ -100,6 +102,8 @@ class Filters:
         elif self.source and source_check == "exists":
             clauses.append("EXISTS (SELECT 1 FROM org_sources s WHERE s.org_id = o.id AND s.source = ?)")
             params.append(self.source)
+        if self.state:  # browsing tests every row: the id sets once; a search few rows: per-row look-ups
+            clauses.extend(pending.state_clauses(self.state, per_row=source_check != "in"))
         return clauses, params
 
 

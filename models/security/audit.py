@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "personal_id.reveal": "Xem đầy đủ số định danh",
     "sensitive.read": "Xem dữ liệu nhạy cảm",
     "audit.export": "Xuất nhật ký",
+    "pending.export": "Xuất danh sách tổ chức chưa đăng ký",
     "backup.create": "Sao lưu",
     "backup.restore": "Khôi phục dữ liệu",
     "organization.create": "Thêm tổ chức",

@@ -24,6 +24,7 @@ from models.core.paths import network_share
 from models.core.permissions import require
 from models.core.store import SYSTEM_ACTOR, Store
 from models.security import record_chain
+from models.text.vn_format import thousands
 
 DEFAULT_KEEP = 10
 AUTO_PATTERN = re.compile(r"^.+-tu-dong-\d{8}-\d{6}\.sqlite$")
@@ -165,7 +166,7 @@ def check_file(path: str | Path, *, full: bool = True) -> dict:
         fk = conn.execute("PRAGMA foreign_key_check").fetchall()
         report["foreign_key_check"] = "ok" if not fk else [list(r) for r in fk[:20]]
         if fk:
-            problems.append(f"{len(fk)} dòng tham chiếu tới bản ghi không tồn tại (foreign_key_check)")
+            problems.append(f"{thousands(len(fk))} dòng tham chiếu tới bản ghi không tồn tại (foreign_key_check)")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         latest = latest_version()
         report["schema_version"] = version

@@ -38,6 +38,7 @@ from models.sync.format import (
     sheet_digest,
 )
 from models.tabular.guard import check_workbook_extent
+from models.text.vn_format import thousands
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -174,8 +175,8 @@ def _parse(path: Path, grids: dict[str, list[list]], names: list[str], encrypted
     for name in DATA_SHEETS:
         stated_rows = info.get(f"rows_{name}")
         if stated_rows is not None and stated_rows != len(records[name]):
-            raise UserError(f"Tệp «{label}»: trang {name} có {len(records[name])} dòng, "
-                            f"trang {INFO_SHEET} ghi {stated_rows} dòng; tệp không toàn vẹn.")
+            raise UserError(f"Tệp «{label}»: trang {name} có {thousands(len(records[name]))} dòng, "
+                            f"trang {INFO_SHEET} ghi {thousands(stated_rows)} dòng; tệp không toàn vẹn.")
     for key in ("unit_code", "unit_name", "period_start", "period_end", "generated_at", "sequence", "export_kind"):
         if info.get(key) in (None, ""):
             raise UserError(f"Tệp «{label}»: trang {INFO_SHEET} thiếu «{key}».")

@@ -178,7 +178,7 @@ class ComparisonPanel(QWidget):
         self.edit_notes.setObjectName("editNotes")
         self.edit_notes.setTabChangesFocus(True)
         self.edit_notes.setFixedHeight(52)
-        for text, widget in (("Địa &bàn:", self.edit_area), ("&Kênh tiếp nhận:", self.edit_channel),
+        for text, widget in (("Địa &bàn:", self.edit_area), ("Kênh t&iếp nhận:", self.edit_channel),
                              ("&Ghi chú:", self.edit_notes)):
             label = QLabel(text)
             label.setBuddy(widget)

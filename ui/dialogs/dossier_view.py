@@ -51,8 +51,10 @@ from ui.dialogs.reason_dialog import ReasonDialog
 from ui.dialogs.status_dialogs import ConfirmMoveDialog, IssueDialog, PapersRequestDialog
 from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error, show_message
+from ui.shell.external_changes import is_external
 from ui.widgets.file_dialogs import default_path
 from ui.widgets.receipt_actions import print_receipt, save_receipt
+from ui.widgets.window_fit import fit_to_screen
 
 STATUS_COLOURS = {"refused": "#b3261e", "cancelled": "#777777", "issued": "#1b6e20", "activated": "#1b6e20",
                   "verified": "#1b6e20"}
@@ -85,10 +87,11 @@ class DossierView(QDialog):
         self.reason_dialog: ReasonDialog | None = None
         self.step_dialog: QDialog | None = None  # the confirmation open now (tests drive it)
         self.proposal: dict | None = None
-        self.resize(1100, 780)
+        fit_to_screen(self, 1100, 780)  # 1366×768 with a taskbar: the tabs get what is left
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_header())
+        layout.addWidget(self._build_org_link())
         layout.addWidget(self._build_stale_banner())
         layout.addWidget(self._build_actions())
         layout.addWidget(self._build_tabs(), 1)
@@ -107,6 +110,30 @@ class DossierView(QDialog):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.RichText)
         return self.header
+
+    def _build_org_link(self) -> QLabel:
+        """«Xem tổ chức trong Sổ tổ chức»: the way back from a dossier to its organization (issue 13)."""
+        self.org_link = QLabel()
+        self.org_link.setObjectName("orgLink")
+        self.org_link.setTextFormat(Qt.RichText)
+        self.org_link.linkActivated.connect(lambda _href: self.show_organization())
+        return self.org_link
+
+    def _fill_org_link(self, d: dict) -> None:
+        org_id = d.get("org_id")
+        self.org_link.setVisible(bool(org_id))
+        self.org_link.setText("<a href='org'>Xem tổ chức trong «Sổ tổ chức» (các hồ sơ khác, trạng thái tài khoản)</a>"
+                              if org_id else "")
+
+    def show_organization(self) -> None:
+        org_id = (self.dossier or {}).get("org_id")
+        window = self.ctx.window
+        page = getattr(window, "pages", {}).get("registry") if window is not None else None
+        if org_id and page is not None and hasattr(page, "show_organization"):
+            window.show_page("registry")
+            page.show_organization(int(org_id))
+            window.raise_()
+            window.activateWindow()
 
     def _build_stale_banner(self) -> QLabel:
         self.stale_banner = QLabel()
@@ -196,6 +223,7 @@ class DossierView(QDialog):
         is_open = d["status"] in dossier_states.OPEN_STATUSES
         self.proposal = procedure.open_proposal(self.store, self.dossier_id)
         self._fill_header(d)
+        self._fill_org_link(d)
         self.comparison.fill(d)
         blocking = self.checks.fill(is_open)
         self.tabs.setTabText(CHECKS_TAB, f"&Kiểm tra ({blocking} lỗi chặn)" if blocking else "&Kiểm tra")
@@ -508,9 +536,14 @@ class DossierView(QDialog):
             return  # the account lost the right to read dossiers: the next action says so
         if version == self.version:
             return
+        own = not is_external(changes)  # this program's own write (another window, a background step)
+        if own and not self.editing:
+            self.reload()  # not news from another desk: no banner
+            return
         if self.editing:
+            where = "ở cửa sổ khác của chương trình" if own else "ở nơi khác"
             self.stale_banner.setText(
-                f"⚠ Hồ sơ vừa được cập nhật ở nơi khác (phiên bản {self.version} → {version}) trong khi anh/chị "
+                f"⚠ Hồ sơ vừa được cập nhật {where} (phiên bản {self.version} → {version}) trong khi anh/chị "
                 "đang sửa. Khi lưu, chương trình sẽ báo những gì đã thay đổi.")
             self.stale_banner.show()
             return

@@ -47,6 +47,7 @@ from models.registry.importing import (
 from models.registry.importing.values import cell_text
 from models.registry.organizations import GROUPS
 from models.tabular import column_letter
+from models.text.vn_format import thousands
 from services import imports
 from ui.context import AppContext
 from ui.ops import BackgroundOp, run_mutation, show_error, show_message
@@ -63,10 +64,11 @@ PAGE_CHOOSE, PAGE_MAPPING, PAGE_REVIEW, PAGE_DONE = range(4)
 
 def describe_counts(result: ImportResult, *, done: bool) -> str:
     verbs = ("Đã thêm mới", "đã cập nhật") if done else ("Sẽ thêm mới", "sẽ cập nhật")
-    return (f"Đọc {result.read} dòng dữ liệu. {verbs[0]} {result.inserted}, {verbs[1]} {result.updated}, "
-            f"không đổi {result.unchanged}, dòng lặp lại (đã gộp) {result.duplicates}, "
-            f"dòng lỗi bị loại {result.rejected}, cảnh báo {result.warnings}."
-            + (f" Nghi trùng cần xử lý: {result.flagged}." if result.flagged else ""))
+    n = thousands
+    return (f"Đọc {n(result.read)} dòng dữ liệu. {verbs[0]} {n(result.inserted)}, {verbs[1]} {n(result.updated)}, "
+            f"không đổi {n(result.unchanged)}, dòng lặp lại (đã gộp) {n(result.duplicates)}, "
+            f"dòng lỗi bị loại {n(result.rejected)}, cảnh báo {n(result.warnings)}."
+            + (f" Nghi trùng cần xử lý: {n(result.flagged)}." if result.flagged else ""))
 
 
 class ImportDialog(QDialog):

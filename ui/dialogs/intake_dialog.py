@@ -54,6 +54,7 @@ from ui.widgets.area_combo import fill_area_combo
 from ui.widgets.date_edits import DateTimeEdit
 from ui.widgets.org_lookup import OrgLookup
 from ui.widgets.receipt_actions import print_receipt, save_receipt
+from ui.widgets.window_fit import fit_to_screen
 
 # Fields in the order of form TK02; area_code is a list, the others are text.
 FORM_FIELDS = dossier_model.DECLARED_FIELDS
@@ -71,7 +72,7 @@ class IntakeDialog(QDialog):
         self.store = ctx.store
         self.setObjectName("intakeDialog")
         self.setWindowTitle("Tiếp nhận hồ sơ")
-        self.resize(980, 760)
+        fit_to_screen(self, 980, 760)  # 1366×768 with a taskbar: the form scrolls instead
         self.org: dict | None = None  # the registry row, None for a new organization
         self.new_org = False
         self.duplicates: list[dict] = []

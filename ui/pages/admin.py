@@ -134,9 +134,9 @@ class AdminPage(QWidget):
         layout.addWidget(self.denied)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_officers_tab(), "&Cán bộ")
-        self.tabs.addTab(self._build_settings_tab(), "Cài đặ&t")
+        self.tabs.addTab(self._build_settings_tab(), "Cài đặt")
         self.tabs.addTab(self._build_backup_tab(), "&Sao lưu, khôi phục")
-        self.tabs.addTab(self._build_calendar_tab(), "Ngày &nghỉ, làm bù")
+        self.tabs.addTab(self._build_calendar_tab(), "Ngày ng&hỉ, làm bù")
         layout.addWidget(self.tabs, 1)
         layout.addStretch(0)  # keeps the title at the top when the tabs are hidden (no permission)
         ctx.changes.changed.connect(self._on_changes)
@@ -150,19 +150,19 @@ class AdminPage(QWidget):
         self.officers = rows_view("officersTable", self.officers_model)
         layout.addWidget(self.officers, 1)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("&Thêm cán bộ…")
+        self.add_button = QPushButton("Thêm cán &bộ…")
         self.add_button.setObjectName("addOfficer")
-        self.edit_button = QPushButton("&Sửa…")
+        self.edit_button = QPushButton("Sửa thông t&in…")
         self.role_combo = QComboBox()
         self.role_combo.setObjectName("roleCombo")
         for role in auth.ROLES:
             self.role_combo.addItem(ROLE_LABELS[role], role)
         self.role_button = QPushButton("Đổi &vai trò")
         self.role_button.setObjectName("changeRole")
-        self.password_button = QPushButton("Đặt lại &mật khẩu…")
+        self.password_button = QPushButton("Đặt lại mật khẩ&u…")
         self.active_button = QPushButton("&Khoá / mở lại tài khoản")
         self.active_button.setObjectName("toggleActive")
-        self.unlock_button = QPushButton("&Gỡ khoá đăng nhập")
+        self.unlock_button = QPushButton("Gỡ khoá đăng nhậ&p")
         for widget in (self.add_button, self.edit_button, self.role_combo, self.role_button, self.password_button,
                        self.active_button, self.unlock_button):
             buttons.addWidget(widget)
@@ -292,9 +292,9 @@ class AdminPage(QWidget):
         self.keep_spin.setObjectName("backupsKeep")
         self.keep_spin.setRange(1, 365)
         form.addRow("Tự &khoá màn hình sau:", self.idle_spin)
-        form.addRow("Số lần nhập &sai mật khẩu trước khi tạm khoá:", self.attempts_spin)
-        form.addRow("&Thời gian tạm khoá tài khoản:", self.lock_minutes_spin)
-        form.addRow("Số bản sao lưu tự động &giữ lại:", self.keep_spin)
+        form.addRow("Số lần nhập s&ai mật khẩu trước khi tạm khoá:", self.attempts_spin)
+        form.addRow("Thời g&ian tạm khoá tài khoản:", self.lock_minutes_spin)
+        form.addRow("Số &bản sao lưu tự động giữ lại:", self.keep_spin)
         self.save_settings_button = QPushButton("&Lưu cài đặt")
         self.save_settings_button.setObjectName("saveSettings")
         self.save_settings_button.clicked.connect(self.save_settings)
@@ -331,13 +331,13 @@ class AdminPage(QWidget):
         self.backup_info.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.backup_info)
         row = QHBoxLayout()
-        self.backup_now_button = QPushButton("Sao lưu &ngay")
+        self.backup_now_button = QPushButton("Sao lưu nga&y")
         self.backup_now_button.setObjectName("backupNow")
-        self.backup_folder_button = QPushButton("Sao lưu ra thư &mục (USB)…")
+        self.backup_folder_button = QPushButton("Sao lưu ra thư mục (&USB)…")
         self.backup_folder_button.setObjectName("backupToFolder")
         self.restore_button = QPushButton("&Khôi phục từ bản sao lưu…")
         self.restore_button.setObjectName("restoreButton")
-        self.check_button = QPushButton("Kiểm &tra cơ sở dữ liệu")
+        self.check_button = QPushButton("Kiểm t&ra cơ sở dữ liệu")
         self.check_button.setObjectName("checkButton")
         for button in (self.backup_now_button, self.backup_folder_button, self.restore_button, self.check_button):
             row.addWidget(button)
@@ -422,10 +422,10 @@ class AdminPage(QWidget):
             counts = report.get("counts", {})
             text = (f"Cơ sở dữ liệu tốt: integrity_check ok, khoá ngoại ok, phiên bản cấu trúc "
                     f"{report['schema_version']}, nhật ký, lịch sử hồ sơ và báo cáo nguyên vẹn (chuỗi băm "
-                    f"{(report.get('record_chain') or {}).get('head', {}).get('seq', 0)} mục), "
+                    f"{thousands((report.get('record_chain') or {}).get('head', {}).get('seq', 0))} mục), "
                     f"chế độ {report['journal_mode']}. "
-                    f"{counts.get('organizations', 0)} tổ chức, {counts.get('dossiers', 0)} hồ sơ, "
-                    f"{counts.get('audit_log', 0)} dòng nhật ký.")
+                    f"{thousands(counts.get('organizations', 0))} tổ chức, {thousands(counts.get('dossiers', 0))} hồ sơ, "
+                    f"{thousands(counts.get('audit_log', 0))} dòng nhật ký.")
         self.check_result.setText(text)
         self.check_result.setToolTip(json.dumps(report, ensure_ascii=False, indent=1)[:4000])
         return report
@@ -455,9 +455,9 @@ class AdminPage(QWidget):
         self.days_table = rows_view("daysTable", self.days_model)
         layout.addWidget(self.days_table, 1)
         buttons = QHBoxLayout()
-        self.add_day_button = QPushButton("&Thêm ngày…")
+        self.add_day_button = QPushButton("Thêm ngà&y…")
         self.add_day_button.setObjectName("addDay")
-        self.rename_day_button = QPushButton("Sửa &tên…")
+        self.rename_day_button = QPushButton("Sử&a tên…")
         self.rename_day_button.setObjectName("renameDay")
         self.remove_day_button = QPushButton("&Bỏ ngày")
         self.remove_day_button.setObjectName("removeDay")

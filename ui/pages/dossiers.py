@@ -43,6 +43,7 @@ from ui.dialogs.reason_dialog import ReasonDialog
 from ui.dialogs.status_dialogs import ConfirmMoveDialog
 from ui.ops import run_mutation, show_error, show_message
 from ui.tables.dossier_table import DossierTableModel, arrange_columns
+from ui.widgets.escape_clears import escape_clears
 
 # Worklists in the order shown; then one line per status.
 LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "awaiting_approval", "open", "all"]
@@ -130,6 +131,7 @@ class DossiersPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textEdited.connect(lambda _t: self._reload_timer.start())
         self.search.returnPressed.connect(self._on_search_enter)
+        escape_clears(self.search, lambda: self.reload())  # Esc empties the search and lists again
         self.group_filter = self._filter_combo("groupFilter", "Mọi nhóm",
                                                [(f"{code}. {label}", code) for code, label in GROUPS.items()])
         self.area_filter = self._filter_combo("areaFilter", "Mọi địa bàn",

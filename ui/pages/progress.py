@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from models.campaigns.plans import COUNTS, current_campaign_id, list_campaigns
 from models.campaigns.progress import (
+    OUTSIDE_AREA,
     STATUS_LABELS,
     CampaignProgress,
     area_groups,
@@ -49,6 +50,7 @@ from models.reports.register import issued_for
 from models.text.vn_format import DASH, date_text, decimal_text, percent_text, thousands, time_text
 from ui.context import AppContext
 from ui.dialogs.campaign_editor import CampaignEditor
+from ui.dialogs.pending_dialog import PendingDialog
 from ui.ops import show_error
 from ui.tables.rows_model import RowsModel
 from ui.widgets.progress_widgets import (
@@ -67,6 +69,9 @@ WATCHED = {Table.DOSSIERS, Table.CAMPAIGNS, Table.CAMPAIGN_PHASES, Table.CAMPAIG
 CHART_AREAS = 20
 CHART_OFFICERS = 15
 TABLE_COLUMNS = ["Hạng", "Tên", "Đã đạt", "Chỉ tiêu", "Tỷ lệ", "Còn lại", "Cần/ngày LV", "Tuần này", "Đánh giá"]
+
+
+REMAINING_COLUMN = TABLE_COLUMNS.index("Còn lại")   # Enter there: the organizations remaining
 
 
 class ProgressPage(QWidget):
@@ -112,7 +117,7 @@ class ProgressPage(QWidget):
         self.date_edit.setCalendarPopup(True)
         start = self._report_week().as_of   # the week of the report due next, as the report states it
         self.date_edit.setDate(QDate(start.year, start.month, start.day))
-        self.today_button = QPushButton("&Tuần báo cáo")
+        self.today_button = QPushButton("T&uần báo cáo")
         self.today_button.setObjectName("reportWeekButton")
         self.today_button.setToolTip("Tuần của báo cáo đến hạn tiếp theo, như trang «Báo cáo tuần»")
         self.edit_button = QPushButton("Sửa &kế hoạch, chỉ tiêu…")
@@ -130,6 +135,12 @@ class ProgressPage(QWidget):
         top.addWidget(self.date_edit)
         top.addWidget(self.today_button)
         top.addStretch()
+        self.pending_button = QPushButton("Chưa đăng ký (còn &lại)…")
+        self.pending_button.setObjectName("pendingButton")
+        self.pending_button.setToolTip("Các tổ chức chưa có tài khoản của xã, phường đang chọn trong bảng «Theo địa bàn» "
+                                       "(hoặc của cả đơn vị), để in cho Công an xã")
+        self.pending_button.clicked.connect(lambda: self.open_pending())
+        top.addWidget(self.pending_button)
         top.addWidget(self.edit_button)
         return top
 
@@ -162,7 +173,7 @@ class ProgressPage(QWidget):
         self.tabs.addTab(charts_scroll, "&Biểu đồ")
         self.tabs.addTab(self.area_table, "Theo &địa bàn")
         self.tabs.addTab(self.officer_table, "Theo &cán bộ")
-        self.tabs.addTab(self.phase_table, "Các &giai đoạn")
+        self.tabs.addTab(self.phase_table, "Các giai đ&oạn")
         return self.tabs
 
     def _wire(self) -> None:
@@ -170,7 +181,7 @@ class ProgressPage(QWidget):
         self.today_button.clicked.connect(self._go_today)
         self.campaign_combo.activated.connect(lambda _i: self.refresh())
         self.edit_button.clicked.connect(self.open_editor)
-        self.area_table.activated.connect(lambda index: self._drill_row("area", index.row()))
+        self.area_table.activated.connect(self._area_activated)
         self.officer_table.activated.connect(lambda index: self._drill_row("officer", index.row()))
         self.phase_table.activated.connect(lambda index: self._drill_phase_row(index.row()))
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
@@ -407,6 +418,9 @@ class ProgressPage(QWidget):
             if width:
                 table.setColumnWidth(column, width)
         table.setToolTip("Enter hoặc bấm đúp một dòng để xem các hồ sơ được tính")
+        if name == "areaTable":
+            table.setToolTip("Enter hoặc bấm đúp một dòng để xem các hồ sơ được tính; ở ô «Còn lại»: các tổ chức "
+                             "chưa đăng ký của xã, phường đó")
         return table
 
     @staticmethod
@@ -455,6 +469,13 @@ class ProgressPage(QWidget):
             r = p.by_officer[row]
             self.drill(r.label, officer_id=int(r.key))
 
+    def _area_activated(self, index) -> None:
+        """Enter on a commune: the dossiers counted; on its «Còn lại» cell: the organizations remaining."""
+        if index.column() == REMAINING_COLUMN:
+            self.open_pending(index.row())
+        else:
+            self._drill_row("area", index.row())
+
     def _drill_phase_row(self, row: int) -> None:
         ph, t = self._phase_rows[row]
         self.drill(f"{ph.name}: {t.label}", phase_id=ph.phase_id, groups=t.groups,
@@ -485,6 +506,20 @@ class ProgressPage(QWidget):
             return
         self.last_dialog = dialog
         dialog.open()
+
+    def open_pending(self, row: int | None = None) -> PendingDialog:
+        """The remaining list behind an area's «Còn lại» (the area selected in «Theo địa bàn», else the
+        whole unit), for the same groups as the area's figures."""
+        area = None
+        if row is None and self.area_table.currentIndex().isValid():
+            row = self.area_table.currentIndex().row()
+        if self.progress is not None and row is not None and 0 <= row < len(self.progress.by_area):
+            key = self.progress.by_area[row].key
+            area = None if key == OUTSIDE_AREA else key
+        dialog = PendingDialog(self.ctx, self, area_code=area, groups=self._area_groups())
+        dialog.show()
+        self.pending_dialog = dialog
+        return dialog
 
     # ---- editor ----------------------------------------------------------------------------------------
     def open_editor(self) -> None:

@@ -1,7 +1,11 @@
 """Sổ tổ chức: search, filter and browse the organization registry; details, history, duplicates.
 
-Keyboard: Ctrl+F search box (typing filters after a short pause; ↓ moves into the table), Ctrl+I
-import a list, Enter in the table opens the detail form, Ctrl+S saves an edit.
+Keyboard: Ctrl+F search box (typing filters after a short pause; ↓ moves into the table; Esc empties
+it), Ctrl+I import a list, Enter in the table opens the detail form, Ctrl+S saves an edit.
+
+Each organization shows its campaign state («Tài khoản định danh»: no dossier / dossier open / account
+issued / activated, ``models.registry.pending``) with a filter; the detail's «Hồ sơ» tab lists its
+dossiers (Enter opens one); «Chưa đăng ký…» opens the worklist for commune police.
 
 An edit in the detail form is never dropped without a word: choosing another row (or a pair of possible
 duplicates) or another page asks «Lưu / Không lưu / Ở lại» (``ui.dialogs.unsaved``); a search that
@@ -36,7 +40,9 @@ from PySide6.QtWidgets import (
 from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import can
+from models.dossiers.states import STATUSES as DOSSIER_STATUSES
 from models.registry import duplicates, organizations, units
+from models.registry import pending as registry_pending
 from models.registry import search as registry_search
 from models.registry.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
 from models.text.identifiers import mask_personal_id
@@ -44,6 +50,7 @@ from models.text.vn_format import date_text, datetime_text, thousands
 from models.text.vn_parse import parse_date
 from ui.context import AppContext
 from ui.dialogs.import_dialog import open_import_dialog
+from ui.dialogs.pending_dialog import PendingDialog
 from ui.dialogs.unit_dialog import UnitDialog
 from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error, show_message
@@ -55,6 +62,7 @@ log = logging.getLogger(__name__)
 DEBOUNCE_MS = 150
 FIRST_ROWS = 2000  # browsing: rows read before the first paint; the rest comes from a worker thread
 SOURCE_COLUMNS = ["Nguồn", "Tệp", "Dòng", "Lần cuối"]
+DOSSIER_COLUMNS = ["Số hồ sơ", "Trạng thái", "Ngày nhận", "Ngày cấp", "Ngày kích hoạt"]
 HISTORY_COLUMNS = ["Thời điểm", "Cán bộ", "Trường", "Giá trị cũ", "Giá trị mới"]
 DUPLICATE_COLUMNS = ["Bản thứ nhất", "Bản thứ hai", "Lý do"]
 HISTORY_ACTIONS = {"organization.create": "Tạo mới", "organization.merge_keep": "Nhận gộp",
@@ -81,6 +89,7 @@ class DetailPanel(QWidget):
         self.tabs.addTab(self._build_fields(), "Thông tin")
         self.tabs.addTab(self._build_sources(), "Nguồn danh sách")
         self.tabs.addTab(self._build_history(), "Lịch sử thay đổi")
+        self.tabs.addTab(self._build_dossiers(), "Hồ sơ")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(self.title)
@@ -158,6 +167,48 @@ class DetailPanel(QWidget):
         self.history = rows_view("historyTable", self.history_model, row_numbers=True, select_rows=False)
         return self.history
 
+    def _build_dossiers(self) -> QWidget:
+        """The «Hồ sơ» tab: the campaign state and the organization's dossiers (Enter opens one)."""
+        host = QWidget()
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 4, 0, 0)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("orgStateLabel")
+        self.dossiers_model = RowsModel(DOSSIER_COLUMNS)
+        self.dossiers = rows_view("orgDossiersTable", self.dossiers_model, row_numbers=True)
+        self.dossiers.setToolTip("Enter hoặc bấm đúp để mở hồ sơ")
+        self.dossiers.activated.connect(lambda index: self.open_dossier(self.dossiers_model.keys[index.row()]))
+        layout.addWidget(self.state_label)
+        layout.addWidget(self.dossiers, 1)
+        return host
+
+    def fill_dossiers(self, org_id: int | None) -> None:
+        if org_id is None or not can(self.store.actor.role, "dossier.view"):
+            self.dossiers_model.set_rows([])
+            self.state_label.setText("")
+            return
+        try:
+            rows = registry_pending.org_dossiers(self.store, org_id)
+        except UserError:  # e.g. the account was locked meanwhile: the tab stays empty, saving says why
+            self.dossiers_model.set_rows([])
+            self.state_label.setText("")
+            return
+        self.dossiers_model.set_rows([
+            [r["number"], DOSSIER_STATUSES.get(r["status"], r["status"]), date_text(r["received_on"]),
+             date_text(r["issued_on"]), date_text(r["activated_on"])] for r in rows], [r["id"] for r in rows])
+        state = registry_pending.org_states(self.store, [org_id])[org_id]
+        self.state_label.setText(f"Tài khoản định danh: <b>{registry_pending.STATES[state]}</b> — "
+                                 f"{thousands(len(rows))} hồ sơ")
+        self.tabs.setTabText(3, f"Hồ sơ ({thousands(len(rows))})" if rows else "Hồ sơ")
+
+    def open_dossier(self, dossier_id: int) -> None:
+        """Open a dossier in its window (through the dossier screen, which keeps one window per dossier)."""
+        window = self.page.ctx.window
+        page = getattr(window, "pages", {}).get("dossiers") if window is not None else None
+        opener = getattr(page, "open_dossier", None)
+        if opener is not None:
+            opener(dossier_id)
+
     def can_reveal(self) -> bool:
         return can(self.store.actor.role, "personal_id.reveal")
 
@@ -169,6 +220,7 @@ class DetailPanel(QWidget):
             self.title.setText("Chọn một tổ chức trong bảng để xem chi tiết")
             self.sources_model.set_rows([])
             self.history_model.set_rows([])
+            self.fill_dossiers(None)
             return
         self.title.setText(record["name"])
         areas = self.page.model.area_names
@@ -204,6 +256,7 @@ class DetailPanel(QWidget):
         self._loaded = self._shown_values()
         self._fill_sources(record["id"])
         self._fill_history(record["id"])
+        self.fill_dossiers(record["id"])
 
     def _fill_sources(self, org_id: int) -> None:
         self.sources_model.set_rows([
@@ -284,7 +337,7 @@ class DetailPanel(QWidget):
             return False
         changed = outcome.value
         self.page.status.setText(
-            f"Đã lưu {len(changed)} thay đổi." if changed else "Không có gì thay đổi.")
+            f"Đã lưu {thousands(len(changed))} thay đổi." if changed else "Không có gì thay đổi.")
         self.show_org(record["id"])
         return True
 
@@ -339,11 +392,11 @@ class DuplicatesPanel(QWidget):
         self.table = rows_view("duplicatesTable", self.model, row_numbers=True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda _new, _old: self._selected())
-        self.keep_first = QPushButton("Gộp, giữ bản thứ &nhất")
+        self.keep_first = QPushButton("Gộp, giữ &bản thứ nhất")
         self.keep_first.setObjectName("mergeKeepFirst")
         self.keep_second = QPushButton("Gộp, giữ bản thứ &hai")
         self.keep_second.setObjectName("mergeKeepSecond")
-        self.keep_both = QPushButton("&Giữ cả hai")
+        self.keep_both = QPushButton("Giữ &cả hai")
         self.keep_both.setObjectName("keepBoth")
         self.keep_first.clicked.connect(lambda: self._merge(first=True))
         self.keep_second.clicked.connect(lambda: self._merge(first=False))
@@ -439,15 +492,22 @@ class RegistryPage(QWidget):
         self.area = self._combo("areaFilter", "Tất cả địa bàn", [])
         self.status_filter = self._combo("statusFilter", "Mọi tình trạng", list(STATUSES.items()))
         self.source = self._combo("sourceFilter", "Mọi nguồn", list(SOURCES.items()))
+        self.state_filter = self._combo("stateFilter", "Mọi trạng thái tài khoản",
+                                        list(registry_pending.FILTER_LABELS.items()))
         self.import_button = QPushButton("&Nhập danh sách… (Ctrl+I)")
         self.import_button.setObjectName("importButton")
         self.import_button.clicked.connect(self.open_import)
         self.unit_button = QPushButton("Đơn vị && địa bàn…")
         self.unit_button.setObjectName("unitButton")
         self.unit_button.clicked.connect(self.open_unit_dialog)
+        self.pending_button = QPushButton("Chưa đăng &ký…")
+        self.pending_button.setObjectName("pendingButton")
+        self.pending_button.setToolTip("Danh sách tổ chức chưa có tài khoản, theo xã, phường, để in cho Công an xã")
+        self.pending_button.clicked.connect(self.open_pending)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.pending_button)
         top.addWidget(self.import_button)
         top.addWidget(self.unit_button)
 
@@ -456,7 +516,7 @@ class RegistryPage(QWidget):
         self.status = QLabel()
         self.status.setObjectName("statusLabel")
         info = QHBoxLayout()
-        for w in (self.group, self.area, self.status_filter, self.source):
+        for w in (self.group, self.area, self.status_filter, self.source, self.state_filter):
             w.setMinimumContentsLength(14)
             w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             info.addWidget(w)
@@ -486,7 +546,7 @@ class RegistryPage(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(1, Qt.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
-        for col, width in enumerate((118, 320, 120, 170, 110, 320, 140, 130)):  # «Cơ quan có MST» whole
+        for col, width in enumerate((118, 320, 120, 170, 110, 320, 140, 130, 130)):  # «Cơ quan có MST» whole
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -519,7 +579,7 @@ class RegistryPage(QWidget):
         """Search and filters, shortcuts (Ctrl+F, Ctrl+I, ↓ from the search box), Tab order, changes."""
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self._search_enter)
-        for combo in (self.group, self.area, self.status_filter, self.source):
+        for combo in (self.group, self.area, self.status_filter, self.source, self.state_filter):
             combo.currentIndexChanged.connect(lambda _i: self.requery())
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search, context=Qt.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self.open_import, context=Qt.WidgetWithChildrenShortcut)
@@ -528,7 +588,8 @@ class RegistryPage(QWidget):
         self.setTabOrder(self.group, self.area)
         self.setTabOrder(self.area, self.status_filter)
         self.setTabOrder(self.status_filter, self.source)
-        self.setTabOrder(self.source, self.table)
+        self.setTabOrder(self.source, self.state_filter)
+        self.setTabOrder(self.state_filter, self.table)
         self.ctx.changes.changed.connect(self._on_changes)
 
     def _combo(self, name: str, all_label: str, items: list[tuple]) -> QComboBox:
@@ -542,7 +603,8 @@ class RegistryPage(QWidget):
     # ---- querying ----------------------------------------------------------------------------
     def filters(self) -> registry_search.Filters:
         return registry_search.Filters(group=self.group.currentData(), area_code=self.area.currentData(),
-                                       status=self.status_filter.currentData(), source=self.source.currentData())
+                                       status=self.status_filter.currentData(), source=self.source.currentData(),
+                                       state=self.state_filter.currentData())
 
     def requery(self) -> None:
         """Run the search now. Browsing reads the first rows at once and the rest in a background
@@ -684,6 +746,11 @@ class RegistryPage(QWidget):
     def eventFilter(self, obj, event) -> bool:
         from PySide6.QtCore import QEvent
 
+        if obj is self.search and event.type() == QEvent.KeyPress and event.key() == Qt.Key_Escape \
+                and self.search.text():
+            self.search.clear()  # Esc empties the search (a second Esc goes on as usual)
+            self.requery()
+            return True
         if obj is self.search and event.type() == QEvent.KeyPress and event.key() == Qt.Key_Down:
             if self._timer.isActive():
                 self.requery()
@@ -728,6 +795,13 @@ class RegistryPage(QWidget):
                 self._update_duplicates_tab()
             elif change.table in (Table.AREAS, Table.UNITS):
                 self.reload_areas()
+            elif change.table == Table.DOSSIERS:
+                # a dossier moves its organization's state: the filter may no longer list it
+                if self.state_filter.currentData():
+                    requery = True
+                self.model.clear_cache()
+                if not self.detail.has_unsaved_changes():
+                    self.detail.fill_dossiers(self.detail.shown_id())
         if requery:
             self.requery()
         elif refresh:
@@ -743,6 +817,33 @@ class RegistryPage(QWidget):
     # ---- actions -----------------------------------------------------------------------------
     def open_import(self) -> None:
         open_import_dialog(self.ctx, self)
+
+    def open_pending(self) -> PendingDialog:
+        group = self.group.currentData()
+        dialog = PendingDialog(self.ctx, self, area_code=self.area.currentData(),
+                               groups=(group,) if group is not None else None)
+        dialog.show()
+        self.pending_dialog = dialog
+        return dialog
+
+    def show_organization(self, org_id: int) -> None:
+        """Show one organization (from the worklist or a dossier): its row when listed, its detail always."""
+        row = self.model.row_of(org_id)
+        if row is None and (self.search.text() or self.filters() != registry_search.Filters()):
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            for combo in (self.group, self.area, self.status_filter, self.source, self.state_filter):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(0)
+                combo.blockSignals(False)
+            self.requery()
+            row = self.model.row_of(org_id)
+        if row is not None:
+            self.select_row(row)
+        if self.detail.shown_id() != org_id and not self.show_in_detail(org_id):
+            return
+        self.side.setCurrentWidget(self.detail)
 
     def open_unit_dialog(self) -> None:
         dialog = UnitDialog(self.ctx, self)

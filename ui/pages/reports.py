@@ -204,13 +204,13 @@ class ReportsPage(QWidget):
         self.number.setSpecialValueText("(chưa cấp số)")
         self.doc_date = _date_edit("docDate")
         period_form.addRow("&Loại báo cáo:", self.kind)
-        period_form.addRow("&Tuần kết thúc ngày:", self.week_end)
-        period_form.addRow("Từ &ngày:", self.start_date)
-        period_form.addRow("Đến ngà&y:", self.end_date)
+        period_form.addRow("T&uần kết thúc ngày:", self.week_end)
+        period_form.addRow("Từ ngày:", self.start_date)
+        period_form.addRow("Đến n&gày:", self.end_date)
         period_form.addRow("Tên đợt &sơ/tổng kết:", self.review_title)
         period_form.addRow("", self.period_hint)
         period_form.addRow("&Số báo cáo:", self.number)
-        period_form.addRow("Ngày &ký:", self.doc_date)
+        period_form.addRow("Ngà&y ký:", self.doc_date)
         self.period_form = period_form
         for edit in (self.week_end, self.start_date, self.end_date):
             edit.dateChanged.connect(self._update_hint)
@@ -253,10 +253,10 @@ class ReportsPage(QWidget):
         text_form.addRow("&Khó khăn, vướng mắc:", self.difficulties)
         text_form.addRow("Đề &xuất, kiến nghị:", self.proposals)
         text_form.addRow("&Phương hướng, nhiệm vụ tuần tới:", self.next_week)
-        text_form.addRow("Cơ q&uan chủ quản:", self.parent_body)
+        text_form.addRow("Cơ quan chủ quản:", self.parent_body)
         text_form.addRow("Cơ qu&an ban hành:", self.issuing_body)
         text_form.addRow("Ký hiệu &văn bản:", self.symbol)
-        text_form.addRow("&Nơi nhận (mỗi dòng một nơi):", self.recipients)
+        text_form.addRow("Nơi nhận (mỗi &dòng một nơi):", self.recipients)
         text_form.addRow("Thẩm &quyền ký:", self.signer_authority)
         text_form.addRow("&Chức vụ người ký:", self.signer_title)
         text_form.addRow("&Họ tên người ký:", self.signer_name)
@@ -268,7 +268,7 @@ class ReportsPage(QWidget):
 
     def _build_actions(self) -> QGridLayout:
         buttons = QGridLayout()  # two rows of four: the form stays narrow and the preview gets the room
-        self.preview_button = QPushButton("&Xem trước (F5)")
+        self.preview_button = QPushButton("Xem t&rước (F5)")
         self.preview_button.setObjectName("previewButton")
         self.preview_button.clicked.connect(self.preview)
         self.issue_button = QPushButton("&Ban hành và lưu…")
@@ -290,7 +290,7 @@ class ReportsPage(QWidget):
         self.docx_button.setToolTip("Cùng báo cáo dưới dạng Word (.docx) để lãnh đạo chỉnh sửa trước khi ký; "
                                     "bản PDF ban hành là bản lưu")
         self.docx_button.clicked.connect(lambda: self.save_docx())
-        self.folder_button = QPushButton("Mở thư &mục")
+        self.folder_button = QPushButton("Mở thư mục")
         self.folder_button.setObjectName("folderButton")
         self.folder_button.clicked.connect(self.open_folder)
         for index, button in enumerate((self.preview_button, self.issue_button, self.draft_button,

@@ -146,10 +146,13 @@ class ExportPanel(QWidget):
         folder_row.addWidget(choose)
         form.addRow("Lưu vào thư mục:", folder_row)
 
-        self.export_button = QPushButton("Xuất tệp (Ctrl+E)")
+        self.export_button = QPushButton("Xuất tệp (Ctrl+Enter)")
         self.export_button.setObjectName("syncExportButton")
         self.export_button.clicked.connect(self.start_export)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.start_export, context=Qt.WidgetWithChildrenShortcut)
+        # Ctrl+Enter, like the intake form's save: Ctrl+E is "end of line" in the text fields on Linux desktops,
+        # so it never reached the button from the folder or password field.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.start_export, context=Qt.WidgetWithChildrenShortcut)
         form.addRow("", self.export_button)
         return form_box
 
@@ -187,7 +190,7 @@ class ExportPanel(QWidget):
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.verticalHeader().hide()
         self.history_empty = QLabel("Chưa xuất tệp nào. Chọn tuần, đặt mật khẩu rồi bấm «Xuất tệp» "
-                                    "(Ctrl+E); tệp đã xuất sẽ hiện ở đây để ghi nhận khi tỉnh xác nhận đã nhận.")
+                                    "(Ctrl+Enter); tệp đã xuất sẽ hiện ở đây để ghi nhận khi tỉnh xác nhận đã nhận.")
         self.history_empty.setObjectName("syncExportsEmpty")
         self.history_empty.setWordWrap(True)
         self.history_empty.setStyleSheet("color: #555; padding: 6px;")

@@ -4,16 +4,31 @@ SQLite increments ``data_version`` on a connection whenever *another* connection
 When it moves and the change did not come from this program's own change bus, every screen gets a
 ``bulk`` Change for every table so that it reloads (another desk's edits appear within a few seconds;
 an edit started on an older version is still refused by the models' ``expected_version`` check).
+
+Those changes are ``ExternalChange`` instances, so a screen can tell another desk's write (``is_external``)
+from one made by this program (a save in another window, a background worker): only the former is
+announced as "updated elsewhere".
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from models.core.changes import Change, Kind, Table
 from ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class ExternalChange(Change):
+    """A change another connection (another desk, another program) committed: not this program's."""
+
+
+def is_external(changes) -> bool:
+    """Whether a batch of changes came from another desk (not from a write of this program)."""
+    return any(isinstance(c, ExternalChange) for c in changes)
 
 
 class ExternalChangeWatcher(QObject):
@@ -52,7 +67,7 @@ class ExternalChangeWatcher(QObject):
             # Our own background worker (another connection) wrote and already published its changes.
             self._local_write = False
             return False
-        changes = [Change(table, Kind.BULK) for table in Table]  # which rows changed is unknown: reload all
+        changes: list[Change] = [ExternalChange(table, Kind.BULK) for table in Table]  # which rows changed is unknown: reload all
         self.ctx.store.bus.publish(changes)
         self._local_write = False
         self.external_change.emit(changes)

@@ -31,6 +31,7 @@ from ui.dialogs.unsaved import is_editor, open_editors, settle, settle_all
 from ui.ops import show_message
 from ui.pages import PAGES
 from ui.widgets.report_deadline import install_deadline_banner
+from ui.widgets.window_fit import restore_geometry, save_geometry
 
 NAV_STYLE = """
 QListWidget#navigation { background: #1f3a5f; color: #e8eef7; border: none; font-size: 14px; outline: 0; }
@@ -79,7 +80,8 @@ class MainWindow(QMainWindow):
             self._title_timer = QTimer(self)
             self._title_timer.timeout.connect(self.update_title)
             self._title_timer.start(15_000)
-        self.resize(1280, 800)
+        # 1280×800 where the screen holds it; on 1366×768 with a taskbar, what is available (window_fit)
+        self.restored_geometry = restore_geometry(self, "main", 1280, 800)
 
         self._syncing_nav = False  # the navigation bar is put back after «Ở lại»: no second question
         self.nav = QListWidget()
@@ -224,6 +226,7 @@ class MainWindow(QMainWindow):
         if not self.settle_unsaved():
             event.ignore()
             return
+        save_geometry(self, "main")
         super().closeEvent(event)
 
     def show_page(self, key: str) -> QWidget:
@@ -238,7 +241,7 @@ class MainWindow(QMainWindow):
             self.focus_page()
 
     def focus_page(self) -> None:
-        """Move the focus into the current page, so its own shortcuts (Ctrl+F, F5, Ctrl+S, Ctrl+E…, which
+        """Move the focus into the current page, so its own shortcuts (Ctrl+F, F5, Ctrl+S, Ctrl+Enter…, which
         only act while the focus is inside the page) work at once. A page whose ``activated()`` already
         focused a widget keeps it; otherwise the widget last used on the page, else its first field."""
         page = self.stack.currentWidget()

@@ -16,6 +16,7 @@ from models.dossiers import records as dossier_model
 from models.registry import organizations as orgs
 from models.text.identifiers import check_tax_code
 from models.text.normalize import clean
+from models.text.vn_format import thousands
 
 RESULT_LIMIT = 20
 
@@ -73,7 +74,7 @@ class OrgLookup(QWidget):
         if rows:
             self.results.setCurrentRow(0)
             more = " (còn nữa — gõ thêm để thu hẹp)" if len(rows) >= RESULT_LIMIT else ""
-            self.hint.setText(f"{len(rows)} tổ chức khớp{more}. ↑/↓ để chọn, Enter để lấy.")
+            self.hint.setText(f"{thousands(len(rows))} tổ chức khớp{more}. ↑/↓ để chọn, Enter để lấy.")
         else:
             self.hint.setText("Không có trong sổ. Enter để tạo tổ chức mới.")
 
