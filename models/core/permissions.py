@@ -21,7 +21,7 @@ INTAKE = {
     "registry.view", "registry.import", "registry.edit", "registry.resolve_duplicates",
     "dossier.view", "dossier.create", "dossier.edit", "dossier.transition", "dossier.import",
     "verification.request", "progress.view", "report.view", "report.draft", "personal_id.reveal",
-    "sync.export",
+    "sync.export", "people.view", "people.import", "people.edit",
 }
 LEADER = INTAKE | {
     "campaign.manage", "report.issue", "dossier.refuse", "dossier.cancel", "sync.merge", "audit.view",
@@ -71,6 +71,9 @@ PERMISSION_LABELS = {
     "sync.export": "xuất tệp gửi cấp trên",
     "unit.manage": "khai báo đơn vị và địa bàn",
     "system": "thực hiện thao tác hệ thống",
+    "people.view": "xem danh sách công dân",
+    "people.import": "nhập danh sách công dân",
+    "people.edit": "sửa thông tin công dân",
 }
 
 
