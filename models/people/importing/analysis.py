@@ -162,7 +162,7 @@ def _count(raw: object) -> Converted:
     return None, f"Số lao động «{text}» không phải là số", None
 
 
-_TIME_RE = re.compile(r"(\d{1,2})\s*(?:h|g|:|gio)\s*(\d{1,2})?")
+_TIME_RE = re.compile(r"\b(\d{1,2})\s*(?:h|g|gio|\s)\s*(\d{2})?\b")  # folded: "14:00" is "14 00"
 
 
 def _time(raw: object) -> Converted:
