@@ -86,6 +86,8 @@ def load(path: str | Path, kind: str) -> tuple[Table, HeaderGuess]:
 def id_value(raw: object) -> Converted:
     """``personal_id_value``, and the leading zeros a number cell lost ("001…" → 10 digits) put back with a
     warning: from a number cell always, from text only when the padded number has a known province prefix."""
+    if raw.__class__ is str and len(raw) == 12 and raw.isdigit() and raw.isascii() and raw[:3] in PROVINCE_ID_PREFIXES:
+        return raw, None, None  # the usual well-formed cell
     numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
     text = cell_text(raw)
     if (numeric or text.isdigit()) and text.isascii() and len(text) in (10, 11):
@@ -225,9 +227,12 @@ def _convert(analysis: Analysis, areas: AreaMatcher, today: dt.date, progress: P
     rows = analysis.table.rows
     headers = analysis.headers
     converters = _converters(areas, today)
-    columns = [(i, f, converters.get(f, text_value)) for i, f in sorted(analysis.mapping.items()) if f]
-    mapped = {i for i, _f, _c in columns}
-    column_of = {f: i for i, f, _c in columns}
+    # Short texts repeat (villages, communes): cleaned once per distinct cell.
+    repeated = {"village", "position", "agency", "notes"}
+    columns = [(i, f, converters.get(f, text_value), {} if f in repeated else None)
+               for i, f in sorted(analysis.mapping.items()) if f]
+    mapped = sorted({i for i, _f, _c, _m in columns})
+    column_of = {f: i for i, f, _c, _m in columns}
     id_col = column_of.get("id_number", column_of.get("tax_code"))
     issues = analysis.issues
     by_key: dict[object, Record] = {}
@@ -237,21 +242,31 @@ def _convert(analysis: Analysis, areas: AreaMatcher, today: dt.date, progress: P
             progress.update(index, total, f"Đang kiểm tra dòng {index + 1}/{total}…")
         row = rows[index]
         width = len(row)
-        if not any(c != "" and c is not None and i in mapped and not (isinstance(c, str) and not c.strip())
-                   for i, c in enumerate(row)):
-            continue
-        if is_footer_row(row, id_col):
-            continue
+        for i in mapped:
+            if i < width:
+                c = row[i]
+                if c != "" and c is not None and (c.__class__ is not str or not c.isspace()):
+                    break
+        else:
+            continue  # blank row, or text only in ignored columns (section titles, notes)
+        ident = row[id_col] if id_col is not None and id_col < width else None
+        if not (ident.__class__ is str and len(ident) >= 9 and ident[:9].isdigit()) and is_footer_row(row, id_col):
+            continue  # "Tổng cộng", "Người lập biểu", "…, ngày … tháng … năm …" under the table
         excel_row = index + 1
         analysis.read += 1
         values: dict = {}
         bad = False
-        for col, name, convert in columns:
+        for col, name, convert, memo in columns:
             raw = row[col] if col < width else ""
             if raw == "" or raw is None:
                 continue
             if convert is text_value and raw.__class__ is str:
-                value = clean(raw)
+                if memo is None:
+                    value = clean(raw)
+                else:
+                    value = memo.get(raw)
+                    if value is None:
+                        value = memo[raw] = clean(raw)
                 if value:
                     values[name] = value
                 continue

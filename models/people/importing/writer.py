@@ -183,14 +183,21 @@ class _Writer:
         updates: list[tuple[tuple, dict]] = []
         person_of: dict[int, int] = {}
         changed_rows: set[int] = set()
+        positions = tuple(enumerate(PERSON_COLUMNS, start=2))
         for n, record in enumerate(records):
             current = found.get(n)
             if current is None:
                 inserts.append(n)
                 continue
             person_of[n] = current[0]
-            have = dict(zip(PERSON_COLUMNS, current[2:], strict=True))
-            changes = {k: v for k, v in record.values.items() if k in have and have[k] != v}
+            get = record.values.get
+            changes = None
+            for position, column in positions:
+                value = get(column)
+                if value is not None and value != current[position]:
+                    if changes is None:
+                        changes = {}
+                    changes[column] = value
             if changes:
                 updates.append((current, changes))
                 changed_rows.add(n)
