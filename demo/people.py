@@ -18,7 +18,10 @@ import random
 
 from faker.providers.person.vi_VN import Provider as VietnamesePersons
 
-from demo import registry as demo_registry
+from demo.registry import GIVEN_FEMALE as REGISTRY_GIVEN_FEMALE
+from demo.registry import GIVEN_MALE as REGISTRY_GIVEN_MALE
+from demo.registry import MIDDLE_FEMALE as REGISTRY_MIDDLE_FEMALE
+from demo.registry import MIDDLE_MALE as REGISTRY_MIDDLE_MALE
 from models.core.changes import Kind, Table
 from models.core.store import Store
 from models.registry.importing.fastnorm import fold_many
@@ -43,10 +46,10 @@ LISTED_AT = "2025-01-02 08:00:00"
 LAST_NAMES = (["Nguyễn"] * 12 + ["Trần"] * 5 + ["Lê"] * 4 + list(VietnamesePersons.last_names)
               + ["Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Trương", "Đinh", "Lâm",
                  "Châu", "Tạ", "Thái", "Quách", "Lương", "Mai", "Cao", "Danh", "Thạch"])
-MIDDLE_MALE = sorted(set(VietnamesePersons.middle_names) | set(demo_registry.MIDDLE_MALE))
-MIDDLE_FEMALE = sorted(set(demo_registry.MIDDLE_FEMALE) | {"Thị", "Thùy", "Diệu", "Phương"})
-GIVEN_MALE = sorted(set(VietnamesePersons.first_names_male) | set(demo_registry.GIVEN_MALE))
-GIVEN_FEMALE = sorted(set(VietnamesePersons.first_names_female) | set(demo_registry.GIVEN_FEMALE))
+MIDDLE_MALE = sorted(set(VietnamesePersons.middle_names) | set(REGISTRY_MIDDLE_MALE))
+MIDDLE_FEMALE = sorted(set(REGISTRY_MIDDLE_FEMALE) | {"Thị", "Thùy", "Diệu", "Phương"})
+GIVEN_MALE = sorted(set(VietnamesePersons.first_names_male) | set(REGISTRY_GIVEN_MALE))
+GIVEN_FEMALE = sorted(set(VietnamesePersons.first_names_female) | set(REGISTRY_GIVEN_FEMALE))
 
 
 def _name(rng: random.Random, male: bool) -> str:
