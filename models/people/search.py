@@ -2,8 +2,9 @@
 
 - words are folded (``normalize.fold``) and matched as word *prefixes* in ``person_fts`` ("nguyen van a"
   finds "Nguyễn Văn An");
-- a run of 3 or more digits matches anywhere in the ID number (``person_id_fts`` trigrams: "0791" and
-  "456789" both find 079123456789); 12 digits are looked up exactly; 1-2 digits are ID prefixes;
+- a run of 5 or more digits matches anywhere in the ID number (``person_id_fts`` trigrams: "07912" and
+  "456789" both find 079123456789); 12 digits are looked up exactly; 1-4 digits are the start of the ID
+  number (three digits anywhere would match a large share of all numbers);
 - filters (commune, village, level, activated, agency, eligible at a date) are applied on the joined rows.
 
 A text search returns the first ``cap`` matches sorted by name (``capped`` when more match: the screen
@@ -24,6 +25,7 @@ from models.people.persons import eligible_born_on_or_before
 from models.text.normalize import fold
 
 SEARCH_CAP = 1000
+SUBSTRING_DIGITS = 5  # digit runs this long match anywhere in the ID number; shorter ones are its start
 _DIGITS_RE = re.compile(r"\d+")
 
 
@@ -81,21 +83,31 @@ def search_ids(store: Store, text: str = "", filters: Filters | None = None, *, 
     folded = fold(text)
     words = [w for w in folded.split() if not w.isdigit()]
     digits = _DIGITS_RE.findall(" ".join(w for w in folded.split() if w.isdigit()))
+    # The first text condition drives the query (FTS rows joined to persons, stopping at the cap); the
+    # others are checked on each joined row.
+    driver, driver_params = "", []
     sources: list[str] = []
     source_params: list = []
     if words:
-        sources.append("p.id IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?)")
+        driver, driver_params = "person_fts f JOIN persons p ON p.id = f.rowid", []
+        sources.append("person_fts MATCH ?")
         source_params.append(_fts_words(words))
     for run in digits:
         if len(run) == 12:
             sources.append("p.id_number = ?")
             source_params.append(run)
-        elif len(run) >= 3:
-            sources.append("p.id IN (SELECT rowid FROM person_id_fts WHERE person_id_fts MATCH ?)")
+        elif len(run) >= SUBSTRING_DIGITS:
+            if not driver:
+                driver = "person_id_fts f JOIN persons p ON p.id = f.rowid"
+                sources.append("person_id_fts MATCH ?")
+            else:
+                sources.append("p.id IN (SELECT rowid FROM person_id_fts WHERE person_id_fts MATCH ?)")
             source_params.append(f'"{run}"')
-        else:
+        else:  # a short run matches too many numbers anywhere: it is the start of the ID number
             sources.append("p.id_number >= ? AND p.id_number < ?")
             source_params += [run, run + "\x7f"]
+    driver = driver or "persons p"
+    source_params = driver_params + source_params
     result = SearchResult(text=text)
     if not sources:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
@@ -103,7 +115,7 @@ def search_ids(store: Store, text: str = "", filters: Filters | None = None, *, 
             f"SELECT p.id FROM persons p {where} ORDER BY p.name_key, p.id", params)))
     else:
         where = " AND ".join(sources + clauses)
-        rows = store.execute(f"SELECT p.id, p.name_key FROM persons p WHERE {where} LIMIT ?",
+        rows = store.execute(f"SELECT p.id, p.name_key FROM {driver} WHERE {where} LIMIT ?",
                              (*source_params, *params, cap + 1)).fetchall()
         result.capped = len(rows) > cap
         rows = sorted(rows[:cap], key=lambda r: (r[1], r[0]))
