@@ -310,3 +310,50 @@ def test_editing_a_person_records_history_and_checks_the_id(store):
     with pytest.raises(Exception, match="đã thuộc"):
         persons.edit_person(store, other, {"id_number": "079190000123"})
     assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'person.edit'") == 2
+
+
+def test_short_digit_runs_are_the_start_of_the_id_number(store, tmp_path):
+    people = pf.make_people(40, 14)
+    import_file(store, residents_file(tmp_path, people), "residents")
+    start = people[0].id_number[:4]
+    found = people_search.rows_for(store, list(people_search.search_ids(store, start).ids))
+    assert found and all(r["id_number"].startswith(start) for r in found)
+    expected = {p.id_number for p in people if p.id_number.startswith(start)}
+    assert {r["id_number"] for r in found} == expected
+
+
+def test_csv_in_windows_1258_and_the_error_workbook_lists_unknown_ids(store, tmp_path):
+    from openpyxl import load_workbook
+
+    from services.people_imports import save_error_workbook
+
+    people = pf.make_people(6, 15)
+    built = pf.residents_grid(people, two_row_header=False, numeric_ids=False, nfd=False, dates_as_text=True)
+    path = mf.write_csv(built, tmp_path / "dan-cu.csv", encoding="cp1258", delimiter=";")
+    result = import_file(store, path, "residents")
+    assert (result.inserted, result.rejected) == (6, 0)
+    assert {r["full_name"] for r in store.query("SELECT full_name FROM persons")} == {p.full_name for p in people}
+    rows = [(p.id_number, 2, dt.date(2025, 1, 7), p.full_name) for p in people[:2]] + [("058190001234", 1, dt.date(2025, 1, 7), "")]
+    act = import_file(store, mf.write_xlsx(pf.activations_grid(rows, numeric_ids=False), tmp_path / "k.xlsx"),
+                      "activations")
+    out = save_error_workbook(store, tmp_path / "loi.xlsx", source_name="k.xlsx", result=act, kind="activations")
+    cells = [c for row in load_workbook(out).worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert "058190001234" in cells
+
+
+def test_staff_rows_without_an_id_number_are_rejected(store, tmp_path):
+    built = pf.staff_grid(pf.make_people(3, 16), numeric_ids=False)
+    second = sorted(built.rows)[1]
+    built.grid[second - 1][2] = ""
+    result = import_file(store, mf.write_xlsx(built, tmp_path / "s.xlsx"), "staff", agency="Chi cục Thuế khu vực")
+    assert (result.inserted, result.rejected) == (2, 1)
+    error = next(i for i in result.issues if i.level == "error")
+    assert error.row == second and "số định danh" in error.message
+
+
+@pytest.mark.parametrize("cell, expected", [("8h30", "08:30"), ("14:00", "14:00"), ("2 giờ chiều", "14:00"),
+                                            (dt.time(7, 45), "07:45"), (0.5, "12:00"), ("Sáng", "07:30")])
+def test_schedule_times(cell, expected):
+    from models.people.importing.analysis import _time
+
+    assert _time(cell)[0] == expected
