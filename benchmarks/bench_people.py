@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import random
 import shutil
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models.core.migrations import latest_version  # noqa: E402
+from models.core.migrations import latest_version, m014_people  # noqa: E402
 from models.core.store import Store  # noqa: E402
 from models.people import search as people_search  # noqa: E402
 from models.people.importing import analyse_file, apply_analysis  # noqa: E402
@@ -120,7 +121,9 @@ def import_once(db: Path, path: Path, kind: str) -> tuple[float, dict]:
 
 def million_db(persons: int) -> Path:
     """The ``persons``-person database (cached while its count and schema version match)."""
-    path = OUT / f"persons-{persons}.sqlite"
+    # Named after the people schema too: m014 may still be edited in place before the first release.
+    schema = hashlib.sha1("".join(m014_people.SCHEMA).encode()).hexdigest()[:8]
+    path = OUT / f"persons-{persons}-{schema}.sqlite"
     if path.exists():
         store = Store(path)
         try:
