@@ -119,6 +119,7 @@ COLUMNS = [
 
 # Field names of the other records (campaigns, settings…) shown in the audit screen.
 OTHER_FIELD_LABELS = {
+    "account": "Tài khoản định danh điện tử",
     "plan_baseline": "Mốc tính (theo kế hoạch)",
     "baseline_frozen": "Số gốc đã chốt (theo danh sách)", "unit_value": "Chỉ tiêu giao cho đơn vị", "value": "Giá trị",
     "kind": "Loại", "label": "Tên chỉ tiêu", "groups": "Nhóm", "start_on": "Từ ngày", "end_on": "Đến ngày",

@@ -160,9 +160,10 @@ class _Writer:
         with_id = [(n, r.values["id_number"]) for n, r in enumerate(records) if r.values.get("id_number")]
         if with_id and store.scalar("SELECT 1 FROM persons LIMIT 1"):
             store.execute("DROP TABLE IF EXISTS temp._pp_keys")
-            store.execute("CREATE TEMP TABLE _pp_keys (n INTEGER PRIMARY KEY, id_number TEXT NOT NULL)")
-            try:
-                store.conn.executemany("INSERT INTO temp._pp_keys VALUES (?, ?)", with_id)
+            store.execute("CREATE TEMP TABLE _pp_keys (id_number TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+            try:  # keyed by ID number: the join walks the persons' id_number index in order
+                store.conn.executemany("INSERT INTO temp._pp_keys(n, id_number) VALUES (?, ?)",
+                                       sorted(with_id, key=lambda k: k[1]))
                 cols = ", ".join(f"p.{c}" for c in ("id", "version", *PERSON_COLUMNS))
                 for row in store.execute(f"SELECT k.n, {cols} FROM temp._pp_keys k "
                                          "CROSS JOIN persons p ON p.id_number = k.id_number"):
@@ -428,9 +429,11 @@ class _Writer:
         found: dict[int, tuple] = {}
         keys = [(n, r.values["id_number"]) for n, r in enumerate(records)]
         store.execute("DROP TABLE IF EXISTS temp._pp_keys")
-        store.execute("CREATE TEMP TABLE _pp_keys (n INTEGER PRIMARY KEY, id_number TEXT NOT NULL)")
+        # Keyed by ID number: the join walks the persons' id_number index in order, not at random.
+        store.execute("CREATE TEMP TABLE _pp_keys (id_number TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
         try:
-            store.conn.executemany("INSERT INTO temp._pp_keys VALUES (?, ?)", keys)
+            store.conn.executemany("INSERT INTO temp._pp_keys(n, id_number) VALUES (?, ?)",
+                                   sorted(keys, key=lambda k: k[1]))
             for row in store.execute(f"SELECT k.n, p.id, {', '.join('p.' + c for c in ACCOUNT_COLUMNS)} "
                                      "FROM temp._pp_keys k CROSS JOIN persons p ON p.id_number = k.id_number"):
                 found[row[0]] = row[1:]
@@ -456,9 +459,10 @@ class _Writer:
                 continue
             result.updated += 1
             staged.append((current[0], *[want[c] for c in ACCOUNT_COLUMNS]))
-            for f in sorted(changes):
-                audit_rows.append((self.now, store.actor.id, "person.activation", "person", str(current[0]), f,
-                                   None if have[f] is None else str(have[f]), str(changes[f])))
+            # One line per person (not per field): a national list touches tens of thousands of persons.
+            audit_rows.append((self.now, store.actor.id, "person.activation", "person", str(current[0]), "account",
+                               json.dumps({f: have[f] for f in sorted(changes)}),
+                               json.dumps({f: changes[f] for f in sorted(changes)})))
         result.matched = len(set(matched))
         result.unknown = len(set(result.unknown_ids))
         if not self.write or not staged:
@@ -467,7 +471,7 @@ class _Writer:
         store.execute(f"CREATE TEMP TABLE _pp_acc (id INTEGER PRIMARY KEY, {', '.join(ACCOUNT_COLUMNS)})")
         try:
             store.conn.executemany(f"INSERT INTO temp._pp_acc VALUES ({', '.join('?' * (len(ACCOUNT_COLUMNS) + 1))})",
-                                   staged)
+                                   sorted(staged))
             sets = ", ".join(f"{c} = s.{c}" for c in ACCOUNT_COLUMNS)
             store.execute(f"UPDATE persons SET {sets}, updated_at = ?, version = persons.version + 1 "
                           "FROM temp._pp_acc s WHERE persons.id = s.id", (self.now,))
