@@ -357,3 +357,31 @@ def test_schedule_times(cell, expected):
     from models.people.importing.analysis import _time
 
     assert _time(cell)[0] == expected
+
+
+def test_sessions_agencies_and_filters(store, tmp_path):
+    from models.core.errors import UserError
+    from models.people import schedules
+
+    people = pf.make_people(10, 17)
+    import_file(store, residents_file(tmp_path, people), "residents")
+    import_file(store, mf.write_xlsx(pf.staff_grid(people[:4]), tmp_path / "cb.xlsx"), "staff", agency="Trạm Y tế xã")
+    agency = agencies.find_agency(store, "Trạm Y tế xã")
+    assert agencies.edit_agency(store, agency["id"], {"liaison_name": "Lê Văn Tư", "liaison_phone": "0912 345 678"}) == \
+        ["liaison_name", "liaison_phone"]
+    listed = agencies.list_agencies(store)
+    assert [(a["name"], a["staff"], a["level2"], a["liaison_phone"]) for a in listed] == \
+        [("Trạm Y tế xã", 4, 0, "0912345678")]
+    with pytest.raises(UserError):
+        schedules.create_session(store, held_on=dt.date(2025, 1, 11))
+    session = schedules.create_session(store, held_on=dt.date(2025, 1, 11), agency_id=agency["id"], start_time="07:30",
+                                       place="Hội trường", team=["Nguyễn Văn A", " ", "Trần Thị B"], expected_people=4)
+    found = schedules.sessions_between(store, dt.date(2025, 1, 6), dt.date(2025, 1, 12))
+    assert [(s["id"], s["agency_name"], s["team"], s["status"]) for s in found] == \
+        [(session, "Trạm Y tế xã", ["Nguyễn Văn A", "Trần Thị B"], "planned")]
+    staff_only = people_search.search_ids(store, "", people_search.Filters(agency_id=agency["id"]))
+    assert {r["id_number"] for r in people_search.rows_for(store, list(staff_only.ids))} == \
+        {p.id_number for p in people[:4]}
+    adults = people_search.search_ids(store, "", people_search.Filters(eligible_on=dt.date(2025, 1, 9)))
+    expected = sum(persons.is_eligible(p.birth_date, dt.date(2025, 1, 9)) for p in people)
+    assert len(adults) == expected
