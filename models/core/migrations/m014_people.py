@@ -118,7 +118,6 @@ SCHEMA = [
         last_seen TEXT NOT NULL,
         PRIMARY KEY (person_id, kind, file_name)
     ) WITHOUT ROWID""",
-    "CREATE INDEX person_sources_import ON person_sources(import_id)",
     """CREATE TABLE agencies (
         id INTEGER PRIMARY KEY,
         uuid TEXT NOT NULL UNIQUE,

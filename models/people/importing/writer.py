@@ -221,7 +221,7 @@ class _Writer:
             new_ids = self._insert_persons([records[n] for n in inserts])
             person_of.update({n: new_ids[i] for i, n in enumerate(inserts)})
             audit_rows = self._update_persons(updates)
-            self._sources(records, person_of, skip=self.same_file_before)
+            self._sources(records, person_of, set(inserts), skip=self.same_file_before)
         staff_new = staff_changed = set()
         if analysis.kind == "staff":
             staff_new, staff_changed = self._staff(records, person_of, agency_id, set(inserts))
@@ -292,23 +292,24 @@ class _Writer:
             store.execute("DROP TABLE IF EXISTS temp._pp_upd")
         return audit_rows
 
-    def _sources(self, records: list[Record], person_of: dict[int, int], *, skip: bool) -> None:
+    def _sources(self, records: list[Record], person_of: dict[int, int], new: set[int], *, skip: bool) -> None:
         if skip:
             return
         store, kind = self.store, self.analysis.kind
-        rows = [(person_of[n], r.row) for n, r in enumerate(records)]
+        rows = [(person_of[n], r.row, n not in new) for n, r in enumerate(records)]
         store.execute("DROP TABLE IF EXISTS temp._pp_src")
-        store.execute("CREATE TEMP TABLE _pp_src (person_id INTEGER PRIMARY KEY, row_number INTEGER)")
+        store.execute("CREATE TEMP TABLE _pp_src (person_id INTEGER PRIMARY KEY, row_number INTEGER, known INTEGER)")
         try:
-            store.conn.executemany("INSERT OR REPLACE INTO temp._pp_src VALUES (?, ?)", rows)
+            store.conn.executemany("INSERT OR REPLACE INTO temp._pp_src VALUES (?, ?, ?)", rows)
             store.execute(
                 "INSERT INTO person_sources(person_id, kind, file_name, import_id, row_number, first_seen, last_seen) "
                 "SELECT person_id, ?, ?, ?, row_number, ?, ? FROM temp._pp_src WHERE true "
                 "ON CONFLICT(person_id, kind, file_name) DO UPDATE SET import_id = excluded.import_id, "
                 "row_number = excluded.row_number, last_seen = excluded.last_seen",
                 (kind, self.analysis.file_name, self.import_id, self.now, self.now))
+            # New persons were written with ``sources`` = this kind already.
             store.execute("UPDATE persons SET sources = trim(sources || ' ' || ?) WHERE id IN "
-                          "(SELECT person_id FROM temp._pp_src) AND instr(' ' || sources || ' ', ?) = 0",
+                          "(SELECT person_id FROM temp._pp_src WHERE known) AND instr(' ' || sources || ' ', ?) = 0",
                           (kind, f" {kind} "))
         finally:
             store.execute("DROP TABLE IF EXISTS temp._pp_src")
