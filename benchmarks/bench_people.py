@@ -6,7 +6,7 @@
 - importing a 20,000-row activation list into 1,000,000 persons ≤ 2 s;
 - searching by name or ID-number fragment over 1,000,000 persons: p95 ≤ 30 ms.
 
-    .venv/bin/python benchmarks/bench_people.py [--rows 320000] [--persons 1000000] [--repeat 1]
+    .venv/bin/python benchmarks/bench_people.py [--rows 320000] [--persons 1000000] [--repeat 2]
 
 Generated files are cached in benchmarks/out/people/ (git-ignored): the resident list (xlsx written
 with xlsxwriter) and the 1,000,000-person database (about 1-2 minutes the first time). Prints one JSON
@@ -92,13 +92,14 @@ def write_residents(path: Path, rows: int, seed: int = 15) -> None:
     workbook.close()
 
 
-def calamine_read(path: Path) -> float:
+def calamine_read(path: Path) -> tuple[float, float]:
+    """(wall, cpu) seconds for python-calamine alone to read the sheet into Python rows."""
     from python_calamine import CalamineWorkbook
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     assert rows
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def fresh_db(path: Path) -> None:
@@ -109,12 +110,13 @@ def fresh_db(path: Path) -> None:
     store.close()
 
 
-def import_once(db: Path, path: Path, kind: str) -> tuple[float, dict]:
+def import_once(db: Path, path: Path, kind: str) -> tuple[float, dict, float]:
+    """(wall seconds, counts, cpu seconds of this process: SQLite works in it too)."""
     store = Store(db)
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = apply_analysis(store, analyse_file(store, path, kind))
-        return time.perf_counter() - started, result.counts()
+        return time.perf_counter() - started, result.counts(), time.process_time() - cpu
     finally:
         store.close()
 
@@ -208,7 +210,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rows", type=int, default=320_000)
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--activations", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     report = []
@@ -222,16 +224,22 @@ def main(argv: list[str]) -> int:
         fresh_db(db)
         fresh.append(import_once(db, source, "residents"))
         again.append(import_once(db, source, "residents"))
-    read = min(reads)
-    report.append({"measure": "calamine_read", "rows": args.rows, "seconds": round(read, 3)})
+    # The best of the runs (the machine is shared: the best run is the least disturbed one); CPU seconds
+    # of this process too, which other processes disturb less.
+    read, read_cpu = min(r[0] for r in reads), min(r[1] for r in reads)
+    report.append({"measure": "calamine_read", "rows": args.rows, "seconds": round(read, 3),
+                   "cpu_seconds": round(read_cpu, 3)})
     first = min(fresh)
     report.append({"measure": "residents_import", "seconds": round(first[0], 3), "ratio": round(first[0] / read, 2),
+                   "cpu_seconds": round(min(r[2] for r in fresh), 3),
+                   "cpu_ratio": round(min(r[2] for r in fresh) / read_cpu, 2),
                    "budget": f"≤ {BUDGETS['import_ratio']}x committed, ≤ {BUDGETS['searchable_ratio']}x searchable "
                              "(one figure: indexed in the same transaction)", "counts": first[1]})
     second = min(again)
     report.append({"measure": "residents_reimport_unchanged", "seconds": round(second[0], 3),
-                   "ratio": round(second[0] / read, 2), "budget": f"≤ {BUDGETS['reimport_ratio']}x",
-                   "counts": second[1]})
+                   "ratio": round(second[0] / read, 2), "cpu_seconds": round(min(r[2] for r in again), 3),
+                   "cpu_ratio": round(min(r[2] for r in again) / read_cpu, 2),
+                   "budget": f"≤ {BUDGETS['reimport_ratio']}x", "counts": second[1]})
     ok = (first[0] / read <= BUDGETS["import_ratio"] and second[0] / read <= BUDGETS["reimport_ratio"])
 
     big = million_db(args.persons)
@@ -247,7 +255,8 @@ def main(argv: list[str]) -> int:
         times.append(import_once(work, activations, "activations"))
     best = min(times)
     report.append({"measure": "activations_into_persons", "persons": args.persons, "rows": args.activations,
-                   "seconds": round(best[0], 3), "budget": f"≤ {BUDGETS['activations_seconds']} s", "counts": best[1]})
+                   "seconds": round(best[0], 3), "cpu_seconds": round(min(t[2] for t in times), 3),
+                   "budget": f"≤ {BUDGETS['activations_seconds']} s", "counts": best[1]})
     ok = ok and best[0] <= BUDGETS["activations_seconds"]
 
     store = Store(big)
