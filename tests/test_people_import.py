@@ -385,3 +385,14 @@ def test_sessions_agencies_and_filters(store, tmp_path):
     adults = people_search.search_ids(store, "", people_search.Filters(eligible_on=dt.date(2025, 1, 9)))
     expected = sum(persons.is_eligible(p.birth_date, dt.date(2025, 1, 9)) for p in people)
     assert len(adults) == expected
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_residents_in_xls_and_ods(store, tmp_path, fmt):
+    if mf.soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    people = pf.make_people(12, 18)
+    path = mf.convert(residents_file(tmp_path, people, repeat=(1,)), fmt, tmp_path)
+    result = import_file(store, path, "residents")
+    assert (result.read, result.inserted, result.duplicates, result.rejected) == (13, 12, 1, 0)
+    assert {r["id_number"] for r in store.query("SELECT id_number FROM persons")} == {p.id_number for p in people}
