@@ -11,6 +11,7 @@ import unicodedata
 import pytest
 
 from models.core.errors import PermissionDenied
+from models.core.store import Store
 from models.people import agencies, persons
 from models.people import search as people_search
 from models.people.importing import UnreadableFile, import_file
@@ -396,3 +397,20 @@ def test_residents_in_xls_and_ods(store, tmp_path, fmt):
     result = import_file(store, path, "residents")
     assert (result.read, result.inserted, result.duplicates, result.rejected) == (13, 12, 1, 0)
     assert {r["id_number"] for r in store.query("SELECT id_number FROM persons")} == {p.id_number for p in people}
+
+
+def test_import_people_strict_exit_code_and_error_workbook(store, db_path, run_cli, tmp_path):
+    built = pf.residents_grid(pf.make_people(5, 19), numeric_ids=False)
+    built.grid[min(built.rows) - 1][4] = "12AB"
+    path = mf.write_xlsx(built, tmp_path / "loi.xlsx")
+    store.close()
+    out = run_cli("import-people", "--db", db_path, "--kind", "residents", path, "--strict",
+                  "--errors", tmp_path / "loi-nhap.xlsx")
+    assert out.returncode == 1 and json.loads(out.stdout)["rejected"] == 1 and "--strict" in out.stderr
+    assert "cột «Thông tin công dân Số CCCD/ĐDCN» (E)" in out.stderr
+    assert (tmp_path / "loi-nhap.xlsx").exists()
+    check = Store(db_path)
+    try:
+        assert check.scalar("SELECT count(*) FROM persons") == 0
+    finally:
+        check.close()
