@@ -1,4 +1,4 @@
-"""Deterministic demo database (order: officers, unit/areas/organizations, dossiers, campaign, issued weekly reports): a unit with its real communes, organizations of the four groups,
+"""Deterministic demo database (order: officers, unit/areas/organizations, dossiers, campaign, citizens, issued weekly reports): a unit with its real communes, organizations of the four groups,
 dossiers over ten weeks in every state, and the Kiên Giang campaign with allocations.
 
 Each step lives in its own module and is seeded, so two runs give the same data.
@@ -14,6 +14,7 @@ from pathlib import Path
 from demo import campaign as demo_campaign
 from demo import dossiers as demo_dossiers
 from demo import officers as demo_officers
+from demo import people as demo_people
 from demo import registry as demo_registry
 from demo import reports as demo_reports
 from models.core.demo_clock import DEMO_SETTING
@@ -28,10 +29,11 @@ SEED = 20241230
 
 def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1500, today: dt.datetime = DEMO_TODAY,
                seed: int = SEED, unit: dict | None = None, area_codes: tuple[str, ...] | None = None,
-               reports: bool = True) -> dict:
+               reports: bool = True, people: int = 30000) -> dict:
     """Build the demo into ``path`` (replacing it: the front ends check first that it is absent or a demo
-    database, ``models.core.db_probe.check_demo_target``). ``today``, ``seed``, ``unit`` and ``area_codes``
-    let the province demo (``demo.province``) build other units the same way; ``reports``: issue the past
+    database, ``models.core.db_probe.check_demo_target``). ``people``: residents of the citizens' campaign
+    (``demo.people``; 0 for none). ``today``, ``seed``, ``unit`` and ``area_codes`` let the province demo
+    (``demo.province``) build other units the same way; ``reports``: issue the past
     weeks' reports."""
     path = Path(path)
     # Built beside the target and renamed when complete: a crash leaves the old file or the whole demo.
@@ -51,6 +53,8 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
                                            area_codes=area_codes or demo_registry.AREA_CODES))
         summary.update(demo_dossiers.build(store, count=dossiers, seed=seed))
         summary.update(demo_campaign.build(store, seed=seed))
+        if people:
+            summary["people"] = demo_people.build(store, count=people, seed=seed)
         if reports:
             summary.update(demo_reports.build(store, seed=seed))
         store.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file before the rename

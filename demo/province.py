@@ -130,7 +130,7 @@ def _unit_file(folder: Path, unit: DemoUnit, organizations: int, dossiers: int) 
     """Build one unit's demo database on the day it sent its file, and export that file; returns the file
     and the unit's public key."""
     db = folder / f"{unit.code}.sqlite"
-    build_demo(db, organizations=organizations, dossiers=dossiers, today=unit.sent_at, seed=unit.seed,
+    build_demo(db, organizations=organizations, dossiers=dossiers, people=0, today=unit.sent_at, seed=unit.seed,
                unit={**demo_registry.UNIT, "code": unit.code, "name": unit.name, "short_name": unit.short_name},
                area_codes=unit.area_codes, reports=False)
     out = folder / "files"

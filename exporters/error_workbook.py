@@ -18,6 +18,7 @@ LEVEL_LABELS = {"error": "Lỗi — dòng không được nhập", "warning": "C
 COUNT_LABELS = {
     "read": "Số dòng dữ liệu đã đọc", "inserted": "Thêm mới", "updated": "Cập nhật", "unchanged": "Không đổi",
     "duplicates": "Dòng lặp lại (đã gộp)", "rejected": "Dòng bị loại vì lỗi", "warnings": "Cảnh báo",
+    "matched": "Công dân khớp số định danh", "unknown": "Số định danh không có trong danh sách",
 }
 
 

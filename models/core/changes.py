@@ -18,6 +18,8 @@ from enum import StrEnum
 class Table(StrEnum):
     """The tables whose changes views listen to (values are the SQLite table names)."""
 
+    AGENCIES = "agencies"
+    AGENCY_STAFF = "agency_staff"
     AREAS = "areas"
     AUDIT_LOG = "audit_log"
     CAMPAIGN_PHASES = "campaign_phases"
@@ -25,10 +27,14 @@ class Table(StrEnum):
     CAMPAIGNS = "campaigns"
     DOSSIERS = "dossiers"
     DUPLICATE_FLAGS = "duplicate_flags"
+    ENTERPRISE_SCHEDULES = "enterprise_schedules"
     HOLIDAYS = "holidays"
     IMPORTS = "imports"
+    INTAKE_SESSIONS = "intake_sessions"
     OFFICERS = "officers"
     ORGANIZATIONS = "organizations"
+    PEOPLE_IMPORTS = "people_imports"
+    PERSONS = "persons"
     REMOTE_DOSSIERS = "remote_dossiers"
     REMOTE_UNITS = "remote_units"
     REPORT_SETTINGS = "report_settings"

@@ -21,7 +21,7 @@ INTAKE = {
     "registry.view", "registry.import", "registry.edit", "registry.resolve_duplicates",
     "dossier.view", "dossier.create", "dossier.edit", "dossier.transition", "dossier.import",
     "verification.request", "progress.view", "report.view", "report.draft", "personal_id.reveal",
-    "sync.export", "dossier.propose",
+    "sync.export", "dossier.propose", "people.view", "people.import", "people.edit",
 }
 # Issuing and refusing need the leader: an intake officer proposes (dossier.propose), the leader approves
 # (dossier.approve) or issues directly (dossier.issue); only the leader undoes a wrong move (dossier.undo).
@@ -80,6 +80,9 @@ PERMISSION_LABELS = {
     "dossier.issue": "xác nhận đã cấp tài khoản",
     "dossier.approve": "duyệt đề xuất cấp tài khoản hoặc từ chối",
     "dossier.undo": "hoàn tác chuyển trạng thái hồ sơ",
+    "people.view": "xem danh sách công dân",
+    "people.import": "nhập danh sách công dân",
+    "people.edit": "sửa thông tin công dân",
 }
 
 

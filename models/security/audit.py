@@ -101,6 +101,10 @@ ACTION_LABELS = {
     "holidays.set": "Thêm / sửa ngày nghỉ", "holidays.remove": "Bỏ ngày nghỉ",
     "make_up_days.set": "Thêm / sửa ngày làm bù", "make_up_days.remove": "Bỏ ngày làm bù",
     "holidays.official": "Cập nhật ngày nghỉ, làm bù chính thức", "holidays.restore": "Khôi phục ngày chính thức",
+    "people.import": "Nhập danh sách công dân", "person.import": "Cập nhật công dân từ danh sách",
+    "person.activation": "Cập nhật tài khoản theo danh sách cấp, kích hoạt", "person.create": "Thêm công dân",
+    "person.edit": "Sửa thông tin công dân", "agency.create": "Thêm cơ quan, đơn vị",
+    "agency.edit": "Sửa cơ quan, đơn vị", "intake_session.create": "Lập lịch thu nhận lưu động",
 }
 
 OBJECT_LABELS = {
@@ -111,6 +115,8 @@ OBJECT_LABELS = {
     "sync_file": "Tệp đơn vị gửi", "remote_unit": "Đơn vị cấp dưới", "sync_key": "Khoá ký tệp đồng bộ", "duplicate": "Nghi trùng",
     "holiday": "Ngày nghỉ", "holidays": "Ngày nghỉ", "make_up_days": "Ngày làm bù",
     "official_days": "Ngày nghỉ, làm bù chính thức", "report_settings": "Cài đặt báo cáo", "verification_request": "Yêu cầu xác minh",
+    "person": "Công dân", "agency": "Cơ quan, đơn vị", "people_import": "Lần nhập danh sách công dân",
+    "intake_session": "Buổi thu nhận lưu động", "enterprise_schedule": "Lịch đăng ký của doanh nghiệp",
 }
 
 COLUMNS = [
@@ -122,6 +128,7 @@ COLUMNS = [
 
 # Field names of the other records (campaigns, settings…) shown in the audit screen.
 OTHER_FIELD_LABELS = {
+    "account": "Tài khoản định danh điện tử",
     "plan_baseline": "Mốc tính (theo kế hoạch)",
     "baseline_frozen": "Số gốc đã chốt (theo danh sách)", "unit_value": "Chỉ tiêu giao cho đơn vị", "value": "Giá trị",
     "kind": "Loại", "label": "Tên chỉ tiêu", "groups": "Nhóm", "start_on": "Từ ngày", "end_on": "Đến ngày",
