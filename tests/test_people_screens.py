@@ -312,3 +312,18 @@ def test_cancel_during_import_leaves_everything_as_before(dialog, qtbot, tmp_pat
     assert snapshot(store) == before
     assert dialog.stack.currentIndex() == PAGE_REVIEW and dialog.import_button.isEnabled()
     assert any("giữ nguyên" in box.text() for box in _boxes())
+
+
+def test_browse_ids_are_the_search_order_for_every_kind_of_filter(seeded):
+    from models.people import browse
+    from models.people import search as people_search
+
+    store, people = seeded
+    agency = store.scalar("SELECT id FROM agencies")
+    for filters in (people_search.Filters(), people_search.Filters(area_code=people[1].area_code),
+                    people_search.Filters(area_code=people[1].area_code, village=people[1].village, level=0),
+                    people_search.Filters(activated=False, eligible_on=dt.date(2025, 1, 9)),
+                    people_search.Filters(level=1), people_search.Filters(agency_id=agency, level=2)):
+        expected = list(people_search.search_ids(store, "", filters).ids)
+        assert list(browse.all_ids(store, filters)) == expected and expected
+        assert list(browse.first_ids(store, filters, 7)) == expected[:7]

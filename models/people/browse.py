@@ -21,6 +21,26 @@ def first_ids(store: Store, filters: Filters | None = None, limit: int = 2000) -
         f"SELECT p.id FROM persons p {where} ORDER BY p.name_key, p.id LIMIT ?", (*params, int(limit)))))
 
 
+def all_ids(store: Store, filters: Filters | None = None) -> array:
+    """Every id of a browse (no search text) in name order, as ``search_ids`` gives them, read the cheapest
+    way for the filters (1,000,000 persons, a loaded machine): no filter walks the covering name index
+    (0.3 s); a commune reads its range of ``persons_area`` and sorts (0.25 s for 166,000 persons); an agency
+    is a short list; other filters (level, activation, age) scan the table and sort (2.6 s) instead of
+    walking the name index and fetching every row from it (9 s)."""
+    require(store, "people.view")
+    filters = filters or Filters()
+    clauses, params = filters.where()
+    if not clauses or filters.agency_id is not None:
+        hint = ""
+    elif filters.area_code:
+        hint = "INDEXED BY persons_area"
+    else:
+        hint = "NOT INDEXED"
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return array("q", (r[0] for r in store.execute(
+        f"SELECT p.id FROM persons p {hint} {where} ORDER BY p.name_key, p.id", params)))
+
+
 def person_history(store: Store, person_id: int) -> list[dict]:
     """Field history of a person, newest first (imports, edits, activation lists, reveals)."""
     require(store, "people.view")

@@ -415,7 +415,7 @@ class PeopleView(QWidget):
         def work() -> None:  # worker thread: no widgets here
             clone = store.clone()
             try:
-                result = people_search.search_ids(clone, "", filters)
+                result = browse.all_ids(clone, filters)
             except Exception as exc:  # reported on the main thread
                 self._loader.failed.emit(generation, exc)
             else:
@@ -429,8 +429,8 @@ class PeopleView(QWidget):
         if generation != self._generation:
             return  # searched again meanwhile
         self.loading = False
-        self.model.extend(result.ids)
-        self._show_count(len(result.ids), capped=False, complete=True)
+        self.model.extend(result)
+        self._show_count(len(result), capped=False, complete=True)
 
     def _rest_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
