@@ -53,13 +53,17 @@ class AgenciesView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         header.setStretchLastSection(False)
-        for col, width in ((1, 120), (2, 60), (3, 80), (4, 90), (5, 130), (6, 100)):
+        for col, width in ((1, 105), (2, 58), (3, 88), (4, 100), (5, 150), (6, 95)):
             header.resizeSection(col, width)
+        self.table.setWordWrap(False)
         self.table.selectionModel().selectionChanged.connect(lambda _n, _o: self.show_selected())
         self.staff_model = RowsModel(STAFF_COLUMNS)
         self.staff_table = rows_view("agencyStaffTable", self.staff_model, row_numbers=True)
         self.missing_model = RowsModel(MISSING_COLUMNS)
         self.missing_table = rows_view("missingLevel2Table", self.missing_model, row_numbers=True)
+        for table in (self.staff_table, self.missing_table):
+            table.setWordWrap(False)
+            table.horizontalHeader().resizeSection(0, 160)
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("agencySideTabs")
         self.side_tabs.addTab(self.missing_table, "Chưa có mức 2")
@@ -92,7 +96,7 @@ class AgenciesView(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(side)
-        splitter.setSizes([700, 520])
+        splitter.setSizes([760, 560])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)

@@ -238,7 +238,7 @@ class PeopleView(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([800, 420])
+        splitter.setSizes([850, 470])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
@@ -314,7 +314,7 @@ class PeopleView(QWidget):
         vheader.setDefaultSectionSize(24)
         vheader.hide()
         header = self.table.horizontalHeader()
-        for col, width in enumerate((190, 110, 90, 65, 130, 120, 80, 90)):
+        for col, width in enumerate((175, 105, 82, 62, 130, 112, 70, 80)):
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
