@@ -162,7 +162,7 @@ def main() -> int:
     print(json.dumps(summary, ensure_ascii=False))
     ctx.changes.detach()
     store.close()
-    return 0
+    return 0 if summary["ok"] else 1
 
 
 if __name__ == "__main__":
