@@ -327,3 +327,27 @@ def test_browse_ids_are_the_search_order_for_every_kind_of_filter(seeded):
         expected = list(people_search.search_ids(store, "", filters).ids)
         assert list(browse.all_ids(store, filters)) == expected and expected
         assert list(browse.first_ids(store, filters, 7)) == expected[:7]
+
+
+def test_ctrl_8_opens_the_people_page_in_the_main_window(seeded, qtbot):
+    from ui.pages import PAGES
+    from ui.shell.main_window import MainWindow
+
+    store, _people = seeded
+    ctx = AppContext.create(store)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    number = [key for key, *_ in PAGES].index("people") + 1
+    assert any(a.text().replace("&", "") == "Công dân" and a.shortcut().toString() == f"Ctrl+{number}"
+               for a in window.pages_menu.actions())
+    qtbot.keyClick(QApplication.focusWidget() or window, getattr(Qt, f"Key_{number}"), Qt.ControlModifier)
+    page = window.pages["people"]
+    assert window.stack.currentWidget() is page
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_F, Qt.ControlModifier)
+    assert page.people.search.hasFocus()
+    _close_boxes()
+    ctx.changes.detach()
