@@ -266,9 +266,18 @@ def test_staff_list_dry_run_writes_nothing_then_imports(dialog, qtbot, tmp_path)
     qtbot.waitUntil(lambda: dialog.stack.currentIndex() == PAGE_REVIEW, timeout=20000)
     assert snapshot(store) == before  # not even the import record or the new agency
     assert "Sẽ thêm mới 15" in dialog.counts_label.text()
+    screen = PeoplePage(dialog.ctx)  # the open screen follows the import (change notifications)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: not screen.people.loading)
+    assert screen.people.model.rowCount() == 80 and screen.agencies.model.rowCount() == 1
     qtbot.mouseClick(dialog.import_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: dialog.stack.currentIndex() == PAGE_DONE, timeout=20000)
     assert "Đã thêm mới 15" in dialog.done_label.text()
+    qtbot.waitUntil(lambda: screen.people.model.rowCount() == 95, timeout=5000)
+    screen.tabs.setCurrentWidget(screen.agencies)
+    assert screen.agencies.model.rowCount() == 2
+    assert screen.people.agency.findText("Trường THCS Mong Thọ") > 0
     agency = store.query_one("SELECT * FROM agencies WHERE name = 'Trường THCS Mong Thọ'")
     assert store.scalar("SELECT count(*) FROM agency_staff WHERE agency_id = ?", (agency["id"],)) == 15
 

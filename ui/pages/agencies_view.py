@@ -63,7 +63,8 @@ class AgenciesView(QWidget):
         self.missing_table = rows_view("missingLevel2Table", self.missing_model, row_numbers=True)
         for table in (self.staff_table, self.missing_table):
             table.setWordWrap(False)
-            table.horizontalHeader().resizeSection(0, 160)
+            for col, width in enumerate((150, 95, 105, 92)):
+                table.horizontalHeader().resizeSection(col, width)
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("agencySideTabs")
         self.side_tabs.addTab(self.missing_table, "Chưa có mức 2")
