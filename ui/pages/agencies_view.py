@@ -53,7 +53,7 @@ class AgenciesView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         header.setStretchLastSection(False)
-        for col, width in ((1, 105), (2, 58), (3, 88), (4, 100), (5, 150), (6, 95)):
+        for col, width in ((1, 92), (2, 52), (3, 84), (4, 96), (5, 140), (6, 92)):
             header.resizeSection(col, width)
         self.table.setWordWrap(False)
         self.table.selectionModel().selectionChanged.connect(lambda _n, _o: self.show_selected())
@@ -63,8 +63,10 @@ class AgenciesView(QWidget):
         self.missing_table = rows_view("missingLevel2Table", self.missing_model, row_numbers=True)
         for table in (self.staff_table, self.missing_table):
             table.setWordWrap(False)
-            for col, width in enumerate((150, 95, 105, 92)):
+            for col, width in enumerate((150, 95, 100, 88)):
                 table.horizontalHeader().resizeSection(col, width)
+        for table in (self.table, self.staff_table, self.missing_table):
+            table.verticalHeader().setDefaultSectionSize(24)
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("agencySideTabs")
         self.side_tabs.addTab(self.missing_table, "Chưa có mức 2")
@@ -97,7 +99,7 @@ class AgenciesView(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(side)
-        splitter.setSizes([760, 560])
+        splitter.setSizes([790, 530])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
