@@ -13,4 +13,5 @@ PAGES: list[tuple[str, str, str]] = [
     ("sync", "Đồng bộ", "ui.pages.sync:SyncPage"),
     ("audit", "Nhật ký", "ui.pages.audit:AuditPage"),
     ("admin", "Quản trị", "ui.pages.admin:AdminPage"),
+    ("people", "Công dân", "ui.pages.people:PeoplePage"),
 ]
