@@ -83,6 +83,8 @@ class Analysis:
     read: int = 0
     duplicates: int = 0
     rejected: int = 0
+    # rows (as recorded in org_sources) whose old commune was split on 1/7/2025: the officer chooses
+    area_choices: dict = field(default_factory=dict)
 
     @property
     def warnings(self) -> int:
@@ -165,6 +167,8 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
     name_col = next(i for i, f, _c in columns if f == "name")
     tax_col = next((i for i, f, _c in columns if f == "tax_code"), None)
     has_area_column = any(f in ("area_code", "area_name") for _i, f, _c in columns)
+    area_col = next((i for i, f, _c in columns if f == "area_name"), None)
+    column_of_address = next((i for i, f, _c in columns if f == "address"), None)
     issues = analysis.issues
     by_tax: dict[str, Record] = {}
     by_content: dict[tuple, Record] = {}
@@ -214,6 +218,7 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             analysis.rejected += 1
             continue
         area_name = values.pop("area_name", None)
+        conversion = None
         if "area_code" not in values:
             if area_name:
                 values["area_code"] = area_name
@@ -221,6 +226,18 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                 code = areas.from_address(values["address"])
                 if code:
                     values["area_code"] = code
+                else:  # an address of before 1/7/2025: old commune and district → the new commune
+                    converted = areas.old_address(values["address"])
+                    if converted is not None:
+                        address_col = column_of_address
+                        for message in converted[2] or []:
+                            issues.append(Issue(excel_row, address_col, headers[address_col], values["address"],
+                                                message, "warning"))
+                        if converted[0]:
+                            values["area_code"] = converted[0]
+                            conversion = areas.conversions.get(values["address"])
+        if area_col is not None and area_col < width and areas.conversions:
+            conversion = areas.conversions.get(cell_text(row[area_col])) or conversion
         tax_code = values.get("tax_code")
         if tax_code:
             earlier = by_tax.get(tax_code)
@@ -231,16 +248,21 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             else:
                 analysis.duplicates += 1
                 _merge(earlier, values, excel_row, issues, headers, analysis.mapping, areas.names)
+                record = earlier
         else:
             key = tuple(sorted(values.items()))
-            earlier = by_content.get(key)
-            if earlier is None:
+            record = by_content.get(key)
+            if record is None:
                 record = Record(excel_row, values, [excel_row])
                 by_content[key] = record
                 records.append(record)
             else:
                 analysis.duplicates += 1  # the very same row repeated (no tax code to tell them apart)
-                earlier.rows.append(excel_row)
+                record.rows.append(excel_row)
+        if conversion is not None and conversion.needs_choice and record.values.get("area_code") in conversion.candidates:
+            analysis.area_choices[record.row] = conversion
+        elif "area_code" in values:  # a later row of the same organization names another commune
+            analysis.area_choices.pop(record.row, None)
     if progress is not None:
         progress.update(total, total, "Đã kiểm tra xong tệp")
 
