@@ -242,6 +242,30 @@ def record_choices(store: Store, import_id: int, choices: dict[int, Conversion])
     return count
 
 
+def chosen_before(store: Store, choices: dict[int, Conversion], records: list) -> int:
+    """Before an import is written: a split commune the officer already chose for the same organization
+    (same tax code, same old commune) keeps that choice instead of being reopened. ``records``: the
+    analysis' records (``.row``, ``.values``); ``choices`` loses the rows so settled. Returns their count."""
+    if not choices:
+        return 0
+    by_row = {r.row: r for r in records}
+    settled = 0
+    for row_number, conversion in list(choices.items()):
+        record = by_row.get(row_number)
+        tax_code = record.values.get("tax_code") if record is not None else None
+        if not tax_code:
+            continue
+        chosen = store.scalar(
+            "SELECT c.chosen_code FROM area_choices c JOIN organizations o ON o.id = c.org_id "
+            "WHERE o.tax_code = ? AND c.old_codes = ? AND c.chosen_code IS NOT NULL ORDER BY c.id DESC LIMIT 1",
+            (tax_code, json.dumps([w.code for w in conversion.old])))
+        if chosen and chosen in conversion.candidates:
+            record.values["area_code"] = chosen
+            del choices[row_number]
+            settled += 1
+    return settled
+
+
 def open_choices(store: Store) -> list[dict]:
     """Organizations waiting for the officer's choice of commune: id, org, name, address, old name, the
     commune written now and the candidates (code, name)."""

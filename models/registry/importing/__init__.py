@@ -18,7 +18,7 @@ from pathlib import Path
 from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
-from models.registry.divisions import record_choices
+from models.registry.divisions import chosen_before, record_choices
 from models.registry.importing.analysis import Analysis, Issue, Record, analyse, load
 from models.registry.importing.columns import (
     IGNORE,
@@ -80,6 +80,7 @@ def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, s
     """``writer.apply_analysis``, then (same transaction) the open choices for rows whose old commune was
     split on 1 July 2025 (``models.registry.divisions.record_choices``); ``result.area_choices`` counts them."""
     with store.atomic():
+        chosen_before(store, analysis.area_choices, analysis.records)
         result = _apply_analysis(store, analysis, dry_run=dry_run, strict=strict, progress=progress)
         result.area_choices = len(analysis.area_choices)
         if result.written and result.import_id is not None:
