@@ -33,6 +33,7 @@ from models.text.vn_format import date_text, thousands
 from services import backups as backup_service
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
+from ui.dialogs.password_dialog import PasswordDialog
 from ui.ops import run_mutation, show_message
 from ui.tables.rows_model import RowsModel, rows_view, selected_row
 from ui.widgets.file_dialogs import default_folder
@@ -242,28 +243,14 @@ class AdminPage(QWidget):
         if officer_id is None:
             return
         own = officer_id == self.ctx.store.actor.id  # one's own password: the current one first
-        dialog = QDialog(self)
-        dialog.setObjectName("resetPasswordDialog")
-        dialog.setWindowTitle("Đổi mật khẩu của tôi" if own else "Đặt lại mật khẩu")
-        form = QFormLayout(dialog)
-        old_field = QLineEdit()
-        old_field.setObjectName("currentPassword")
-        old_field.setEchoMode(QLineEdit.Password)
-        if own:
-            form.addRow("Mật khẩu hiện tại:", old_field)
-        field = QLineEdit()
-        field.setObjectName("newPassword")
-        field.setEchoMode(QLineEdit.Password)
-        form.addRow("Mật khẩu mới (ít nhất 8 ký tự):", field)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
+        officer = auth.get_officer(self.ctx.store, officer_id) or {}
+        dialog = PasswordDialog(self, own=own, officer_name=officer.get("full_name") or "")
         if dialog.exec() == QDialog.Accepted:
+            old, new = dialog.current.text(), dialog.new.text()
             if own:
-                self._run(lambda: auth.change_own_password(self.ctx.store, old_field.text(), field.text()))
+                self._run(lambda: auth.change_own_password(self.ctx.store, old, new))
             else:
-                self._run(lambda: auth.set_password(self.ctx.store, officer_id, field.text()))
+                self._run(lambda: auth.set_password(self.ctx.store, officer_id, new))
 
     def _toggle_active(self) -> None:
         officer_id = self.selected_officer_id()
