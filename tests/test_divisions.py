@@ -142,3 +142,35 @@ def test_import_with_an_old_commune_column_and_a_dry_run(store, tmp_path):
     assert not dry.written and store.scalar("SELECT COUNT(*) FROM area_choices") == 0
     apply_analysis(store, analysis)
     assert store.scalar("SELECT COUNT(*) FROM area_choices WHERE chosen_code IS NULL") == 1
+
+
+# ---- the officer's choice in the GUI --------------------------------------------------------------------
+def test_area_choices_dialog_records_the_officers_pick(store, tmp_path, qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    from ui.context import AppContext
+    from ui.dialogs.area_choices import AreaChoicesDialog
+
+    codes = tax_codes(13, 2)
+    path = write_csv(tmp_path / "dn.csv", ["Mã số thuế", "Tên doanh nghiệp", "Địa chỉ"], [
+        [codes[0], "Công ty TNHH Vĩnh Tế Xanh", "Khóm 2, xã Vĩnh Châu, TP Châu Đốc"],
+        [codes[1], "Công ty CP Nhơn Hội", "Ấp 1, xã Phú Hội, huyện An Phú"],
+    ])
+    import_file(store, path, 1)
+    ctx = AppContext.create(store)
+    try:
+        dialog = AreaChoicesDialog(ctx)
+        qtbot.addWidget(dialog)
+        assert dialog.table.rowCount() == 2 and dialog.summary.text().startswith("2 tổ chức")
+        assert dialog.table.item(0, 2).text() == "Xã Phú Hội, Huyện An Phú"
+        combo = dialog.table.cellWidget(0, 3)
+        assert isinstance(combo, QComboBox) and combo.currentText() == "Xã An Phú"
+        assert [combo.itemText(i) for i in range(combo.count())] == ["Xã An Phú", "Xã Nhơn Hội"]
+        combo.setCurrentIndex(1)
+        dialog.table.cellWidget(1, 3).setCurrentIndex(1)  # Vĩnh Châu → Phường Vĩnh Tế
+        assert dialog.save()
+        assert dialog.table.rowCount() == 0 and not dialog.save_button.isEnabled()
+        areas = {r["tax_code"]: r["area_code"] for r in store.query("SELECT tax_code, area_code FROM organizations")}
+        assert areas == {codes[0]: "30325", codes[1]: "30346"}
+    finally:
+        ctx.changes.detach()
