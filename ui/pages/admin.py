@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from models.core.changes import Table
 from models.core.permissions import ROLE_LABELS, can
 from models.dossiers import calendar as working_days
+from models.reports import old_divisions
 from models.reports.period import WEEKDAYS
 from models.security import auth, backups
 from models.text.vn_format import date_text, thousands
@@ -282,6 +283,11 @@ class AdminPage(QWidget):
         form.addRow("Số lần nhập &sai mật khẩu trước khi tạm khoá:", self.attempts_spin)
         form.addRow("&Thời gian tạm khoá tài khoản:", self.lock_minutes_spin)
         form.addRow("Số bản sao lưu tự động &giữ lại:", self.keep_spin)
+        self.division_names_combo = QComboBox()
+        self.division_names_combo.setObjectName("divisionNames")
+        for mode, label in old_divisions.MODES.items():
+            self.division_names_combo.addItem(label, mode)
+        form.addRow("Tên địa bàn trong &báo cáo:", self.division_names_combo)
         self.save_settings_button = QPushButton("&Lưu cài đặt")
         self.save_settings_button.setObjectName("saveSettings")
         self.save_settings_button.clicked.connect(self.save_settings)
@@ -294,6 +300,8 @@ class AdminPage(QWidget):
         self.attempts_spin.setValue(auth.lockout_attempts(store))
         self.lock_minutes_spin.setValue(auth.lockout_minutes(store))
         self.keep_spin.setValue(backups.keep_count(store))
+        self.division_names_combo.setCurrentIndex(
+            self.division_names_combo.findData(old_divisions.division_names(store)))
 
     def save_settings(self) -> None:
         store = self.ctx.store
@@ -304,6 +312,8 @@ class AdminPage(QWidget):
                                            attempts=self.attempts_spin.value(),
                                            minutes=self.lock_minutes_spin.value())
                 backups.set_keep_count(store, self.keep_spin.value())
+                if self.division_names_combo.currentData() != old_divisions.division_names(store):
+                    old_divisions.set_division_names(store, self.division_names_combo.currentData())
 
         if self._run(save):
             show_message(self, "Đã lưu", "Đã lưu cài đặt.")
