@@ -174,3 +174,25 @@ def test_area_choices_dialog_records_the_officers_pick(store, tmp_path, qtbot):
         assert areas == {codes[0]: "30325", codes[1]: "30346"}
     finally:
         ctx.changes.detach()
+
+
+def test_online_dossiers_with_an_old_commune(store, tmp_path):
+    """The national system's dossier list written with the old commune: the dossier gets the new one."""
+    from models.dossiers import online_import
+    from models.dossiers import records as dossier_records
+    from tests.factories.dossiers import add_officers
+
+    add_officers(store)
+    codes = tax_codes(21, 2)
+    path = tmp_path / "hs.csv"
+    path.write_text(
+        "Mã hồ sơ trực tuyến;Ngày nộp;Kênh nộp;Tên tổ chức;Mã số thuế;Xã/Phường\n"
+        f"G01-1;08/01/2025;VNeID;Công ty TNHH Vĩnh Quang;{codes[0]};P. Vĩnh Quang\n"
+        f"G01-2;08/01/2025;VNeID;Công ty TNHH Vĩnh Châu;{codes[1]};Xã Vĩnh Châu\n",
+        encoding="utf-8")
+    result = online_import.import_file(store, path)
+    assert result.inserted == 2, result.errors
+    assert [dossier_records.get(store, i)["area_code"] for i in result.dossier_ids] == ["30742", "30316"]
+    assert any("dòng 2" in w and "địa bàn cũ (Phường Vĩnh Quang, Thành phố Rạch Giá), nay là «Phường Rạch Giá»" in w
+               for w in result.warnings)
+    assert any("dòng 3" in w and "nay chia cho «Phường Châu Đốc», «Phường Vĩnh Tế»" in w for w in result.warnings)

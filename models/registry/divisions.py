@@ -213,6 +213,21 @@ def convert(index: OldWardIndex, text: str, known_codes: set[str] | None = None)
     return Conversion(tuple(hits), tuple(codes))
 
 
+def convert_for_store(store: Store, text: str) -> Conversion | None:
+    """``convert`` against the areas table of ``store`` (its provinces, its communes): for one address or
+    commune typed in a dossier or a list of dossiers."""
+    rows = store.query("SELECT code, province_code FROM areas")
+    provinces = {r["province_code"] for r in rows if r["province_code"]}
+    unit_province = store.scalar("SELECT u.province_code FROM units u WHERE u.id = ?",
+                                 (store.get_setting("unit_id"),)) if store.get_setting("unit_id") else None
+    if unit_province:
+        provinces.add(unit_province)
+    if not provinces or not clean(text):
+        return None
+    conversion = convert(OldWardIndex(provinces), text, {r["code"] for r in rows})
+    return conversion if conversion is not None and conversion.candidates else None
+
+
 # ---- the officer's choice for split communes (table area_choices, m018) --------------------------------
 def record_choices(store: Store, import_id: int, choices: dict[int, Conversion]) -> int:
     """After an import: one open choice per organization whose old commune was split (``choices`` by the
