@@ -31,9 +31,9 @@ from models.registry import organizations
 from models.registry.units import official_ward
 from models.text.normalize import clean, fold
 
-MERGER_DATE = dt.date(2025, 7, 1)  # Resolution 202/2025/QH15 and the NA Standing Committee's resolutions
+MERGER_DATE = dt.date(2025, 7, 1)  # the two-level local government; EFFECTIVE_DATE of the conversion table
 
-# Old division prefixes (folded), longest first: "thành phố" before "thị xã"… and the short forms of lists.
+# Division words before a name (folded), and the short forms lists use ("P. Vĩnh Lạc", "TP Rạch Giá").
 _WARD_PREFIXES = ("thi tran ", "phuong ", "xa ", "tt ", "tt. ", "p. ", "p ", "x. ", "x ")
 _DISTRICT_PREFIXES = ("thanh pho ", "thi xa ", "quan ", "huyen ", "tp. ", "tp ", "tx. ", "tx ", "q. ", "h. ", "q ", "h ")
 
@@ -107,24 +107,6 @@ def _old_wards_of(province_code: str) -> tuple[OldWard, ...]:
 def old_wards(province_code: str) -> list[OldWard]:
     """Every commune of before 1 July 2025 in the old provinces that make up ``province_code`` today."""
     return list(_old_wards_of(f"{int(province_code):02d}"))
-
-
-def old_ward(code: str) -> OldWard:
-    from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW
-    from vietnam_provinces.legacy import Ward
-    from vietnam_provinces.legacy.codes import WardCode
-
-    text = clean(code)
-    entry = OLD_TO_NEW.get(int(text)) if text.isdigit() else None
-    if entry is None:
-        raise UserError(f"Không có xã, phường cũ (trước 1/7/2025) mã «{text}»")
-    province = Ward.from_code(WardCode(int(text))).province_code
-    from vietnam_provinces import Province
-
-    for current in Province.iter_all():
-        if int(province) in {int(p.code) for p in current.get_legacy_sources()}:
-            return next(w for w in old_wards(f"{int(current.code):02d}") if w.code == f"{int(text):05d}")
-    raise UserError(f"Không có xã, phường cũ (trước 1/7/2025) mã «{text}»")
 
 
 def old_sources(new_code: str) -> list[OldWard]:
