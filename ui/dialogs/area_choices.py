@@ -73,6 +73,7 @@ class AreaChoicesDialog(QDialog):
             self.combos.append((row["id"], combo))
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(2)
+        self.table.setColumnWidth(3, 230)  # the longest current names ("Phường Châu Đốc") and the arrow
         self.summary.setText(
             f"{thousands(len(rows))} tổ chức ghi địa bàn cũ đã được chia cho nhiều xã, phường từ 01/07/2025. "
             "Chọn xã, phường đúng theo địa chỉ rồi bấm «Ghi lựa chọn»." if rows else
