@@ -196,3 +196,19 @@ def test_online_dossiers_with_an_old_commune(store, tmp_path):
     assert any("dòng 2" in w and "địa bàn cũ (Phường Vĩnh Quang, Thành phố Rạch Giá), nay là «Phường Rạch Giá»" in w
                for w in result.warnings)
     assert any("dòng 3" in w and "nay chia cho «Phường Châu Đốc», «Phường Vĩnh Tế»" in w for w in result.warnings)
+
+
+def test_import_summary_names_the_choices_left(store, tmp_path):
+    from ui.dialogs.import_dialog import describe_counts
+
+    codes = tax_codes(31, 2)
+    path = write_csv(tmp_path / "dn.csv", ["Mã số thuế", "Tên doanh nghiệp", "Xã/Phường"], [
+        [codes[0], "Công ty TNHH Vĩnh Tế Xanh", "Xã Vĩnh Châu"],
+        [codes[1], "Công ty TNHH Rạch Giá", "Phường Vĩnh Thanh Vân"],
+    ])
+    analysis = analyse_file(store, path, 1)
+    dry = apply_analysis(store, analysis, dry_run=True)
+    assert "Địa bàn cũ cần chọn lại xã, phường: 1 (Tệp › Địa bàn cũ cần chọn…)." in describe_counts(dry, done=False)
+    plain = write_csv(tmp_path / "moi.csv", ["Mã số thuế", "Tên doanh nghiệp", "Xã/Phường"],
+                      [[tax_codes(32, 1)[0], "Công ty Mới", "Phường Rạch Giá"]])
+    assert "Địa bàn cũ" not in describe_counts(import_file(store, plain, 1), done=True)

@@ -66,7 +66,10 @@ def describe_counts(result: ImportResult, *, done: bool) -> str:
     return (f"Đọc {result.read} dòng dữ liệu. {verbs[0]} {result.inserted}, {verbs[1]} {result.updated}, "
             f"không đổi {result.unchanged}, dòng lặp lại (đã gộp) {result.duplicates}, "
             f"dòng lỗi bị loại {result.rejected}, cảnh báo {result.warnings}."
-            + (f" Nghi trùng cần xử lý: {result.flagged}." if result.flagged else ""))
+            + (f" Nghi trùng cần xử lý: {result.flagged}." if result.flagged else "")
+            # old communes split on 1/7/2025 (models.registry.importing.apply_analysis sets the count)
+            + (f" Địa bàn cũ cần chọn lại xã, phường: {choices} (Tệp › Địa bàn cũ cần chọn…)."
+               if (choices := getattr(result, "area_choices", 0)) else ""))
 
 
 class ImportDialog(QDialog):
