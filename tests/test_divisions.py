@@ -212,3 +212,34 @@ def test_import_summary_names_the_choices_left(store, tmp_path):
     plain = write_csv(tmp_path / "moi.csv", ["Mã số thuế", "Tên doanh nghiệp", "Xã/Phường"],
                       [[tax_codes(32, 1)[0], "Công ty Mới", "Phường Rạch Giá"]])
     assert "Địa bàn cũ" not in describe_counts(import_file(store, plain, 1), done=True)
+
+
+def test_a_district_column_settles_old_communes_of_the_same_name(fresh_store, tmp_path):
+    """Old Xã Bình An of Huyện Kiên Lương is Xã Kiên Lương today, while old Xã Bình An of Huyện Châu Thành
+    is today's Xã Bình An: a list of before 1/7/2025 with a «Quận/Huyện» column says which."""
+    from models.registry.importing import recognise_header
+
+    unit_id = units.save_unit(fresh_store, {"name": "Phòng PC06 Công an tỉnh An Giang", "province_code": "91"})
+    wards = {w.code: w for w in units.official_wards("91")}
+    units.set_unit_areas(fresh_store, unit_id, [wards[c] for c in ("30898", "30787", "30742")])
+    assert recognise_header("Quận/Huyện") == recognise_header("Huyện, thị xã") == "district"
+    assert recognise_header("Tên cơ quan") == "name"  # "quan" alone is not a district
+    codes = tax_codes(41, 4)
+    path = write_csv(tmp_path / "htx-2024.csv", ["Mã số thuế", "Tên hợp tác xã", "Xã/Phường", "Quận/Huyện"], [
+        [codes[0], "HTX Bình An Kiên Lương", "Xã Bình An", "Huyện Kiên Lương"],
+        [codes[1], "HTX Bình An Châu Thành", "Xã Bình An", "H. Châu Thành"],
+        [codes[2], "HTX Bình An Mới", "Xã Bình An", ""],  # no district: today's commune of that name
+        [codes[3], "HTX Vĩnh Lạc", "P. Vĩnh Lạc", "TP Rạch Giá"],
+    ])
+    analysis = analyse_file(fresh_store, path, 2)
+    assert analysis.mapping[3] == "district"
+    areas = {r.values["tax_code"]: r.values["area_code"] for r in analysis.records}
+    assert areas == {codes[0]: "30787", codes[1]: "30898", codes[2]: "30898", codes[3]: "30742"}
+    assert all("district" not in r.values for r in analysis.records)  # never written to the registry
+    by_row = {i.row: i.message for i in analysis.issues}
+    assert by_row[4].startswith("«Xã Bình An» (Huyện Kiên Lương) là địa bàn cũ (Xã Bình An, Huyện Kiên Lương)")
+    assert "«Xã Kiên Lương»" in by_row[4]
+    assert 6 not in by_row
+    assert "«P. Vĩnh Lạc» (TP Rạch Giá) là địa bàn cũ" in by_row[7]
+    result = apply_analysis(fresh_store, analysis)
+    assert result.inserted == 4 and not divisions.open_choices(fresh_store)

@@ -133,6 +133,11 @@ def _bare(folded: str, prefixes: tuple[str, ...]) -> str:
     return folded
 
 
+def in_district(ward: OldWard, text: str) -> bool:
+    """Whether ``text`` ("Huyện Kiên Lương", "h. Kiên Lương", "kien luong") names the old ward's district."""
+    return _bare(fold(ward.district_name), _DISTRICT_PREFIXES) == _bare(fold(text), _DISTRICT_PREFIXES)
+
+
 class OldWardIndex:
     """Old commune names (with or without "xã/phường/thị trấn", diacritics ignored) of some provinces."""
 

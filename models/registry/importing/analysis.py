@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.core.progress import Progress
+from models.registry.divisions import in_district
 from models.registry.importing.columns import IMPORT_FIELD_LABELS, HeaderGuess, detect_header, header_signature
 from models.registry.importing.fastnorm import clean, fold
 from models.registry.importing.gcpause import paused_gc
@@ -218,6 +219,7 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             analysis.rejected += 1
             continue
         area_name = values.pop("area_name", None)
+        district = values.pop("district", None)  # lists of before 1/7/2025: narrows an old commune's name
         conversion = None
         if "area_code" not in values:
             if area_name:
@@ -227,7 +229,7 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                 if code:
                     values["area_code"] = code
                 else:  # an address of before 1/7/2025: old commune and district → the new commune
-                    converted = areas.old_address(values["address"])
+                    converted = areas.old_address(values["address"] + (f", {district}" if district else ""))
                     if converted is not None:
                         address_col = column_of_address
                         for message in converted[2] or []:
@@ -235,9 +237,15 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                                                 message, "warning"))
                         if converted[0]:
                             values["area_code"] = converted[0]
-                            conversion = areas.conversions.get(values["address"])
-        if area_col is not None and area_col < width and areas.conversions:
-            conversion = areas.conversions.get(cell_text(row[area_col])) or conversion
+                            conversion = areas.conversions.get(
+                                values["address"] + (f", {district}" if district else ""))
+        if area_col is not None and area_col < width:
+            area_text = cell_text(row[area_col])
+            if district and area_text:  # an old district beside the commune: the list is in old terms
+                conversion = _with_district(areas, area_text, district, values, issues, excel_row, area_col,
+                                            headers) or conversion
+            if conversion is None and areas.conversions:
+                conversion = areas.conversions.get(area_text)
         tax_code = values.get("tax_code")
         if tax_code:
             earlier = by_tax.get(tax_code)
@@ -265,6 +273,31 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             analysis.area_choices.pop(record.row, None)
     if progress is not None:
         progress.update(total, total, "Đã kiểm tra xong tệp")
+
+
+def _with_district(areas: AreaMatcher, area_text: str, district: str, values: dict, issues: list[Issue],
+                   excel_row: int, area_col: int, headers: list[str]):
+    """A commune in its own column and the old district in another (lists of before 1/7/2025): the old
+    commune of that name in that district, even when the name is also a current commune's (old Xã Bình An
+    of Huyện Kiên Lương is Xã Kiên Lương today, not today's Xã Bình An). The row's warning says so."""
+    key = f"{area_text}, {district}"
+    converted = areas.old_name(key)
+    conversion = areas.conversions.get(key)
+    if converted is None or not converted[0] or conversion is None:
+        return None
+    if not any(in_district(w, district) for w in conversion.old):
+        return None
+    values["area_code"] = converted[0]
+    message = (converted[2] or [""])[0].replace(f"«{key}»", f"«{area_text}» ({district})", 1)
+    prefix = f"«{area_text}» là địa bàn cũ"
+    for issue in reversed(issues):  # the commune cell's own conversion warning, if any: the narrower one
+        if issue.row != excel_row:
+            break
+        if issue.message.startswith(prefix):
+            issue.message = message
+            return conversion
+    issues.append(Issue(excel_row, area_col, headers[area_col], area_text, message, "warning"))
+    return conversion
 
 
 def _has_data(row: list, mapped: set[int]) -> bool:
