@@ -27,9 +27,12 @@ fi
 is_312() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; }
 python_bin=""
 candidates=("${PYTHON:-}" python3.12)
-if command -v pyenv >/dev/null 2>&1; then
-  for dir in "$(pyenv root)"/versions/3.12*; do candidates+=("$dir/bin/python3.12"); done
-fi
+pyenv_roots=("${PYENV_ROOT:-}" "$HOME/.pyenv")
+command -v pyenv >/dev/null 2>&1 && pyenv_roots+=("$(pyenv root)")
+for root in "${pyenv_roots[@]}"; do
+  [ -n "$root" ] || continue
+  for dir in "$root"/versions/3.12*; do candidates+=("$dir/bin/python3.12"); done
+done
 candidates+=(python3)
 for candidate in "${candidates[@]}"; do
   if [ -n "$candidate" ] && is_312 "$candidate"; then python_bin="$candidate"; break; fi
