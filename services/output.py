@@ -27,12 +27,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from models.core.errors import UserError
 from models.core.store import Store
-
-R = TypeVar("R")
 
 # Renaming goes through this name so that tests can make it fail.
 _rename = os.replace
@@ -118,14 +116,14 @@ def write_error(target: str | Path, exc: OSError) -> UserError:
     return UserError(f"Không ghi được tệp «{target}»: {reason}.")
 
 
-def write_file(store: Store | None, target: str | Path, content: bytes | Callable[[Path], Any],
+def write_file[R](store: Store | None, target: str | Path, content: bytes | Callable[[Path], Any],
                record: Callable[[Any], R] | None = None) -> R | None:
     """One file; ``record(value)`` gets the writer's return value (None for bytes)."""
     return write_files(store, [OutputFile(Path(target), content)],
                        None if record is None else (lambda values: record(values[0])))
 
 
-def write_files(store: Store | None, files: Sequence[OutputFile],
+def write_files[R](store: Store | None, files: Sequence[OutputFile],
                 record: Callable[[list[Any]], R] | None = None) -> R | None:
     """Write ``files`` by the protocol above; ``record(values)`` (one per file, in order) runs inside the
     transaction that the renames belong to, and its result is returned."""

@@ -38,6 +38,7 @@ def test_bundle_builds_and_runs_selfcheck(tmp_path):
     assert info["ok"] is True and info["schema"] >= 1 and info["rendered"][0] > 0
     assert info["qt_vietnamese"] is True  # the .qm travelled into the bundle and loads
     assert info["holidays"] > 40  # python-holidays' Vietnam and its Vietnamese names travelled too
+    assert info["old_to_new"] == ["30742"]  # vietnam-provinces' divisions before 1/7/2025 and the conversion
     fonts = list((dist / "so-dinh-danh").rglob("LiberationSerif-Regular.ttf"))
     assert fonts and list((dist / "so-dinh-danh").rglob("LICENSE-LiberationSerif.txt"))
     shutil.rmtree(work, ignore_errors=True)

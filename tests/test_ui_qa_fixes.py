@@ -260,6 +260,7 @@ def test_reset_password_dialog_has_vietnamese_buttons(admin_ctx, qtbot):
         box = dialog.findChild(QDialogButtonBox)
         seen.append((dialog.windowTitle(), _texts(box.buttons())))
         dialog.findChild(QLineEdit, "newPassword").setText("mat-khau-moi-1")
+        dialog.findChild(QLineEdit, "confirmPassword").setText("mat-khau-moi-1")
         _click_button(dialog, "Đồng ý")
 
     _on_modal(fill)
@@ -396,6 +397,7 @@ def test_changing_ones_own_password_on_the_admin_page_asks_for_the_current_one(a
             seen.append((dialog.windowTitle(), dialog.findChild(QLineEdit, "currentPassword") is not None))
             dialog.findChild(QLineEdit, "currentPassword").setText(current)
             dialog.findChild(QLineEdit, "newPassword").setText("mat-khau-moi-1")
+            dialog.findChild(QLineEdit, "confirmPassword").setText("mat-khau-moi-1")
             if refused:  # only then: a pending handler would answer a later test's dialog
                 _on_modal(lambda box: (seen.append(box.text()), box.accept()))
             _click_button(dialog, "Đồng ý")

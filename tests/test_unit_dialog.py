@@ -74,3 +74,48 @@ def test_saving_without_areas_is_refused(ctx, qtbot):
     assert "ít nhất một" in box.text()
     assert units.current_unit(ctx.store) is None
     box.done(QMessageBox.Ok)
+
+
+def test_areas_chosen_from_the_divisions_before_the_merger(ctx, qtbot):
+    """«Danh mục tại ngày» before 1/7/2025: old communes with their districts; ticking one ticks the current
+    commune it went into, and the unit saves current communes only."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    from ui.dialogs.unit_dialog import NEW_ROLE
+
+    dialog = UnitDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("Công an thành phố Rạch Giá (cũ)")
+    dialog.province.setCurrentIndex(dialog.province.findData("91"))
+    assert dialog.division_date.date().toPython() == dt.date(2025, 7, 1)  # the test clock is in January 2025
+    _item(dialog, "30316").setCheckState(Qt.Checked)  # Phường Châu Đốc, ticked in the current list
+    dialog.division_date.setDate(QDate(2025, 3, 13))
+    assert "Danh mục cũ" in dialog.division_note.text()
+    assert dialog.list.count() > 250  # the old communes of An Giang and Kiên Giang
+    qtbot.keyClicks(dialog.filter, "thanh pho rach gia")
+    shown = [i for i in dialog.items() if not i.isHidden()]
+    assert len(shown) == 11 and all("Thành phố Rạch Giá" in i.text() for i in shown)
+    vinh_thanh_van = next(i for i in shown if i.data(CODE_ROLE) == "30742")
+    assert "→ nay: Phường Rạch Giá" in vinh_thanh_van.text()
+    vinh_thanh_van.setCheckState(Qt.Checked)
+    rach_gia_old = [i for i in shown if i.data(NEW_ROLE) == ["30742"]]
+    assert len(rach_gia_old) == 9 and all(i.checkState() == Qt.Checked for i in rach_gia_old)  # one ward now
+    assert dialog.checked_codes() == {"30316", "30742"}
+    dialog.filter.clear()
+    # the old Xã Vĩnh Châu was split: ticking it adds both Phường Châu Đốc and Phường Vĩnh Tế
+    vinh_chau = next(i for i in dialog.items() if i.text().startswith("Xã Vĩnh Châu, Thành phố Châu Đốc"))
+    vinh_chau.setCheckState(Qt.Checked)
+    assert dialog.checked_codes() == {"30316", "30325", "30742"}
+    assert dialog.count.text() == "Đã chọn 3 địa bàn (xã, phường hiện hành)"
+    vinh_chau.setCheckState(Qt.Unchecked)
+    assert dialog.checked_codes() == {"30742"}
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    assert [(a["code"], a["name"]) for a in units.unit_areas(ctx.store)] == [("30742", "Phường Rạch Giá")]
+    # back to today's list: the current commune is ticked
+    again = UnitDialog(ctx)
+    qtbot.addWidget(again)
+    assert again.checked_codes() == {"30742"} and _item(again, "30742").checkState() == Qt.Checked

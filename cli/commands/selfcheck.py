@@ -10,6 +10,7 @@ from cli.common import add_db_argument, print_json
 from models import __version__
 from models.core.store import Store
 from models.dossiers.calendar import Calendar
+from models.registry import divisions
 
 
 def register(sub) -> None:
@@ -30,6 +31,9 @@ def run(args) -> int:
 
             info = render_main_window(store)
             info["holidays"] = holidays
+            # vietnam-provinces' old divisions and official conversion table (modules found at run time).
+            old = divisions.convert(divisions.OldWardIndex({"91"}), "Phường Vĩnh Thanh Vân, TP Rạch Giá")
+            info["old_to_new"] = list(old.candidates) if old else []
         finally:
             store.close()
     print_json({"ok": True, "version": __version__, "schema": info.pop("schema", None), **info})

@@ -28,6 +28,7 @@ from models.core.progress import Progress
 from models.core.store import Store
 from models.dossiers import records as dossiers
 from models.dossiers.states import OPEN_STATUSES
+from models.registry import divisions
 from models.registry.importing.analysis import is_footer_row
 from models.registry.organizations import GROUPS, find_by_tax_code
 from models.text.identifiers import check_tax_code
@@ -200,6 +201,12 @@ def _area_by_name(store: Store, name: str) -> str | None:
     return rows[0]["code"] if len(rows) == 1 else None
 
 
+def _area_names(store: Store, codes: tuple[str, ...]) -> list[str]:
+    names = {r["code"]: r["name"] for r in store.query(
+        f"SELECT code, name FROM areas WHERE code IN ({','.join('?' * len(codes))})", codes)}
+    return [names.get(c, c) for c in codes]
+
+
 # ---- import ------------------------------------------------------------------------------------------
 def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | None = None,
                 progress: Progress | None = None, table: tabular.Table | None = None) -> ImportResult:
@@ -286,6 +293,15 @@ def _import_row(store: Store, values: dict, known_channels: list[str], seen_refs
         code = _area_by_name(store, values["area_name"])
         if code:
             declared["area_code"] = code
+        else:  # a commune of before 1/7/2025: the official conversion (models/registry/divisions.py)
+            conversion = divisions.convert_for_store(store, values["area_name"])
+            if conversion is not None:
+                declared["area_code"] = conversion.candidates[0]
+                names = ", ".join(f"«{n}»" for n in _area_names(store, conversion.candidates))
+                result.warnings.append(
+                    f"{where('area_name')}: «{values['area_name']}» là địa bàn cũ ({conversion.old_label}), "
+                    + (f"nay chia cho {names}: tạm ghi xã, phường đầu, sửa trong hồ sơ nếu khác"
+                       if conversion.needs_choice else f"nay là {names}"))
     received_raw = values.get("received_at")
     if not received_raw:
         raise UserError(f"{where('received_at')}: thiếu thời điểm nộp hồ sơ")

@@ -37,7 +37,10 @@ def official_provinces() -> list[Division]:
     """The 34 provinces and centrally-run cities, sorted by name (Vietnamese, diacritics ignored)."""
     from vietnam_provinces import Province
 
-    items = [Division(f"{int(p.code):02d}", p.name, p.division_type.value) for p in Province.iter_all()]
+    # vietnam-provinces 2026 writes "Tỉnh An Giang"; the app (and the documents' headers) say "An Giang"
+    # for a province and "Thành phố Hà Nội" for a centrally-run city, as the 2025 lists did.
+    items = [Division(f"{int(p.code):02d}", p.name.removeprefix("Tỉnh "), p.division_type.value)
+             for p in Province.iter_all()]
     return sorted(items, key=lambda d: fold(d.name))
 
 

@@ -23,6 +23,7 @@ from models.core.permissions import require
 from models.core.store import Store
 from models.reports.dossier_figures import DossierRow, collect_dossier_figures
 from models.reports.figures import FigureRow, TrendPoint, collect_figures  # one place decides the figures
+from models.reports.old_divisions import with_old_names
 from models.reports.period import (
     ReportPeriod,
     ReportSettings,
@@ -199,7 +200,7 @@ def collect_report(
         summary="",
         groups=figures.groups,
         group_total=figures.group_total,
-        areas=figures.areas,
+        areas=with_old_names(store, figures.areas, period.end),  # before 1/7/2025: the old communes' names
         area_total=figures.area_total,
         trend=figures.trend,
         target_total=figures.group_total.target,

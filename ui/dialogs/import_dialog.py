@@ -68,7 +68,10 @@ def describe_counts(result: ImportResult, *, done: bool) -> str:
     return (f"Đọc {n(result.read)} dòng dữ liệu. {verbs[0]} {n(result.inserted)}, {verbs[1]} {n(result.updated)}, "
             f"không đổi {n(result.unchanged)}, dòng lặp lại (đã gộp) {n(result.duplicates)}, "
             f"dòng lỗi bị loại {n(result.rejected)}, cảnh báo {n(result.warnings)}."
-            + (f" Nghi trùng cần xử lý: {n(result.flagged)}." if result.flagged else ""))
+            + (f" Nghi trùng cần xử lý: {n(result.flagged)}." if result.flagged else "")
+            # old communes split on 1/7/2025 (models.registry.importing.apply_analysis sets the count)
+            + (f" Địa bàn cũ cần chọn lại xã, phường: {n(choices)} (Tệp › Địa bàn cũ cần chọn…)."
+               if (choices := getattr(result, "area_choices", 0)) else ""))
 
 
 class ImportDialog(QDialog):

@@ -2,14 +2,18 @@
 
 Pick the province, tick the covered communes/wards from the official list (filter box ignores
 diacritics), add an area by hand, or load the unit's own list from a csv/xlsx file (code, name).
+«Danh mục tại ngày» before 1 July 2025 lists the old communes with their districts instead: ticking one
+ticks the current commune(s) it went into (``models.registry.divisions``); the areas saved are always
+current communes.
 Closing with changes (Huỷ, Esc, the close box) asks «Lưu / Không lưu / Ở lại» (``ui.dialogs.unsaved``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -25,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.errors import UserError
-from models.registry import units
+from models.registry import divisions, units
 from models.text.normalize import fold
 from ui.context import AppContext
 from ui.dialogs.unsaved import settle
@@ -34,6 +38,7 @@ from ui.widgets.file_dialogs import default_folder
 
 CODE_ROLE = Qt.UserRole
 NAME_ROLE = Qt.UserRole + 1
+NEW_ROLE = Qt.UserRole + 2  # an old commune's current commune codes (list before 1/7/2025)
 
 
 class UnitDialog(QDialog):
@@ -59,7 +64,10 @@ class UnitDialog(QDialog):
         self._unit_id = unit.get("id")
         self._covered = {a["code"] for a in units.unit_areas(self.store, unit["id"])} if unit else set()
         self._custom = [a for a in units.unit_areas(self.store, unit["id"])] if unit else []
+        self._legacy = False  # the list shows the communes of before 1 July 2025
+        self._ticked: set[str] = set()  # current codes ticked, while the list shows old communes
         self.province.currentIndexChanged.connect(self._province_changed)
+        self.division_date.dateChanged.connect(lambda _d: self._province_changed(extra=set()))
         index = self.province.findData(unit.get("province_code")) if unit.get("province_code") else 0
         self.province.setCurrentIndex(max(0, index))
         self._province_changed()
@@ -84,10 +92,26 @@ class UnitDialog(QDialog):
         self.province.addItem("— Chọn tỉnh, thành phố —", None)
         for p in units.official_provinces():
             self.province.addItem(p.name, p.code)
+        self.division_date = QDateEdit()
+        self.division_date.setObjectName("divisionDate")
+        self.division_date.setCalendarPopup(True)
+        self.division_date.setDisplayFormat("dd/MM/yyyy")
+        self.division_date.setDate(QDate(max(self.store.today(), divisions.MERGER_DATE)))
+        self.division_date.setToolTip("Trước 01/07/2025: danh mục cũ (xã, phường thuộc quận, huyện); đánh dấu "
+                                      "một xã cũ là chọn xã, phường hiện hành mà nó được sáp nhập vào")
+        self.division_note = QLabel()
+        self.division_note.setObjectName("divisionNote")
+        self.division_note.setWordWrap(True)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.division_date)
+        date_row.addWidget(self.division_note, 1)
         form = QFormLayout()
         form.addRow("&Tên đơn vị:", self.name)
         form.addRow("Đơn vị &cấp trên:", self.parent_name)
         form.addRow("Tỉnh, thành &phố:", self.province)
+        date_label = QLabel("Danh mục tại &ngày:")
+        date_label.setBuddy(self.division_date)
+        form.addRow(date_label, date_row)
         form.addRow("Địa &danh:", self.place_name)
         form.addRow("&Mã đơn vị:", self.code)
         return form
@@ -99,7 +123,7 @@ class UnitDialog(QDialog):
         self.filter.textChanged.connect(self._apply_filter)
         self.list = QListWidget()
         self.list.setObjectName("areaList")
-        self.list.itemChanged.connect(lambda _item: self._update_count())
+        self.list.itemChanged.connect(self._item_changed)
         self.count = QLabel()
         self.count.setObjectName("areaCount")
 
@@ -132,27 +156,60 @@ class UnitDialog(QDialog):
         return buttons
 
     # ---- list ------------------------------------------------------------------------------------
-    def _province_changed(self) -> None:
+    def _province_changed(self, *, extra: set[str] | None = None) -> None:
+        """Rebuild the list for the province and the date; ticked: what is ticked now and ``extra``
+        (default: the unit's saved areas, ticked again when its province is chosen back)."""
         code = self.province.currentData()
-        ticked = self.checked_codes() | self._covered
+        ticked = self.checked_codes() | (self._covered if extra is None else extra)
+        self._legacy = bool(code) and divisions.is_before_merger(self.division_date.date().toPython())
+        self._ticked = set(ticked)
         self.list.blockSignals(True)
         self.list.clear()
         known: set[str] = set()
         if code:
-            for ward in units.official_wards(code):
-                self._add_item(ward.code, ward.name, ward.code in ticked)
-                known.add(ward.code)
+            current = units.official_wards(code)
+            known = {ward.code for ward in current}
+            if self._legacy:
+                names = {ward.code: ward.name for ward in current}
+                for old in divisions.old_wards(code):
+                    now = ", ".join(names.get(c, c) for c in old.new_codes)
+                    item = self._add_item(old.code, old.label, set(old.new_codes) <= ticked,
+                                          text=f"{old.label}  ({old.code}) → nay: {now}")
+                    item.setData(NEW_ROLE, list(old.new_codes))
+            else:
+                for ward in current:
+                    self._add_item(ward.code, ward.name, ward.code in ticked)
             if not self.place_name.text().strip():
                 self.place_name.setText(self.province.currentText())
         for area in self._custom:  # areas typed/imported before, or outside the official list
             if area["code"] not in known:
-                self._add_item(area["code"], area["name"], area["code"] in ticked)
+                item = self._add_item(area["code"], area["name"], area["code"] in ticked)
+                item.setData(NEW_ROLE, [area["code"]])
+        self.division_note.setText(
+            "Danh mục cũ (trước 01/07/2025): đánh dấu xã, phường cũ để chọn xã, phường hiện hành tương ứng"
+            if self._legacy else "Danh mục hiện hành (từ 01/07/2025)")
         self.list.blockSignals(False)
         self._apply_filter(self.filter.text())
         self._update_count()
 
-    def _add_item(self, code: str, name: str, checked: bool) -> QListWidgetItem:
-        item = QListWidgetItem(f"{name}  ({code})")
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        """In the old list, (un)ticking an old commune (un)ticks the current communes it went into, and
+        every old commune shows ticked when all of its current communes are."""
+        if self._legacy:
+            new = set(item.data(NEW_ROLE) or [])
+            if item.checkState() == Qt.Checked:
+                self._ticked |= new
+            else:
+                self._ticked -= new
+            self.list.blockSignals(True)
+            for other in self.items():
+                codes = set(other.data(NEW_ROLE) or [])
+                other.setCheckState(Qt.Checked if codes and codes <= self._ticked else Qt.Unchecked)
+            self.list.blockSignals(False)
+        self._update_count()
+
+    def _add_item(self, code: str, name: str, checked: bool, *, text: str | None = None) -> QListWidgetItem:
+        item = QListWidgetItem(text or f"{name}  ({code})")
         item.setData(CODE_ROLE, code)
         item.setData(NAME_ROLE, name)
         item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
@@ -164,6 +221,9 @@ class UnitDialog(QDialog):
         return [self.list.item(i) for i in range(self.list.count())]
 
     def checked_codes(self) -> set[str]:
+        """The current communes ticked (in the old list: those the ticked old communes went into)."""
+        if self._legacy:
+            return set(self._ticked)
         return {i.data(CODE_ROLE) for i in self.items() if i.checkState() == Qt.Checked}
 
     def _apply_filter(self, text: str) -> None:
@@ -172,7 +232,8 @@ class UnitDialog(QDialog):
             item.setHidden(bool(needle) and needle not in fold(item.text()))
 
     def _update_count(self) -> None:
-        self.count.setText(f"Đã chọn {len(self.checked_codes())} địa bàn")
+        self.count.setText(f"Đã chọn {len(self.checked_codes())} địa bàn"
+                           + (" (xã, phường hiện hành)" if self._legacy else ""))
 
     # ---- adding ----------------------------------------------------------------------------------
     def add_typed_area(self) -> None:
@@ -200,6 +261,11 @@ class UnitDialog(QDialog):
         return len(areas)
 
     def _add_areas(self, areas: list[dict]) -> None:
+        if self._legacy:  # typed or listed areas are current communes: tick them, show them in the list
+            known = {c["code"] for c in self._custom}
+            self._custom += [a for a in areas if a["code"] not in known]
+            self._province_changed(extra={a["code"] for a in areas})
+            return
         by_code = {i.data(CODE_ROLE): i for i in self.items()}
         for area in areas:
             item = by_code.get(area["code"])
@@ -234,8 +300,14 @@ class UnitDialog(QDialog):
     # ---- saving ----------------------------------------------------------------------------------
     def save(self) -> bool:
         codes = self.checked_codes()
-        areas = [{"code": i.data(CODE_ROLE), "name": i.data(NAME_ROLE), "province_code": self.province.currentData()}
-                 for i in self.items() if i.data(CODE_ROLE) in codes]
+        province = self.province.currentData()
+        if self._legacy:  # the current communes the ticked old ones went into
+            names = {w.code: w.name for w in units.official_wards(province)} if province else {}
+            names.update({a["code"]: a["name"] for a in self._custom})
+            areas = [{"code": c, "name": names.get(c, c), "province_code": province} for c in sorted(codes)]
+        else:
+            areas = [{"code": i.data(CODE_ROLE), "name": i.data(NAME_ROLE), "province_code": province}
+                     for i in self.items() if i.data(CODE_ROLE) in codes]
         values = {"name": self.name.text(), "parent_name": self.parent_name.text(),
                   "province_code": self.province.currentData(), "place_name": self.place_name.text(),
                   "code": self.code.text()}

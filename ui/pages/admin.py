@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 from models.core.changes import Table
 from models.core.permissions import ROLE_LABELS, can
 from models.dossiers import calendar as working_days
+from models.reports import old_divisions
 from models.reports.period import WEEKDAYS
 from models.security import auth, backups
 from models.text.vn_format import date_text, thousands
 from services import backups as backup_service
 from ui.context import AppContext
 from ui.dialogs.confirm import ask_yes_no
+from ui.dialogs.password_dialog import PasswordDialog
 from ui.ops import run_mutation, show_message
 from ui.tables.rows_model import RowsModel, rows_view, selected_row
 from ui.widgets.file_dialogs import default_folder
@@ -242,28 +244,14 @@ class AdminPage(QWidget):
         if officer_id is None:
             return
         own = officer_id == self.ctx.store.actor.id  # one's own password: the current one first
-        dialog = QDialog(self)
-        dialog.setObjectName("resetPasswordDialog")
-        dialog.setWindowTitle("Đổi mật khẩu của tôi" if own else "Đặt lại mật khẩu")
-        form = QFormLayout(dialog)
-        old_field = QLineEdit()
-        old_field.setObjectName("currentPassword")
-        old_field.setEchoMode(QLineEdit.Password)
-        if own:
-            form.addRow("Mật khẩu hiện tại:", old_field)
-        field = QLineEdit()
-        field.setObjectName("newPassword")
-        field.setEchoMode(QLineEdit.Password)
-        form.addRow("Mật khẩu mới (ít nhất 8 ký tự):", field)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
+        officer = auth.get_officer(self.ctx.store, officer_id) or {}
+        dialog = PasswordDialog(self, own=own, officer_name=officer.get("full_name") or "")
         if dialog.exec() == QDialog.Accepted:
+            old, new = dialog.current.text(), dialog.new.text()
             if own:
-                self._run(lambda: auth.change_own_password(self.ctx.store, old_field.text(), field.text()))
+                self._run(lambda: auth.change_own_password(self.ctx.store, old, new))
             else:
-                self._run(lambda: auth.set_password(self.ctx.store, officer_id, field.text()))
+                self._run(lambda: auth.set_password(self.ctx.store, officer_id, new))
 
     def _toggle_active(self) -> None:
         officer_id = self.selected_officer_id()
@@ -295,6 +283,11 @@ class AdminPage(QWidget):
         form.addRow("Số lần nhập s&ai mật khẩu trước khi tạm khoá:", self.attempts_spin)
         form.addRow("Thời g&ian tạm khoá tài khoản:", self.lock_minutes_spin)
         form.addRow("Số &bản sao lưu tự động giữ lại:", self.keep_spin)
+        self.division_names_combo = QComboBox()
+        self.division_names_combo.setObjectName("divisionNames")
+        for mode, label in old_divisions.MODES.items():
+            self.division_names_combo.addItem(label, mode)
+        form.addRow("Tên địa bàn &trong báo cáo:", self.division_names_combo)
         self.save_settings_button = QPushButton("&Lưu cài đặt")
         self.save_settings_button.setObjectName("saveSettings")
         self.save_settings_button.clicked.connect(self.save_settings)
@@ -307,6 +300,8 @@ class AdminPage(QWidget):
         self.attempts_spin.setValue(auth.lockout_attempts(store))
         self.lock_minutes_spin.setValue(auth.lockout_minutes(store))
         self.keep_spin.setValue(backups.keep_count(store))
+        self.division_names_combo.setCurrentIndex(
+            self.division_names_combo.findData(old_divisions.division_names(store)))
 
     def save_settings(self) -> None:
         store = self.ctx.store
@@ -317,6 +312,8 @@ class AdminPage(QWidget):
                                            attempts=self.attempts_spin.value(),
                                            minutes=self.lock_minutes_spin.value())
                 backups.set_keep_count(store, self.keep_spin.value())
+                if self.division_names_combo.currentData() != old_divisions.division_names(store):
+                    old_divisions.set_division_names(store, self.division_names_combo.currentData())
 
         if self._run(save):
             show_message(self, "Đã lưu", "Đã lưu cài đặt.")

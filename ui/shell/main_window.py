@@ -27,6 +27,8 @@ from models.core.demo_clock import is_demo
 from models.registry import units
 from models.text.vn_format import datetime_text, html_text
 from ui.context import AppContext
+from ui.dialogs.area_choices import open_area_choices
+from ui.dialogs.password_dialog import change_own_password
 from ui.dialogs.unsaved import is_editor, open_editors, settle, settle_all
 from ui.ops import show_message
 from ui.pages import PAGES
@@ -145,6 +147,17 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Tệp")
+        password_action = QAction("Đổi &mật khẩu…", self)
+        password_action.setObjectName("changePasswordAction")
+        password_action.triggered.connect(self.change_password)
+        file_menu.addAction(password_action)
+        self.password_action = password_action
+        area_choices_action = QAction("Địa bàn &cũ cần chọn…", self)
+        area_choices_action.setObjectName("areaChoicesAction")
+        area_choices_action.triggered.connect(lambda: open_area_choices(self.ctx, self))
+        file_menu.addAction(area_choices_action)
+        self.area_choices_action = area_choices_action
+        file_menu.addSeparator()
         quit_action = QAction("&Thoát", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -162,6 +175,10 @@ class MainWindow(QMainWindow):
         about = QAction("&Giới thiệu", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def change_password(self) -> bool:
+        """«Tệp › Đổi mật khẩu…»: the signed-in officer's own password (the current one first)."""
+        return change_own_password(self.ctx, self)
 
     def _about(self) -> None:
         show_message(

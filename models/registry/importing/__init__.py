@@ -18,6 +18,7 @@ from pathlib import Path
 from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
+from models.registry.divisions import chosen_before, record_choices
 from models.registry.importing.analysis import Analysis, Issue, Record, analyse, load
 from models.registry.importing.columns import (
     IGNORE,
@@ -28,7 +29,8 @@ from models.registry.importing.columns import (
     header_signature,
     recognise_header,
 )
-from models.registry.importing.writer import ImportResult, apply_analysis
+from models.registry.importing.writer import ImportResult
+from models.registry.importing.writer import apply_analysis as _apply_analysis
 from models.tabular import UnreadableFile
 
 __all__ = [
@@ -60,7 +62,7 @@ def save_mapping(store: Store, headers: list[str], mapping: dict[int, str]) -> N
 
 
 def _areas(store: Store) -> list[dict]:
-    return store.query("SELECT code, name, name_fold FROM areas")
+    return store.query("SELECT code, name, name_fold, province_code FROM areas")
 
 
 def analyse_file(store: Store, path: str | Path, group: int, *, mapping: dict[int, str] | None = None,
@@ -71,6 +73,19 @@ def analyse_file(store: Store, path: str | Path, group: int, *, mapping: dict[in
         mapping = saved_mapping(store, loaded[1].headers)
     return analyse(path, group, areas=_areas(store), today=store.today(), mapping=mapping, loaded=loaded,
                    progress=progress)
+
+
+def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, strict: bool = False,
+                   progress: Progress | None = None) -> ImportResult:
+    """``writer.apply_analysis``, then (same transaction) the open choices for rows whose old commune was
+    split on 1 July 2025 (``models.registry.divisions.record_choices``); ``result.area_choices`` counts them."""
+    with store.atomic():
+        chosen_before(store, analysis.area_choices, analysis.records)
+        result = _apply_analysis(store, analysis, dry_run=dry_run, strict=strict, progress=progress)
+        result.area_choices = len(analysis.area_choices)
+        if result.written and result.import_id is not None:
+            record_choices(store, result.import_id, analysis.area_choices)
+    return result
 
 
 def import_file(store: Store, path: str | Path, group: int, *, dry_run: bool = False, strict: bool = False,

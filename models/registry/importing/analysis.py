@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.core.progress import Progress
+from models.registry.divisions import in_district
 from models.registry.importing.columns import IMPORT_FIELD_LABELS, HeaderGuess, detect_header, header_signature
 from models.registry.importing.fastnorm import clean, fold
 from models.registry.importing.gcpause import paused_gc
@@ -83,6 +84,8 @@ class Analysis:
     read: int = 0
     duplicates: int = 0
     rejected: int = 0
+    # rows (as recorded in org_sources) whose old commune was split on 1/7/2025: the officer chooses
+    area_choices: dict = field(default_factory=dict)
 
     @property
     def warnings(self) -> int:
@@ -165,6 +168,8 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
     name_col = next(i for i, f, _c in columns if f == "name")
     tax_col = next((i for i, f, _c in columns if f == "tax_code"), None)
     has_area_column = any(f in ("area_code", "area_name") for _i, f, _c in columns)
+    area_col = next((i for i, f, _c in columns if f == "area_name"), None)
+    column_of_address = next((i for i, f, _c in columns if f == "address"), None)
     issues = analysis.issues
     by_tax: dict[str, Record] = {}
     by_content: dict[tuple, Record] = {}
@@ -214,6 +219,8 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             analysis.rejected += 1
             continue
         area_name = values.pop("area_name", None)
+        district = values.pop("district", None)  # lists of before 1/7/2025: narrows an old commune's name
+        conversion = None
         if "area_code" not in values:
             if area_name:
                 values["area_code"] = area_name
@@ -221,6 +228,24 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                 code = areas.from_address(values["address"])
                 if code:
                     values["area_code"] = code
+                else:  # an address of before 1/7/2025: old commune and district → the new commune
+                    converted = areas.old_address(values["address"] + (f", {district}" if district else ""))
+                    if converted is not None:
+                        address_col = column_of_address
+                        for message in converted[2] or []:
+                            issues.append(Issue(excel_row, address_col, headers[address_col], values["address"],
+                                                message, "warning"))
+                        if converted[0]:
+                            values["area_code"] = converted[0]
+                            conversion = areas.conversions.get(
+                                values["address"] + (f", {district}" if district else ""))
+        if area_col is not None and area_col < width:
+            area_text = cell_text(row[area_col])
+            if district and area_text:  # an old district beside the commune: the list is in old terms
+                conversion = _with_district(areas, area_text, district, values, issues, excel_row, area_col,
+                                            headers) or conversion
+            if conversion is None and areas.conversions:
+                conversion = areas.conversions.get(area_text)
         tax_code = values.get("tax_code")
         if tax_code:
             earlier = by_tax.get(tax_code)
@@ -231,18 +256,48 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             else:
                 analysis.duplicates += 1
                 _merge(earlier, values, excel_row, issues, headers, analysis.mapping, areas.names)
+                record = earlier
         else:
             key = tuple(sorted(values.items()))
-            earlier = by_content.get(key)
-            if earlier is None:
+            record = by_content.get(key)
+            if record is None:
                 record = Record(excel_row, values, [excel_row])
                 by_content[key] = record
                 records.append(record)
             else:
                 analysis.duplicates += 1  # the very same row repeated (no tax code to tell them apart)
-                earlier.rows.append(excel_row)
+                record.rows.append(excel_row)
+        if conversion is not None and conversion.needs_choice and record.values.get("area_code") in conversion.candidates:
+            analysis.area_choices[record.row] = conversion
+        elif "area_code" in values:  # a later row of the same organization names another commune
+            analysis.area_choices.pop(record.row, None)
     if progress is not None:
         progress.update(total, total, "Đã kiểm tra xong tệp")
+
+
+def _with_district(areas: AreaMatcher, area_text: str, district: str, values: dict, issues: list[Issue],
+                   excel_row: int, area_col: int, headers: list[str]):
+    """A commune in its own column and the old district in another (lists of before 1/7/2025): the old
+    commune of that name in that district, even when the name is also a current commune's (old Xã Bình An
+    of Huyện Kiên Lương is Xã Kiên Lương today, not today's Xã Bình An). The row's warning says so."""
+    key = f"{area_text}, {district}"
+    converted = areas.old_name(key)
+    conversion = areas.conversions.get(key)
+    if converted is None or not converted[0] or conversion is None:
+        return None
+    if not any(in_district(w, district) for w in conversion.old):
+        return None
+    values["area_code"] = converted[0]
+    message = (converted[2] or [""])[0].replace(f"«{key}»", f"«{area_text}» ({district})", 1)
+    prefix = f"«{area_text}» là địa bàn cũ"
+    for issue in reversed(issues):  # the commune cell's own conversion warning, if any: the narrower one
+        if issue.row != excel_row:
+            break
+        if issue.message.startswith(prefix):
+            issue.message = message
+            return conversion
+    issues.append(Issue(excel_row, area_col, headers[area_col], area_text, message, "warning"))
+    return conversion
 
 
 def _has_data(row: list, mapped: set[int]) -> bool:

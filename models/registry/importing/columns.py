@@ -18,10 +18,11 @@ from models.registry.organizations import FIELD_LABELS
 # Target fields of an import column ("area_name" is matched against the areas table).
 IMPORT_FIELDS = (
     "name", "short_name", "foreign_name", "tax_code", "enterprise_code", "founding_decision", "established_on",
-    "address", "area_code", "area_name", "status", "head_name", "rep_name", "rep_id_number", "rep_phone",
+    "address", "area_code", "area_name", "district", "status", "head_name", "rep_name", "rep_id_number", "rep_phone",
     "rep_email",
 )
-IMPORT_FIELD_LABELS = {**FIELD_LABELS, "area_code": "Mã xã/phường", "area_name": "Xã/phường"}
+IMPORT_FIELD_LABELS = {**FIELD_LABELS, "area_code": "Mã xã/phường", "area_name": "Xã/phường",
+                       "district": "Quận/huyện (trước 1/7/2025)"}  # only narrows an old commune, not stored
 IGNORE = ""  # mapping value of a column that is not imported
 
 # (field, rule) in priority order; a rule is a tuple of alternatives, each alternative a tuple of
@@ -47,6 +48,7 @@ _RULES: list[tuple[str, tuple[tuple[str, ...], ...]]] = [
     ("rep_name", (("nguoi dai dien",), ("dai dien",), ("ho va ten",), ("ho ten",), ("nguoi dung ten",))),
     ("address", (("dia chi",), ("tru so",))),
     ("area_name", (("xa phuong",), ("phuong xa",), ("dia ban",), ("don vi hanh chinh",))),
+    ("district", (("quan", "huyen"), ("huyen",), ("thi xa",))),
     ("name", (("ten doanh nghiep",), ("ten to chuc",), ("ten co quan",), ("ten hop tac xa",), ("ten htx",),
               ("ten don vi",), ("ten dn",))),
     ("area_name", (("xa",), ("phuong",))),

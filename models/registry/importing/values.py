@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from models.core.errors import UserError
+from models.registry.divisions import Conversion, OldWardIndex, convert
 from models.registry.importing.fastnorm import clean, fold
 from models.text.identifiers import PROVINCE_ID_PREFIXES, check_email, check_personal_id, check_phone, check_tax_code
 from models.text.vn_format import date_text
@@ -194,6 +195,11 @@ class AreaMatcher:
     def __init__(self, areas: list[dict]):
         self.codes = {a["code"] for a in areas}
         self.names = {a["code"]: a["name"] for a in areas}  # for messages: the name the officer knows
+        # Names of before 1 July 2025 (models/registry/divisions.py): the provinces of the areas, the index
+        # built only when a name is not a current one; what was converted, by the cell's text.
+        self.provinces = {a["province_code"] for a in areas if a.get("province_code")}
+        self._old_index: OldWardIndex | None = None
+        self.conversions: dict[str, Conversion] = {}
         self.by_name: dict[str, str | None] = {}
         self.by_bare: dict[str, str | None] = {}
         for area in areas:
@@ -241,7 +247,35 @@ class AreaMatcher:
             return code, None, None
         if self.empty:
             return None, None, None
+        converted = self.old_name(text)
+        if converted is not None:
+            return converted
         return None, None, [f"Xã/phường «{text}» không có trong danh mục địa bàn của đơn vị"]
+
+    def old_name(self, text: str) -> Converted | None:
+        """A commune of before 1 July 2025 ("Xã Vĩnh Châu", "xã Vĩnh Châu, TP Châu Đốc", an address) →
+        the current commune by the official conversion, with a warning that says so; a split commune →
+        the first candidate the unit covers, recorded for the officer's choice (``conversions``)."""
+        if not self.provinces:
+            return None
+        if self._old_index is None:
+            self._old_index = OldWardIndex(self.provinces)
+        conversion = convert(self._old_index, text, self.codes)
+        if conversion is None:
+            return None
+        if not conversion.candidates:
+            return None, None, [f"«{text}» là địa bàn cũ ({conversion.old_label}) nhưng xã, phường mới của nó "
+                                "không có trong danh mục địa bàn: để trống xã/phường"]
+        self.conversions[text] = conversion
+        first = self.names.get(conversion.candidates[0], conversion.candidates[0])
+        if conversion.needs_choice:
+            others = ", ".join(f"«{self.names.get(c, c)}»" for c in conversion.candidates)
+            return conversion.candidates[0], None, [
+                f"«{text}» là địa bàn cũ ({conversion.old_label}) đã chia cho {others} từ 1/7/2025: tạm ghi "
+                f"«{first}», cán bộ chọn lại ở «Địa bàn cũ cần chọn»"]
+        return conversion.candidates[0], None, [
+            f"«{text}» là địa bàn cũ ({conversion.old_label}): từ 1/7/2025 thuộc «{first}» "
+            "(bảng chuyển đổi chính thức)"]
 
     def from_address(self, address: str) -> str | None:
         if self.empty or not address:
@@ -253,3 +287,9 @@ class AreaMatcher:
                 if code:
                     return code
         return None
+
+    def old_address(self, address: str) -> Converted | None:
+        """``from_address`` for an address written with the old commune and district."""
+        if self.empty or not address:
+            return None
+        return self.old_name(address)
