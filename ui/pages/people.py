@@ -49,6 +49,7 @@ from models.text.identifiers import mask_personal_id
 from models.text.vn_format import date_text, datetime_text, thousands
 from ui.context import AppContext
 from ui.dialogs.people_import_dialog import open_people_import_dialog
+from ui.dialogs.people_worklist_dialog import PeopleWorklistDialog
 from ui.ops import run_mutation, show_error
 from ui.pages.agencies_view import AgenciesView
 from ui.tables.person_table_model import COLUMNS, PersonTableModel
@@ -268,6 +269,10 @@ class PeopleView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.import_button)
+        self.worklist_button = QPushButton("Danh sách &vận động…")  # issue 16: door-to-door sheet, agency letter
+        self.worklist_button.setObjectName("peopleWorklistButton")
+        self.worklist_button.clicked.connect(self.open_worklists)
+        top.addWidget(self.worklist_button)
         self.area = self._combo("areaFilter", "Mọi xã/phường", [])
         self.village = self._combo("villageFilter", "Mọi thôn/khu phố", [])
         self.village.setEnabled(False)
@@ -482,6 +487,10 @@ class PeopleView(QWidget):
     def open_import(self) -> None:
         if self.import_button.isEnabled():
             self._import_dialog = open_people_import_dialog(self.ctx, self)
+
+    def open_worklists(self) -> None:
+        self.worklist_dialog = PeopleWorklistDialog(self.ctx, self)
+        self.worklist_dialog.show()
 
 
 class PeoplePage(QWidget):
