@@ -90,7 +90,7 @@ def test_officer_worklist_is_the_plain_sql_set_in_visit_order(seeded, db_path):
     assert {r["village"] for r in rows} <= {"Thôn Đông", "Thôn Tây", "Khu phố 2"}
     assert {r["area_code"] for r in rows} == {info["areas"][0]}
     # sorted by village then address, numbers compared as numbers
-    keys = [(worklists._natural(r["village"]), worklists._natural(r["address"])) for r in rows]
+    keys = [(worklists.natural_key(r["village"]), worklists.natural_key(r["address"])) for r in rows]
     assert keys == sorted(keys)
     within = [r["address"] for r in rows if r["village"] == "Khu phố 2" and r["address"]]
     numbers = [int(a.split()[1]) for a in within]

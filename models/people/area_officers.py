@@ -12,6 +12,7 @@ from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
+from models.people.worklists import natural_key
 from models.text.normalize import clean
 
 
@@ -47,7 +48,7 @@ def villages_in_area(store: Store, area_code: str) -> list[str]:
     rows = store.query(
         "SELECT DISTINCT village FROM persons WHERE area_code = ? AND village IS NOT NULL AND village <> ''"
         " UNION SELECT village FROM area_officer_villages WHERE area_code = ?", (area_code, area_code))
-    return sorted(r["village"] for r in rows)
+    return sorted((r["village"] for r in rows), key=natural_key)
 
 
 def assign(store: Store, officer_id: int, area_code: str, village: str) -> bool:

@@ -55,7 +55,7 @@ class PeopleQuery:
     eligible_on: dt.date | None = None  # 14 or over on that day (unknown birth dates kept)
 
 
-def _natural(text: str | None) -> tuple:
+def natural_key(text: str | None) -> tuple:
     """Folded text with its numbers compared as numbers ("so 2" < "so 10")."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", fold(text or "")) if p)
 
@@ -90,8 +90,8 @@ def people_rows(store: Store, query: PeopleQuery) -> list[dict]:
         " COALESCE(a.name, p.area_code, '') AS area_name, COALESCE(p.village, '') AS village, p.address,"
         f" p.account_level, p.level2_issued_on, p.activated_on{extra}"
         f" FROM persons p {' '.join(joins)} LEFT JOIN areas a ON a.code = p.area_code {where}", params)
-    rows.sort(key=lambda r: (r["area_code"] is None, fold(r["area_name"]), _natural(r["village"]),
-                             _natural(r["address"]), r["name_key"], r["id"]))
+    rows.sort(key=lambda r: (r["area_code"] is None, fold(r["area_name"]), natural_key(r["village"]),
+                             natural_key(r["address"]), r["name_key"], r["id"]))
     return rows
 
 

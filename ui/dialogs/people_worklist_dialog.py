@@ -57,6 +57,8 @@ COLUMNS = {
     AGENCY: ["STT", "Họ và tên", "Năm sinh", "Số định danh", "Chức vụ", "Điện thoại", "Tình trạng"],
     SCHEDULE: ["STT", "Doanh nghiệp", "Mã số thuế", "Người đại diện", "Điện thoại", "Ngày hẹn", "Số lao động"],
 }
+WIDTHS = {OFFICER: (50, 230, 70, 110, 180, 130, 330, 110), AGENCY: (50, 250, 70, 110, 200, 110, 260),
+          SCHEDULE: (50, 330, 110, 220, 110, 130, 90)}
 FILE_STEMS = {OFFICER: "van-dong-tung-nha", AGENCY: "cong-van-co-quan", SCHEDULE: "doanh-nghiep-chua-den"}
 
 
@@ -77,6 +79,7 @@ class PeopleWorklistDialog(QDialog):
         self.ctx = ctx
         self.last_op: BackgroundOp | None = None
         self.last_path: Path | None = None
+        self._widths_set = False
         fit_to_screen(self, 1200, 640)
         store = ctx.store
 
@@ -118,6 +121,7 @@ class PeopleWorklistDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
 
@@ -211,12 +215,13 @@ class PeopleWorklistDialog(QDialog):
             show_error(self, exc)
             return
         self.rows = rows
-        if self.model.headers != COLUMNS[kind]:
+        if self.model.headers != COLUMNS[kind] or not self._widths_set:
+            self._widths_set = True
             self.model.beginResetModel()
             self.model.headers = COLUMNS[kind]
             self.model.rows, self.model.keys = [], []
             self.model.endResetModel()
-            for column, width in enumerate((50, 220, 70, 110, 170, 130, 260, 100)[:len(COLUMNS[kind])]):
+            for column, width in enumerate(WIDTHS[kind]):
                 self.table.setColumnWidth(column, width)
         self.model.set_rows(shown, [r["id"] for r in rows])
         self.count_label.setText(f"<b>{thousands(len(rows))}</b> {what}")
