@@ -40,23 +40,25 @@ def measure(residents: int, runs: int, tmp: Path) -> dict:
         for village in worklist_data.VILLAGES:
             area_officers.assign(store, officer, area, village)
     store.actor = SYSTEM_ACTOR
-    times, query_times, pages, count = [], [], 0, 0
+    times, cpu_times, query_times, pages, count = [], [], [], 0, 0
     for run in range(runs + 1):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         doc = door_to_door_document(store, officer)
         queried = time.perf_counter()
         pdf = render_worklist_pdf(doc)
         done = time.perf_counter()
         if run:
             times.append(done - start)
+            cpu_times.append(time.process_time() - cpu)
             query_times.append(queried - start)
-        pages, count = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page"), doc.count
+        pages, count = pdf.count(b"/Type /Page\n"), doc.count
     start = time.perf_counter()
     write_worklist_xlsx(tmp / "sheet.xlsx", doc)
     xlsx = time.perf_counter() - start
     store.close()
     return {"case": "door_to_door_pdf", "residents_listed": count, "pages": pages,
-            "seconds": round(statistics.median(times), 3), "query_seconds": round(statistics.median(query_times), 3),
+            "seconds": round(statistics.median(times), 3),
+            "cpu_seconds": round(statistics.median(cpu_times), 3), "query_seconds": round(statistics.median(query_times), 3),
             "xlsx_seconds": round(xlsx, 3), "budget": BUDGET, "ok": statistics.median(times) <= BUDGET}
 
 
