@@ -42,6 +42,9 @@ ACTION_LABELS = {
     "sensitive.read": "Xem dữ liệu nhạy cảm",
     "audit.export": "Xuất nhật ký",
     "pending.export": "Xuất danh sách tổ chức chưa đăng ký",
+    "worklist.export": "Xuất danh sách vận động công dân",
+    "area_officer.assign": "Giao thôn, tổ cho cán bộ phụ trách",
+    "area_officer.unassign": "Bỏ giao thôn, tổ cho cán bộ phụ trách",
     "backup.create": "Sao lưu",
     "backup.restore": "Khôi phục dữ liệu",
     "organization.create": "Thêm tổ chức",
@@ -117,6 +120,7 @@ OBJECT_LABELS = {
     "official_days": "Ngày nghỉ, làm bù chính thức", "report_settings": "Cài đặt báo cáo", "verification_request": "Yêu cầu xác minh",
     "person": "Công dân", "agency": "Cơ quan, đơn vị", "people_import": "Lần nhập danh sách công dân",
     "intake_session": "Buổi thu nhận lưu động", "enterprise_schedule": "Lịch đăng ký của doanh nghiệp",
+    "person_list": "Danh sách công dân", "schedule": "Lịch hẹn của doanh nghiệp",
 }
 
 COLUMNS = [
