@@ -26,6 +26,7 @@ INTAKE = {
 LEADER = INTAKE | {
     "campaign.manage", "report.issue", "dossier.refuse", "dossier.cancel", "sync.merge", "audit.view",
     "audit.export", "unit.manage",
+    "results.import",  # the national system's result lists move dossiers to issued/activated (issue 13)
 }
 # The administrator runs the installation (accounts, settings, backups) and does not need to read
 # personal ID numbers in full: lists show them masked, revealing one is refused, and so is exporting the
@@ -71,6 +72,7 @@ PERMISSION_LABELS = {
     "sync.export": "xuất tệp gửi cấp trên",
     "unit.manage": "khai báo đơn vị và địa bàn",
     "system": "thực hiện thao tác hệ thống",
+    "results.import": "nhập danh sách kết quả của hệ thống quốc gia",
 }
 
 

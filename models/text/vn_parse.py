@@ -44,7 +44,27 @@ _NUMBER_RE = re.compile(r"([+-]?)([\d.,]+)")
 
 
 def _date_message(text: str) -> str:
+    """Wrong shape, or the right shape naming a day the calendar lacks (31/02/2025: "không tồn tại")."""
+    if _has_date_shape(text):
+        return f"Ngày «{text}» không tồn tại (kiểm tra lại ngày và tháng)"
     return f"Ngày «{text}» không hợp lệ (cần dạng ngày/tháng/năm, ví dụ 05/03/2010)"
+
+
+def _has_date_shape(text: str) -> bool:
+    """Written as a date (dd/mm/yyyy, yyyy-mm-dd, "ngày … tháng … năm …") with a plausible year, whether
+    or not that day exists."""
+    match = _YMD_RE.fullmatch(text) or _DMY_RE.fullmatch(text) or _WORDS_RE.search(fold(text))
+    if match is None:
+        match = _STRICT_RE.fullmatch(text)
+        return bool(match) and not _moment_exists(text)
+    return True
+
+
+def _moment_exists(text: str) -> bool:
+    try:
+        return _strict_moment(text) is not None
+    except Exception:
+        return False
 
 
 def _year(text: str) -> int:
@@ -157,6 +177,8 @@ def parse_datetime(value) -> dt.datetime | None:
     text = clean(value)
     moment = _strict_moment(text)
     if moment is None:
+        if _has_date_shape(text):
+            raise UserError(f"Thời điểm «{text}» không tồn tại (kiểm tra lại ngày, tháng, giờ)")
         raise UserError(f"Thời điểm «{text}» không đúng dạng ngày/tháng/năm giờ:phút")
     day, time = moment
     return dt.datetime.combine(day, time or dt.time(0, 0))
