@@ -53,7 +53,10 @@ def _date_message(text: str) -> str:
 def _has_date_shape(text: str) -> bool:
     """Written as a date (dd/mm/yyyy, yyyy-mm-dd, "ngày … tháng … năm …") with a plausible year, whether
     or not that day exists."""
-    match = _YMD_RE.fullmatch(text) or _DMY_RE.fullmatch(text) or _WORDS_RE.search(fold(text))
+    dmy = _DMY_RE.fullmatch(text)
+    if dmy is not None and len(dmy.group(3)) == 3:
+        return False  # a 3-digit year is a typo, not a day the calendar lacks
+    match = _YMD_RE.fullmatch(text) or dmy or _WORDS_RE.search(fold(text))
     if match is None:
         match = _STRICT_RE.fullmatch(text)
         return bool(match) and not _moment_exists(text)

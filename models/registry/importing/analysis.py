@@ -51,6 +51,7 @@ class Issue:
     value: str
     message: str
     level: str = "error"  # "error" (row rejected) | "warning" (row imported)
+    name: str = ""  # the organization's name on that row, so that the error workbook says whose row it is
 
     @property
     def column_letter(self) -> str:
@@ -58,7 +59,7 @@ class Issue:
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column_letter, "header": self.header, "value": self.value,
-                "message": self.message, "level": self.level}
+                "message": self.message, "level": self.level, "name": self.name}
 
 
 @dataclass
@@ -183,6 +184,7 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             continue
         excel_row = index + 1
         analysis.read += 1
+        first_issue = len(issues)
         values: dict = {}
         row_errors = False
         for col, fieldname, convert in columns:
@@ -211,6 +213,10 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             issues.append(Issue(excel_row, col, headers[col] if tax_col is not None else "", "",
                                 f"Thiếu mã số thuế (bắt buộc với nhóm {group}: {GROUPS[group]})"))
             row_errors = True
+        if len(issues) > first_issue:
+            name = values.get("name") or cell_text(row[name_col] if name_col < width else "")
+            for issue in issues[first_issue:]:
+                issue.name = name
         if row_errors:
             analysis.rejected += 1
             continue
@@ -231,7 +237,10 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                 records.append(record)
             else:
                 analysis.duplicates += 1
+                merged_from = len(issues)
                 _merge(earlier, values, excel_row, issues, headers, analysis.mapping, areas.names)
+                for issue in issues[merged_from:]:
+                    issue.name = values.get("name") or earlier.values.get("name", "")
         else:
             key = tuple(sorted(values.items()))
             earlier = by_content.get(key)
