@@ -19,7 +19,7 @@ ENGLISH = {
     "and", "or", "of", "for", "to", "from", "file", "files", "name", "query", "command", "username", "dir",
     "code", "out", "db", "yyyy", "mm", "dd", "week", "end", "ending", "password", "xlsx", "pdf", "docx", "tep",
     "ma", "ten", "sequence", "source", "number", "date", "limit", "campaign", "account", "user", "key", "unit",
-    "as", "of", "with", "without", "only", "write", "read", "print", "list", "status", "hex", "areas",
+    "as", "with", "without", "only", "write", "read", "print", "list", "status", "hex", "areas",
 }
 ALLOWED_CAPS = {"CSDL", "MST", "PDF", "DOCX", "XLSX", "VNEID", "HTX", "TK02", "JSON", "USB", "WAL", "KHOÁ"}
 
