@@ -33,7 +33,7 @@ def run(args) -> int:
     for line in result.warnings:
         print(f"Lưu ý: {line}", file=sys.stderr)
     for unknown in result.unknowns:
-        print(f"Không có trong danh sách tổ chức: {unknown.describe()}", file=sys.stderr)
+        print(f"Tệp {result.file_name}, dòng {unknown.line}: {unknown.describe()}", file=sys.stderr)
     if args.dry_run:
         for change in result.changes:
             print(f"Sẽ thay đổi: dòng {change.line}: {change.describe()}", file=sys.stderr)

@@ -100,7 +100,9 @@ class Change:
         if self.dossier_to:
             return (f"{who}: hồ sơ {self.dossier_number} «{STATUSES[self.dossier_from]}» → "
                     f"«{STATUSES[self.dossier_to]}»")
-        return f"{who}: ghi nhận tài khoản «{STATUSES[self.account_status]}» (không có hồ sơ đang xử lý)"
+        where = (f"hồ sơ {self.dossier_number} đã ở trạng thái này" if self.dossier_number
+                 else "không có hồ sơ đang xử lý tại đơn vị")
+        return f"{who}: ghi nhận tài khoản «{STATUSES[self.account_status]}» ({where})"
 
 
 @dataclass
@@ -112,7 +114,7 @@ class Unknown:
 
     def describe(self) -> str:
         key = self.tax_code or self.account_id or ""
-        return f"Dòng {self.line}: {self.name or '(không tên)'} {key} — không có trong danh sách tổ chức".replace("  ", " ")
+        return f"{self.name or '(không tên)'} {key} — không có trong sổ tổ chức, không tự thêm".replace("  ", " ")
 
 
 @dataclass
@@ -415,8 +417,9 @@ def _import_row(store: Store, values: dict, line: int, where, seen: dict, result
         change.account_written = _record_account(store, org["id"], status, account_id, issued_on, activated_on)
         if previous is not None and _RANK[status] < _RANK[previous["status"]]:
             change.account_status = previous["status"]
-    if dossier is not None and _RANK.get(dossier["status"], 0) < _RANK[status]:
+    if dossier is not None:
         change.dossier_number = dossier["number"]
+    if dossier is not None and _RANK.get(dossier["status"], 0) < _RANK[status]:
         change.dossier_from = dossier["status"]
         change.dossier_to = status
         _move_by_national_list(store, dossier, status, day)
