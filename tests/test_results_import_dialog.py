@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from models.dossiers import national_results as nr
-from tests.test_national_results import ROWS, env, write_results  # noqa: F401  (env is a fixture)
+from tests.factories.national_results import ROWS, national_desk, write_results
 from ui.context import AppContext
 from ui.dialogs.results_import_dialog import KIND_CHANGE, KIND_ERROR, KIND_UNKNOWN, ResultsImportDialog
 from ui.pages.dossiers import DossiersPage
@@ -18,6 +18,11 @@ def _close_boxes():
     for w in QApplication.topLevelWidgets():
         if isinstance(w, QMessageBox) and w.isVisible():
             w.done(0)
+
+
+@pytest.fixture
+def env(fresh_store):
+    return national_desk(fresh_store)
 
 
 @pytest.fixture
