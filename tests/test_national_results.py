@@ -163,3 +163,26 @@ def test_cli_import_results_dry_run_then_real(run_cli, tmp_path):
     store.close()
     missing = run_cli("import-results", "--db", db, tmp_path / "khong_co.xlsx", "--user", "chihuy", env=leader)
     assert missing.returncode == 2 and "khong_co.xlsx" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_cancel_rolls_everything_back_and_conflicting_identifiers_are_refused(env, tmp_path):
+    from models.core.errors import Cancelled
+    from models.core.progress import Progress
+
+    store = env["store"]
+    path = write_results(tmp_path / "ket_qua.xlsx", ROWS)
+    progress = Progress(callback=lambda *a: None, min_interval=0)
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        nr.import_file(store, path, progress=progress)
+    assert store.scalar("SELECT count(*) FROM org_accounts") == 0
+    assert store.scalar("SELECT status FROM dossiers WHERE id = ?", (env["d_open"],)) == "received"
+    nr.import_file(store, path)
+    # another organization claiming an identifier already recorded: refused, not silently moved
+    clash = write_results(tmp_path / "trung.xlsx", [[1, "Công ty CP Hải Âu", "0312687878", "TC-0003",
+                                                     "08/01/2025", "Đã kích hoạt"],
+                                                    [2, "Quá dài", "", "X" * 65, "08/01/2025", "Đã cấp"]])
+    result = nr.import_file(store, clash)
+    assert result.rejected == 2 and result.updated == 0
+    assert "đã được ghi cho tổ chức khác" in result.errors[0] and "dài 65 ký tự" in result.errors[1]
+    assert nr.account_of(store, env["org_nodossier"])["account_id"] == "TC-0003"

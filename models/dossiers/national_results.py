@@ -370,6 +370,8 @@ def _import_row(store: Store, values: dict, line: int, where, seen: dict, result
         for w in checked.warnings:
             result.warnings.append(f"{where('tax_code')}: {w}")
     account_id = cell_text(values.get("account_id")) or None
+    if account_id is not None and len(account_id) > 64:
+        raise UserError(f"{where('account_id')}: mã định danh tổ chức dài {len(account_id)} ký tự, không hợp lệ")
     name = cell_text(values.get("name"))
     if not tax_code and not account_id:
         raise UserError(f"{where('tax_code')}: thiếu cả mã số thuế và mã định danh tổ chức")
@@ -406,6 +408,12 @@ def _import_row(store: Store, values: dict, line: int, where, seen: dict, result
         result.unknown += 1
         result.unknowns.append(Unknown(line, tax_code, account_id, name))
         return
+    if org is not None and account_id:
+        holder = store.query_one("SELECT org_id FROM org_accounts WHERE account_id = ? AND org_id <> ?",
+                                 (account_id, org["id"]))
+        if holder is not None:
+            raise UserError(f"{where('account_id')}: mã định danh {account_id} đã được ghi cho tổ chức khác "
+                            f"(mã số {holder['org_id']} trong sổ); kiểm tra lại dòng này")
     result.matched += 1
     change = Change(line, org["id"] if org else None, (org or {}).get("name") or name, tax_code, status)
     if org is None:
