@@ -142,3 +142,17 @@ def test_no_valid_personal_id_prefix_becomes_a_tax_code():
 
     for prefix, digit in itertools.product(sorted(PROVINCE_ID_PREFIXES), "0123"):
         assert check_tax_code(f"{prefix}{digit}85000123").value is None
+
+
+def test_names_that_look_like_footer_words_are_data_when_the_row_is_filled(store, tmp_path):
+    grid = [["Tên doanh nghiệp", "Mã số thuế", "Người đại diện", "Địa chỉ"],
+            ["Công ty TNHH Người Lập Trình", "0100233488", "Lê Văn A", "12 Trần Phú"],
+            ["Công ty TNHH Ngày Tháng Năm", "0312687878", "Lê Văn B", "3 Lê Lợi"],
+            ["Rạch Giá, ngày 08 tháng 01 năm 2025"],
+            ["Người lập biểu", "", "Thủ trưởng đơn vị"],
+            ["Nguyễn Thị Lập", "", "Trần Văn Trưởng"]]
+    path = mf.write_xlsx(mf.Built(grid=grid, rows={}, header_rows=[1]), tmp_path / "ten.xlsx")
+    analysis = analyse_file(store, path, 1)
+    assert analysis.read == 2 and analysis.rejected == 0, [i.as_dict() for i in analysis.issues]
+    assert [r.values["name"] for r in analysis.records] == ["Công ty TNHH Người Lập Trình",
+                                                            "Công ty TNHH Ngày Tháng Năm"]

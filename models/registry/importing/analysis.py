@@ -280,13 +280,17 @@ def footer_kind(row: list, tax_col: int | None) -> str | None:
             return None
         if isinstance(tax, str) and _LONG_NUMBER_RE.search(tax):
             return None
-    first = next((c for c in row if c != "" and c is not None and not (isinstance(c, str) and not c.strip())), None)
-    if first is None:
+    cells = [c for c in row if c != "" and c is not None and not (isinstance(c, str) and not c.strip())]
+    if not cells:
         return None
-    first = fold(cell_text(first))
+    first = fold(cell_text(cells[0]))
     if not _FOOTER_RE.match(first):
         return None
-    return "total" if _TOTAL_RE.match(first) else "signature"
+    if _TOTAL_RE.match(first):
+        return "total"
+    # The signer's lines hold one or two signers side by side; a row filled across is data (an organization
+    # called "Người Lập Trình" or "Ngày Tháng Năm" in a list without a row-number column).
+    return "signature" if len(cells) <= 3 else None
 
 
 class FooterScan:
