@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "dossier.locality_answer": "Nhận kết quả xác minh",
     "dossier.import": "Cập nhật hồ sơ từ danh sách tỉnh gửi",
     "dossier.import_file": "Nhập danh sách hồ sơ",
+    "results.import": "Ghi nhận tài khoản theo danh sách hệ thống quốc gia",
+    "results.import_file": "Nhập danh sách kết quả của hệ thống quốc gia",
     "campaign.create": "Tạo kế hoạch",
     "campaign.update": "Sửa kế hoạch",
     "campaign.delete": "Xoá kế hoạch",
@@ -102,6 +104,7 @@ OBJECT_LABELS = {
     "sync_file": "Tệp đơn vị gửi", "remote_unit": "Đơn vị cấp dưới", "sync_key": "Khoá ký tệp đồng bộ", "duplicate": "Nghi trùng",
     "holiday": "Ngày nghỉ", "holidays": "Ngày nghỉ", "make_up_days": "Ngày làm bù",
     "official_days": "Ngày nghỉ, làm bù chính thức", "report_settings": "Cài đặt báo cáo", "verification_request": "Yêu cầu xác minh",
+    "org_account": "Tài khoản định danh của tổ chức",
 }
 
 COLUMNS = [
