@@ -113,7 +113,10 @@ class DossiersPage(QWidget):
         layout.addWidget(self._build_table(), 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("dossierCount")
-        layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.results_button())
+        layout.addLayout(bottom)
         return right
 
     def _build_filters(self) -> QHBoxLayout:
@@ -141,7 +144,6 @@ class DossiersPage(QWidget):
         filters.addWidget(self.group_filter, 1)
         filters.addWidget(self.area_filter, 1)
         filters.addWidget(self.channel_filter, 1)
-        filters.addWidget(self.results_button())
         filters.addWidget(self.new_button)
         return filters
 
