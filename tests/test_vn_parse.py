@@ -234,3 +234,5 @@ def test_callers_wrap_the_parser_with_the_field_name():
     assert parse_day("2025-01-08", "--week-ending") == D(2025, 1, 8)
     with pytest.raises(UserError, match="^--as-of «08/01/2025» không đúng dạng YYYY-MM-DD.$"):
         parse_day("08/01/2025", "--as-of")
+    with pytest.raises(UserError, match="^--week-ending «2025-02-31»: ngày không tồn tại"):
+        parse_day("2025-02-31", "--week-ending")  # the right shape, no such day: not "wrong format"

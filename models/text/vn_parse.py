@@ -43,9 +43,10 @@ _GROUPED = {".": re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+"), ",": re.compile(r"[1-9
 _NUMBER_RE = re.compile(r"([+-]?)([\d.,]+)")
 
 
-def _date_message(text: str) -> str:
-    """Wrong shape, or the right shape naming a day the calendar lacks (31/02/2025: "không tồn tại")."""
-    if _has_date_shape(text):
+def _date_message(text: str, *, iso: bool = False) -> str:
+    """Wrong shape, or the right shape naming a day the calendar lacks (31/02/2025: "không tồn tại");
+    ``iso``: only yyyy-mm-dd is the right shape (the command line)."""
+    if (_YMD_RE.fullmatch(text) is not None) if iso else _has_date_shape(text):
         return f"Ngày «{text}» không tồn tại (kiểm tra lại ngày và tháng)"
     return f"Ngày «{text}» không hợp lệ (cần dạng ngày/tháng/năm, ví dụ 05/03/2010)"
 
@@ -155,7 +156,7 @@ def parse_date(value, *, loose: bool = False, iso_only: bool = False) -> dt.date
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise UserError(_date_message(text)) from None
+            raise UserError(_date_message(text, iso=True)) from None
     if loose:
         day = _loose_date(text)
     else:
