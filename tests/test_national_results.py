@@ -14,6 +14,7 @@ from models.dossiers import records as dossiers
 from models.dossiers import status as ds
 from models.security import auth
 from tests.factories.dossiers import declared_from, make_org, setup_unit
+from tests.factories.messy_files import encode_cp1258
 from tests.factories.national_results import ROWS, national_desk, write_results
 
 
@@ -186,3 +187,22 @@ def test_cancel_rolls_everything_back_and_conflicting_identifiers_are_refused(en
     assert result.rejected == 2 and result.updated == 0
     assert "đã được ghi cho tổ chức khác" in result.errors[0] and "dài 65 ký tự" in result.errors[1]
     assert nr.account_of(store, env["org_nodossier"])["account_id"] == "TC-0003"
+
+
+def test_a_merged_duplicate_is_followed_and_a_csv_list_without_status_column(env, tmp_path):
+    """The list names the tax code of an organization merged into another (duplicate resolution): the
+    surviving organization gets the account. A CSV (cp1258, semicolons) with only an activation date."""
+    store = env["store"]
+    survivor = env["org_nodossier"]
+    ghost = make_org(store, tax="1771284820", name="HTX Tân Hiệp (trùng)", grp=2)
+    with store.atomic():
+        store.execute("UPDATE organizations SET merged_into = ? WHERE id = ?", (survivor, ghost))
+    csv = tmp_path / "kich_hoat.csv"
+    csv.write_bytes(encode_cp1258("Mã số thuế;Tên tổ chức;Ngày kích hoạt\n1771284820;HTX Tân Hiệp;07/01/2025\n"
+                    "Người lập biểu;;\n"))
+    result = nr.import_file(store, csv)
+    assert result.counts() == {"read": 1, "matched": 1, "updated": 1, "unchanged": 0, "unknown": 0,
+                               "rejected": 0}, result.errors
+    assert nr.account_of(store, survivor)["status"] == "activated"
+    assert nr.account_of(store, ghost) is None
+    assert nr.accounts_by_org(store) == {survivor: "activated"}
