@@ -95,7 +95,7 @@ def bench_export(tmp: Path, n: int) -> dict:
     make_data(store, areas, n, days=60)
     setup = time.perf_counter() - t0
     start, cpu = time.perf_counter(), time.process_time()
-    result = export_workbook(store, tmp / "export.xlsx", full=True)
+    result = export_workbook(store, tmp / "export.xlsx", full=True, unencrypted=True)
     export_s, export_cpu = time.perf_counter() - start, time.process_time() - cpu
     # the same rows, read back from the file and converted to Python values (not timed)
     sync = read_sync_file(tmp / "export.xlsx")
@@ -125,7 +125,7 @@ def make_unit_files(tmp: Path, files: int, per_file: int) -> list[Path]:
     store = Store(tmp / "template.sqlite", clock=lambda: CLOCK)
     areas = make_unit(store, n_areas=12)
     make_data(store, areas, per_file, days=30)
-    export_workbook(store, tmp / "template.xlsx", full=True)
+    export_workbook(store, tmp / "template.xlsx", full=True, unencrypted=True)
     store.close()
     template = read_sync_file(tmp / "template.xlsx")
     paths = []

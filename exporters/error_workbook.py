@@ -26,7 +26,9 @@ def write_error_workbook(path: str | Path, *, source_name: str, issues: list[dic
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     ordered = sorted(issues, key=lambda i: (i["level"] != "error", i["row"], i.get("column") or ""))
-    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    # in_memory: the rows quoted (a representative's ID number among them) never go to the system's
+    # temporary folder, where a crash would leave them
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True, **WORKBOOK_OPTIONS})
     try:
         bold = workbook.add_format({"bold": True})
         title = workbook.add_format({"bold": True, "font_size": 13})

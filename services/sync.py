@@ -1,15 +1,20 @@
-"""Syncing with the province: the unit exports its workbook (optionally under a password); the province
-merges the units' files.
+"""Syncing with the province: the unit exports its workbook (encrypted with a password unless the officer
+explicitly opts out, which is logged); the province merges the units' files (decrypting them with the
+password).
 
-A password-protected workbook is built in memory and encrypted straight into the partial file beside the
-target: the unencrypted workbook is never a file (xlsxwriter's own part files go to a private temporary
-folder removed on the way out, whatever happens).
+Plaintext never touches the destination folder: the workbook is built in memory, xlsxwriter's own part
+files go to a private temporary folder (0700, removed on the way out, whatever happens), and the encrypted
+bytes go into the partial file beside the target, renamed when complete (``services/output.py``). The
+opt-out writes the plain workbook into the partial file, its part files in a private folder too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,10 +28,12 @@ from services.output import write_file
 
 
 def export_workbook(store: Store, out: str | Path, *, full: bool = False, password: str | None = None,
-                    period: ReportPeriod | None = None, progress: Progress | None = None) -> ExportResult:
-    """Write the sync workbook to ``out`` (a file, or a folder: a default name is chosen) and record it."""
+                    period: ReportPeriod | None = None, progress: Progress | None = None,
+                    unencrypted: bool = False) -> ExportResult:
+    """Write the sync workbook to ``out`` (a file, or a folder: a default name is chosen) and record it.
+    Without ``password`` the export is refused unless ``unencrypted`` (the logged opt-out)."""
     password = password or None
-    plan = prepare_export(store, out, full=full, password=password, period=period)
+    plan = prepare_export(store, out, full=full, password=password, period=period, unencrypted=unencrypted)
 
     def write(partial: Path) -> WrittenWorkbook:
         return _write(plan, partial, password, progress)
@@ -35,17 +42,39 @@ def export_workbook(store: Store, out: str | Path, *, full: bool = False, passwo
                       lambda written: record_export(store, plan, sha256=written.sha256, sheet_rows=written.rows))
 
 
+PRIVATE_PREFIX = "sodinhdanh-"
+STALE_AFTER_S = 6 * 3600  # no export runs that long: an older private folder is a killed export's
+
+
+def sweep_private_folders(now: float | None = None) -> list[Path]:
+    """Remove the private folders that killed exports left in the system's temporary folder (a process
+    killed mid-write runs no cleanup; xlsxwriter's part files there hold the sheets' text). Returns them."""
+    now = time.time() if now is None else now
+    removed = []
+    with contextlib.suppress(OSError):
+        for folder in Path(tempfile.gettempdir()).glob(PRIVATE_PREFIX + "*"):
+            with contextlib.suppress(OSError):
+                if folder.is_dir() and not folder.is_symlink() and now - folder.stat().st_mtime > STALE_AFTER_S:
+                    shutil.rmtree(folder)
+                    removed.append(folder)
+    return removed
+
+
 def _write(plan: ExportPlan, partial: Path, password: str | None, progress: Progress | None) -> WrittenWorkbook:
-    if not password:
-        written = write_sync_workbook(partial, plan.info, plan.sheets, progress, sign=plan.sign)
-        _finishing(progress, "Đang hoàn tất…")
-        return written
-    with tempfile.TemporaryDirectory(prefix="sodinhdanh-") as private:
+    sweep_private_folders()
+    with tempfile.TemporaryDirectory(prefix=PRIVATE_PREFIX) as private:  # mode 0700
+        if not password:  # the logged opt-out
+            written = write_sync_workbook(partial, plan.info, plan.sheets, progress, tmpdir=private,
+                                          sign=plan.sign)
+            _finishing(progress, "Đang hoàn tất…")
+            return written
         plain = io.BytesIO()
         written = write_sync_workbook(plain, plan.info, plan.sheets, progress, tmpdir=private, sign=plan.sign)
     _finishing(progress, "Đang mã hoá tệp bằng mật khẩu…")
     with open(partial, "wb") as fh:
         encrypt_workbook(plain, fh, password)
+    plain.seek(0)
+    plain.truncate()
     return written
 
 

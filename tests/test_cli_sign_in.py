@@ -96,7 +96,7 @@ def test_an_intake_officer_cannot_issue_a_report_and_a_leader_can(unit_db, fresh
     assert json.loads(sign_in["detail"]) == {"os_user": getpass.getuser(), "host": socket.gethostname(),
                                              "via": "cli"}
     # an administrator cannot export the sync file (it carries full ID numbers), even from the CLI
-    _refused(run_cli("export", "--db", unit_db, "--out", tmp_path / "x.xlsx", "--user", "quantri",
+    _refused(run_cli("export", "--db", unit_db, "--out", tmp_path / "x.xlsx", "--user", "quantri", "--unencrypted",
                      env=_as("quantri")), "xuất tệp gửi cấp trên")
     # a command-line sign-in leaves no open session behind (a restore would take it for another desk)
     assert auth.open_sessions(fresh_store) == []

@@ -228,7 +228,7 @@ def test_lead_desk_merges_the_desks_files_through_the_cli(tmp_path, run_cli, clo
 
     files = []
     for name in ("ban1", "ban2", "chinh"):
-        out = run_cli("export", "--db", tmp_path / f"{name}.sqlite", "--out", tmp_path, "--week-end", "2025-01-08")
+        out = run_cli("export", "--db", tmp_path / f"{name}.sqlite", "--out", tmp_path, "--week-end", "2025-01-08", "--unencrypted")
         assert out.returncode == 0, out.stderr
         files.append(json.loads(out.stdout)["path"])
 

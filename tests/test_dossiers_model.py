@@ -142,7 +142,7 @@ def test_existing_org_found_by_declared_tax_code(env):
     dossier_id = dossiers.create(store, declared={"name": "CTY TNHH TM SAO MAI", "tax_code": "0100233488"},
                                  channel="Tổ lưu động")
     assert dossiers.get(store, dossier_id)["org_id"] == org_id
-    assert orgs.get(store, org_id)["name"] == "Công ty TNHH Thương mại Sao Mai"  # registry not overwritten
+    assert orgs.load(store, org_id)["name"] == "Công ty TNHH Thương mại Sao Mai"  # registry not overwritten
 
 
 def test_merged_org_is_followed(env):
@@ -157,9 +157,9 @@ def test_merged_org_is_followed(env):
 def test_find_organizations_by_tax_prefix_and_name(env):
     store, _ = env
     ids = messy_orgs(store, 30)
-    target = orgs.get(store, ids[0])
+    target = orgs.load(store, ids[0])
     if target["tax_code"] is None:
-        target = next(orgs.get(store, i) for i in ids if orgs.get(store, i)["tax_code"])
+        target = next(orgs.load(store, i) for i in ids if orgs.load(store, i)["tax_code"])
     found = dossiers.find_organizations(store, target["tax_code"][:7])
     assert target["id"] in [r["id"] for r in found]
     assert dossiers.find_organizations(store, target["tax_code"])[0]["id"] == target["id"]

@@ -313,7 +313,7 @@ def week(tmp_path_factory):
         u.out["report-pdf"] = folder / "unit.pdf"
         u.out["report-xlsx"] = folder / "unit.xlsx"
     # the sync files: unit 1 plain, unit 2 with a password
-    plain = _json(cli("export", "--db", units[0].db, "--out", base / "u1.xlsx", "--full", "--week-end", WEEK_END))
+    plain = _json(cli("export", "--db", units[0].db, "--out", base / "u1.xlsx", "--full", "--week-end", WEEK_END, "--unencrypted"))
     locked = _json(cli("export", "--db", units[1].db, "--out", base / "u2.xlsx", "--full", "--week-end", WEEK_END,
                        "--password", PASSWORD))
     units[0].out["export"], units[1].out["export"] = plain, locked
@@ -340,7 +340,7 @@ def week(tmp_path_factory):
     units[0].out["export2"] = _json(cli("export", "--db", units[0].db, "--out", base / "u1b.xlsx", "--full",
                                         "--week-end", WEEK_END, "--password", PASSWORD))
     units[1].out["export2"] = _json(cli("export", "--db", units[1].db, "--out", base / "u2b.xlsx", "--full",
-                                        "--week-end", WEEK_END))
+                                        "--week-end", WEEK_END, "--unencrypted"))
     merges["second"] = _json_lines(cli("merge", "--db", province, base / "u1b.xlsx", base / "u2b.xlsx",
                                        "--password", PASSWORD))
     return {"base": base, "cli": cli, "units": units, "province": province, "merges": merges,

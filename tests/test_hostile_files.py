@@ -91,7 +91,7 @@ def test_a_hostile_file_in_a_merge_does_not_stop_the_files_after_it(tmp_path, ru
         make_data(store, make_unit(store, code, name, area_prefix=prefix), 12, seed=int(prefix) * 7)  # two units never share UUIDs (a reuse is refused)
         store.close()
         exported = run_cli("export", "--db", tmp_path / f"{db}.sqlite", "--out", tmp_path / f"{db}.xlsx",
-                           "--week-end", "2025-01-08")
+                           "--week-end", "2025-01-08", "--unencrypted")
         assert exported.returncode == 0, exported.stderr
     province = Store(tmp_path / "tinh.sqlite", clock=clock)
     make_province(province)

@@ -158,7 +158,7 @@ def test_prefill_shows_registry_values_and_keeps_declared_differences(desk, qtbo
     dossier_id = dialog.save()
     d = dossier_model.get(ctx.store, dossier_id)
     assert d["declared"]["rep_phone"] == "0987654321"
-    assert orgs.get(ctx.store, org["id"])["rep_phone"] == org["rep_phone"], "registry unchanged"
+    assert orgs.load(ctx.store, org["id"])["rep_phone"] == org["rep_phone"], "registry unchanged"
     row = {r["field"]: r for r in dossier_model.comparison(ctx.store, dossier_id)}
     assert row["rep_phone"]["differs"] and not row["name"]["differs"]
 

@@ -206,3 +206,27 @@ def test_a_merged_duplicate_is_followed_and_a_csv_list_without_status_column(env
     assert nr.account_of(store, survivor)["status"] == "activated"
     assert nr.account_of(store, ghost) is None
     assert nr.accounts_by_org(store) == {survivor: "activated"}
+
+
+def test_national_moves_work_with_the_procedure_proposals_and_undo(env, tmp_path):
+    """A proposal waiting for the leader lapses when the national list has decided; the account
+    identifier lands on the dossier; the leader can undo the activation, the history keeps both."""
+    from models.dossiers import procedure
+
+    store = env["store"]
+    store.actor = env["officers"]["canbo1"]
+    ds.move(store, env["d_open"], "verifying")
+    ds.move(store, env["d_open"], "verified")
+    proposal_id = procedure.propose(store, env["d_open"], "refused", reason="Nghi sai người đại diện")
+    store.actor = env["officers"]["chihuy"]
+    nr.import_file(store, write_results(tmp_path / "ket_qua.xlsx", ROWS))
+    row = store.query_one("SELECT * FROM dossiers WHERE id = ?", (env["d_open"],))
+    assert row["status"] == "activated" and row["account_id"] == "TC-0001"
+    decision = store.scalar("SELECT decision FROM dossier_proposals WHERE id = ?", (proposal_id,))
+    assert decision == "lapsed"
+    last = procedure.undoable_event(store, env["d_open"])
+    assert last["to_status"] == "activated" and last["detail"]["source"] == "national_list"
+    procedure.undo_last(store, env["d_open"], "Danh sách nhầm dòng")
+    row = store.query_one("SELECT * FROM dossiers WHERE id = ?", (env["d_open"],))
+    assert row["status"] == "issued" and row["activated_on"] is None and row["account_id"] == "TC-0001"
+    assert [e["to_status"] for e in ds.events(store, env["d_open"])][-3:] == ["issued", "activated", "issued"]

@@ -59,7 +59,7 @@ def test_display_masks_id_numbers_and_translates(fresh_store, qtbot):
     model = OrgTableModel(fresh_store)
     model.set_result(registry_search.search_ids(fresh_store, "", sort="id"))
     keys = [k for k, *_ in COLUMNS]
-    record = organizations.get(fresh_store, ids[0])
+    record = organizations.load(fresh_store, ids[0])
     masked = model.data(model.index(0, keys.index("rep_id_number")))
     assert masked == record["rep_id_number"][:3] + "******" + record["rep_id_number"][-3:]
     assert model.data(model.index(0, keys.index("grp"))) == "Doanh nghiệp"

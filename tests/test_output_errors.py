@@ -39,7 +39,7 @@ def dbs(tmp_path, clock):
 
 def _commands(dbs, out):
     return {
-        "export": ["export", "--db", dbs["unit"], "--out", out / "dongbo.xlsx", "--full"],
+        "export": ["export", "--db", dbs["unit"], "--out", out / "dongbo.xlsx", "--full", "--unencrypted"],
         "import-orgs": ["import-orgs", "--db", dbs["unit"], "--group", "1", dbs["bad"], "--errors",
                         out / "loi.xlsx"],
         "sync-report": ["sync-report", "--db", dbs["province"], "--week-end", "2025-01-08",

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.core.store import Actor, Store
 from models.registry import duplicates, organizations
+from models.text.identifiers import mask_personal_id
 from tests.factories.registry import make_orgs, setup_unit
 from ui.context import AppContext
 from ui.pages.registry import RegistryPage
@@ -60,7 +61,7 @@ def test_filters_and_sorting(page, qtbot):
     page.group.setCurrentIndex(page.group.findData(3))
     assert page.count_label.text() == "8 tổ chức"
     page.area.setCurrentIndex(page.area.findData("30760"))
-    rows = [organizations.get(page.ctx.store, page.model.org_id(r)) for r in range(page.model.rowCount())]
+    rows = [organizations.load(page.ctx.store, page.model.org_id(r)) for r in range(page.model.rowCount())]
     assert rows and all(r["grp"] == 3 and r["area_code"] == "30760" for r in rows)
     page.group.setCurrentIndex(0)
     page.area.setCurrentIndex(0)
@@ -78,7 +79,7 @@ def test_select_shows_detail_sources_and_history(page, qtbot, clock):
     org_id = page.ids[0]
     clock.advance(days=1)
     organizations.update(page.ctx.store, org_id, {"address": "Số 9 đường Lạc Hồng, phường Rạch Giá"})
-    qtbot.keyClicks(page.search, organizations.get(page.ctx.store, org_id)["tax_code"])
+    qtbot.keyClicks(page.search, organizations.load(page.ctx.store, org_id)["tax_code"])
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
     qtbot.keyClick(page.search, Qt.Key_Down)  # into the table, first row selected
     assert page.table.hasFocus()
@@ -90,7 +91,7 @@ def test_select_shows_detail_sources_and_history(page, qtbot, clock):
     assert history[0][0] == "10/01/2025 09:30" and history[0][2] == "Địa chỉ trụ sở chính"
     assert history[0][4] == "Số 9 đường Lạc Hồng, phường Rạch Giá"
     assert history[-1][2] == "Tạo mới"
-    record = organizations.get(page.ctx.store, org_id)
+    record = organizations.load(page.ctx.store, org_id)
     assert f"Tên tổ chức: {record['name']}" in history[-1][4]  # readable, not JSON
     masked = record["rep_id_number"][:3] + "******" + record["rep_id_number"][-3:]
     # masked everywhere until «Hiện» (logged), even for an officer allowed to reveal it
@@ -113,7 +114,8 @@ def test_reveal_shows_the_full_id_number_logs_it_and_allows_editing(page, qtbot)
     store = page.ctx.store
     page.select_row(2)
     record = page.detail.record
-    full = record["rep_id_number"]
+    full = organizations.load(store, record["id"])["rep_id_number"]
+    assert record["rep_id_number"] == mask_personal_id(full)  # the panel's record never holds the full number
     field = page.detail.fields["rep_id_number"]
     assert full and field.text() != full and field.isReadOnly()
     before = store.scalar("SELECT count(*) FROM audit_log WHERE action = 'personal_id.reveal'")
@@ -126,15 +128,16 @@ def test_reveal_shows_the_full_id_number_logs_it_and_allows_editing(page, qtbot)
     field.setFocus()
     field.setText("079203001234")
     qtbot.keyClick(field, Qt.Key_S, Qt.ControlModifier)
-    assert organizations.get(store, record["id"])["rep_id_number"] == "079203001234"
+    assert organizations.load(store, record["id"])["rep_id_number"] == "079203001234"
     # saving another field while the number is still masked leaves the number alone
     page.select_row(3)
     other = page.detail.record
+    other_full = organizations.load(store, other["id"])["rep_id_number"]
     page.detail.fields["address"].setFocus()
     page.detail.fields["address"].setText("Số 1 đường Mới")
     qtbot.keyClick(page.detail.fields["address"], Qt.Key_S, Qt.ControlModifier)
-    assert organizations.get(store, other["id"])["address"] == "Số 1 đường Mới"
-    assert organizations.get(store, other["id"])["rep_id_number"] == other["rep_id_number"]
+    assert organizations.load(store, other["id"])["address"] == "Số 1 đường Mới"
+    assert organizations.load(store, other["id"])["rep_id_number"] == other_full
 
 
 def test_an_invalid_date_is_reported_not_swallowed(page, qtbot, monkeypatch):
@@ -146,7 +149,7 @@ def test_an_invalid_date_is_reported_not_swallowed(page, qtbot, monkeypatch):
     page.detail.fields["established_on"].setText("31/02/2020")
     qtbot.keyClick(page.detail.fields["established_on"], Qt.Key_S, Qt.ControlModifier)
     assert shown and "Ngày thành lập «31/02/2020»" in shown[0]
-    assert organizations.get(page.ctx.store, org_id)["version"] == version
+    assert organizations.load(page.ctx.store, org_id)["version"] == version
 
 
 def test_keyboard_navigation_moves_the_detail(page, qtbot):
@@ -166,7 +169,7 @@ def test_edit_saves_and_refreshes_the_row(page, qtbot):
     page.detail.fields["name"].selectAll()
     page.detail.fields["name"].insert("Công ty TNHH Đổi Tên")
     qtbot.keyClick(page.detail.fields["name"], Qt.Key_S, Qt.ControlModifier)
-    assert organizations.get(page.ctx.store, org_id)["name"] == "Công ty TNHH Đổi Tên"
+    assert organizations.load(page.ctx.store, org_id)["name"] == "Công ty TNHH Đổi Tên"
     assert page.model.data(page.model.index(3, NAME)) == "Công ty TNHH Đổi Tên"
     assert page.status.text() == "Đã lưu 1 thay đổi."
     assert page.detail.history.model().text(0, 2) == "Tên tổ chức"
@@ -184,7 +187,7 @@ def test_stale_edit_says_what_changed(page, qtbot):
     page.detail.save_button.click()
     box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "staleBox" and w.isVisible())
     assert "Điện thoại" in box.text() and "0987654321" in box.text()
-    assert organizations.get(page.ctx.store, org_id)["address"] != "Địa chỉ khác"
+    assert organizations.load(page.ctx.store, org_id)["address"] != "Địa chỉ khác"
     box.done(QMessageBox.Ok)
 
 
@@ -194,7 +197,7 @@ def test_merge_from_duplicates_panel(page, qtbot):
     page.side.setCurrentWidget(page.duplicates)
     page.duplicates.table.selectRow(0)
     page.duplicates.keep_first.click()
-    assert organizations.get(page.ctx.store, b)["merged_into"] == a
+    assert organizations.load(page.ctx.store, b)["merged_into"] == a
     assert page.side.tabText(1) == "Nghi trùng"
     assert page.count_label.text() == "41 tổ chức"  # the merged one left the list
     assert page.duplicates.table.model().rowCount() == 0
@@ -213,7 +216,7 @@ def test_bulk_change_requeries_and_new_rows_appear(page, qtbot):
 
 
 def test_intake_officer_sees_masked_id_in_table(page, qtbot):
-    record = organizations.get(page.ctx.store, page.model.org_id(0))
+    record = organizations.load(page.ctx.store, page.model.org_id(0))
     id_col = [k for k, *_ in COLUMNS].index("rep_id_number")
     shown = page.model.data(page.model.index(0, id_col))
     if record["rep_id_number"]:
@@ -232,7 +235,7 @@ def test_locked_account_cannot_save(page, qtbot):
     page.detail.save_button.click()
     box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible())
     assert "khoá" in box.text()
-    assert organizations.get(store, org_id)["address"] != "Không được lưu"
+    assert organizations.load(store, org_id)["address"] != "Không được lưu"
     box.done(QMessageBox.Ok)
 
 
@@ -283,17 +286,17 @@ def test_detail_fields_show_their_beginning_and_the_panel_does_not_scroll_sidewa
 def test_a_wrong_phone_is_refused_by_the_rule_and_shown(page, qtbot):
     page.select_row(0)
     org_id = page.detail.record["id"]
-    before = organizations.get(page.ctx.store, org_id)
+    before = organizations.load(page.ctx.store, org_id)
     page.detail.fields["rep_phone"].setText("12345")
     page.detail.fields["address"].setText("Không được lưu")
     page.detail.save_button.click()
     box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible())
     assert box.text().startswith("Điện thoại: ") and "12345" in box.text()
-    assert organizations.get(page.ctx.store, org_id) == before
+    assert organizations.load(page.ctx.store, org_id) == before
     box.done(QMessageBox.Ok)
     page.detail.fields["rep_phone"].setText("+84 912 345 678")
     page.detail.save_button.click()
-    assert organizations.get(page.ctx.store, org_id)["rep_phone"] == "0912345678"
+    assert organizations.load(page.ctx.store, org_id)["rep_phone"] == "0912345678"
 
 
 def test_area_filter_lists_the_units_areas_first(page):

@@ -31,15 +31,15 @@ def org(fresh_store):
 )
 def test_edit_refuses_a_wrong_contact_field_naming_it(org, field, value, label):
     store, org_id = org
-    version = organizations.get(store, org_id)["version"]
+    version = organizations.load(store, org_id)["version"]
     if label is None:
         organizations.edit(store, org_id, {field: value}, expected_version=version)
-        assert organizations.get(store, org_id)[field] == "0" + value
+        assert organizations.load(store, org_id)[field] == "0" + value
         return
     with pytest.raises(UserError) as caught:
         organizations.edit(store, org_id, {field: value, "address": "Ấp Phước Thạnh"}, expected_version=version)
     assert str(caught.value).startswith(f"{label}: ") and value.strip() in str(caught.value)
-    after = organizations.get(store, org_id)
+    after = organizations.load(store, org_id)
     assert after[field] is None and after["address"] is None and after["version"] == version  # nothing written
 
 
@@ -56,7 +56,7 @@ def test_edit_refuses_a_wrong_contact_field_naming_it(org, field, value, label):
 def test_edit_writes_contact_fields_canonical(org, field, typed, stored):
     store, org_id = org
     organizations.edit(store, org_id, {field: typed}, expected_version=1)
-    assert organizations.get(store, org_id)[field] == stored
+    assert organizations.load(store, org_id)[field] == stored
 
 
 def test_checked_contacts_leaves_other_fields_alone():

@@ -96,7 +96,7 @@ def test_sync_summary_sheet_totals_add_up(overshoot_store, tmp_path):
     from services.sync import export_workbook
 
     path = tmp_path / "dongbo.xlsx"
-    export_workbook(overshoot_store, path, full=True)
+    export_workbook(overshoot_store, path, full=True, unencrypted=True)
     lines = read_sync_file(path).dicts(SUMMARY_SHEET)
     for section in ("nhom", "diaban"):
         part = [ln for ln in lines if ln["section"] == section]

@@ -75,12 +75,12 @@ def test_an_export_whose_number_was_taken_meanwhile_is_refused_without_a_file(un
 
     def slow(path, info, sheets, progress=None, **kwargs):
         monkeypatch.setattr(sync_service, "write_sync_workbook", real)
-        export_workbook(other, tmp_path / "may-khac.xlsx", full=True)  # the other desk, meanwhile
+        export_workbook(other, tmp_path / "may-khac.xlsx", full=True, unencrypted=True)  # the other desk, meanwhile
         return real(path, info, sheets, progress, **kwargs)
 
     monkeypatch.setattr(sync_service, "write_sync_workbook", slow)
     with pytest.raises(UserError, match="Máy khác vừa xuất tệp đồng bộ số 1"):
-        export_workbook(unit, tmp_path / "may-nay.xlsx", full=True)
+        export_workbook(unit, tmp_path / "may-nay.xlsx", full=True, unencrypted=True)
     other.close()
     assert not (tmp_path / "may-nay.xlsx").exists() and not (tmp_path / "may-nay.xlsx.partial").exists()
     assert unit.scalar("SELECT COUNT(*) FROM sync_exports") == 1

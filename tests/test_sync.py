@@ -75,7 +75,7 @@ def expected_dossiers(store) -> dict[str, dict]:
 
 # ---- round trip ----------------------------------------------------------------------------------
 def test_round_trip_reproduces_every_dossier_and_organization_exactly(unit, province, tmp_path):
-    result = export_workbook(unit, tmp_path / "dongbo.xlsx", full=True)
+    result = export_workbook(unit, tmp_path / "dongbo.xlsx", full=True, unencrypted=True)
     assert result.kind == "full" and result.rows == 240 and not result.protected
     assert "KHÔNG được đặt mật khẩu" in result.warning
 
@@ -106,7 +106,7 @@ def test_round_trip_reproduces_every_dossier_and_organization_exactly(unit, prov
 
 def test_workbook_layout_text_codes_real_dates_frozen_header_filters(unit, tmp_path):
     path = tmp_path / "dongbo.xlsx"
-    export_workbook(unit, path, full=True)
+    export_workbook(unit, path, full=True, unencrypted=True)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["ThongTin", "TongHop", "HoSo", "ToChuc", "XacMinh"]
     sheet = book["HoSo"]
@@ -129,7 +129,7 @@ def test_summary_sheet_carries_the_weekly_report_figures(unit, tmp_path):
     from models.reports.weekly import collect_report
 
     path = tmp_path / "dongbo.xlsx"
-    export_workbook(unit, path, full=True)
+    export_workbook(unit, path, full=True, unencrypted=True)
     report = collect_report(unit, current_week(unit.now(), get_settings(unit)))
     lines = read_sync_file(path).dicts(SUMMARY_SHEET)
     groups = [ln for ln in lines if ln["section"] == "nhom"]
@@ -141,7 +141,7 @@ def test_summary_sheet_carries_the_weekly_report_figures(unit, tmp_path):
 # ---- refusals ------------------------------------------------------------------------------------
 def test_unchanged_resave_is_accepted_but_an_edited_cell_is_refused(unit, province, tmp_path):
     path = tmp_path / "dongbo.xlsx"
-    export_workbook(unit, path, full=True)
+    export_workbook(unit, path, full=True, unencrypted=True)
     resaved = tmp_path / "resaved.xlsx"
     openpyxl.load_workbook(path).save(resaved)  # another writer, same values: checksum still holds
     assert read_sync_file(resaved).sha256 == read_sync_file(path).sha256
@@ -159,7 +159,7 @@ def test_unchanged_resave_is_accepted_but_an_edited_cell_is_refused(unit, provin
 
 def test_truncated_wrong_version_and_foreign_files_are_refused(unit, province, tmp_path):
     path = tmp_path / "dongbo.xlsx"
-    export_workbook(unit, path, full=True)
+    export_workbook(unit, path, full=True, unencrypted=True)
     truncated = tmp_path / "cut.xlsx"
     truncated.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     newer = tmp_path / "v2.xlsx"
@@ -184,7 +184,7 @@ def test_truncated_wrong_version_and_foreign_files_are_refused(unit, province, t
 
 def test_minor_version_additions_are_accepted(unit, province, tmp_path):
     path = tmp_path / "dongbo.xlsx"
-    export_workbook(unit, path, full=True)
+    export_workbook(unit, path, full=True, unencrypted=True)
     sync = read_sync_file(path)
     info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
     columns = {**SHEET_COLUMNS}
@@ -221,7 +221,7 @@ def test_password_protection(unit, province, tmp_path):
 
 def test_same_file_twice_changes_nothing(unit, province, tmp_path):
     path = tmp_path / "dongbo.xlsx"
-    export_workbook(unit, path, full=True)
+    export_workbook(unit, path, full=True, unencrypted=True)
     merge_files(province, [path])
     before = snapshot(province)
     copy = tmp_path / "ban-sao.xlsx"
@@ -234,10 +234,10 @@ def test_same_file_twice_changes_nothing(unit, province, tmp_path):
 
 # ---- order of files ------------------------------------------------------------------------------
 def test_newer_file_supersedes_older_and_older_after_newer_is_refused(unit, province, tmp_path, clock):
-    first = export_workbook(unit, tmp_path / "so1.xlsx", full=True)
+    first = export_workbook(unit, tmp_path / "so1.xlsx", full=True, unencrypted=True)
     clock.advance(days=1)
     changed = touch_dossiers(unit, 7)
-    second = export_workbook(unit, tmp_path / "so2.xlsx", full=True)
+    second = export_workbook(unit, tmp_path / "so2.xlsx", full=True, unencrypted=True)
     assert (first.sequence, second.sequence) == (1, 2)
 
     r1, r2 = merge_files(province, [first.path, second.path])
@@ -265,10 +265,10 @@ def test_newer_file_supersedes_older_and_older_after_newer_is_refused(unit, prov
 
 
 def test_older_file_arriving_after_newer_is_refused(unit, province, tmp_path, clock):
-    first = export_workbook(unit, tmp_path / "so1.xlsx", full=True)
+    first = export_workbook(unit, tmp_path / "so1.xlsx", full=True, unencrypted=True)
     clock.advance(hours=2)
     touch_dossiers(unit, 3)
-    second = export_workbook(unit, tmp_path / "so2.xlsx", full=True)
+    second = export_workbook(unit, tmp_path / "so2.xlsx", full=True, unencrypted=True)
     [r2] = merge_files(province, [second.path])
     before = snapshot(province)
     [r1] = merge_files(province, [first.path])
@@ -279,16 +279,16 @@ def test_older_file_arriving_after_newer_is_refused(unit, province, tmp_path, cl
 
 def test_incremental_export_after_acknowledgement(unit, province, tmp_path, clock):
     clock.advance(minutes=5)  # rows changed in the very second of an export are sent again next time
-    first = export_workbook(unit, tmp_path / "so1.xlsx")
+    first = export_workbook(unit, tmp_path / "so1.xlsx", unencrypted=True)
     assert first.kind == "full" and first.notes  # nothing acknowledged yet
     clock.advance(days=1)
     touch_dossiers(unit, 5)
-    not_acked = export_workbook(unit, tmp_path / "so2.xlsx")
+    not_acked = export_workbook(unit, tmp_path / "so2.xlsx", unencrypted=True)
     assert not_acked.kind == "full"
     assert acknowledge(unit, 1) is True and acknowledge(unit, 1) is False
     clock.advance(hours=1)
     changed = touch_dossiers(unit, 4)
-    inc = export_workbook(unit, tmp_path / "so3.xlsx")
+    inc = export_workbook(unit, tmp_path / "so3.xlsx", unencrypted=True)
     assert (inc.kind, inc.base_sequence, inc.rows) == ("incremental", 1, 9)  # 5 + 4 changed since export 1
     assert {d["uuid"] for d in read_sync_file(inc.path).dicts("HoSo")} >= set(changed)
     assert [e["sequence"] for e in list_exports(unit)] == [3, 2, 1]
@@ -309,7 +309,7 @@ def test_a_refused_file_does_not_stop_the_others(tmp_path, clock, province):
         store = Store(tmp_path / f"u{i}.sqlite", clock=clock)
         make_data(store, make_unit(store, f"CAX-{i:02d}", f"Công an xã {i}", area_prefix=str(i)), 30, seed=i)
         trust(province, store)
-        paths.append(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True).path)
+        paths.append(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True, unencrypted=True).path)
         store.close()
     book = openpyxl.load_workbook(paths[1])
     book["ToChuc"]["D2"] = "Tên đã sửa"
@@ -326,7 +326,7 @@ def test_permissions_and_audit(unit, province, tmp_path):
     officer = make_officer(unit)
     intake = Actor(officer, "cb", "Cán bộ tiếp nhận", "intake")
     unit.actor = intake
-    result = export_workbook(unit, tmp_path / "dongbo.xlsx", full=True)
+    result = export_workbook(unit, tmp_path / "dongbo.xlsx", full=True, unencrypted=True)
     audit = unit.query_one("SELECT * FROM audit_log WHERE action = 'sync.export'")
     assert audit["officer_id"] == officer and result.sha256 in audit["detail"]
     province.actor = Actor(make_officer(province), "cb2", "Cán bộ tiếp nhận tỉnh", "intake")
@@ -339,7 +339,7 @@ def test_permissions_and_audit(unit, province, tmp_path):
 
 def test_export_needs_a_declared_unit(fresh_store, tmp_path):
     with pytest.raises(UserError, match="Chưa khai báo đơn vị"):
-        export_workbook(fresh_store, tmp_path / "x.xlsx")
+        export_workbook(fresh_store, tmp_path / "x.xlsx", unencrypted=True)
 
 
 # ---- LibreOffice ---------------------------------------------------------------------------------
@@ -349,7 +349,7 @@ def test_libreoffice_opens_the_workbook_and_reads_back_codes_and_dates(unit, pro
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed")
     path = tmp_path / "dongbo.xlsx"
-    export_workbook(unit, path, full=True)
+    export_workbook(unit, path, full=True, unencrypted=True)
     out = tmp_path / "lo"
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
                     "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
@@ -393,7 +393,7 @@ def test_consolidated_report_is_the_sum_of_the_units_reports(tmp_path, clock, pr
         period = week_ending(dt.date(2025, 1, 8), get_settings(store))
         unit_reports.append(collect_report(store, period))
         trust(province, store)
-        paths.append(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True, period=period).path)
+        paths.append(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True, period=period, unencrypted=True).path)
         store.close()
     declare_unit(province, "CAX-77", "Công an xã Chưa Gửi Tệp")
     clock.set(2025, 1, 10, 8, 0)
@@ -454,7 +454,7 @@ def test_cancelled_export_leaves_no_file_and_records_nothing(unit, tmp_path):
     progress = Progress()
     progress.cancel()
     with pytest.raises(Cancelled):
-        export_workbook(unit, tmp_path, full=True, progress=progress)
+        export_workbook(unit, tmp_path, full=True, progress=progress, unencrypted=True)
     assert list(tmp_path.glob("*.xlsx")) == []
     assert unit.scalar("SELECT COUNT(*) FROM sync_exports") == 0
 
@@ -463,7 +463,7 @@ def test_read_ahead_in_helper_processes_gives_the_same_results_in_order(unit, tm
     from models.sync.read_worker import read_ahead
 
     good = tmp_path / "good.xlsx"
-    export_workbook(unit, good, full=True)
+    export_workbook(unit, good, full=True, unencrypted=True)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(good.read_bytes()[:1000])
     paths = [good, broken, good, broken]

@@ -30,7 +30,7 @@ def test_export_then_merge_with_a_refused_file(tmp_path, run_cli, clock):
     trust(province, tmp_path / "a.sqlite", tmp_path / "b.sqlite")
     province.close()
 
-    out_a = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx", "--week-end", "2025-01-08")
+    out_a = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx", "--week-end", "2025-01-08", "--unencrypted")
     assert out_a.returncode == 0, out_a.stderr
     line = json.loads(out_a.stdout)
     assert line["rows"] == 40 and len(line["sha256"]) == 64 and line["protected"] is False
@@ -69,7 +69,7 @@ def test_ack_units_and_consolidated_report(tmp_path, run_cli, clock):
     trust(province, tmp_path / "a.sqlite")
     province.close()
     out = json.loads(run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx",
-                             "--week-end", "2025-01-08").stdout)
+                             "--week-end", "2025-01-08", "--unencrypted").stdout)
     ack = run_cli("sync-ack", "--db", tmp_path / "a.sqlite", str(out["sequence"]))
     assert ack.returncode == 0 and json.loads(ack.stdout)["recorded"] is True
     assert run_cli("merge", "--db", tmp_path / "tinh.sqlite", tmp_path / "a.xlsx").returncode == 0
@@ -91,7 +91,7 @@ def test_ack_units_and_consolidated_report(tmp_path, run_cli, clock):
 
 def test_export_without_unit_is_a_clear_error(tmp_path, run_cli):
     Store(tmp_path / "trong.sqlite").close()
-    result = run_cli("export", "--db", tmp_path / "trong.sqlite", "--out", tmp_path / "x.xlsx")
+    result = run_cli("export", "--db", tmp_path / "trong.sqlite", "--out", tmp_path / "x.xlsx", "--unencrypted")
     assert result.returncode == 2 and "Chưa khai báo đơn vị" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
 
@@ -107,7 +107,7 @@ def test_password_from_the_environment_keeps_it_off_the_command_line(tmp_path, r
     province.close()
     env = {"SODINHDANH_SYNC_PASSWORD": "mat-khau-moi-truong"}
     out = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "a.xlsx", "--full",
-                  "--week-end", "2025-01-08", env=env)
+                  "--week-end", "2025-01-08", "--unencrypted", env=env)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["protected"] is True
     with open(tmp_path / "a.xlsx", "rb") as handle:

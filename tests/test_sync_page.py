@@ -72,9 +72,13 @@ def test_export_screen_password_warning_and_acknowledgement(unit_ctx, qtbot, tmp
     assert panel.open_folder_button.isEnabled()
 
     qtbot.mouseClick(panel.full, Qt.LeftButton)
+    assert panel.start_export() is None  # no password: refused unless the opt-out is ticked
+    assert "Hãy đặt mật khẩu" in panel.password_hint.text()
+    panel.unencrypted.setChecked(True)
+    assert "ghi" in panel.password_hint.text() and "KHÔNG" in panel.password_hint.text()
     op = panel.start_export()
     _run(qtbot, op)
-    assert not op.result.protected
+    assert not op.result.protected and not panel.unencrypted.isChecked()
     assert panel.warning_label.isVisible() and "KHÔNG được đặt mật khẩu" in panel.warning_label.text()
     history = panel.history_model
     assert history.rowCount() == 2
@@ -91,7 +95,7 @@ def test_merge_screen_drop_files_results_and_units(tmp_path, clock, qtbot):
     for i in range(2):
         store = Store(tmp_path / f"u{i}.sqlite", clock=clock)
         make_data(store, make_unit(store, f"CAX-0{i}", f"Công an xã Hòa Thuận {i}", area_prefix=str(i)), 20, seed=i)
-        files.append(Path(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True).path))
+        files.append(Path(export_workbook(store, tmp_path / f"u{i}.xlsx", full=True, unencrypted=True).path))
         store.close()
     book = openpyxl.load_workbook(files[1])
     book["HoSo"]["F2"] = "Tên bị sửa"
@@ -153,6 +157,7 @@ def test_empty_history_says_what_to_do_and_the_week_just_ended_comes_first(unit_
     assert "ToChuc" not in panel.password_hint.text()
 
     panel.folder.setText(str(tmp_path / "gui"))
+    panel.unencrypted.setChecked(True)
     op = panel.start_export()
     _run(qtbot, op)
     assert op.error is None, op.error

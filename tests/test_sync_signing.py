@@ -99,7 +99,7 @@ def _setup(run_cli, tmp_path, clock):
     assert run_cli("sync-register", "--db", tmp_path / "tinh.sqlite", "--unit", "CAX-01",
                    "--key", tmp_path / "a.key").returncode == 0
     out = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "so1.xlsx", "--full",
-                  "--week-end", "2025-01-08")
+                  "--week-end", "2025-01-08", "--unencrypted")
     assert out.returncode == 0, out.stderr
     return tmp_path / "so1.xlsx"
 
@@ -151,7 +151,7 @@ def test_a_file_of_an_unregistered_unit_is_refused(run_cli, tmp_path, clock):
     genuine = _setup(run_cli, tmp_path, clock)
     _unit_db(tmp_path / "b.sqlite", "CAX-02", "Công an xã Lạ", "2", 10, clock)
     other = run_cli("export", "--db", tmp_path / "b.sqlite", "--out", tmp_path / "b.xlsx", "--full",
-                    "--week-end", "2025-01-08")
+                    "--week-end", "2025-01-08", "--unencrypted")
     assert other.returncode == 0, other.stderr
     relabelled = _rewrite(genuine, tmp_path / "ma-la.xlsx", unit_code="CAX-77", unit_name="Đơn vị không có")
     proc, lines = _merge(run_cli, tmp_path, tmp_path / "b.xlsx", relabelled)
@@ -166,7 +166,7 @@ def test_sequence_two_to_the_fortieth_and_relabelled_old_data_are_refused(run_cl
     assert _merge(run_cli, tmp_path, first)[1][0]["status"] == "accepted"
     clock.advance(days=1)
     second = run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / "so2.xlsx", "--full",
-                     "--week-end", "2025-01-08")
+                     "--week-end", "2025-01-08", "--unencrypted")
     assert second.returncode == 0
     huge = _rewrite(first, tmp_path / "so-khong-lo.xlsx", sequence=2 ** 40)
     old_as_99 = _rewrite(first, tmp_path / "so99.xlsx", sequence=99)
@@ -185,7 +185,7 @@ def test_a_gap_in_the_sequence_is_refused_naming_the_missing_file(run_cli, tmp_p
     for n in (2, 3):
         clock.advance(hours=1)
         assert run_cli("export", "--db", tmp_path / "a.sqlite", "--out", tmp_path / f"so{n}.xlsx", "--full",
-                       "--week-end", "2025-01-08").returncode == 0
+                       "--week-end", "2025-01-08", "--unencrypted").returncode == 0
     proc, lines = _merge(run_cli, tmp_path, first, tmp_path / "so3.xlsx")
     assert proc.returncode == 1 and [x["status"] for x in lines] == ["accepted", "refused"]
     assert "thiếu tệp số 2" in lines[1]["reason"]
@@ -257,7 +257,7 @@ def test_another_unit_reusing_uuids_is_refused(run_cli, tmp_path, clock):
     assert run_cli("sync-register", "--db", tmp_path / "tinh.sqlite", "--unit", "CAX-02",
                    "--key", tmp_path / "b.key").returncode == 0
     assert run_cli("export", "--db", tmp_path / "b.sqlite", "--out", tmp_path / "b.xlsx", "--full",
-                   "--week-end", "2025-01-08").returncode == 0
+                   "--week-end", "2025-01-08", "--unencrypted").returncode == 0
     stolen = [r[0] for r in read_sync_file(genuine).records["HoSo"][:7]]
 
     def reuse(records):

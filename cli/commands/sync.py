@@ -39,6 +39,8 @@ def register(sub) -> None:
     p.add_argument("--full", action="store_true", help="xuất đầy đủ (mặc định: gia tăng từ tệp tỉnh đã xác nhận)")
     p.add_argument("--password", help="đặt mật khẩu cho tệp (mã hoá chuẩn Office); «-» để gõ mật khẩu "
                                       "(không hiện lên màn hình); hoặc biến môi trường SODINHDANH_SYNC_PASSWORD")
+    p.add_argument("--unencrypted", action="store_true",
+                   help="xuất tệp KHÔNG mật khẩu (tệp có số định danh cá nhân; ghi nhật ký); mặc định phải có mật khẩu")
     p.add_argument("--week-ending", dest="week_end",
                    help="ngày cuối kỳ báo cáo dạng năm-tháng-ngày (2025-01-09) (mặc định: tuần đến hạn báo cáo tới)")
     add_hidden_alias(p, "--week-end", dest="week_end")
@@ -133,7 +135,8 @@ def run_export(args) -> int:
     try:
         end = _date(args.week_end, "Ngày cuối kỳ")
         period = week_ending(end, get_settings(store)) if end else None
-        result = export_workbook(store, args.out, full=args.full, password=password, period=period)
+        result = export_workbook(store, args.out, full=args.full, password=password, period=period,
+                                 unencrypted=args.unencrypted)
     finally:
         store.close()
     print_json({"ok": True, **result.to_dict()})

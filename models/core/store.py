@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -36,6 +37,7 @@ from models.core.changes import Change, ChangeBus, Kind, Table
 from models.core.errors import Cancelled, UserError
 from models.core.migrations import migrate_store
 from models.core.paths import network_database_message, network_share
+from models.text.identifiers import mask_personal_ids
 
 INTERRUPT_CHECK_STEPS = 20_000  # SQLite VM steps between two looks at the Cancel button (~0.1 ms)
 
@@ -109,6 +111,8 @@ class Store:
             raise UserError(network_database_message(self.path, share))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _DATABASE_FOLDERS.add(self.path.parent.resolve())
+        if not self.path.exists():
+            private_file(self.path)  # a new database is the owner's only (0600); -wal/-shm follow it
         conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
@@ -116,6 +120,9 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA busy_timeout=30000")
+        # A deleted or overwritten value (a corrected ID number) is zeroed where that costs no extra I/O
+        # instead of lingering in free space (docs/security.md).
+        self.conn.execute("PRAGMA secure_delete=FAST")
         self.backup_dir = Path(backup_dir) if backup_dir else self.path.parent / "backups"
         if migrate:
             migrate_store(self)
@@ -287,7 +294,8 @@ class Store:
         new: Any = None,
         detail: Any = None,
     ) -> None:
-        """Append one line to the audit log (append-only: triggers refuse UPDATE and DELETE)."""
+        """Append one line to the audit log (append-only: triggers refuse UPDATE and DELETE). Personal ID
+        numbers in ``old``/``new``/``detail`` are stored masked (``mask_personal_ids``)."""
         self.conn.execute(
             "INSERT INTO audit_log(at, officer_id, action, object_type, object_id, field, old_value,"
             " new_value, detail) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -298,9 +306,9 @@ class Store:
                 object_type,
                 None if object_id is None else str(object_id),
                 field,
-                _audit_text(old),
-                _audit_text(new),
-                _audit_text(detail),
+                _audit_text(mask_personal_ids(old, field)),
+                _audit_text(mask_personal_ids(new, field)),
+                _audit_text(mask_personal_ids(detail)),
             ),
         )
 
@@ -323,6 +331,7 @@ class Store:
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)  # the backup API would copy into an existing database
+        private_file(target)  # owner-only (0600) before the first byte; SQLite's journal files follow it
         dest = sqlite3.connect(str(target))
         try:
             self.conn.backup(dest)
@@ -332,6 +341,17 @@ class Store:
         if ok != "ok":
             raise UserError(f"Bản sao lưu «{target}» không vượt qua kiểm tra toàn vẹn: {ok}")
         return target
+
+
+def private_file(path: str | Path) -> Path:
+    """Create ``path`` empty and readable by its owner only (0600), or make an existing one so: SQLite gives
+    its -wal, -shm and -journal files the permissions of the database file. (On Windows the mode only
+    sets the read-only flag; the folder's ACL protects the file.)"""
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    return path
 
 
 def _audit_text(value: Any) -> str | None:

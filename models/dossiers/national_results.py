@@ -35,7 +35,7 @@ from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
 from models.dossiers.states import OPEN_STATUSES, STATUSES
-from models.dossiers.status import write_row
+from models.dossiers.status import MOVE_COLUMNS, lapse_open_proposal, write_row
 from models.registry.importing.analysis import FooterScan
 from models.registry.importing.values import cell_text
 from models.text.identifiers import check_tax_code
@@ -239,9 +239,15 @@ def accounts_by_org(store: Store) -> dict[int, str]:
 
 
 # ---- moving the dossier ----------------------------------------------------------------------------
-def _move_by_national_list(store: Store, dossier: dict, to_status: str, day: dt.date) -> dict:
+def _move_by_national_list(store: Store, dossier: dict, to_status: str, day: dt.date,
+                           account_id: str | None = None) -> dict:
     """The dossier to ``to_status`` on the national system's authority: every step recorded in its
-    history (open → issued, issued → activated), dated ``day`` but not before the dossier was received."""
+    history (open → issued, issued → activated), dated ``day`` but not before the dossier was received.
+
+    Each event is written as ``status.move`` writes one (its ``detail`` keeps the columns as they were, so
+    the leader can undo it with ``procedure.undo_last``; ``source`` says it came from a national list), and
+    an open proposal to issue or refuse lapses (``status.lapse_open_proposal``): the national system decided.
+    """
     received = dt.datetime.fromisoformat(dossier["received_at"])
     when = max(dt.datetime.combine(day, dt.time(12, 0)), received)
     row = dossier
@@ -251,18 +257,26 @@ def _move_by_national_list(store: Store, dossier: dict, to_status: str, day: dt.
         if _RANK.get(current, 0) >= _RANK[step]:
             continue
         sets: dict = {"status": step}
+        detail: dict = {"source": "national_list"}
         if step == "issued":
             sets["issued_on"] = when.date().isoformat()
             sets["closed_on"] = when.date().isoformat()
+            if account_id and not row.get("account_id"):
+                sets["account_id"] = account_id
+            detail["account_id"] = sets.get("account_id") or row.get("account_id")
+            detail["account_date"] = sets["issued_on"]
         else:
             sets["activated_on"] = when.date().isoformat()
+        sets = {k: v for k, v in sets.items() if k in row}  # a column this schema has
+        detail["before"] = {k: row.get(k) for k in MOVE_COLUMNS if k in sets and row.get(k) != sets[k]}
         version = row["version"] + 1
         write_row(store, row["id"], row, sets, version=version, action="dossier.status")
-        store.execute(
-            "INSERT INTO dossier_events(dossier_id, at, officer_id, from_status, to_status, reason) "
-            "VALUES (?,?,?,?,?,?)",
+        event_id = store.execute(
+            "INSERT INTO dossier_events(dossier_id, at, officer_id, from_status, to_status, reason, detail) "
+            "VALUES (?,?,?,?,?,?,?)",
             (row["id"], when.isoformat(sep=" ", timespec="seconds"), store.actor.id, current, step,
-             NATIONAL_REASON))
+             NATIONAL_REASON, json.dumps(detail, ensure_ascii=False))).lastrowid
+        lapse_open_proposal(store, row["id"], None, event_id)
         row = store.query_one("SELECT * FROM dossiers WHERE id = ?", (row["id"],))
     store.notify(Table.DOSSIERS, Kind.UPDATE, (dossier["id"],))
     return row
@@ -430,7 +444,7 @@ def _import_row(store: Store, values: dict, line: int, where, seen: dict, result
     if dossier is not None and _RANK.get(dossier["status"], 0) < _RANK[status]:
         change.dossier_from = dossier["status"]
         change.dossier_to = status
-        _move_by_national_list(store, dossier, status, day)
+        _move_by_national_list(store, dossier, status, day, account_id)
     elif dossier is None and org is not None:
         closed = store.query_one("SELECT number, status FROM dossiers WHERE org_id = ? AND status IN "
                                  "('refused', 'cancelled') ORDER BY id DESC LIMIT 1", (org["id"],))

@@ -104,7 +104,7 @@ def find_organizations(store: Store, text: str, limit: int = 10) -> list[dict]:
 
 def prefill(store: Store, org_id: int) -> dict:
     """The TK02 fields as the registry knows them (the form starts from these)."""
-    org = orgs.get(store, org_id)
+    org = orgs.load(store, org_id)
     if org is None:
         raise UserError(f"Không tìm thấy tổ chức số {org_id}")
     return {k: org.get(k) for k in DECLARED_FIELDS}
@@ -191,7 +191,7 @@ def _area_or_none(store: Store, code) -> str | None:
 
 def _resolve_org(store: Store, declared: dict, org_id: int | None, grp: int | None) -> dict | None:
     if org_id is not None:
-        org = orgs.get(store, org_id)
+        org = orgs.load(store, org_id)
         if org is None:
             raise UserError(f"Không tìm thấy tổ chức số {org_id}")
     else:
@@ -215,9 +215,9 @@ def _resolve_org(store: Store, declared: dict, org_id: int | None, grp: int | No
             record = {k: declared.get(k) for k in orgs.ORG_FIELDS if k in declared}
             record.update(grp=group, tax_code=valid_tax, area_code=_area_or_none(store, declared.get("area_code")))
             new_id = orgs.create(store, record, source="hoso")
-            org = orgs.get(store, new_id)
+            org = orgs.load(store, new_id)
     while org is not None and org.get("merged_into"):
-        org = orgs.get(store, org["merged_into"])
+        org = orgs.load(store, org["merged_into"])
     return org
 
 
@@ -367,7 +367,7 @@ def update(store: Store, dossier_id: int, changes: dict, *, expected_version: in
             value = changes["needs_verification"]
             sets["needs_verification_manual"] = None if value is None else int(bool(value))
         org_id = sets.get("org_id", row["org_id"])
-        org = orgs.get(store, org_id) if org_id else None
+        org = orgs.load(store, org_id) if org_id else None
         sets["search_text"] = _search_text(row["number"], sets.get("tax_code", row["tax_code"]), org, declared,
                                            row["online_ref"])
         merged = {**row, **sets, "declared": declared}

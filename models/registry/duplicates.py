@@ -68,8 +68,8 @@ def merge(store: Store, flag_id: int, keep_id: int) -> dict:
         if keep_id not in (row["org_id"], row["other_org_id"]):
             raise UserError("Tổ chức được giữ lại phải là một trong hai tổ chức của cặp nghi trùng")
         drop_id = row["other_org_id"] if keep_id == row["org_id"] else row["org_id"]
-        keep = organizations.get(store, keep_id)
-        drop = organizations.get(store, drop_id)
+        keep = organizations.load(store, keep_id)
+        drop = organizations.load(store, drop_id)
         if keep["merged_into"] or drop["merged_into"]:
             raise UserError("Một trong hai tổ chức đã được gộp vào tổ chức khác trước đó")
         filled = {k: drop[k] for k in organizations.ORG_FIELDS

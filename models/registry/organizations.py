@@ -18,6 +18,7 @@ from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import require
 from models.core.store import Store
+from models.security.personal_data import display_id_number
 from models.text.identifiers import check_email, check_phone, check_representative_id
 from models.text.normalize import clean, fold
 
@@ -112,7 +113,20 @@ def _derived(record: dict) -> dict:
     return {"search_text": search_text(record), "name_key": name_key(record.get("name"))}
 
 
-def get(store: Store, org_id: int) -> dict | None:
+def get(store: Store, org_id: int, *, reveal: bool = False) -> dict | None:
+    """The organization as callers outside the model see it: the representative's personal ID number
+    masked (``091******123``), unless ``reveal`` — which needs the permission ``personal_id.reveal`` and
+    writes ``personal_id.reveal`` to the audit log (``models.security.personal_data``)."""
+    row = load(store, org_id)
+    if row is not None and row.get("rep_id_number"):
+        row["rep_id_number"] = display_id_number(store, row["rep_id_number"], reveal, object_type="organization",
+                                                 object_id=org_id)
+    return row
+
+
+def load(store: Store, org_id: int) -> dict | None:
+    """The full row, personal ID number included, for the models' own logic (updates, merges, the intake
+    form's prefill, verification); what reaches a screen or a file goes through ``get``."""
     return store.query_one("SELECT * FROM organizations WHERE id = ?", (org_id,))
 
 
@@ -175,7 +189,7 @@ def update(store: Store, org_id: int, changes: dict, *, expected_version: int | 
     ``StaleEdit`` says what changed. ``allow_blank=False`` (imports) keeps known values over blanks.
     """
     with store.atomic():
-        current = get(store, org_id)
+        current = load(store, org_id)
         if current is None:
             raise UserError(f"Không tìm thấy tổ chức số {org_id}")
         if expected_version is not None and current["version"] != expected_version:

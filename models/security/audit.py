@@ -15,8 +15,10 @@ from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
 from models.dossiers.history import DOSSIER_FIELD_LABELS
+from models.dossiers.states import STATUSES as DOSSIER_STATUSES
 from models.dossiers.verification import MANUAL_CHECKS, MANUAL_RESULTS
-from models.registry.organizations import FIELD_LABELS
+from models.registry.organizations import FIELD_LABELS, GROUPS
+from models.registry.organizations import STATUSES as ORG_STATUSES
 from models.text.vn_format import date_text, datetime_text
 
 ACTION_LABELS = {
@@ -61,6 +63,10 @@ ACTION_LABELS = {
     "dossier.import_file": "Nhập danh sách hồ sơ",
     "results.import": "Ghi nhận tài khoản theo danh sách hệ thống quốc gia",
     "results.import_file": "Nhập danh sách kết quả của hệ thống quốc gia",
+    "dossier.propose": "Đề xuất cấp tài khoản / từ chối (chờ chỉ huy duyệt)",
+    "dossier.proposal_rejected": "Chỉ huy không duyệt đề xuất",
+    "dossier.undo": "Hoàn tác chuyển trạng thái hồ sơ",
+    "dossier.register_book": "Xuất sổ theo dõi tiếp nhận hồ sơ",
     "campaign.create": "Tạo kế hoạch",
     "campaign.update": "Sửa kế hoạch",
     "campaign.delete": "Xoá kế hoạch",
@@ -109,7 +115,7 @@ OBJECT_LABELS = {
 
 COLUMNS = [
     ("at", "Thời gian"), ("officer", "Cán bộ"), ("username", "Tên đăng nhập"), ("action", "Thao tác"),
-    ("object_type", "Đối tượng"), ("object_id", "Mã đối tượng"), ("field", "Trường"),
+    ("object_type", "Đối tượng"), ("object_id", "Số hồ sơ / tên / mã"), ("field", "Trường"),
     ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"), ("detail", "Chi tiết"),
 ]
 
@@ -135,10 +141,13 @@ OTHER_FIELD_LABELS = {
 }
 
 
-def field_label(field: str | None) -> str:
-    """Vietnamese name of a changed field (organization, dossier or other record), else the raw name."""
+def field_label(field: str | None, object_type: str | None = None) -> str:
+    """Vietnamese name of a changed field (organization, dossier or other record), else the raw name; a
+    dossier's own names first for a dossier's line (its ``status`` is «Trạng thái»)."""
     if not field:
         return ""
+    if object_type == "dossier" and field in DOSSIER_FIELD_LABELS:
+        return DOSSIER_FIELD_LABELS[field]
 
     return (FIELD_LABELS.get(field) or DOSSIER_FIELD_LABELS.get(field) or OTHER_FIELD_LABELS.get(field)
             or MANUAL_CHECKS.get(field) or field)
@@ -180,14 +189,20 @@ def readable_detail(text: str | None, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def readable_value(field: str | None, text: str | None, limit: int = 160) -> str:
-    """An old/new value as the officer reads it: a result label for a manual check, dates as dd/mm/yyyy,
-    a recorded set of values ("Gửi đơn vị: …; Hạn trả lời: …") instead of its JSON."""
+def readable_value(field: str | None, text: str | None, limit: int = 160, object_type: str | None = None) -> str:
+    """An old/new value as the officer reads it: a result label for a manual check, a status or group by
+    its Vietnamese name, dates as dd/mm/yyyy, a recorded set of values ("Gửi đơn vị: …; Hạn trả lời: …")
+    instead of its JSON."""
     if text is None or text == "":
         return ""
 
     if field in MANUAL_CHECKS:
         return MANUAL_RESULTS.get(text, text)
+    if field == "status":
+        labels = ORG_STATUSES if object_type == "organization" else DOSSIER_STATUSES
+        return labels.get(text) or ORG_STATUSES.get(text) or text
+    if field == "grp" and str(text).isdigit():
+        return f"{text} — {GROUPS.get(int(text), '')}".rstrip(" —")
     if text.startswith("{"):
         return readable_detail(text, limit)
     text = _readable_scalar(text)
@@ -246,18 +261,32 @@ class AuditFilter:
         if self.object_type:
             parts.append("a.object_type = ?")
             params.append(self.object_type)
-        if self.object_id:
-            parts.append("a.object_id = ?")
-            params.append(str(self.object_id))
+        if self.object_id:  # the row id, or a dossier's number as the screen shows it
+            parts.append("(a.object_id = ? OR (a.object_type = 'dossier' AND a.object_id = "
+                         "(SELECT CAST(d.id AS TEXT) FROM dossiers d WHERE d.number = ?)))")
+            params += [str(self.object_id), str(self.object_id).strip()]
         if self.text:
             parts.append("(a.old_value LIKE ? OR a.new_value LIKE ? OR a.detail LIKE ?)")
             params += [f"%{self.text}%"] * 3
         return (" WHERE " + " AND ".join(parts)) if parts else "", params
 
 
+# ``object_ref``: what the officer knows the object by — a dossier's number, an organization's name — instead
+# of its row id (kept in ``object_id``).
 _SELECT = ("SELECT a.id, a.at, a.officer_id, o.full_name AS officer, o.username, a.action, a.object_type, "
-           "a.object_id, a.field, a.old_value, a.new_value, a.detail FROM audit_log a "
+           "a.object_id, CASE a.object_type "
+           "WHEN 'dossier' THEN (SELECT d.number FROM dossiers d WHERE d.id = CAST(a.object_id AS INTEGER)) "
+           "WHEN 'organization' THEN (SELECT g.name FROM organizations g WHERE g.id = CAST(a.object_id AS INTEGER)) "
+           "END AS object_ref, a.field, a.old_value, a.new_value, a.detail FROM audit_log a "
            "JOIN officers o ON o.id = a.officer_id")
+
+
+def object_text(row: dict) -> str:
+    """The object as the audit screen and export show it: «Hồ sơ» number, organization name, else its id."""
+    ref, object_id = row.get("object_ref"), row.get("object_id")
+    if ref:
+        return f"{ref} (#{object_id})" if row.get("object_type") == "organization" else str(ref)
+    return "" if object_id is None else str(object_id)
 
 
 def query_audit(store: Store, filt: AuditFilter | None = None, *, limit: int = 1000, offset: int = 0) -> list[dict]:
@@ -310,8 +339,41 @@ def export_table(store: Store, filt: AuditFilter | None, path: str | Path) -> Au
         raise UserError(f"Chỉ xuất nhật ký ra tệp .xlsx hoặc .csv, không phải «{path.name}»")
     where, params = (filt or AuditFilter()).where()
     rows = store.query(f"{_SELECT}{where} ORDER BY a.id", params)
-    return AuditTable([label for _, label in COLUMNS],
-                      [[action_label(r[k]) if k == "action" else r[k] for k, _ in COLUMNS] for r in rows])
+    return AuditTable([label for _, label in COLUMNS], [[_export_cell(r, k) for k, _ in COLUMNS] for r in rows])
+
+
+def _nested_json(text) -> bool:
+    if not isinstance(text, str) or text[:1] not in "{[":
+        return False
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    items = value.values() if isinstance(value, dict) else value
+    return isinstance(value, list) or any(isinstance(v, (dict, list)) for v in items)
+
+
+def _export_cell(row: dict, key: str):
+    """An exported cell in the officer's words (Vietnamese labels, dossier numbers); personal ID numbers are
+    stored masked, so an export never holds a full one, whoever runs it."""
+    value = row[key]
+    if key == "action":
+        return action_label(value)
+    if key == "object_type":
+        return object_label(value)
+    if key == "object_id":
+        return object_text(row)
+    if key == "field":
+        return field_label(value, row["object_type"]) or None
+    if key in ("old_value", "new_value", "detail") and _nested_json(value):
+        return value  # a whole record (a dossier's intake): its JSON in full, nothing summed up as "N mục"
+    if key in ("old_value", "new_value"):
+        return readable_value(row["field"], value, limit=32000, object_type=row["object_type"]) or None
+    if key == "detail":
+        return readable_detail(value, limit=32000) or None
+    if key == "at" and value:
+        return _readable_scalar(value)
+    return value
 
 
 def record_export(store: Store, filt: AuditFilter | None, path: str | Path, rows: int) -> None:

@@ -43,6 +43,11 @@ from models.sync.format import (
 from models.text.vn_format import date_text
 
 MIN_PASSWORD_LENGTH = 6
+PASSWORD_REQUIRED = (
+    f"Tệp đồng bộ có số định danh cá nhân của người đại diện nên phải đặt mật khẩu (ít nhất "
+    f"{MIN_PASSWORD_LENGTH} ký tự). Muốn xuất tệp KHÔNG mật khẩu phải chọn rõ «Xuất không mật khẩu» "
+    "(dòng lệnh: --unencrypted); việc đó được ghi vào nhật ký."
+)
 NOT_PROTECTED_WARNING = (
     "Tệp KHÔNG được đặt mật khẩu: trang ToChuc có số định danh cá nhân của người đại diện. "
     "Chỉ gửi qua kênh an toàn, hoặc xuất lại với mật khẩu."
@@ -141,13 +146,16 @@ class ExportPlan:
 
 
 def prepare_export(store: Store, out: str | Path, *, full: bool = False, password: str | None = None,
-                   period: ReportPeriod | None = None) -> ExportPlan:
+                   period: ReportPeriod | None = None, unencrypted: bool = False) -> ExportPlan:
     """Check the request and collect the workbook's content (``out``: a file, or a folder where a default
-    name is chosen)."""
+    name is chosen). The file holds personal ID numbers, so it is encrypted with ``password``; without
+    one the officer must opt out explicitly (``unencrypted``), which the export's audit line records."""
     require(store, "sync.export")
     unit = _unit(store)
     if password is not None and password != "" and len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    if not password and not unencrypted:
+        raise UserError(PASSWORD_REQUIRED)
     settings = get_settings(store)
     period = period or current_week(store.now(), settings)
     generated_at = store.now_iso()
@@ -220,6 +228,7 @@ def record_export(store: Store, plan: ExportPlan, *, sha256: str, sheet_rows: di
         store.audit("sync.export", "sync_export", plan.sequence, detail={
             "file": str(out), "kind": plan.kind, "base_sequence": plan.base_sequence, "rows": sheet_rows,
             "sha256": sha256, "protected": plan.protected,
+            **({} if plan.protected else {"unencrypted_opt_out": True}),
             "period": f"{date_text(period.start)}–{date_text(period.end)}"})
         store.notify(Table.SYNC_EXPORTS, Kind.INSERT, (plan.sequence,))
     return ExportResult(

@@ -9,6 +9,7 @@ without its hyphen, a phone may start with +84.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -178,3 +179,28 @@ def mask_personal_id(value: str | None) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 6) + value[-3:]
+
+
+# Names under which a personal ID number is recorded (a field, or a key of a JSON value or detail).
+PERSONAL_ID_KEYS = frozenset({"rep_id_number", "id_number", "personal_id"})
+
+
+def mask_personal_ids(value, field: str | None = None):
+    """``value`` (a plain value, a dict/list, or JSON text) with every personal ID number masked: the value
+    of a field named in ``PERSONAL_ID_KEYS``, and such keys at any depth of a dict, list or JSON text.
+    What the audit log stores (``Store.audit``): the full number is never written there."""
+    if value is None:
+        return None
+    if field in PERSONAL_ID_KEYS and isinstance(value, str) and "*" not in value:
+        return mask_personal_id(value)
+    if isinstance(value, dict):
+        return {k: mask_personal_ids(v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_personal_ids(v) for v in value]
+    if isinstance(value, str) and value[:1] in "{[" and any(k in value for k in PERSONAL_ID_KEYS):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        return json.dumps(mask_personal_ids(decoded), ensure_ascii=False, default=str, sort_keys=True)
+    return value

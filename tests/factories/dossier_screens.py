@@ -62,7 +62,7 @@ def make_organizations(store: Store, n: int = 40, seed: int = 7) -> list[dict]:
         }
         source = orgs.DEFAULT_SOURCE_FOR_GROUP[grp]
         org_id = orgs.create(store, record, source=source)
-        made.append(orgs.get(store, org_id))
+        made.append(orgs.load(store, org_id))
     return made
 
 

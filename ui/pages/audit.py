@@ -41,7 +41,7 @@ ACTION_GROUPS = [
 ]
 TOOLTIP_KEYS = {"action", "field", "detail", "old_value", "new_value"}  # the raw value in full on hover
 TABLE_COLUMNS = [("at", "Thời gian"), ("officer", "Cán bộ"), ("action", "Thao tác"), ("object_type", "Đối tượng"),
-                 ("object_id", "Mã"), ("field", "Trường"), ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"),
+                 ("object_id", "Hồ sơ / tên / mã"), ("field", "Trường"), ("old_value", "Giá trị cũ"), ("new_value", "Giá trị mới"),
                  ("detail", "Chi tiết")]
 
 
@@ -99,7 +99,7 @@ class AuditPage(QWidget):
         self.object_type.setObjectName("objectFilter")
         self.object_id = QLineEdit()
         self.object_id.setObjectName("objectIdFilter")
-        self.object_id.setPlaceholderText("Mã đối tượng")
+        self.object_id.setPlaceholderText("Số hồ sơ hoặc mã")
         self.object_id.setMinimumWidth(110)
         self.text = QLineEdit()
         self.text.setObjectName("textFilter")
@@ -214,11 +214,13 @@ class AuditPage(QWidget):
         elif key == "at" and value:
             value = f"{value[8:10]}/{value[5:7]}/{value[:4]} {value[11:]}"
         elif key == "field":
-            value = audit_query.field_label(value)
+            value = audit_query.field_label(value, row.get("object_type"))
         elif key == "detail":
             value = audit_query.readable_detail(value)
         elif key in ("old_value", "new_value"):
-            value = audit_query.readable_value(row["field"], value)
+            value = audit_query.readable_value(row["field"], value, object_type=row.get("object_type"))
+        elif key == "object_id":
+            value = audit_query.object_text(row)
         return "" if value is None else str(value)
 
     def _tooltip(self, row: int, column: int) -> str | None:

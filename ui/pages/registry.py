@@ -39,7 +39,6 @@ from models.core.permissions import can
 from models.registry import duplicates, organizations, units
 from models.registry import search as registry_search
 from models.registry.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
-from models.security.personal_data import display_id_number
 from models.text.identifiers import mask_personal_id
 from models.text.vn_format import date_text, datetime_text, thousands
 from models.text.vn_parse import parse_date
@@ -248,14 +247,14 @@ class DetailPanel(QWidget):
         if self.record is None or not self.record.get("rep_id_number"):
             return
         record = self.record
-        outcome = run_mutation(self, lambda: display_id_number(
-            self.store, record["rep_id_number"], reveal=True, object_type="organization", object_id=record["id"]))
-        if not outcome:
+        outcome = run_mutation(self, lambda: organizations.get(self.store, record["id"], reveal=True))
+        if not outcome or outcome.value is None:
             return
+        full = outcome.value["rep_id_number"]
         self.id_revealed = True
         widget = self.fields["rep_id_number"]
-        widget.setText(outcome.value)
-        self._loaded["rep_id_number"] = outcome.value  # shown in full is not an edit
+        widget.setText(full)
+        self._loaded["rep_id_number"] = full  # shown in full is not an edit
         widget.setReadOnly(False)
         self.reveal_button.setEnabled(False)
 

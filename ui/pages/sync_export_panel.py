@@ -12,6 +12,7 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -28,7 +29,14 @@ from PySide6.QtWidgets import (
 
 from models.core.errors import UserError
 from models.reports.period import current_week, get_settings, previous_week, week_ending
-from models.sync.export import MIN_PASSWORD_LENGTH, ExportResult, acknowledge, last_acknowledged, list_exports
+from models.sync.export import (
+    MIN_PASSWORD_LENGTH,
+    PASSWORD_REQUIRED,
+    ExportResult,
+    acknowledge,
+    last_acknowledged,
+    list_exports,
+)
 from models.sync.keys import own_key
 from models.text.vn_format import date_text, thousands, time_text
 from services.sync import export_workbook
@@ -104,7 +112,7 @@ class ExportPanel(QWidget):
         self.password = QLineEdit()
         self.password.setObjectName("syncPassword")
         self.password.setEchoMode(QLineEdit.Password)
-        self.password.setPlaceholderText(f"ít nhất {MIN_PASSWORD_LENGTH} ký tự; để trống nếu không đặt")
+        self.password.setPlaceholderText(f"bắt buộc, ít nhất {MIN_PASSWORD_LENGTH} ký tự")
         self.password2 = QLineEdit()
         self.password2.setObjectName("syncPassword2")
         self.password2.setEchoMode(QLineEdit.Password)
@@ -114,8 +122,13 @@ class ExportPanel(QWidget):
         self.password_hint.setObjectName("syncPasswordHint")
         self.password_hint.setWordWrap(True)
         form.addRow("", self.password_hint)
+        # The explicit, logged opt-out: the file holds personal ID numbers (models/sync/export.py).
+        self.unencrypted = QCheckBox("Xuất không mật khẩu (tệp có số định danh cá nhân; ghi vào nhật ký)")
+        self.unencrypted.setObjectName("syncUnencrypted")
+        form.addRow("", self.unencrypted)
         self.password.textChanged.connect(self._update_password_hint)
         self.password2.textChanged.connect(self._update_password_hint)
+        self.unencrypted.toggled.connect(self._update_password_hint)
 
         self.folder = QLineEdit()
         self.folder.setObjectName("syncFolder")
@@ -166,7 +179,7 @@ class ExportPanel(QWidget):
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.verticalHeader().hide()
-        self.history_empty = QLabel("Chưa xuất tệp nào. Chọn tuần, đặt mật khẩu (nên có) rồi bấm «Xuất tệp» "
+        self.history_empty = QLabel("Chưa xuất tệp nào. Chọn tuần, đặt mật khẩu rồi bấm «Xuất tệp» "
                                     "(Ctrl+E); tệp đã xuất sẽ hiện ở đây để ghi nhận khi tỉnh xác nhận đã nhận.")
         self.history_empty.setObjectName("syncExportsEmpty")
         self.history_empty.setWordWrap(True)
@@ -226,7 +239,10 @@ class ExportPanel(QWidget):
     def _update_password_hint(self) -> None:
         first, second = self.password.text(), self.password2.text()
         if not first and not second:
-            self.password_hint.setText("Tệp sẽ KHÔNG có mật khẩu (trong tệp có số định danh cá nhân của người đại diện).")
+            self.password_hint.setText(
+                "Tệp sẽ KHÔNG có mật khẩu (trong tệp có số định danh cá nhân của người đại diện); việc này được ghi "
+                "nhật ký." if self.unencrypted.isChecked() else
+                "Hãy đặt mật khẩu: tệp có số định danh cá nhân của người đại diện.")
         elif len(first) < MIN_PASSWORD_LENGTH:
             self.password_hint.setText(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
         elif first != second:
@@ -247,6 +263,9 @@ class ExportPanel(QWidget):
         if password != again:
             show_error(self, UserError("Hai lần nhập mật khẩu không khớp; hãy nhập lại."))
             return None
+        if not password and not self.unencrypted.isChecked():
+            show_error(self, UserError(PASSWORD_REQUIRED))
+            return None
         folder = Path(self.folder.text().strip() or ".")
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -255,11 +274,12 @@ class ExportPanel(QWidget):
             return None
         period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
         full = self.full.isChecked()
+        unencrypted = self.unencrypted.isChecked() and not password
         self.ctx.store.set_setting(FOLDER_SETTING, str(folder), audit=False)
 
         def work(store, progress):
             return export_workbook(store, folder, full=full, password=password or None, period=period,
-                                   progress=progress)
+                                   progress=progress, unencrypted=unencrypted)
 
         self.export_button.setEnabled(False)
         op = BackgroundOp(self.ctx, work, title="Đang xuất tệp đồng bộ…", parent=self)
@@ -275,6 +295,7 @@ class ExportPanel(QWidget):
         self.last_result = result
         self.password.clear()
         self.password2.clear()
+        self.unencrypted.setChecked(False)
         kind = "đầy đủ" if result.kind == "full" else f"gia tăng từ tệp số {result.base_sequence}"
         notes = " ".join(result.notes)
         self.result_label.setText(

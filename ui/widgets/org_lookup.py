@@ -96,7 +96,9 @@ class OrgLookup(QWidget):
         if item is None:
             self.not_found.emit(text)
             return
-        row = orgs.get(self.store, item.data(Qt.UserRole))
+        # the full row, as find_by_tax_code gives it: the intake form compares the declared number with the
+        # registry's and logs the reveal when it prefills (ui/dialogs/intake_dialog.py, use_organization)
+        row = orgs.load(self.store, item.data(Qt.UserRole))
         if row is not None:
             self._pick(row)
 

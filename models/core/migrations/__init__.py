@@ -7,7 +7,8 @@ program and this one could damage it).
 
 Ownership: m001 core (unit, areas, officers, audit, settings), m002 registry, m003 dossiers,
 m004 campaigns, m005 reports, m006 sync, m007 security, m008 official vs the unit's own working days, m009
-figures (frozen baselines, accounts under the registry's area). Until the first release, a migration may be
+figures (frozen baselines, accounts under the registry's area), m010 signed sync files, m016 the procedure's
+steps (account identifier, papers asked, proposals, undo). Numbers are given per branch and may leave gaps. Until the first release, a migration may be
 edited in place; after it, only new migrations are added.
 """
 
@@ -78,6 +79,8 @@ def copy_file_before_migration(path: Path, version: int, stamp: str) -> Path | N
     # the same old file in the same second would otherwise write one partial file together ("disk I/O error").
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT, 0o600))  # owner-only, like the database
+    os.chmod(partial, 0o600)
     src = sqlite3.connect(str(path))
     try:
         dest = sqlite3.connect(str(partial))

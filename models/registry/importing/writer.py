@@ -36,6 +36,7 @@ from models.registry.importing.fastnorm import (
 )
 from models.registry.importing.gcpause import paused_gc
 from models.registry.organizations import DEFAULT_SOURCE_FOR_GROUP, GROUPS, ORG_FIELDS
+from models.text.identifiers import mask_personal_ids
 
 BATCH = 5000
 CACHE_KIB = -131072  # negative: KiB (128 MiB)
@@ -361,7 +362,8 @@ def _stage_updates(store: Store, updates: list[tuple[dict, Record, dict]], progr
                        name_key_from_folded(fold(merged["name"]))))
         org_id = str(current["id"])
         for f in sorted(changes):
-            audit_rows.append(("organization.import", "organization", org_id, f, _text(current[f]), _text(changes[f])))
+            audit_rows.append(("organization.import", "organization", org_id, f,
+                               _text(mask_personal_ids(current[f], f)), _text(mask_personal_ids(changes[f], f))))
     store.conn.executemany(f"INSERT INTO temp._regimp_upd VALUES ({', '.join('?' * len(_UPDATE_COLUMNS))})", staged)
     return audit_rows
 
