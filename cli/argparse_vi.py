@@ -42,6 +42,7 @@ METAVARS = {
     "account": "TÊN_ĐĂNG_NHẬP", "admin": "TÊN_ĐĂNG_NHẬP", "admin_name": "HỌ_TÊN", "name": "TÊN",
     "parent": "TÊN", "place": "ĐỊA_DANH", "areas": "MÃ,…", "code": "MÃ", "unit": "MÃ", "area": "MÃ",
     "key": "TỆP|KHOÁ", "declare": ("MÃ", "TÊN"), "password": "MẬT_KHẨU", "status": "TRẠNG_THÁI",
+    "reason": "LÝ_DO",
 }
 
 

@@ -106,7 +106,7 @@ def sign_in(store: Store, args: argparse.Namespace) -> None:
     if not user:
         raise UserError(f"Lệnh «{args.command}» ghi dữ liệu hoặc xuất thông tin cá nhân: hãy đăng nhập bằng "
                         f"--user TÊN_ĐĂNG_NHẬP (mật khẩu được hỏi, hoặc đặt biến môi trường {PASSWORD_ENV})")
-    store.actor = auth.sign_in(store, user, cli_password(user), via=cli_origin())
+    store.actor = auth.sign_in(store, user, cli_password(user), via={**cli_origin(), "command": args.command})
 
 
 def cli_password(user: str) -> str:

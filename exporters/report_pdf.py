@@ -110,10 +110,26 @@ class ReportRenderer:
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc.addPageTemplates([
-            PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
-            PageTemplate(id="later", frames=[frame], onPage=self.page_number),
+            PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later", onPage=self.record_footer),
+            PageTemplate(id="later", frames=[frame], onPage=self.later_page),
         ])
         return doc
+
+    def later_page(self, canvas, doc) -> None:
+        self.page_number(canvas, doc)
+        self.record_footer(canvas, doc)
+
+    def record_footer(self, canvas, doc) -> None:
+        """A small line in the bottom margin: the record chain's head when the report was made, so that the
+        paper copy can later prove the unit's record was not rewritten before it (docs/security.md)."""
+        if not self.data.record_head:
+            return
+        canvas.saveState()
+        canvas.setFont(self.fonts["regular"], 7)
+        canvas.setFillGray(0.35)
+        canvas.drawRightString(MARGINS["left"] + self.width, 8 * mm,
+                               f"Mã kiểm tra hồ sơ lưu trữ: {self.data.record_head}")
+        canvas.restoreState()
 
     def page_number(self, canvas, doc) -> None:
         """Decree 30: page numbers centred in the top margin, none on the first page."""

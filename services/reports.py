@@ -32,6 +32,7 @@ from models.reports.period import (
     recipient_problems,
 )
 from models.reports.weekly import ReportData, collect_report
+from models.security import record_chain
 from services.output import OutputFile, write_file, write_files
 
 
@@ -83,6 +84,9 @@ def build_report(store: Store, period: ReportPeriod, form: ReportForm | None = N
         data.signer_authority = form.signer_authority
     if form.signer_title is not None:
         data.signer_title = form.signer_title
+    if number is not None:  # a numbered report is one to issue: it prints the record chain's head (a draft,
+        # reproducible byte for byte from the same data, does not)
+        data.record_head = record_chain.short(record_chain.head(store.conn))
     rendered = render_report_pdf(data)
     return Generated(data, rendered.pdf, rendered.pages, rendered.sha256, period, warnings=report_warnings(data))
 

@@ -84,9 +84,11 @@ def _finishing(progress: Progress | None, message: str) -> None:
 
 
 def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | None = None,
-                progress: Progress | None = None, accept_unsigned: bool = False) -> list[merge.MergeResult]:
+                progress: Progress | None = None, accept_unsigned: bool = False,
+                skip_gap_reason: str | None = None) -> list[merge.MergeResult]:
     """Merge the units' files (read and checked in memory, decrypted there too); one result per file."""
-    return merge.merge_files(store, paths, password=password, progress=progress, accept_unsigned=accept_unsigned)
+    return merge.merge_files(store, paths, password=password, progress=progress, accept_unsigned=accept_unsigned,
+                             skip_gap_reason=skip_gap_reason)
 
 
 def export_public_key(store: Store, out: str | Path) -> keys.KeyInfo:

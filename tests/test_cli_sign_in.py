@@ -94,7 +94,7 @@ def test_an_intake_officer_cannot_issue_a_report_and_a_leader_can(unit_db, fresh
     sign_in = _audit(fresh_store, "auth.sign_in")[-1]
     assert sign_in["username"] == "chihuy"
     assert json.loads(sign_in["detail"]) == {"os_user": getpass.getuser(), "host": socket.gethostname(),
-                                             "via": "cli"}
+                                             "via": "cli", "command": "report"}
     # an administrator cannot export the sync file (it carries full ID numbers), even from the CLI
     _refused(run_cli("export", "--db", unit_db, "--out", tmp_path / "x.xlsx", "--user", "quantri", "--unencrypted",
                      env=_as("quantri")), "xuất tệp gửi cấp trên")

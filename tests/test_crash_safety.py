@@ -180,7 +180,10 @@ def _make_base(path: Path, *, migrate_all: bool = True) -> Path:
 
 
 def _fill_with_python(path: Path, sql_kind: str, n: int) -> None:
+    from models.security import record_chain
+
     conn = sqlite3.connect(str(path))
+    record_chain.register(conn)  # the audit log's chain trigger calls it
     try:
         with conn:
             if sql_kind == "orgs":

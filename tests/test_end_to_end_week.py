@@ -643,7 +643,11 @@ def test_backup_check_restore_round_trip(week, run_cli, tmp_path):
     assert _json(run_cli("import-orgs", "--db", db, "--group", 1, new_file))["inserted"] == 5
     assert _snapshot(db) != before
     after_import = _snapshot(db)
-    restored = _json(run_cli("restore", "--db", db, backup))
+    refused = run_cli("restore", "--db", db, backup)  # data would be lost: it says what, and wants --yes
+    assert refused.returncode == 2 and "5 tổ chức thêm vào sổ" in refused.stderr and "--yes" in refused.stderr
+    assert _snapshot(db) == after_import
+    restored = _json(run_cli("restore", "--db", db, backup, "--yes"))
+    assert restored["lost"]["organizations"] == 5
     assert _snapshot(db) == before
     assert _snapshot(Path(restored["kept_aside"])) == after_import  # the replaced file is kept aside
     _check_ok(run_cli, db)

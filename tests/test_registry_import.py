@@ -235,9 +235,12 @@ def test_reimport_changes_nothing(store, tmp_path, clock):
     assert second.counts() == {"read": 26, "inserted": 0, "updated": 0, "unchanged": 25, "duplicates": 1,
                                "rejected": 0, "warnings": 0}
     after = snapshot(store)
-    for table in ("organizations", "org_sources", "audit_log", "duplicate_flags"):
+    for table in ("organizations", "org_sources", "duplicate_flags"):
         assert after[table] == before[table], table
     assert len(after["imports"]) == 2
+    # Only the import's own line is added to the log (issue 14: every import is in the record).
+    assert [r for r in after["audit_log"] if r not in before["audit_log"]] == [
+        r for r in after["audit_log"] if r["action"] == "registry.import" and r["object_id"] == str(second.import_id)]
 
 
 def test_blank_never_erases_and_changes_are_audited(store, tmp_path, clock):
@@ -265,7 +268,9 @@ def test_blank_never_erases_and_changes_are_audited(store, tmp_path, clock):
     assert sorted((r["object_type"], r["object_id"], r["field"], r["old_value"], r["new_value"]) for r in lines) == [
         ("organization", str(after["id"]), "address", before["address"], after["address"]),
         ("organization", str(after["id"]), "area_code", before["area_code"], "30002")]
-    assert store.scalar("SELECT count(*) FROM audit_log") == audit_before + 2
+    # the two changes and the import's own line (issue 14)
+    assert store.scalar("SELECT count(*) FROM audit_log") == audit_before + 3
+    assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'registry.import'") == 2
     history = organizations.history(store, after["id"])
     assert {h["field"] for h in history[:2]} == {"address", "area_code"}
     assert "đường Lê Lợi" in after["search_text"] or "duong le loi" in after["search_text"]

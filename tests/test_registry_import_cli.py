@@ -48,7 +48,11 @@ def test_import_then_reimport(run_cli, tmp_path, messy):
     second = run_cli("import-orgs", "--db", db, "--group", "1", messy)
     assert _counts(second) == {"read": 13, "inserted": 0, "updated": 0, "unchanged": 11, "duplicates": 1,
                                "rejected": 1, "warnings": 0}
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit
+    # nothing changed: only the import's own line is added (issue 14: every import is in the record)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit + 1
+    assert conn.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0] == "registry.import"
+    conn.close()
 
 
 def test_strict_dry_run_and_error_workbook(run_cli, tmp_path, messy):

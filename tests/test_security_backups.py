@@ -67,6 +67,7 @@ def test_cli_check_reports_problems(run_cli, db_path, clock, tmp_path):
     store.close()
     conn = sqlite3.connect(db_path)
     conn.execute("DROP TRIGGER audit_log_no_delete")
+    conn.execute("DROP TRIGGER audit_log_chain")  # plain sqlite3 cannot append to the chained log otherwise
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("INSERT INTO audit_log(at, officer_id, action) VALUES ('2025-01-09', 999, 'giả')")
     conn.commit()

@@ -250,3 +250,20 @@ def test_admin_restores_a_backup_then_signs_in_again(session, qtbot, tmp_path):
     assert len(kept) == 1
     _sign_in(qtbot, s.dialog, "quantri", "matkhau-quantri")
     assert s.window is not None
+
+
+def test_restore_dialog_says_what_will_be_lost_and_declining_changes_nothing(session, qtbot, tmp_path, monkeypatch):
+    import ui.pages.admin as admin_page
+
+    s = _signed_in_window(session, qtbot, "quantri", "matkhau-quantri")
+    page = s.window.show_page("admin")
+    page.backup_to_folder(tmp_path / "usb")
+    backup = next((tmp_path / "usb").iterdir())
+    auth.create_officer(s.store, "canbo9", "Người Sau Sao Lưu", "intake", "matkhau-canbo9")
+    monkeypatch.setattr(admin_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup), ""))
+    asked: list[str] = []
+    monkeypatch.setattr(admin_page, "ask_yes_no", lambda parent, title, text, **k: asked.append(text) or False)
+    page._choose_restore()
+    assert len(asked) == 1 and "thay đổi ghi trong nhật ký sẽ mất" in asked[0], asked
+    assert s.window is not None  # declined: still signed in, nothing restored
+    assert s.store.scalar("SELECT count(*) FROM officers WHERE username = 'canbo9'") == 1

@@ -17,7 +17,7 @@ from exporters.sync_workbook import SheetData, write_sync_workbook
 from models.core.errors import PermissionDenied, UserError
 from models.core.store import SYSTEM_ACTOR, Actor, Store
 from models.sync.export import acknowledge, list_exports
-from models.sync.format import DOSSIER_COLUMNS, ORG_COLUMNS, SHEET_COLUMNS, SUMMARY_SHEET
+from models.sync.format import DOSSIER_COLUMNS, FORMAT_VERSION, ORG_COLUMNS, SHEET_COLUMNS, SUMMARY_SHEET
 from models.sync.merge import merge_file, merge_files
 from models.sync.reader import read_sync_file
 from services.consolidation import write_consolidated
@@ -120,7 +120,7 @@ def test_workbook_layout_text_codes_real_dates_frozen_header_filters(unit, tmp_p
     assert isinstance(received.value, dt.datetime) and received.number_format == "dd/mm/yyyy"
     assert sheet.column_dimensions["A"].width > 30
     info = {row[0].value: row[2].value for row in book["ThongTin"].iter_rows(min_row=2)}
-    assert info["format_version"] == "2.0" and info["unit_code"] == "CAH-CT" and info["export_kind"] == "full"
+    assert info["format_version"] == FORMAT_VERSION and info["unit_code"] == "CAH-CT" and info["export_kind"] == "full"
     assert info["rows_HoSo"] == 240 and len(info["sha256"]) == 64
 
 

@@ -40,11 +40,14 @@ def test_init_makes_the_desk_key_and_sync_key_shows_its_fingerprint(run_cli, tmp
     assert made.returncode == 0, made.stderr
     assert _scalar(path, "SELECT count(*) FROM sync_keys") == 1
     assert _scalar(path, "SELECT count(*) FROM audit_log WHERE action = 'sync.key_created'") == 1
-    shown = run_cli("sync-key", "--db", path)
+    admin = json.loads(made.stdout)["admin"]
+    refused = run_cli("sync-key", "--db", path, env=PASSWORD)  # a signed-in command (it may write the key)
+    assert refused.returncode == 2 and "--user" in refused.stderr
+    shown = run_cli("sync-key", "--db", path, "--user", admin, env=PASSWORD)
     assert shown.returncode == 0, shown.stderr
     key = json.loads(shown.stdout)
     assert len(key["public_key"]) == 64 and len(key["fingerprint"].split()) == 8
-    again = json.loads(run_cli("sync-key", "--db", path).stdout)
+    again = json.loads(run_cli("sync-key", "--db", path, "--user", admin, env=PASSWORD).stdout)
     assert again["fingerprint"] == key["fingerprint"]  # one key per desk, never remade
 
 

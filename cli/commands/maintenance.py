@@ -35,6 +35,8 @@ def register(sub) -> None:
     add_db_argument(p)
     add_user_argument(p)
     p.add_argument("source", metavar="FROM", help="tệp sao lưu")
+    p.add_argument("--yes", action="store_true",
+                   help="xác nhận khôi phục khi dữ liệu hiện tại có thay đổi sau bản sao lưu (sẽ mất)")
     p.set_defaults(func=run_restore)
 
     p = sub.add_parser("unlock", help="(quản trị viên) mở khoá tài khoản bị tạm khoá do nhập sai mật khẩu")
@@ -43,7 +45,7 @@ def register(sub) -> None:
     p.add_argument("--account", required=True, metavar="NAME", help="tên đăng nhập của tài khoản cần mở khoá")
     p.set_defaults(func=run_unlock)
 
-    p = sub.add_parser("check", help="kiểm tra CSDL: toàn vẹn, khoá ngoại, phiên bản, nhật ký, WAL")
+    p = sub.add_parser("check", help="kiểm tra CSDL: toàn vẹn, khoá ngoại, phiên bản, WAL, trigger bảo vệ, chuỗi băm nhật ký/hồ sơ/báo cáo")
     add_db_argument(p)
     p.set_defaults(func=run_check)
 
@@ -61,7 +63,10 @@ def run_restore(args) -> int:
     source = Path(args.source)
     if path.exists():
         with open_signed_in(args) as store:
-            result = backups.restore(store, source)
+            preview = backups.restore_preview(store, source)
+            if preview["warning"]:
+                print(f"Cảnh báo: {preview['warning']}", file=sys.stderr)
+            result = backups.restore(store, source, confirmed=args.yes)
     else:
         result = backups.restore_file(path, source, dt.datetime.now().strftime("%Y%m%d-%H%M%S"))
     print_json(result)

@@ -55,16 +55,21 @@ def register(sub) -> None:
                                       "(hoặc biến môi trường SODINHDANH_SYNC_PASSWORD)")
     p.add_argument("--accept-unsigned", action="store_true",
                    help="chấp nhận tệp định dạng cũ (1.x) chưa ký của các đơn vị đã khai báo (ghi nhật ký)")
+    p.add_argument("--skip-gap", action="store_true",
+                   help="(chỉ huy) chấp nhận bỏ qua các số tệp bị mất trước tệp được tổng hợp (cần --reason; ghi nhật ký)")
+    p.add_argument("--reason", metavar="LY_DO", help="lý do bỏ qua số tệp bị mất (với --skip-gap)")
     p.set_defaults(func=run_merge)
 
     p = sub.add_parser("sync-key", help="khoá ký tệp đồng bộ của máy này: dấu vân tay, xuất khoá công khai")
     add_db_argument(p)
+    add_user_argument(p)
     add_output_argument(p, "--export", dest="export",
                         help="ghi khoá công khai ra tệp để gửi đơn vị tổng hợp (một lần)")
     p.set_defaults(func=run_key)
 
     p = sub.add_parser("sync-register", help="(cấp tỉnh, bàn chính) đăng ký khoá công khai của một đơn vị gửi tệp")
     add_db_argument(p)
+    add_user_argument(p)
     p.add_argument("--unit", required=True, metavar="MA", help="mã đơn vị")
     p.add_argument("--key", required=True, metavar="TEP|HEX", help="tệp khoá công khai của đơn vị, hoặc 64 chữ số hexa")
     p.add_argument("--name", metavar="TEN", help="tên đơn vị (mặc định: theo tệp khoá)")
@@ -147,10 +152,15 @@ def run_merge(args) -> int:
     from models.sync.merge import REFUSED  # imported late: the reader (calamine, msoffcrypto), ~20 ms at start-up
     from services.sync import merge_files  # imported late: as run_export
 
+    if args.skip_gap and not (args.reason or "").strip():
+        raise UserError("Bỏ qua số tệp bị mất (--skip-gap) cần lý do: --reason \"…\" (ghi vào nhật ký).")
+    if args.reason and not args.skip_gap:
+        raise UserError("--reason chỉ dùng cùng --skip-gap.")
     password = _password(args)
     store = open_signed_in(args)
     try:
-        results = merge_files(store, args.files, password=password, accept_unsigned=args.accept_unsigned)
+        results = merge_files(store, args.files, password=password, accept_unsigned=args.accept_unsigned,
+                              skip_gap_reason=args.reason if args.skip_gap else None)
     finally:
         store.close()
     for result in results:
@@ -162,7 +172,7 @@ def run_key(args) -> int:
     from models.sync.keys import ensure_key  # imported late: cryptography, needed only by the sync commands
     from services.sync import export_public_key  # imported late: as run_export
 
-    store = open_store(args)
+    store = open_signed_in(args)
     try:
         key = export_public_key(store, args.export) if args.export else ensure_key(store)
     finally:
@@ -182,7 +192,7 @@ def run_register(args) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise UserError(f"Không đọc được tệp khoá «{args.key}» (cần tệp do lệnh sync-key --export ghi, "
                             f"hoặc 64 chữ số hexa): {getattr(exc, 'strerror', None) or exc}") from None
-    store = open_store(args)
+    store = open_signed_in(args)
     try:
         result = register_unit_key(store, args.unit, key_text, args.name)
     finally:
@@ -243,7 +253,7 @@ def run_report(args) -> int:
 
     if not args.pdf and not args.xlsx:
         raise UserError("Hãy chọn ít nhất một tệp đầu ra: --pdf hoặc --xlsx.")
-    store = open_store(args)
+    store = open_store(args)  # figures only, like a draft weekly report: open (README, "Signing in")
     try:
         period = _week(store, args.week_end)
         data = write_consolidated(store, period, pdf=args.pdf, xlsx=args.xlsx)

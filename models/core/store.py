@@ -37,6 +37,7 @@ from models.core.changes import Change, ChangeBus, Kind, Table
 from models.core.errors import Cancelled, UserError
 from models.core.migrations import migrate_store
 from models.core.paths import network_database_message, network_share
+from models.security import record_chain
 from models.text.identifiers import mask_personal_ids
 
 INTERRUPT_CHECK_STEPS = 20_000  # SQLite VM steps between two looks at the Cancel button (~0.1 ms)
@@ -116,6 +117,7 @@ class Store:
         conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
+        record_chain.register(conn)  # the triggers that chain the record call it (models/security/record_chain.py)
         _enable_wal(conn)
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -294,7 +296,8 @@ class Store:
         new: Any = None,
         detail: Any = None,
     ) -> None:
-        """Append one line to the audit log (append-only: triggers refuse UPDATE and DELETE). Personal ID
+        """Append one line to the audit log (append-only: triggers refuse UPDATE and DELETE; a trigger chains
+        it into ``record_chain`` in the same statement, models/security/record_chain.py). Personal ID
         numbers in ``old``/``new``/``detail`` are stored masked (``mask_personal_ids``)."""
         self.conn.execute(
             "INSERT INTO audit_log(at, officer_id, action, object_type, object_id, field, old_value,"

@@ -87,6 +87,9 @@ class ReportData:
     # Why a total is not what a reader's own arithmetic gives (``models.reports.figures.footnotes``);
     # printed under the tables. Reports issued before this field have none.
     footnotes: list[str] = field(default_factory=list)
+    # The record chain's head when the report was made, "seq-hash16" (models/security/record_chain.py),
+    # printed small in the footer: a later rewrite of the record before that point no longer matches it.
+    record_head: str = ""
 
     @property
     def number_line(self) -> str:

@@ -91,6 +91,8 @@ ACTION_LABELS = {
     "sync.declare_unit": "Khai báo đơn vị",
     "sync.key_created": "Tạo khoá ký tệp đồng bộ",
     "sync.register_key": "Đăng ký khoá ký của đơn vị",
+    "sync.accept_unsigned": "Chấp nhận tệp đồng bộ chưa ký",
+    "sync.skip_gap": "Bỏ qua số tệp đồng bộ bị mất",
     "sync.consolidated_report": "Lập báo cáo tổng hợp",
     "unit.create": "Khai báo đơn vị",
     "unit.update": "Sửa thông tin đơn vị",

@@ -11,6 +11,7 @@ under a timestamped name, then puts the backup in place; the caller reopens the 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -22,10 +23,11 @@ from models.core.migrations import latest_version
 from models.core.paths import network_share
 from models.core.permissions import require
 from models.core.store import SYSTEM_ACTOR, Store
+from models.security import record_chain
 
 DEFAULT_KEEP = 10
 AUTO_PATTERN = re.compile(r"^.+-tu-dong-\d{8}-\d{6}\.sqlite$")
-REQUIRED_TABLES = ("settings", "officers", "audit_log")
+REQUIRED_TABLES = ("settings", "officers", "audit_log")  # (+ record_chain from m013)
 AUDIT_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
 
 
@@ -180,6 +182,11 @@ def check_file(path: str | Path, *, full: bool = True) -> dict:
         report["audit_triggers"] = all(t in triggers for t in AUDIT_TRIGGERS)
         if version and not report["audit_triggers"]:
             problems.append("Thiếu trigger bảo vệ nhật ký (audit_log chỉ được ghi thêm)")
+        if version >= record_chain.VERSION and not missing:
+            # The whole record: protective triggers, hash chain, gaps, statuses vs events, report PDFs.
+            found = record_chain.verify(conn)
+            report["record_chain"] = {"head": record_chain.head(conn), "problems": found}
+            problems.extend(found)
         report["journal_mode"] = conn.execute("PRAGMA journal_mode").fetchone()[0]
         report["counts"] = {
             t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
@@ -196,6 +203,12 @@ def check_database(path: str | Path, *, journal_mode: str | None = None) -> dict
     """``check_file`` plus what a working database (not a backup) needs: WAL mode (``journal_mode``: the
     open connection's, when the caller has one) and a disk of this machine, not a network share."""
     report = check_file(path)
+    if report.get("record_chain") is not None:  # the issued reports' files where they were saved
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            report["problems"].extend(record_chain.saved_report_problems(conn, Path(path)))
+        finally:
+            conn.close()
     if journal_mode is not None:
         report["journal_mode"] = journal_mode
     if "journal_mode" in report and report["journal_mode"] != "wal":
@@ -282,17 +295,145 @@ def _checkpoint(path: Path) -> None:
         conn.close()
 
 
-def restore(store: Store, source: str | Path) -> dict:
+KEPT_MARK = "[Giữ lại sau khôi phục]"  # prefix of the detail of an audit line re-appended by a restore
+# Audit actions that change no data: lines of only these since the backup need no confirmation to restore.
+NO_CHANGE_ACTIONS = ("auth.", "backup.", "personal_id.reveal", "sensitive.read", "audit.export", "report.view",
+                     "report.reprint", "report.copy", "sync.key_created")
+
+
+def _identity(conn: sqlite3.Connection) -> dict | None:
+    """The unit using a database (code, name, kind: local | province), None before it is set up."""
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'unit_id'").fetchone()
+        if row is None or row[0] in (None, "null"):
+            return None
+        unit = conn.execute("SELECT code, name, kind FROM units WHERE id = ?", (int(json.loads(row[0])),)).fetchone()
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    return {"code": unit[0], "name": unit[1], "kind": unit[2]} if unit else None
+
+
+def _high_marks(conn: sqlite3.Connection) -> dict:
+    """The newest row of each kept table in a database: what a backup of it already holds."""
+    def top(sql: str) -> int:
+        try:
+            return conn.execute(sql).fetchone()[0] or 0
+        except sqlite3.Error:  # a table an old backup does not have
+            return 0
+    return {"audit": top("SELECT MAX(id) FROM audit_log"), "dossiers": top("SELECT MAX(id) FROM dossiers"),
+            "organizations": top("SELECT MAX(id) FROM organizations"),
+            "reports": top("SELECT MAX(id) FROM reports"), "sync": top("SELECT MAX(sequence) FROM sync_exports"),
+            "at": conn.execute("SELECT MAX(at) FROM audit_log").fetchone()[0]}
+
+
+def restore_preview(store: Store, source: str | Path) -> dict:
+    """What restoring ``source`` would do, before anything changes: refuses (``UserError``) an unhealthy or
+    tampered backup (``check_backup``: the whole record is verified), another unit's database and one of a
+    different role (province vs unit); counts what the current database has that the backup lacks.
+
+    ``lost``: dossiers created, organizations added, reports issued, changes logged (audit lines other than
+    sign-ins, backups and reads), sync files sent and audit lines written since the backup.
+    The audit lines and the record of sync files sent are carried over by ``restore``; the dossiers and
+    reports are lost (``warning`` says so, and a restore that loses anything needs ``confirmed``)."""
+    require(store, "backup.restore")
+    source = Path(source)
+    report = check_backup(source)
+    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        theirs, marks = _identity(conn), _high_marks(conn)
+    finally:
+        conn.close()
+    ours = _identity(store.conn)
+    if ours and theirs:
+        if theirs["kind"] != ours["kind"]:
+            role = {"province": "của Công an tỉnh (nơi tổng hợp)", "local": "của một đơn vị"}
+            raise UserError(f"Không khôi phục: «{source.name}» là cơ sở dữ liệu {role.get(theirs['kind'], '')} "
+                            f"«{theirs['name']}», còn máy này dùng cơ sở dữ liệu {role.get(ours['kind'], '')} "
+                            f"«{ours['name']}».")
+        if theirs["code"] != ours["code"]:
+            raise UserError(f"Không khôi phục: «{source.name}» là cơ sở dữ liệu của đơn vị «{theirs['name']}» (mã "
+                            f"{theirs['code']}), không phải của đơn vị «{ours['name']}» (mã {ours['code']}) đang "
+                            "dùng máy này.")
+    lost = {
+        "dossiers": store.scalar("SELECT COUNT(*) FROM dossiers WHERE id > ?", (marks["dossiers"],)),
+        "organizations": store.scalar("SELECT COUNT(*) FROM organizations WHERE id > ?", (marks["organizations"],)),
+        "reports": store.scalar("SELECT COUNT(*) FROM reports WHERE id > ?", (marks["reports"],)),
+        "sync_exports": store.scalar("SELECT COUNT(*) FROM sync_exports WHERE sequence > ?", (marks["sync"],)),
+        "audit_lines": store.scalar("SELECT COUNT(*) FROM audit_log WHERE id > ?", (marks["audit"],)),
+        "changes": store.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE id > ? AND NOT ("
+            + " OR ".join("action LIKE ?" for _ in NO_CHANGE_ACTIONS) + ")",
+            (marks["audit"], *(a + "%" if a.endswith(".") else a for a in NO_CHANGE_ACTIONS))),
+    }
+    parts = [f"{n} {label}" for n, label in ((lost["dossiers"], "hồ sơ tạo mới"),
+                                             (lost["organizations"], "tổ chức thêm vào sổ"),
+                                             (lost["reports"], "báo cáo đã ban hành"),
+                                             (lost["changes"], "thay đổi ghi trong nhật ký"))
+             if n]
+    warning = None
+    if parts or lost["sync_exports"]:
+        since = f" (bản sao lưu đến {marks['at']})" if marks["at"] else ""
+        warning = (f"Dữ liệu hiện tại có thay đổi sau bản sao lưu{since}: "
+                   + (", ".join(parts) + " sẽ mất; " if parts else "")
+                   + f"{lost['audit_lines']} dòng nhật ký và {lost['sync_exports']} tệp đồng bộ đã gửi được giữ "
+                   "lại (ghi tiếp vào nhật ký sau khôi phục; số thứ tự tệp đồng bộ không bị dùng lại).")
+    return {"source": str(source), "unit": theirs, "report": report, "marks": marks, "lost": lost,
+            "warning": warning}
+
+
+def _carry_over(store: Store, marks: dict) -> dict:
+    """Read what the restore keeps from the current database: audit lines and sync files sent since."""
+    names = {r["id"]: r["username"] for r in store.query("SELECT id, username FROM officers")}
+    audit = store.query("SELECT * FROM audit_log WHERE id > ? ORDER BY id", (marks["audit"],))
+    for line in audit:
+        line["username"] = names.get(line["officer_id"])
+    exports = store.query("SELECT * FROM sync_exports WHERE sequence > ? ORDER BY sequence", (marks["sync"],))
+    for row in exports:
+        row["username"] = names.get(row["officer_id"])
+    return {"audit": audit, "sync_exports": exports, "from": store.path.name}
+
+
+def _reappend(store: Store, kept: dict) -> None:
+    """Write the kept audit lines again (chained like any new line, ``KEPT_MARK`` in their detail) and the
+    sync files sent since the backup (so their sequence numbers are never used again)."""
+    known = {r["username"]: r["id"] for r in store.query("SELECT id, username FROM officers")}
+
+    def officer(username: str | None) -> int:
+        return known.get(username, SYSTEM_ACTOR.id)
+
+    for line in kept["audit"]:
+        mark = f"{KEPT_MARK} dòng số {line['id']} của «{kept['from']}», cán bộ {line['username'] or '?'}"
+        detail = mark if line["detail"] is None else f"{mark}: {line['detail']}"
+        store.execute(
+            "INSERT INTO audit_log(at, officer_id, action, object_type, object_id, field, old_value, new_value,"
+            " detail) VALUES (?,?,?,?,?,?,?,?,?)",
+            (line["at"], officer(line["username"]), line["action"], line["object_type"], line["object_id"],
+             line["field"], line["old_value"], line["new_value"], detail))
+    for row in kept["sync_exports"]:
+        columns = [c for c in row if c not in ("username",)]
+        values = {**row, "officer_id": officer(row["username"]),
+                  "acknowledged_by": None if row.get("acknowledged_by") is None else officer(row["username"])}
+        store.execute(f"INSERT OR IGNORE INTO sync_exports({', '.join(columns)}) VALUES "
+                      f"({', '.join('?' * len(columns))})", tuple(values[c] for c in columns))
+
+
+def restore(store: Store, source: str | Path, *, confirmed: bool = False) -> dict:
     """Restore the open database from ``source`` and reopen it in place; returns a summary.
 
+    ``restore_preview`` first (refusals, what would be lost); when something would be lost the caller must
+    have shown ``warning`` and pass ``confirmed`` (GUI dialog, CLI ``--yes``). The audit lines written since
+    the backup and the sync files sent since are carried into the restored database (``_reappend``).
     The same ``Store`` object then works on the restored file (every screen holding it sees it). The
     restore is logged in the restored database, by the same officer when the account exists there,
     otherwise by the built-in system account (``store.actor`` becomes system: the GUI asks to sign in).
     If the restore fails, the store is reopened on the unchanged database and the error raised.
     """
 
-    require(store, "backup.restore")
-    report = check_backup(source)
+    preview = restore_preview(store, source)
+    if preview["warning"] and not confirmed:
+        raise UserError(preview["warning"] + " Hãy xác nhận để khôi phục (dòng lệnh: thêm --yes).")
+    report = preview["report"]
+    kept = _carry_over(store, preview["marks"])
     actor, clock, bus, backup_dir = store.actor, store.clock, store.bus, store.backup_dir
     extra = {"uuid_factory": store.uuid_factory} if hasattr(store, "uuid_factory") else {}
     path = store.path
@@ -308,11 +449,16 @@ def restore(store: Store, source: str | Path) -> dict:
     if same is None:
         store.actor = SYSTEM_ACTOR
     with store.atomic():
+        _reappend(store, kept)
         store.audit("backup.restore", "backup", Path(source).name,
-                    detail={"from": str(source), "kept_aside": result["kept_aside"], "by": actor.username})
+                    detail={"from": str(source), "kept_aside": result["kept_aside"], "by": actor.username,
+                            "lost": preview["lost"], "audit_lines_kept": len(kept["audit"]),
+                            "sync_exports_kept": len(kept["sync_exports"])})
         for name in tables_of(store):
             table = Table.known(name)
             if table is not None:  # tables no view listens to (history, search index…) need no message
                 store.notify(table, Kind.BULK)
     result["schema_version"] = store.user_version
+    result["lost"] = preview["lost"]
+    result["warning"] = preview["warning"]
     return result

@@ -49,6 +49,7 @@ class UnitWeek:
     received_at: str | None = None
     total: FigureRow | None = None  # the unit's own total line (nhom/total)
     groups: dict[str, FigureRow] | None = None
+    record_warning: str | None = None  # the unit's record chain did not extend its previous file's (merge.py)
 
     @property
     def state(self) -> str:
@@ -80,7 +81,7 @@ def week_status(store: Store, week_end: dt.date) -> list[UnitWeek]:
         out.append(UnitWeek(unit["code"], unit["name"], bool(unit["declared"]), sent=True, late=bool(first["late"]),
                             file_id=newest["id"], file_name=newest["file_name"], sequence=newest["sequence"],
                             first_generated_at=first["generated_at"], received_at=newest["received_at"],
-                            total=total, groups=groups))
+                            total=total, groups=groups, record_warning=unit.get("record_warning")))
     return out
 
 

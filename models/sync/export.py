@@ -24,6 +24,7 @@ from models.core.permissions import require
 from models.core.store import Store
 from models.reports.period import ReportPeriod, current_week, get_settings, unit_id
 from models.reports.weekly import collect_report  # the weekly report decides the figures
+from models.security import record_chain
 from models.sync import keys
 from models.sync.format import (
     DOSSIER_COLUMNS,
@@ -143,6 +144,8 @@ class ExportPlan:
     protected: bool
     notes: list[str] = field(default_factory=list)
     sign: Callable[[str], str] | None = None  # sha256 → the file's signature (hex)
+    changes_after: int | None = None  # the change counter range the rows cover (m012)
+    changes_through: int | None = None
 
 
 def prepare_export(store: Store, out: str | Path, *, full: bool = False, password: str | None = None,
@@ -163,8 +166,13 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
     base = None if full else last_acknowledged(store)
     if not full and base is None:
         notes.append("Chưa có tệp nào được tỉnh xác nhận đã nhận: xuất tệp đầy đủ.")
+    if base is not None and base.get("changes_through") is None:
+        base = None  # acknowledged before the change counter existed (m012): nothing to count from
+        notes.append("Tệp tỉnh xác nhận gần nhất được lập trước khi có bộ đếm thay đổi: xuất tệp đầy đủ.")
     kind = "incremental" if base else "full"
     changed_since = base["generated_at"] if base else None
+    changes_after = base["changes_through"] if base else None
+    changes_through = current_change(store)  # rows changed later are numbered higher: the next file has them
     sequence = _next_sequence(store)
 
     out = Path(out)
@@ -184,10 +192,12 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
 
     report = collect_report(store, period)
     summary = _summary_rows(report)
-    where = "WHERE d.updated_at >= ?" if changed_since else ""
-    params = (changed_since,) if changed_since else ()
+    # The database's change counter decides what changed, never a clock (docs/sync.md#incremental-exports). A row
+    # changed after ``changes_through`` was read may be in this file too: the next one sends it again.
+    where = "WHERE d.change_seq > ?" if changes_after is not None else ""
+    org_extra = "AND change_seq > ?" if changes_after is not None else ""
+    params = (changes_after,) if changes_after is not None else ()
     n_dossiers = store.scalar(f"SELECT COUNT(*) FROM dossiers d {where}", params)
-    org_extra = "AND updated_at >= ?" if changed_since else ""
     n_orgs = store.scalar(f"SELECT COUNT(*) FROM organizations WHERE merged_into IS NULL {org_extra}", params)
     sheets = [
         SheetData(SUMMARY_SHEET, SUMMARY_COLUMNS, summary, len(summary)),
@@ -201,12 +211,15 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
         "unit_name": unit["name"], "parent_name": unit.get("parent_name"),
         "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
         "generated_at": generated_at, "officer": store.actor.full_name, "export_kind": kind,
+        "changes_after": changes_after, "changes_through": changes_through,  # the change counter range (m012)
         "sequence": sequence, "base_sequence": base["sequence"] if base else None,
         "changed_since": changed_since, "key_fingerprint": key.fingerprint,
+        **record_chain.manifest(store.conn),  # the record chain's head, signed with the rest
     }
     return ExportPlan(path=out, sequence=sequence, kind=kind, base_sequence=info["base_sequence"],
                       changed_since=changed_since, period=period, generated_at=generated_at, info=info,
-                      sheets=sheets, protected=bool(password), notes=notes, sign=sign)
+                      sheets=sheets, protected=bool(password), notes=notes, sign=sign,
+                      changes_after=changes_after, changes_through=changes_through)
 
 
 def record_export(store: Store, plan: ExportPlan, *, sha256: str, sheet_rows: dict[str, int]) -> ExportResult:
@@ -219,15 +232,15 @@ def record_export(store: Store, plan: ExportPlan, *, sha256: str, sheet_rows: di
     with store.atomic():
         store.execute(
             "INSERT INTO sync_exports(sequence, kind, base_sequence, changed_since, period_start, period_end,"
-            " generated_at, officer_id, file_name, path, sha256, counts, protected)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " generated_at, officer_id, file_name, path, sha256, counts, protected, changes_after, changes_through)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (plan.sequence, plan.kind, plan.base_sequence, plan.changed_since, period.start.isoformat(),
              period.end.isoformat(), plan.generated_at, store.actor.id, out.name, str(out.resolve()), sha256,
-             json.dumps(sheet_rows), 1 if plan.protected else 0),
+             json.dumps(sheet_rows), 1 if plan.protected else 0, plan.changes_after, plan.changes_through),
         )
         store.audit("sync.export", "sync_export", plan.sequence, detail={
             "file": str(out), "kind": plan.kind, "base_sequence": plan.base_sequence, "rows": sheet_rows,
-            "sha256": sha256, "protected": plan.protected,
+            "sha256": sha256, "protected": plan.protected, "record_seq": plan.info.get("record_seq"),
             **({} if plan.protected else {"unencrypted_opt_out": True}),
             "period": f"{date_text(period.start)}–{date_text(period.end)}"})
         store.notify(Table.SYNC_EXPORTS, Kind.INSERT, (plan.sequence,))
@@ -237,6 +250,11 @@ def record_export(store: Store, plan: ExportPlan, *, sha256: str, sheet_rows: di
         period_end=period.end.isoformat(), sha256=sha256, sheet_rows=sheet_rows, protected=plan.protected,
         warning=None if plan.protected else NOT_PROTECTED_WARNING, notes=plan.notes,
     )
+
+
+def current_change(store: Store) -> int:
+    """The database's change counter: the number of the last change made to a row the sync file carries."""
+    return store.scalar("SELECT value FROM change_counter WHERE id = 1") or 0
 
 
 def _next_sequence(store: Store) -> int:

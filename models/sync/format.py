@@ -18,7 +18,7 @@ from typing import Any
 from models.core.errors import UserError
 from models.text.vn_parse import EXCEL_EPOCH
 
-FORMAT_VERSION = "2.0"  # 2.0: signed (issue 14); 1.x files are still read, as unsigned
+FORMAT_VERSION = "2.1"  # 2.0: signed (issue 14); 2.1: change counter range; 1.x files are still read, as unsigned
 FORMAT_MAJOR, FORMAT_MINOR = (int(p) for p in FORMAT_VERSION.split("."))
 
 INFO_SHEET = "ThongTin"
@@ -149,6 +149,8 @@ INFO_KEYS = (
     ("sequence", "Số thứ tự tệp của đơn vị", INT),
     ("base_sequence", "Gia tăng so với tệp số (đã được tỉnh xác nhận)", INT),
     ("changed_since", "Gồm thay đổi từ thời điểm", DATETIME),
+    ("changes_after", "Gồm thay đổi sau số đếm thay đổi (của tệp gốc)", INT),
+    ("changes_through", "Số đếm thay đổi của đơn vị lúc lập tệp", INT),
     ("rows_TongHop", "Số dòng trang TongHop", INT),
     ("rows_HoSo", "Số dòng trang HoSo", INT),
     ("rows_ToChuc", "Số dòng trang ToChuc", INT),
@@ -158,6 +160,10 @@ INFO_KEYS = (
     ("sha256_ToChuc", "SHA-256 trang ToChuc", TEXT),
     ("sha256_XacMinh", "SHA-256 trang XacMinh", TEXT),
     ("key_fingerprint", "Dấu vân tay khoá ký của đơn vị", TEXT),
+    ("record_seq", "Chuỗi băm hồ sơ lưu trữ: mục mới nhất", INT),
+    ("record_hash", "Chuỗi băm hồ sơ lưu trữ: mã băm mục mới nhất", TEXT),
+    ("record_prev_seq", "Chuỗi băm: mục mới nhất của tệp trước", INT),
+    ("record_prev_hash", "Chuỗi băm: mã băm hiện tại của mục đó", TEXT),
     ("sha256", "SHA-256 toàn bộ nội dung", TEXT),
     ("signature", "Chữ ký số Ed25519 (mã đơn vị, số tệp, SHA-256)", TEXT),
 )

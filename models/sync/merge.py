@@ -36,6 +36,7 @@ from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
 from models.reports.period import due_datetime, get_settings, unit_id
+from models.security import record_chain
 from models.sync import keys
 from models.sync.format import (
     DOSSIER_COLUMNS,
@@ -49,6 +50,7 @@ from models.sync.format import (
 )
 from models.sync.read_worker import read_ahead
 from models.sync.reader import SyncFile, read_sync_file
+from models.text.normalize import clean
 from models.text.vn_format import date_text, thousands
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,10 @@ class MergeResult:
     late: bool = False
     sheets: dict[str, dict[str, int]] = field(default_factory=dict)
     unsigned: bool = False  # a 1.x file merged because the desk accepted unsigned files
+    # why a refused file could still be merged if the leader accepts it: 'unsigned' (a 1.x file; merge again
+    # with ``accept_unsigned``) or 'gap' (files ``missing`` [first, last] never arrived; ``skip_gap_reason``)
+    problem: str | None = None
+    missing: list[int] | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -128,7 +134,7 @@ require_province = require_merging_desk  # the earlier name, kept for its caller
 
 def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | None = None,
                 progress: Progress | None = None, workers: int | None = None,
-                accept_unsigned: bool = False) -> list[MergeResult]:
+                accept_unsigned: bool = False, skip_gap_reason: str | None = None) -> list[MergeResult]:
     """Merge every file; one result per file, in the order given. Only ``Cancelled`` stops the batch
     (the file being merged is rolled back; files already merged stay merged).
 
@@ -147,7 +153,8 @@ def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | No
                 progress.update(index, len(paths), f"Đang tổng hợp tệp {path.name} ({index + 1}/{len(paths)})…",
                                 force=True)
             results.append(merge_file(store, path, password=password, province=province,
-                                      accept_unsigned=accept_unsigned, _read=(sync, error, bug)))
+                                      accept_unsigned=accept_unsigned, skip_gap_reason=skip_gap_reason,
+                                      _read=(sync, error, bug)))
     finally:
         reader.close()
     if progress is not None:
@@ -156,10 +163,11 @@ def merge_files(store: Store, paths: Iterable[str | Path], *, password: str | No
 
 
 def merge_file(store: Store, path: str | Path, *, password: str | None = None,
-               province: dict | None = None, accept_unsigned: bool = False,
+               province: dict | None = None, accept_unsigned: bool = False, skip_gap_reason: str | None = None,
                _read: tuple | None = None) -> MergeResult:
     """Merge one file. ``accept_unsigned``: the officer explicitly accepts 1.x (unsigned) files from the
-    declared units (audited on each such file); otherwise they are refused."""
+    declared units (audited on each such file); otherwise they are refused. ``skip_gap_reason``: when files
+    are missing before this one, the leader accepts them as lost for this reason (``skip_gap``, audited)."""
     require(store, "sync.merge")
     province = province or require_merging_desk(store)
     path = Path(path)
@@ -178,7 +186,7 @@ def merge_file(store: Store, path: str | Path, *, password: str | None = None,
         result.sequence = sync.info["sequence"]
         result.period_end = sync.info["period_end"]
         with store.atomic():  # the audit line is part of the merge: a refused file writes nothing at all
-            _merge(store, sync, province, result, accept_unsigned)
+            _merge(store, sync, province, result, accept_unsigned, skip_gap_reason)
             store.audit("sync.merge", "sync_file", result.file_id, detail={
                 "file": str(path), "status": result.status, "reason": result.reason or None,
                 "unit": result.unit_code, "sequence": result.sequence, "inserted": result.inserted,
@@ -205,7 +213,8 @@ def merge_file(store: Store, path: str | Path, *, password: str | None = None,
 MAX_SEQUENCE = 1_000_000  # a unit exporting every hour for a century stays far below
 
 
-def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, accept_unsigned: bool) -> None:
+def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, accept_unsigned: bool,
+           skip_gap_reason: str | None = None) -> None:
     info = sync.info
     label = sync.name
     code = info["unit_code"]
@@ -228,11 +237,16 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, ac
     if not 1 <= sequence <= MAX_SEQUENCE:
         raise UserError(f"Tệp «{label}» mang số thứ tự {sequence}, không hợp lệ (từ 1 đến {thousands(MAX_SEQUENCE)}): "
                         "không tổng hợp.")
-    if last is not None and sequence > last + 1:
-        missing = f"tệp số {last + 1}" if sequence == last + 2 else f"các tệp số {last + 1} đến {sequence - 1}"
-        raise UserError(
-            f"Tệp «{label}» mang số {sequence} của đơn vị {info['unit_name']}, nhưng tệp tỉnh tổng hợp gần nhất của "
-            f"đơn vị là số {last}: thiếu {missing}. Không tổng hợp; đề nghị đơn vị gửi {missing} trước.")
+    if last is not None and sequence > last + 1 and not _gap_skipped(store, code, last + 1, sequence - 1):
+        if skip_gap_reason is not None:
+            skip_gap(store, code, sequence - 1, skip_gap_reason)
+        else:
+            result.problem, result.missing = "gap", [last + 1, sequence - 1]
+            missing = f"tệp số {last + 1}" if sequence == last + 2 else f"các tệp số {last + 1} đến {sequence - 1}"
+            raise UserError(
+                f"Tệp «{label}» mang số {sequence} của đơn vị {info['unit_name']}, nhưng tệp tỉnh tổng hợp gần nhất "
+                f"của đơn vị là số {last}: thiếu {missing}. Không tổng hợp; đề nghị đơn vị gửi {missing} trước. Nếu "
+                f"{missing} đã mất hẳn, chỉ huy có thể chấp nhận bỏ qua (nêu lý do; lệnh merge --skip-gap --reason).")
     if last is not None and sequence <= last:
         newest = store.query_one("SELECT * FROM sync_files WHERE unit_code = ? AND sequence = ?", (code, last))
         if sequence == last:
@@ -251,6 +265,7 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, ac
             raise UserError(
                 f"Tệp «{label}» chỉ gồm thay đổi kể từ tệp số {base} của đơn vị {info['unit_name']}, nhưng tỉnh "
                 "chưa tổng hợp tệp đó: thiếu dữ liệu. Đề nghị đơn vị xuất tệp đầy đủ (--full).")
+        _check_continuity(store, sync, code, base)
 
     _check_foreign_uuids(store, sync, code)
     now = store.now_iso()
@@ -262,11 +277,12 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, ac
                       " VALUES (?,?,?,0,?,?)", (code, info["unit_name"], info.get("parent_name"), now, now))
     file_id = store.execute(
         "INSERT INTO sync_files(file_name, unit_code, period_start, period_end, sequence, base_sequence,"
-        " export_kind, format_version, generated_at, officer, sha256, received_at, merged_by, due_at, late)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " export_kind, format_version, generated_at, officer, sha256, received_at, merged_by, due_at, late,"
+        " changes_after, changes_through) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (label, code, info["period_start"], info["period_end"], sequence, info.get("base_sequence"),
          info["export_kind"], info["format_version"], info["generated_at"], info.get("officer"), sync.sha256,
-         now, store.actor.id, due.isoformat(sep=" ", timespec="seconds"), 1 if late else 0),
+         now, store.actor.id, due.isoformat(sep=" ", timespec="seconds"), 1 if late else 0,
+         info.get("changes_after"), info.get("changes_through")),
     ).lastrowid
     result.file_id = file_id
     result.late = late
@@ -286,11 +302,16 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, ac
     store.execute("UPDATE remote_units SET name = ?, parent_name = COALESCE(?, parent_name), last_sequence = ?,"
                   " last_file_id = ?, active = 1, updated_at = ? WHERE code = ?",
                   (info["unit_name"], info.get("parent_name"), sequence, file_id, now, code))
+    chain_warning = record_chain.compare_heads(unit, info)  # the unit's record rewritten since its last file?
+    if info.get("record_seq") is not None:
+        store.execute("UPDATE remote_units SET record_seq = ?, record_hash = ?, record_warning = ? WHERE code = ?",
+                      (info["record_seq"], info.get("record_hash"), chain_warning, code))
     result.status = ACCEPTED
     result.reason = (f"Đã tổng hợp tệp số {sequence} của {info['unit_name']} "
                      f"(kỳ {date_text(info['period_start'])}–"
                      f"{date_text(info['period_end'])}"
-                     + (", gửi muộn" if late else "") + ").")
+                     + (", gửi muộn" if late else "") + ")."
+                     + (f" Cảnh báo: {chain_warning}." if chain_warning else ""))
     store.notify(Table.SYNC_FILES, Kind.INSERT, (file_id,))
     store.notify(Table.REMOTE_DOSSIERS, Kind.UPDATE, ())
 
@@ -303,6 +324,7 @@ def _check_signer(store: Store, sync: SyncFile, unit: dict | None, accept_unsign
     label, code, name = sync.name, sync.info["unit_code"], sync.info["unit_name"]
     if not sync.signed_format:
         if not accept_unsigned:
+            result.problem = "unsigned"
             raise UserError(
                 f"Tệp «{label}» theo định dạng phiên bản {sync.version[0]}.{sync.version[1]}, chưa ký: không có gì "
                 f"bảo đảm tệp do đơn vị {code} lập và chưa bị sửa. Không tổng hợp; đề nghị đơn vị cập nhật chương "
@@ -311,7 +333,11 @@ def _check_signer(store: Store, sync: SyncFile, unit: dict | None, accept_unsign
         if unit is None and own is None:
             raise UserError(f"Tệp «{label}» (chưa ký) là của đơn vị {code} ({name}), đơn vị chưa được khai báo với "
                             "tỉnh: không tổng hợp.")
+        require(store, "sync.override")
         result.unsigned = True
+        store.audit("sync.accept_unsigned", "remote_unit", code, detail={
+            "file": label, "unit": code, "unit_name": name, "sequence": sync.info["sequence"],
+            "format_version": f"{sync.version[0]}.{sync.version[1]}", "sha256": sync.sha256})
         return
     public_key = own.public_key if own is not None else (unit["public_key"] if unit else None)
     if not public_key:
@@ -330,6 +356,19 @@ def _check_signer(store: Store, sync: SyncFile, unit: dict | None, accept_unsign
         raise UserError(
             f"Tệp «{label}»: chữ ký số không hợp lệ — tệp đã bị sửa sau khi ký, hoặc không do đơn vị {code} "
             f"({name}) ký.{why} Không tổng hợp; đề nghị đơn vị xuất và gửi lại tệp gốc.")
+
+
+def _check_continuity(store: Store, sync: SyncFile, code: str, base: int) -> None:
+    """An incremental 2.1 file sends the changes numbered after its base file's counter (docs/sync.md#incremental-exports):
+    the ranges must join, else changes in between are missing."""
+    after = sync.info.get("changes_after")
+    through = store.scalar("SELECT changes_through FROM sync_files WHERE unit_code = ? AND sequence = ?", (code, base))
+    if after is None or through is None or after == through:
+        return
+    raise UserError(
+        f"Tệp «{sync.name}» gồm các thay đổi sau số đếm {thousands(after)} của đơn vị {code}, nhưng tệp gốc số {base} "
+        f"đã tổng hợp dừng ở số đếm {thousands(through)}: các thay đổi ở giữa bị thiếu. Không tổng hợp; đề nghị đơn "
+        "vị xuất tệp đầy đủ (--full).")
 
 
 def _check_foreign_uuids(store: Store, sync: SyncFile, code: str) -> None:
@@ -456,6 +495,48 @@ def _store_summary(store: Store, records: list[tuple], file_id: int) -> None:
         [(file_id, n, *r) for n, r in enumerate(records, start=1)])
 
 
+def _gap_skipped(store: Store, code: str, first: int, last: int) -> bool:
+    return bool(store.scalar("SELECT 1 FROM sync_gap_skips WHERE unit_code = ? AND from_sequence <= ? AND "
+                             "to_sequence >= ?", (code, first, last)))
+
+
+def skip_gap(store: Store, code: str, through: int, reason: str) -> dict:
+    """The leader accepts that unit ``code``'s files after the last one merged, up to number ``through``, are
+    lost for good (``reason`` required, audited): the next file may then follow them. Returns code, from, to."""
+    require(store, "sync.override")
+    require_merging_desk(store)
+    reason = clean(reason or "")
+    if not reason:
+        raise UserError("Hãy nêu lý do bỏ qua các số tệp bị mất (ghi vào nhật ký).")
+    unit = store.query_one("SELECT * FROM remote_units WHERE code = ?", ((code or "").strip(),))
+    if unit is None:
+        raise UserError(f"Không có đơn vị mã «{code}» trong danh sách đơn vị gửi tệp.")
+    last = unit["last_sequence"]
+    if last is None:
+        raise UserError(f"Chưa tổng hợp tệp nào của đơn vị {unit['code']}: tệp đầu tiên không cần bỏ qua số nào.")
+    first, through = last + 1, int(through)
+    if through < first:
+        raise UserError(f"Đơn vị {unit['code']} không thiếu tệp nào đến số {through} (đã tổng hợp đến tệp số {last}).")
+    if through >= MAX_SEQUENCE:
+        raise UserError(f"Số tệp {through} không hợp lệ.")
+    with store.atomic():
+        store.execute("INSERT INTO sync_gap_skips(unit_code, from_sequence, to_sequence, reason, officer_id, at)"
+                      " VALUES (?,?,?,?,?,?)", (unit["code"], first, through, reason, store.actor.id, store.now_iso()))
+        store.audit("sync.skip_gap", "remote_unit", unit["code"], detail={
+            "unit": unit["code"], "from_sequence": first, "to_sequence": through, "reason": reason})
+        store.notify(Table.REMOTE_UNITS, Kind.UPDATE, (unit["code"],))
+    return {"code": unit["code"], "from": first, "to": through, "reason": reason}
+
+
+def registered_units(store: Store) -> list[dict]:
+    """The units whose files this desk accepts, with their key's fingerprint (None: no key registered yet)."""
+    rows = store.query("SELECT code, name, declared, last_sequence, public_key, key_registered_at FROM remote_units "
+                       "ORDER BY code")
+    for row in rows:
+        row["fingerprint"] = keys.fingerprint(row["public_key"]) if row["public_key"] else None
+    return rows
+
+
 def declare_unit(store: Store, code: str, name: str, parent_name: str | None = None) -> bool:
     """Add a unit the province expects files from (before it sent any); False if already known."""
     require(store, "sync.merge")
@@ -476,7 +557,7 @@ def declare_unit(store: Store, code: str, name: str, parent_name: str | None = N
 def register_unit_key(store: Store, code: str, key_text: str, name: str | None = None) -> dict:
     """The merging desk accepts files from unit ``code`` signed by this key (a new unit, or a new key for a
     known one: audited with the old and new fingerprints). Returns code, name, fingerprint, changed."""
-    require(store, "sync.merge")
+    require(store, "sync.register_key")
     require_merging_desk(store)
     code = (code or "").strip()
     if not code:

@@ -388,15 +388,22 @@ class AdminPage(QWidget):
                                               "Cơ sở dữ liệu (*.sqlite *.db);;Mọi tệp (*)")
         if not path:
             return
+        preview = run_mutation(self, lambda: backups.restore_preview(self.ctx.store, path))
+        if not preview:
+            return  # refused (damaged or altered backup, another unit's or the province's): message shown
+        warning = preview.value["warning"]
         if ask_yes_no(
                 self, "Khôi phục dữ liệu",
-                f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu «{Path(path).name}»?\n\nTệp hiện tại được giữ lại "
-                "bên cạnh (đổi tên kèm thời điểm). Sau khi khôi phục, anh/chị cần đăng nhập lại.",
+                f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu «{Path(path).name}»?\n\n"
+                + (f"{warning}\n\n" if warning else "")
+                + "Tệp hiện tại được giữ lại bên cạnh (đổi tên kèm thời điểm). Sau khi khôi phục, anh/chị cần "
+                "đăng nhập lại.",
                 icon=QMessageBox.Warning):
             self.restore_from(path)
 
     def restore_from(self, path: str | Path) -> bool:
-        outcome = run_mutation(self, lambda: backups.restore(self.ctx.store, path))
+        # Called once the officer confirmed the dialog that showed restore_preview's warning.
+        outcome = run_mutation(self, lambda: backups.restore(self.ctx.store, path, confirmed=True))
         if not outcome:
             return False
         result = outcome.value
@@ -414,7 +421,9 @@ class AdminPage(QWidget):
         else:
             counts = report.get("counts", {})
             text = (f"Cơ sở dữ liệu tốt: integrity_check ok, khoá ngoại ok, phiên bản cấu trúc "
-                    f"{report['schema_version']}, nhật ký được bảo vệ, chế độ {report['journal_mode']}. "
+                    f"{report['schema_version']}, nhật ký, lịch sử hồ sơ và báo cáo nguyên vẹn (chuỗi băm "
+                    f"{(report.get('record_chain') or {}).get('head', {}).get('seq', 0)} mục), "
+                    f"chế độ {report['journal_mode']}. "
                     f"{counts.get('organizations', 0)} tổ chức, {counts.get('dossiers', 0)} hồ sơ, "
                     f"{counts.get('audit_log', 0)} dòng nhật ký.")
         self.check_result.setText(text)

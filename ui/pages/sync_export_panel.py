@@ -39,12 +39,12 @@ from models.sync.export import (
 )
 from models.sync.keys import own_key
 from models.text.vn_format import date_text, thousands, time_text
-from services.sync import export_workbook
+from services.sync import export_public_key, export_workbook
 from ui.context import AppContext
-from ui.ops import BackgroundOp, run_mutation, show_error
+from ui.ops import BackgroundOp, run_mutation, show_error, show_message
 from ui.tables.rows_model import RowsModel
 from ui.widgets.date_edits import DateEdit
-from ui.widgets.file_dialogs import default_folder
+from ui.widgets.file_dialogs import default_folder, default_path
 
 FOLDER_SETTING = "sync_export_folder"
 
@@ -71,7 +71,14 @@ class ExportPanel(QWidget):
         self.key_label.setObjectName("syncKeyFingerprint")
         self.key_label.setWordWrap(True)
         self.key_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        layout.addWidget(self.key_label)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_label, 1)
+        self.key_button = QPushButton("Lưu tệp khoá công khai…")
+        self.key_button.setObjectName("syncSaveKeyButton")
+        self.key_button.setToolTip("Tệp khoá gửi một lần cho tỉnh (hoặc bàn chính) để tỉnh đăng ký khoá ký của máy này")
+        self.key_button.clicked.connect(lambda: self.save_key())  # not clicked's «checked» as the path
+        key_row.addWidget(self.key_button)
+        layout.addLayout(key_row)
         layout.addWidget(self._build_history(), 1)
         self.setTabOrder(self.week_end, self.incremental)
         self.setTabOrder(self.incremental, self.full)
@@ -209,6 +216,24 @@ class ExportPanel(QWidget):
         self._update_password_hint()
         self.refresh()
 
+    def save_key(self, path: str | Path | None = None) -> bool:
+        """Write this desk's public key file (made the first time), handed once to the merging desk."""
+        store = self.ctx.store
+        if path is None:
+            unit = store.scalar("SELECT code FROM units WHERE id = ?", (store.get_setting("unit_id"),)) or "don-vi"
+            name, _ = QFileDialog.getSaveFileName(self, "Lưu tệp khoá công khai", default_path(f"khoa_{unit}.txt"),
+                                                  "Tệp khoá (*.txt)")
+            if not name:
+                return False
+            path = name
+        outcome = run_mutation(self, lambda: export_public_key(store, path), title="Không lưu được tệp khoá")
+        if not outcome:
+            return False
+        self.refresh()
+        show_message(self, "Đã lưu tệp khoá", f"Đã lưu tệp khoá công khai:\n{path}\n\nDấu vân tay: "
+                     f"{outcome.value.fingerprint}\n\nGửi tệp cho tỉnh, rồi gọi điện đọc dấu vân tay để tỉnh đối chiếu.")
+        return True
+
     def refresh(self) -> None:
         store = self.ctx.store
         base = last_acknowledged(store)
@@ -218,7 +243,7 @@ class ExportPanel(QWidget):
         key = own_key(store)
         self.key_label.setText(
             f"Khoá ký tệp của máy này — dấu vân tay: {key.fingerprint}. Đọc dấu vân tay này cho cán bộ tỉnh khi "
-            "gửi tệp khoá (lệnh sync-key --export)." if key else
+            "gửi tệp khoá (nút «Lưu tệp khoá công khai…» hoặc lệnh sync-key --export)." if key else
             "Máy này chưa có khoá ký tệp: khoá được tạo khi xuất tệp đầu tiên.")
         rows = list_exports(store)
         self.history_model.set_rows([

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.errors import UserError
+from models.core.permissions import can
 from models.reports.period import get_settings, previous_week, week_ending
 from models.sync.consolidation import NOT_SENT, week_status
 from models.sync.merge import (
@@ -42,7 +43,10 @@ from models.text.vn_format import date_text, time_date_text
 from services.consolidation import write_consolidated
 from services.sync import merge_files
 from ui.context import AppContext
+from ui.dialogs.confirm import ask_yes_no
+from ui.dialogs.reason_dialog import ReasonDialog
 from ui.ops import BackgroundOp, run_mutation, show_error, show_message
+from ui.pages.sync_keys_panel import UnitKeysPanel
 from ui.tables.rows_model import RowsModel
 from ui.widgets.date_edits import DateEdit
 from ui.widgets.file_dialogs import default_folder, default_path
@@ -159,6 +163,11 @@ class MergePanel(QWidget):
         self.ctx = ctx
         self.last_op: BackgroundOp | None = None
         self.results: list[MergeResult] = []
+        self.result_paths: list[Path] = []  # the file of each result
+        self._retrying: Path | None = None  # the one file merged again after the leader accepted it
+        self._asked: set[tuple[Path, str]] = set()  # (file, problem) the leader already answered
+        self._unsigned_ok: set[Path] = set()
+        self.gap_dialog: ReasonDialog | None = None
         layout = QVBoxLayout(self)
         self.province_note = QLabel()
         self.province_note.setObjectName("syncProvinceNote")
@@ -173,6 +182,8 @@ class MergePanel(QWidget):
         split = QSplitter(Qt.Vertical)
         split.addWidget(self._build_files())
         split.addWidget(self._build_units())
+        self.keys_panel = UnitKeysPanel(ctx)
+        split.addWidget(self.keys_panel)
         layout.addWidget(split, 1)
 
         self.setTabOrder(self.drop_list, self.add_button)
@@ -201,8 +212,9 @@ class MergePanel(QWidget):
         self.password.setPlaceholderText("mật khẩu (nếu tệp được mã hoá)")
         self.merge_button = QPushButton("Tổng hợp (Ctrl+M)")
         self.merge_button.setObjectName("syncMergeButton")
-        self.merge_button.clicked.connect(self.start_merge)
-        QShortcut(QKeySequence("Ctrl+M"), self, activated=self.start_merge, context=Qt.WidgetWithChildrenShortcut)
+        self.merge_button.clicked.connect(lambda: self.start_merge())  # not clicked's «checked» as paths
+        QShortcut(QKeySequence("Ctrl+M"), self, activated=lambda: self.start_merge(),
+                  context=Qt.WidgetWithChildrenShortcut)
         for widget in (add, remove):
             buttons.addWidget(widget)
         buttons.addWidget(QLabel("Mật khẩu:"))
@@ -269,6 +281,7 @@ class MergePanel(QWidget):
         self.merge_button.setEnabled(province)
         self.report_button.setEnabled(province)
         self.refresh_units()
+        self.keys_panel.refresh(province)
 
     def refresh_units(self) -> None:
         period = week_ending(_pydate(self.week_end.date()), get_settings(self.ctx.store))
@@ -280,14 +293,15 @@ class MergePanel(QWidget):
         rows = []
         for unit in statuses:
             generated = unit.first_generated_at or ""
-            rows.append([unit.code, unit.name, unit.state, unit.file_name or "", str(unit.sequence or ""),
+            state = f"{unit.state}; chuỗi băm không nối tiếp" if unit.record_warning else unit.state
+            rows.append([unit.code, unit.name, state, unit.file_name or "", str(unit.sequence or ""),
                          f"{generated[8:10]}/{generated[5:7]}/{generated[0:4]} {generated[11:16]}" if generated else ""])
         self.unit_statuses = statuses
         self.units_model.set_rows(rows, [unit.code for unit in statuses])
 
     def _unit_color(self, row: int, _column: int) -> tuple[str, str] | None:
         unit = self.unit_statuses[row]
-        return RED if unit.state == NOT_SENT or unit.late else None
+        return RED if unit.state == NOT_SENT or unit.late or unit.record_warning else None
 
     # ---- actions ---------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -296,37 +310,92 @@ class MergePanel(QWidget):
         if names:
             self.drop_list.add_paths(names)
 
-    def start_merge(self) -> BackgroundOp | None:
+    def start_merge(self, paths: list[Path] | None = None, *, accept_unsigned: bool = False,
+                    skip_gap_reason: str | None = None) -> BackgroundOp | None:
+        """Merge the listed files (``paths``: one file merged again after the leader accepted it unsigned,
+        or accepted skipping the files missing before it)."""
         if self.last_op is not None and self.last_op.is_running():
             return None
-        paths = self.drop_list.paths()
+        retry = paths is not None
+        paths = list(paths) if retry else self.drop_list.paths()
         if not paths:
             show_error(self, UserError("Chưa có tệp nào: kéo thả tệp của đơn vị vào danh sách hoặc bấm «Thêm tệp…»."))
             return None
+        if not retry:
+            self._asked.clear()
+            self._unsigned_ok.clear()
+        self._retrying = paths[0] if retry else None
         password = self.password.text() or None
 
         def work(store, progress):
-            return merge_files(store, paths, password=password, progress=progress)
+            return merge_files(store, paths, password=password, progress=progress, accept_unsigned=accept_unsigned,
+                               skip_gap_reason=skip_gap_reason)
 
         self.merge_button.setEnabled(False)
         op = BackgroundOp(self.ctx, work, title="Đang tổng hợp tệp của các đơn vị…", parent=self)
-        op.success(self._merged).with_progress()
+        op.success(lambda results: self._merged(results, paths)).with_progress()
         op.finished.connect(self._merge_finished)  # a bound slot: dropped if the panel is gone first
         self.last_op = op.run()
         return op
 
-
     def _merge_finished(self) -> None:
         self.merge_button.setEnabled(self.is_province())
-    def _merged(self, results: list[MergeResult]) -> None:
-        self.results = results
-        self.results_model.set_results(results)
+        self._ask_next()  # once the worker is done: accepting a file merges it again
+
+    def _merged(self, results: list[MergeResult], paths: list[Path] | None = None) -> None:
+        paths = list(paths or self.drop_list.paths())
+        if self._retrying is not None and self._retrying in self.result_paths:
+            at = self.result_paths.index(self._retrying)
+            self.results[at] = results[0]
+        else:
+            self.results, self.result_paths = list(results), paths[:len(results)]
+        self._retrying = None
+        self.results_model.set_results(self.results)
         self.results_table.resizeRowsToContents()
-        done = {Path(p) for p, res in zip(self.drop_list.paths(), results, strict=False) if res.status != REFUSED}
+        done = {p for p, res in zip(self.result_paths, self.results, strict=False) if res.status != REFUSED}
         for i in range(self.drop_list.count() - 1, -1, -1):
             if Path(self.drop_list.item(i).data(Qt.UserRole)) in done:
                 self.drop_list.takeItem(i)
         self.refresh_units()
+        self.keys_panel.refresh(self.is_province())
+
+    # ---- files the leader may accept explicitly (docs/sync.md#unsigned-files-and-gaps) ----------------
+    def _ask_next(self) -> None:
+        """A refused file the leader may still accept: an unsigned 1.x file, or one after lost files."""
+        if not can(self.ctx.store.actor.role, "sync.override"):
+            return
+        for path, res in zip(self.result_paths, self.results, strict=False):
+            if res.status != REFUSED or res.problem not in ("unsigned", "gap") or (path, res.problem) in self._asked:
+                continue
+            self._asked.add((path, res.problem))
+            if res.problem == "unsigned":
+                self.ask_unsigned(path, res)
+            else:
+                self.ask_gap(path, res)
+            return
+
+    def ask_unsigned(self, path: Path, res: MergeResult) -> None:
+        if ask_yes_no(self, "Tệp chưa ký số",
+                      f"Tệp «{path.name}» của đơn vị {res.unit_code} ({res.unit_name}) theo định dạng cũ, không có "
+                      "chữ ký số: không có gì bảo đảm tệp do đơn vị lập và chưa bị sửa.\n\nChỉ chấp nhận khi đã gọi "
+                      "điện xác nhận với đơn vị. Việc chấp nhận được ghi vào nhật ký, kèm tên tệp và đơn vị.\n\n"
+                      "Chấp nhận tổng hợp tệp chưa ký này?", yes_text="&Chấp nhận tệp chưa ký", no_text="&Không"):
+            self._unsigned_ok.add(path)
+            self.start_merge([path], accept_unsigned=True)
+
+    def ask_gap(self, path: Path, res: MergeResult) -> ReasonDialog:
+        first, last = res.missing or (None, None)
+        which = f"tệp số {first}" if first == last else f"các tệp số {first} đến {last}"
+        dialog = self.gap_dialog = ReasonDialog(
+            f"Bỏ qua {which} của đơn vị {res.unit_code}",
+            f"Tỉnh chưa nhận {which} của đơn vị {res.unit_code} ({res.unit_name}); tệp «{path.name}» là số "
+            f"{res.sequence}.\nNếu {which} đã mất hẳn (đơn vị xác nhận), nêu lý do để bỏ qua và tổng hợp tệp này. "
+            "Lý do được ghi vào nhật ký.", self)
+        dialog.accepted.connect(lambda: self.start_merge([path], accept_unsigned=path in self._unsigned_ok,
+                                                         skip_gap_reason=dialog.reason()))
+        dialog.open()
+        dialog.text.setFocus()
+        return dialog
 
     def _lead_desk_toggled(self, checked: bool) -> None:
         if not run_mutation(self, lambda: set_lead_desk(self.ctx.store, checked)):

@@ -92,6 +92,10 @@ def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, s
             return result
         _write(store, analysis, plan, result, progress)
         result.written = True
+        # The import's own line (issue 14: every import is in the record, not only its per-field changes).
+        store.audit("registry.import", "import", result.import_id, detail={
+            "file": analysis.file_name, "sha256": analysis.sha256, "group": analysis.group,
+            "sheet": analysis.sheet_name, **result.counts(), "flagged": result.flagged})
     return result
 
 
