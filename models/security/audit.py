@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "dossier.locality_answer": "Nhận kết quả xác minh",
     "dossier.import": "Cập nhật hồ sơ từ danh sách tỉnh gửi",
     "dossier.import_file": "Nhập danh sách hồ sơ",
+    "results.import": "Ghi nhận tài khoản theo danh sách hệ thống quốc gia",
+    "results.import_file": "Nhập danh sách kết quả của hệ thống quốc gia",
     "dossier.propose": "Đề xuất cấp tài khoản / từ chối (chờ chỉ huy duyệt)",
     "dossier.proposal_rejected": "Chỉ huy không duyệt đề xuất",
     "dossier.undo": "Hoàn tác chuyển trạng thái hồ sơ",
@@ -117,6 +119,7 @@ OBJECT_LABELS = {
     "official_days": "Ngày nghỉ, làm bù chính thức", "report_settings": "Cài đặt báo cáo", "verification_request": "Yêu cầu xác minh",
     "person": "Công dân", "agency": "Cơ quan, đơn vị", "people_import": "Lần nhập danh sách công dân",
     "intake_session": "Buổi thu nhận lưu động", "enterprise_schedule": "Lịch đăng ký của doanh nghiệp",
+    "org_account": "Tài khoản định danh của tổ chức",
 }
 
 COLUMNS = [

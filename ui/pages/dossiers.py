@@ -118,7 +118,10 @@ class DossiersPage(QWidget):
         layout.addWidget(self._build_table(), 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("dossierCount")
-        layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.results_button())
+        layout.addLayout(bottom)
         return right
 
     def _build_filters(self) -> QHBoxLayout:
@@ -150,6 +153,25 @@ class DossiersPage(QWidget):
         filters.addWidget(self.new_button)
         return filters
 
+    def results_button(self) -> QPushButton:
+        """"Nhập kết quả…": the national system's lists of issued/activated accounts (leaders only)."""
+        from models.dossiers.status import actor_can  # imported late: only this button needs it
+
+        self.import_results_button = QPushButton("Nhập kết quả…", objectName="importResultsButton")
+        self.import_results_button.setToolTip("Nhập danh sách tổ chức đã được cấp / đã kích hoạt tài khoản do hệ "
+                                              "thống quốc gia trả về (xem trước những gì sẽ thay đổi)")
+        self.import_results_button.clicked.connect(self.open_results_import)
+        self.import_results_button.setVisible(actor_can(self.store, "results.import"))
+        return self.import_results_button
+
+    def open_results_import(self):
+        from ui.dialogs.results_import_dialog import ResultsImportDialog  # imported late: opened rarely
+
+        dialog = ResultsImportDialog(self.ctx, parent=self.window())
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _code: self.reload(counts=True))
+        dialog.open()
+        return dialog
     def _build_approval_bar(self) -> QWidget:
         """Shown on «Chờ duyệt» to whoever may approve: approve or reject the selected dossier's proposal
         without opening it (the dossier screen has the same buttons)."""
