@@ -149,9 +149,9 @@ def _advance(store, rng, dossier_id, received, limit, calendar, officer, leader,
         moment["t"] = when
         return True
 
-    def move(to: str, reason: str | None = None, who=None) -> None:
+    def move(to: str, reason: str | None = None, who=None, **details) -> None:
         store.actor = who or officer
-        dossier_status.move(store, dossier_id, to, reason=reason)
+        dossier_status.move(store, dossier_id, to, reason=reason, **details)
         store.actor = officer
 
     if rng.random() < 0.015:
@@ -180,7 +180,8 @@ def _advance(store, rng, dossier_id, received, limit, calendar, officer, leader,
     if rng.random() < 0.08:
         if not step(rng.randint(0, 2)):
             return 0
-        move("needs_papers", "Thiếu văn bản uỷ quyền của người nộp")
+        move("needs_papers", "Thiếu văn bản uỷ quyền của người nộp",
+             missing_papers=[p for p in dossiers.DEFAULT_PAPERS if p.startswith("Văn bản uỷ quyền")])
         if rng.random() < linger * 3 or not step(rng.randint(2, 6)):
             return 0
         move("verifying", "Đã bổ sung giấy tờ")
@@ -205,7 +206,7 @@ def _advance(store, rng, dossier_id, received, limit, calendar, officer, leader,
     move("verified")
     if rng.random() < linger or not step(rng.randint(0, 1)):
         return requests
-    move("issued")
+    move("issued", None, leader)  # issuing is the leader's (issue 13)
     if rng.random() < 0.45 or not step(rng.randint(0, 10)):
         return requests
     move("activated")

@@ -4,7 +4,9 @@ Written from plain data (``ReceiptData``) to a binary file handle. Layout follow
 which allows receipts on A4 or A5: parent body over the issuing unit top left (capitals), the national
 motto with a rule top right, place and date in italics; margins top/bottom 20 mm, left 30 mm, right
 15 mm. A5 is printed landscape (half an A4 sheet), so the two header columns keep their A4 widths.
-A QR code of the dossier number lets the desk find a returning applicant with one scan.
+A QR code (``qr_text``, built by ``models.dossiers.receipt.qr_payload``) holds one line: the dossier
+number, the organization, the due date and the unit, so a phone's scan tells the applicant what the slip
+is about, and the desk's scan into the search field opens the dossier (the number comes first).
 
 The output is deterministic (reportlab invariant mode, fixed metadata): the same data gives the same
 bytes, so a reprinted slip can be compared with the first one.
@@ -65,7 +67,7 @@ class ReceiptData:
     rep_email: str | None = None
     channel: str | None = None  # "Trực tiếp tại đơn vị", "Tổ lưu động", …
     issued_on: dt.date | None = None  # date of the slip; defaults to the day received
-    qr_text: str | None = None  # what the QR code holds; defaults to the dossier number
+    qr_text: str | None = None  # what the QR code holds (receipt.qr_payload); defaults to the dossier number
     result_note: str = "Kết quả được gửi qua ứng dụng VNeID, tin nhắn SMS hoặc thư điện tử đã đăng ký."
 
 
@@ -207,7 +209,9 @@ def _details_with_qr(data: ReceiptData, s: _Styles, width: float, compact: bool)
                f"hình thức nộp: {esc(data.channel)}" if data.channel else ""]
     if any(contact):
         lines.append(_sentence(contact))
-    side = 22 * mm if compact else 30 * mm
+    # the QR line (number, organization, due date, unit) makes a denser code than the number alone: a little
+    # larger, so that a module stays about half a millimetre
+    side = 25 * mm if compact else 32 * mm
     qr_cell = [_qr(data.qr_text or data.dossier_number, side, s.fonts["regular"]),
                Paragraph("Quét để tra cứu", s.qr_caption)]
     text_cell = [Paragraph(line, s.left) for line in lines]

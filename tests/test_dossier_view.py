@@ -60,9 +60,15 @@ def test_status_buttons_follow_the_model_and_record_each_move(setup, qtbot):
     assert set(_visible_buttons(view)) == expected
     assert "Đang xác minh" in view.header.text()
     qtbot.mouseClick(view.status_buttons["verified"], Qt.LeftButton)
+    assert dossier_model.get(ctx.store, dossier_id)["status"] == "verifying", "a confirmation comes first"
+    qtbot.keyClick(view.step_dialog, Qt.Key_Return)  # «Xác nhận» is the default button
     qtbot.mouseClick(view.status_buttons["issued"], Qt.LeftButton)
+    qtbot.keyClicks(view.step_dialog.account, "TC-0100233488")
+    qtbot.keyClick(view.step_dialog.account, Qt.Key_Return)
     assert _visible_buttons(view) == {"activated": True}
+    assert "Định danh tài khoản: <b>TC-0100233488</b>" in view.header.text()
     qtbot.mouseClick(view.status_buttons["activated"], Qt.LeftButton)
+    qtbot.mouseClick(view.step_dialog.ok_button, Qt.LeftButton)
     assert _visible_buttons(view) == {}
     assert view.actions_box.title() == "Hồ sơ đã kết thúc"
     d = dossier_model.get(ctx.store, dossier_id)
@@ -74,15 +80,17 @@ def test_status_buttons_follow_the_model_and_record_each_move(setup, qtbot):
     assert titles[0] == "Chuyển trạng thái: Đã kích hoạt"
 
 
-def test_an_intake_officer_sees_refusal_and_cancel_but_cannot_use_them(setup, qtbot):
+def test_an_intake_officer_proposes_refusal_and_cannot_cancel(setup, qtbot):
     ctx, organizations = setup
     dossier_id = _dossier(ctx.store, organizations[1])
     intake = add_officer(ctx.store, "tiepnhan1", "Phạm Thị Thu Hương", "intake")
     store = store_as(ctx.store, intake)
     try:
         view = _view(AppContext(store=store, changes=ctx.changes), qtbot, dossier_id)
-        assert _visible_buttons(view) == {"verifying": True, "refused": False, "cancelled": False}
-        assert "không có quyền" in view.status_buttons["refused"].toolTip()
+        assert _visible_buttons(view) == {"verifying": True, "refused": True, "cancelled": False}
+        assert view.status_buttons["refused"].text() == "Đề xuất từ chối"
+        assert "chỉ huy duyệt" in view.status_buttons["refused"].toolTip()
+        assert "không có quyền" in view.status_buttons["cancelled"].toolTip()
         view.close()
     finally:
         store.close()

@@ -31,8 +31,10 @@ def env(fresh_store, clock):
     ds.move(store, ids["old"], "verifying")                       # overdue since 07/01
     clock.set(2025, 1, 6, 9, 0)
     ids["issued"] = dossiers.create(store, declared=declared_from(store, b), channel="Ứng dụng VNeID", org_id=b)
-    for step in ("verifying", "verified", "issued"):
+    for step in ("verifying", "verified"):
         ds.move(store, ids["issued"], step)
+    store.actor = actors["chihuy"]  # issuing is the leader's (issue 13)
+    ds.move(store, ids["issued"], "issued")
     store.actor = actors["canbo2"]
     clock.set(2025, 1, 8, 10, 0)
     ids["waiting"] = dossiers.create(store, declared=declared_from(store, c), channel="Tổ lưu động", org_id=c)

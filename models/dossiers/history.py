@@ -34,6 +34,9 @@ DOSSIER_FIELD_LABELS = {
     "area_code": "Địa bàn",
     "tax_code": "Mã số thuế",
     "grp": "Nhóm",
+    "account_id": "Định danh tài khoản",
+    "missing_papers": "Giấy tờ cần bổ sung",
+    "proposal": "Đề xuất",
 }
 _ACTION_KIND = {
     "dossier.create": "create",
@@ -43,6 +46,8 @@ _ACTION_KIND = {
     "dossier.locality_request": "locality",
     "dossier.locality_answer": "locality",
     "dossier.import": "field",
+    "dossier.propose": "status",
+    "dossier.proposal_rejected": "status",
 }
 _ACTION_TITLE = {
     "dossier.create": "Tiếp nhận hồ sơ",
@@ -52,6 +57,8 @@ _ACTION_TITLE = {
     "dossier.locality_request": "Gửi yêu cầu xác minh",
     "dossier.locality_answer": "Nhận kết quả xác minh",
     "dossier.import": "Cập nhật từ danh sách tỉnh gửi",
+    "dossier.propose": "Đề xuất, chờ chỉ huy duyệt",
+    "dossier.proposal_rejected": "Chỉ huy không duyệt đề xuất",
 }
 
 
@@ -100,17 +107,34 @@ def changes_since(store: Store, dossier_id: int, version: int) -> dict:
     return out
 
 
+def _event_extra(detail: str | None) -> str:
+    """What a move recorded besides its reason (papers asked for, account identifier, the proposal)."""
+    d = json.loads(detail or "{}")
+    parts = []
+    if d.get("missing_papers"):
+        parts.append("giấy tờ cần bổ sung: " + "; ".join(d["missing_papers"]))
+    if d.get("account_id"):
+        parts.append(f"định danh tài khoản {d['account_id']}")
+    if d.get("proposal_id"):
+        parts.append("theo đề xuất đã duyệt")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def timeline(store: Store, dossier_id: int) -> list[dict]:
     """Newest first. Each entry: at, officer, kind, title, field, label, old, new, reason."""
     require(store, "dossier.view")
     entries: list[dict] = []
     for e in store.query(
-        "SELECT e.id, e.at, e.from_status, e.to_status, e.reason, o.full_name AS officer FROM dossier_events e "
-        "JOIN officers o ON o.id = e.officer_id WHERE e.dossier_id = ? ORDER BY e.id", (dossier_id,)
+        "SELECT e.id, e.at, e.from_status, e.to_status, e.reason, e.undo_of, e.detail, o.full_name AS officer "
+        "FROM dossier_events e JOIN officers o ON o.id = e.officer_id WHERE e.dossier_id = ? ORDER BY e.id",
+        (dossier_id,)
     ):
+        title = (f"Hoàn tác, trở lại: {STATUSES.get(e['to_status'], e['to_status'])}" if e["undo_of"]
+                 else f"Chuyển trạng thái: {STATUSES.get(e['to_status'], e['to_status'])}")
+        extra = _event_extra(e["detail"])
         entries.append({
             "at": e["at"], "officer": e["officer"], "kind": "status",
-            "title": f"Chuyển trạng thái: {STATUSES.get(e['to_status'], e['to_status'])}",
+            "title": title + extra,
             "field": "status", "label": "Trạng thái",
             "old": STATUSES.get(e["from_status"], e["from_status"]) if e["from_status"] else None,
             "new": STATUSES.get(e["to_status"], e["to_status"]), "reason": e["reason"], "_order": (e["at"], 1, e["id"]),
@@ -120,10 +144,11 @@ def timeline(store: Store, dossier_id: int) -> list[dict]:
         "FROM audit_log a JOIN officers o ON o.id = a.officer_id "
         "WHERE a.object_type = 'dossier' AND a.object_id = ? ORDER BY a.id", (str(dossier_id),)
     ):
-        if a["action"] == "dossier.status":
+        if a["action"] in ("dossier.status", "dossier.undo"):
             if a["field"] == "status":
                 continue  # shown by the dossier_events entry
-            kind, title = "status", "Cập nhật khi chuyển trạng thái"
+            kind = "status"
+            title = "Cập nhật khi chuyển trạng thái" if a["action"] == "dossier.status" else "Cập nhật khi hoàn tác"
         else:
             kind = _ACTION_KIND.get(a["action"], "field")
             title = _ACTION_TITLE.get(a["action"], a["action"])

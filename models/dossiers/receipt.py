@@ -13,6 +13,7 @@ from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
 from models.dossiers import records as dossiers
+from models.dossiers.rows import QR_SEPARATOR
 from models.registry import units as units_mod
 from models.text.identifiers import check_tax_code
 
@@ -34,13 +35,14 @@ def receipt_fields(store: Store, dossier_id: int) -> dict:
     received = dt.datetime.fromisoformat(d["received_at"])
     header = [line for line in (unit.get("parent_name"), unit["name"]) if line]
     tax_code = pick("tax_code") or d.get("tax_code")
+    due = dt.date.fromisoformat(d["due_date"]) if d.get("due_date") else None
     return {
         "header_lines": header,
         "place": unit.get("place_name") or unit.get("province_name") or "",
         "dossier_number": d["number"],
         "organization_name": pick("name") or "",
         "received_at": received,
-        "due_date": dt.date.fromisoformat(d["due_date"]) if d.get("due_date") else None,
+        "due_date": due,
         "officer_name": d["officer"],
         "papers": list(d["papers"]),
         "tax_code": (check_tax_code(tax_code).value or tax_code) if tax_code else None,
@@ -51,5 +53,28 @@ def receipt_fields(store: Store, dossier_id: int) -> dict:
         "rep_email": pick("rep_email"),
         "channel": d["channel"],
         "issued_on": received.date(),
+        "qr_text": qr_payload(d["number"], pick("name") or "", due, header),
     }
+
+
+QR_MAX_NAME = 80  # characters of the organization's name kept in the QR code (a small code scans easily)
+
+
+def qr_payload(number: str, organization: str, due: dt.date | None, unit_lines: list[str]) -> str:
+    """What the receipt's QR code holds: one line a phone shows as it is and the desk's search field
+    opens the dossier from (the number comes first), e.g.
+    ``HS-2025-000123 · Công ty TNHH Sao Mai · Hẹn trả kết quả: 14/01/2025 · Tổ tiếp nhận Rạch Giá - Công an
+    tỉnh An Giang``."""
+    name = " ".join(organization.split())
+    if len(name) > QR_MAX_NAME:
+        name = name[:QR_MAX_NAME - 1].rstrip() + "…"
+    parts = [number]
+    if name:
+        parts.append(name)
+    parts.append(f"Hẹn trả kết quả: {due:%d/%m/%Y}" if due else "Hẹn trả kết quả: sau khi xác minh xong")
+    unit = " - ".join(reversed([" ".join(line.split()) for line in unit_lines if line and line.strip()]))
+    if unit:
+        parts.append(unit)
+    # the separator never appears inside a part (it would cut the number off a scan)
+    return QR_SEPARATOR.join(p.replace(QR_SEPARATOR.strip(), "-") for p in parts)
 

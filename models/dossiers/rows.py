@@ -14,6 +14,9 @@ from models.registry import organizations as orgs
 from models.text.normalize import clean
 
 NUMBER_PREFIX = "HS"
+# The receipt's QR code holds one line: the number first, then what the applicant reads, joined by this
+# (models/dossiers/receipt.py ``qr_payload``); a scan typed into the search field opens the dossier.
+QR_SEPARATOR = " · "
 
 
 def format_number(year: int, seq: int) -> str:
@@ -62,7 +65,7 @@ def get_by_uuid(store: Store, value: str) -> dict | None:
 
 def get_by_number(store: Store, value: str) -> dict | None:
     """A scanned QR code or a typed number ("hs-2025-123" works too)."""
-    text = clean(value).upper()
+    text = clean(value).upper().split(QR_SEPARATOR.strip())[0].strip()
     dossier_id = store.scalar("SELECT id FROM dossiers WHERE number = ?", (text,))
     if dossier_id is None:
         parts = text.replace(" ", "").split("-")

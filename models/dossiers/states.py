@@ -34,8 +34,17 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "cancelled": (),
 }
 REASON_REQUIRED = {"refused", "cancelled"}
-PERMISSION_FOR = {"refused": "dossier.refuse", "cancelled": "dossier.cancel"}
+PERMISSION_FOR = {"refused": "dossier.refuse", "cancelled": "dossier.cancel", "issued": "dossier.issue"}
 DEFAULT_PERMISSION = "dossier.transition"
+# Moves that need the leader (seed 001 III.8.5; issue 13): an intake officer proposes them, the leader
+# approves (or makes them directly).
+APPROVAL_REQUIRED = ("issued", "refused")
+PROPOSE_PERMISSION = "dossier.propose"
+APPROVE_PERMISSION = "dossier.approve"
+UNDO_PERMISSION = "dossier.undo"
+AWAITING_APPROVAL = "chờ chỉ huy duyệt"
+PROPOSAL_LABELS = {"issued": "Đề xuất cấp tài khoản", "refused": "Đề xuất từ chối"}
+DECISION_LABELS = {"approved": "Đã duyệt", "rejected": "Không duyệt", "lapsed": "Hết hiệu lực"}
 
 # Verb shown on the button that makes the move.
 ACTION_LABELS = {

@@ -19,6 +19,7 @@ a dossier's time limit counts from, for whoever recomputes it later (the automat
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
@@ -64,19 +65,38 @@ def clock_start(store: Store, dossier: dict) -> dt.date:
     if dossier.get("id"):
         restarted = store.scalar(
             "SELECT max(at) FROM dossier_events WHERE dossier_id = ? AND from_status = 'needs_papers' "
-            "AND to_status = 'verifying'", (dossier["id"],))
+            "AND to_status = 'verifying' AND undo_of IS NULL AND id NOT IN "
+            "(SELECT undo_of FROM dossier_events WHERE dossier_id = ? AND undo_of IS NOT NULL)",
+            (dossier["id"], dossier["id"]))
         if restarted:
             return as_date(restarted)
     return as_date(dossier["received_on"])
 
 
+# Columns a move may set: their values before the move are kept in the event's detail, so that an undo
+# (``models.dossiers.procedure.undo_last``) can put them back.
+MOVE_COLUMNS = ("status", "verified_on", "issued_on", "activated_on", "closed_on", "refusal_reason",
+                "cancel_reason", "needs_verification", "due_date", "account_id", "missing_papers")
+
+
 def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = None,
-         expected_version: int | None = None, at: dt.datetime | None = None) -> dict:
-    """Move a dossier to ``to_status``; returns the updated row. ``at`` backdates (imports, demo)."""
+         expected_version: int | None = None, at: dt.datetime | None = None,
+         account_id: str | None = None, account_date: dt.date | str | None = None,
+         missing_papers: list[str] | tuple[str, ...] | None = None, _proposal: dict | None = None) -> dict:
+    """Move a dossier to ``to_status``; returns the updated row. ``at`` backdates (imports, demo).
+
+    ``account_id`` / ``account_date`` (to *issued*): the account's identifier and the day it was issued
+    (default: the day of the move); ``missing_papers`` (to *needs_papers*): the papers asked for. The
+    screens ask for them (``ui/dialogs/status_dialogs.py``); imports may leave them out.
+    Issuing and refusing need ``dossier.issue`` / ``dossier.refuse`` (the leader); an intake officer
+    proposes instead (``models.dossiers.procedure.propose``).
+    """
     if to_status not in STATUSES:
         raise UserError(f"Trạng thái «{to_status}» không tồn tại")
     require(store, permission_for(to_status))
     reason = clean(reason) or None
+    account_id = clean(account_id) or None
+    papers = [p for p in (clean(x) for x in (missing_papers or ())) if p]
     with store.atomic():
         row = store.query_one("SELECT * FROM dossiers WHERE id = ?", (dossier_id,))
         if row is None:
@@ -108,11 +128,27 @@ def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = 
         when = at or store.now()
         day = when.date().isoformat()
         sets: dict = {"status": to_status}
+        detail: dict = {}
         if to_status == "verified":
             sets["verified_on"] = day
         elif to_status == "issued":
+            if account_date:
+                issued = as_date(account_date)
+                if issued > when.date():
+                    raise UserError(f"Ngày cấp tài khoản {issued:%d/%m/%Y} là ngày trong tương lai")
+                if issued.isoformat() < row["received_on"]:
+                    raise UserError(f"Ngày cấp tài khoản {issued:%d/%m/%Y} trước ngày tiếp nhận hồ sơ")
+                day = issued.isoformat()
             sets["issued_on"] = day
             sets["closed_on"] = day
+            if account_id:
+                sets["account_id"] = account_id
+                detail["account_id"] = account_id
+            detail["account_date"] = day
+        elif to_status == "needs_papers":
+            if papers:
+                sets["missing_papers"] = json.dumps(papers, ensure_ascii=False)
+                detail["missing_papers"] = papers
         elif to_status == "activated":
             sets["activated_on"] = day
         elif to_status == "refused":
@@ -128,14 +164,32 @@ def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = 
             # Complete papers arrived today: the whole time limit starts again from this day.
             sets["due_date"] = due_date(store, when.date(), bool(row["needs_verification"])).isoformat()
         version = row["version"] + 1
+        detail["before"] = {k: row.get(k) for k in MOVE_COLUMNS if k in sets and row.get(k) != sets[k]}
+        if _proposal is not None:
+            detail["proposal_id"] = _proposal["id"]
+            detail["proposed_by"] = _proposal["proposed_by"]
         write_row(store, dossier_id, row, sets, version=version, action="dossier.status")
-        store.execute(
-            "INSERT INTO dossier_events(dossier_id, at, officer_id, from_status, to_status, reason) "
-            "VALUES (?,?,?,?,?,?)",
-            (dossier_id, when.isoformat(sep=" ", timespec="seconds"), store.actor.id, current, to_status, reason),
+        cur = store.execute(
+            "INSERT INTO dossier_events(dossier_id, at, officer_id, from_status, to_status, reason, detail) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (dossier_id, when.isoformat(sep=" ", timespec="seconds"), store.actor.id, current, to_status, reason,
+             json.dumps(detail, ensure_ascii=False)),
         )
+        lapse_open_proposal(store, dossier_id, _proposal, cur.lastrowid)
         store.notify(Table.DOSSIERS, Kind.UPDATE, (dossier_id,))
         return store.query_one("SELECT * FROM dossiers WHERE id = ?", (dossier_id,))
+
+
+def lapse_open_proposal(store: Store, dossier_id: int, approving: dict | None, event_id: int) -> None:
+    """A move closes the dossier's open proposal: ``approved`` when it is the proposal being approved,
+    else ``lapsed`` (the dossier went another way first)."""
+    now = store.now_iso()
+    if approving is not None:
+        store.execute("UPDATE dossier_proposals SET decision = 'approved', decided_by = ?, decided_at = ?, "
+                      "decision_note = ?, event_id = ? WHERE id = ? AND decision IS NULL",
+                      (store.actor.id, now, approving.get("note"), event_id, approving["id"]))
+    store.execute("UPDATE dossier_proposals SET decision = 'lapsed', decided_by = ?, decided_at = ?, event_id = ? "
+                  "WHERE dossier_id = ? AND decision IS NULL", (store.actor.id, now, event_id, dossier_id))
 
 
 def write_row(store: Store, dossier_id: int, old: dict, sets: dict, *, version: int, action: str) -> list[str]:
@@ -170,7 +224,8 @@ def cancel(store: Store, dossier_id: int, reason: str, *, expected_version: int 
 def events(store: Store, dossier_id: int) -> list[dict]:
     """Transitions, oldest first, with the officer's name and Vietnamese status labels."""
     rows = store.query(
-        "SELECT e.id, e.at, e.from_status, e.to_status, e.reason, e.officer_id, o.full_name AS officer "
+        "SELECT e.id, e.at, e.from_status, e.to_status, e.reason, e.officer_id, o.full_name AS officer, "
+        "e.detail, e.undo_of "
         "FROM dossier_events e JOIN officers o ON o.id = e.officer_id WHERE e.dossier_id = ? ORDER BY e.id",
         (dossier_id,),
     )

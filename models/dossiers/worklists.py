@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
-from models.dossiers.states import CLOCK_RUNNING, CLOCK_STOPPED, OPEN_STATUSES, STATUSES
+from models.dossiers.states import (
+    AWAITING_APPROVAL,
+    CLOCK_RUNNING,
+    CLOCK_STOPPED,
+    OPEN_STATUSES,
+    PROPOSAL_LABELS,
+    STATUSES,
+)
 from models.text.normalize import fold
 
 WORKLISTS = {
@@ -30,6 +37,7 @@ WORKLISTS = {
     "to_verify": "Cần xác minh",
     "waiting_locality": "Chờ địa phương khác",
     "overdue": "Quá hạn",
+    "awaiting_approval": "Chờ duyệt",
     "open": "Đang xử lý",
     "all": "Tất cả hồ sơ",
 }
@@ -44,11 +52,13 @@ SORT_COLUMNS = {
 }
 ROW_COLUMNS = ("id", "uuid", "number", "status", "status_label", "tax_code", "organization", "grp", "area_code",
                "area_name", "channel", "received_at", "due_date", "officer", "officer_id", "needs_verification",
-               "overdue", "paused", "version", "online_ref")
+               "overdue", "paused", "version", "online_ref", "proposal")
 _OPEN = ",".join(f"'{s}'" for s in OPEN_STATUSES)
 _RUNNING = ",".join(f"'{s}'" for s in CLOCK_RUNNING)
 # The one definition of "overdue" (worklist, counts, rows, the CLI): open, the time limit running, due date passed.
 OVERDUE_SQL = f"d.status IN ({_RUNNING}) AND d.due_date < ?"
+# Proposals to issue or refuse waiting for the leader (models/dossiers/procedure.py).
+AWAITING_SQL = "d.id IN (SELECT dossier_id FROM dossier_proposals WHERE decision IS NULL)"
 
 
 def is_overdue(dossier: dict, today: dt.date | str) -> bool:
@@ -113,6 +123,8 @@ def _list_clause(store: Store, key: str) -> tuple[str, list]:
         return OVERDUE_SQL, [today]
     if key == "open":
         return f"d.status IN ({_OPEN})", []
+    if key == "awaiting_approval":
+        return AWAITING_SQL, []
     if key == "all":
         return "1", []
     if key.startswith("status:") and key[7:] in STATUSES:
@@ -201,6 +213,8 @@ def counts(store: Store, filters: Filters | None = None) -> dict[str, int]:
     out["mine"] = store.scalar(
         f"SELECT count(*) FROM dossiers d WHERE d.officer_id = ? AND d.status IN ({_OPEN}){where}",
         [store.actor.id, *extra_params])
+    out["awaiting_approval"] = store.scalar(f"SELECT count(*) FROM dossiers d WHERE {AWAITING_SQL}{where}",
+                                            extra_params)
     out["overdue"] = store.scalar(
         f"SELECT count(*) FROM dossiers d WHERE {OVERDUE_SQL}{where}",
         [today, *extra_params])
@@ -219,13 +233,17 @@ def fetch_rows(store: Store, ids) -> dict[int, dict]:
             "SELECT d.id, d.uuid, d.number, d.status, d.tax_code, "
             "coalesce(g.name, json_extract(d.declared, '$.name')) AS organization, d.grp, d.area_code, "
             "a.name AS area_name, d.channel, d.received_at, d.due_date, o.full_name AS officer, d.officer_id, "
-            "d.needs_verification, d.version, d.online_ref FROM dossiers d "
+            "d.needs_verification, d.version, d.online_ref, "
+            "(SELECT p.to_status FROM dossier_proposals p WHERE p.dossier_id = d.id AND p.decision IS NULL) AS proposal "
+            "FROM dossiers d "
             "JOIN officers o ON o.id = d.officer_id LEFT JOIN organizations g ON g.id = d.org_id "
             f"LEFT JOIN areas a ON a.code = d.area_code WHERE d.id IN ({','.join('?' * len(part))})",
             part,
         )
         for r in rows:
             r["status_label"] = STATUSES.get(r["status"], r["status"])
+            if r["proposal"]:
+                r["status_label"] += f" — {AWAITING_APPROVAL} ({PROPOSAL_LABELS[r['proposal']].lower()})"
             r["overdue"] = is_overdue(r, today)
             r["paused"] = is_paused(r)
             out[r["id"]] = r

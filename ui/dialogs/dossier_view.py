@@ -14,12 +14,14 @@ notes asks «Lưu / Không lưu / Ở lại» (``ui.dialogs.unsaved``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -32,11 +34,12 @@ from PySide6.QtWidgets import (
 
 from models.core.changes import Table
 from models.core.errors import StaleEdit, UserError
+from models.dossiers import procedure, verification, worklists
 from models.dossiers import records as dossier_model
 from models.dossiers import rows as dossier_rows
 from models.dossiers import states as dossier_states
 from models.dossiers import status as dossier_status
-from models.dossiers import verification, worklists
+from models.dossiers.calendar import as_date
 from models.registry.organizations import GROUPS
 from models.text.vn_format import date_text, datetime_text, html_text
 from ui.context import AppContext
@@ -45,13 +48,22 @@ from ui.dialogs.dossier_comparison import ComparisonPanel
 from ui.dialogs.dossier_history import HistoryPanel
 from ui.dialogs.dossier_locality import LocalityPanel
 from ui.dialogs.reason_dialog import ReasonDialog
+from ui.dialogs.status_dialogs import ConfirmMoveDialog, IssueDialog, PapersRequestDialog
 from ui.dialogs.unsaved import settle
 from ui.ops import run_mutation, show_error, show_message
+from ui.widgets.file_dialogs import default_path
 from ui.widgets.receipt_actions import print_receipt, save_receipt
 
 STATUS_COLOURS = {"refused": "#b3261e", "cancelled": "#777777", "issued": "#1b6e20", "activated": "#1b6e20",
                   "verified": "#1b6e20"}
 WATCHED = (Table.DOSSIERS, Table.VERIFICATION_REQUESTS, Table.ORGANIZATIONS)
+# What the confirmation of each plain move says (the moves that need more have their own dialog).
+CONFIRM_TEXTS = {
+    "verifying": "Người nộp đã bổ sung đủ giấy tờ? Thời hạn giải quyết được tính lại từ hôm nay.",
+    "waiting_locality": "Chuyển hồ sơ sang chờ địa phương khác xác minh? Thời hạn giải quyết là 15 ngày.",
+    "verified": "Xác nhận đã xác minh xong thông tin của tổ chức và người đại diện?",
+    "activated": "Xác nhận tổ chức đã kích hoạt tài khoản định danh điện tử?",
+}
 CHECKS_TAB = 1
 
 
@@ -71,6 +83,8 @@ class DossierView(QDialog):
         self.editing = False
         self._writing = False  # our own write: its change notification is not news from another desk
         self.reason_dialog: ReasonDialog | None = None
+        self.step_dialog: QDialog | None = None  # the confirmation open now (tests drive it)
+        self.proposal: dict | None = None
         self.resize(1100, 780)
 
         layout = QVBoxLayout(self)
@@ -113,9 +127,33 @@ class DossierView(QDialog):
             button.clicked.connect(lambda _checked=False, t=target: self.request_move(t))
             self.status_buttons[target] = button
             row.addWidget(button)
+        self.approve_button = self._small_button("Duyệt đề xuất", "approveButton", self.approve_proposal)
+        self.reject_button = self._small_button("Không duyệt…", "rejectButton", self.reject_proposal)
+        self.undo_button = self._small_button("Hoàn tác…", "undoButton", self.request_undo)
+        for button in (self.approve_button, self.reject_button, self.undo_button):
+            row.addWidget(button)
         row.addStretch(1)
+        row.addWidget(self._build_documents_button())
         row.addWidget(self._build_receipt_button())
         return self.actions_box
+
+    def _small_button(self, text: str, name: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    def _build_documents_button(self) -> QPushButton:
+        self.documents_button = QPushButton("Phiếu")
+        self.documents_button.setObjectName("documentsButton")
+        self.documents_button.setAutoDefault(False)
+        menu = QMenu(self.documents_button)
+        self.papers_slip_action = menu.addAction("Lưu phiếu yêu cầu bổ sung giấy tờ (PDF)…",
+                                                 lambda: self.save_document("papers_request"))
+        self.refusal_notice_action = menu.addAction("Lưu phiếu từ chối (PDF)…", lambda: self.save_document("refusal"))
+        self.documents_button.setMenu(menu)
+        return self.documents_button
 
     def _build_receipt_button(self) -> QPushButton:
         self.receipt_button = QPushButton("Giấy hẹn")
@@ -156,6 +194,7 @@ class DossierView(QDialog):
         self.editing = False
         self.setWindowTitle(f"Hồ sơ {d['number']}")
         is_open = d["status"] in dossier_states.OPEN_STATUSES
+        self.proposal = procedure.open_proposal(self.store, self.dossier_id)
         self._fill_header(d)
         self.comparison.fill(d)
         blocking = self.checks.fill(is_open)
@@ -180,6 +219,12 @@ class DossierView(QDialog):
             reason = f"<br>Lý do từ chối: {html_text(d['refusal_reason'])}"
         elif d["status"] == "cancelled" and d.get("cancel_reason"):
             reason = f"<br>Lý do huỷ: {html_text(d['cancel_reason'])}"
+        if d.get("account_id") and d["status"] in ("issued", "activated"):
+            reason += (f"<br>Định danh tài khoản: <b>{html_text(d['account_id'])}</b>, cấp ngày "
+                       f"{date_text(d['issued_on'])}")
+        if d["status"] == "needs_papers" and d.get("missing_papers"):
+            reason += "<br>Giấy tờ cần bổ sung: " + html_text("; ".join(json.loads(d["missing_papers"])))
+        reason += self._proposal_html()
         verify_text = "cần xác minh: 15 ngày" if d["needs_verification"] else "dữ liệu có sẵn: 3 ngày làm việc"
         self.header.setText(
             f"<span style='font-size:15pt'><b>{html_text(d['number'])}</b> — {html_text(org_name)}</span><br>"
@@ -189,20 +234,55 @@ class DossierView(QDialog):
             f"Tiếp nhận: {datetime_text(d['received_at'])} · Cán bộ: {html_text(d['officer'])}{reason}")
         self.status_text = d["status_label"]
 
+    def _proposal_html(self) -> str:
+        p = self.proposal
+        if p is not None:
+            what = p["label"]
+            if p["to_status"] == "issued":
+                what += (f" (định danh {html_text(p['detail'].get('account_id') or '—')}, ngày cấp "
+                         f"{date_text(p['detail'].get('account_date'))})")
+            elif p["reason"]:
+                what += f" (lý do: {html_text(p['reason'])})"
+            return (f"<br><span style='color:#8a5300'><b>{dossier_states.AWAITING_APPROVAL.capitalize()}:</b> "
+                    f"{what} — {html_text(p['proposed_by_name'])}, {datetime_text(p['proposed_at'])}</span>")
+        last = procedure.proposals(self.store, self.dossier_id)
+        if last and last[-1]["decision"] == "rejected":
+            q = last[-1]
+            return (f"<br>Chỉ huy không duyệt «{q['label'].lower()}» ({html_text(q['decided_by_name'] or '')}): "
+                    f"{html_text(q['decision_note'] or '')}")
+        return ""
+
     def _fill_status_buttons(self, d: dict) -> None:
         possible = set(dossier_states.TRANSITIONS.get(d["status"], ()))
         allowed = set(dossier_status.allowed_targets(self.store, d["status"]))
+        proposable = set(procedure.proposable_targets(self.store, d["status"]))
         blocked = verification.has_blocking(self.checks.rows)
         for target, button in self.status_buttons.items():
             button.setVisible(target in possible)
+            button.setText(dossier_states.PROPOSAL_LABELS[target] if target in proposable
+                           else dossier_states.ACTION_LABELS[target])
             tip = ""
-            if target in possible and target not in allowed:
+            if target in possible and target not in allowed and target not in proposable:
                 tip = "Tài khoản của anh/chị không có quyền này"
             elif target in ("verified", "issued") and blocked:
                 tip = "Còn lỗi chặn ở thẻ Kiểm tra: sửa kê khai, kiểm tra lại (F5) hoặc từ chối hồ sơ"
-            button.setEnabled(target in allowed and not tip)
+            elif target in dossier_states.APPROVAL_REQUIRED and self.proposal is not None:
+                tip = ("Hồ sơ đã có đề xuất đang chờ chỉ huy duyệt" if target in proposable
+                       else "Đang có đề xuất chờ duyệt: dùng «Duyệt đề xuất» hoặc «Không duyệt…»")
+            elif target in proposable:
+                tip = "Cần chỉ huy duyệt: hồ sơ chuyển sang «chờ chỉ huy duyệt»"
+            button.setEnabled((target in allowed or target in proposable) and not (
+                tip and not tip.startswith("Cần chỉ huy")))
             button.setToolTip(tip)
         self.actions_box.setTitle("Chuyển trạng thái" if possible else "Hồ sơ đã kết thúc")
+        may_approve = self.proposal is not None and dossier_status.actor_can(self.store,
+                                                                             dossier_states.APPROVE_PERMISSION)
+        self.approve_button.setVisible(may_approve)
+        self.reject_button.setVisible(may_approve)
+        self.undo_button.setVisible(dossier_status.actor_can(self.store, dossier_states.UNDO_PERMISSION)
+                                    and procedure.undoable_event(self.store, self.dossier_id) is not None)
+        self.papers_slip_action.setEnabled(bool(d.get("missing_papers")))
+        self.refusal_notice_action.setEnabled(d["status"] == "refused")
 
     # ---- writing -----------------------------------------------------------------------------------
     def mutate(self, fn: Callable[[], object], title: str = "Không thực hiện được") -> bool:
@@ -224,29 +304,132 @@ class DossierView(QDialog):
             then()
 
     def request_move(self, target: str) -> None:
+        """Open the confirmation of the move with what it needs; starting the verification of a dossier
+        just received is the one move made at once (nothing to record, the leader can undo it)."""
         if not settle(self, self):  # moving reloads the screen: an edit is saved or dropped first
             return
-        if target in dossier_states.REASON_REQUIRED:
-            title = dossier_states.ACTION_LABELS[target]
-            prompt = ("Lý do từ chối (sẽ báo cho người nộp):" if target == "refused"
+        d = self.dossier
+        propose = target in procedure.proposable_targets(self.store, d["status"])
+        label = dossier_states.PROPOSAL_LABELS[target] if propose else dossier_states.ACTION_LABELS[target]
+        title = f"{label} — {d['number']}"
+        dialog: QDialog
+        if target == "needs_papers":
+            already = json.loads(d.get("missing_papers") or "[]")
+            dialog = PapersRequestDialog(title, dossier_model.papers_checklist(self.store), self, already=already)
+            dialog.accepted.connect(lambda: self.move(target, missing_papers=dialog.missing_papers()))
+        elif target == "issued":
+            dialog = IssueDialog(title, self, today=self.store.today(), received_on=as_date(d["received_on"]),
+                                 propose=propose)
+            act = self.propose if propose else self.move
+            dialog.accepted.connect(lambda: act(target, account_id=dialog.account_id(),
+                                                account_date=dialog.account_date()))
+        elif target in dossier_states.REASON_REQUIRED:
+            prompt = ("Lý do từ chối (in trên phiếu từ chối gửi người nộp):" if target == "refused"
                       else "Lý do huỷ (hồ sơ nhập nhầm vẫn được giữ lại trong lịch sử):")
-            dialog = ReasonDialog(f"{title} — {self.dossier['number']}", prompt, self)
-            dialog.accepted.connect(lambda: self.move(target, dialog.reason()))
+            if propose:
+                prompt = "Đề xuất chỉ huy duyệt từ chối. " + prompt
+            dialog = ReasonDialog(title, prompt, self)
+            act = self.propose if propose else self.move
+            dialog.accepted.connect(lambda: act(target, reason=dialog.reason()))
             self.reason_dialog = dialog
-            dialog.open()
-            dialog.text.setFocus()
+        elif target == "verifying" and d["status"] != "needs_papers":
+            self.move(target)
             return
-        self.move(target)
+        else:
+            dialog = ConfirmMoveDialog(title, CONFIRM_TEXTS[target], self)
+            dialog.accepted.connect(lambda: self.move(target))
+        self._open_step(dialog)
 
-    def move(self, target: str, reason: str | None = None) -> bool:
+    def _open_step(self, dialog: QDialog) -> None:
+        self.step_dialog = dialog
+        dialog.open()
+        for name in ("text", "list", "account", "ok_button"):
+            widget = getattr(dialog, name, None)
+            if isinstance(widget, QWidget):
+                widget.setFocus()
+                break
+
+    def move(self, target: str, reason: str | None = None, **details) -> bool:
         if not settle(self, self):
             return False
         version = self.version
         if not self.mutate(lambda: dossier_status.move(self.store, self.dossier_id, target, reason=reason,
-                                                       expected_version=version), "Không chuyển được trạng thái"):
+                                                       expected_version=version, **details),
+                           "Không chuyển được trạng thái"):
             return False
         self.moved.emit(target)
         return True
+
+    def propose(self, target: str, reason: str | None = None, **details) -> bool:
+        """An intake officer's proposal to issue or refuse (the leader approves it)."""
+        version = self.version
+        return self.mutate(lambda: procedure.propose(self.store, self.dossier_id, target, reason=reason,
+                                                     expected_version=version, **details), "Không gửi được đề xuất")
+
+    def approve_proposal(self) -> None:
+        p = self.proposal
+        if p is None:
+            return
+        text = f"Duyệt «{p['label'].lower()}» của {p['proposed_by_name']}?"
+        if p["to_status"] == "issued":
+            text += f" Định danh tài khoản: {p['detail'].get('account_id')}."
+        elif p["reason"]:
+            text += f" Lý do từ chối: {p['reason']}"
+        dialog = ConfirmMoveDialog(f"Duyệt đề xuất — {self.dossier['number']}", text, self, ok_text="&Duyệt")
+
+        def done() -> None:
+            if self.mutate(lambda: procedure.approve(self.store, p["id"]), "Không duyệt được"):
+                self.moved.emit(p["to_status"])
+
+        dialog.accepted.connect(done)
+        self._open_step(dialog)
+
+    def reject_proposal(self) -> None:
+        p = self.proposal
+        if p is None:
+            return
+        dialog = ReasonDialog(f"Không duyệt đề xuất — {self.dossier['number']}",
+                              f"Lý do không duyệt «{p['label'].lower()}» (cán bộ đề xuất sẽ đọc):", self)
+        dialog.accepted.connect(lambda: self.mutate(lambda: procedure.reject(self.store, p["id"], dialog.reason()),
+                                                    "Không ghi được"))
+        self.reason_dialog = dialog
+        self._open_step(dialog)
+
+    def request_undo(self) -> None:
+        event = procedure.undoable_event(self.store, self.dossier_id)
+        if event is None:
+            return
+        states = dossier_states.STATUSES
+        prompt = (f"Hoàn tác lần chuyển «{states[event['from_status']]} → {states[event['to_status']]}» "
+                  f"({datetime_text(event['at'])}): hồ sơ trở lại «{states[event['from_status']]}». Lịch sử giữ cả "
+                  "lần chuyển và lần hoàn tác.\nLý do hoàn tác:")
+        dialog = ReasonDialog(f"Hoàn tác — {self.dossier['number']}", prompt, self)
+        version = self.version
+        dialog.accepted.connect(lambda: self.mutate(
+            lambda: procedure.undo_last(self.store, self.dossier_id, dialog.reason(), expected_version=version),
+            "Không hoàn tác được"))
+        self.reason_dialog = dialog
+        self._open_step(dialog)
+
+    def save_document(self, kind: str, path=None):
+        """Save the request-for-papers slip or the refusal notice (asks for a file name when ``path`` is None)."""
+        from services import procedure_docs  # imported late: the PDF renderer (reportlab) loads on first use
+
+        if path is None:
+            title = "Lưu phiếu yêu cầu bổ sung" if kind == "papers_request" else "Lưu phiếu từ chối"
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, title, default_path(procedure_docs.default_file_name(self.store, self.dossier_id, kind)),
+                "Tệp PDF (*.pdf)")
+            if not chosen:
+                return None
+            path = chosen
+        try:
+            written = procedure_docs.save_document(self.store, self.dossier_id, kind, path)
+        except (UserError, OSError) as exc:
+            show_error(self, exc if isinstance(exc, UserError) else UserError(str(exc)), "Không lưu được")
+            return None
+        show_message(self, "Đã lưu phiếu", f"Đã lưu vào «{written}».")
+        return written
 
     def _save_shortcut(self) -> None:
         self.comparison.commit_open_editor()

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.changes import Kind, Table
-from models.dossiers import locality_requests, worklists
+from models.dossiers import locality_requests, procedure, worklists
 from models.dossiers import records as dossier_model
 from models.dossiers import rows as dossier_rows
 from models.dossiers import states as dossier_states
+from models.dossiers import status as dossier_status
 from models.registry import units as units_mod
 from models.registry.organizations import GROUPS
 from models.text.normalize import clean
@@ -38,11 +39,13 @@ from models.text.vn_format import thousands
 from ui.context import AppContext
 from ui.dialogs.dossier_view import DossierView
 from ui.dialogs.intake_dialog import IntakeDialog
-from ui.ops import show_error
+from ui.dialogs.reason_dialog import ReasonDialog
+from ui.dialogs.status_dialogs import ConfirmMoveDialog
+from ui.ops import run_mutation, show_error, show_message
 from ui.tables.dossier_table import DossierTableModel, arrange_columns
 
 # Worklists in the order shown; then one line per status.
-LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "open", "all"]
+LIST_ORDER = ["today", "mine", "to_verify", "waiting_locality", "overdue", "awaiting_approval", "open", "all"]
 REQUESTS_OVERDUE = "requests_overdue"  # dossiers with a cross-locality request past its answer date
 LISTED = (Table.DOSSIERS, Table.VERIFICATION_REQUESTS)  # any change there may move rows between lists
 
@@ -110,6 +113,7 @@ class DossiersPage(QWidget):
         layout = QVBoxLayout(right)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._build_filters())
+        layout.addWidget(self._build_approval_bar())
         layout.addWidget(self._build_table(), 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("dossierCount")
@@ -143,6 +147,63 @@ class DossiersPage(QWidget):
         filters.addWidget(self.channel_filter, 1)
         filters.addWidget(self.new_button)
         return filters
+
+    def _build_approval_bar(self) -> QWidget:
+        """Shown on «Chờ duyệt» to whoever may approve: approve or reject the selected dossier's proposal
+        without opening it (the dossier screen has the same buttons)."""
+        self.approval_bar = QWidget()
+        self.approval_bar.setObjectName("approvalBar")
+        row = QHBoxLayout(self.approval_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Đề xuất của cán bộ tiếp nhận chờ chỉ huy duyệt: chọn hồ sơ rồi"))
+        self.approve_button = QPushButton("Duyệt đề xuất")
+        self.approve_button.setObjectName("pageApproveButton")
+        self.approve_button.clicked.connect(lambda _checked=False: self.approve_current())
+        self.reject_button = QPushButton("Không duyệt…")
+        self.reject_button.setObjectName("pageRejectButton")
+        self.reject_button.clicked.connect(lambda _checked=False: self.reject_current())
+        row.addWidget(self.approve_button)
+        row.addWidget(self.reject_button)
+        row.addStretch(1)
+        self.approval_bar.hide()
+        self.step_dialog = None
+        return self.approval_bar
+
+    def _current_proposal(self) -> dict | None:
+        dossier_id = self.current_dossier_id()
+        proposal = procedure.open_proposal(self.store, dossier_id) if dossier_id is not None else None
+        if proposal is None:
+            show_message(self, "Chưa chọn hồ sơ", "Hãy chọn một hồ sơ có đề xuất đang chờ duyệt trong bảng.")
+        return proposal
+
+    def approve_current(self) -> None:
+        p = self._current_proposal()
+        if p is None:
+            return
+        number = self.store.scalar("SELECT number FROM dossiers WHERE id = ?", (p["dossier_id"],))
+        text = f"Duyệt «{p['label'].lower()}» hồ sơ {number} của {p['proposed_by_name']}?"
+        if p["to_status"] == "issued":
+            text += f" Định danh tài khoản: {p['detail'].get('account_id')}."
+        elif p["reason"]:
+            text += f" Lý do từ chối: {p['reason']}"
+        dialog = ConfirmMoveDialog(f"Duyệt đề xuất — {number}", text, self, ok_text="&Duyệt")
+        dialog.accepted.connect(lambda: run_mutation(self, lambda: procedure.approve(self.store, p["id"]),
+                                                     title="Không duyệt được"))
+        self.step_dialog = dialog
+        dialog.open()
+
+    def reject_current(self) -> None:
+        p = self._current_proposal()
+        if p is None:
+            return
+        number = self.store.scalar("SELECT number FROM dossiers WHERE id = ?", (p["dossier_id"],))
+        dialog = ReasonDialog(f"Không duyệt đề xuất — {number}",
+                              f"Lý do không duyệt «{p['label'].lower()}» (cán bộ đề xuất sẽ đọc):", self)
+        dialog.accepted.connect(lambda: run_mutation(
+            self, lambda: procedure.reject(self.store, p["id"], dialog.reason()), title="Không ghi được"))
+        self.step_dialog = dialog
+        dialog.open()
+        dialog.text.setFocus()
 
     def _filter_combo(self, name: str, everything: str, choices: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()
@@ -251,6 +312,8 @@ class DossiersPage(QWidget):
         self._reload_timer.stop()
         if counts:
             self._counts_dirty = True
+        self.approval_bar.setVisible(self.current_list == "awaiting_approval" and dossier_status.actor_can(
+            self.store, dossier_states.APPROVE_PERMISSION))
         keep = self.current_dossier_id()
         try:
             if self.current_list == REQUESTS_OVERDUE:
