@@ -173,7 +173,7 @@ def signed_payload(unit_code: str, sequence: int, sha256: str) -> bytes:
     every cell, ThongTin included); docs/sync-format.md, "Signature"."""
     return f"{SIGNED_PREFIX}\nunit_code:{unit_code}\nsequence:{int(sequence)}\nsha256:{sha256}\n".encode()
 
-DOSSIER_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified", "issued",
+DOSSIER_STATUSES = ("received", "sent", "verifying", "needs_papers", "waiting_locality", "verified", "issued",
                     "activated", "refused", "cancelled")
 
 
