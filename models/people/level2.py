@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
 from models.dossiers.calendar import Calendar, as_date
+from models.dossiers.receipt import qr_payload
 from models.dossiers.rows import next_number
 from models.dossiers.states import STATUSES
 from models.dossiers.status import write_row
 from models.people import persons as persons_mod
+from models.registry import units as units_mod
 from models.text.identifiers import check_personal_id
 from models.text.normalize import clean, fold
 
@@ -50,8 +53,6 @@ _CALENDAR_TTL = 60.0  # seconds a loaded calendar serves one store (the intake l
 
 
 def _calendar(store: Store) -> Calendar:
-    import time  # imported late: only the cache uses it
-
     now = time.monotonic()
     cached = _calendars.get(id(store))
     if cached is None or now - cached[0] > _CALENDAR_TTL or cached[2] is not store:
@@ -277,3 +278,43 @@ def mask_id(id_number: str | None) -> str:
     if not id_number:
         return ""
     return id_number[:4] + "•" * (len(id_number) - 7) + id_number[-3:]
+
+
+PROCEDURE = "cấp tài khoản định danh điện tử mức độ 2 cho công dân Việt Nam"
+
+
+def receipt_fields(store: Store, dossier_id: int) -> dict:
+    """The receipt slip's fields (``exporters.receipt_pdf.ReceiptData``) for a person dossier, the ID number
+    masked (the slip is handed over and may be lost)."""
+    d = get(store, dossier_id)
+    if d is None:
+        raise UserError(f"Không tìm thấy hồ sơ công dân số {dossier_id}")
+    unit = units_mod.current_unit(store)
+    if unit is None:
+        raise UserError("Chưa khai báo đơn vị sử dụng chương trình: vào mục Quản trị để khai báo trước khi in "
+                        "giấy hẹn.")
+    header = [line for line in (unit.get("parent_name"), unit["name"]) if line]
+    received = dt.datetime.fromisoformat(d["received_at"])
+    due = as_date(d["due_date"]) if d.get("due_date") else None
+    lines = [f"Số định danh cá nhân: {mask_id(d['person_ref'])}"]
+    if d.get("birth_date"):
+        lines.append(f"Ngày sinh: {as_date(d['birth_date']):%d/%m/%Y}")
+    lines.append("Thẻ căn cước gắn chip: " + ("còn hiệu lực" if d["id_card_valid"] else
+                                             "chưa có hoặc hết hiệu lực (cấp cùng thẻ căn cước)"))
+    return {
+        "header_lines": header,
+        "place": unit.get("place_name") or unit.get("province_name") or "",
+        "dossier_number": d["number"],
+        "organization_name": d.get("full_name") or "",
+        "received_at": received,
+        "due_date": due,
+        "officer_name": d["officer"],
+        "papers": [],
+        "legal_rep": d.get("full_name"),
+        "channel": d["channel"],
+        "issued_on": received.date(),
+        "qr_text": qr_payload(d["number"], d.get("full_name") or "", due, header),
+        "procedure": PROCEDURE,
+        "subject_label": "Họ và tên",
+        "subject_lines": lines,
+    }

@@ -3,7 +3,7 @@
 * ``dossiers.person_id`` → ``persons``: the citizen of a person dossier (``subject_type = 'person'``);
   ``dossiers.person_ref`` holds the person's 12-digit ID number, the same on every desk, so the progress
   counts (``progress_firsts`` subject ``'p' || person_ref``, triggers of m004/m009) count a citizen once
-  whichever desk logged them; the index ``dossiers_person_ref`` keeps those triggers' refresh cheap.
+  whichever desk logged them (m004 indexes ``person_ref`` for those triggers).
 * ``dossiers.session_id`` → ``intake_sessions``: the mobile/agency session the dossier was logged at.
 * ``dossiers.id_card_valid``: 1 the citizen has a valid chip ID card (level 2 due in 3 working days), 0 not
   (issued with the new card: 7 working days); NULL for organizations.
@@ -20,7 +20,6 @@ SCHEMA = [
     "ALTER TABLE dossiers ADD COLUMN id_card_valid INTEGER CHECK (id_card_valid IS NULL OR id_card_valid IN (0, 1))",
     "ALTER TABLE dossiers ADD COLUMN sent_on TEXT",
     "CREATE INDEX dossiers_person ON dossiers(person_id) WHERE person_id IS NOT NULL",
-    "CREATE INDEX dossiers_person_ref ON dossiers(person_ref) WHERE person_ref IS NOT NULL",
     "CREATE INDEX dossiers_session ON dossiers(session_id) WHERE session_id IS NOT NULL",
     "CREATE INDEX dossiers_subject ON dossiers(subject_type, status)",
     "ALTER TABLE intake_sessions ADD COLUMN cancel_reason TEXT",
