@@ -18,6 +18,7 @@ from models.core.permissions import require
 from models.core.store import Store
 from models.dossiers.calendar import as_date
 from models.registry import units as units_mod
+from models.reports.period import get_settings
 from models.text.normalize import clean
 
 EDITABLE = ("held_on", "start_time", "end_time", "place", "team", "expected_people", "notes", "area_code",
@@ -165,7 +166,9 @@ def notice_fields(store: Store, session_id: int, *, number: str = "", recipients
             recipients.append(f"Người đứng đầu {s['org_name']}")
         if s["area_name"]:
             recipients.append(f"Chủ tịch Uỷ ban nhân dân {s['area_name']}")
+    settings = get_settings(store)
     return {
+        "signer_authority": settings.signer_authority, "signer_title": settings.signer_title,
         "header_lines": [line for line in (unit.get("parent_name"), unit["name"]) if line],
         "place": unit.get("place_name") or unit.get("province_name") or "",
         "number": number,
