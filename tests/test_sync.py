@@ -63,8 +63,10 @@ def snapshot(store) -> dict:
 def expected_dossiers(store) -> dict[str, dict]:
     """What the unit holds, as the format promises to carry it (blank text = empty cell = None)."""
     rows = store.query(
-        "SELECT d.*, o.uuid AS org_uuid, o.name AS org_name, f.full_name AS officer FROM dossiers d "
-        "LEFT JOIN organizations o ON o.id = d.org_id LEFT JOIN officers f ON f.id = d.officer_id")
+        "SELECT d.*, o.uuid AS org_uuid, o.name AS org_name, f.full_name AS officer, p.id_number AS person_id_number, "
+        "p.full_name AS person_name, p.birth_date AS person_birth_date, s.uuid AS session_uuid FROM dossiers d "
+        "LEFT JOIN organizations o ON o.id = d.org_id LEFT JOIN officers f ON f.id = d.officer_id "
+        "LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN intake_sessions s ON s.id = d.session_id")
     out = {}
     for r in rows:
         r["refused_on"] = r["closed_on"] if r["status"] == "refused" else None
@@ -120,7 +122,7 @@ def test_workbook_layout_text_codes_real_dates_frozen_header_filters(unit, tmp_p
     assert isinstance(received.value, dt.datetime) and received.number_format == "dd/mm/yyyy"
     assert sheet.column_dimensions["A"].width > 30
     info = {row[0].value: row[2].value for row in book["ThongTin"].iter_rows(min_row=2)}
-    assert info["format_version"] == "2.0" and info["unit_code"] == "CAH-CT" and info["export_kind"] == "full"
+    assert info["format_version"] == "2.1" and info["unit_code"] == "CAH-CT" and info["export_kind"] == "full"
     assert info["rows_HoSo"] == 240 and len(info["sha256"]) == 64
 
 
