@@ -13,4 +13,5 @@ PAGES: list[tuple[str, str, str]] = [
     ("sync", "Đồng bộ", "ui.pages.sync:SyncPage"),
     ("audit", "Nhật ký", "ui.pages.audit:AuditPage"),
     ("admin", "Quản trị", "ui.pages.admin:AdminPage"),
+    ("sessions", "Thu nhận lưu động", "ui.pages.sessions:SessionsPage"),
 ]
