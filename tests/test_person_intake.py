@@ -45,7 +45,6 @@ def test_a_holiday_of_the_unit_calendar_moves_the_due_date(env, clock):
     store, actors = env
     store.actor = actors["system"]
     set_holiday(store, dt.date(2025, 1, 13), "Nghỉ bù")
-    level2._calendars.clear()
     store.actor = actors["canbo1"]
     dossier = level2.intake(store, KNOWN, id_card_valid=True)
     assert store.scalar("SELECT due_date FROM dossiers WHERE id = ?", (dossier,)) == "2025-01-15"

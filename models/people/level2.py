@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 from models.core.changes import Kind, Table
 from models.core.errors import UserError
@@ -48,23 +47,11 @@ MOVES = {
 }
 PERMISSIONS = {"sent": "dossier.transition", "issued": "dossier.transition", "activated": "dossier.transition",
                "refused": "dossier.refuse", "cancelled": "dossier.cancel"}
-_calendars: dict[int, tuple] = {}
-_CALENDAR_TTL = 60.0  # seconds a loaded calendar serves one store (the intake loop must stay fast)
-
-
-def _calendar(store: Store) -> Calendar:
-    now = time.monotonic()
-    cached = _calendars.get(id(store))
-    if cached is None or now - cached[0] > _CALENDAR_TTL or cached[2] is not store:
-        cached = (now, Calendar(store), store)
-        _calendars.clear()
-        _calendars[id(store)] = cached
-    return cached[1]
 
 
 def due_on(store: Store, received_on, id_card_valid: bool) -> dt.date:
     """The day level 2 is due: 3 working days after receipt with a valid chip ID card, 7 without."""
-    return _calendar(store).add_working_days(as_date(received_on), DAYS_WITH_CARD if id_card_valid
+    return Calendar(store).add_working_days(as_date(received_on), DAYS_WITH_CARD if id_card_valid
                                              else DAYS_WITHOUT_CARD)
 
 
