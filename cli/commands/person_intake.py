@@ -31,7 +31,7 @@ def register(sub) -> None:
 
 
 def run_intake(args) -> int:
-    from models.people import level2
+    from models.people import level2  # imported late: the CLI starts fast; only this command needs it
 
     store = open_signed_in(args)
     try:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from models.core.errors import UserError
 from models.people import level2
-from models.text.vn_format import date_text
+from models.text.vn_format import date_text, html_text
 from ui.context import AppContext
 from ui.ops import error_text
 
@@ -162,7 +162,7 @@ class PersonIntakeDialog(QDialog):
             return
         self._set_new_person(False)
         born = f", sinh {date_text(person['birth_date'])}" if person.get("birth_date") else ""
-        self.person_label.setText(f"<b>{person['full_name']}</b>{born}")
+        self.person_label.setText(f"<b>{html_text(person['full_name'])}</b>{born}")
         if found["level2"]:
             self._say(f"Công dân {person['full_name']} đã có tài khoản mức 2.")
             self.id_edit.selectAll()

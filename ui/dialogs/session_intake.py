@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from models.people import sessions
-from models.text.vn_format import date_text
+from models.text.vn_format import date_text, html_text
 from ui.context import AppContext
 from ui.dialogs.person_intake import PersonIntakeDialog
 
@@ -26,8 +26,8 @@ class SessionIntakeDialog(PersonIntakeDialog):
         s = sessions.get_session(self.store, self.session_id)
         when = date_text(s["held_on"]) + (f", {s['start_time']}" if s.get("start_time") else "")
         self.setWindowTitle(f"Thu nhận tại buổi {when} — {s['target']}")
-        self.header.setText(f"<b>Buổi thu nhận {when}</b> — {s['target']}"
-                            + (f", {s['place']}" if s.get("place") else "")
+        self.header.setText(f"<b>Buổi thu nhận {when}</b> — {html_text(s['target'])}"
+                            + (f", {html_text(s['place'])}" if s.get("place") else "")
                             + "<br>Gõ số định danh rồi Enter: công dân đã có trong danh sách được lưu ngay.")
 
     def _after_save(self) -> None:
