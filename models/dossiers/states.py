@@ -14,6 +14,7 @@ STATUSES = {
     "refused": "Từ chối",
     "cancelled": "Đã huỷ (nhập nhầm)",
 }
+PERSON_ONLY_STATUSES = ("sent",)  # an organization's dossier never reaches these
 OPEN_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified", "sent")
 # The time limit stops while the unit waits for the applicant's papers (Decree 69/2024 counts it from a
 # complete, valid dossier) and starts again, in full, from the day they arrive: never overdue meanwhile.

@@ -149,12 +149,9 @@ class DossiersPage(QWidget):
         # Citizens' level-2 dossiers (issue 15): the subject filter and the citizen intake (Ctrl+Shift+N).
         self.subject_filter = self._filter_combo("subjectFilter", "Tổ chức và công dân",
                                                  [("Tổ chức", "organization"), ("Công dân", "person")])
+        self.subject_filter.setMinimumContentsLength(4)
         filters.insertWidget(1, self.subject_filter, 1)
-        self.person_button = QPushButton("Công dân (Ctrl+Shift+N)")
-        self.person_button.setToolTip("Tiếp nhận hồ sơ định danh điện tử mức 2 của công dân (Ctrl+Shift+N)")
-        self.person_button.setObjectName("newPersonDossierButton")
-        self.person_button.clicked.connect(lambda _c=False: self.open_person_intake())
-        filters.addWidget(self.person_button)
+        self.new_button.setToolTip("Mở màn hình tiếp nhận hồ sơ mới (Ctrl+N); hồ sơ mức 2 của công dân: Ctrl+Shift+N")
         return filters
 
     def _build_approval_bar(self) -> QWidget:
