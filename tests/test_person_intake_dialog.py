@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
 
 from models.people import level2, persons, schedules
 from tests.factories.dossier_screens import AREAS, make_unit
@@ -136,3 +136,19 @@ def test_session_intake_is_id_then_enter_with_a_running_count(ctx, qtbot):
     page.reload()
     assert page.table.item(0, 5).text() == "3" and page.table.item(0, 7).text() == "Đã thực hiện"
     window.grab().save(str(ctx.store.path.parent / "sessions.png"))
+
+
+def test_a_person_dossier_opens_in_its_own_view_with_its_moves(ctx, qtbot):
+    dossier = level2.intake(ctx.store, KNOWN[1], id_card_valid=False)
+    window, page = _show(qtbot, ctx, DossiersPage)
+    view = page.open_dossier(dossier)
+    assert type(view).__name__ == "PersonDossierView"
+    assert "0011•••••567" in view.summary.text() and "20/01/2025" in view.summary.text()
+    names = {b.objectName() for b in view.findChildren(QPushButton) if b.objectName().startswith("personMove_")}
+    assert names == {"personMove_sent", "personMove_issued", "personMove_refused", "personMove_cancelled"}
+    qtbot.mouseClick(view.findChild(QPushButton, "personMove_sent"), Qt.LeftButton)
+    assert ctx.store.scalar("SELECT status FROM dossiers WHERE id = ?", (dossier,)) == "sent"
+    assert view.move("issued", on="2025-01-09")
+    assert ctx.store.scalar("SELECT account_level FROM persons WHERE id_number = ?", (KNOWN[1],)) == 2
+    assert view.history.count() == 3 and "Đã cấp tài khoản" in view.history.item(2).text()
+    view.close()

@@ -397,7 +397,12 @@ class DossiersPage(QWidget):
         view = self.views.get(dossier_id)
         if view is None or not view.isVisible():
             try:
-                view = DossierView(self.ctx, dossier_id, parent=self.window())
+                if self.store.scalar("SELECT subject_type FROM dossiers WHERE id = ?", (dossier_id,)) == "person":
+                    from ui.dialogs.person_intake_view import PersonDossierView  # imported late: citizens' only
+
+                    view = PersonDossierView(self.ctx, dossier_id, parent=self.window())
+                else:
+                    view = DossierView(self.ctx, dossier_id, parent=self.window())
             except Exception as exc:
                 show_error(self, exc, "Không mở được hồ sơ")
                 return None
