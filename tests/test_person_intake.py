@@ -183,3 +183,22 @@ def test_sessions_results_edit_cancel_and_permissions(env, clock):
     with pytest.raises(PermissionDenied):
         sessions.cancel_session(store, agency_session, "x")
     assert store.scalar("SELECT status FROM intake_sessions WHERE id = ?", (agency_session,)) == "planned"
+
+
+def test_citizens_accounts_stay_out_of_the_organizations_figures(env, clock):
+    from models.dossiers import records as dossiers
+    from models.dossiers import status as ds
+    from models.reports.figures import collect_figures
+    from tests.factories.dossiers import declared_from, make_org
+
+    store, actors = env
+    store.actor = actors["system"]
+    org = make_org(store)
+    org_dossier = dossiers.create(store, declared=declared_from(store, org), channel="Trực tiếp tại đơn vị", org_id=org)
+    for step in ("verifying", "verified", "issued"):
+        ds.move(store, org_dossier, step)
+    level2.issue(store, level2.intake(store, KNOWN))
+    assert store.scalar("SELECT count(*) FROM progress_firsts WHERE counts = 'issued'") == 2  # both recorded
+    figures = collect_figures(store, dt.date(2025, 1, 6), dt.date(2025, 1, 12))
+    assert figures.group_total.cumulative == 1 and figures.group_total.this_week == 1  # the organization only
+    assert figures.area_total.cumulative == 1 and sum(r.cumulative for r in figures.areas) == 1
