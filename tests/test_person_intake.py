@@ -202,3 +202,19 @@ def test_citizens_accounts_stay_out_of_the_organizations_figures(env, clock):
     figures = collect_figures(store, dt.date(2025, 1, 6), dt.date(2025, 1, 12))
     assert figures.group_total.cumulative == 1 and figures.group_total.this_week == 1  # the organization only
     assert figures.area_total.cumulative == 1 and sum(r.cumulative for r in figures.areas) == 1
+
+
+def test_open_dossiers_follow_the_national_lists(env, clock):
+    store, actors = env
+    first = level2.intake(store, KNOWN)
+    other = level2.intake(store, OTHER, person={"full_name": "Trần Văn Bình"})
+    clock.advance(days=5)
+    # what an activation list import writes (models/people/importing): dates on the person
+    store.execute("UPDATE persons SET account_level = 2, level2_issued_on = '2025-01-10', activated_on = '2025-01-13' "
+                  "WHERE id_number = ?", (KNOWN,))
+    store.execute("UPDATE persons SET account_level = 2, level2_issued_on = '2024-12-01' WHERE id_number = ?", (OTHER,))
+    assert level2.follow_national_lists(store) == {"issued": 1, "activated": 1}
+    row = store.query_one("SELECT status, issued_on, activated_on FROM dossiers WHERE id = ?", (first,))
+    assert row == {"status": "activated", "issued_on": "2025-01-10", "activated_on": "2025-01-13"}
+    assert store.scalar("SELECT status FROM dossiers WHERE id = ?", (other,)) == "received"  # predates: officer
+    assert level2.follow_national_lists(store) == {"issued": 0, "activated": 0}

@@ -305,3 +305,31 @@ def receipt_fields(store: Store, dossier_id: int) -> dict:
         "subject_label": "Họ và tên",
         "subject_lines": lines,
     }
+
+
+def follow_national_lists(store: Store, person_ids: list[int] | None = None) -> dict[str, int]:
+    """Move open level-2 dossiers after the national system's lists (``import-people --kind activations``
+    sets ``persons.level2_issued_on`` / ``activated_on``): received/sent → issued on the list's date, issued
+    → activated. ``person_ids`` limits it to the persons a list touched. Returns ``{"issued", "activated"}``.
+    A list date before the dossier was received (the account predates it) is left for the officer."""
+    require(store, "dossier.transition")
+    where, params = "", []
+    if person_ids is not None:
+        where, params = " AND d.person_id IN (SELECT value FROM json_each(?))", [json.dumps(list(person_ids))]
+    counts = {"issued": 0, "activated": 0}
+    with store.atomic():
+        rows = store.query(
+            "SELECT d.id, d.status, d.received_on, p.level2_issued_on, p.activated_on FROM dossiers d "
+            "JOIN persons p ON p.id = d.person_id WHERE d.subject_type = 'person' "
+            "AND d.status IN ('received', 'sent', 'issued') "
+            f"AND (p.level2_issued_on IS NOT NULL OR p.activated_on IS NOT NULL){where} ORDER BY d.id", params)
+        for r in rows:
+            status = r["status"]
+            if status in OPEN and r["level2_issued_on"] and r["level2_issued_on"] >= r["received_on"]:
+                move(store, r["id"], "issued", on=r["level2_issued_on"])
+                counts["issued"] += 1
+                status = "issued"
+            if status == "issued" and r["activated_on"] and r["activated_on"] >= r["received_on"]:
+                move(store, r["id"], "activated", on=r["activated_on"])
+                counts["activated"] += 1
+    return counts
