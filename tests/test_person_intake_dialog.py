@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
 
+from models.core.errors import UserError
 from models.people import level2, persons, schedules
 from tests.factories.dossier_screens import AREAS, make_unit
 from tests.test_intake_dialog import Keys
@@ -152,3 +153,34 @@ def test_a_person_dossier_opens_in_its_own_view_with_its_moves(ctx, qtbot):
     assert ctx.store.scalar("SELECT account_level FROM persons WHERE id_number = ?", (KNOWN[1],)) == 2
     assert view.history.count() == 3 and "Đã cấp tài khoản" in view.history.item(2).text()
     view.close()
+
+
+def test_session_editor_plans_and_edits_a_session(ctx, qtbot):
+    from models.people import agencies, sessions
+    from ui.dialogs.session_editor import SessionEditor
+
+    agency = agencies.create_agency(ctx.store, {"name": "Trường THPT Nguyễn Trãi"})
+    editor = SessionEditor(ctx)
+    qtbot.addWidget(editor)
+    editor.area.setCurrentIndex(editor.area.findData(AREAS[1][0]))
+    editor.agency.setCurrentIndex(editor.agency.findData(agency))
+    editor.day.setText("32/01/2025")
+    with pytest.raises(UserError, match="không đọc được"):
+        editor.values()
+    editor.day.setText("18/01/2025")
+    editor.start.setText("07:30")
+    editor.place.setText("Hội trường nhà trường")
+    editor.team.setText("Trần Quốc Dũng, , Lý Thị Ngọc Hân")
+    editor.expected.setValue(240)
+    editor.save()
+    assert editor.result() and editor.session_id is not None
+    s = sessions.get_session(ctx.store, editor.session_id)
+    assert (s["held_on"], s["agency_id"], s["area_code"], s["team"], s["expected_people"]) == \
+        ("2025-01-18", agency, AREAS[1][0], ["Trần Quốc Dũng", "Lý Thị Ngọc Hân"], 240)
+    again = SessionEditor(ctx, editor.session_id)
+    qtbot.addWidget(again)
+    assert again.place.text() == "Hội trường nhà trường" and again.agency.currentData() == agency
+    again.expected.setValue(250)
+    again.save()
+    assert sessions.get_session(ctx.store, editor.session_id)["expected_people"] == 250
+    assert ctx.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'intake_session.edit'") == 1

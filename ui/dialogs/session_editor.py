@@ -1,4 +1,5 @@
-"""Planning or editing a mobile intake session: the commune, date, times, place, team, expected people.
+"""Planning or editing a mobile intake session: the commune and/or the agency, date, times, place, team,
+expected people (an enterprise's session comes from its registration schedule list).
 Saved through ``models.people.schedules.create_session`` / ``models.people.sessions.edit_session``
 (permission ``session.manage``, audited)."""
 
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.core.errors import UserError
-from models.people import schedules, sessions
+from models.people import agencies, schedules, sessions
 from models.text.vn_format import date_text
 from models.text.vn_parse import parse_date
 from ui.context import AppContext
@@ -37,6 +38,11 @@ class SessionEditor(QDialog):
         self.area = QComboBox()
         self.area.setObjectName("sessionArea")
         fill_area_combo(self.area, self.store)
+        self.agency = QComboBox()
+        self.agency.setObjectName("sessionAgency")
+        self.agency.addItem("(không — buổi của xã/phường)", None)
+        for a in agencies.list_agencies(self.store):
+            self.agency.addItem(f"{a['name']} ({a['staff']} cán bộ, {a['level2']} đã có mức 2)", a["id"])
         self.day = QLineEdit()
         self.day.setObjectName("sessionDay")
         self.day.setPlaceholderText("dd/mm/yyyy")
@@ -51,7 +57,7 @@ class SessionEditor(QDialog):
         self.expected = QSpinBox()
         self.expected.setObjectName("sessionExpected")
         self.expected.setRange(0, 100_000)
-        for label, widget in (("Xã/phường:", self.area), ("Ngày:", self.day), ("Từ giờ:", self.start),
+        for label, widget in (("Xã/phường:", self.area), ("Cơ quan, đơn vị:", self.agency), ("Ngày:", self.day), ("Từ giờ:", self.start),
                               ("Đến giờ:", self.end), ("Địa điểm:", self.place), ("Tổ công tác:", self.team),
                               ("Số người dự kiến:", self.expected)):
             form.addRow(label, widget)
@@ -68,6 +74,9 @@ class SessionEditor(QDialog):
         index = self.area.findData(s["area_code"])
         if index >= 0:
             self.area.setCurrentIndex(index)
+        index = self.agency.findData(s["agency_id"])
+        if index >= 0:
+            self.agency.setCurrentIndex(index)
         self.day.setText(date_text(s["held_on"]))
         self.start.setText(s["start_time"] or "")
         self.end.setText(s["end_time"] or "")
@@ -83,7 +92,8 @@ class SessionEditor(QDialog):
             day = None
         if day is None:
             raise UserError(f"Ngày thu nhận «{text}» không đọc được (dd/mm/yyyy)")
-        return {"held_on": day, "area_code": self.area.currentData(), "start_time": self.start.text().strip() or None,
+        return {"held_on": day, "area_code": self.area.currentData(), "agency_id": self.agency.currentData(),
+                "start_time": self.start.text().strip() or None,
                 "end_time": self.end.text().strip() or None, "place": self.place.text(),
                 "team": [t for t in self.team.text().split(",") if t.strip()],
                 "expected_people": self.expected.value() or None}
