@@ -74,6 +74,7 @@ class ReceiptData:
     procedure: str = PROCEDURE
     subject_label: str = "Tên tổ chức"
     subject_lines: list[str] = field(default_factory=list)
+    applicant_name: str | None = None  # signs as «Người nộp hồ sơ» (default: the legal representative)
 
 
 def place_and_date(place: str, day: dt.date) -> str:
@@ -260,7 +261,7 @@ def _signatures(data: ReceiptData, s: _Styles, width: float, compact: bool) -> T
     # room for the signatures; a little less when the text had to shrink to keep one sheet
     gap = Spacer(1, (9 if s.body_size >= 11 else 8) * mm if compact else 22 * mm)
     left = [Paragraph("NGƯỜI NỘP HỒ SƠ", s.sign_title), Paragraph("(Ký, ghi rõ họ tên)", s.sign_hint), gap,
-            Paragraph(esc(data.legal_rep or ""), s.sign_name)]
+            Paragraph(esc(data.applicant_name or data.legal_rep or ""), s.sign_name)]
     right = [Paragraph("CÁN BỘ TIẾP NHẬN", s.sign_title), Paragraph("(Ký, ghi rõ họ tên)", s.sign_hint), gap,
              Paragraph(esc(data.officer_name), s.sign_name)]
     return side_by_side(left, right, (width / 2, width / 2), s.fonts["regular"])

@@ -153,6 +153,7 @@ def test_receipt_slip_masks_the_id_number(env):
     assert "Nguyễn Thị Ánh Tuyết" in text and "mức độ 2" in text
     assert "0790•••••234" in text and KNOWN not in text
     assert "20/01/2025" in text  # seven working days without a valid chip card
+    assert "đại diện" not in text and text.count("Nguyễn Thị Ánh Tuyết") == 2  # name, and signing as applicant
 
 
 def test_sessions_results_edit_cancel_and_permissions(env, clock):

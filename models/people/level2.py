@@ -297,7 +297,7 @@ def receipt_fields(store: Store, dossier_id: int) -> dict:
         "due_date": due,
         "officer_name": d["officer"],
         "papers": [],
-        "legal_rep": d.get("full_name"),
+        "applicant_name": d.get("full_name"),
         "channel": d["channel"],
         "issued_on": received.date(),
         "qr_text": qr_payload(d["number"], d.get("full_name") or "", due, header),
