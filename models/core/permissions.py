@@ -21,7 +21,7 @@ INTAKE = {
     "registry.view", "registry.import", "registry.edit", "registry.resolve_duplicates",
     "dossier.view", "dossier.create", "dossier.edit", "dossier.transition", "dossier.import",
     "verification.request", "progress.view", "report.view", "report.draft", "personal_id.reveal",
-    "sync.export", "dossier.propose", "people.view", "people.import", "people.edit",
+    "sync.export", "dossier.propose", "people.view", "people.import", "people.edit", "session.manage",
 }
 # Issuing and refusing need the leader: an intake officer proposes (dossier.propose), the leader approves
 # (dossier.approve) or issues directly (dossier.issue); only the leader undoes a wrong move (dossier.undo).
@@ -85,6 +85,7 @@ PERMISSION_LABELS = {
     "people.view": "xem danh sách công dân",
     "people.import": "nhập danh sách công dân",
     "people.edit": "sửa thông tin công dân",
+    "session.manage": "lập, sửa, huỷ lịch thu nhận lưu động",
 }
 
 

@@ -81,6 +81,8 @@ class Filters:
     status: str | None = None
     received_from: dt.date | str | None = None
     received_to: dt.date | str | None = None
+    subject_type: str | None = None  # 'organization' | 'person' (citizens' level-2 dossiers, issue 15)
+    session_id: int | None = None  # person dossiers logged at one mobile intake session
 
     def where(self) -> tuple[list[str], list]:
         clauses: list[str] = []
@@ -106,6 +108,12 @@ class Filters:
         if self.received_to:
             clauses.append("d.received_on <= ?")
             params.append(str(self.received_to)[:10])
+        if self.subject_type:
+            clauses.append("d.subject_type = ?")
+            params.append(self.subject_type)
+        if self.session_id is not None:
+            clauses.append("d.session_id = ?")
+            params.append(int(self.session_id))
         return clauses, params
 
 
@@ -231,7 +239,8 @@ def fetch_rows(store: Store, ids) -> dict[int, dict]:
         part = ids[start:start + 500]
         rows = store.query(
             "SELECT d.id, d.uuid, d.number, d.status, d.tax_code, "
-            "coalesce(g.name, json_extract(d.declared, '$.name')) AS organization, d.grp, d.area_code, "
+            "coalesce(g.name, json_extract(d.declared, '$.name'), "
+            "(SELECT pp.full_name FROM persons pp WHERE pp.id = d.person_id)) AS organization, d.subject_type, d.grp, d.area_code, "
             "a.name AS area_name, d.channel, d.received_at, d.due_date, o.full_name AS officer, d.officer_id, "
             "d.needs_verification, d.version, d.online_ref, "
             "(SELECT p.to_status FROM dossier_proposals p WHERE p.dossier_id = d.id AND p.decision IS NULL) AS proposal "

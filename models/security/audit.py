@@ -107,6 +107,10 @@ ACTION_LABELS = {
     "person.activation": "Cập nhật tài khoản theo danh sách cấp, kích hoạt", "person.create": "Thêm công dân",
     "person.edit": "Sửa thông tin công dân", "agency.create": "Thêm cơ quan, đơn vị",
     "agency.edit": "Sửa cơ quan, đơn vị", "intake_session.create": "Lập lịch thu nhận lưu động",
+    "intake_session.edit": "Sửa lịch thu nhận lưu động", "intake_session.cancel": "Huỷ buổi thu nhận lưu động",
+    "intake_session.held": "Buổi thu nhận lưu động đã thực hiện",
+    "intake_session.notice": "Xuất thông báo lịch thu nhận lưu động",
+    "person.level2": "Cập nhật tài khoản mức 2 theo hồ sơ",
 }
 
 OBJECT_LABELS = {
