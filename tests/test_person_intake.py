@@ -219,3 +219,23 @@ def test_open_dossiers_follow_the_national_lists(env, clock):
     assert row == {"status": "activated", "issued_on": "2025-01-10", "activated_on": "2025-01-13"}
     assert store.scalar("SELECT status FROM dossiers WHERE id = ?", (other,)) == "received"  # predates: officer
     assert level2.follow_national_lists(store) == {"issued": 0, "activated": 0}
+
+
+def test_an_activation_list_import_moves_open_dossiers_in_the_same_transaction(env, clock, tmp_path):
+    from models.people.importing import import_file
+    from tests.factories import messy_files as mf
+    from tests.factories import people_files as pf
+
+    store, actors = env
+    dossier = level2.intake(store, KNOWN)
+    clock.advance(days=5)
+    rows = [(KNOWN, 2, dt.date(2025, 1, 10), "Nguyễn Thị Ánh Tuyết")]
+    path = mf.write_xlsx(pf.activations_grid(rows), tmp_path / "kich-hoat.xlsx")
+    dry = import_file(store, path, "activations", dry_run=True)
+    assert dry.dossiers_moved == {} and store.scalar("SELECT status FROM dossiers WHERE id = ?", (dossier,)) == "received"
+    result = import_file(store, path, "activations")
+    assert result.matched == 1 and result.dossiers_moved == {"issued": 1, "activated": 1}
+    row = store.query_one("SELECT status, issued_on, activated_on FROM dossiers WHERE id = ?", (dossier,))
+    assert row == {"status": "activated", "issued_on": "2025-01-10", "activated_on": "2025-01-10"}
+    again = import_file(store, path, "activations")
+    assert again.dossiers_moved == {"issued": 0, "activated": 0}
