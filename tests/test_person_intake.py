@@ -239,3 +239,11 @@ def test_an_activation_list_import_moves_open_dossiers_in_the_same_transaction(e
     assert row == {"status": "activated", "issued_on": "2025-01-10", "activated_on": "2025-01-10"}
     again = import_file(store, path, "activations")
     assert again.dossiers_moved == {"issued": 0, "activated": 0}
+
+
+def test_a_citizens_dossier_is_not_in_the_organizations_verification_list(env):
+    store, _ = env
+    dossier = level2.intake(store, KNOWN)
+    assert dossier not in list(worklists.list_ids(store, "to_verify"))
+    assert worklists.counts(store)["to_verify"] == 0 and worklists.counts(store)["status:received"] == 1
+    assert list(worklists.list_ids(store, "open")) == [dossier]

@@ -59,6 +59,9 @@ _RUNNING = ",".join(f"'{s}'" for s in CLOCK_RUNNING)
 OVERDUE_SQL = f"d.status IN ({_RUNNING}) AND d.due_date < ?"
 # Proposals to issue or refuse waiting for the leader (models/dossiers/procedure.py).
 AWAITING_SQL = "d.id IN (SELECT dossier_id FROM dossier_proposals WHERE decision IS NULL)"
+# Organizations' dossiers to check against the registry; a citizen's level-2 dossier is not verified here
+# (received → sent to the national system), so it stays out of «Cần xác minh».
+TO_VERIFY_SQL = "d.status IN ('received', 'verifying') AND d.subject_type = 'organization'"
 
 
 def is_overdue(dossier: dict, today: dt.date | str) -> bool:
@@ -124,7 +127,7 @@ def _list_clause(store: Store, key: str) -> tuple[str, list]:
     if key == "mine":
         return f"d.officer_id = ? AND d.status IN ({_OPEN})", [store.actor.id]
     if key == "to_verify":
-        return "d.status IN ('received', 'verifying')", []
+        return TO_VERIFY_SQL, []
     if key == "waiting_locality":
         return "d.status = ?", ["waiting_locality"]
     if key == "overdue":
@@ -214,7 +217,7 @@ def counts(store: Store, filters: Filters | None = None) -> dict[str, int]:
         out[f"status:{status}"] = n
     out["all"] = sum(out[f"status:{s}"] for s in STATUSES)
     out["open"] = sum(out[f"status:{s}"] for s in OPEN_STATUSES)
-    out["to_verify"] = out["status:received"] + out["status:verifying"]
+    out["to_verify"] = store.scalar(f"SELECT count(*) FROM dossiers d WHERE {TO_VERIFY_SQL}{where}", extra_params)
     out["waiting_locality"] = out["status:waiting_locality"]
     out["today"] = store.scalar(f"SELECT count(*) FROM dossiers d WHERE d.received_on = ?{where}",
                                 [today, *extra_params])
