@@ -21,7 +21,8 @@ ENGLISH = {
     "ma", "ten", "sequence", "source", "number", "date", "limit", "campaign", "account", "user", "key", "unit",
     "as", "with", "without", "only", "write", "read", "print", "list", "status", "hex", "areas",
 }
-ALLOWED_CAPS = {"CSDL", "MST", "PDF", "DOCX", "XLSX", "VNEID", "HTX", "TK02", "JSON", "USB", "WAL", "KHOÁ"}
+ALLOWED_CAPS = {"CSDL", "MST", "PDF", "DOCX", "XLSX", "VNEID", "HTX", "TK02", "JSON", "USB", "WAL", "KHOÁ",
+                "TB", "CAX"}  # abbreviations of Vietnamese document numbers: «15/TB-CAX» (Thông báo, Công an xã)
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

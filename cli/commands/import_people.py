@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     parser.add_argument("--kind", choices=("residents", "staff", "schedule", "activations"), required=True,
                         help=KIND_HELP)
     parser.add_argument("file", metavar="FILE", help="tệp danh sách (.xlsx, .xls, .ods, .csv)")
-    parser.add_argument("--agency", metavar="NAME", help="tên cơ quan, đơn vị của danh sách cán bộ (tạo mới nếu chưa có)")
+    parser.add_argument("--agency", metavar="TÊN_CƠ_QUAN", help="tên cơ quan, đơn vị của danh sách cán bộ (tạo mới nếu chưa có)")
     parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì vào CSDL")
     parser.add_argument("--strict", action="store_true", help="có dòng lỗi thì không nhập gì (mã thoát 1)")
     add_output_argument(parser, "--errors", dest="errors", metavar="LỖI.xlsx",

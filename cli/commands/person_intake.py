@@ -13,8 +13,8 @@ def register(sub) -> None:
     add_user_argument(parser)
     parser.add_argument("--id", dest="id_number", required=True, metavar="SỐ", help="số định danh cá nhân (12 chữ số)")
     parser.add_argument("--session", type=int, metavar="SỐ", help="buổi thu nhận lưu động (số thứ tự)")
-    parser.add_argument("--name", help="họ và tên (khi công dân chưa có trong danh sách)")
-    parser.add_argument("--birth-date", dest="birth_date", help="ngày sinh (khi công dân chưa có trong danh sách)")
+    parser.add_argument("--name", metavar="HỌ_TÊN", help="họ và tên (khi công dân chưa có trong danh sách)")
+    parser.add_argument("--birth-date", dest="birth_date", metavar="NGÀY", help="ngày sinh (khi công dân chưa có trong danh sách)")
     parser.add_argument("--no-card", action="store_true",
                         help="công dân chưa có thẻ căn cước gắn chip còn hiệu lực (hẹn 7 ngày làm việc thay vì 3)")
     parser.add_argument("--channel", choices=("desk", "mobile", "agency"), default="desk",
@@ -25,8 +25,8 @@ def register(sub) -> None:
     add_db_argument(notice)
     add_user_argument(notice)
     notice.add_argument("--session", type=int, required=True, metavar="SỐ", help="buổi thu nhận (số thứ tự)")
-    notice.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
-    notice.add_argument("--number", default="", help="số văn bản, ví dụ «15/TB-CAX»")
+    notice.add_argument("--out", required=True, metavar="TỆP.pdf", help="tệp PDF sẽ ghi")
+    notice.add_argument("--number", default="", metavar="SỐ_VĂN_BẢN", help="số văn bản, ví dụ «15/TB-CAX»")
     notice.set_defaults(func=run_notice)
 
 
