@@ -28,8 +28,8 @@ from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
 from models.people import agencies
-from models.people.level2 import follow_national_lists
 from models.people.importing.analysis import Analysis, Issue, Record
+from models.people.level2 import follow_national_lists
 from models.registry.importing.fastnorm import fold, fold_many, name_key
 from models.registry.importing.gcpause import paused_gc
 from models.tabular import UnreadableFile
