@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="main.py",
         description="Sổ Định Danh — sổ theo dõi cấp tài khoản định danh điện tử cho cơ quan, tổ chức.",
     )
-    parser.add_argument("--version", action="version", version=f"Sổ Định Danh {__version__}")
+    parser.add_argument("--version", action="version", version=f"Sổ Định Danh {__version__}",
+                        help="in phiên bản chương trình rồi thoát")
     parser.add_argument("--db", help="đường dẫn tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng)")
     parser.add_argument("--demo", action="store_true",
                         help="mở giao diện trên CSDL trình diễn (tạo mới nếu chưa có)")
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{commands_pkg.__name__}.{info.name}")
         module.register(sub)
+    argparse_vi.localize(parser)
     return parser
 
 

@@ -24,6 +24,26 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="đường dẫn tệp cơ sở dữ liệu", default=argparse.SUPPRESS)
 
 
+def add_output_argument(parser: argparse.ArgumentParser, *old_names: str, dest: str, help: str,
+                        metavar: str = "TỆP") -> None:
+    """``--out`` for the file (or folder) a command writes, the same name in every command; the names
+    the option had before stay as hidden aliases so that existing scripts keep working."""
+    parser.add_argument("--out", dest=dest, metavar=metavar, help=help)
+    add_hidden_alias(parser, *old_names, dest=dest)
+
+
+def add_hidden_alias(parser: argparse.ArgumentParser, *names: str, dest: str, **kwargs) -> None:
+    """Old option names kept working but not shown in ``--help``."""
+    if names:
+        parser.add_argument(*names, dest=dest, help=argparse.SUPPRESS, **kwargs)
+
+
+def require_option(args: argparse.Namespace, dest: str, name: str) -> None:
+    """A required option that has a hidden alias (argparse cannot require one of two names)."""
+    if getattr(args, dest, None) in (None, ""):
+        raise UserError(f"Thiếu tham số bắt buộc {name}")
+
+
 def db_path(args: argparse.Namespace) -> Path:
     return Path(getattr(args, "db", None) or default_db_path())
 

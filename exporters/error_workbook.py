@@ -1,7 +1,8 @@
 """The error workbook of an import: one line per problem, located as the officer sees it in Excel.
 
 Plain data in (no model objects): the source file name, the counts and a list of issues
-``{"row", "column" (letter), "header", "value", "message", "level" ("error"|"warning")}``.
+``{"row", "column" (letter), "header", "value", "message", "level" ("error"|"warning"), "name"}`` (the
+organization's name on that row, when the list has one).
 Errors (rows not imported) come first, then warnings, each in row order.
 """
 
@@ -46,7 +47,7 @@ def write_error_workbook(path: str | Path, *, source_name: str, issues: list[dic
         errors = sum(1 for i in issues if i["level"] == "error")
         sheet.write(1, 0, f"{thousands(errors)} lỗi, {thousands(len(issues) - errors)} cảnh báo. Số dòng và cột là số dòng, cột "
                           "nhìn thấy trong Excel khi mở tệp gốc.")
-        headers = ["Dòng", "Cột", "Tiêu đề cột", "Giá trị trong tệp", "Lý do", "Mức độ"]
+        headers = ["Dòng", "Cột", "Tiêu đề cột", "Giá trị trong tệp", "Lý do", "Mức độ", "Tên tổ chức"]
         sheet.write_row(3, 0, headers, head)
         for n, issue in enumerate(ordered, start=4):
             sheet.write_number(n, 0, issue["row"], cell)
@@ -56,11 +57,13 @@ def write_error_workbook(path: str | Path, *, source_name: str, issues: list[dic
             sheet.write_string(n, 4, issue["message"], cell)
             sheet.write_string(n, 5, LEVEL_LABELS.get(issue["level"], issue["level"]),
                                error if issue["level"] == "error" else warning)
+            sheet.write_string(n, 6, issue.get("name") or "", cell)
         sheet.set_column(0, 1, 7)
         sheet.set_column(2, 2, 28)
         sheet.set_column(3, 3, 30)
         sheet.set_column(4, 4, 60)
         sheet.set_column(5, 5, 26)
+        sheet.set_column(6, 6, 40)
         sheet.freeze_panes(4, 0)
         if ordered:
             sheet.autofilter(3, 0, 3 + len(ordered), len(headers) - 1)

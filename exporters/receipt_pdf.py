@@ -69,6 +69,12 @@ class ReceiptData:
     issued_on: dt.date | None = None  # date of the slip; defaults to the day received
     qr_text: str | None = None  # what the QR code holds (receipt.qr_payload); defaults to the dossier number
     result_note: str = "Kết quả được gửi qua ứng dụng VNeID, tin nhắn SMS hoặc thư điện tử đã đăng ký."
+    # A citizen's level-2 dossier (issue 15): the procedure's name, "Họ và tên" for "Tên tổ chức", and extra
+    # lines (masked ID number, date of birth, ID card) printed under the name.
+    procedure: str = PROCEDURE
+    subject_label: str = "Tên tổ chức"
+    subject_lines: list[str] = field(default_factory=list)
+    applicant_name: str | None = None  # signs as «Người nộp hồ sơ» (default: the legal representative)
 
 
 def place_and_date(place: str, day: dt.date) -> str:
@@ -193,8 +199,9 @@ def _qr(text: str, side: float, font_name: str) -> Drawing:
 
 
 def _details_with_qr(data: ReceiptData, s: _Styles, width: float, compact: bool) -> Table:
-    lines = [] if compact else [f"Đã tiếp nhận hồ sơ đề nghị {PROCEDURE} của:"]
-    lines.append(f"Tên tổ chức: <b>{esc(data.organization_name)}</b>")
+    lines = [] if compact else [f"Đã tiếp nhận hồ sơ đề nghị {esc(data.procedure)} của:"]
+    lines.append(f"{esc(data.subject_label)}: <b>{esc(data.organization_name)}</b>")
+    lines += [esc(line) for line in data.subject_lines]
     if data.tax_code:
         lines.append(f"Mã số thuế: <b>{esc(data.tax_code)}</b>")
     if data.founding_decision:
@@ -254,7 +261,7 @@ def _signatures(data: ReceiptData, s: _Styles, width: float, compact: bool) -> T
     # room for the signatures; a little less when the text had to shrink to keep one sheet
     gap = Spacer(1, (9 if s.body_size >= 11 else 8) * mm if compact else 22 * mm)
     left = [Paragraph("NGƯỜI NỘP HỒ SƠ", s.sign_title), Paragraph("(Ký, ghi rõ họ tên)", s.sign_hint), gap,
-            Paragraph(esc(data.legal_rep or ""), s.sign_name)]
+            Paragraph(esc(data.applicant_name or data.legal_rep or ""), s.sign_name)]
     right = [Paragraph("CÁN BỘ TIẾP NHẬN", s.sign_title), Paragraph("(Ký, ghi rõ họ tên)", s.sign_hint), gap,
              Paragraph(esc(data.officer_name), s.sign_name)]
     return side_by_side(left, right, (width / 2, width / 2), s.fonts["regular"])

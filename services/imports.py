@@ -13,7 +13,7 @@ from pathlib import Path
 from exporters.error_workbook import write_error_workbook
 from models.core.progress import Progress
 from models.core.store import Store
-from models.dossiers import online_import
+from models.dossiers import national_results, online_import
 from models.registry.importing import Analysis, ImportResult, analyse_file, apply_analysis, load
 from models.registry.organizations import GROUPS
 from models.tabular import Table
@@ -66,3 +66,14 @@ def import_dossier_list(store: Store, path: str | Path, *, table: Table | None =
                         progress: Progress | None = None) -> online_import.ImportResult:
     """Import the province-forwarded dossiers of ``path`` (``table``: the file already read)."""
     return online_import.import_file(store, path, mapping=mapping, progress=progress, table=table)
+
+
+def read_results_list(path: str | Path) -> Table:
+    """Read a national-system result list (a refusal naming the file when it is unreadable or empty)."""
+    return national_results.read_table(path)
+
+
+def import_results_list(store: Store, path: str | Path, *, dry_run: bool = False, table: Table | None = None,
+                        progress: Progress | None = None) -> national_results.ResultsImport:
+    """Import (``dry_run``: preview, nothing written) the issued/activated accounts of ``path``."""
+    return national_results.import_file(store, path, dry_run=dry_run, table=table, progress=progress)

@@ -8,14 +8,18 @@ from pathlib import Path
 from exporters.receipt_pdf import ReceiptData, write_receipt
 from models.core.store import Store
 from models.dossiers.receipt import receipt_fields
+from models.people import level2
 from services.output import write_file
 
 PAGE_SIZES = ("A5", "A4")
 
 
 def receipt_pdf(store: Store, dossier_id: int, page_size: str = "A5") -> bytes:
+    """The slip of an organization's dossier, or of a citizen's level-2 dossier (ID number masked)."""
     buffer = io.BytesIO()
-    write_receipt(ReceiptData(**receipt_fields(store, dossier_id)), buffer, page_size=page_size)
+    subject = store.scalar("SELECT subject_type FROM dossiers WHERE id = ?", (dossier_id,))
+    fields = level2.receipt_fields(store, dossier_id) if subject == "person" else receipt_fields(store, dossier_id)
+    write_receipt(ReceiptData(**fields), buffer, page_size=page_size)
     return buffer.getvalue()
 
 

@@ -94,6 +94,9 @@ def test_cli_search_prints_json_lines(run_cli, tmp_path):
     assert [json.loads(line)["tax_code"] for line in result.stdout.splitlines()] == ["0312687878-001"]
     result = run_cli("search", "--db", path, "ĐỨC", "--limit", "1")
     assert len(result.stdout.splitlines()) == 1
+    assert "chỉ in 1 kết quả đầu tiên" in result.stderr  # the limit cut the list: said so, off stdout
+    result = run_cli("search", "--db", path, "ĐỨC", "--limit", "2")
+    assert len(result.stdout.splitlines()) == 2 and result.stderr == ""  # exactly two: nothing was cut
     result = run_cli("search", "--db", path, "khong co")
     assert result.returncode == 0 and result.stdout == ""
     result = run_cli("search", "--db", path, "duc", "--limit", "0")

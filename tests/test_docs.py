@@ -92,3 +92,14 @@ def test_relative_links_point_to_what_exists(document):
 def test_the_slug_rule_keeps_vietnamese_letters():
     assert _slug("Why the 2x budget (the floor)") == "why-the-2x-budget-the-floor"
     assert _slug("Nhập danh sách tổ chức") == "nhập-danh-sách-tổ-chức"
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_nothing_points_outside_the_repository(document):
+    """A clone has no ``../shared`` or ``/work``: what the docs need from there is copied (docs/domain.md)."""
+    text = document.read_text(encoding="utf-8")
+    outside = [m.group(0) for m in re.finditer(r"(?<![\w.])\.\./[\w./-]+|/work/[\w./-]+", text)]
+    for link in LINK_RE.findall(text):
+        if not re.match(r"[a-z]+:", link) and not (document.parent / link.split("#")[0]).resolve().is_relative_to(ROOT):
+            outside.append(link)
+    assert outside == [], outside

@@ -35,7 +35,8 @@ ALLOWED = {
     ("verified", "issued"), ("verified", "refused"), ("verified", "cancelled"),
     ("issued", "activated"),
 }
-PAIRS = [(a, b) for a in dossier_states.STATUSES for b in dossier_states.STATUSES]
+PAIRS = [(a, b) for a in dossier_states.STATUSES for b in dossier_states.STATUSES
+         if a not in dossier_states.PERSON_ONLY_STATUSES]  # citizens' statuses: tests/test_person_intake.py
 
 
 @pytest.fixture

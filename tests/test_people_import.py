@@ -405,7 +405,7 @@ def test_import_people_strict_exit_code_and_error_workbook(store, db_path, run_c
     path = mf.write_xlsx(built, tmp_path / "loi.xlsx")
     store.close()
     out = run_cli("import-people", "--db", db_path, "--kind", "residents", path, "--strict",
-                  "--errors", tmp_path / "loi-nhap.xlsx")
+                  "--out", tmp_path / "loi-nhap.xlsx")
     assert out.returncode == 1 and json.loads(out.stdout)["rejected"] == 1 and "--strict" in out.stderr
     assert "cột «Thông tin công dân Số CCCD/ĐDCN» (E)" in out.stderr
     assert (tmp_path / "loi-nhap.xlsx").exists()

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
+from models.text.normalize import fold
 from tests.factories import messy_files as mf
 
 KEYS = ["read", "inserted", "updated", "unchanged", "duplicates", "rejected", "warnings"]
@@ -65,8 +66,9 @@ def test_strict_dry_run_and_error_workbook(run_cli, tmp_path, messy):
     sheet = load_workbook(out)["Lỗi"]
     rows = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]]
     assert len(rows) == 1
-    row, column, header, value, reason, level = rows[0]
+    row, column, header, value, reason, level, name = rows[0]
     assert (column, header, value) == ("C", "Mã số thuế", "0100233489")
+    assert name and fold(name) == fold(mf.make_orgs(12, seed=31)[1].name)  # whose row it is, not only its number
     assert "chữ số kiểm tra" in reason and level.startswith("Lỗi")
     assert row == 10  # title rows 1-6, two header rows 7-8, data from row 9: the second organization
 

@@ -63,8 +63,10 @@ def snapshot(store) -> dict:
 def expected_dossiers(store) -> dict[str, dict]:
     """What the unit holds, as the format promises to carry it (blank text = empty cell = None)."""
     rows = store.query(
-        "SELECT d.*, o.uuid AS org_uuid, o.name AS org_name, f.full_name AS officer FROM dossiers d "
-        "LEFT JOIN organizations o ON o.id = d.org_id LEFT JOIN officers f ON f.id = d.officer_id")
+        "SELECT d.*, o.uuid AS org_uuid, o.name AS org_name, f.full_name AS officer, p.id_number AS person_id_number, "
+        "p.full_name AS person_name, p.birth_date AS person_birth_date, s.uuid AS session_uuid FROM dossiers d "
+        "LEFT JOIN organizations o ON o.id = d.org_id LEFT JOIN officers f ON f.id = d.officer_id "
+        "LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN intake_sessions s ON s.id = d.session_id")
     out = {}
     for r in rows:
         r["refused_on"] = r["closed_on"] if r["status"] == "refused" else None

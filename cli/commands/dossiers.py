@@ -19,7 +19,8 @@ def register(sub) -> None:
 
     parser = sub.add_parser("dossiers", help="liệt kê hồ sơ, mỗi dòng một đối tượng JSON")
     add_db_argument(parser)
-    parser.add_argument("--status", choices=sorted(STATUSES), help="chỉ hồ sơ ở trạng thái này")
+    parser.add_argument("--status", choices=sorted(STATUSES),
+                        help="chỉ hồ sơ ở trạng thái này: " + ", ".join(f"{k} ({v})" for k, v in STATUSES.items()))
     parser.add_argument("--overdue", action="store_true", help="chỉ hồ sơ đang xử lý đã quá hạn")
     parser.set_defaults(func=run_list)
 

@@ -1,6 +1,6 @@
 """``import-orgs``: import one organization list (xlsx, xls, ods, csv) into the registry.
 
-    python main.py import-orgs --db DB --group {1,2,3,4} FILE [--dry-run] [--strict] [--errors OUT.xlsx]
+    python main.py import-orgs --db DB --group {1,2,3,4} FILE [--dry-run] [--strict] [--out TỆP.xlsx]
 
 Prints one JSON line: {"read", "inserted", "updated", "unchanged", "duplicates", "rejected", "warnings"}.
 Exit 0 done; 1 with --strict when some row was rejected (nothing imported); 2 unreadable file
@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import add_db_argument, add_user_argument, open_signed_in, print_json
+from cli.common import add_db_argument, add_output_argument, add_user_argument, open_signed_in, print_json
 from models.text.vn_format import thousands
 
 
@@ -26,7 +26,8 @@ def register(subparsers) -> None:
     parser.add_argument("file", metavar="FILE", help="tệp danh sách (.xlsx, .xls, .ods, .csv)")
     parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì vào CSDL")
     parser.add_argument("--strict", action="store_true", help="có dòng lỗi thì không nhập gì (mã thoát 1)")
-    parser.add_argument("--errors", metavar="OUT.xlsx", help="ghi các dòng lỗi và cảnh báo ra tệp Excel")
+    add_output_argument(parser, "--errors", dest="errors", metavar="TỆP.xlsx",
+                        help="ghi các dòng lỗi và cảnh báo ra tệp Excel")
     parser.set_defaults(func=run)
 
 

@@ -1,7 +1,7 @@
 """``import-people``: import one citizens' list (xlsx, xls, ods, csv).
 
     python main.py import-people --db DB --kind {residents,staff,schedule,activations} FILE
-                                 [--agency NAME] [--dry-run] [--strict] [--errors OUT.xlsx] [--user NAME]
+                                 [--agency NAME] [--dry-run] [--strict] [--out ERRORS.xlsx] [--user NAME]
 
 Prints one JSON line: {"read", "inserted", "updated", "unchanged", "duplicates", "rejected", "warnings"}
 (activation lists also "matched" and "unknown"). Exit 0 done; 1 with --strict when some row was rejected
@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import add_db_argument, add_user_argument, open_signed_in, print_json
+from cli.common import add_db_argument, add_output_argument, add_user_argument, open_signed_in, print_json
 
 KIND_HELP = ("residents: danh sách dân cư; staff: danh sách cán bộ của một cơ quan (--agency); schedule: lịch "
              "đăng ký của doanh nghiệp; activations: danh sách tài khoản đã cấp, kích hoạt")
@@ -28,10 +28,11 @@ def register(subparsers) -> None:
     parser.add_argument("--kind", choices=("residents", "staff", "schedule", "activations"), required=True,
                         help=KIND_HELP)
     parser.add_argument("file", metavar="FILE", help="tệp danh sách (.xlsx, .xls, .ods, .csv)")
-    parser.add_argument("--agency", metavar="NAME", help="tên cơ quan, đơn vị của danh sách cán bộ (tạo mới nếu chưa có)")
+    parser.add_argument("--agency", metavar="TÊN_CƠ_QUAN", help="tên cơ quan, đơn vị của danh sách cán bộ (tạo mới nếu chưa có)")
     parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì vào CSDL")
     parser.add_argument("--strict", action="store_true", help="có dòng lỗi thì không nhập gì (mã thoát 1)")
-    parser.add_argument("--errors", metavar="OUT.xlsx", help="ghi các dòng lỗi và cảnh báo ra tệp Excel")
+    add_output_argument(parser, "--errors", dest="errors", metavar="LỖI.xlsx",
+                        help="ghi các dòng lỗi và cảnh báo ra tệp Excel")
     parser.set_defaults(func=run)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cli.common import (
     add_db_argument,
+    add_output_argument,
     add_user_argument,
     cli_origin,
     cli_password,
@@ -15,6 +16,7 @@ from cli.common import (
     open_signed_in,
     open_store,
     print_json,
+    require_option,
     sign_in,
 )
 from models.core.errors import UserError
@@ -26,7 +28,7 @@ def register(sub) -> None:
     p = sub.add_parser("backup", help="sao lưu CSDL ra thư mục (bản sao được kiểm tra toàn vẹn)")
     add_db_argument(p)
     add_user_argument(p)
-    p.add_argument("--to", required=True, metavar="DIR", help="thư mục đích (ví dụ ổ USB)")
+    add_output_argument(p, "--to", dest="to", metavar="THƯ_MỤC", help="thư mục đích (ví dụ ổ USB), bắt buộc")
     p.set_defaults(func=run_backup)
 
     p = sub.add_parser("restore", help="khôi phục CSDL từ một bản sao lưu (tệp hiện tại được giữ lại)")
@@ -49,6 +51,7 @@ def register(sub) -> None:
 
 
 def run_backup(args) -> int:
+    require_option(args, "to", "--out THƯ_MỤC")
     with open_signed_in(args) as store:
         info = backup_to_folder(store, args.to)
     print_json(info.as_dict())

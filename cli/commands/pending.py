@@ -11,9 +11,9 @@ from models.registry.pending import PendingQuery, pending_rows
 def register(sub) -> None:
     parser = sub.add_parser("pending", help="danh sách tổ chức chưa được cấp tài khoản định danh (mỗi dòng một JSON)")
     add_db_argument(parser)
-    parser.add_argument("--area", metavar="CODE", help="mã xã, phường (mặc định: mọi địa bàn)")
+    parser.add_argument("--area", metavar="MÃ_XÃ", help="mã xã, phường (mặc định: mọi địa bàn)")
     parser.add_argument("--group", metavar="N", type=int, help="nhóm tổ chức 1–4 (mặc định: mọi nhóm)")
-    parser.add_argument("--phase", metavar="ID", type=int, help="chỉ các nhóm có chỉ tiêu trong giai đoạn này")
+    parser.add_argument("--phase", metavar="SỐ", type=int, help="chỉ các nhóm có chỉ tiêu trong giai đoạn này")
     parser.set_defaults(func=run)
 
 

@@ -13,8 +13,8 @@ def register(sub) -> None:
     parser = sub.add_parser("progress", help="tiến độ thực hiện chỉ tiêu của kế hoạch tại một ngày (JSON)")
     add_db_argument(parser)
     parser.add_argument("--campaign", type=int, help="mã kế hoạch (mặc định: kế hoạch hiện hành)")
-    parser.add_argument("--as-of", dest="as_of", required=True, help="tính đến ngày YYYY-MM-DD")
-    parser.add_argument("--week-start", dest="week_start", help="đầu tuần YYYY-MM-DD (mặc định: 7 ngày đến --as-of)")
+    parser.add_argument("--as-of", dest="as_of", required=True, help="tính đến ngày dạng năm-tháng-ngày (2025-01-09)")
+    parser.add_argument("--week-start", dest="week_start", help="đầu tuần dạng năm-tháng-ngày (2025-01-09) (mặc định: 7 ngày đến --as-of)")
     parser.set_defaults(func=run)
 
 

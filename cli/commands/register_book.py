@@ -13,8 +13,8 @@ def register(sub) -> None:
     add_db_argument(parser)
     add_user_argument(parser)
     parser.add_argument("--from", dest="start", required=True, metavar="NGÀY",
-                        help="ngày đầu (ngày tiếp nhận), YYYY-MM-DD")
-    parser.add_argument("--to", dest="end", required=True, metavar="NGÀY", help="ngày cuối (ngày tiếp nhận), YYYY-MM-DD")
+                        help="ngày đầu (ngày tiếp nhận), dạng năm-tháng-ngày (2025-01-09)")
+    parser.add_argument("--to", dest="end", required=True, metavar="NGÀY", help="ngày cuối (ngày tiếp nhận), dạng năm-tháng-ngày (2025-01-09)")
     parser.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
     parser.set_defaults(func=run)
 

@@ -16,7 +16,15 @@ import re
 import warnings
 from pathlib import Path
 
-from cli.common import add_db_argument, add_user_argument, open_signed_in, open_store, print_json
+from cli.common import (
+    add_db_argument,
+    add_hidden_alias,
+    add_output_argument,
+    add_user_argument,
+    open_signed_in,
+    open_store,
+    print_json,
+)
 from models.core.errors import UserError
 from models.reports.period import get_settings, parse_day, previous_week, week_ending
 from models.sync.consolidation import week_status
@@ -33,7 +41,9 @@ def register(sub) -> None:
                                       "(không hiện lên màn hình); hoặc biến môi trường SODINHDANH_SYNC_PASSWORD")
     p.add_argument("--unencrypted", action="store_true",
                    help="xuất tệp KHÔNG mật khẩu (tệp có số định danh cá nhân; ghi nhật ký); mặc định phải có mật khẩu")
-    p.add_argument("--week-end", help="ngày cuối kỳ báo cáo YYYY-MM-DD (mặc định: tuần đến hạn báo cáo tới)")
+    p.add_argument("--week-ending", dest="week_end",
+                   help="ngày cuối kỳ báo cáo dạng năm-tháng-ngày (2025-01-09) (mặc định: tuần đến hạn báo cáo tới)")
+    add_hidden_alias(p, "--week-end", dest="week_end")
     p.set_defaults(func=run_export)
 
     p = sub.add_parser("merge", help="tổng hợp tệp đồng bộ của các đơn vị (đơn vị cấp tỉnh) hoặc của các bàn "
@@ -53,7 +63,8 @@ def register(sub) -> None:
     p = sub.add_parser("sync-key", help="khoá ký tệp đồng bộ của máy này: dấu vân tay, xuất khoá công khai")
     add_db_argument(p)
     add_user_argument(p)
-    p.add_argument("--export", metavar="TEP", help="ghi khoá công khai ra tệp để gửi đơn vị tổng hợp (một lần)")
+    add_output_argument(p, "--export", dest="export",
+                        help="ghi khoá công khai ra tệp để gửi đơn vị tổng hợp (một lần)")
     p.set_defaults(func=run_key)
 
     p = sub.add_parser("sync-register", help="(cấp tỉnh, bàn chính) đăng ký khoá công khai của một đơn vị gửi tệp")
@@ -79,14 +90,16 @@ def register(sub) -> None:
     p = sub.add_parser("sync-units", help="(cấp tỉnh, bàn chính) danh sách đơn vị và tình trạng gửi tệp trong tuần")
     add_db_argument(p)
     add_user_argument(p)
-    p.add_argument("--week-end", help="ngày cuối tuần YYYY-MM-DD (mặc định: tuần vừa đến hạn)")
+    p.add_argument("--week-ending", dest="week_end", help="ngày cuối tuần dạng năm-tháng-ngày (2025-01-09) (mặc định: tuần vừa đến hạn)")
+    add_hidden_alias(p, "--week-end", dest="week_end")
     p.add_argument("--declare", nargs=2, metavar=("MA", "TEN"), help="khai báo đơn vị phải gửi tệp")
     p.set_defaults(func=run_units)
 
     p = sub.add_parser("sync-report", help="(cấp tỉnh, bàn chính) báo cáo tuần tổng hợp các đơn vị (PDF/Excel)")
     add_db_argument(p)
-    p.add_argument("--week-end", help="ngày cuối tuần YYYY-MM-DD (mặc định: tuần vừa đến hạn)")
-    p.add_argument("--pdf", help="tệp PDF")
+    p.add_argument("--week-ending", dest="week_end", help="ngày cuối tuần dạng năm-tháng-ngày (2025-01-09) (mặc định: tuần vừa đến hạn)")
+    add_hidden_alias(p, "--week-end", dest="week_end")
+    add_output_argument(p, "--pdf", dest="pdf", metavar="TỆP.pdf", help="tệp PDF")
     p.add_argument("--xlsx", help="tệp Excel")
     p.set_defaults(func=run_report)
 

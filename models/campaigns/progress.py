@@ -203,11 +203,15 @@ def _flatten(value):
 
 
 # ---- counting ---------------------------------------------------------------------------------------
+# Organizations' figures: citizens' level-2 accounts (subject 'p' || ID number, issue 15) are counted in the
+# same table but not here; the citizens' campaign (issue 16) counts them on its own. The index
+# progress_firsts_day carries ``subject`` (m019), so the filter costs no row lookups.
+ORG_SUBJECTS = "subject NOT LIKE 'p%'"
 def _firsts_sql() -> str:
     """Per subject: its first counted event up to :cap_next (exclusive) in the campaign's way of counting,
     with the group/area/officer of the dossier that carried it (table progress_firsts, kept by triggers)."""
     return ("SELECT d, dossier_id AS id, grp, area_code, officer_id FROM progress_firsts"
-            " WHERE counts = :counts AND d < :cap_next")
+            f" WHERE counts = :counts AND d < :cap_next AND {ORG_SUBJECTS}")
 
 
 class _Buckets:
@@ -226,12 +230,12 @@ class _Buckets:
             params = (counts, self.bounds[bucket].isoformat(), self.bounds[bucket + 1].isoformat())
             for grp, area, count in store.execute(
                     "SELECT grp, area_code, COUNT(*) FROM progress_firsts WHERE counts = ? AND d >= ? AND d < ?"
-                    " GROUP BY grp, area_code", params):
+                    f" AND {ORG_SUBJECTS} GROUP BY grp, area_code", params):
                 self.grp[grp][bucket] += count
                 self.grp_area[(grp, area or NO_AREA)][bucket] += count
             for officer, count in store.execute(
                     "SELECT officer_id, COUNT(*) FROM progress_firsts WHERE counts = ? AND d >= ? AND d < ?"
-                    " GROUP BY officer_id", params):
+                    f" AND {ORG_SUBJECTS} GROUP BY officer_id", params):
                 self.officer[officer][bucket] += count
 
     def index(self, day: dt.date) -> int:
@@ -506,7 +510,7 @@ def weekly_series(store, campaign_id: int | None, until: dt.date) -> list[WeekPo
     weeks = ((until - start).days // 7) + 1
     per_week: dict[int, int] = defaultdict(int)
     for day, count in store.execute(
-            "SELECT d, COUNT(*) FROM progress_firsts WHERE counts = ? AND d >= ? AND d < ? GROUP BY d",
+            f"SELECT d, COUNT(*) FROM progress_firsts WHERE counts = ? AND d >= ? AND d < ? AND {ORG_SUBJECTS} GROUP BY d",
             (campaign["counts"], start.isoformat(), (cap + dt.timedelta(days=1)).isoformat())):
         per_week[(until - dt.date.fromisoformat(day)).days // 7] += count
     line = _TargetLine(store, campaign_id, start)

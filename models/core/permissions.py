@@ -21,7 +21,7 @@ INTAKE = {
     "registry.view", "registry.import", "registry.edit", "registry.resolve_duplicates",
     "dossier.view", "dossier.create", "dossier.edit", "dossier.transition", "dossier.import",
     "verification.request", "progress.view", "report.view", "report.draft", "personal_id.reveal",
-    "sync.export", "dossier.propose", "people.view", "people.import", "people.edit",
+    "sync.export", "dossier.propose", "people.view", "people.import", "people.edit", "session.manage",
 }
 # Issuing and refusing need the leader: an intake officer proposes (dossier.propose), the leader approves
 # (dossier.approve) or issues directly (dossier.issue); only the leader undoes a wrong move (dossier.undo).
@@ -29,6 +29,7 @@ LEADER = INTAKE | {
     "dossier.issue", "dossier.approve", "dossier.undo",
     "campaign.manage", "report.issue", "dossier.refuse", "dossier.cancel", "sync.merge", "audit.view",
     "audit.export", "unit.manage", "sync.register_key", "sync.override",
+    "results.import",  # the national system's result lists move dossiers to issued/activated (issue 13)
 }
 # The administrator runs the installation (accounts, settings, backups) and does not need to read
 # personal ID numbers in full: lists show them masked, revealing one is refused, and so is exporting the
@@ -76,6 +77,7 @@ PERMISSION_LABELS = {
     "sync.register_key": "đăng ký khoá ký của đơn vị gửi tệp",
     "sync.override": "chấp nhận tệp chưa ký, bỏ qua số tệp bị mất",
     "system": "thực hiện thao tác hệ thống",
+    "results.import": "nhập danh sách kết quả của hệ thống quốc gia",
     "dossier.propose": "đề xuất cấp tài khoản hoặc từ chối hồ sơ",
     "dossier.issue": "xác nhận đã cấp tài khoản",
     "dossier.approve": "duyệt đề xuất cấp tài khoản hoặc từ chối",
@@ -83,6 +85,7 @@ PERMISSION_LABELS = {
     "people.view": "xem danh sách công dân",
     "people.import": "nhập danh sách công dân",
     "people.edit": "sửa thông tin công dân",
+    "session.manage": "lập, sửa, huỷ lịch thu nhận lưu động",
 }
 
 

@@ -29,7 +29,7 @@ from models.core.store import Store
 from models.dossiers import records as dossiers
 from models.dossiers.states import OPEN_STATUSES
 from models.registry import divisions
-from models.registry.importing.analysis import is_footer_row
+from models.registry.importing.analysis import FooterScan
 from models.registry.organizations import GROUPS, find_by_tax_code
 from models.text.identifiers import check_tax_code
 from models.text.normalize import clean, fold
@@ -229,13 +229,14 @@ def import_file(store: Store, path: str | Path, *, mapping: dict[str, str] | Non
     seen_refs: dict[str, int] = {}
     data_rows = [(header_index + 2 + i, r) for i, r in enumerate(rows[header_index + 1:])]
     total = len(data_rows)
+    footer = FooterScan(columns.get("tax_code"))  # totals, place and date, the signer's block
     with store.atomic():
         now = store.now_iso()
         for done, (line, raw) in enumerate(data_rows, start=1):
             if progress is not None and (done % 50 == 0 or done == total):
                 progress.update(done, total, f"Đang nhập dòng {line}")
             values = {f: _cell_text(raw[i]) if i < len(raw) else "" for f, i in columns.items()}
-            if not any(values.values()) or is_footer_row(list(raw), columns.get("tax_code")):
+            if not any(values.values()) or footer.skip(list(raw)):
                 continue
             result.read += 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 STATUSES = {
     "received": "Đã tiếp nhận",
+    "sent": "Đã chuyển",  # a citizen's level-2 dossier sent on to the national system (models/people/level2.py)
     "verifying": "Đang xác minh",
     "needs_papers": "Cần bổ sung giấy tờ",
     "waiting_locality": "Chờ địa phương khác xác minh",
@@ -13,7 +14,8 @@ STATUSES = {
     "refused": "Từ chối",
     "cancelled": "Đã huỷ (nhập nhầm)",
 }
-OPEN_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified")
+PERSON_ONLY_STATUSES = ("sent",)  # an organization's dossier never reaches these
+OPEN_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified", "sent")
 # The time limit stops while the unit waits for the applicant's papers (Decree 69/2024 counts it from a
 # complete, valid dossier) and starts again, in full, from the day they arrive: never overdue meanwhile.
 CLOCK_STOPPED = ("needs_papers",)
@@ -29,6 +31,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "waiting_locality": ("verifying", "verified", *_CLOSE),
     "verified": ("issued", *_CLOSE),
     "issued": ("activated",),
+    "sent": (),  # person dossiers move through models.people.level2 (persons kept in step)
     "activated": (),
     "refused": (),
     "cancelled": (),

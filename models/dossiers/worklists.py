@@ -59,6 +59,9 @@ _RUNNING = ",".join(f"'{s}'" for s in CLOCK_RUNNING)
 OVERDUE_SQL = f"d.status IN ({_RUNNING}) AND d.due_date < ?"
 # Proposals to issue or refuse waiting for the leader (models/dossiers/procedure.py).
 AWAITING_SQL = "d.id IN (SELECT dossier_id FROM dossier_proposals WHERE decision IS NULL)"
+# Organizations' dossiers to check against the registry; a citizen's level-2 dossier is not verified here
+# (received → sent to the national system), so it stays out of «Cần xác minh».
+TO_VERIFY_SQL = "d.status IN ('received', 'verifying') AND d.subject_type = 'organization'"
 
 
 def is_overdue(dossier: dict, today: dt.date | str) -> bool:
@@ -81,6 +84,8 @@ class Filters:
     status: str | None = None
     received_from: dt.date | str | None = None
     received_to: dt.date | str | None = None
+    subject_type: str | None = None  # 'organization' | 'person' (citizens' level-2 dossiers, issue 15)
+    session_id: int | None = None  # person dossiers logged at one mobile intake session
 
     def where(self) -> tuple[list[str], list]:
         clauses: list[str] = []
@@ -106,6 +111,12 @@ class Filters:
         if self.received_to:
             clauses.append("d.received_on <= ?")
             params.append(str(self.received_to)[:10])
+        if self.subject_type:
+            clauses.append("d.subject_type = ?")
+            params.append(self.subject_type)
+        if self.session_id is not None:
+            clauses.append("d.session_id = ?")
+            params.append(int(self.session_id))
         return clauses, params
 
 
@@ -116,7 +127,7 @@ def _list_clause(store: Store, key: str) -> tuple[str, list]:
     if key == "mine":
         return f"d.officer_id = ? AND d.status IN ({_OPEN})", [store.actor.id]
     if key == "to_verify":
-        return "d.status IN ('received', 'verifying')", []
+        return TO_VERIFY_SQL, []
     if key == "waiting_locality":
         return "d.status = ?", ["waiting_locality"]
     if key == "overdue":
@@ -206,7 +217,7 @@ def counts(store: Store, filters: Filters | None = None) -> dict[str, int]:
         out[f"status:{status}"] = n
     out["all"] = sum(out[f"status:{s}"] for s in STATUSES)
     out["open"] = sum(out[f"status:{s}"] for s in OPEN_STATUSES)
-    out["to_verify"] = out["status:received"] + out["status:verifying"]
+    out["to_verify"] = store.scalar(f"SELECT count(*) FROM dossiers d WHERE {TO_VERIFY_SQL}{where}", extra_params)
     out["waiting_locality"] = out["status:waiting_locality"]
     out["today"] = store.scalar(f"SELECT count(*) FROM dossiers d WHERE d.received_on = ?{where}",
                                 [today, *extra_params])
@@ -231,7 +242,8 @@ def fetch_rows(store: Store, ids) -> dict[int, dict]:
         part = ids[start:start + 500]
         rows = store.query(
             "SELECT d.id, d.uuid, d.number, d.status, d.tax_code, "
-            "coalesce(g.name, json_extract(d.declared, '$.name')) AS organization, d.grp, d.area_code, "
+            "coalesce(g.name, json_extract(d.declared, '$.name'), "
+            "(SELECT pp.full_name FROM persons pp WHERE pp.id = d.person_id)) AS organization, d.subject_type, d.grp, d.area_code, "
             "a.name AS area_name, d.channel, d.received_at, d.due_date, o.full_name AS officer, d.officer_id, "
             "d.needs_verification, d.version, d.online_ref, "
             "(SELECT p.to_status FROM dossier_proposals p WHERE p.dossier_id = d.id AND p.decision IS NULL) AS proposal "

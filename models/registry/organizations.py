@@ -19,7 +19,7 @@ from models.core.errors import StaleEdit, UserError
 from models.core.permissions import require
 from models.core.store import Store
 from models.security.personal_data import display_id_number
-from models.text.identifiers import check_email, check_personal_id, check_phone
+from models.text.identifiers import check_email, check_phone, check_representative_id
 from models.text.normalize import clean, fold
 
 GROUPS = {
@@ -226,7 +226,8 @@ def update(store: Store, org_id: int, changes: dict, *, expected_version: int | 
 
 
 # The representative's contact fields an officer types: checked and written in their canonical form.
-CONTACT_CHECKS = {"rep_id_number": check_personal_id, "rep_phone": check_phone, "rep_email": check_email}
+# The ID number may be an old 9-digit ID card or a foreign representative's passport (kept, see identifiers).
+CONTACT_CHECKS = {"rep_id_number": check_representative_id, "rep_phone": check_phone, "rep_email": check_email}
 
 
 def checked_contacts(values: dict) -> dict:

@@ -284,7 +284,9 @@ def area_notes(areas: list[FigureRow], at: FigureRow, gt: FigureRow) -> list[str
 # person, else the dossier itself) on the date of its first issued account; cancelled dossiers never
 # count; the group is that of the dossier that carried that first event, the area the organization's in
 # the registry (table progress_firsts, kept by triggers; m009).
-_FIRST_ISSUED = "SELECT grp, area_code, d FROM progress_firsts WHERE counts = 'issued' AND d < :cap_next"
+# Organizations only: citizens' accounts (subject 'p…', issue 15) are not the weekly report's.
+_FIRST_ISSUED = ("SELECT grp, area_code, d FROM progress_firsts WHERE counts = 'issued' AND d < :cap_next"
+                 " AND subject NOT LIKE 'p%'")
 
 
 def _plain_counts(store: Store, start: dt.date, end: dt.date, trend_weeks: int) -> Figures:

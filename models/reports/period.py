@@ -81,7 +81,9 @@ def parse_day(text: str, what: str) -> dt.date:
     """A date typed as YYYY-MM-DD (command line); ``what`` names the option in the message."""
     try:
         day = parse_date(text, iso_only=True)
-    except UserError:
+    except UserError as exc:
+        if "không tồn tại" in str(exc):  # 2025-02-31: written right, no such day
+            raise UserError(f"{what} «{text}»: ngày không tồn tại (kiểm tra lại ngày và tháng).") from None
         day = None
     if day is None:
         raise UserError(f"{what} «{text}» không đúng dạng YYYY-MM-DD.")

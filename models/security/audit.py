@@ -49,6 +49,9 @@ ACTION_LABELS = {
     "backup.restore": "Khôi phục dữ liệu",
     "organization.create": "Thêm tổ chức",
     "organization.update": "Sửa tổ chức",
+    "organization.area_choice": "Chọn xã, phường mới cho địa bàn cũ",
+    "area_choice.open": "Địa bàn cũ cần chọn xã, phường mới",
+    "area_choice.choose": "Đã chọn xã, phường mới cho địa bàn cũ",
     "organization.import": "Cập nhật tổ chức từ tệp",
     "organization.edit": "Sửa tổ chức",
     "organization.merge": "Gộp tổ chức trùng",
@@ -65,6 +68,8 @@ ACTION_LABELS = {
     "dossier.locality_answer": "Nhận kết quả xác minh",
     "dossier.import": "Cập nhật hồ sơ từ danh sách tỉnh gửi",
     "dossier.import_file": "Nhập danh sách hồ sơ",
+    "results.import": "Ghi nhận tài khoản theo danh sách hệ thống quốc gia",
+    "results.import_file": "Nhập danh sách kết quả của hệ thống quốc gia",
     "dossier.propose": "Đề xuất cấp tài khoản / từ chối (chờ chỉ huy duyệt)",
     "dossier.proposal_rejected": "Chỉ huy không duyệt đề xuất",
     "dossier.undo": "Hoàn tác chuyển trạng thái hồ sơ",
@@ -108,6 +113,10 @@ ACTION_LABELS = {
     "person.activation": "Cập nhật tài khoản theo danh sách cấp, kích hoạt", "person.create": "Thêm công dân",
     "person.edit": "Sửa thông tin công dân", "agency.create": "Thêm cơ quan, đơn vị",
     "agency.edit": "Sửa cơ quan, đơn vị", "intake_session.create": "Lập lịch thu nhận lưu động",
+    "intake_session.edit": "Sửa lịch thu nhận lưu động", "intake_session.cancel": "Huỷ buổi thu nhận lưu động",
+    "intake_session.held": "Buổi thu nhận lưu động đã thực hiện",
+    "intake_session.notice": "Xuất thông báo lịch thu nhận lưu động",
+    "person.level2": "Cập nhật tài khoản mức 2 theo hồ sơ",
 }
 
 OBJECT_LABELS = {
@@ -121,6 +130,7 @@ OBJECT_LABELS = {
     "person": "Công dân", "agency": "Cơ quan, đơn vị", "people_import": "Lần nhập danh sách công dân",
     "intake_session": "Buổi thu nhận lưu động", "enterprise_schedule": "Lịch đăng ký của doanh nghiệp",
     "person_list": "Danh sách công dân", "schedule": "Lịch hẹn của doanh nghiệp",
+    "org_account": "Tài khoản định danh của tổ chức",
 }
 
 COLUMNS = [

@@ -63,10 +63,13 @@ SELECT d.uuid, d.number, d.subject_type, d.tax_code, o.uuid, o.name, d.grp, d.ar
        CASE WHEN d.status = 'cancelled' THEN COALESCE(d.closed_on,
             (SELECT substr(MAX(e.at), 1, 10) FROM dossier_events e
              WHERE e.dossier_id = d.id AND e.to_status = 'cancelled')) END,
-       d.due_date, f.full_name, d.online_ref, d.refusal_reason, d.updated_at
+       d.due_date, f.full_name, d.online_ref, d.refusal_reason, d.updated_at,
+       COALESCE(p.id_number, d.person_ref), p.full_name, p.birth_date, d.id_card_valid, s.uuid, d.sent_on
 FROM dossiers d
 LEFT JOIN organizations o ON o.id = d.org_id
 LEFT JOIN officers f ON f.id = d.officer_id
+LEFT JOIN persons p ON p.id = d.person_id
+LEFT JOIN intake_sessions s ON s.id = d.session_id
 {where}
 ORDER BY d.id
 """

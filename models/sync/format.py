@@ -18,7 +18,7 @@ from typing import Any
 from models.core.errors import UserError
 from models.text.vn_parse import EXCEL_EPOCH
 
-FORMAT_VERSION = "2.1"  # 2.0: signed (issue 14); 2.1: change counter range; 1.x files are still read, as unsigned
+FORMAT_VERSION = "2.2"  # 2.0: signed (issue 14); 2.1: change counter range; 2.2: citizens' dossiers (issue 15); 1.x read as unsigned
 FORMAT_MAJOR, FORMAT_MINOR = (int(p) for p in FORMAT_VERSION.split("."))
 
 INFO_SHEET = "ThongTin"
@@ -39,6 +39,7 @@ class Column:
     header: str
     type: str
     width: int = 14
+    optional: bool = False  # added in a minor version: a file written before it may lack the column
 
 
 @dataclass
@@ -74,6 +75,13 @@ DOSSIER_COLUMNS = (
     Column("online_ref", "Mã hồ sơ trực tuyến", TEXT, 20),
     Column("refusal_reason", "Lý do từ chối", TEXT, 30),
     Column("updated_at", "Cập nhật lúc", DATETIME, 19),
+    # 2.2: a citizen's level-2 dossier (subject_type 'person'): who, the ID card, the mobile session, sent on.
+    Column("person_id_number", "Số định danh công dân", TEXT, 15, optional=True),
+    Column("person_name", "Họ tên công dân", TEXT, 24, optional=True),
+    Column("person_birth_date", "Ngày sinh công dân", DATE, 12, optional=True),
+    Column("id_card_valid", "Thẻ căn cước còn hiệu lực (1/0)", INT, 9, optional=True),
+    Column("session_uuid", "Mã buổi thu nhận (UUID)", TEXT, 38, optional=True),
+    Column("sent_on", "Ngày chuyển hệ thống quốc gia", DATE, 12, optional=True),
 )
 
 ORG_COLUMNS = (
@@ -179,7 +187,7 @@ def signed_payload(unit_code: str, sequence: int, sha256: str) -> bytes:
     every cell, ThongTin included); docs/sync-format.md, "Signature"."""
     return f"{SIGNED_PREFIX}\nunit_code:{unit_code}\nsequence:{int(sequence)}\nsha256:{sha256}\n".encode()
 
-DOSSIER_STATUSES = ("received", "verifying", "needs_papers", "waiting_locality", "verified", "issued",
+DOSSIER_STATUSES = ("received", "sent", "verifying", "needs_papers", "waiting_locality", "verified", "issued",
                     "activated", "refused", "cancelled")
 
 

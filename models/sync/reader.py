@@ -202,10 +202,16 @@ def _digest_and_records(grid: list[list], sheet: str, label: str) -> tuple[str, 
     header = [str(h).strip() if h is not None else "" for h in grid[0]]
     positions = []
     for col in columns:
-        if col.header not in header:
+        if col.header in header:
+            positions.append(header.index(col.header))
+        elif col.optional:
+            positions.append(-1)  # a file of an earlier minor version: the column reads as empty
+        else:
             raise UserError(f"Tệp «{label}»: trang {sheet} thiếu cột «{col.header}».")
-        positions.append(header.index(col.header))
     width = max(positions) + 1
+    if -1 in positions:
+        positions = [width if p == -1 else p for p in positions]
+        width += 1
     pick = operator.itemgetter(*positions) if len(positions) > 1 else (lambda row: (row[positions[0]],))
     fixes = [(i, col) for i, col in enumerate(columns) if col.type in (DATE, DATETIME, NUM)]
     ints = [i for i, col in enumerate(columns) if col.type == INT]

@@ -43,8 +43,32 @@ _GROUPED = {".": re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+"), ",": re.compile(r"[1-9
 _NUMBER_RE = re.compile(r"([+-]?)([\d.,]+)")
 
 
-def _date_message(text: str) -> str:
+def _date_message(text: str, *, iso: bool = False) -> str:
+    """Wrong shape, or the right shape naming a day the calendar lacks (31/02/2025: "không tồn tại");
+    ``iso``: only yyyy-mm-dd is the right shape (the command line)."""
+    if (_YMD_RE.fullmatch(text) is not None) if iso else _has_date_shape(text):
+        return f"Ngày «{text}» không tồn tại (kiểm tra lại ngày và tháng)"
     return f"Ngày «{text}» không hợp lệ (cần dạng ngày/tháng/năm, ví dụ 05/03/2010)"
+
+
+def _has_date_shape(text: str) -> bool:
+    """Written as a date (dd/mm/yyyy, yyyy-mm-dd, "ngày … tháng … năm …") with a plausible year, whether
+    or not that day exists."""
+    dmy = _DMY_RE.fullmatch(text)
+    if dmy is not None and len(dmy.group(3)) == 3:
+        return False  # a 3-digit year is a typo, not a day the calendar lacks
+    match = _YMD_RE.fullmatch(text) or dmy or _WORDS_RE.search(fold(text))
+    if match is None:
+        match = _STRICT_RE.fullmatch(text)
+        return bool(match) and not _moment_exists(text)
+    return True
+
+
+def _moment_exists(text: str) -> bool:
+    try:
+        return _strict_moment(text) is not None
+    except Exception:
+        return False
 
 
 def _year(text: str) -> int:
@@ -132,7 +156,7 @@ def parse_date(value, *, loose: bool = False, iso_only: bool = False) -> dt.date
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise UserError(_date_message(text)) from None
+            raise UserError(_date_message(text, iso=True)) from None
     if loose:
         day = _loose_date(text)
     else:
@@ -157,6 +181,8 @@ def parse_datetime(value) -> dt.datetime | None:
     text = clean(value)
     moment = _strict_moment(text)
     if moment is None:
+        if _has_date_shape(text):
+            raise UserError(f"Thời điểm «{text}» không tồn tại (kiểm tra lại ngày, tháng, giờ)")
         raise UserError(f"Thời điểm «{text}» không đúng dạng ngày/tháng/năm giờ:phút")
     day, time = moment
     return dt.datetime.combine(day, time or dt.time(0, 0))

@@ -34,6 +34,12 @@ _TRADES = ["Thương mại Dịch vụ", "Xây dựng", "Thủy sản", "Vận t
            "Điện tử", "Cơ khí", "Dược phẩm", "Ươm giống", "Gạch ngói"]
 
 
+def _personal_id(prefix: str, century: int, yy: int, serial: int) -> str:
+    """A plausible representative's ID: digit 4 the century and sex, digits 5–6 an adult's birth year."""
+    yy = yy % 7 if century >= 2 else 40 + yy % 60
+    return f"{prefix}{century}{yy:02d}{serial:06d}"
+
+
 def make_tax_code(rng: random.Random, branch: bool = False) -> str:
     """A valid MST (check digit as in domain.md); ``branch`` gives a 13-digit dependent-unit code."""
     while True:
@@ -83,8 +89,8 @@ def make_orgs(n: int, seed: int = 1, *, with_tax: bool = True, branches: float =
             established_on=dt.date(2000, 1, 1) + dt.timedelta(days=rng.randint(0, 8700)),
             address=f"Số {rng.randint(1, 300)} đường {fake.street_name()}, {area_name}, tỉnh An Giang",
             area_code=area_code, area_name=area_name, rep_name=rep,
-            rep_id_number=rng.choice(ID_PREFIXES) + str(rng.randint(0, 3)) + f"{rng.randint(0, 99):02d}"
-            + f"{rng.randint(0, 999999):06d}",
+            rep_id_number=_personal_id(rng.choice(ID_PREFIXES), rng.randint(0, 3), rng.randint(0, 99),
+                                       rng.randint(0, 999999)),
             rep_phone="0" + rng.choice("3579") + f"{rng.randint(0, 99999999):08d}",
             rep_email=f"lienhe{len(orgs) + 1}@{rng.choice(['gmail.com', 'yahoo.com.vn', 'congty.vn'])}",
             status=status, status_text=rng.choice(STATUS_TEXTS[status]),

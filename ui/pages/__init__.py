@@ -14,4 +14,5 @@ PAGES: list[tuple[str, str, str]] = [
     ("audit", "Nhật ký", "ui.pages.audit:AuditPage"),
     ("admin", "Quản trị", "ui.pages.admin:AdminPage"),
     ("people", "Công dân", "ui.pages.people:PeoplePage"),
+    ("sessions", "Thu nhận lưu động", "ui.pages.sessions:SessionsPage"),
 ]

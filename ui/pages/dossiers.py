@@ -118,7 +118,10 @@ class DossiersPage(QWidget):
         layout.addWidget(self._build_table(), 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("dossierCount")
-        layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.results_button())
+        layout.addLayout(bottom)
         return right
 
     def _build_filters(self) -> QHBoxLayout:
@@ -148,8 +151,33 @@ class DossiersPage(QWidget):
         filters.addWidget(self.area_filter, 1)
         filters.addWidget(self.channel_filter, 1)
         filters.addWidget(self.new_button)
+        # Citizens' level-2 dossiers (issue 15): the subject filter and the citizen intake (Ctrl+Shift+N).
+        self.subject_filter = self._filter_combo("subjectFilter", "Tổ chức và công dân",
+                                                 [("Tổ chức", "organization"), ("Công dân", "person")])
+        self.subject_filter.setMinimumContentsLength(4)
+        filters.insertWidget(1, self.subject_filter, 1)
+        self.new_button.setToolTip("Mở màn hình tiếp nhận hồ sơ mới (Ctrl+N); hồ sơ mức 2 của công dân: Ctrl+Shift+N")
         return filters
 
+    def results_button(self) -> QPushButton:
+        """"Nhập kết quả…": the national system's lists of issued/activated accounts (leaders only)."""
+        from models.dossiers.status import actor_can  # imported late: only this button needs it
+
+        self.import_results_button = QPushButton("Nhập kết quả…", objectName="importResultsButton")
+        self.import_results_button.setToolTip("Nhập danh sách tổ chức đã được cấp / đã kích hoạt tài khoản do hệ "
+                                              "thống quốc gia trả về (xem trước những gì sẽ thay đổi)")
+        self.import_results_button.clicked.connect(self.open_results_import)
+        self.import_results_button.setVisible(actor_can(self.store, "results.import"))
+        return self.import_results_button
+
+    def open_results_import(self):
+        from ui.dialogs.results_import_dialog import ResultsImportDialog  # imported late: opened rarely
+
+        dialog = ResultsImportDialog(self.ctx, parent=self.window())
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _code: self.reload(counts=True))
+        dialog.open()
+        return dialog
     def _build_approval_bar(self) -> QWidget:
         """Shown on «Chờ duyệt» to whoever may approve: approve or reject the selected dossier's proposal
         without opening it (the dossier screen has the same buttons)."""
@@ -259,6 +287,9 @@ class DossiersPage(QWidget):
         self.intake_shortcut = QShortcut(QKeySequence("Ctrl+N"), host)
         self.intake_shortcut.setContext(Qt.WindowShortcut)
         self.intake_shortcut.activated.connect(self.open_intake)
+        self.person_shortcut = QShortcut(QKeySequence("Ctrl+Shift+N"), host)
+        self.person_shortcut.setContext(Qt.WindowShortcut)
+        self.person_shortcut.activated.connect(self.open_person_intake)
         self.search_shortcut = QShortcut(QKeySequence("Ctrl+F"), self)
         self.search_shortcut.setContext(Qt.WidgetWithChildrenShortcut)
         self.search_shortcut.activated.connect(self.search.setFocus)
@@ -292,7 +323,8 @@ class DossiersPage(QWidget):
 
     def filters(self) -> worklists.Filters:
         return worklists.Filters(group=self.group_filter.currentData(), area_code=self.area_filter.currentData(),
-                                 channel=self.channel_filter.currentData())
+                                 channel=self.channel_filter.currentData(),
+                                 subject_type=self.subject_filter.currentData())
 
     def refresh_counts(self) -> dict[str, int]:
         counts = worklists.counts(self.store, self.filters())
@@ -389,7 +421,12 @@ class DossiersPage(QWidget):
         view = self.views.get(dossier_id)
         if view is None or not view.isVisible():
             try:
-                view = DossierView(self.ctx, dossier_id, parent=self.window())
+                if self.store.scalar("SELECT subject_type FROM dossiers WHERE id = ?", (dossier_id,)) == "person":
+                    from ui.dialogs.person_intake_view import PersonDossierView  # imported late: citizens' only
+
+                    view = PersonDossierView(self.ctx, dossier_id, parent=self.window())
+                else:
+                    view = DossierView(self.ctx, dossier_id, parent=self.window())
             except Exception as exc:
                 show_error(self, exc, "Không mở được hồ sơ")
                 return None
@@ -424,6 +461,17 @@ class DossiersPage(QWidget):
         dialog.open()
         dialog.activateWindow()
         dialog.lookup.edit.setFocus()
+        return dialog
+
+    def open_person_intake(self):
+        from ui.dialogs.person_intake import PersonIntakeDialog  # imported late: opened on demand only
+
+        dialog = PersonIntakeDialog(self.ctx, parent=self.window())
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_intake_saved)
+        dialog.open()
+        dialog.activateWindow()
+        dialog.id_edit.setFocus()
         return dialog
 
     def _on_intake_saved(self, dossier_id: int) -> None:

@@ -29,6 +29,7 @@ from models.core.progress import Progress
 from models.core.store import Store
 from models.people import agencies
 from models.people.importing.analysis import Analysis, Issue, Record
+from models.people.level2 import follow_national_lists
 from models.registry.importing.fastnorm import fold, fold_many, name_key
 from models.registry.importing.gcpause import paused_gc
 from models.tabular import UnreadableFile
@@ -55,6 +56,7 @@ class ImportResult:
     matched: int = 0
     unknown: int = 0
     unknown_ids: list[str] = field(default_factory=list)
+    dossiers_moved: dict[str, int] = field(default_factory=dict)
     written: bool = False
     import_id: int | None = None
     agency_id: int | None = None
@@ -97,6 +99,9 @@ def apply_analysis(store: Store, analysis: Analysis, *, agency: str | None = Non
             writer.schedules()
         else:
             writer.activations()
+            if writer.write and not refused:
+                # open level-2 dossiers follow the list in the same transaction (received/sent → issued → activated)
+                result.dossiers_moved = follow_national_lists(store)
         result.warnings = sum(1 for i in result.issues if i.level == "warning")
         if refused:
             result.inserted = result.updated = result.unchanged = 0

@@ -52,6 +52,7 @@ class Issue:
     value: str
     message: str
     level: str = "error"  # "error" (row rejected) | "warning" (row imported)
+    name: str = ""  # the organization's name on that row, so that the error workbook says whose row it is
 
     @property
     def column_letter(self) -> str:
@@ -59,7 +60,7 @@ class Issue:
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column_letter, "header": self.header, "value": self.value,
-                "message": self.message, "level": self.level}
+                "message": self.message, "level": self.level, "name": self.name}
 
 
 @dataclass
@@ -176,6 +177,7 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
     records = analysis.records
     total = len(rows)
     start = analysis.guess.first_data_row
+    footer = FooterScan(tax_col)
     for index in range(start, total):
         if progress is not None and index % 2000 == 0:
             progress.update(index, total, f"Đang kiểm tra dòng {index + 1}/{total}…")
@@ -183,10 +185,11 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
         width = len(row)
         if not _has_data(row, mapped):
             continue  # blank row, or text only in ignored columns (section titles, notes)
-        if is_footer_row(row, tax_col):
+        if footer.skip(row):
             continue
         excel_row = index + 1
         analysis.read += 1
+        first_issue = len(issues)
         values: dict = {}
         row_errors = False
         for col, fieldname, convert in columns:
@@ -215,6 +218,10 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             issues.append(Issue(excel_row, col, headers[col] if tax_col is not None else "", "",
                                 f"Thiếu mã số thuế (bắt buộc với nhóm {group}: {GROUPS[group]})"))
             row_errors = True
+        if len(issues) > first_issue:
+            name = values.get("name") or cell_text(row[name_col] if name_col < width else "")
+            for issue in issues[first_issue:]:
+                issue.name = name
         if row_errors:
             analysis.rejected += 1
             continue
@@ -255,8 +262,11 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                 records.append(record)
             else:
                 analysis.duplicates += 1
+                merged_from = len(issues)
                 _merge(earlier, values, excel_row, issues, headers, analysis.mapping, areas.names)
                 record = earlier
+                for issue in issues[merged_from:]:
+                    issue.name = values.get("name") or earlier.values.get("name", "")
         else:
             key = tuple(sorted(values.items()))
             record = by_content.get(key)
@@ -311,17 +321,54 @@ def _has_data(row: list, mapped: set[int]) -> bool:
 
 def is_footer_row(row: list, tax_col: int | None) -> bool:
     """"Tổng cộng: 120", "Người lập biểu", "…, ngày 05 tháng 01 năm 2025" under the table."""
+    return footer_kind(row, tax_col) is not None
+
+
+_TOTAL_RE = re.compile(r"^(tong cong(?! ty)|tong so\b|tong( \d+)*$|cong( \d+)*$)")
+
+
+def footer_kind(row: list, tax_col: int | None) -> str | None:
+    """"total" for a totals line, "signature" for the signer's block or the place-and-date line, else None."""
     if tax_col is not None and tax_col < len(row):
         tax = row[tax_col]
         if isinstance(tax, (int, float)) and tax >= 1e8:
-            return False
+            return None
         if isinstance(tax, str) and _LONG_NUMBER_RE.search(tax):
+            return None
+    cells = [c for c in row if c != "" and c is not None and not (isinstance(c, str) and not c.strip())]
+    if not cells:
+        return None
+    first = fold(cell_text(cells[0]))
+    if not _FOOTER_RE.match(first):
+        return None
+    if _TOTAL_RE.match(first):
+        return "total"
+    # The signer's lines hold one or two signers side by side; a row filled across is data (an organization
+    # called "Người Lập Trình" or "Ngày Tháng Năm" in a list without a row-number column).
+    return "signature" if len(cells) <= 3 else None
+
+
+class FooterScan:
+    """Skips the lines under a table: totals, the place-and-date line, "Người lập biểu" / "Thủ trưởng đơn
+    vị" and, once that signer's block has begun, the short lines under it (the signer's name and title,
+    "(Ký, ghi rõ họ tên)") that no rule could tell from a data row on their own. A row carrying a long
+    number (a tax code) is always data."""
+
+    def __init__(self, tax_col: int | None) -> None:
+        self.tax_col = tax_col
+        self.in_signature = False
+
+    def skip(self, row: list) -> bool:
+        kind = footer_kind(row, self.tax_col)
+        if kind is not None:
+            self.in_signature = self.in_signature or kind == "signature"
+            return True
+        if not self.in_signature:
             return False
-    first = next((c for c in row if c != "" and c is not None and not (isinstance(c, str) and not c.strip())), None)
-    if first is None:
-        return False
-    first = fold(cell_text(first))
-    return bool(_FOOTER_RE.match(first))
+        cells = [c for c in row if c != "" and c is not None and not (isinstance(c, str) and not c.strip())]
+        if len(cells) > 2:
+            return False
+        return not any(_LONG_NUMBER_RE.search(cell_text(c)) for c in cells)
 
 
 def _merge(earlier: Record, values: dict, excel_row: int, issues: list[Issue], headers: list[str],

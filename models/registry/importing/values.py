@@ -12,7 +12,13 @@ import re
 from models.core.errors import UserError
 from models.registry.divisions import Conversion, OldWardIndex, convert
 from models.registry.importing.fastnorm import clean, fold
-from models.text.identifiers import PROVINCE_ID_PREFIXES, check_email, check_personal_id, check_phone, check_tax_code
+from models.text.identifiers import (
+    PROVINCE_ID_PREFIXES,
+    check_email,
+    check_phone,
+    check_representative_id,
+    check_tax_code,
+)
 from models.text.vn_format import date_text
 from models.text.vn_parse import excel_serial_date, parse_date
 
@@ -57,9 +63,12 @@ def _check_digit_ok(d: str) -> bool:
 def tax_code_value(raw: object) -> Converted:
     """``identifiers.check_tax_code`` with a fast path for the usual well-formed codes.
 
-    A code that lost its leading zero (a number cell, or a CSV saved from one) is repaired without a
-    warning: the repaired code must still pass the check digit, so the repair cannot invent a code.
+    A code that lost its leading zero (a number cell, or a CSV saved from one) is repaired with a warning
+    (counted in the import's warnings): the repaired code must still pass the check digit, so the repair
+    cannot invent a code. Twelve digits starting with 0 (a personal ID number) and 11-digit numbers (the
+    same that lost its zero) never become a dependent unit's code: ``check_tax_code`` refuses them.
     """
+    restored = False
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if isinstance(raw, float) and not raw.is_integer():
             text = None
@@ -67,30 +76,42 @@ def tax_code_value(raw: object) -> Converted:
             text = str(int(raw))
             if len(text) in (9, 12):
                 text = "0" + text
+                restored = True
     else:
         text = raw.strip() if isinstance(raw, str) else None
         if text == "":
             return None, None, None
         if text is not None and len(text) in (9, 12) and text.isdigit() and text.isascii():
-            text = "0" + text
+            if len(text) == 12 and text[0] == "0":
+                text = None  # a personal ID number: check_tax_code says so
+            else:
+                text = "0" + text
+                restored = True
+    warnings = [RESTORED_ZERO] if restored else None
     if text is not None:
         if len(text) == 10 and _TAX10_RE.fullmatch(text):
             if _check_digit_ok(text):
-                return text, None, None
+                return text, None, warnings
         else:
             match = _TAX13_RE.fullmatch(text)
             if match and match.group(2) != "000" and _check_digit_ok(match.group(1)):
-                return f"{match.group(1)}-{match.group(2)}", None, None
+                return f"{match.group(1)}-{match.group(2)}", None, warnings
     checked = check_tax_code(raw)
     if checked.error:
         return None, checked.error, None
-    return checked.value, None, None
+    return checked.value, None, (checked.warnings or None)
+
+
+RESTORED_ZERO = "Mã số thuế mất số 0 ở đầu, đã tự thêm lại"
 
 
 def personal_id_value(raw: object) -> Converted:
-    if isinstance(raw, str) and len(raw) == 12 and raw.isdigit() and raw.isascii() and raw[:3] in PROVINCE_ID_PREFIXES:
+    """The representative's paper: a personal ID number (digit 4 and birth year checked as warnings), or
+    an old 9-digit ID card / a passport number kept with a warning (the organization is still imported)."""
+    if isinstance(raw, str) and len(raw) == 12 and raw.isdigit() and raw.isascii() and raw[:3] in PROVINCE_ID_PREFIXES \
+            and raw[3] in "01":
         return raw, None, None
-    checked = check_personal_id(raw)
+    checked = check_representative_id(raw)
     return checked.value, checked.error, (checked.warnings or None)
 
 

@@ -139,7 +139,7 @@ def _plan(store: Store, analysis: Analysis, result: ImportResult, progress: Prog
             result.issues.append(Issue(
                 record.row, None, "", record.values["tax_code"],
                 f"Mã số thuế {record.values['tax_code']} đã có trong sổ ở nhóm {current[1]} "
-                f"({GROUPS[current[1]]}): giữ nguyên nhóm", "warning"))
+                f"({GROUPS[current[1]]}): giữ nguyên nhóm", "warning", record.values.get("name", "")))
         if changes:
             changed.append((org_id, record, changes))
         else:
