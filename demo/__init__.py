@@ -11,6 +11,7 @@ import random
 import uuid
 from pathlib import Path
 
+from demo import area_officers as demo_area_officers
 from demo import campaign as demo_campaign
 from demo import dossiers as demo_dossiers
 from demo import officers as demo_officers
@@ -55,6 +56,7 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
         summary.update(demo_campaign.build(store, seed=seed))
         if people:
             summary["people"] = demo_people.build(store, count=people, seed=seed)
+            summary.update(demo_area_officers.build(store))
         if reports:
             summary.update(demo_reports.build(store, seed=seed))
         store.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file before the rename

@@ -302,3 +302,29 @@ def test_names_sorted_within_an_address_by_folded_name(seeded):
     rows = worklists.people_rows(store, worklists.PeopleQuery(area_code=info["areas"][0]))
     no_address = [r for r in rows if not r["address"] and r["village"] == "Thôn Đông"]
     assert [fold(r["full_name"]) for r in no_address] == sorted(fold(r["full_name"]) for r in no_address)
+
+
+def test_demo_area_officers_have_their_door_to_door_lists(tmp_path):
+    from demo import DEMO_TODAY, SEED
+    from demo import area_officers as demo_area_officers
+    from demo import officers as demo_officers
+    from demo import people as demo_people
+    from demo import registry as demo_registry
+    from models.core.store import Store
+
+    store = Store(tmp_path / "demo.sqlite", clock=lambda: DEMO_TODAY)
+    try:
+        demo_officers.build(store, seed=SEED)
+        demo_registry.build(store, organizations=100, seed=SEED)
+        demo_people.build(store, count=1500, seed=SEED)
+        summary = demo_area_officers.build(store)
+        assert summary["area_officer_villages"] == store.scalar("SELECT count(*) FROM area_officer_villages") >= 15
+        for username in demo_area_officers.OFFICERS:
+            officer = area_officers.officer_by_username(store, username)
+            villages = area_officers.villages_of(store, officer["id"])
+            assert len({a for a, _ in villages}) == 1  # one commune each, every village of it
+            assert len(villages) == store.scalar(
+                "SELECT count(DISTINCT village) FROM persons WHERE area_code = ?", (villages[0][0],))
+            assert worklists.officer_worklist(store, officer["id"])
+    finally:
+        store.close()
