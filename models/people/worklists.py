@@ -260,9 +260,10 @@ def no_show_document(store: Store) -> WorklistDocument:
     body = []
     for n, r in enumerate(rows, start=1):
         when = date_text(r["scheduled_on"]) + (f" {r['scheduled_time']}" if r["scheduled_time"] else "")
-        missing = "Tài khoản tổ chức; mức 2 của người đại diện"
+        missing = "Hồ sơ tài khoản tổ chức; mức 2 của người đại diện" + (
+            "" if r["rep_id_number"] else " (chưa có số định danh)")
         body.append((n, r["name"], r["tax_code"] or "", r["representative"], r["phone"], when,
                      str(r["staff_count"] or ""), missing, ""))
     return WorklistDocument(letterhead(store), NO_SHOW_TITLE, f"Lịch hẹn trước ngày {date_text(store.today())}",
-                            NO_SHOW_HEADERS, (0.05, 0.2, 0.09, 0.13, 0.085, 0.09, 0.065, 0.13, 0.16),
+                            NO_SHOW_HEADERS, (0.05, 0.18, 0.095, 0.13, 0.085, 0.09, 0.06, 0.17, 0.14),
                             [("", body)] if body else [], len(rows), unit_word="doanh nghiệp")
