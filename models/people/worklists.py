@@ -90,8 +90,19 @@ def people_rows(store: Store, query: PeopleQuery) -> list[dict]:
         " COALESCE(a.name, p.area_code, '') AS area_name, COALESCE(p.village, '') AS village, p.address,"
         f" p.account_level, p.level2_issued_on, p.activated_on{extra}"
         f" FROM persons p {' '.join(joins)} LEFT JOIN areas a ON a.code = p.area_code {where}", params)
-    rows.sort(key=lambda r: (r["area_code"] is None, fold(r["area_name"]), natural_key(r["village"]),
-                             natural_key(r["address"]), r["name_key"], r["id"]))
+    areas: dict[str, str] = {}
+    villages: dict[str, tuple] = {}  # a few dozen distinct values over thousands of rows
+
+    def key(r: dict) -> tuple:
+        area = areas.get(r["area_name"])
+        if area is None:
+            area = areas[r["area_name"]] = fold(r["area_name"])
+        village = villages.get(r["village"])
+        if village is None:
+            village = villages[r["village"]] = natural_key(r["village"])
+        return r["area_code"] is None, area, village, natural_key(r["address"]), r["name_key"], r["id"]
+
+    rows.sort(key=key)
     return rows
 
 
