@@ -276,5 +276,5 @@ def no_show_document(store: Store) -> WorklistDocument:
         body.append((n, r["name"], r["tax_code"] or "", r["representative"], r["phone"], when,
                      str(r["staff_count"] or ""), missing, ""))
     return WorklistDocument(letterhead(store), NO_SHOW_TITLE, f"Lịch hẹn trước ngày {date_text(store.today())}",
-                            NO_SHOW_HEADERS, (0.05, 0.18, 0.095, 0.13, 0.085, 0.09, 0.06, 0.17, 0.14),
+                            NO_SHOW_HEADERS, (0.05, 0.17, 0.115, 0.125, 0.085, 0.085, 0.06, 0.17, 0.14),
                             [("", body)] if body else [], len(rows), unit_word="doanh nghiệp")

@@ -98,7 +98,7 @@ class PeopleWorklistDialog(QDialog):
         self.agency = QComboBox()
         self.agency.setObjectName("worklistAgency")
         for combo in (self.officer, self.agency):
-            combo.setMinimumContentsLength(30)
+            combo.setMinimumContentsLength(42)
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self._fill_officers()
         for a in list_agencies(store):
