@@ -169,7 +169,16 @@ class ListTable(Flowable):
             text = str(text)
             if col == 0 or stringWidth(text, font, CELL_SIZE) <= room[col]:
                 return [text]
-            return simpleSplit(text, font, CELL_SIZE, room[col]) or [""]
+            out = []
+            for line in simpleSplit(text, font, CELL_SIZE, room[col]) or [""]:
+                while len(line) > 1 and stringWidth(line, font, CELL_SIZE) > room[col]:  # one word wider than
+                    cut = len(line) - 1                                                  # the column: cut it
+                    while cut > 1 and stringWidth(line[:cut], font, CELL_SIZE) > room[col]:
+                        cut -= 1
+                    out.append(line[:cut])
+                    line = line[cut:]
+                out.append(line)
+            return out
 
         header = [lines(h, c, bold) if c else [h] for c, h in enumerate(doc.headers)]
         rows: list[tuple[bool, list[list[str]]]] = []  # (is a group row, lines of each cell)

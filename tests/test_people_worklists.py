@@ -328,3 +328,24 @@ def test_demo_area_officers_have_their_door_to_door_lists(tmp_path):
             assert worklists.officer_worklist(store, officer["id"])
     finally:
         store.close()
+
+
+def test_list_table_wraps_long_text_inside_its_column():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from exporters.fonts import register_fonts
+    from exporters.worklist_pdf import CELL_SIZE, PAD, ListTable
+
+    fonts = register_fonts()
+    doc = worklists.WorklistDocument(
+        worklists.Letterhead("", "Công an xã", "", "2025-01-09"), "t", "s", ("STT", "Tên", "Mã số thuế"),
+        (0.1, 0.6, 0.3), [("Xã A — Thôn B", [(1, "Công ty TNHH " * 6, "1793062155003179306215500317930621")])], 1)
+    table = ListTable.of(doc, 300, fonts)
+    group, row, total = table.rows
+    assert group[0] and not row[0] and total[0]
+    name, tax = row[1][1], row[1][2]
+    assert len(name) > 1 and len(tax) > 1
+    for cell, width in ((name, 180), (tax, 90)):
+        assert all(stringWidth(line, fonts["regular"], CELL_SIZE) <= width - 2 * PAD for line in cell)
+    assert "".join(tax) == "1793062155003179306215500317930621"
+    assert table.tops[2] - table.tops[1] >= len(name) * CELL_SIZE * 1.2  # the row grows with its lines
