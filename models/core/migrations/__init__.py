@@ -9,7 +9,7 @@ Ownership: m001 core (unit, areas, officers, audit, settings), m002 registry, m0
 m004 campaigns, m005 reports, m006 sync, m007 security, m008 official vs the unit's own working days, m009
 figures (frozen baselines, accounts under the registry's area), m010 signed sync files, m011 audit lines
 masked, m013 the record chain, m016 the procedure's steps (account identifier, papers asked, proposals,
-undo), m019 citizens' level-2 dossiers and sessions. Numbers are given per branch and may leave gaps. Until the first release, a migration may be
+undo), m019 citizens' level-2 dossiers and sessions, m022 area officers' villages. Numbers are given per branch and may leave gaps. Until the first release, a migration may be
 edited in place; after it, only new migrations are added.
 """
 
