@@ -281,9 +281,11 @@ class PeopleView(QWidget):
         self.eligible.setToolTip("Chỉ những người đủ 14 tuổi tính đến hôm nay (đủ điều kiện cấp tài khoản)")
         self.count_label = QLabel()
         self.count_label.setObjectName("peopleCount")
+        self.count_label.setWordWrap(True)  # a long "đang đọc…" must not widen the window past 1366 px
+        self.count_label.setMinimumWidth(120)
         row = QHBoxLayout()
         for combo in (self.area, self.village, self.level, self.activation, self.agency):
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(10)
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             row.addWidget(combo)
         row.addWidget(self.eligible)
