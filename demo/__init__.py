@@ -15,6 +15,7 @@ from demo import campaign as demo_campaign
 from demo import dossiers as demo_dossiers
 from demo import officers as demo_officers
 from demo import people as demo_people
+from demo import person_dossiers as demo_person_dossiers
 from demo import registry as demo_registry
 from demo import reports as demo_reports
 from models.core.demo_clock import DEMO_SETTING
@@ -55,6 +56,7 @@ def build_demo(path: str | Path, *, organizations: int = 3000, dossiers: int = 1
         summary.update(demo_campaign.build(store, seed=seed))
         if people:
             summary["people"] = demo_people.build(store, count=people, seed=seed)
+            summary["people"].update(demo_person_dossiers.build(store, seed=seed))
         if reports:
             summary.update(demo_reports.build(store, seed=seed))
         store.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file before the rename
