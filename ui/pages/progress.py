@@ -192,7 +192,7 @@ class ProgressPage(QWidget):
         selected = self.campaign_combo.currentData()
         self.campaign_combo.clear()
         current = current_campaign_id(self.ctx.store)
-        for row in list_campaigns(self.ctx.store):
+        for row in list_campaigns(self.ctx.store, "organization"):
             label = row["name"] + (f" — {row['plan_number']}" if row["plan_number"] else "")
             if row["id"] == current:
                 label += " (hiện hành)"

@@ -1,0 +1,363 @@
+"""Citizens' campaign figures, daily: per commune, village, area officer, agency and enterprise.
+
+THE API of the citizens' figures (docs/progress.md, "Citizens"): the dashboard's «Công dân» tab, the
+``citizen-progress`` CLI and (next) the daily/weekly reports and the sync file read
+``citizen_progress(store, campaign_id, as_of)``. Each figure follows the organizations' rule, written once
+in ``models.campaigns.progress`` (``percent_of``, ``remaining_of``, ``needed_per_day``, ``status_for``).
+
+What is counted: a person on the day of his event (persons' dates are the source of truth: level 1 = the
+earlier of ``level1_on`` and ``level2_issued_on``; level 2 = ``level2_issued_on``; activation =
+``activated_on``; portal = ``portal_on``), under his commune and village. Counts come from
+``person_daily`` / ``person_monthly`` (m021, kept by triggers on persons), so a day's figures over a
+million persons read a few thousand rows. Agencies and enterprises count their staff lists
+(``agency_staff``).
+
+Per row (``CitizenRow``):
+* ``today``: persons counted on ``as_of``; ``cumulative``: counted per the target's ``since`` ('all': to
+  date; 'campaign': since the first day; 'phase': within the phase), up to ``as_of`` or the phase's end;
+* ``percent``, ``remaining``: ``percent_of`` / ``remaining_of`` of the row's share of the target;
+* ``daily_target``: the day's target ("chỉ tiêu hằng ngày"): what remained before ``as_of`` divided by the
+  counted days left including ``as_of``; ``needed_per_day``: what remains after ``as_of`` divided by the
+  days left after it (both ``needed_per_day``); counted days are working days, or every day when the
+  campaign's ``every_day`` is set (seed 003's mobile teams);
+* ``pace_per_day``: the last 7 days' count divided by the counted days among them; ``projected`` =
+  cumulative + pace × days left; ``status`` by ``status_for``; ``on_track`` = done or on track;
+* ``rank``: communes, villages, officers and agencies ranked by rate, then count.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+from models.campaigns.calendar import WorkingCalendar
+from models.campaigns.citizen_targets import (
+    AGENCY_SCOPES,
+    ENTERPRISE_TYPE,
+    MEASURES,
+    allocations,
+    list_targets,
+    officer_assignments,
+    scope_areas,
+    target_value,
+)
+from models.campaigns.plans import get_campaign_row, list_phases
+from models.campaigns.progress import STATUS_LABELS, needed_per_day, percent_of, remaining_of, status_for
+from models.core.errors import UserError
+from models.core.migrations.m021_citizen_campaigns import MEASURES as MEASURE_SQL
+from models.core.permissions import require
+from models.dossiers.calendar import as_date
+
+LEVELS = ("commune", "village", "officer", "agency", "enterprise")
+LEVEL_LABELS = {"total": "Toàn đơn vị", "commune": "Xã, phường", "village": "Thôn, khu phố", "officer": "Cán bộ CSKV",
+                "agency": "Cơ quan, đơn vị", "enterprise": "Doanh nghiệp"}
+PACE_DAYS = 7
+NO_VILLAGE = "(Chưa rõ thôn, khu phố)"
+
+
+@dataclass(frozen=True)
+class CitizenRow:
+    level: str          # 'total' | 'commune' | 'village' | 'officer' | 'agency' | 'enterprise'
+    key: str            # area code, "code|village", officer id, agency id; 'total'
+    label: str
+    parent: str         # the commune's name for a village; '' otherwise
+    today: int
+    cumulative: int
+    target: int | None
+    percent: float | None
+    remaining: int | None
+    daily_target: float | None
+    needed_per_day: float | None
+    pace_per_day: float
+    projected: int | None
+    status: str
+    on_track: bool | None
+    rank: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class CitizenTargetProgress:
+    target_id: int
+    label: str
+    measure: str
+    scope: str
+    since: str
+    baseline: int | None
+    total: CitizenRow
+    rows: dict[str, list[CitizenRow]]   # level → rows (ranked where ranked)
+
+
+@dataclass(frozen=True)
+class CitizenProgress:
+    campaign_id: int
+    name: str
+    plan_number: str | None
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    every_day: bool
+    phase_id: int | None
+    phase_name: str
+    phase_start: dt.date | None
+    phase_end: dt.date | None
+    days_left: int
+    targets: list[CitizenTargetProgress] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready (dates ISO)."""
+        return _plain(dataclasses.asdict(self))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def citizen_campaigns(store) -> list[dict]:
+    """The citizens' campaigns, newest first."""
+    return store.query("SELECT * FROM campaigns WHERE subject_type = 'person' ORDER BY start_on DESC, id DESC")
+
+
+def default_campaign_id(store) -> int:
+    rows = citizen_campaigns(store)
+    if not rows:
+        raise UserError("Chưa có kế hoạch nào cho công dân. Hãy tạo kế hoạch từ mẫu (Ninh Thuận, Quảng Xương).")
+    return rows[0]["id"]
+
+
+# ---- counting -----------------------------------------------------------------------------------------
+class _Days:
+    """Counted days in a range: working days (``WorkingCalendar``) or every day."""
+
+    def __init__(self, store, every_day: bool):
+        self.every_day = every_day
+        self.cal = None if every_day else WorkingCalendar(store)
+
+    def count(self, first: dt.date, last: dt.date) -> int:
+        if last < first:
+            return 0
+        return (last - first).days + 1 if self.every_day else self.cal.count(first, last)
+
+
+def place_totals(store, measure: str, dates: list[dt.date]) -> dict[dt.date, dict[tuple[str, str], int]]:
+    """Per date D of ``dates``: (area code, village) → persons who reached ``measure`` on or before D."""
+    dates = sorted(set(dates))
+    first, month_start = dates[0], dates[0].replace(day=1)
+    base: dict[tuple[str, str], int] = {}
+    for area, village, n in store.execute(
+            "SELECT area_code, village, SUM(n) FROM person_monthly WHERE measure = ? AND m < ? GROUP BY 1, 2",
+            (measure, month_start.isoformat()[:7])):
+        base[(area, village)] = n
+    for area, village, n in store.execute(
+            "SELECT area_code, village, SUM(n) FROM person_daily WHERE measure = ? AND d >= ? AND d <= ?"
+            " GROUP BY 1, 2", (measure, month_start.isoformat(), first.isoformat())):
+        base[(area, village)] = base.get((area, village), 0) + n
+    out = {first: base}
+    later = dates[1:]
+    if later:
+        sums = ", ".join("SUM(CASE WHEN d <= ? THEN n ELSE 0 END)" for _ in later)
+        rows = store.execute(
+            f"SELECT area_code, village, {sums} FROM person_daily WHERE measure = ? AND d > ? AND d <= ?"
+            " GROUP BY 1, 2", (*[d.isoformat() for d in later], measure, first.isoformat(),
+                               later[-1].isoformat())).fetchall()
+        for i, day in enumerate(later):
+            totals = dict(base)
+            for row in rows:
+                if row[2 + i]:
+                    totals[(row[0], row[1])] = totals.get((row[0], row[1]), 0) + row[2 + i]
+            out[day] = totals
+    return out
+
+
+def agency_totals(store, measure: str, dates: list[dt.date]) -> dict[int, tuple[str, str, list[int]]]:
+    """agency id → (name, type, [staff who reached ``measure`` on or before D, for D in ``dates``])."""
+    day = MEASURE_SQL[measure].format(r="p")
+    sums = ", ".join(f"SUM({day} <= ?)" for _ in dates)
+    out = {}
+    for row in store.execute(
+            f"SELECT a.id, a.name, COALESCE(a.agency_type, ''), {sums} FROM agencies a"
+            " LEFT JOIN agency_staff s ON s.agency_id = a.id LEFT JOIN persons p ON p.id = s.person_id"
+            " GROUP BY a.id", [d.isoformat() for d in dates]):
+        out[row[0]] = (row[1], row[2], [v or 0 for v in row[3:]])
+    return out
+
+
+# ---- the figures -----------------------------------------------------------------------------------------
+def citizen_progress(store, campaign_id: int | None = None, as_of=None) -> CitizenProgress:
+    """Figures of a citizens' campaign (default: the newest) as of a day (default: today), for the phase
+    containing that day (else the next one, else the last)."""
+    require(store, "progress.view")
+    campaign_id = campaign_id if campaign_id is not None else default_campaign_id(store)
+    campaign = get_campaign_row(store, campaign_id)
+    if campaign["subject_type"] != "person":
+        raise UserError(f"Kế hoạch «{campaign['name']}» là kế hoạch cho tổ chức; dùng «progress» cho kế hoạch này")
+    as_of = as_date(as_of) if as_of else store.today()
+    start, end = dt.date.fromisoformat(campaign["start_on"]), dt.date.fromisoformat(campaign["end_on"])
+    days = _Days(store, bool(campaign["every_day"]))
+    phases = [p for p in list_phases(store, campaign_id) if p["kind"] == "phase"] or list_phases(store, campaign_id)
+    phase = _phase_for(phases, as_of)
+    p_start = dt.date.fromisoformat(phase["start_on"]) if phase else start
+    p_end = dt.date.fromisoformat(phase["end_on"]) if phase else end
+    targets = [t for t in list_targets(store, campaign_id) if phase is None or t["phase_id"] == phase["id"]]
+    result = CitizenProgress(campaign_id, campaign["name"], campaign["plan_number"], start, end, as_of,
+                             bool(campaign["every_day"]), phase["id"] if phase else None,
+                             phase["name"] if phase else "", p_start, p_end,
+                             days.count(max(as_of + dt.timedelta(days=1), p_start), p_end))
+    if not targets:
+        return result
+    ctx = _Context(store, days, as_of, start, p_start, p_end)
+    for t in targets:
+        result.targets.append(ctx.target(t))
+    return result
+
+
+def _phase_for(phases: list[dict], as_of: dt.date) -> dict | None:
+    if not phases:
+        return None
+    for p in phases:
+        if p["start_on"] <= as_of.isoformat() <= p["end_on"]:
+            return p
+    upcoming = [p for p in phases if p["start_on"] > as_of.isoformat()]
+    return upcoming[0] if upcoming else phases[-1]
+
+
+class _Context:
+    """One computation: the dates every figure needs, counts per measure fetched once."""
+
+    def __init__(self, store, days: _Days, as_of: dt.date, start: dt.date, p_start: dt.date, p_end: dt.date):
+        self.store, self.days, self.as_of = store, days, as_of
+        self.start, self.p_start, self.p_end = start, p_start, p_end
+        self.cap = min(as_of, p_end)
+        self.over = as_of > p_end
+        one = dt.timedelta(days=1)
+        self.pace_first = self.cap - dt.timedelta(days=PACE_DAYS - 1)
+        self.dates = sorted({start - one, p_start - one, self.cap, as_of - one, as_of, self.pace_first - one})
+        self._places: dict[str, dict] = {}
+        self._agencies: dict[str, dict] = {}
+        self.areas = {r["code"]: r["name"] for r in store.query("SELECT code, name FROM areas")}
+        self.assignments = officer_assignments(store)
+        self.officers = {r["id"]: r["full_name"] for r in store.query("SELECT id, full_name FROM officers")}
+        self.left_after = days.count(max(as_of + one, p_start), p_end)
+        self.left_with_today = days.count(max(as_of, p_start), p_end)
+
+    def places(self, measure: str) -> dict:
+        if measure not in self._places:
+            self._places[measure] = place_totals(self.store, measure, self.dates)
+        return self._places[measure]
+
+    def agencies(self, measure: str) -> dict:
+        if measure not in self._agencies:
+            self._agencies[measure] = agency_totals(self.store, measure, self.dates)
+        return self._agencies[measure]
+
+    def since_day(self, since: str) -> dt.date | None:
+        """The day before counting starts (None: everything to date)."""
+        one = dt.timedelta(days=1)
+        return None if since == "all" else (self.start if since == "campaign" else self.p_start) - one
+
+    # a row from its totals at self.dates ---------------------------------------------------------
+    def row(self, level, key, label, parent, at: dict, target: int | None, since: str) -> CitizenRow:
+        since_day = self.since_day(since)
+        before = at[since_day] if since_day is not None else 0
+        cumulative = max(at[self.cap] - before, 0)
+        today = at[self.as_of] - at[self.as_of - dt.timedelta(days=1)] if self.as_of <= self.p_end else 0
+        first = max(self.pace_first, since_day + dt.timedelta(days=1)) if since_day else self.pace_first
+        pace_days = self.days.count(first, self.cap)
+        pace_count = max(at[self.cap] - max(at[self.pace_first - dt.timedelta(days=1)], before), 0)
+        pace = round(pace_count / pace_days, 2) if pace_days > 0 else 0.0
+        if target is None:
+            return CitizenRow(level, key, label, parent, today, cumulative, None, None, None, None, None, pace, None,
+                              "no_target", None)
+        remaining = remaining_of(target, cumulative)
+        daily = None if self.over else needed_per_day(remaining_of(target, cumulative - today), self.left_with_today)
+        needed = None if self.over else needed_per_day(remaining, self.left_after)
+        projected = cumulative + round(pace * self.left_after)
+        status = status_for(target, cumulative, projected, self.over)
+        return CitizenRow(level, key, label, parent, today, cumulative, target, percent_of(cumulative, target),
+                          remaining, daily, needed, pace, projected, status, status in ("done", "on_track"))
+
+    def target(self, t: dict) -> CitizenTargetProgress:
+        alloc = allocations(self.store, t["id"])
+        agency_scope = t["scope"] in AGENCY_SCOPES
+        rows: dict[str, list[CitizenRow]] = {level: [] for level in LEVELS}
+        since = t["since"]
+        # agencies and enterprises: staff lists
+        agency_sum = dict.fromkeys(self.dates, 0)
+        for agency_id, (name, kind, values) in sorted(self.agencies(t["measure"]).items(), key=lambda i: i[1][0]):
+            level = "enterprise" if kind == ENTERPRISE_TYPE else "agency"
+            at = dict(zip(self.dates, values, strict=True))
+            in_scope = agency_scope and (level == "enterprise") == (t["scope"] == "enterprises")
+            share = alloc["agency"].get(str(agency_id)) if in_scope else None
+            rows[level].append(self.row(level, str(agency_id), name, "", at, share, since))
+            if in_scope:
+                for d in self.dates:
+                    agency_sum[d] += at[d]
+        if agency_scope:
+            total_at = agency_sum
+        else:
+            places = self.places(t["measure"])
+            codes = scope_areas(self.store, t["scope"])
+            in_scope = set(codes)
+            villages = sorted({pv for d in self.dates for pv in places[d] if pv[0] in in_scope} |
+                              {tuple(k.split("|", 1)) for k in alloc["village"]})
+            by_commune = {c: dict.fromkeys(self.dates, 0) for c in codes}
+            for area, village in villages:
+                at = {d: places[d].get((area, village), 0) for d in self.dates}
+                for d in self.dates:
+                    by_commune[area][d] += at[d]
+                key = f"{area}|{village}"
+                rows["village"].append(self.row("village", key, village or NO_VILLAGE, self.areas.get(area, area), at,
+                                                alloc["village"].get(key), since))
+            for code in codes:
+                rows["commune"].append(self.row("commune", code, self.areas.get(code, code), "", by_commune[code],
+                                                alloc["commune"].get(code), since))
+            for officer_id, places_of in sorted(self.assignments.items()):
+                if not any(a in in_scope for a, _ in places_of):
+                    continue
+                at = dict.fromkeys(self.dates, 0)
+                share: int | None = None
+                for area, village in places_of:
+                    if area not in in_scope:
+                        continue
+                    if village == "":      # the whole commune
+                        counts, part = by_commune[area], alloc["commune"].get(area)
+                    else:
+                        counts = {d: places[d].get((area, village), 0) for d in self.dates}
+                        part = alloc["village"].get(f"{area}|{village}")
+                    for d in self.dates:
+                        at[d] += counts[d]
+                    if part is not None:
+                        share = (share or 0) + part
+                share = alloc["officer"].get(str(officer_id), share)
+                rows["officer"].append(self.row("officer", str(officer_id),
+                                                self.officers.get(officer_id, f"Cán bộ #{officer_id}"), "", at, share,
+                                                since))
+            if t["scope"] == "all":
+                total_at = {d: sum(places[d].values()) for d in self.dates}
+            else:
+                total_at = {d: sum(by_commune[c][d] for c in codes) for d in self.dates}
+        baseline = t["baseline_frozen"]
+        value = target_value(t, baseline)
+        total = self.row("total", "total", LEVEL_LABELS["total"], "", total_at, value, since)
+        for level in ("commune", "village", "officer", "agency", "enterprise"):
+            rows[level] = _ranked(rows[level])
+        return CitizenTargetProgress(t["id"], t["label"], t["measure"], t["scope"], since, baseline, total, rows)
+
+
+def _ranked(rows: list[CitizenRow]) -> list[CitizenRow]:
+    order = sorted(rows, key=lambda r: (r.percent is None, -(r.percent or 0), -r.cumulative, r.parent, r.label))
+    return [dataclasses.replace(r, rank=i + 1) for i, r in enumerate(order)]
+
+
+def measure_label(measure: str) -> str:
+    return MEASURES[measure]
