@@ -63,15 +63,34 @@ def unit(fresh_store):
     return areas
 
 
-def _daily_table(store):
-    return {tuple(r[:4]): r[4] for r in store.execute("SELECT measure, d, area_code, village, n FROM person_daily"
-                                                      " WHERE n <> 0")}
+def _tables(store):
+    return [{tuple(r[:-1]): r[-1] for r in store.execute(sql)} for sql in (
+        "SELECT measure, d, area_code, village, n FROM person_daily WHERE n <> 0",
+        "SELECT measure, area_code, village, d, n FROM person_prefix WHERE n <> 0",
+        "SELECT measure, d, agency_id, n FROM staff_daily WHERE n <> 0")]
 
 
-def test_triggers_keep_daily_counts_equal_to_a_rebuild(fresh_store, unit):
+def _agency(store, name, kind="state") -> int:
+    now = store.now_iso()
+    return store.execute("INSERT INTO agencies(uuid, name, name_key, agency_type, created_at, updated_at)"
+                         " VALUES (?,?,?,?,?,?)", (str(uuid.uuid4()), name, name.lower(), kind, now, now)).lastrowid
+
+
+def _staff(store, agency_id, person_id) -> None:
+    now = store.now_iso()
+    store.execute("INSERT INTO agency_staff(agency_id, person_id, created_at, updated_at) VALUES (?,?,?,?)",
+                  (agency_id, person_id, now, now))
+
+
+def test_triggers_keep_daily_counts_and_checkpoints_equal_to_a_rebuild(fresh_store, unit):
     s = fresh_store
     rng = random.Random(3)
     ids = _population(s, unit, n=300)
+    create_citizen_campaign(s, "ninh_thuan_80_ngay", allocate=False)   # 26/6, 30/6, 31/7, 31/8, 15/9, 30/9
+    assert s.scalar("SELECT COUNT(*) FROM person_checkpoints") == 7     # and the live total 9999-12-31
+    agencies = [_agency(s, "UBND xã A"), _agency(s, "Trường B", "school")]
+    for pid in rng.sample(ids, 50):
+        _staff(s, rng.choice(agencies), pid)
     for pid in rng.sample(ids, 60):   # national lists, moves, corrections, deletions
         s.execute("UPDATE persons SET activated_on = ?, level2_issued_on = COALESCE(level2_issued_on, ?) WHERE id = ?",
                   (_day(rng, D(2023, 6, 1), D(2023, 9, 1)), "2023-07-01", pid))
@@ -79,17 +98,22 @@ def test_triggers_keep_daily_counts_equal_to_a_rebuild(fresh_store, unit):
         s.execute("UPDATE persons SET area_code = ?, village = ? WHERE id = ?", (rng.choice(unit), "Thôn 9", pid))
     for pid in rng.sample(ids, 20):
         s.execute("UPDATE persons SET level1_on = NULL, portal_on = '2023-08-08' WHERE id = ?", (pid,))
+    s.execute("UPDATE agency_staff SET agency_id = ? WHERE id IN (SELECT id FROM agency_staff LIMIT 5)",
+              (agencies[1],))
+    s.execute("DELETE FROM agency_staff WHERE person_id IN (SELECT id FROM persons ORDER BY id DESC LIMIT 15)")
     s.execute("DELETE FROM persons WHERE id IN (SELECT id FROM persons ORDER BY id DESC LIMIT 15)")
-    kept = _daily_table(s)
-    monthly = dict(((r[0], r[1], r[2], r[3]), r[4]) for r in s.execute(
-        "SELECT measure, m, area_code, village, n FROM person_monthly WHERE n <> 0"))
+    kept = _tables(s)
     for sql in backfill():
         s.execute(sql)
-    assert kept == _daily_table(s)
-    assert monthly == dict(((r[0], r[1], r[2], r[3]), r[4]) for r in s.execute(
-        "SELECT measure, m, area_code, village, n FROM person_monthly WHERE n <> 0"))
-    assert sum(v for k, v in kept.items() if k[0] == "activated") == s.scalar(
+    rebuilt = _tables(s)
+    assert kept[0] == rebuilt[0]
+    assert kept[1] == rebuilt[1]
+    assert kept[2] == rebuilt[2]
+    assert sum(v for k, v in kept[0].items() if k[0] == "activated") == s.scalar(
         "SELECT COUNT(*) FROM persons WHERE activated_on IS NOT NULL")
+    assert sum(v for k, v in kept[1].items() if k[0] == "activated" and k[3] == "2023-07-31") == s.scalar(
+        "SELECT COUNT(*) FROM persons WHERE activated_on <= '2023-07-31'")
+    assert sum(kept[2].values()) > 0
 
 
 def _ninh_thuan(s, unit, officers=True):

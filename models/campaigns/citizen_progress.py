@@ -8,9 +8,9 @@ in ``models.campaigns.progress`` (``percent_of``, ``remaining_of``, ``needed_per
 What is counted: a person on the day of his event (persons' dates are the source of truth: level 1 = the
 earlier of ``level1_on`` and ``level2_issued_on``; level 2 = ``level2_issued_on``; activation =
 ``activated_on``; portal = ``portal_on``), under his commune and village. Counts come from
-``person_daily`` / ``person_monthly`` (m021, kept by triggers on persons), so a day's figures over a
-million persons read a few thousand rows. Agencies and enterprises count their staff lists
-(``agency_staff``).
+``person_daily`` and the running totals of ``person_prefix`` at checkpoints (m021, kept by triggers on
+persons; ``citizen_targets.ensure_checkpoints`` adds a campaign's), so a day's figures over a million
+persons read a few thousand rows. Agencies and enterprises count their staff lists (``staff_daily``).
 
 Per row (``CitizenRow``):
 * ``today``: persons counted on ``as_of``; ``cumulative``: counted per the target's ``since`` ('all': to
@@ -27,8 +27,10 @@ Per row (``CitizenRow``):
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from models.campaigns.calendar import WorkingCalendar
@@ -45,7 +47,6 @@ from models.campaigns.citizen_targets import (
 from models.campaigns.plans import get_campaign_row, list_phases
 from models.campaigns.progress import STATUS_LABELS, needed_per_day, percent_of, remaining_of, status_for
 from models.core.errors import UserError
-from models.core.migrations.m021_citizen_campaigns import MEASURES as MEASURE_SQL
 from models.core.permissions import require
 from models.dossiers.calendar import as_date
 
@@ -150,46 +151,62 @@ class _Days:
 
 
 def place_totals(store, measure: str, dates: list[dt.date]) -> dict[dt.date, dict[tuple[str, str], int]]:
-    """Per date D of ``dates``: (area code, village) → persons who reached ``measure`` on or before D."""
+    """Per date D of ``dates``: (area code, village) → persons who reached ``measure`` on or before D.
+
+    Each D is read from the nearest checkpoint (``person_prefix``: running totals up to chosen days, the
+    last one '9999-12-31' the live total): forward from the one before it (adding the days after it up
+    to D) or backward from the one after it (taking off the days after D), whichever spans fewer days
+    with data. Dates sharing an anchor are read in one query."""
     dates = sorted(set(dates))
-    first, month_start = dates[0], dates[0].replace(day=1)
-    base: dict[tuple[str, str], int] = {}
-    for area, village, n in store.execute(
-            "SELECT area_code, village, SUM(n) FROM person_monthly WHERE measure = ? AND m < ? GROUP BY 1, 2",
-            (measure, month_start.isoformat()[:7])):
-        base[(area, village)] = n
-    for area, village, n in store.execute(
-            "SELECT area_code, village, SUM(n) FROM person_daily WHERE measure = ? AND d >= ? AND d <= ?"
-            " GROUP BY 1, 2", (measure, month_start.isoformat(), first.isoformat())):
-        base[(area, village)] = base.get((area, village), 0) + n
-    out = {first: base}
-    later = dates[1:]
-    if later:
-        sums = ", ".join("SUM(CASE WHEN d <= ? THEN n ELSE 0 END)" for _ in later)
-        rows = store.execute(
-            f"SELECT area_code, village, {sums} FROM person_daily WHERE measure = ? AND d > ? AND d <= ?"
-            " GROUP BY 1, 2", (*[d.isoformat() for d in later], measure, first.isoformat(),
-                               later[-1].isoformat())).fetchall()
-        for i, day in enumerate(later):
-            totals = dict(base)
-            for row in rows:
-                if row[2 + i]:
-                    totals[(row[0], row[1])] = totals.get((row[0], row[1]), 0) + row[2 + i]
-            out[day] = totals
+    checkpoints = [r[0] for r in store.execute("SELECT d FROM person_checkpoints ORDER BY d")]
+    last_day = store.scalar("SELECT MAX(d) FROM person_daily WHERE measure = ?", (measure,)) or "0001-01-01"
+    plans: dict[tuple[str, bool], list[dt.date]] = {}
+    for day in dates:
+        iso = day.isoformat()
+        i = bisect.bisect_right(checkpoints, iso)
+        lower = checkpoints[i - 1] if i else None
+        upper = checkpoints[i] if i < len(checkpoints) else None
+        if lower == iso:
+            anchor, ahead = lower, True
+        else:
+            forward = (day - dt.date.fromisoformat(lower)).days if lower else math.inf
+            backward = max((dt.date.fromisoformat(min(upper, last_day)) - day).days, 0) if upper else math.inf
+            anchor, ahead = (upper, False) if backward < forward else (lower, True)
+        plans.setdefault((anchor, ahead), []).append(day)
+    out: dict[dt.date, dict[tuple[str, str], int]] = {}
+    for (anchor, ahead), group in plans.items():
+        base = {(a, v): n for a, v, n in store.execute(
+            "SELECT area_code, village, n FROM person_prefix WHERE measure = ? AND d = ?", (measure, anchor))}
+        moving = [d for d in group if d.isoformat() != anchor]
+        for d in group:
+            out[d] = dict(base)
+        if not moving:
+            continue
+        isos = [d.isoformat() for d in moving]
+        if ahead:     # base + days in (anchor, D]
+            sums = ", ".join("SUM(CASE WHEN d <= ? THEN n ELSE 0 END)" for _ in isos)
+            where, bounds, sign = "d > ? AND d <= ?", (anchor, max(isos)), 1
+        else:         # base − days in (D, anchor]
+            sums = ", ".join("SUM(CASE WHEN d > ? THEN n ELSE 0 END)" for _ in isos)
+            where, bounds, sign = "d > ? AND d <= ?", (min(isos), anchor), -1
+        for row in store.execute(f"SELECT area_code, village, {sums} FROM person_daily WHERE measure = ? AND {where}"
+                                 " GROUP BY 1, 2", (*isos, measure, *bounds)):
+            place = (row[0], row[1])
+            for k, d in enumerate(moving):
+                if row[2 + k]:
+                    out[d][place] = out[d].get(place, 0) + sign * row[2 + k]
     return out
 
 
 def agency_totals(store, measure: str, dates: list[dt.date]) -> dict[int, tuple[str, str, list[int]]]:
-    """agency id → (name, type, [staff who reached ``measure`` on or before D, for D in ``dates``])."""
-    day = MEASURE_SQL[measure].format(r="p")
-    sums = ", ".join(f"SUM({day} <= ?)" for _ in dates)
-    out = {}
-    for row in store.execute(
-            f"SELECT a.id, a.name, COALESCE(a.agency_type, ''), {sums} FROM agencies a"
-            " LEFT JOIN agency_staff s ON s.agency_id = a.id LEFT JOIN persons p ON p.id = s.person_id"
-            " GROUP BY a.id", [d.isoformat() for d in dates]):
-        out[row[0]] = (row[1], row[2], [v or 0 for v in row[3:]])
-    return out
+    """agency id → (name, type, [staff who reached ``measure`` on or before D, for D in ``dates``])
+    (``staff_daily``, kept by triggers)."""
+    sums = ", ".join("SUM(CASE WHEN d <= ? THEN n ELSE 0 END)" for _ in dates)
+    counts = {r[0]: list(r[1:]) for r in store.execute(
+        f"SELECT agency_id, {sums} FROM staff_daily WHERE measure = ? AND d <= ? GROUP BY agency_id",
+        (*[d.isoformat() for d in dates], measure, max(dates).isoformat()))}
+    return {a: (name, kind, counts.get(a, [0] * len(dates))) for a, name, kind in store.execute(
+        "SELECT id, name, COALESCE(agency_type, '') FROM agencies")}
 
 
 # ---- the figures -----------------------------------------------------------------------------------------

@@ -148,6 +148,7 @@ def create_target(store, phase_id: int, data: dict) -> int:
             + ",".join("?" * len(FIELDS)) + ")",
             (phase["campaign_id"], phase_id, position, *[values[k] for k in FIELDS])).lastrowid
         store.audit("campaign.citizen_target_add", "citizen_target", target_id, detail=values)
+        ensure_checkpoints(store, phase["campaign_id"])
         store.notify(Table.CAMPAIGN_TARGETS, Kind.INSERT, (target_id,))
     return target_id
 
@@ -163,6 +164,38 @@ def list_targets(store, campaign_id: int) -> list[dict]:
     return store.query(
         "SELECT t.* FROM citizen_targets t JOIN campaign_phases p ON p.id = t.phase_id WHERE t.campaign_id = ?"
         " ORDER BY p.start_on, p.position, t.position, t.id", (campaign_id,))
+
+
+# ---- running-total checkpoints (m021) ---------------------------------------------------------------------
+def campaign_checkpoints(store, campaign_id: int) -> set[str]:
+    """The days a campaign's figures are read at most often: the day before it and each phase starts, each
+    phase's and the campaign's end, and every month end in between."""
+    campaign = get_campaign_row(store, campaign_id)
+    start, end = dt.date.fromisoformat(campaign["start_on"]), dt.date.fromisoformat(campaign["end_on"])
+    days = {start - dt.timedelta(days=1), end}
+    for p in store.query("SELECT start_on, end_on FROM campaign_phases WHERE campaign_id = ?", (campaign_id,)):
+        days.add(dt.date.fromisoformat(p["start_on"]) - dt.timedelta(days=1))
+        days.add(dt.date.fromisoformat(p["end_on"]))
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        days.add(following - dt.timedelta(days=1))
+        month = following
+    return {d.isoformat() for d in days}
+
+
+def ensure_checkpoints(store, campaign_id: int) -> int:
+    """Add the campaign's checkpoints that are missing (running totals computed once, then kept by the
+    triggers); returns how many were added. Derived data: not audited."""
+    from models.core.migrations.m021_citizen_campaigns import prefix_sql  # imported late: a migration module
+
+    have = {r[0] for r in store.execute("SELECT d FROM person_checkpoints")}
+    missing = sorted(campaign_checkpoints(store, campaign_id) - have)
+    with store.atomic():
+        for day in missing:
+            store.execute("INSERT INTO person_checkpoints(d) VALUES (?)", (day,))
+            store.execute(prefix_sql(day), {"day": day})
+    return len(missing)
 
 
 # ---- baselines ------------------------------------------------------------------------------------------

@@ -17,9 +17,13 @@
   'officer' officer id, 'agency' agency id) with the baseline it was split on; ``edited`` 1 when typed.
 - ``officer_areas``: the area police officers ("cán bộ CSKV") and the communes / villages they answer for
   (``village`` '' = the whole commune).
-- ``person_daily`` / ``person_monthly``: per measure, day (month) and commune/village, how many persons
-  reached the measure that day; kept by the triggers below so that a campaign's figures over a million
-  persons are a range scan of a few thousand rows (docs/progress.md, "Citizens").
+- ``person_daily``: per measure, day and commune/village, how many persons reached the measure that day.
+- ``person_checkpoints`` / ``person_prefix``: running totals per measure and commune/village up to chosen
+  days (a citizens' campaign's first day − 1, its phases' edges, its month ends; '9999-12-31' is the live
+  total), so a figure "up to day D" reads one checkpoint and the few days between it and D.
+- ``staff_daily``: per measure, day and agency, how many of its listed staff reached the measure that day.
+  All three are kept by the triggers below (on persons and agency_staff), so that a campaign's figures
+  over a million persons read a few thousand rows (docs/progress.md, "Citizens").
 """
 
 VERSION = 21
@@ -92,25 +96,50 @@ SCHEMA = [
         n INTEGER NOT NULL,
         PRIMARY KEY (measure, d, area_code, village)
     ) WITHOUT ROWID""",
-    """CREATE TABLE person_monthly (
+    "CREATE TABLE person_checkpoints (d TEXT PRIMARY KEY) WITHOUT ROWID",
+    "INSERT INTO person_checkpoints(d) VALUES ('9999-12-31')",
+    """CREATE TABLE person_prefix (
         measure TEXT NOT NULL,
-        m TEXT NOT NULL,
         area_code TEXT NOT NULL,
         village TEXT NOT NULL,
+        d TEXT NOT NULL,
         n INTEGER NOT NULL,
-        PRIMARY KEY (measure, m, area_code, village)
+        PRIMARY KEY (measure, area_code, village, d)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX person_prefix_day ON person_prefix(measure, d)",
+    """CREATE TABLE staff_daily (
+        measure TEXT NOT NULL,
+        d TEXT NOT NULL,
+        agency_id INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (measure, d, agency_id)
     ) WITHOUT ROWID""",
 ]
 
 
 def _bump(measure: str, row: str, delta: int) -> str:
     day = MEASURES[measure].format(r=row)
-    place = f"COALESCE({row}.area_code, ''), COALESCE({row}.village, '')"
-    return (f"INSERT INTO person_daily(measure, d, area_code, village, n) SELECT '{measure}', {day}, {place}, {delta}"
-            f" WHERE {day} IS NOT NULL ON CONFLICT(measure, d, area_code, village) DO UPDATE SET n = n + ({delta});"
-            f" INSERT INTO person_monthly(measure, m, area_code, village, n) SELECT '{measure}', substr({day}, 1, 7),"
-            f" {place}, {delta} WHERE {day} IS NOT NULL"
-            f" ON CONFLICT(measure, m, area_code, village) DO UPDATE SET n = n + ({delta});")
+    area, village = f"COALESCE({row}.area_code, '')", f"COALESCE({row}.village, '')"
+    return (f"INSERT INTO person_daily(measure, d, area_code, village, n) SELECT '{measure}', {day}, {area}, {village},"
+            f" {delta} WHERE {day} IS NOT NULL ON CONFLICT(measure, d, area_code, village) DO UPDATE SET n = n + ({delta});"
+            f" INSERT INTO person_prefix(measure, area_code, village, d, n) SELECT '{measure}', {area}, {village}, c.d, 0"
+            f" FROM person_checkpoints c WHERE {day} IS NOT NULL AND c.d >= {day} ON CONFLICT DO NOTHING;"
+            f" UPDATE person_prefix SET n = n + ({delta}) WHERE {day} IS NOT NULL AND measure = '{measure}'"
+            f" AND area_code = {area} AND village = {village} AND d >= {day};"
+            f" INSERT INTO staff_daily(measure, d, agency_id, n) SELECT '{measure}', {day}, s.agency_id, {delta}"
+            f" FROM agency_staff s WHERE {day} IS NOT NULL AND s.person_id = {row}.id"
+            f" ON CONFLICT(measure, d, agency_id) DO UPDATE SET n = n + ({delta});")
+
+
+def _staff_bump(row: str, delta: int) -> str:
+    """An agency_staff row added (removed): its person's events count for the agency (no longer)."""
+    out = []
+    for measure, expr in MEASURES.items():
+        day = expr.format(r="p")
+        out.append(f"INSERT INTO staff_daily(measure, d, agency_id, n) SELECT '{measure}', {day}, {row}.agency_id,"
+                   f" {delta} FROM persons p WHERE p.id = {row}.person_id AND {day} IS NOT NULL"
+                   f" ON CONFLICT(measure, d, agency_id) DO UPDATE SET n = n + ({delta});")
+    return " ".join(out)
 
 
 def triggers() -> list[str]:
@@ -125,17 +154,34 @@ def triggers() -> list[str]:
                    f" area_code, village ON persons WHEN ({old}) IS NOT ({new})"
                    " OR OLD.area_code IS NOT NEW.area_code OR OLD.village IS NOT NEW.village"
                    f" BEGIN {_bump(measure, 'OLD', -1)} {_bump(measure, 'NEW', 1)} END")
+    out.append(f"CREATE TRIGGER staff_daily_insert AFTER INSERT ON agency_staff BEGIN {_staff_bump('NEW', 1)} END")
+    out.append(f"CREATE TRIGGER staff_daily_delete AFTER DELETE ON agency_staff BEGIN {_staff_bump('OLD', -1)} END")
+    out.append("CREATE TRIGGER staff_daily_update AFTER UPDATE OF agency_id, person_id ON agency_staff"
+               " WHEN OLD.agency_id IS NOT NEW.agency_id OR OLD.person_id IS NOT NEW.person_id"
+               f" BEGIN {_staff_bump('OLD', -1)} {_staff_bump('NEW', 1)} END")
     return out
 
 
+def prefix_sql(day: str | None = None) -> str:
+    """Running totals up to every checkpoint (or one, ``day`` given as a :day parameter) from person_daily."""
+    where = "c.d = :day" if day else "1"
+    return ("INSERT INTO person_prefix(measure, area_code, village, d, n) SELECT p.measure, p.area_code, p.village,"
+            f" c.d, SUM(p.n) FROM person_checkpoints c JOIN person_daily p ON p.d <= c.d WHERE {where}"
+            " GROUP BY p.measure, p.area_code, p.village, c.d"
+            " ON CONFLICT(measure, area_code, village, d) DO UPDATE SET n = excluded.n")
+
+
 def backfill() -> list[str]:
-    """Rebuild both tables from persons (the migration; ``rebuild_person_daily`` in tests)."""
-    out = ["DELETE FROM person_daily", "DELETE FROM person_monthly"]
+    """Rebuild the three tables from persons and agency_staff (the migration; tests compare with it)."""
+    out = ["DELETE FROM person_daily", "DELETE FROM person_prefix", "DELETE FROM staff_daily"]
     for measure, expr in MEASURES.items():
         day = expr.format(r="persons")
         out.append(f"INSERT INTO person_daily(measure, d, area_code, village, n) SELECT '{measure}', {day},"
                    " COALESCE(area_code, ''), COALESCE(village, ''), COUNT(*) FROM persons"
                    f" WHERE {day} IS NOT NULL GROUP BY 2, 3, 4")
-    out.append("INSERT INTO person_monthly(measure, m, area_code, village, n) SELECT measure, substr(d, 1, 7),"
-               " area_code, village, SUM(n) FROM person_daily GROUP BY 1, 2, 3, 4")
+        staff_day = expr.format(r="p")
+        out.append(f"INSERT INTO staff_daily(measure, d, agency_id, n) SELECT '{measure}', {staff_day}, s.agency_id,"
+                   f" COUNT(*) FROM agency_staff s JOIN persons p ON p.id = s.person_id WHERE {staff_day} IS NOT NULL"
+                   " GROUP BY 2, 3")
+    out.append(prefix_sql())
     return out
