@@ -329,3 +329,29 @@ def test_citizen_progress_cli(run_cli, db_path, clock):
     assert sum(r["cumulative"] for r in target["rows"]["commune"]) == expected - without_area
     bad = run_cli("citizen-progress", "--db", db_path, "--as-of", "01/13/2023")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_the_demo_citizen_campaign_is_allocated_and_counted(tmp_path):
+    from demo import DEMO_TODAY, SEED
+    from demo import officers as demo_officers
+    from demo import people as demo_people
+    from demo import registry as demo_registry
+    from models.core.store import Store
+
+    s = Store(tmp_path / "demo.sqlite", clock=lambda: DEMO_TODAY)
+    try:
+        demo_officers.build(s, seed=SEED)
+        demo_registry.build(s, organizations=300, seed=SEED)
+        summary = demo_people.build(s, count=3000, seed=SEED)
+        cid = summary["citizen_campaign"]
+        assert current_campaign_id(s) != cid
+        p = citizen_progress(s, cid, DEMO_TODAY.date() - dt.timedelta(days=3))
+        act = next(t for t in p.targets if t.measure == "activated")
+        assert sum(r.target for r in act.rows["commune"]) == act.total.target > 0
+        assert act.total.cumulative == _sql_count(s, "activated_on", last=p.as_of.isoformat())
+        assert act.rows["officer"] and all(r.target for r in act.rows["officer"])
+        assert sum(r.target for r in act.rows["officer"]) == act.total.target   # the villages are split among them
+        staff = next(t for t in p.targets if t.scope == "agencies")
+        assert staff.total.target == s.scalar("SELECT COUNT(*) FROM agency_staff")
+    finally:
+        s.close()

@@ -137,7 +137,7 @@ class CitizenProgressPanel(QWidget):
             self._empty(str(exc))
             return
         p = self.progress
-        days = "mọi ngày, kể cả thứ Bảy, Chủ nhật" if p.every_day else "ngày làm việc"
+        days = "ngày, kể cả thứ Bảy, Chủ nhật" if p.every_day else "ngày làm việc"
         self.header.setText(
             f"<b>{p.name}</b> ({date_text(p.start)}–{date_text(p.end)}) · {p.phase_name} · tính đến "
             f"{date_text(p.as_of)} · còn {thousands(p.days_left)} {days}")
