@@ -43,7 +43,7 @@ from models.core.store import Store  # noqa: E402
 PERSONS = 1_000_000
 COMMUNES, VILLAGES, OFFICERS, AGENCIES, STAFF = 100, 15, 500, 200, 150
 BUDGET = 0.200
-PREPARED = "citizen-progress-v2"
+PREPARED = "citizen-progress-v3"
 DATES = [dt.date(2023, 6, 20), dt.date(2023, 6, 27), dt.date(2023, 7, 31), dt.date(2023, 9, 1),
          dt.date(2023, 9, 15), dt.date(2024, 3, 4), dt.date(2025, 12, 31)]
 

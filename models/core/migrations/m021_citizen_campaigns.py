@@ -122,10 +122,9 @@ def _bump(measure: str, row: str, delta: int) -> str:
     area, village = f"COALESCE({row}.area_code, '')", f"COALESCE({row}.village, '')"
     return (f"INSERT INTO person_daily(measure, d, area_code, village, n) SELECT '{measure}', {day}, {area}, {village},"
             f" {delta} WHERE {day} IS NOT NULL ON CONFLICT(measure, d, area_code, village) DO UPDATE SET n = n + ({delta});"
-            f" INSERT INTO person_prefix(measure, area_code, village, d, n) SELECT '{measure}', {area}, {village}, c.d, 0"
-            f" FROM person_checkpoints c WHERE {day} IS NOT NULL AND c.d >= {day} ON CONFLICT DO NOTHING;"
-            f" UPDATE person_prefix SET n = n + ({delta}) WHERE {day} IS NOT NULL AND measure = '{measure}'"
-            f" AND area_code = {area} AND village = {village} AND d >= {day};"
+            f" INSERT INTO person_prefix(measure, area_code, village, d, n) SELECT '{measure}', {area}, {village}, c.d,"
+            f" {delta} FROM person_checkpoints c WHERE {day} IS NOT NULL AND c.d >= {day}"
+            f" ON CONFLICT(measure, area_code, village, d) DO UPDATE SET n = n + ({delta});"
             f" INSERT INTO staff_daily(measure, d, agency_id, n) SELECT '{measure}', {day}, s.agency_id, {delta}"
             f" FROM agency_staff s WHERE {day} IS NOT NULL AND s.person_id = {row}.id"
             f" ON CONFLICT(measure, d, agency_id) DO UPDATE SET n = n + ({delta});")
@@ -150,10 +149,15 @@ def triggers() -> list[str]:
                    f" BEGIN {_bump(measure, 'NEW', 1)} END")
         out.append(f"CREATE TRIGGER person_daily_{measure}_delete AFTER DELETE ON persons WHEN {old} IS NOT NULL"
                    f" BEGIN {_bump(measure, 'OLD', -1)} END")
-        out.append(f"CREATE TRIGGER person_daily_{measure}_update AFTER UPDATE OF {MEASURE_COLUMNS[measure]},"
-                   f" area_code, village ON persons WHEN ({old}) IS NOT ({new})"
-                   " OR OLD.area_code IS NOT NEW.area_code OR OLD.village IS NOT NEW.village"
-                   f" BEGIN {_bump(measure, 'OLD', -1)} {_bump(measure, 'NEW', 1)} END")
+        # an update takes the old event off and puts the new one on, each only when there is one (a first
+        # activation runs the second trigger alone)
+        changed = (f"(({old}) IS NOT ({new}) OR OLD.area_code IS NOT NEW.area_code"
+                   " OR OLD.village IS NOT NEW.village)")
+        columns = f"{MEASURE_COLUMNS[measure]}, area_code, village"
+        out.append(f"CREATE TRIGGER person_daily_{measure}_update_old AFTER UPDATE OF {columns} ON persons"
+                   f" WHEN ({old}) IS NOT NULL AND {changed} BEGIN {_bump(measure, 'OLD', -1)} END")
+        out.append(f"CREATE TRIGGER person_daily_{measure}_update_new AFTER UPDATE OF {columns} ON persons"
+                   f" WHEN ({new}) IS NOT NULL AND {changed} BEGIN {_bump(measure, 'NEW', 1)} END")
     out.append(f"CREATE TRIGGER staff_daily_insert AFTER INSERT ON agency_staff BEGIN {_staff_bump('NEW', 1)} END")
     out.append(f"CREATE TRIGGER staff_daily_delete AFTER DELETE ON agency_staff BEGIN {_staff_bump('OLD', -1)} END")
     out.append("CREATE TRIGGER staff_daily_update AFTER UPDATE OF agency_id, person_id ON agency_staff"
