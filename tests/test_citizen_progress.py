@@ -12,7 +12,7 @@ import pytest
 
 from models.campaigns import citizen_targets as ct
 from models.campaigns.citizen_progress import citizen_progress
-from models.campaigns.plans import add_phase, create_campaign, current_campaign_id, list_campaigns
+from models.campaigns.plans import add_phase, create_campaign, current_campaign_id, list_campaigns, set_current
 from models.campaigns.templates import create_citizen_campaign
 from models.core.errors import UserError
 from models.core.migrations.m021_citizen_campaigns import backfill
@@ -291,6 +291,13 @@ def test_citizen_campaigns_stay_out_of_the_organizations_engine(fresh_store, uni
     s = fresh_store
     cid = create_citizen_campaign(s, "ninh_thuan_80_ngay", allocate=False)
     assert current_campaign_id(s) is None
+    with pytest.raises(UserError, match="không thể là kế hoạch hiện hành"):
+        set_current(s, cid)
+    _staff(s, _agency(s, "UBND xã Thử"),
+           _person(s, random.Random(1), unit[0], born="1990-01-01", act="2023-06-20", l2="2023-06-20"))
+    before = citizen_progress(s, cid, D(2023, 6, 20)).targets   # the day before the campaign counts nothing
+    assert before[0].total.cumulative == 0 and before[0].total.today == 0
+    assert before[1].total.cumulative == 1 and before[1].total.today == 1   # staff, since 'all': counts
     assert [c["id"] for c in list_campaigns(s, "person")] == [cid]
     assert list_campaigns(s, "organization") == []
     with pytest.raises(UserError, match="không phải cho công dân"):

@@ -287,7 +287,8 @@ class _Context:
         since_day = self.since_day(since)
         before = at[since_day] if since_day is not None else 0
         cumulative = max(at[self.cap] - before, 0)
-        today = at[self.as_of] - at[self.as_of - dt.timedelta(days=1)] if self.as_of <= self.p_end else 0
+        counting = self.as_of <= self.p_end and (since_day is None or self.as_of > since_day)
+        today = at[self.as_of] - at[self.as_of - dt.timedelta(days=1)] if counting else 0
         first = max(self.pace_first, since_day + dt.timedelta(days=1)) if since_day else self.pace_first
         pace_days = self.days.count(first, self.cap)
         pace_count = max(at[self.cap] - max(at[self.pace_first - dt.timedelta(days=1)], before), 0)

@@ -142,7 +142,8 @@ def current_campaign_id(store) -> int | None:
 
 def set_current(store, campaign_id: int) -> None:
     require(store, "campaign.manage")
-    get_campaign_row(store, campaign_id)
+    if get_campaign_row(store, campaign_id)["subject_type"] != "organization":
+        raise UserError("Kế hoạch cho công dân không thể là kế hoạch hiện hành của báo cáo tổ chức")
     store.set_setting("current_campaign_id", campaign_id)
 
 
