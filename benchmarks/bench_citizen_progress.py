@@ -12,7 +12,8 @@ are written with the m021 triggers dropped, then the daily tables are rebuilt an
 (a bulk write of a million dates; the figures read the same tables either way).
 
 Timed: ``citizen_progress`` as of dates before, during, at the end of and long after the campaign,
-each several times after a warm-up. Usage::
+each several times after a warm-up; the budget applies to each date's median (wall clock; the CPU time is
+printed too, the machine being shared). Usage::
 
     .venv/bin/python benchmarks/bench_citizen_progress.py [--runs 5] [--fresh]
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -135,22 +137,25 @@ def main(argv: list[str]) -> int:
                   "agencies": store.scalar("SELECT COUNT(*) FROM agencies")}
         citizen_progress(store, None, DATES[2])    # warm-up: page cache, calendar
         for day in DATES:
-            times = []
+            times, cpu = [], []
             for _ in range(args.runs):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 progress = citizen_progress(store, None, day)
                 times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - cpu_started)
             t = progress.targets[0]
-            worst.append(max(times))
+            worst.append(statistics.median(times))
             print(json.dumps({"measure": "citizen_progress", "as_of": day.isoformat(), **counts,
                               "median_ms": round(statistics.median(times) * 1000, 1),
-                              "max_ms": round(max(times) * 1000, 1), "cumulative": t.total.cumulative,
+                              "max_ms": round(max(times) * 1000, 1),
+                              "cpu_median_ms": round(statistics.median(cpu) * 1000, 1), "cumulative": t.total.cumulative,
                               "target": t.total.target, "villages": len(t.rows["village"]),
                               "officer_rows": len(t.rows["officer"])}), flush=True)
     finally:
         store.close()
     ok = max(worst) <= BUDGET
-    print(json.dumps({"measure": "summary", "budget_ms": BUDGET * 1000, "worst_ms": round(max(worst) * 1000, 1),
+    print(json.dumps({"measure": "summary", "budget_ms": BUDGET * 1000,
+                      "worst_median_ms": round(max(worst) * 1000, 1), "load": round(os.getloadavg()[0], 1),
                       "ok": ok}), flush=True)
     return 0 if ok else 1
 

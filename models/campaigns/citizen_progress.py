@@ -57,7 +57,7 @@ PACE_DAYS = 7
 NO_VILLAGE = "(Chưa rõ thôn, khu phố)"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CitizenRow:
     level: str          # 'total' | 'commune' | 'village' | 'officer' | 'agency' | 'enterprise'
     key: str            # area code, "code|village", officer id, agency id; 'total'
@@ -150,8 +150,8 @@ class _Days:
         return (last - first).days + 1 if self.every_day else self.cal.count(first, last)
 
 
-def place_totals(store, measure: str, dates: list[dt.date]) -> dict[dt.date, dict[tuple[str, str], int]]:
-    """Per date D of ``dates``: (area code, village) → persons who reached ``measure`` on or before D.
+def place_totals(store, measure: str, dates: list[dt.date]) -> dict[tuple[str, str], list[int]]:
+    """(area code, village) → [persons who reached ``measure`` on or before D, for D in sorted ``dates``].
 
     Each D is read from the nearest checkpoint (``person_prefix``: running totals up to chosen days, the
     last one '9999-12-31' the live total): forward from the one before it (adding the days after it up
@@ -173,28 +173,33 @@ def place_totals(store, measure: str, dates: list[dt.date]) -> dict[dt.date, dic
             backward = max((dt.date.fromisoformat(min(upper, last_day)) - day).days, 0) if upper else math.inf
             anchor, ahead = (upper, False) if backward < forward else (lower, True)
         plans.setdefault((anchor, ahead), []).append(day)
-    out: dict[dt.date, dict[tuple[str, str], int]] = {}
+    index = {d: i for i, d in enumerate(dates)}
+    width = len(dates)
+    out: dict[tuple[str, str], list[int]] = {}
     for (anchor, ahead), group in plans.items():
-        base = {(a, v): n for a, v, n in store.execute(
-            "SELECT area_code, village, n FROM person_prefix WHERE measure = ? AND d = ?", (measure, anchor))}
+        slots = [index[d] for d in group]
+        for area, village, n in store.execute(
+                "SELECT area_code, village, n FROM person_prefix WHERE measure = ? AND d = ?", (measure, anchor)):
+            if n:
+                vector = out.get((area, village)) or out.setdefault((area, village), [0] * width)
+                for i in slots:
+                    vector[i] += n
         moving = [d for d in group if d.isoformat() != anchor]
-        for d in group:
-            out[d] = dict(base)
         if not moving:
             continue
         isos = [d.isoformat() for d in moving]
         if ahead:     # base + days in (anchor, D]
             sums = ", ".join("SUM(CASE WHEN d <= ? THEN n ELSE 0 END)" for _ in isos)
-            where, bounds, sign = "d > ? AND d <= ?", (anchor, max(isos)), 1
+            bounds, sign = (anchor, max(isos)), 1
         else:         # base − days in (D, anchor]
             sums = ", ".join("SUM(CASE WHEN d > ? THEN n ELSE 0 END)" for _ in isos)
-            where, bounds, sign = "d > ? AND d <= ?", (min(isos), anchor), -1
-        for row in store.execute(f"SELECT area_code, village, {sums} FROM person_daily WHERE measure = ? AND {where}"
-                                 " GROUP BY 1, 2", (*isos, measure, *bounds)):
-            place = (row[0], row[1])
-            for k, d in enumerate(moving):
-                if row[2 + k]:
-                    out[d][place] = out[d].get(place, 0) + sign * row[2 + k]
+            bounds, sign = (min(isos), anchor), -1
+        moved = [index[d] for d in moving]
+        for row in store.execute(f"SELECT area_code, village, {sums} FROM person_daily WHERE measure = ?"
+                                 " AND d > ? AND d <= ? GROUP BY 1, 2", (*isos, measure, *bounds)):
+            vector = out.get((row[0], row[1])) or out.setdefault((row[0], row[1]), [0] * width)
+            for k, i in enumerate(moved):
+                vector[i] += sign * row[2 + k]
     return out
 
 
@@ -266,6 +271,10 @@ class _Context:
         self.officers = {r["id"]: r["full_name"] for r in store.query("SELECT id, full_name FROM officers")}
         self.left_after = days.count(max(as_of + one, p_start), p_end)
         self.left_with_today = days.count(max(as_of, p_start), p_end)
+        self.ix = {d: i for i, d in enumerate(self.dates)}
+        self.i_cap, self.i_today, self.i_yesterday = self.ix[self.cap], self.ix[as_of], self.ix[as_of - one]
+        self.zeros = [0] * len(self.dates)
+        self._windows: dict[str, tuple] = {}
 
     def places(self, measure: str) -> dict:
         if measure not in self._places:
@@ -283,15 +292,23 @@ class _Context:
         return None if since == "all" else (self.start if since == "campaign" else self.p_start) - one
 
     # a row from its totals at self.dates ---------------------------------------------------------
-    def row(self, level, key, label, parent, at: dict, target: int | None, since: str) -> CitizenRow:
-        since_day = self.since_day(since)
-        before = at[since_day] if since_day is not None else 0
-        cumulative = max(at[self.cap] - before, 0)
-        counting = self.as_of <= self.p_end and (since_day is None or self.as_of > since_day)
-        today = at[self.as_of] - at[self.as_of - dt.timedelta(days=1)] if counting else 0
-        first = max(self.pace_first, since_day + dt.timedelta(days=1)) if since_day else self.pace_first
-        pace_days = self.days.count(first, self.cap)
-        pace_count = max(at[self.cap] - max(at[self.pace_first - dt.timedelta(days=1)], before), 0)
+    def _window(self, since: str) -> tuple:
+        """(since day, counting today, day before the pace window, pace days) for a way of counting."""
+        if since not in self._windows:
+            since_day = self.since_day(since)
+            counting = self.as_of <= self.p_end and (since_day is None or self.as_of > since_day)
+            first = max(self.pace_first, since_day + dt.timedelta(days=1)) if since_day else self.pace_first
+            self._windows[since] = (None if since_day is None else self.ix[since_day], counting,
+                                    self.ix[self.pace_first - dt.timedelta(days=1)], self.days.count(first, self.cap))
+        return self._windows[since]
+
+    def row(self, level, key, label, parent, at: list[int], target: int | None, since: str) -> CitizenRow:
+        """``at``: totals at ``self.dates`` (same order)."""
+        i_since, counting, i_pace, pace_days = self._window(since)
+        before = at[i_since] if i_since is not None else 0
+        cumulative = max(at[self.i_cap] - before, 0)
+        today = at[self.i_today] - at[self.i_yesterday] if counting else 0
+        pace_count = max(at[self.i_cap] - max(at[i_pace], before), 0)
         pace = round(pace_count / pace_days, 2) if pace_days > 0 else 0.0
         if target is None:
             return CitizenRow(level, key, label, parent, today, cumulative, None, None, None, None, None, pace, None,
@@ -310,29 +327,29 @@ class _Context:
         rows: dict[str, list[CitizenRow]] = {level: [] for level in LEVELS}
         since = t["since"]
         # agencies and enterprises: staff lists
-        agency_sum = dict.fromkeys(self.dates, 0)
-        for agency_id, (name, kind, values) in sorted(self.agencies(t["measure"]).items(), key=lambda i: i[1][0]):
+        width = len(self.dates)
+        agency_sum = [0] * width
+        for agency_id, (name, kind, at) in sorted(self.agencies(t["measure"]).items(), key=lambda i: i[1][0]):
             level = "enterprise" if kind == ENTERPRISE_TYPE else "agency"
-            at = dict(zip(self.dates, values, strict=True))
             in_scope = agency_scope and (level == "enterprise") == (t["scope"] == "enterprises")
             share = alloc["agency"].get(str(agency_id)) if in_scope else None
             rows[level].append(self.row(level, str(agency_id), name, "", at, share, since))
             if in_scope:
-                for d in self.dates:
-                    agency_sum[d] += at[d]
+                agency_sum = [a + b for a, b in zip(agency_sum, at, strict=True)]
         if agency_scope:
             total_at = agency_sum
         else:
             places = self.places(t["measure"])
             codes = scope_areas(self.store, t["scope"])
             in_scope = set(codes)
-            villages = sorted({pv for d in self.dates for pv in places[d] if pv[0] in in_scope} |
-                              {tuple(k.split("|", 1)) for k in alloc["village"]})
-            by_commune = {c: dict.fromkeys(self.dates, 0) for c in codes}
+            villages = sorted({pv for pv in places if pv[0] in in_scope} |
+                              {pv for pv in (tuple(k.split("|", 1)) for k in alloc["village"]) if pv[0] in in_scope})
+            by_commune = {c: [0] * width for c in codes}
             for area, village in villages:
-                at = {d: places[d].get((area, village), 0) for d in self.dates}
-                for d in self.dates:
-                    by_commune[area][d] += at[d]
+                at = places.get((area, village), self.zeros)
+                commune = by_commune[area]
+                for i in range(width):
+                    commune[i] += at[i]
                 key = f"{area}|{village}"
                 rows["village"].append(self.row("village", key, village or NO_VILLAGE, self.areas.get(area, area), at,
                                                 alloc["village"].get(key), since))
@@ -342,7 +359,7 @@ class _Context:
             for officer_id, places_of in sorted(self.assignments.items()):
                 if not any(a in in_scope for a, _ in places_of):
                     continue
-                at = dict.fromkeys(self.dates, 0)
+                at = [0] * width
                 share: int | None = None
                 for area, village in places_of:
                     if area not in in_scope:
@@ -350,10 +367,9 @@ class _Context:
                     if village == "":      # the whole commune
                         counts, part = by_commune[area], alloc["commune"].get(area)
                     else:
-                        counts = {d: places[d].get((area, village), 0) for d in self.dates}
-                        part = alloc["village"].get(f"{area}|{village}")
-                    for d in self.dates:
-                        at[d] += counts[d]
+                        counts, part = places.get((area, village), self.zeros), alloc["village"].get(f"{area}|{village}")
+                    for i in range(width):
+                        at[i] += counts[i]
                     if part is not None:
                         share = (share or 0) + part
                 share = alloc["officer"].get(str(officer_id), share)
@@ -361,9 +377,9 @@ class _Context:
                                                 self.officers.get(officer_id, f"Cán bộ #{officer_id}"), "", at, share,
                                                 since))
             if t["scope"] == "all":
-                total_at = {d: sum(places[d].values()) for d in self.dates}
+                total_at = [sum(v[i] for v in places.values()) for i in range(width)]
             else:
-                total_at = {d: sum(by_commune[c][d] for c in codes) for d in self.dates}
+                total_at = [sum(by_commune[c][i] for c in codes) for i in range(width)]
         baseline = t["baseline_frozen"]
         value = target_value(t, baseline)
         total = self.row("total", "total", LEVEL_LABELS["total"], "", total_at, value, since)
@@ -374,7 +390,9 @@ class _Context:
 
 def _ranked(rows: list[CitizenRow]) -> list[CitizenRow]:
     order = sorted(rows, key=lambda r: (r.percent is None, -(r.percent or 0), -r.cumulative, r.parent, r.label))
-    return [dataclasses.replace(r, rank=i + 1) for i, r in enumerate(order)]
+    for i, r in enumerate(order):
+        r.rank = i + 1
+    return order
 
 
 def measure_label(measure: str) -> str:
