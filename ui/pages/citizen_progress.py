@@ -41,7 +41,7 @@ WATCHED = {Table.PERSONS, Table.AGENCY_STAFF, Table.AGENCIES, Table.CAMPAIGNS, T
 COLUMNS = ["Hạng", "Tên", "Hôm nay", "Lũy kế", "Chỉ tiêu", "Tỷ lệ", "Còn lại", "Chỉ tiêu hôm nay", "Cần/ngày",
            "Dự kiến", "Đánh giá"]
 TABLE_LEVELS = [("commune", "Theo &xã, phường"), ("village", "Theo t&hôn, khu phố"), ("officer", "Theo CS&KV"),
-                ("agency", "Theo cơ &quan"), ("enterprise", "Doanh n&ghiệp")]
+                ("agency", "Theo cơ &quan"), ("enterprise", "Doanh nghiệ&p")]
 CHART_ROWS = 20
 
 
@@ -55,7 +55,8 @@ class CitizenProgressPanel(QWidget):
         top = QHBoxLayout()
         self.campaign_combo = QComboBox()
         self.campaign_combo.setObjectName("citizenCampaignCombo")
-        self.campaign_combo.setMinimumWidth(320)
+        self.campaign_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.campaign_combo.setMinimumContentsLength(24)
         self.date_edit = QDateEdit()
         self.date_edit.setObjectName("citizenAsOf")
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
@@ -64,7 +65,8 @@ class CitizenProgressPanel(QWidget):
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.target_combo = QComboBox()
         self.target_combo.setObjectName("citizenTargetCombo")
-        self.target_combo.setMinimumWidth(260)
+        self.target_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.target_combo.setMinimumContentsLength(20)
         for text, widget, stretch in (("Kế hoạch:", self.campaign_combo, 2), ("Tính đến ngày:", self.date_edit, 0),
                                       ("Chỉ tiêu:", self.target_combo, 2)):
             label = QLabel(text)
