@@ -362,3 +362,25 @@ def test_the_demo_citizen_campaign_is_allocated_and_counted(tmp_path):
         assert staff.total.target == s.scalar("SELECT COUNT(*) FROM agency_staff")
     finally:
         s.close()
+
+
+def test_not_activated_baseline_and_province_scale(fresh_store, unit):
+    s = fresh_store
+    _population(s, unit)
+    cid = create_campaign(s, {"name": "Vét", "start_on": "2023-07-01", "end_on": "2023-07-31"},
+                          subject_type="person")
+    phase = add_phase(s, cid, "Tháng 7", "2023-07-01", "2023-07-31")
+    tid = ct.create_target(s, phase, {"measure": "activated", "kind": "percent", "value": "50",
+                                      "baseline": "not_activated", "baseline_as_of": "15/07/2023", "since": "phase"})
+    result = ct.allocate(s, tid)
+    waiting = s.scalar("SELECT COUNT(*) FROM persons WHERE area_code IS NOT NULL AND (birth_date IS NULL OR "
+                       "birth_date <= ?) AND (activated_on IS NULL OR activated_on > '2023-07-15')",
+                       (eligible_born_on_or_before(D(2023, 7, 15)),))
+    assert result["baseline"] == waiting and result["value"] == -(-waiting // 2)
+    assert sum(result["communes"].values()) == result["value"] == sum(result["villages"].values())
+    p = citizen_progress(s, cid, D(2023, 7, 20))
+    assert p.targets[0].total.cumulative == _sql_count(s, "activated_on", first="2023-07-01", last="2023-07-20")
+    # seed 003 at the province's scale: the plan's 264,720 as written, split over the unit's communes
+    province = create_citizen_campaign(s, "ninh_thuan_80_ngay", scale="province")
+    t = next(t for t in ct.list_targets(s, province) if t["scope"] == "all")
+    assert t["baseline"] == "plan" and sum(ct.allocations(s, t["id"])["commune"].values()) == 264720
