@@ -66,6 +66,7 @@ def run_gui(args) -> int:
     # A window at once: the sign-in dialog, or the start-up window while the demo is built or the database
     # upgraded in a worker thread (ui/shell/startup.py); then sign-in, main window, lock, backups.
     startup = Startup(path, demo=bool(args.demo))
+    startup.ended.connect(app.exit)
     startup.start()
     code = startup.exit_code if startup.exit_code is not None else app.exec()
     startup.close()

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from models.core.errors import Cancelled, UserError
 from models.core.migrations import latest_version, migrate_store
@@ -203,8 +203,7 @@ class Startup(QObject):
 
     def _end(self, code: int) -> None:
         self.exit_code = code
-        self.ended.emit(code)
-        QApplication.instance().exit(code)
+        self.ended.emit(code)  # run_gui ends the event loop with it
 
     def close(self) -> None:
         """After the event loop: stop a worker still running, end the session, close the store."""
