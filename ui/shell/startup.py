@@ -145,7 +145,8 @@ class Startup(QObject):
         QTimer.singleShot(50, self._preload_session)
 
     def _preload_session(self) -> None:
-        import ui.shell.session  # noqa: F401  imported late: loads the screens while the worker runs
+        # imported late: loads the screens while the worker runs, not after it
+        import ui.shell.session  # noqa: F401
 
     def _on_progress(self, done: int, total: int, message: str) -> None:
         if message and (not self.steps or self.steps[-1] != message):
