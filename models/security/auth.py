@@ -42,6 +42,12 @@ def _dummy_hash() -> str:
     return _hasher.hash("không-phải-mật-khẩu-của-ai")
 
 
+def warm_up() -> None:
+    """Make the dummy hash ahead of the first sign-in (the GUI does it in a thread at start-up; Argon2
+    runs without the GIL)."""
+    _dummy_hash()
+
+
 class AccountLocked(UserError):
     """Too many wrong passwords: the account is locked until ``until``."""
 

@@ -13,6 +13,7 @@ program start is not something to offer). Then the store is opened on the main t
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from models.core.errors import Cancelled, UserError
 from models.core.migrations import latest_version, migrate_store
 from models.core.progress import Progress
 from models.core.store import Store
+from models.security import auth
 from ui.dialogs.startup_progress import StartupProgressDialog
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,8 @@ class Startup(QObject):
 
     # ---- deciding --------------------------------------------------------------------------------
     def start(self) -> None:
+        # The first password check's Argon2 work, off the main thread, while the officer looks at a window.
+        threading.Thread(target=auth.warm_up, name="argon2-warm-up", daemon=True).start()
         if self.demo and not self.path.exists():
             self._in_background(self._build_demo, DEMO_HEADING, cancellable=True, delay_ms=0)
         elif migrations_pending(self.path):
