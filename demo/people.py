@@ -18,6 +18,7 @@ import random
 
 from faker.providers.person.vi_VN import Provider as VietnamesePersons
 
+from demo.citizen_campaign import build as build_citizen_campaign
 from demo.registry import GIVEN_FEMALE as REGISTRY_GIVEN_FEMALE
 from demo.registry import GIVEN_MALE as REGISTRY_GIVEN_MALE
 from demo.registry import MIDDLE_FEMALE as REGISTRY_MIDDLE_FEMALE
@@ -82,6 +83,7 @@ def build(store: Store, *, count: int = 30000, seed: int = 20241230) -> dict:
         summary["agencies"], summary["agency_staff"] = _agencies(store, rng, areas, today)
         summary["enterprise_schedules"] = _schedules(store, rng, today)
         summary["intake_sessions"] = _sessions(store, rng, areas, today)
+        summary["citizen_campaign"] = build_citizen_campaign(store)   # issue 16: targets on these residents
         for table in (Table.PERSONS, Table.AGENCIES, Table.AGENCY_STAFF, Table.ENTERPRISE_SCHEDULES,
                       Table.INTAKE_SESSIONS, Table.PEOPLE_IMPORTS):
             store.notify(table, Kind.BULK)

@@ -213,7 +213,7 @@ BOOK_COLUMNS = (  # (heading, width in mm; None takes the rest: 36 mm on A4 land
 def write_register_book(data: dict, fh: BinaryIO) -> None:
     """The intake register book for a period (A4 landscape), one row per dossier received."""
     start, end = data["start"], data["end"]
-    doc = _Doc(landscape(A4), f"Sổ theo dõi tiếp nhận hồ sơ {start:%d/%m/%Y}–{end:%d/%m/%Y}",
+    doc = _Doc(landscape(A4), f"Sổ theo dõi tiếp nhận hồ sơ {date_text(start)}–{date_text(end)}",
                data["header_lines"][-1], body=12)
     s = doc.s
     story: list[Flowable] = [doc.letterhead(data["header_lines"], data["place"], data["day"]), Spacer(1, 5 * mm),

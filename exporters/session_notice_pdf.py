@@ -35,7 +35,7 @@ def _times(data: dict) -> str:
 
 def write_session_notice(data: dict, fh: BinaryIO) -> None:
     unit = data["header_lines"][-1] if data["header_lines"] else ""
-    doc = _Doc(A4, f"Thông báo lịch thu nhận ngày {data['held_on']:%d/%m/%Y}", unit)
+    doc = _Doc(A4, f"Thông báo lịch thu nhận ngày {date_text(data['held_on'])}", unit)
     s = doc.s
     number = data.get("number") or "      /TB"
     story: list[Flowable] = [

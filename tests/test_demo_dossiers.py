@@ -12,7 +12,7 @@ from demo import officers as demo_officers
 from demo import registry as demo_registry
 from models.core.store import Store
 from models.dossiers import worklists
-from models.dossiers.states import STATUSES
+from models.dossiers.states import PERSON_ONLY_STATUSES, STATUSES
 
 
 def _build(path, count):
@@ -34,7 +34,9 @@ def test_every_state_and_counts(demo):
     store, summary = demo
     assert summary["dossiers"] == 600
     assert set(summary["dossier_states"]) == set(STATUSES)
-    assert all(n > 0 for n in summary["dossier_states"].values()), summary["dossier_states"]
+    # every organization's state is shown; «Đã chuyển» is a citizen's level-2 step (the demo logs none yet)
+    organization_states = {k: n for k, n in summary["dossier_states"].items() if k not in PERSON_ONLY_STATUSES}
+    assert organization_states and all(n > 0 for n in organization_states.values()), summary["dossier_states"]
     assert store.scalar("SELECT count(*) FROM dossiers") == 600
 
 

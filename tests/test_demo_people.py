@@ -96,3 +96,21 @@ def test_searchable_and_deterministic(demo, tmp_path):
             store.query(f"SELECT {columns} FROM persons ORDER BY id")
     finally:
         other.close()
+
+
+def test_level2_dossiers_at_sessions_and_desk_in_every_citizen_state(demo):
+    from demo import person_dossiers
+
+    store, _ = demo
+    counts = person_dossiers.build(store, seed=SEED, per_session=6, at_desk=8)
+    assert counts["level2_dossiers"] > 40
+    states = {r["status"]: r["n"] for r in store.query(
+        "SELECT status, count(*) n FROM dossiers WHERE subject_type = 'person' GROUP BY status")}
+    assert {"sent", "issued", "activated", "refused"} <= set(states), states
+    # every dossier logged at a session is in that session's commune; the person follows the dossier
+    assert store.scalar("SELECT count(*) FROM dossiers d JOIN intake_sessions s ON s.id = d.session_id "
+                        "JOIN persons p ON p.id = d.person_id WHERE p.area_code IS NOT s.area_code") == 0
+    assert store.scalar("SELECT count(*) FROM dossiers d JOIN persons p ON p.id = d.person_id "
+                        "WHERE d.status IN ('issued', 'activated') AND p.account_level < 2") == 0
+    assert store.scalar("SELECT count(*) FROM dossiers WHERE subject_type = 'person' AND received_on > ?",
+                        (DEMO_TODAY.date().isoformat(),)) == 0

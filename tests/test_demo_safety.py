@@ -190,8 +190,24 @@ def test_init_asks_the_password_twice(tmp_path):
 
 # ---- the GUI's --demo -----------------------------------------------------------------------------------
 class _App:
+    """The application's event loop, run until the session starts or start-up ends (the demo is built in
+    a worker thread behind the start-up window)."""
+
+    def __init__(self, opened: list, shown: list):
+        self.opened, self.shown, self.code = opened, shown, None
+
+    def exit(self, code: int) -> None:
+        self.code = code
+
     def exec(self):
-        return 0
+        from PySide6.QtCore import QDeadlineTimer, QThread
+        from PySide6.QtWidgets import QApplication
+
+        deadline = QDeadlineTimer(30000)
+        while not (self.opened or self.shown or self.code is not None) and not deadline.hasExpired():
+            QApplication.processEvents()
+            QThread.msleep(10)
+        return self.code or 0
 
 
 def _run_gui(monkeypatch, tmp_path, **args):
@@ -199,6 +215,7 @@ def _run_gui(monkeypatch, tmp_path, **args):
     import demo as demo_package
     import ui.shell.session as session_module
     from ui.shell import app as app_module
+    from ui.shell import startup as startup_module
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     opened, shown = [], []
@@ -222,20 +239,21 @@ def _run_gui(monkeypatch, tmp_path, **args):
         def exec(self):
             return 0
 
-    def fake_build(path, **_kwargs):  # a demo database without the 4-second build
+    def fake_build(path, **_kwargs):  # a demo database without the 10-second build
         store = Store(path)
         store.set_setting("demo_today", "2025-03-13 10:00:00", audit=False)
         store.close()
 
-    monkeypatch.setattr(app_module, "create_application", lambda *a: _App())
+    monkeypatch.setattr(app_module, "create_application", lambda *a: _App(opened, shown))
     monkeypatch.setattr(app_module, "QMessageBox", FakeBox)
+    monkeypatch.setattr(startup_module, "QMessageBox", FakeBox)
     monkeypatch.setattr(session_module, "Session", FakeSession)
     monkeypatch.setattr(demo_package, "build_demo", fake_build)
     code = app_module.run_gui(argparse.Namespace(db=args.get("db"), demo=args.get("demo", False)))
     return code, opened, shown
 
 
-def test_gui_demo_keeps_its_own_file(monkeypatch, tmp_path):
+def test_gui_demo_keeps_its_own_file(monkeypatch, tmp_path, qapp):
     from models.core.paths import default_db_path, demo_db_path
 
     code, opened, shown = _run_gui(monkeypatch, tmp_path, demo=True)
@@ -244,7 +262,7 @@ def test_gui_demo_keeps_its_own_file(monkeypatch, tmp_path):
     assert demo_db_path().parent == default_db_path().parent
 
 
-def test_gui_demo_never_opens_the_working_database(monkeypatch, tmp_path):
+def test_gui_demo_never_opens_the_working_database(monkeypatch, tmp_path, qapp):
     from models.core.paths import default_db_path
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))

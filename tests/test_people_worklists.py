@@ -38,43 +38,49 @@ def plain_sql_officer(db_path, officer_id: int, day) -> set[int]:
     try:
         cutoff = eligible_born_on_or_before(day)
         return {r[0] for r in conn.execute(
-            "SELECT p.id FROM persons p, area_officer_villages v WHERE v.officer_id = ? AND v.area_code = p.area_code"
-            " AND v.village = p.village AND p.activated_on IS NULL AND (p.birth_date IS NULL OR p.birth_date <= ?)",
+            "SELECT DISTINCT p.id FROM persons p, officer_areas v WHERE v.officer_id = ? AND v.area_code = p.area_code"
+            " AND v.village IN ('', p.village) AND p.activated_on IS NULL"
+            " AND (p.birth_date IS NULL OR p.birth_date <= ?)",
             (officer_id, cutoff))}
     finally:
         conn.close()
 
 
 # ---- area officers ------------------------------------------------------------------------------------
-def test_assign_moves_a_village_and_is_audited_and_needs_unit_manage(seeded):
+def test_assign_moves_a_village_and_is_audited_and_needs_campaign_manage(seeded):
     store, info = seeded
-    area = info["areas"][0]
+    area, cskv1, cskv2 = info["areas"][0], info["officers"]["cskv1"], info["officers"]["cskv2"]
     _as(store, "chihuy")
-    assert area_officers.assign(store, info["officers"]["cskv2"], area, "Thôn Đông") is True
-    assert area_officers.assign(store, info["officers"]["cskv2"], area, "Thôn Đông") is False  # already his
-    assert ("Thôn Đông" in [v for a, v in area_officers.villages_of(store, info["officers"]["cskv2"]) if a == area])
-    assert (area, "Thôn Đông") not in area_officers.villages_of(store, info["officers"]["cskv1"])
+    assert area_officers.assign(store, cskv2, area, "Thôn Đông") is True
+    assert area_officers.assign(store, cskv2, area, "Thôn Đông") is False  # already his alone
+    assert (area, "Thôn Đông") in area_officers.villages_of(store, cskv2)
+    assert (area, "Thôn Đông") not in area_officers.villages_of(store, cskv1)  # moved, not shared
+    assert store.query("SELECT officer_id FROM officer_areas WHERE area_code = ? AND village = 'Thôn Đông'",
+                       (area,)) == [{"officer_id": cskv2}]
     lines = store.query("SELECT a.action, o.username FROM audit_log a JOIN officers o ON o.id = a.officer_id"
-                        " WHERE a.action LIKE 'area_officer.%' ORDER BY a.id")
-    assert lines[-1] == {"action": "area_officer.assign", "username": "chihuy"}
-    assert area_officers.unassign(store, area, "Thôn Đông") is True
-    assert area_officers.unassign(store, area, "Thôn Đông") is False
-    assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'area_officer.unassign'") == 1
+                        " WHERE a.action LIKE 'campaign.officer_area%' AND o.username = 'chihuy' ORDER BY a.id")
+    assert [x["action"] for x in lines] == ["campaign.officer_area_remove", "campaign.officer_area"]
+    assert area_officers.unassign(store, cskv2, area, "Thôn Đông") is True
+    assert area_officers.unassign(store, cskv2, area, "Thôn Đông") is False
     _as(store, "cskv1")  # an intake officer may not hand villages out
     with pytest.raises(PermissionDenied):
-        area_officers.assign(store, info["officers"]["cskv1"], area, "Thôn Tây")
+        area_officers.assign(store, cskv1, area, "Thôn Tây")
     _as(store, "chihuy")
     with pytest.raises(UserError, match="xã, phường"):
-        area_officers.assign(store, info["officers"]["cskv1"], "99999", "Thôn Tây")
+        area_officers.assign(store, cskv1, "99999", "Thôn Tây")
     with pytest.raises(UserError, match="thôn"):
-        area_officers.assign(store, info["officers"]["cskv1"], area, "   ")
+        area_officers.assign(store, cskv1, area, "   ")
 
 
-def test_a_village_has_one_officer_in_the_schema(seeded):
+def test_a_whole_commune_counts_every_village(seeded, db_path):
+    from models.campaigns.citizen_targets import assign_officer
+
     store, info = seeded
-    with pytest.raises(sqlite3.IntegrityError):
-        store.execute("INSERT INTO area_officer_villages(officer_id, area_code, village, assigned_at)"
-                      " VALUES (?,?,?,?)", (info["officers"]["cskv2"], info["areas"][0], "Thôn Đông", "x"))
+    chihuy, area = info["officers"]["chihuy"], info["areas"][2]
+    assign_officer(store, chihuy, area, "")  # the campaign's "whole commune"
+    rows = worklists.officer_worklist(store, chihuy)
+    assert {r["area_code"] for r in rows} == {area} and len({r["village"] for r in rows}) > 2
+    assert {r["id"] for r in rows} == plain_sql_officer(db_path, chihuy, store.today())
 
 
 # ---- the lists against plain SQL ---------------------------------------------------------------------
@@ -304,9 +310,8 @@ def test_names_sorted_within_an_address_by_folded_name(seeded):
     assert [fold(r["full_name"]) for r in no_address] == sorted(fold(r["full_name"]) for r in no_address)
 
 
-def test_demo_area_officers_have_their_door_to_door_lists(tmp_path):
+def test_demo_officers_have_their_door_to_door_lists(tmp_path):
     from demo import DEMO_TODAY, SEED
-    from demo import area_officers as demo_area_officers
     from demo import officers as demo_officers
     from demo import people as demo_people
     from demo import registry as demo_registry
@@ -316,16 +321,13 @@ def test_demo_area_officers_have_their_door_to_door_lists(tmp_path):
     try:
         demo_officers.build(store, seed=SEED)
         demo_registry.build(store, organizations=100, seed=SEED)
-        demo_people.build(store, count=1500, seed=SEED)
-        summary = demo_area_officers.build(store)
-        assert summary["area_officer_villages"] == store.scalar("SELECT count(*) FROM area_officer_villages") >= 15
-        for username in demo_area_officers.OFFICERS:
+        demo_people.build(store, count=1500, seed=SEED)  # with the citizens' campaign and its officers
+        for username in ("canbo1", "canbo2", "canbo3"):
             officer = area_officers.officer_by_username(store, username)
             villages = area_officers.villages_of(store, officer["id"])
-            assert len({a for a, _ in villages}) == 1  # one commune each, every village of it
-            assert len(villages) == store.scalar(
-                "SELECT count(DISTINCT village) FROM persons WHERE area_code = ?", (villages[0][0],))
-            assert worklists.officer_worklist(store, officer["id"])
+            rows = worklists.officer_worklist(store, officer["id"])
+            assert villages and rows
+            assert {(r["area_code"], r["village"]) for r in rows} <= set(villages)
     finally:
         store.close()
 

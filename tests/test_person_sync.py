@@ -33,7 +33,7 @@ def test_person_dossier_round_trip_to_the_lead_desk(tmp_path, clock):
         level2.send(laptop, first)
         level2.issue(laptop, second)
         path = tmp_path / "ban-luu-dong.xlsx"
-        export_workbook(laptop, path, full=True)
+        export_workbook(laptop, path, full=True, unencrypted=True)
         sync = read_sync_file(path)
         keys = [c.key for c in DOSSIER_COLUMNS]
         assert keys[:22] == [c.key for c in DOSSIER_COLUMNS if not c.optional]  # 2.0 columns first, unchanged

@@ -144,6 +144,9 @@ def test_ctrl_number_then_the_pages_own_shortcuts(window_for, qtbot, tmp_path, m
     sync = window.pages["sync"]
     assert window.stack.currentWidget() is sync
     sync.export_panel.folder.setText(str(tmp_path / "gui-export"))
+    sync.export_panel.password.setText("mat-khau-tinh-2025")  # encrypted by default (issue 14)
+    sync.export_panel.password2.setText("mat-khau-tinh-2025")
+    sync.export_panel.folder.setFocus()
     _press(qtbot, Qt.Key_Return, Qt.ControlModifier)  # «Xuất tệp» (Ctrl+E was "end of line" in fields)
     op = sync.export_panel.last_op
     assert op is not None
@@ -231,8 +234,7 @@ def test_restore_question_has_vietnamese_buttons_and_no_keeps_the_data(admin_ctx
     page = AdminPage(admin_ctx)
     qtbot.addWidget(page)
     page.show()
-    backup = tmp_path / "ban-sao.sqlite"
-    backup.write_bytes(b"")
+    backup = admin_ctx.store.backup_to(tmp_path / "ban-sao.sqlite")  # a real backup: the restore previews it first
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup), ""))
     restored = []
     monkeypatch.setattr(page, "restore_from", lambda path: restored.append(path))

@@ -8,12 +8,14 @@ writes the demo's own file in the data folder, the one ``main.py --demo`` opens.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
 from cli.common import add_db_argument, print_json
 from models.core.db_probe import check_demo_target
 from models.core.paths import demo_db_path
+from models.core.progress import Progress
 
 
 def register(sub) -> None:
@@ -37,7 +39,9 @@ def run(args) -> int:
     else:
         from demo import build_demo  # imported late: the demo builder and its data, ~500 ms at start-up
 
-        summary = build_demo(path)
+        # At a terminal, each step on stderr (stdout keeps the one JSON line).
+        steps = Progress(callback=lambda _done, _total, message: print(message, file=sys.stderr, flush=True))
+        summary = build_demo(path, progress=steps if sys.stderr.isatty() else None)
     print_json({"db": str(path), "kind": "province" if args.province else "unit", **summary,
                 "seconds": round(time.perf_counter() - started, 2)})
     return 0

@@ -54,9 +54,15 @@ def _campaign_values(data: dict) -> dict:
     return values
 
 
-def create_campaign(store, data: dict, *, template_key: str | None = None, make_current: bool = False) -> int:
+def create_campaign(store, data: dict, *, template_key: str | None = None, make_current: bool = False,
+                    subject_type: str = "organization", every_day: bool = False) -> int:
+    """A new campaign. ``subject_type`` 'person': a citizens' campaign (m021, models/campaigns/citizen_*.py),
+    never made the current campaign (that setting is the organizations' dashboard and weekly report);
+    ``every_day``: daily targets count every day of the week, not only working days."""
     require(store, "campaign.manage")
     values = _campaign_values(data)
+    if subject_type not in ("organization", "person"):
+        raise UserError(f"Loại đối tượng «{subject_type}» không hợp lệ (organization, person)")
     now = store.now_iso()
     with store.atomic():
         cur = store.execute(
@@ -65,9 +71,13 @@ def create_campaign(store, data: dict, *, template_key: str | None = None, make_
             (*[values[k] for k in CAMPAIGN_FIELDS], template_key, now, now),
         )
         campaign_id = cur.lastrowid
-        store.audit("campaign.create", "campaign", campaign_id, detail=values)
+        if subject_type != "organization" or every_day:
+            store.execute("UPDATE campaigns SET subject_type = ?, every_day = ? WHERE id = ?",
+                          (subject_type, 1 if every_day else 0, campaign_id))
+        store.audit("campaign.create", "campaign", campaign_id,
+                    detail={**values, "subject_type": subject_type, "every_day": bool(every_day)})
         store.notify(Table.CAMPAIGNS, Kind.INSERT, (campaign_id,))
-        if make_current or current_campaign_id(store) is None:
+        if subject_type == "organization" and (make_current or current_campaign_id(store) is None):
             set_current(store, campaign_id)
     return campaign_id
 
@@ -98,7 +108,8 @@ def delete_campaign(store, campaign_id: int) -> None:
         store.execute("DELETE FROM campaigns WHERE id = ?", (campaign_id,))
         store.audit("campaign.delete", "campaign", campaign_id, old=row["name"])
         if current_campaign_id(store) == campaign_id:
-            other = store.scalar("SELECT id FROM campaigns ORDER BY start_on DESC, id DESC LIMIT 1")
+            other = store.scalar("SELECT id FROM campaigns WHERE subject_type = 'organization'"
+                                 " ORDER BY start_on DESC, id DESC LIMIT 1")
             store.set_setting("current_campaign_id", other)
         store.notify(Table.CAMPAIGNS, Kind.DELETE, (campaign_id,))
 
@@ -110,9 +121,11 @@ def get_campaign_row(store, campaign_id: int) -> dict:
     return row
 
 
-def list_campaigns(store) -> list[dict]:
+def list_campaigns(store, subject_type: str | None = None) -> list[dict]:
+    """All campaigns, or those of one ``subject_type`` ('organization' | 'person'), newest first."""
     current = current_campaign_id(store)
-    rows = store.query("SELECT * FROM campaigns ORDER BY start_on DESC, id DESC")
+    rows = store.query("SELECT * FROM campaigns WHERE ? IS NULL OR subject_type = ? ORDER BY start_on DESC, id DESC",
+                       (subject_type, subject_type))
     for row in rows:
         row["current"] = row["id"] == current
     return rows
@@ -129,7 +142,8 @@ def current_campaign_id(store) -> int | None:
 
 def set_current(store, campaign_id: int) -> None:
     require(store, "campaign.manage")
-    get_campaign_row(store, campaign_id)
+    if get_campaign_row(store, campaign_id)["subject_type"] != "organization":
+        raise UserError("Kế hoạch cho công dân không thể là kế hoạch hiện hành của báo cáo tổ chức")
     store.set_setting("current_campaign_id", campaign_id)
 
 

@@ -14,6 +14,7 @@ Group-4 percentages have no number in the plan: their baseline is the registry i
 
 from __future__ import annotations
 
+from models.campaigns import citizen_targets
 from models.campaigns.plans import add_phase, create_campaign
 from models.campaigns.targets import create_target, group_label
 from models.core.errors import UserError
@@ -101,3 +102,92 @@ def create_from_template(store, key: str, *, scale: str = "unit", overrides: dic
                 create_target(store, phase_id, data)
     return campaign_id
 
+
+
+# ---- citizens' campaigns (issue 16) -------------------------------------------------------------------
+# Seeds 003 (Ninh Thuận, "80 ngày, đêm") and 004 (Quảng Xương 263/KH-UBND). Targets: see
+# models/campaigns/citizen_targets.py. At the 'unit' scale an absolute province figure keeps the plan's ratio
+# against the unit's eligible residents (264,720 of 319,284 accounts); at 'province' it is taken as written.
+CITIZEN_TEMPLATES: dict[str, dict] = {
+    "ninh_thuan_80_ngay": {
+        "title": "Ninh Thuận — Chiến dịch «80 ngày, đêm» (27/6–15/9/2023)",
+        "every_day": True,   # the mobile teams work every day of the week, weekends and holidays included
+        "campaign": {
+            "name": "Chiến dịch «80 ngày, đêm» thu nhận, kích hoạt tài khoản định danh điện tử (Ninh Thuận)",
+            "plan_number": None, "plan_date": "2023-06-27", "issuer": "UBND tỉnh Ninh Thuận",
+            "start_on": "2023-06-27", "end_on": "2023-09-15", "counts": "activated",
+            "notes": "Đến 27/6/2023 mới kích hoạt 58.866/319.284 tài khoản (18,44%). Giao chỉ tiêu kích hoạt hằng "
+                     "ngày theo tiêu chí «5 rõ» đến từng xã, thôn và từng CSKV; làm cả thứ Bảy, Chủ nhật.",
+        },
+        "phases": [
+            {"name": "80 ngày, đêm", "kind": "phase", "start_on": "2023-06-27", "end_on": "2023-09-15",
+             "targets": [
+                 {"label": "Kích hoạt tài khoản định danh điện tử", "measure": "activated", "scope": "all",
+                  "kind": "absolute", "value": 264720, "plan_baseline": 319284, "baseline": "eligible",
+                  "since": "campaign"},
+                 {"label": "Cán bộ, công chức, viên chức kích hoạt (100%)", "measure": "activated",
+                  "scope": "agencies", "kind": "percent", "value": 100, "baseline": "staff", "since": "all"},
+             ]},
+        ],
+    },
+    "quang_xuong_263": {
+        "title": "Quảng Xương — Kế hoạch 263/KH-UBND (25/11–31/12/2022)",
+        "every_day": False,
+        "campaign": {
+            "name": "Cấp, kích hoạt, sử dụng tài khoản định danh điện tử và tài khoản dịch vụ công (Quảng Xương)",
+            "plan_number": "263/KH-UBND", "plan_date": "2022-11-25", "issuer": "UBND huyện Quảng Xương",
+            "start_on": "2022-11-25", "end_on": "2022-12-31", "counts": "activated",
+        },
+        "phases": [
+            {"name": "Đến 31/12/2022", "kind": "phase", "start_on": "2022-11-25", "end_on": "2022-12-31",
+             "targets": [
+                 {"label": "100% người đủ điều kiện có tài khoản mức 1", "measure": "level1", "scope": "all",
+                  "kind": "percent", "value": 100, "baseline": "eligible", "since": "all"},
+                 {"label": "30% người dân có tài khoản mức 2", "measure": "level2", "scope": "all",
+                  "kind": "percent", "value": 30, "baseline": "eligible", "since": "all"},
+                 {"label": "Tài khoản dịch vụ công: 10% người dân các xã", "measure": "portal", "scope": "communes",
+                  "kind": "percent", "value": 10, "baseline": "eligible", "since": "all"},
+                 {"label": "Tài khoản dịch vụ công: 20% người dân thị trấn", "measure": "portal", "scope": "towns",
+                  "kind": "percent", "value": 20, "baseline": "eligible", "since": "all"},
+                 {"label": "Tài khoản dịch vụ công: 50% đơn vị, doanh nghiệp", "measure": "portal",
+                  "scope": "agencies", "kind": "percent", "value": 50, "baseline": "staff", "since": "all",
+                  "note": "Tính trên danh sách cán bộ các cơ quan, đơn vị đã nhập."},
+                 {"label": "100% cán bộ, công chức, viên chức có tài khoản mức 2", "measure": "level2",
+                  "scope": "agencies", "kind": "percent", "value": 100, "baseline": "staff", "since": "all"},
+                 {"label": "60% người đứng đầu doanh nghiệp có tài khoản mức 2", "measure": "level2",
+                  "scope": "enterprises", "kind": "percent", "value": 60, "baseline": "staff", "since": "all",
+                  "note": "Danh sách của các cơ quan loại «doanh nghiệp»: người đứng đầu, người đại diện."},
+             ]},
+        ],
+    },
+}
+
+
+def citizen_template_choices() -> list[tuple[str, str]]:
+    return [(key, spec["title"]) for key, spec in CITIZEN_TEMPLATES.items()]
+
+
+def create_citizen_campaign(store, key: str, *, scale: str = "unit", overrides: dict | None = None,
+                            allocate: bool = True) -> int:
+    """A citizens' campaign (``subject_type='person'``) from a built-in template; with ``allocate`` every
+    target is allocated to communes, villages and agencies at once (baseline frozen then)."""
+    require(store, "campaign.manage")
+    if key not in CITIZEN_TEMPLATES:
+        raise UserError(f"Không có mẫu kế hoạch «{key}»")
+    if scale not in ("unit", "province"):
+        raise UserError(f"Cách quy đổi «{scale}» không hợp lệ (unit, province)")
+    spec = CITIZEN_TEMPLATES[key]
+    with store.atomic():
+        campaign_id = create_campaign(store, {**spec["campaign"], **(overrides or {})}, template_key=key,
+                                      subject_type="person", every_day=spec["every_day"])
+        for phase in spec["phases"]:
+            phase_id = add_phase(store, campaign_id, phase["name"], phase["start_on"], phase["end_on"],
+                                 kind=phase["kind"])
+            for t in phase["targets"]:
+                data = dict(t)
+                if scale == "province" and data["kind"] == "absolute":
+                    data["baseline"] = "plan"
+                target_id = citizen_targets.create_target(store, phase_id, data)
+                if allocate:
+                    citizen_targets.allocate(store, target_id)
+    return campaign_id

@@ -20,7 +20,6 @@ class Table(StrEnum):
 
     AGENCIES = "agencies"
     AGENCY_STAFF = "agency_staff"
-    AREA_OFFICER_VILLAGES = "area_officer_villages"
     AREAS = "areas"
     AUDIT_LOG = "audit_log"
     CAMPAIGN_PHASES = "campaign_phases"

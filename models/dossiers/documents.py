@@ -18,6 +18,7 @@ from models.dossiers.states import STATUSES
 from models.registry import units as units_mod
 from models.reports.period import get_settings
 from models.text.identifiers import check_tax_code
+from models.text.vn_format import date_text
 
 PROCEDURE = "Cấp tài khoản định danh điện tử cho cơ quan, tổ chức"
 
@@ -104,7 +105,7 @@ def register_book(store: Store, start: dt.date | str, end: dt.date | str) -> dic
     require(store, "dossier.view")
     start, end = as_date(start), as_date(end)
     if end < start:
-        raise UserError(f"Khoảng thời gian không hợp lệ: từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}")
+        raise UserError(f"Khoảng thời gian không hợp lệ: từ {date_text(start)} đến {date_text(end)}")
     unit = _unit(store)
     rows = []
     for r in store.query(

@@ -16,6 +16,7 @@ from models.dossiers import records as dossiers
 from models.dossiers.rows import QR_SEPARATOR
 from models.registry import units as units_mod
 from models.text.identifiers import check_tax_code
+from models.text.vn_format import date_text
 
 
 def receipt_fields(store: Store, dossier_id: int) -> dict:
@@ -71,7 +72,7 @@ def qr_payload(number: str, organization: str, due: dt.date | None, unit_lines: 
     parts = [number]
     if name:
         parts.append(name)
-    parts.append(f"Hẹn trả kết quả: {due:%d/%m/%Y}" if due else "Hẹn trả kết quả: sau khi xác minh xong")
+    parts.append(f"Hẹn trả kết quả: {date_text(due)}" if due else "Hẹn trả kết quả: sau khi xác minh xong")
     unit = " - ".join(reversed([" ".join(line.split()) for line in unit_lines if line and line.strip()]))
     if unit:
         parts.append(unit)

@@ -35,6 +35,7 @@ from models.dossiers.states import (
     permission_for,
 )
 from models.text.normalize import clean
+from models.text.vn_format import date_text
 
 
 def actor_role(store: Store) -> str:
@@ -135,9 +136,9 @@ def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = 
             if account_date:
                 issued = as_date(account_date)
                 if issued > when.date():
-                    raise UserError(f"Ngày cấp tài khoản {issued:%d/%m/%Y} là ngày trong tương lai")
+                    raise UserError(f"Ngày cấp tài khoản {date_text(issued)} là ngày trong tương lai")
                 if issued.isoformat() < row["received_on"]:
-                    raise UserError(f"Ngày cấp tài khoản {issued:%d/%m/%Y} trước ngày tiếp nhận hồ sơ")
+                    raise UserError(f"Ngày cấp tài khoản {date_text(issued)} trước ngày tiếp nhận hồ sơ")
                 day = issued.isoformat()
             sets["issued_on"] = day
             sets["closed_on"] = day

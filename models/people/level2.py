@@ -34,6 +34,7 @@ from models.people import persons as persons_mod
 from models.registry import units as units_mod
 from models.text.identifiers import check_personal_id
 from models.text.normalize import clean, fold
+from models.text.vn_format import date_text
 
 DAYS_WITH_CARD = 3
 DAYS_WITHOUT_CARD = 7
@@ -80,7 +81,7 @@ def _session(store: Store, session_id: int) -> dict:
     if row is None:
         raise UserError(f"Không tìm thấy buổi thu nhận số {session_id}")
     if row["status"] == "cancelled":
-        raise UserError(f"Buổi thu nhận ngày {as_date(row['held_on']):%d/%m/%Y} đã bị huỷ: không ghi hồ sơ vào được")
+        raise UserError(f"Buổi thu nhận ngày {date_text(as_date(row['held_on']))} đã bị huỷ: không ghi hồ sơ vào được")
     return row
 
 
@@ -114,7 +115,7 @@ def intake(store: Store, id_number: str, *, id_card_valid: bool = True, channel:
         elif row["account_level"] >= 2:
             issued = row["level2_issued_on"]
             raise UserError(f"Công dân {row['full_name']} ({number}) đã có tài khoản mức 2"
-                            + (f" từ ngày {as_date(issued):%d/%m/%Y}" if issued else ""))
+                            + (f" từ ngày {date_text(as_date(issued))}" if issued else ""))
         existing = store.query_one("SELECT number FROM dossiers WHERE person_ref = ? AND status IN ('received', 'sent') "
                                    "LIMIT 1", (number,))
         if existing is not None:
@@ -177,9 +178,9 @@ def move(store: Store, dossier_id: int, to_status: str, *, reason: str | None = 
         today = store.today()
         day = as_date(on) if on else today
         if day > today:
-            raise UserError(f"Ngày {day:%d/%m/%Y} là ngày trong tương lai")
+            raise UserError(f"Ngày {date_text(day)} là ngày trong tương lai")
         if day.isoformat() < row["received_on"]:
-            raise UserError(f"Ngày {day:%d/%m/%Y} trước ngày tiếp nhận hồ sơ")
+            raise UserError(f"Ngày {date_text(day)} trước ngày tiếp nhận hồ sơ")
         iso = day.isoformat()
         sets: dict = {"status": to_status}
         if to_status == "sent":
@@ -285,7 +286,7 @@ def receipt_fields(store: Store, dossier_id: int) -> dict:
     due = as_date(d["due_date"]) if d.get("due_date") else None
     lines = [f"Số định danh cá nhân: {mask_id(d['person_ref'])}"]
     if d.get("birth_date"):
-        lines.append(f"Ngày sinh: {as_date(d['birth_date']):%d/%m/%Y}")
+        lines.append(f"Ngày sinh: {date_text(as_date(d['birth_date']))}")
     lines.append("Thẻ căn cước gắn chip: " + ("còn hiệu lực" if d["id_card_valid"] else
                                              "chưa có hoặc hết hiệu lực (cấp cùng thẻ căn cước)"))
     return {

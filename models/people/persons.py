@@ -13,6 +13,7 @@ from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
 from models.core.store import Store
+from models.security.personal_data import display_id_number
 from models.text.identifiers import check_personal_id, check_phone
 from models.text.normalize import clean, fold
 from models.text.vn_parse import parse_date
@@ -62,9 +63,15 @@ def eligible_born_on_or_before(day: dt.date) -> str:
         return dt.date(day.year - ELIGIBLE_AGE, 2, 28).isoformat()
 
 
-def get_person(store: Store, person_id: int) -> dict | None:
+def get_person(store: Store, person_id: int, *, reveal: bool = False) -> dict | None:
+    """The person as a screen or a file may show them: the ID number masked (``091******123``) unless
+    ``reveal``, which needs ``personal_id.reveal`` and is logged (``models.security.personal_data``)."""
     require(store, "people.view")
-    return store.query_one("SELECT * FROM persons WHERE id = ?", (person_id,))
+    row = store.query_one("SELECT * FROM persons WHERE id = ?", (person_id,))
+    if row is not None and row.get("id_number"):
+        row["id_number"] = display_id_number(store, row["id_number"], reveal, object_type="person",
+                                             object_id=person_id)
+    return row
 
 
 def find_by_id_number(store: Store, id_number: str) -> dict | None:

@@ -4,7 +4,7 @@ issue 16 item 3, seeds 003 IV.1.1 and 004 II.3).
 THE definitions shared by the documents (``services/worklists.py``), the dialog and the ``people`` CLI:
 
 * **an area officer's door-to-door list**: the residents of the villages he is in charge of
-  (``area_officer_villages``, m022) who have **not activated** an account and are **14 or over** on the
+  (``officer_areas`` of the citizens' campaign, m021; a row with village '' is the whole commune) who have **not activated** an account and are **14 or over** on the
   list's day (a resident whose birth date is unknown is listed too: the officer checks at the door),
   sorted by commune, village, address (numbers in natural order: "Số 2" before "Số 10") and name;
 * **an agency's list**: its staff (``agency_staff``) who have **no level-2 account** (``account_level`` < 2
@@ -67,14 +67,17 @@ def people_rows(store: Store, query: PeopleQuery) -> list[dict]:
     require(store, "people.view")
     joins, clauses, params = [], [], []
     extra = ""
-    if query.officer_id is not None:
-        joins.append("JOIN area_officer_villages v ON v.area_code = p.area_code AND v.village = p.village"
-                     " AND v.officer_id = ?")
-        params.append(int(query.officer_id))
+    if query.officer_id is not None:  # his villages, or his whole commune (village '')
+        clauses.append("EXISTS (SELECT 1 FROM officer_areas v WHERE v.officer_id = ? AND v.area_code = p.area_code"
+                       " AND v.village IN ('', p.village))")
+        officer_param = [int(query.officer_id)]
+    else:
+        officer_param = []
     if query.agency_id is not None:
         joins.append("JOIN agency_staff s ON s.person_id = p.id AND s.agency_id = ? JOIN agencies g ON g.id = s.agency_id")
         params.append(int(query.agency_id))
         extra = ", s.position, s.phone AS staff_phone, s.preferred_on, g.name AS agency"
+    params += officer_param  # joins' parameters first, then the WHERE clauses' in their order
     if query.area_code:
         clauses.append("p.area_code = ?")
         params.append(query.area_code)
@@ -224,8 +227,12 @@ def door_to_door_document(store: Store, officer_id: int | None = None, *, area_c
         if officer is None:
             raise UserError(f"Không có cán bộ số {officer_id}")
         rows = officer_worklist(store, officer_id, day)
-        villages = store.scalar("SELECT count(*) FROM area_officer_villages WHERE officer_id = ?", (int(officer_id),))
-        scope = f"Cán bộ phụ trách: {officer['full_name']} — {villages} thôn, tổ dân phố"
+        places = store.query("SELECT village FROM officer_areas WHERE officer_id = ?", (int(officer_id),))
+        villages = sum(1 for p in places if p["village"])
+        communes = len(places) - villages
+        what = ", ".join(x for x in (f"{villages} thôn, tổ dân phố" if villages else "",
+                                     f"{communes} xã, phường" if communes else "") if x) or "chưa được phân công"
+        scope = f"Cán bộ phụ trách: {officer['full_name']} — {what}"
     elif area_code:
         rows = people_rows(store, PeopleQuery(area_code=area_code, not_activated=True, eligible_on=day))
         name = store.scalar("SELECT name FROM areas WHERE code = ?", (area_code,)) or area_code

@@ -43,8 +43,6 @@ ACTION_LABELS = {
     "audit.export": "Xuất nhật ký",
     "pending.export": "Xuất danh sách tổ chức chưa đăng ký",
     "worklist.export": "Xuất danh sách vận động công dân",
-    "area_officer.assign": "Giao thôn, tổ cho cán bộ phụ trách",
-    "area_officer.unassign": "Bỏ giao thôn, tổ cho cán bộ phụ trách",
     "backup.create": "Sao lưu",
     "backup.restore": "Khôi phục dữ liệu",
     "organization.create": "Thêm tổ chức",

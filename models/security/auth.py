@@ -9,6 +9,7 @@ refers to them): they are deactivated.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import socket
@@ -32,8 +33,19 @@ DEFAULT_LOCKOUT_MINUTES = 15
 DEFAULT_IDLE_LOCK_MINUTES = 10
 
 _hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile: t=3, m=64 MiB, p=4
-# Verified against when the username is unknown, so that a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("không-phải-mật-khẩu-của-ai")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so that a wrong name takes as long as a wrong
+    password. Made at the first check, not at import (0.4 s: every start of the program paid it)."""
+    return _hasher.hash("không-phải-mật-khẩu-của-ai")
+
+
+def warm_up() -> None:
+    """Make the dummy hash ahead of the first sign-in (the GUI does it in a thread at start-up; Argon2
+    runs without the GIL)."""
+    _dummy_hash()
 
 
 class AccountLocked(UserError):
@@ -55,9 +67,10 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; an account without a hash costs the same time and fails."""
+    dummy = _dummy_hash()  # before either branch: the first check costs the same for both
     try:
         if not stored_hash:
-            _hasher.verify(_DUMMY_HASH, password)
+            _hasher.verify(dummy, password)
             return False
         return _hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

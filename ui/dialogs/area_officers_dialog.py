@@ -1,5 +1,6 @@
 """«Phân công cán bộ phụ trách thôn, tổ»: which area officer is in charge of which villages of a commune
-(``models/people/area_officers.py``, migration m022; permission ``unit.manage``, every change logged).
+(``models/people/area_officers.py`` over the citizens' campaign's ``officer_areas``, m021; permission
+``campaign.manage``, every change logged).
 
 Choose the officer and the commune: the commune's villages (those its residents live in) are listed, the
 officer's own ticked, those of another officer named beside them. Ticking a village gives it to the officer
@@ -72,29 +73,35 @@ class AreaOfficersDialog(QDialog):
         area, officer_id = self.area.currentData(), self.officer.currentData()
         if area is None or officer_id is None:
             return
-        owners = {r["village"]: r for r in area_officers.assignments(self.ctx.store, area)}
+        owners: dict[str, list[dict]] = {}
+        for r in area_officers.assignments(self.ctx.store, area):
+            owners.setdefault(r["village"], []).append(r)
         for village in area_officers.villages_in_area(self.ctx.store, area):
-            owner = owners.get(village)
-            text = village if owner is None or owner["officer_id"] == officer_id else \
-                f"{village} — đang giao: {owner['full_name']}"
+            holders = owners.get(village, [])
+            others = [h["full_name"] for h in holders if h["officer_id"] != officer_id]
+            text = f"{village} — đang giao: {', '.join(others)}" if others else village
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, village)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if owner and owner["officer_id"] == officer_id else Qt.Unchecked)
+            mine = any(h["officer_id"] == officer_id for h in holders)
+            item.setCheckState(Qt.Checked if mine else Qt.Unchecked)
             self.villages.addItem(item)
 
     def save(self) -> None:
         store, area, officer_id = self.ctx.store, self.area.currentData(), self.officer.currentData()
-        owners = {r["village"]: r["officer_id"] for r in area_officers.assignments(store, area)}
+        owners: dict[str, set[int]] = {}
+        for r in area_officers.assignments(store, area):
+            owners.setdefault(r["village"], set()).add(r["officer_id"])
         try:
             with store.atomic():
                 for i in range(self.villages.count()):
                     item = self.villages.item(i)
                     village, ticked = item.data(Qt.UserRole), item.checkState() == Qt.Checked
-                    if ticked and owners.get(village) != officer_id:
+                    holders = owners.get(village, set())
+                    if ticked and holders != {officer_id}:
                         area_officers.assign(store, officer_id, area, village)
-                    elif not ticked and owners.get(village) == officer_id:
-                        area_officers.unassign(store, area, village)
+                    elif not ticked and officer_id in holders:
+                        area_officers.unassign(store, officer_id, area, village)
         except UserError as exc:
             show_error(self, exc)
             return

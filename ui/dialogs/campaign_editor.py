@@ -456,7 +456,7 @@ class CampaignEditor(QDialog):
     # ---- campaigns -----------------------------------------------------------------------------------------
     def reload_campaigns(self, select: int | None = None) -> None:
         self.campaign_combo.clear()
-        for row in cm.list_campaigns(self.store):
+        for row in cm.list_campaigns(self.store, "organization"):
             self.campaign_combo.addItem(row["name"] + (" (hiện hành)" if row["current"] else ""), row["id"])
         if select is None and self.campaign_combo.count():
             select = self.campaign_combo.itemData(0)

@@ -9,7 +9,7 @@ page. Three lists (``models/people/worklists.py`` holds their definitions):
 
 «In (PDF)» writes the PDF straight into the Documents folder (a new name each time) and opens it in the
 system's viewer to print; «Xuất Excel…» asks where. Both through ``services/worklists.py`` in the
-background. «Phân công…» (permission ``unit.manage``) opens the villages' assignment.
+background. «Phân công…» (permission ``campaign.manage``) opens the villages' assignment.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class PeopleWorklistDialog(QDialog):
         self.agency.currentIndexChanged.connect(lambda _i: self._choose(AGENCY))
         self.assign_button = QPushButton("&Phân công thôn, tổ…")
         self.assign_button.setObjectName("worklistAssign")
-        self.assign_button.setEnabled(can(store.actor.role, "unit.manage"))
+        self.assign_button.setEnabled(can(store.actor.role, area_officers.PERMISSION))
         self.assign_button.clicked.connect(self.open_assignments)
 
         self.count_label = QLabel()
@@ -169,10 +169,10 @@ class PeopleWorklistDialog(QDialog):
         self.officer.blockSignals(True)
         self.officer.clear()
         counts = {r["officer_id"]: r["n"] for r in self.ctx.store.query(
-            "SELECT officer_id, count(*) AS n FROM area_officer_villages GROUP BY officer_id")}
+            "SELECT officer_id, count(*) AS n FROM officer_areas GROUP BY officer_id")}
         for o in area_officers.officers(self.ctx.store):
             if o["id"] in counts:
-                self.officer.addItem(f"{o['full_name']} ({o['username']}) — {counts[o['id']]} thôn, tổ", o["id"])
+                self.officer.addItem(f"{o['full_name']} ({o['username']}) — {counts[o['id']]} địa bàn", o["id"])
         if current is not None and self.officer.findData(current) >= 0:
             self.officer.setCurrentIndex(self.officer.findData(current))
         self.officer.blockSignals(False)
@@ -231,9 +231,9 @@ class PeopleWorklistDialog(QDialog):
 
     def _on_changes(self, changes) -> None:
         tables = {c.table for c in changes}
-        if Table.AREA_OFFICER_VILLAGES in tables:
+        if Table.CAMPAIGN_TARGETS in tables:  # officer_areas changed (citizen_targets.assign_officer)
             self._fill_officers()
-        if {Table.PERSONS, Table.AGENCY_STAFF, Table.AREA_OFFICER_VILLAGES, Table.DOSSIERS,
+        if {Table.PERSONS, Table.AGENCY_STAFF, Table.CAMPAIGN_TARGETS, Table.DOSSIERS,
                 Table.ENTERPRISE_SCHEDULES} & tables:
             self.reload()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QPushButton,
@@ -21,8 +20,8 @@ from models.dossiers import status as dossier_status
 from models.dossiers.states import ACTION_LABELS, STATUSES
 from models.people import level2
 from models.text.vn_format import date_text, datetime_text, html_text
-from models.text.vn_parse import parse_date
 from ui.context import AppContext
+from ui.dialogs.date_dialog import DateDialog
 from ui.dialogs.reason_dialog import ReasonDialog
 from ui.ops import show_error
 
@@ -92,16 +91,11 @@ class PersonDossierView(QDialog):
                 return False
             reason = dialog.reason()
         elif target in ("issued", "activated") and on is None:
-            text, ok = QInputDialog.getText(self, MOVE_LABELS[target].rstrip("…"),
-                                            "Ngày (theo hệ thống quốc gia, dd/mm/yyyy):",
-                                            text=date_text(self.store.today()))
-            if not ok:
+            dialog = DateDialog(MOVE_LABELS[target].rstrip("…"), "Ngày (theo hệ thống quốc gia):",
+                                self.store.today(), self, latest=self.store.today())
+            if not dialog.exec():
                 return False
-            try:
-                on = parse_date(text).isoformat()
-            except (UserError, ValueError, AttributeError):
-                show_error(self, UserError(f"Ngày «{text}» không đọc được (dd/mm/yyyy)"), "Chưa chuyển được")
-                return False
+            on = dialog.date().isoformat()
         try:
             level2.move(self.store, self.dossier_id, target, reason=reason, on=on,
                         expected_version=self.dossier["version"])

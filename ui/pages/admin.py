@@ -287,7 +287,7 @@ class AdminPage(QWidget):
         self.division_names_combo.setObjectName("divisionNames")
         for mode, label in old_divisions.MODES.items():
             self.division_names_combo.addItem(label, mode)
-        form.addRow("Tên địa bàn &trong báo cáo:", self.division_names_combo)
+        form.addRow("Tên địa bàn trong báo cá&o:", self.division_names_combo)
         self.save_settings_button = QPushButton("&Lưu cài đặt")
         self.save_settings_button.setObjectName("saveSettings")
         self.save_settings_button.clicked.connect(self.save_settings)

@@ -243,7 +243,7 @@ class DossiersPage(QWidget):
             combo.addItem(text, data)
         combo.setMaximumWidth(220)
         combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(10)
+        combo.setMinimumContentsLength(9)
         combo.currentIndexChanged.connect(lambda _i: self.reload(counts=True))
         return combo
 

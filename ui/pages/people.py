@@ -44,7 +44,6 @@ from models.people import browse
 from models.people import search as people_search
 from models.people.persons import FIELD_LABELS, LEVELS, RESIDENCES, SEXES, SOURCE_KINDS, age_at, get_person, sources_of
 from models.registry import units
-from models.security.personal_data import display_id_number
 from models.text.identifiers import mask_personal_id
 from models.text.vn_format import date_text, datetime_text, thousands
 from ui.context import AppContext
@@ -143,7 +142,7 @@ class PersonDetail(QWidget):
             return
         today = self.store.today()
         self.title.setText(record["full_name"])
-        self.info["id_number"].setText(mask_personal_id(record["id_number"]) if record["id_number"] else "(chưa có)")
+        self.info["id_number"].setText(record["id_number"] or "(chưa có)")  # masked by the model
         self.reveal_button.setVisible(bool(record["id_number"]) and self.can_reveal())
         self.reveal_button.setEnabled(True)
         age = age_at(record["birth_date"], today)
@@ -185,11 +184,10 @@ class PersonDetail(QWidget):
         if self.record is None or not self.record["id_number"]:
             return
         record = self.record
-        outcome = run_mutation(self, lambda: display_id_number(
-            self.store, record["id_number"], reveal=True, object_type="person", object_id=record["id"]))
-        if not outcome:
+        outcome = run_mutation(self, lambda: get_person(self.store, record["id"], reveal=True))
+        if not outcome or outcome.value is None:
             return
-        self.info["id_number"].setText(outcome.value)
+        self.info["id_number"].setText(outcome.value["id_number"])
         self.reveal_button.setEnabled(False)
 
 
@@ -286,9 +284,11 @@ class PeopleView(QWidget):
         self.eligible.setToolTip("Chỉ những người đủ 14 tuổi tính đến hôm nay (đủ điều kiện cấp tài khoản)")
         self.count_label = QLabel()
         self.count_label.setObjectName("peopleCount")
+        self.count_label.setWordWrap(True)  # a long "đang đọc…" must not widen the window past 1366 px
+        self.count_label.setMinimumWidth(120)
         row = QHBoxLayout()
         for combo in (self.area, self.village, self.level, self.activation, self.agency):
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(10)
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             row.addWidget(combo)
         row.addWidget(self.eligible)

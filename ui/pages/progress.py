@@ -52,6 +52,7 @@ from ui.context import AppContext
 from ui.dialogs.campaign_editor import CampaignEditor
 from ui.dialogs.pending_dialog import PendingDialog
 from ui.ops import show_error
+from ui.pages.citizen_progress import CitizenProgressPanel
 from ui.tables.rows_model import RowsModel
 from ui.widgets.progress_widgets import (
     STATUS_COLORS,
@@ -87,7 +88,12 @@ class ProgressPage(QWidget):
         self.last_dialog: DossierListDialog | None = None
         self._dirty = True
         self._phase_rows: list = []
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)   # two kinds of subject: «Tổ chức» (below) and «Công dân» (citizen_progress.py)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.subjects = QTabWidget()
+        self.subjects.setObjectName("progressSubjects")
+        organizations = QWidget()
+        layout = QVBoxLayout(organizations)
         layout.addLayout(self._build_top())
         self.header = QLabel()
         self.header.setObjectName("progressHeader")
@@ -103,6 +109,10 @@ class ProgressPage(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(self._build_cards())
         layout.addWidget(self._build_tabs(), 1)
+        self.subjects.addTab(organizations, "Tổ chức")
+        self.citizens = CitizenProgressPanel(ctx)
+        self.subjects.addTab(self.citizens, "Công dân")
+        outer.addWidget(self.subjects)
         self._wire()
         self.reload_campaigns()   # figures are computed when the page is first shown (fast start-up)
 
@@ -192,7 +202,7 @@ class ProgressPage(QWidget):
         selected = self.campaign_combo.currentData()
         self.campaign_combo.clear()
         current = current_campaign_id(self.ctx.store)
-        for row in list_campaigns(self.ctx.store):
+        for row in list_campaigns(self.ctx.store, "organization"):
             label = row["name"] + (f" — {row['plan_number']}" if row["plan_number"] else "")
             if row["id"] == current:
                 label += " (hiện hành)"

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -27,9 +26,11 @@ from models.people.schedules import SESSION_STATUSES
 from models.text.vn_format import date_text, thousands
 from services import session_notice
 from ui.context import AppContext, ChangeSignal
+from ui.dialogs.reason_dialog import ReasonDialog
 from ui.dialogs.session_editor import SessionEditor
 from ui.dialogs.session_intake import SessionIntakeDialog
 from ui.ops import show_error, show_message
+from ui.widgets.file_dialogs import default_path
 
 ctx_tables = ChangeSignal.tables
 COLUMNS = ("Ngày", "Giờ", "Nơi thu nhận", "Địa điểm", "Dự kiến", "Đã tiếp nhận", "Đã cấp", "Tình trạng")
@@ -136,9 +137,10 @@ class SessionsPage(QWidget):
         session_id = self.current_id()
         if session_id is None:
             return
-        reason, ok = QInputDialog.getText(self, "Huỷ buổi thu nhận", "Lý do huỷ:")
-        if not ok:
+        dialog = ReasonDialog("Huỷ buổi thu nhận", "Lý do huỷ:", self)
+        if not dialog.exec():
             return
+        reason = dialog.reason()
         try:
             sessions.cancel_session(self.store, session_id, reason)
         except UserError as exc:
@@ -151,9 +153,9 @@ class SessionsPage(QWidget):
         if session_id is None:
             return
         if path is None:
-            path, _f = QFileDialog.getSaveFileName(self, "Lưu thông báo lịch thu nhận",
-                                                   session_notice.default_file_name(self.store, session_id),
-                                                   "Tệp PDF (*.pdf)")
+            path, _f = QFileDialog.getSaveFileName(
+                self, "Lưu thông báo lịch thu nhận",
+                default_path(session_notice.default_file_name(self.store, session_id)), "Tệp PDF (*.pdf)")
             if not path:
                 return
         try:

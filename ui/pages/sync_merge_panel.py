@@ -183,6 +183,8 @@ class MergePanel(QWidget):
         split.addWidget(self._build_files())
         split.addWidget(self._build_units())
         self.keys_panel = UnitKeysPanel(ctx)
+        # the key register shrinks first (its list scrolls) so the page fits a 1366×768 screen
+        self.keys_panel.setMinimumHeight(90)
         split.addWidget(self.keys_panel)
         layout.addWidget(split, 1)
 

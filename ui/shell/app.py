@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from models.core.db_probe import check_demo_target
 from models.core.errors import UserError
 from models.core.paths import default_db_path, demo_db_path, user_data_dir
-from models.core.store import Store
 from resources import resource_path
+from ui.shell.startup import Startup
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -60,20 +60,14 @@ def run_gui(args) -> int:
     app = create_application()
     try:
         path = demo_path(args) if args.demo else Path(args.db or default_db_path())
-        if args.demo and not path.exists():
-            from demo import build_demo  # imported late: only a first demo start builds one (pulls in PDF output)
-
-            build_demo(path)
-        store = Store(path)
     except UserError as exc:
         QMessageBox(QMessageBox.Critical, "Không mở được cơ sở dữ liệu", str(exc)).exec()
         return 2
-    from ui.shell.session import Session  # imported late: the self-check needs the application, not every screen
-
-    # Sign-in (or first administrator) before any window; demo clock, idle lock, change watcher, backups.
-    session = Session(store, demo=bool(args.demo))
-    session.start()
-    code = app.exec()
-    session.close()
-    store.close()
-    return code
+    # A window at once: the sign-in dialog, or the start-up window while the demo is built or the database
+    # upgraded in a worker thread (ui/shell/startup.py); then sign-in, main window, lock, backups.
+    startup = Startup(path, demo=bool(args.demo))
+    startup.ended.connect(app.exit)
+    startup.start()
+    code = startup.exit_code if startup.exit_code is not None else app.exec()
+    startup.close()
+    return startup.exit_code if startup.exit_code is not None else code

@@ -9,7 +9,7 @@ Ownership: m001 core (unit, areas, officers, audit, settings), m002 registry, m0
 m004 campaigns, m005 reports, m006 sync, m007 security, m008 official vs the unit's own working days, m009
 figures (frozen baselines, accounts under the registry's area), m010 signed sync files, m011 audit lines
 masked, m013 the record chain, m016 the procedure's steps (account identifier, papers asked, proposals,
-undo), m019 citizens' level-2 dossiers and sessions, m022 area officers' villages. Numbers are given per branch and may leave gaps. Until the first release, a migration may be
+undo), m019 citizens' level-2 dossiers and sessions. Numbers are given per branch and may leave gaps. Until the first release, a migration may be
 edited in place; after it, only new migrations are added.
 """
 
@@ -42,8 +42,10 @@ def latest_version() -> int:
     return migrations[-1].VERSION if migrations else 0
 
 
-def migrate_store(store) -> list[int]:
-    """Bring the store's schema to the latest version; returns the versions applied."""
+def migrate_store(store, progress=None) -> list[int]:
+    """Bring the store's schema to the latest version; returns the versions applied. ``progress``
+    (``models.core.progress.Progress``) is told "migration n of m" before each one (the GUI's start-up
+    runs this in a worker behind a progress dialog)."""
     migrations = all_migrations()
     current = store.user_version
     latest = migrations[-1].VERSION if migrations else 0
@@ -59,7 +61,10 @@ def migrate_store(store) -> list[int]:
         stamp = store.now().strftime("%Y%m%d-%H%M%S")
         copy_file_before_migration(store.path, current, stamp)
     applied = []
-    for module in pending:
+    for number, module in enumerate(pending, start=1):
+        if progress is not None:
+            progress.update(number - 1, len(pending),
+                            f"Đang nâng cấp cấu trúc cơ sở dữ liệu (bước {number}/{len(pending)})…", force=True)
         # atomic() takes the write lock first (BEGIN IMMEDIATE); re-reading the version under the lock
         # lets a second desk that opened the same old file at the same moment skip what the first did.
         with store.atomic():
