@@ -43,6 +43,8 @@ ACTION_LABELS = {
     "audit.export": "Xuất nhật ký",
     "pending.export": "Xuất danh sách tổ chức chưa đăng ký",
     "worklist.export": "Xuất danh sách vận động công dân",
+    "campaign.officer_area": "Giao địa bàn cho cán bộ phụ trách (CSKV)",
+    "campaign.officer_area_remove": "Bỏ giao địa bàn của cán bộ phụ trách (CSKV)",
     "backup.create": "Sao lưu",
     "backup.restore": "Khôi phục dữ liệu",
     "organization.create": "Thêm tổ chức",
