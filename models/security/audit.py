@@ -75,6 +75,9 @@ ACTION_LABELS = {
     "dossier.undo": "Hoàn tác chuyển trạng thái hồ sơ",
     "dossier.register_book": "Xuất sổ theo dõi tiếp nhận hồ sơ",
     "campaign.create": "Tạo kế hoạch",
+    "campaign.citizen_target_add": "Thêm chỉ tiêu vận động công dân",
+    "campaign.citizen_allocate": "Phân bổ chỉ tiêu công dân",
+    "campaign.citizen_allocation": "Sửa chỉ tiêu công dân được giao",
     "campaign.update": "Sửa kế hoạch",
     "campaign.delete": "Xoá kế hoạch",
     "campaign.phase_add": "Thêm giai đoạn",
@@ -120,6 +123,7 @@ ACTION_LABELS = {
 }
 
 OBJECT_LABELS = {
+    "citizen_target": "Chỉ tiêu vận động công dân",
     "officer": "Cán bộ", "organization": "Tổ chức", "dossier": "Hồ sơ", "backup": "Sao lưu",
     "setting": "Cài đặt", "unit": "Đơn vị", "area": "Địa bàn", "personal_id": "Số định danh",
     "audit_log": "Nhật ký", "file": "Tệp", "campaign": "Kế hoạch", "report": "Báo cáo", "import": "Lần nhập",
