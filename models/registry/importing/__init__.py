@@ -19,8 +19,8 @@ from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
 from models.registry.divisions import chosen_before, record_choices
-from models.registry.importing import bulk
 from models.registry.importing.analysis import Analysis, Issue, Record, analyse, load
+from models.registry.importing.bulk import no_autocheckpoint
 from models.registry.importing.columns import (
     IGNORE,
     IMPORT_FIELD_LABELS,
@@ -80,7 +80,7 @@ def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, s
                    progress: Progress | None = None) -> ImportResult:
     """``writer.apply_analysis``, then (same transaction) the open choices for rows whose old commune was
     split on 1 July 2025 (``models.registry.divisions.record_choices``); ``result.area_choices`` counts them."""
-    with bulk.no_autocheckpoint(store), store.atomic():  # one WAL checkpoint after the commit
+    with no_autocheckpoint(store), store.atomic():  # one WAL checkpoint after the commit
         chosen_before(store, analysis.area_choices, analysis.records)
         result = _apply_analysis(store, analysis, dry_run=dry_run, strict=strict, progress=progress)
         result.area_choices = len(analysis.area_choices)

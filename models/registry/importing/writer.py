@@ -26,8 +26,14 @@ from models.core.progress import Progress
 from models.core.store import Store
 from models.registry import search as registry_search
 from models.registry import search_index
-from models.registry.importing import bulk
 from models.registry.importing.analysis import Analysis, Issue, Record
+from models.registry.importing.bulk import (
+    add_counts,
+    dropped_indexes,
+    refresh_sources,
+    suspended_triggers,
+    take_change_numbers,
+)
 from models.registry.importing.fastnorm import (
     fold,
     fold_many,
@@ -263,8 +269,8 @@ def _write(store: Store, analysis: Analysis, plan: _Plan, result: ImportResult, 
         with contextlib.ExitStack() as suspended:
             if use_bulk:
                 empty = store.scalar("SELECT 1 FROM organizations LIMIT 1") is None
-                suspended.enter_context(bulk.suspended_triggers(store))
-                with bulk.dropped_indexes(store) if empty else contextlib.nullcontext():
+                suspended.enter_context(suspended_triggers(store))
+                with dropped_indexes(store) if empty else contextlib.nullcontext():
                     new_ids, low, high = _bulk_inserts(store, analysis.group, plan.inserts, now, progress, total)
             else:
                 new_ids = _stage_inserts(store, plan.inserts, progress, total)
@@ -298,9 +304,9 @@ def _write(store: Store, analysis: Analysis, plan: _Plan, result: ImportResult, 
                     "file_name = excluded.file_name, row_number = excluded.row_number, last_seen = excluded.last_seen",
                     (source, import_id, analysis.file_name, now, now))
                 if use_bulk:
-                    bulk.refresh_sources(store, low)
+                    refresh_sources(store, low)
             if use_bulk:
-                bulk.add_counts(store, low, high)
+                add_counts(store, low, high)
                 search_index.add_pending(store, import_id, low, high)
     finally:
         _drop_stage(store)
@@ -375,7 +381,7 @@ def _bulk_inserts(store: Store, group: int, records: list[Record], now: str, pro
     """Bulk mode: the new rows straight into ``organizations`` (insert triggers suspended), in the same
     ids, order and values as the staged path, with the change numbers its trigger would have given."""
     next_id = (store.scalar("SELECT max(id) FROM organizations") or 0) + 1
-    seq = bulk.take_change_numbers(store, len(records)) + 1
+    seq = take_change_numbers(store, len(records)) + 1
     make_uuid = _uuid_factory()
     values_list = [r.values for r in records]
     folded_names = fold_many([v["name"] for v in values_list])
