@@ -185,3 +185,25 @@ def test_pending_row_is_committed_with_the_rows(store, tmp_path, db_path):
     other = sqlite3.connect(db_path)
     assert other.execute("SELECT low_id, next_id, high_id FROM org_index_pending").fetchall() == [(1, 1, 50)]
     other.close()
+
+
+def test_registry_screen_says_the_index_is_being_built(store, tmp_path, qtbot, monkeypatch):
+    from ui.context import AppContext
+    from ui.pages.registry import RegistryPage
+
+    _import(store, tmp_path, mf.make_orgs(300, seed=41))
+    search_index.build_slice(store, rows=120)
+    started = []
+    monkeypatch.setattr(search_index, "start_background", lambda path, **kw: started.append(path))
+    page = RegistryPage(AppContext.create(store))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.index_label.isVisible())
+    assert page.index_label.text() == "đang lập chỉ mục tìm kiếm (40%)"
+    assert started == [store.path]
+    last = store.scalar("SELECT tax_code FROM organizations WHERE tax_code IS NOT NULL ORDER BY id DESC LIMIT 1")
+    page.search.setText(last)  # a row not indexed yet is found
+    page.requery()
+    assert page.model.rowCount() == 1
+    search_index.build_pending(store)
+    qtbot.waitUntil(lambda: not page.index_label.isVisible(), timeout=3000)

@@ -44,6 +44,7 @@ from models.dossiers.states import STATUSES as DOSSIER_STATUSES
 from models.registry import duplicates, organizations, units
 from models.registry import pending as registry_pending
 from models.registry import search as registry_search
+from models.registry import search_index
 from models.registry.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
 from models.text.identifiers import mask_personal_id
 from models.text.vn_format import date_text, datetime_text, thousands
@@ -523,8 +524,23 @@ class RegistryPage(QWidget):
         info.addSpacing(12)
         info.addWidget(self.count_label)
         info.addStretch(1)
+        self.index_label = QLabel()  # "đang lập chỉ mục tìm kiếm (n%)" while a bulk import's index is built
+        self.index_label.setObjectName("indexLabel")
+        self.index_label.hide()
+        info.addWidget(self.index_label)
         info.addWidget(self.status)
         return top, info
+
+    def _index_tick(self) -> None:
+        """Once a second: the search index still being built after a bulk import (search_index.py)."""
+        share = search_index.progress(self.ctx.store)
+        if share is None:
+            self.index_label.hide()
+            return
+        if not self.index_label.isVisible():
+            search_index.start_background(self.ctx.store.path)  # also resumes one a crash left behind
+        self.index_label.setText(f"đang lập chỉ mục tìm kiếm ({int(share * 100)}%)")
+        self.index_label.show()
 
     def _build_table(self) -> None:
         """The lazy organization table (ids + block cache) with sortable headers."""
@@ -574,6 +590,11 @@ class RegistryPage(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.requery)
+        self._index_timer = QTimer(self)
+        self._index_timer.setInterval(1000)
+        self._index_timer.timeout.connect(self._index_tick)
+        self._index_timer.start()
+        QTimer.singleShot(0, self._index_tick)
 
     def _wire(self) -> None:
         """Search and filters, shortcuts (Ctrl+F, Ctrl+I, ↓ from the search box), Tab order, changes."""
