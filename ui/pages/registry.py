@@ -41,10 +41,9 @@ from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import can
 from models.dossiers.states import STATUSES as DOSSIER_STATUSES
-from models.registry import duplicates, organizations, units
+from models.registry import duplicates, organizations, search_index, units
 from models.registry import pending as registry_pending
 from models.registry import search as registry_search
-from models.registry import search_index
 from models.registry.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
 from models.text.identifiers import mask_personal_id
 from models.text.vn_format import date_text, datetime_text, thousands
