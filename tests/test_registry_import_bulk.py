@@ -121,7 +121,7 @@ def test_search_while_indexing_is_complete(store, tmp_path):
     search_index.build_slice(store, rows=150)
     assert 0.3 < search_index.progress(store) < 0.4
     queries = ["cong ty", new[-1].tax_code[2:9], new[-1].name.split()[-2], "tnhh", new[300].rep_name,
-               old[5].name, "zzz khong co"]
+               old[5].name, "zzz khong co", "zzsactive", "z", new[7].tax_code[:4]]
     partial = {q: sorted(registry_search.search_ids(store, q, cap=5000).ids) for q in queries}
     partial_filtered = sorted(registry_search.search_ids(
         store, "cong", registry_search.Filters(status="active", area_code=new[0].area_code), cap=5000).ids)

@@ -87,7 +87,7 @@ def _kills(tmp: Path, src: Path, argv_for, kills: int, check) -> int:
     _copy_db(src, work)
     duration = _run_to_end(argv_for(work), tmp)
     killed_inside, index = 0, 0
-    for _attempt in range(2 * kills):
+    for _attempt in range(3 * kills):
         if killed_inside == kills:
             break
         delay = duration * (0.03 + 0.9 * (index + 0.5) / kills)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
@@ -531,11 +532,15 @@ class RegistryPage(QWidget):
         return top, info
 
     def _index_tick(self) -> None:
-        """Once a second: the search index still being built after a bulk import (search_index.py)."""
-        share = search_index.progress(self.ctx.store)
+        """Once a second while the search index of a bulk import is being built (search_index.py)."""
+        try:
+            share = search_index.progress(self.ctx.store)
+        except sqlite3.Error:  # the store was closed (window closing)
+            return
         if share is None:
             self.index_label.hide()
             return
+        self._index_timer.start()
         if not self.index_label.isVisible():
             search_index.start_background(self.ctx.store.path)  # also resumes one a crash left behind
         self.index_label.setText(f"đang lập chỉ mục tìm kiếm ({int(share * 100)}%)")
@@ -589,10 +594,10 @@ class RegistryPage(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.requery)
-        self._index_timer = QTimer(self)
+        self._index_timer = QTimer(self)  # armed only while a bulk import's index is being built
+        self._index_timer.setSingleShot(True)
         self._index_timer.setInterval(1000)
         self._index_timer.timeout.connect(self._index_tick)
-        self._index_timer.start()
         QTimer.singleShot(0, self._index_tick)
 
     def _wire(self) -> None:
@@ -802,6 +807,8 @@ class RegistryPage(QWidget):
 
     # ---- change notifications ------------------------------------------------------------------
     def _on_changes(self, changes) -> None:
+        if any(change.table == Table.ORGANIZATIONS for change in changes) and not self._index_timer.isActive():
+            self._index_timer.start()  # an import may have left its index to build
         requery = False
         refresh: set[int] = set()
         for change in changes:

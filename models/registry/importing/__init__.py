@@ -20,7 +20,6 @@ from models.core.progress import Progress
 from models.core.store import Store
 from models.registry.divisions import chosen_before, record_choices
 from models.registry.importing.analysis import Analysis, Issue, Record, analyse, load
-from models.registry.importing.bulk import no_autocheckpoint
 from models.registry.importing.columns import (
     IGNORE,
     IMPORT_FIELD_LABELS,
@@ -32,6 +31,7 @@ from models.registry.importing.columns import (
 )
 from models.registry.importing.writer import ImportResult
 from models.registry.importing.writer import apply_analysis as _apply_analysis
+from models.registry.search_index import no_autocheckpoint
 from models.tabular import UnreadableFile
 
 __all__ = [

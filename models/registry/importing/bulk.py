@@ -10,7 +10,8 @@ themselves, so inside the import's transaction:
 - the new rows go with ``executemany`` straight into ``organizations`` (no TEMP staging);
 - into an empty registry the secondary indexes of ``organizations`` are dropped first and recreated
   (one sort each instead of 100,000 random inserts);
-- ``wal_autocheckpoint`` is 0 while importing and the WAL is checkpointed once after the commit.
+- ``wal_autocheckpoint`` is 0 while importing and the WAL is checkpointed once after the commit
+  (``search_index.no_autocheckpoint``, also around the index slices).
 
 DDL is transactional in SQLite: a crash or Cancel before COMMIT rolls the dropped triggers and indexes
 back with the rows. ``tests/test_registry_import_bulk.py`` proves the database after a bulk import is
@@ -86,20 +87,3 @@ def take_change_numbers(store: Store, n: int) -> int:
     before = store.scalar("SELECT value FROM change_counter WHERE id = 1")
     store.execute("UPDATE change_counter SET value = value + ? WHERE id = 1", (n,))
     return before
-
-
-@contextlib.contextmanager
-def no_autocheckpoint(store: Store) -> Iterator[None]:
-    """``wal_autocheckpoint = 0`` while importing; one checkpoint after the outermost commit."""
-    if store.conn.in_transaction:  # an outer caller owns the commit
-        yield
-        return
-    before = store.scalar("PRAGMA wal_autocheckpoint")
-    store.execute("PRAGMA wal_autocheckpoint = 0")
-    try:
-        yield
-    finally:
-        store.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
-        if not store.conn.in_transaction:
-            with contextlib.suppress(Exception):  # another desk reading: PASSIVE does what it can
-                store.execute("PRAGMA wal_checkpoint(PASSIVE)")
