@@ -401,8 +401,8 @@ def _bulk_inserts(store: Store, group: int, records: list[Record], now: str, pro
             get = record.values.get
             org_id = next_id + offset
             new_ids[id(record)] = org_id
-            batch.append((org_id, make_uuid(offset), group, *[get(f) for f in head], get("status") or "active",
-                          *[get(f) for f in tail], texts[n], keys[n], now, now, now, now, 1, source, seq + offset))
+            batch.append((org_id, make_uuid(offset), group, *map(get, head), get("status") or "active",
+                          *map(get, tail), texts[n], keys[n], now, now, now, now, 1, source, seq + offset))
         store.conn.executemany(sql, batch)
     return new_ids, next_id, next_id + len(records) - 1
 
