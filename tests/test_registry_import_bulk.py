@@ -207,3 +207,26 @@ def test_registry_screen_says_the_index_is_being_built(store, tmp_path, qtbot, m
     assert page.model.rowCount() == 1
     search_index.build_pending(store)
     qtbot.waitUntil(lambda: not page.index_label.isVisible(), timeout=3000)
+
+
+def test_import_orgs_command_builds_the_index_before_it_answers(run_cli, tmp_path):
+    import json
+
+    workbook = mf.write_big_xlsx(tmp_path / "lon.xlsx", 2500)  # over writer.BULK_MIN: bulk mode
+    db = tmp_path / "so.sqlite"
+    done = run_cli("import-orgs", "--db", db, "--group", "1", workbook)
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert list(counts) == ["read", "inserted", "updated", "unchanged", "duplicates", "rejected", "warnings"]
+    assert counts["inserted"] > 2000
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM org_index_pending").fetchone()[0] == 0
+        tax = conn.execute("SELECT tax_code FROM organizations ORDER BY id DESC LIMIT 1").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM org_tax_fts WHERE org_tax_fts MATCH ?",
+                            (f'"{tax}"',)).fetchone()[0] == 1
+        assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")} >= {
+            "organizations_fts_insert", "registry_counts_insert", "organizations_change_seq_insert",
+            "org_sources_insert"}
+    finally:
+        conn.close()
