@@ -32,6 +32,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from models.registry import search_index  # imported late: only this command builds the index
     from services import imports  # imported late: the spreadsheet readers and the checks, ~50 ms at start-up
 
     path = Path(args.file)
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         analysis = imports.analyse_org_list(store, path, args.group, loaded=loaded)
         result = imports.import_org_list(store, analysis, dry_run=args.dry_run, strict=args.strict)
+        search_index.build_pending(store)  # a bulk import's search index, in slices, before the command returns
         if args.errors:
             imports.save_error_workbook(store, args.errors, source_name=path.name, result=result, group=args.group)
     finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
@@ -41,7 +42,7 @@ from models.core.changes import Kind, Table
 from models.core.errors import StaleEdit, UserError
 from models.core.permissions import can
 from models.dossiers.states import STATUSES as DOSSIER_STATUSES
-from models.registry import duplicates, organizations, units
+from models.registry import duplicates, organizations, search_index, units
 from models.registry import pending as registry_pending
 from models.registry import search as registry_search
 from models.registry.organizations import FIELD_LABELS, GROUPS, SOURCES, STATUSES
@@ -523,8 +524,27 @@ class RegistryPage(QWidget):
         info.addSpacing(12)
         info.addWidget(self.count_label)
         info.addStretch(1)
+        self.index_label = QLabel()  # "đang lập chỉ mục tìm kiếm (n%)" while a bulk import's index is built
+        self.index_label.setObjectName("indexLabel")
+        self.index_label.hide()
+        info.addWidget(self.index_label)
         info.addWidget(self.status)
         return top, info
+
+    def _index_tick(self) -> None:
+        """Once a second while the search index of a bulk import is being built (search_index.py)."""
+        try:
+            share = search_index.progress(self.ctx.store)
+        except sqlite3.Error:  # the store was closed (window closing)
+            return
+        if share is None:
+            self.index_label.hide()
+            return
+        self._index_timer.start()
+        if not self.index_label.isVisible():
+            search_index.start_background(self.ctx.store.path)  # also resumes one a crash left behind
+        self.index_label.setText(f"đang lập chỉ mục tìm kiếm ({int(share * 100)}%)")
+        self.index_label.show()
 
     def _build_table(self) -> None:
         """The lazy organization table (ids + block cache) with sortable headers."""
@@ -574,6 +594,11 @@ class RegistryPage(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.requery)
+        self._index_timer = QTimer(self)  # armed only while a bulk import's index is being built
+        self._index_timer.setSingleShot(True)
+        self._index_timer.setInterval(1000)
+        self._index_timer.timeout.connect(self._index_tick)
+        QTimer.singleShot(0, self._index_tick)
 
     def _wire(self) -> None:
         """Search and filters, shortcuts (Ctrl+F, Ctrl+I, ↓ from the search box), Tab order, changes."""
@@ -782,6 +807,8 @@ class RegistryPage(QWidget):
 
     # ---- change notifications ------------------------------------------------------------------
     def _on_changes(self, changes) -> None:
+        if any(change.table == Table.ORGANIZATIONS for change in changes) and not self._index_timer.isActive():
+            self._index_timer.start()  # an import may have left its index to build
         requery = False
         refresh: set[int] = set()
         for change in changes:

@@ -31,6 +31,7 @@ from models.registry.importing.columns import (
 )
 from models.registry.importing.writer import ImportResult
 from models.registry.importing.writer import apply_analysis as _apply_analysis
+from models.registry.search_index import no_autocheckpoint
 from models.tabular import UnreadableFile
 
 __all__ = [
@@ -79,7 +80,7 @@ def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, s
                    progress: Progress | None = None) -> ImportResult:
     """``writer.apply_analysis``, then (same transaction) the open choices for rows whose old commune was
     split on 1 July 2025 (``models.registry.divisions.record_choices``); ``result.area_choices`` counts them."""
-    with store.atomic():
+    with no_autocheckpoint(store), store.atomic():  # one WAL checkpoint after the commit
         chosen_before(store, analysis.area_choices, analysis.records)
         result = _apply_analysis(store, analysis, dry_run=dry_run, strict=strict, progress=progress)
         result.area_choices = len(analysis.area_choices)

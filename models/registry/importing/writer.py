@@ -25,7 +25,15 @@ from models.core.permissions import require
 from models.core.progress import Progress
 from models.core.store import Store
 from models.registry import search as registry_search
+from models.registry import search_index
 from models.registry.importing.analysis import Analysis, Issue, Record
+from models.registry.importing.bulk import (
+    add_counts,
+    dropped_indexes,
+    refresh_sources,
+    suspended_triggers,
+    take_change_numbers,
+)
 from models.registry.importing.fastnorm import (
     fold,
     fold_many,
@@ -39,6 +47,7 @@ from models.registry.organizations import DEFAULT_SOURCE_FOR_GROUP, GROUPS, ORG_
 from models.text.identifiers import mask_personal_ids
 
 BATCH = 5000
+BULK_MIN = 2000  # new rows from which the bulk mode (bulk.py) is used; tests set 0 or a large number
 CACHE_KIB = -131072  # negative: KiB (128 MiB)
 _DATA_FIELDS = tuple(f for f in ORG_FIELDS if f != "grp")
 _SELECT = "id, version, grp, " + ", ".join(_DATA_FIELDS)
@@ -254,37 +263,51 @@ def _write(store: Store, analysis: Analysis, plan: _Plan, result: ImportResult, 
     import_id = cur.lastrowid
     result.import_id = import_id
     total = len(plan.inserts) + len(plan.updates) + len(plan.unchanged)
+    use_bulk = len(plan.inserts) >= max(BULK_MIN, 1)
     _create_stage(store)
     try:
-        new_ids = _stage_inserts(store, plan.inserts, progress, total)
-        audit_rows = _stage_updates(store, plan.updates, progress, len(plan.inserts), total)
-        sources = [(new_ids[id(r)], r.row) for r in plan.inserts]
-        sources += [(current["id"], record.row) for current, record, _c in plan.updates]
-        if not same_file_before:
-            sources += [(org_id, record.row) for org_id, record in plan.unchanged]
-        store.conn.executemany("INSERT INTO temp._regimp_src(org_id, row_number) VALUES (?, ?)", sources)
-        progress.update(total, total, "Đang ghi vào sổ tổ chức…", force=True)
-        with registry_search.deferred_index(store):
-            # The values every new row shares are bound once here instead of staged per row.
-            store.execute(f"INSERT INTO organizations({', '.join(_INSERT_COLUMNS)}) "
-                          f"SELECT id, uuid, ?, {', '.join(_DATA_FIELDS)}, search_text, name_key, ?, ?, ?, ?, 1, ? "
-                          "FROM temp._regimp_new ORDER BY id",
-                          (analysis.group, now, now, now, now, DEFAULT_SOURCE_FOR_GROUP[analysis.group]))
-            if plan.updates:
-                sets = ", ".join(f"{f} = coalesce(s.{f}, organizations.{f})" for f in _DATA_FIELDS)
+        with contextlib.ExitStack() as suspended:
+            if use_bulk:
+                empty = store.scalar("SELECT 1 FROM organizations LIMIT 1") is None
+                suspended.enter_context(suspended_triggers(store))
+                with dropped_indexes(store) if empty else contextlib.nullcontext():
+                    new_ids, low, high = _bulk_inserts(store, analysis.group, plan.inserts, now, progress, total)
+            else:
+                new_ids = _stage_inserts(store, plan.inserts, progress, total)
+            audit_rows = _stage_updates(store, plan.updates, progress, len(plan.inserts), total)
+            sources = [(new_ids[id(r)], r.row) for r in plan.inserts]
+            sources += [(current["id"], record.row) for current, record, _c in plan.updates]
+            if not same_file_before:
+                sources += [(org_id, record.row) for org_id, record in plan.unchanged]
+            store.conn.executemany("INSERT INTO temp._regimp_src(org_id, row_number) VALUES (?, ?)", sources)
+            progress.update(total, total, "Đang ghi vào sổ tổ chức…", force=True)
+            with registry_search.deferred_index(store):
+                if not use_bulk:
+                    # The values every new row shares are bound once here instead of staged per row.
+                    store.execute(f"INSERT INTO organizations({', '.join(_INSERT_COLUMNS)}) "
+                                  f"SELECT id, uuid, ?, {', '.join(_DATA_FIELDS)}, search_text, name_key, "
+                                  "?, ?, ?, ?, 1, ? FROM temp._regimp_new ORDER BY id",
+                                  (analysis.group, now, now, now, now, DEFAULT_SOURCE_FOR_GROUP[analysis.group]))
+                if plan.updates:
+                    sets = ", ".join(f"{f} = coalesce(s.{f}, organizations.{f})" for f in _DATA_FIELDS)
+                    store.execute(
+                        f"UPDATE organizations SET {sets}, search_text = s.search_text, name_key = s.name_key, "
+                        "updated_at = ?, last_seen = ?, version = organizations.version + 1 "
+                        "FROM temp._regimp_upd s WHERE organizations.id = s.id", (now, now))
+                if plan.unchanged and not same_file_before:
+                    store.conn.executemany("UPDATE organizations SET last_seen = ? WHERE id = ?",
+                                           [(now, org_id) for org_id, _r in plan.unchanged])
                 store.execute(
-                    f"UPDATE organizations SET {sets}, search_text = s.search_text, name_key = s.name_key, "
-                    "updated_at = ?, last_seen = ?, version = organizations.version + 1 "
-                    "FROM temp._regimp_upd s WHERE organizations.id = s.id", (now, now))
-            if plan.unchanged and not same_file_before:
-                store.conn.executemany("UPDATE organizations SET last_seen = ? WHERE id = ?",
-                                       [(now, org_id) for org_id, _r in plan.unchanged])
-            store.execute(
-                "INSERT INTO org_sources(org_id, source, import_id, file_name, row_number, first_seen, last_seen) "
-                "SELECT org_id, ?, ?, ?, row_number, ?, ? FROM temp._regimp_src WHERE true "
-                "ON CONFLICT(org_id, source) DO UPDATE SET import_id = excluded.import_id, "
-                "file_name = excluded.file_name, row_number = excluded.row_number, last_seen = excluded.last_seen",
-                (source, import_id, analysis.file_name, now, now))
+                    "INSERT INTO org_sources(org_id, source, import_id, file_name, row_number, first_seen, last_seen) "
+                    "SELECT org_id, ?, ?, ?, row_number, ?, ? FROM temp._regimp_src WHERE true "
+                    "ON CONFLICT(org_id, source) DO UPDATE SET import_id = excluded.import_id, "
+                    "file_name = excluded.file_name, row_number = excluded.row_number, last_seen = excluded.last_seen",
+                    (source, import_id, analysis.file_name, now, now))
+                if use_bulk:
+                    refresh_sources(store, low)
+            if use_bulk:
+                add_counts(store, low, high)
+                search_index.add_pending(store, import_id, low, high)
     finally:
         _drop_stage(store)
     actor = store.actor.id
@@ -351,6 +374,37 @@ def _stage_inserts(store: Store, records: list[Record], progress: Progress, tota
                           *[get(f) for f in tail], texts[n], keys[n]))
         store.conn.executemany(sql, batch)
     return new_ids
+
+
+def _bulk_inserts(store: Store, group: int, records: list[Record], now: str, progress: Progress,
+                  total: int) -> tuple[dict[int, int], int, int]:
+    """Bulk mode: the new rows straight into ``organizations`` (insert triggers suspended), in the same
+    ids, order and values as the staged path, with the change numbers its trigger would have given."""
+    next_id = (store.scalar("SELECT max(id) FROM organizations") or 0) + 1
+    seq = take_change_numbers(store, len(records)) + 1
+    make_uuid = _uuid_factory()
+    values_list = [r.values for r in records]
+    folded_names = fold_many([v["name"] for v in values_list])
+    keys = name_keys_from_folded(folded_names)
+    texts = search_texts(values_list, folded_names)
+    order = sorted(range(len(records)), key=keys.__getitem__)
+    head, tail = _DATA_FIELDS[:9], _DATA_FIELDS[10:]
+    source = DEFAULT_SOURCE_FOR_GROUP[group]
+    columns = (*_INSERT_COLUMNS, "change_seq")
+    sql = f"INSERT INTO organizations({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    new_ids: dict[int, int] = {}
+    for start in range(0, len(order), BATCH):
+        progress.update(start, total, f"Đang ghi tổ chức mới {start + 1}–{min(start + BATCH, len(order))}…")
+        batch = []
+        for offset, n in enumerate(order[start:start + BATCH], start=start):
+            record = records[n]
+            get = record.values.get
+            org_id = next_id + offset
+            new_ids[id(record)] = org_id
+            batch.append((org_id, make_uuid(offset), group, *map(get, head), get("status") or "active",
+                          *map(get, tail), texts[n], keys[n], now, now, now, now, 1, source, seq + offset))
+        store.conn.executemany(sql, batch)
+    return new_ids, next_id, next_id + len(records) - 1
 
 
 def _stage_updates(store: Store, updates: list[tuple[dict, Record, dict]], progress: Progress, done: int,
