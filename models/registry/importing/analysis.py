@@ -239,8 +239,8 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                             values["area_code"] = converted[0]
                             conversion = areas.conversions.get(
                                 values["address"] + (f", {district}" if district else ""))
-        if area_col is not None and area_col < width:
-            area_text = cell_text(row[area_col])
+        if area_col is not None and area_col < width and (district or areas.conversions):
+            area_text = cell_text(row[area_col])  # only an old district or an old commune needs it
             if district and area_text:  # an old district beside the commune: the list is in old terms
                 conversion = _with_district(areas, area_text, district, values, issues, excel_row, area_col,
                                             headers) or conversion
