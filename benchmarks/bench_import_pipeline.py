@@ -1,6 +1,9 @@
 """Import pipeline (issue 17, item 1): reading + guard + conversion and the full import of a 100,000-row
 workbook, × python-calamine's read of the same file, measured in one run (best of ``--repeat``), with the
-peak RSS of the import (a child process, so the figure is the import's own).
+peak RSS of the import (a child process, so the figure is the import's own). ``standin_serial`` /
+``standin_overlapped``: reading + conversion + a stand-in writer (``executemany`` of the records into a
+plain indexed table), one after the other vs overlapped in 10,000-row batches with a forked writer
+(``models/registry/importing/pipeline.py``).
 
     .venv/bin/python benchmarks/bench_import_pipeline.py [--rows 100000] [--repeat 3] [--keep DIR] [--code DIR]
 
@@ -144,6 +147,64 @@ def cells_differing(tuples: list[tuple], records: list) -> int:
     return differing
 
 
+# ---- the pipeline with a stand-in writer (the bulk writer of writer.py is the real consumer) -------------
+_STANDIN_FIELDS = ("tax_code", "name", "address", "area_code", "rep_name", "rep_id_number", "rep_phone",
+                   "rep_email", "established_on", "status")
+
+
+def _standin_table(store) -> None:
+    store.execute("CREATE TABLE IF NOT EXISTS standin (tax_code TEXT UNIQUE, name TEXT, address TEXT, area_code TEXT, "
+                  "rep_name TEXT, rep_id_number TEXT, rep_phone TEXT, rep_email TEXT, established_on TEXT, "
+                  "status TEXT)")
+    store.execute("CREATE INDEX IF NOT EXISTS standin_name ON standin(name)")
+
+
+def _standin_write(store, records) -> None:
+    store.conn.executemany("INSERT INTO standin VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           [tuple(r.values.get(f) for f in _STANDIN_FIELDS) for r in records])
+
+
+def _standin_finish(store, summary) -> int:
+    return store.query_one("SELECT count(*) AS c FROM standin")["c"]
+
+
+def standin_serial(db: Path, path: Path) -> float:
+    from models.core.store import Store
+    from models.registry.importing import analyse_file
+
+    store = Store(db)
+    try:
+        started = time.perf_counter()
+        analysis = analyse_file(store, path, 1)
+        with store.atomic():
+            _standin_table(store)
+            _standin_write(store, analysis.records)
+        return time.perf_counter() - started
+    finally:
+        store.close()
+
+
+def standin_overlapped(db: Path, path: Path) -> float:
+    from models.core.store import Store
+    from models.registry.importing.analysis import convert_batches, new_analysis
+    from models.registry.importing.pipeline import run_overlapped
+    from models.registry.importing.values import AreaMatcher
+
+    store = Store(db)
+    try:
+        with store.atomic():
+            _standin_table(store)
+        started = time.perf_counter()
+        analysis = new_analysis(path, 1)
+        areas = AreaMatcher(store.query("SELECT code, name, name_fold, province_code FROM areas"))
+        count = run_overlapped(convert_batches(analysis, areas, store.today(), None, 10_000),
+                               store.clone, _standin_write, _standin_finish, lambda: None)
+        assert count == len(analysis.records)
+        return time.perf_counter() - started
+    finally:
+        store.close()
+
+
 def child_import(folder: Path, source: Path) -> None:
     db = fresh_db(folder, "bench-pipeline-rss.sqlite")
     result = full_import(db, source)
@@ -178,6 +239,12 @@ def main(argv: list[str]) -> int:
         columnar = False
     runs: dict[str, list[float]] = {"calamine_read": [], "read_guard_convert": [], "import_empty_db": [],
                                     "fastexcel_read": [], "fastexcel_polars_convert": []}
+    try:
+        from models.registry.importing import pipeline  # noqa: F401
+        overlapped = True
+    except ImportError:  # --code of a checkout without the pipeline
+        overlapped = False
+    runs.update({"standin_serial": [], "standin_overlapped": []})
     counts, records, tuples = None, None, None
     for attempt in range(args.repeat):
         runs["calamine_read"].append(calamine_read(source))
@@ -186,6 +253,9 @@ def main(argv: list[str]) -> int:
         result = full_import(fresh_db(folder, f"bench-pipeline-{attempt}.sqlite"), source)
         runs["import_empty_db"].append(result["seconds"])
         counts = result["counts"]
+        if overlapped:
+            runs["standin_serial"].append(standin_serial(fresh_db(folder, "bench-standin-a.sqlite"), source))
+            runs["standin_overlapped"].append(standin_overlapped(fresh_db(folder, "bench-standin-b.sqlite"), source))
         if columnar:
             runs["fastexcel_read"].append(fastexcel_read(source))
             seconds, tuples = columnar_prototype(source, 3)
