@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from models.core.errors import UserError
+from models.registry.importing.gcpause import paused_gc
 
 
 class _Abort(Exception):
@@ -55,7 +56,7 @@ def _writer(conn, open_store: Callable, consume: Callable, finish: Callable) -> 
     store = None
     try:
         store = open_store()
-        with store.atomic():
+        with paused_gc(), store.atomic():
             while True:
                 kind, payload = conn.recv()  # EOFError when the main process is gone: roll back
                 if kind == "batch":
@@ -100,10 +101,11 @@ def run_overlapped(batches: Iterable, open_store: Callable, consume: Callable, f
         process.start()
     child.close()
     try:
-        for batch in batches:
-            if parent.poll():  # the writer stopped early: its error
-                _raise_from(*parent.recv())
-            parent.send(("batch", batch))
+        with paused_gc():  # conversion allocates millions of acyclic objects (gcpause.py)
+            for batch in batches:
+                if parent.poll():  # the writer stopped early: its error
+                    _raise_from(*parent.recv())
+                parent.send(("batch", batch))
         parent.send(("commit", summary()))
         kind, payload = parent.recv()
         _raise_from(kind, payload)
