@@ -208,7 +208,11 @@ def standin_overlapped(db: Path, path: Path) -> float:
 def child_import(folder: Path, source: Path) -> None:
     db = fresh_db(folder, "bench-pipeline-rss.sqlite")
     result = full_import(db, source)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over fork + exec, so a child started by a
+    # parent that held 700 MB would report the parent's peak.
+    status = Path("/proc/self/status").read_text()
+    peak_mb = int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else \
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": result["seconds"], "peak_rss_mb": round(peak_mb, 1)}))
 
 
