@@ -168,6 +168,9 @@ def _standin_finish(store, summary) -> int:
     return store.query_one("SELECT count(*) AS c FROM standin")["c"]
 
 
+CPU_SPLIT: list[tuple[float, float]] = []  # (main process, writer process) CPU seconds per overlapped run
+
+
 def standin_serial(db: Path, path: Path) -> float:
     from models.core.store import Store
     from models.registry.importing import analyse_file
@@ -194,12 +197,16 @@ def standin_overlapped(db: Path, path: Path) -> float:
     try:
         with store.atomic():
             _standin_table(store)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         analysis = new_analysis(path, 1)
         areas = AreaMatcher(store.query("SELECT code, name, name_fold, province_code FROM areas"))
         count = run_overlapped(convert_batches(analysis, areas, store.today(), None, 10_000),
                                store.clone, _standin_write, _standin_finish, lambda: None)
         assert count == len(analysis.records)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        CPU_SPLIT.append((time.process_time() - cpu, after.ru_utime + after.ru_stime - children.ru_utime
+                          - children.ru_stime))
         return time.perf_counter() - started
     finally:
         store.close()
@@ -269,6 +276,11 @@ def main(argv: list[str]) -> int:
         if values:
             print(json.dumps({"measure": name, "rows": args.rows, "seconds": round(min(values), 3),
                               "ratio": round(min(values) / unit, 2)}))
+    if CPU_SPLIT:
+        main_cpu, writer_cpu = min(CPU_SPLIT)
+        print(json.dumps({"measure": "standin_overlapped_cpu", "main_seconds": round(main_cpu, 3),
+                          "writer_seconds": round(writer_cpu, 3), "main_ratio": round(main_cpu / unit, 2),
+                          "writer_ratio": round(writer_cpu / unit, 2)}))
     print(json.dumps({"measure": "import_counts", **counts}))
     if columnar and tuples is not None:
         from models.core.store import Store
