@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,7 +203,8 @@ def standin_overlapped(db: Path, path: Path) -> float:
         analysis = new_analysis(path, 1)
         areas = AreaMatcher(store.query("SELECT code, name, name_fold, province_code FROM areas"))
         count = run_overlapped(convert_batches(analysis, areas, store.today(), None, 10_000),
-                               store.clone, _standin_write, _standin_finish, lambda: None)
+                               partial(Store, store.path, migrate=False), _standin_write, _standin_finish,
+                               lambda: None)
         assert count == len(analysis.records)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         CPU_SPLIT.append((time.process_time() - cpu, after.ru_utime + after.ru_stime - children.ru_utime

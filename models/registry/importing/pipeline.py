@@ -16,8 +16,10 @@ The interface is deliberately narrow, so that the registry's bulk writer (``writ
   is held back and comes in the last batch, fully merged, so repeated tax codes are still merged across
   batches and no record reaches the writer twice. When the iterator is exhausted the ``Analysis`` is
   complete (counts, issues, area choices), exactly as ``analyse`` leaves it.
-- ``open_store()``: called in the writer process, returns its own ``Store`` (e.g. ``store.clone``: same
-  file, actor and clock, a new connection).
+- ``open_store()``: called in the writer process, returns its own ``Store``: same file, actor and clock,
+  a new connection and a NEW ``ChangeBus`` (``Store(store.path, actor=store.actor, clock=store.clock,
+  migrate=False)``, not ``store.clone()``, whose bus would run the GUI's subscribers inside the forked
+  child); the main process notifies the screens after ``run_overlapped`` returns.
 - ``consume(store, batch)``: called in the writer process for each batch, in order, all inside ONE
   ``store.atomic()`` transaction (``BEGIN IMMEDIATE``: the write lock is taken when the process starts,
   so planning against existing rows sees the registry as it is and nothing else writes meanwhile).
@@ -109,6 +111,7 @@ def run_overlapped(batches: Iterable, open_store: Callable, consume: Callable, f
         parent.send(("commit", summary()))
         kind, payload = parent.recv()
         _raise_from(kind, payload)
+        process.join(timeout=60)  # committed: let it close its connection
         return payload
     except (BrokenPipeError, EOFError, ConnectionResetError):
         _raise_written_error(parent)
