@@ -49,6 +49,15 @@ def calamine_read(path: Path) -> float:
     return elapsed
 
 
+def guard_alone(path: Path) -> float:
+    """The oversize guard of the xlsx (models/tabular/guard.py) on its own: what the read pays before calamine."""
+    from models.tabular.guard import check_workbook_extent
+
+    started = time.perf_counter()
+    check_workbook_extent(path, path.name)
+    return time.perf_counter() - started
+
+
 def read_guard_convert(db: Path, path: Path) -> tuple[float, int]:
     from models.core.store import Store
     from models.registry.importing import analyse_file
@@ -250,7 +259,7 @@ def main(argv: list[str]) -> int:
         columnar = True
     except ImportError:
         columnar = False
-    runs: dict[str, list[float]] = {"calamine_read": [], "read_guard_convert": [], "import_empty_db": [],
+    runs: dict[str, list[float]] = {"calamine_read": [], "guard": [], "read_guard_convert": [], "import_empty_db": [],
                                     "fastexcel_read": [], "fastexcel_polars_convert": []}
     try:
         from models.registry.importing import pipeline  # noqa: F401
@@ -261,6 +270,7 @@ def main(argv: list[str]) -> int:
     counts, records, tuples = None, None, None
     for attempt in range(args.repeat):
         runs["calamine_read"].append(calamine_read(source))
+        runs["guard"].append(guard_alone(source))
         seconds, _n = read_guard_convert(fresh_db(folder, "bench-pipeline-read.sqlite"), source)
         runs["read_guard_convert"].append(seconds)
         result = full_import(fresh_db(folder, f"bench-pipeline-{attempt}.sqlite"), source)
