@@ -132,14 +132,21 @@ def analyse(path: str | Path, group: int, *, areas: list[dict] | None = None, to
             mapping: dict[int, str] | None = None, loaded: tuple[Table, HeaderGuess] | None = None,
             progress: Progress | None = None) -> Analysis:
     """Convert and validate every data row (see module docstring). ``mapping`` overrides the guess."""
+    analysis = new_analysis(path, group, mapping=mapping, loaded=loaded)
+    with paused_gc():
+        _convert_rows(analysis, AreaMatcher(areas or []), today, progress)
+    return analysis
+
+
+def new_analysis(path: str | Path, group: int, *, mapping: dict[int, str] | None = None,
+                 loaded: tuple[Table, HeaderGuess] | None = None) -> Analysis:
+    """The file read, its header found and the mapping checked; no row converted yet (``convert_batches``)."""
     path = Path(path)
     table, guess = loaded or load(path, group)
     mapping = dict(mapping if mapping is not None else guess.mapping)
     analysis = Analysis(path=path, file_name=path.name, sha256=file_sha256(path), sheet_name=table.sheet_name,
                         group=group, table=table, guess=guess, mapping=mapping)
     _check_mapping(analysis)
-    with paused_gc():
-        _convert_rows(analysis, AreaMatcher(areas or []), today, progress)
     return analysis
 
 
@@ -154,6 +161,16 @@ def _check_mapping(analysis: Analysis) -> None:
 
 
 def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progress: Progress | None) -> None:
+    for _batch in convert_batches(analysis, areas, today, progress, None):
+        pass
+
+
+def convert_batches(analysis: Analysis, areas: AreaMatcher, today: dt.date, progress: Progress | None = None,
+                    size: int | None = 10_000):
+    """``analyse``'s conversion, yielding every ``size`` rows the records that are final (``pipeline.py``):
+    a record whose tax code occurs more than once in the file, or without a tax code, is held back until
+    the last batch. ``size=None``: one batch at the end, exactly ``analyse``. ``analysis`` (from
+    ``new_analysis``) is complete once the generator is exhausted."""
     group = analysis.group
     rows = analysis.table.rows
     headers = analysis.guess.headers
@@ -178,7 +195,26 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
     total = len(rows)
     start = analysis.guess.first_data_row
     footer = FooterScan(tax_col)
+    tax_first, repeated = None, set()
+    if size is not None and tax_col is not None:
+        # Every row's tax code first (the same converter, so the row loop takes it from here): which
+        # codes repeat, so that their records wait for the last batch.
+        tax_first = [tax_code_value(r[tax_col]) if tax_col < len(r) and r[tax_col] not in ("", None) else None
+                     for r in rows[start:]]
+        seen: set = set()
+        for converted in tax_first:
+            if converted is not None and converted[0]:
+                (repeated if converted[0] in seen else seen).add(converted[0])
+    held: list[Record] = []
+    emitted = 0
     for index in range(start, total):
+        if size is not None and (index - start) % size == 0 and index > start:
+            fresh = records[emitted:]
+            emitted = len(records)
+            batch = [r for r in fresh if r.values.get("tax_code") and r.values["tax_code"] not in repeated]
+            held.extend(r for r in fresh if not (r.values.get("tax_code") and r.values["tax_code"] not in repeated))
+            if batch:
+                yield batch
         if progress is not None and index % 2000 == 0:
             progress.update(index, total, f"Đang kiểm tra dòng {index + 1}/{total}…")
         row = rows[index]
@@ -201,7 +237,10 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                 if value:
                     values[fieldname] = value
                 continue
-            value, error, warnings = convert(raw)
+            if col == tax_col and tax_first is not None:
+                value, error, warnings = tax_first[index - start]
+            else:
+                value, error, warnings = convert(raw)
             if error:
                 issues.append(Issue(excel_row, col, headers[col], cell_text(raw), error))
                 row_errors = True
@@ -246,8 +285,8 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
                             values["area_code"] = converted[0]
                             conversion = areas.conversions.get(
                                 values["address"] + (f", {district}" if district else ""))
-        if area_col is not None and area_col < width:
-            area_text = cell_text(row[area_col])
+        if area_col is not None and area_col < width and (district or areas.conversions):
+            area_text = cell_text(row[area_col])  # only an old district or an old commune needs it
             if district and area_text:  # an old district beside the commune: the list is in old terms
                 conversion = _with_district(areas, area_text, district, values, issues, excel_row, area_col,
                                             headers) or conversion
@@ -283,6 +322,9 @@ def _convert_rows(analysis: Analysis, areas: AreaMatcher, today: dt.date, progre
             analysis.area_choices.pop(record.row, None)
     if progress is not None:
         progress.update(total, total, "Đã kiểm tra xong tệp")
+    fresh = records[emitted:]
+    yield ([r for r in fresh if r.values.get("tax_code") and r.values["tax_code"] not in repeated] + held
+           + [r for r in fresh if not (r.values.get("tax_code") and r.values["tax_code"] not in repeated)])
 
 
 def _with_district(areas: AreaMatcher, area_text: str, district: str, values: dict, issues: list[Issue],
