@@ -360,7 +360,7 @@ class ReportRenderer:
                     self.citizen_table(table), Spacer(1, 3 * mm)]
         return out
 
-    def citizen_table(self, table: CitizenTable, *, size: float = TABLE_SIZE) -> Table:
+    def citizen_table(self, table: CitizenTable, *, size: float = TABLE_SIZE, compact: bool = False) -> Table:
         """A citizens' table (``models.reports.citizen_section``): STT, the label, then its columns."""
         s = self.styles
         styles = {name: ParagraphStyle(f"{name}{size}", parent=s[name], fontSize=size, leading=size * 1.2)
@@ -370,11 +370,13 @@ class ReportRenderer:
             data.append(self._citizen_cells(str(index), row, table, styles["cell"], styles["cell_num"]))
         if table.total is not None:
             data.append(self._citizen_cells("", table.total, table, styles["cell_bold"], styles["cell_bold_num"]))
-        column = 17 * mm if len(table.columns) > 5 else 19 * mm
+        column = (15.5 if compact else 17 if len(table.columns) > 5 else 19) * mm
         widths = [9 * mm, None, *[column] * len(table.columns)]
         widths[1] = self.width - sum(w for w in widths if w)
         result = Table(data, colWidths=widths, repeatRows=1)
         result.setStyle(self.grid_style())
+        if compact:   # the daily summary: one page
+            result.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
         return result
 
     @staticmethod

@@ -124,11 +124,9 @@ def collect_daily(store, campaign_id: int | None = None, as_of=None) -> CitizenS
             tables.append(CitizenTable(f"3. {main.label}: theo cán bộ Cảnh sát khu vực", LEVEL_WHAT["officer"],
                                        list(DAILY_COLUMNS), [_line(r) for r in officers]))
     days = "kể cả thứ Bảy, Chủ nhật" if p.every_day else "ngày làm việc"
-    intro = (f"Thực hiện {_cite(store, campaign_id, p.name)}; {p.phase_name or 'giai đoạn'} "
-             f"(đến ngày {date_text(p.phase_end or p.end)}, còn {p.days_left} ngày, {days}). Số liệu tính đến hết "
-             f"ngày {date_text(p.as_of)}; «Chỉ tiêu hôm nay»: phần còn lại chia đều cho số ngày còn lại.")
-    return CitizenSheetData(kind="daily", subject=f"Kết quả cấp, kích hoạt tài khoản định danh điện tử cho công dân "
-                                                  f"ngày {date_text(p.as_of)}",
+    intro = (f"Thực hiện {_cite(store, campaign_id, p.name)}, số liệu đến hết ngày {date_text(p.as_of)} "
+             f"(đến {date_text(p.phase_end or p.end)} còn {p.days_left} ngày, {days}):")
+    return CitizenSheetData(kind="daily", subject=f"Kết quả định danh điện tử cho công dân ngày {date_text(p.as_of)}",
                             intro=intro, tables=tables, campaign_id=campaign_id, as_of=p.as_of.isoformat(),
                             title="BÁO CÁO NHANH", **_letterhead(store, p.as_of))
 
