@@ -46,7 +46,7 @@ from reportlab.platypus import (
 
 from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
-from models.reports.citizen_section import DECIMAL, INT, PERCENT, CitizenLine, CitizenTable
+from models.reports.citizen_section import TEXT, CitizenLine, CitizenTable, value_text
 from models.reports.figures import FigureRow
 from models.reports.weekly import (
     NOTHING,
@@ -59,7 +59,7 @@ from models.reports.weekly import (
     SECTION_RESULTS,
     ReportData,
 )
-from models.text.vn_format import DASH, decimal_text, percent_text, thousands
+from models.text.vn_format import DASH, percent_text, thousands
 
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
 BODY_SIZE = 13
@@ -371,7 +371,7 @@ class ReportRenderer:
         if table.total is not None:
             data.append(self._citizen_cells("", table.total, table, styles["cell_bold"], styles["cell_bold_num"]))
         column = (15.5 if compact else 17 if len(table.columns) > 5 else 19) * mm
-        widths = [9 * mm, None, *[column] * len(table.columns)]
+        widths = [10 * mm, None, *[30 * mm if kind == TEXT else column for _, kind in table.columns]]
         widths[1] = self.width - sum(w for w in widths if w)
         result = Table(data, colWidths=widths, repeatRows=1)
         result.setStyle(self.grid_style())
@@ -383,14 +383,7 @@ class ReportRenderer:
     def _citizen_cells(index: str, row: CitizenLine, table: CitizenTable, text_style, num_style) -> list:
         cells = [Paragraph(index, num_style), Paragraph(esc(row.label), text_style)]
         for (_, kind), value in zip(table.columns, row.values, strict=True):
-            if kind == INT:
-                text = thousands(value, DASH)
-            elif kind == PERCENT:
-                text = percent_text(value, DASH)
-            elif kind == DECIMAL:
-                text = decimal_text(value, DASH)
-            else:
-                text = esc(value if value not in (None, "") else DASH)
+            text = esc(value_text(kind, value))
             cells.append(Paragraph(text, num_style))
         return cells
 

@@ -18,12 +18,25 @@ from dataclasses import asdict, dataclass, field
 
 from models.campaigns.citizen_progress import CitizenProgress, CitizenRow, CitizenTargetProgress, citizen_progress
 from models.campaigns.citizen_targets import AGENCY_SCOPES
-from models.text.vn_format import date_text
+from models.text.vn_format import DASH, date_text, decimal_text, percent_text, thousands
 
 # a column's kind tells the exporters how to print it
 INT, PERCENT, DECIMAL, TEXT = "int", "percent", "decimal", "text"
 WEEK_COLUMNS = [("Trong kỳ", INT), ("Lũy kế", INT), ("Chỉ tiêu", INT), ("Tỷ lệ đạt", PERCENT), ("Còn lại", INT)]
 SECTION_TITLE = "6. Kết quả cấp tài khoản định danh điện tử cho công dân"
+
+
+def value_text(kind: str, value) -> str:
+    """A cell as printed (PDF, Word): thousands with '.', one decimal with ',', "—" for nothing."""
+    if value in (None, ""):
+        return DASH
+    if kind == INT:
+        return thousands(value, DASH)
+    if kind == PERCENT:
+        return percent_text(value, DASH)
+    if kind == DECIMAL:
+        return decimal_text(value, DASH)
+    return str(value)
 
 
 @dataclass
@@ -112,14 +125,14 @@ def weekly_section(store, start: dt.date, end: dt.date) -> CitizenSection | None
     if campaign is None:
         return None
     now, week = week_figures(store, start, end, campaign["id"])
-    section = CitizenSection(intro=(f"Thực hiện kế hoạch «{now.name}»"
-                                    + (f" ({now.plan_number})" if now.plan_number else "")
-                                    + f", {now.phase_name or 'giai đoạn hiện tại'}: số liệu tính đến ngày "
-                                      f"{date_text(end)}, như màn hình tiến độ «Công dân»."))
+    plan = f"«{now.name}»" + (f" ({now.plan_number})" if now.plan_number else "")
+    section = CitizenSection(intro=(f"Thực hiện kế hoạch {plan}, {now.phase_name or 'giai đoạn hiện tại'}: trong kỳ từ "
+                                    f"ngày {date_text(start)} đến ngày {date_text(end)}; lũy kế đến ngày "
+                                    f"{date_text(end)}."))
     for t in now.targets:
         level, rows = main_rows(t)
 
-        def line(r: CitizenRow, label: str) -> CitizenLine:
+        def line(r: CitizenRow, label: str, t=t) -> CitizenLine:
             return CitizenLine(label, [week[(t.target_id, r.level, r.key)], r.cumulative, r.target, r.percent,
                                        r.remaining])
 

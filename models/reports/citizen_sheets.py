@@ -146,7 +146,7 @@ def collect_review(store, campaign_id: int | None = None) -> CitizenSheetData:
     summary: list[CitizenLine] = []
     details: list[CitizenTable] = []
     finished = True
-    for index, (name, start, end) in enumerate(spans, start=1):
+    for name, start, end in spans:
         day = max(min(end, today), start)
         finished = finished and today >= end
         p = citizen_progress(store, campaign_id, day)
