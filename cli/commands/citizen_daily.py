@@ -12,9 +12,9 @@ from models.reports.period import parse_day
 
 def register(sub) -> None:
     parser = sub.add_parser("citizen-daily", help="báo cáo nhanh hằng ngày của kế hoạch cho công dân (PDF): hôm nay, "
-                                                  "lũy kế, theo xã và theo CSKV")
+                                                  "lũy kế, theo xã và cảnh sát khu vực")
     add_db_argument(parser)
-    parser.add_argument("--as-of", dest="as_of", required=True, help="ngày báo cáo YYYY-MM-DD")
+    parser.add_argument("--as-of", dest="as_of", required=True, help="ngày báo cáo, năm-tháng-ngày (2025-03-12)")
     parser.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
     parser.add_argument("--campaign", type=int, help="mã kế hoạch cho công dân (mặc định: kế hoạch mới nhất)")
     parser.set_defaults(func=run)
