@@ -139,4 +139,4 @@ def weekly_section(store, start: dt.date, end: dt.date) -> CitizenSection | None
         section.tables.append(CitizenTable(
             f"{t.label} — theo {LEVEL_WHAT[level].split(',')[0].lower()}", LEVEL_WHAT[level], list(WEEK_COLUMNS),
             [line(r, r.label) for r in rows], line(t.total, "Toàn đơn vị")))
-    return section
+    return section if section.tables else None     # a campaign without targets has no figures to report
