@@ -211,3 +211,45 @@ def test_citizen_daily_and_review_cli(run_cli, db_path, clock, tmp_path):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and not (tmp_path / "x.pdf").exists()
     wrong = run_cli("citizen-review", "--db", db_path, "--campaign", "999", "--out", str(tmp_path / "y.pdf"))
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+
+
+def test_week_across_the_campaign_start_counts_from_its_first_day(campaign):
+    s, areas, _cid, _officers = campaign
+    period = week_ending(D(2023, 6, 29))      # 23/6–29/6: the campaign starts on 27/6
+    section = reports.build_report(s, period).data.citizens
+    assert section is not None
+    table = section.tables[0]
+    assert table.total.values[0] == table.total.values[1] == _sql_count(s, "activated_on", first="2023-06-27",
+                                                                        last=period.end.isoformat())
+    names = dict(s.execute("SELECT code, name FROM areas"))
+    line = next(line for line in table.rows if line.label == names[areas[0]])
+    assert line.values[0] == _sql_count(s, "activated_on", area=areas[0], first="2023-06-27",
+                                        last=period.end.isoformat())
+
+
+def test_workbook_carries_the_citizens_section(campaign, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from exporters.report_xlsx import render_report_xlsx
+
+    s, _areas, cid, _officers = campaign
+    period = week_ending(D(2023, 8, 10))
+    data = reports.build_report(s, period).data
+    path = tmp_path / "bc.xlsx"
+    path.write_bytes(render_report_xlsx(data))
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Báo cáo").to_python()
+    totals = [r for r in rows if len(r) > 3 and r[1] == "Toàn đơn vị"]
+    engine = citizen_progress(s, cid, period.end)
+    assert [int(r[3]) for r in totals] == [t.total.cumulative for t in engine.targets]
+
+
+def test_organizations_report_unchanged_by_a_citizens_campaign_in_another_period(fresh_store):
+    s = fresh_store
+    areas = setup_unit(s, 2)
+    _population(s, areas, n=200, seed=8)
+    period = week_ending(D(2024, 5, 9))
+    before = reports.build_report(s, period)
+    create_citizen_campaign(s, "ninh_thuan_80_ngay")      # 27/6–15/9/2023: not in that week
+    after = reports.build_report(s, period)
+    assert after.data.citizens is None
+    assert after.pdf == before.pdf and after.data.to_dict() == before.data.to_dict()
