@@ -253,3 +253,17 @@ def test_organizations_report_unchanged_by_a_citizens_campaign_in_another_period
     after = reports.build_report(s, period)
     assert after.data.citizens is None
     assert after.pdf == before.pdf and after.data.to_dict() == before.data.to_dict()
+
+
+def test_daily_summary_of_seven_targets_still_holds_on_one_page(fresh_store):
+    s = fresh_store
+    areas = setup_unit(s, 12)
+    _population(s, areas, n=400, seed=9)
+    cid = create_citizen_campaign(s, "quang_xuong_263")
+    for i, area in enumerate(areas[:6]):
+        ct.assign_officer(s, add_officer(s, f"cskv{i}", f"Cán bộ Khu Vực {i}"), area)
+    report = citizen_reports.build_daily(s, cid, D(2022, 12, 5))
+    assert len(report.data.tables[0].rows) == 7 and len(report.data.tables[1].rows) >= 12
+    assert report.pages == 1
+    text = _text(report.pdf)
+    assert "Nơi nhận" in text and "Cán bộ Khu Vực 5" in text
