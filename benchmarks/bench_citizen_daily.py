@@ -8,7 +8,7 @@ officers' table runs over several pages). Timed: ``services.citizen_reports.buil
 the campaign, each several times after a warm-up; the budget applies to each day's median (wall clock; CPU
 time printed too, the machine being shared). Usage::
 
-    .venv/bin/python benchmarks/bench_citizen_daily.py [--runs 5] [--db FILE]
+    .venv/bin/python benchmarks/bench_citizen_daily.py [--runs 5] [--db FILE] [--campaign ID]
 
 Prints one JSON line per day and a summary; exits 1 when the budget is exceeded.
 """
@@ -39,6 +39,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--campaign", type=int, help="a citizens' campaign (default: the newest)")
     args = parser.parse_args(argv)
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +48,8 @@ def main(argv: list[str]) -> int:
     store = Store(args.db)
     try:
         campaign = store.query_one("SELECT id, start_on, end_on FROM campaigns WHERE subject_type = 'person'"
-                                   " ORDER BY start_on DESC, id DESC LIMIT 1")
+                                   " AND (? IS NULL OR id = ?) ORDER BY start_on DESC, id DESC LIMIT 1",
+                                   (args.campaign, args.campaign))
         start, end = dt.date.fromisoformat(campaign["start_on"]), dt.date.fromisoformat(campaign["end_on"])
         today = store.today()
         days = sorted({start, start + (min(today, end) - start) / 2, min(today, end) - dt.timedelta(days=1),
