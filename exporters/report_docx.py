@@ -28,6 +28,7 @@ from docx.shared import Mm, Pt
 
 from exporters.decree30 import MOTTO, NATION, fit_names
 from exporters.fonts import register_fonts
+from models.reports.citizen_section import value_text
 from models.reports.figures import FigureRow
 from models.reports.weekly import (
     NOTHING,
@@ -158,6 +159,18 @@ class WordReport:
                  thousands(p.target_cumulative, DASH)] for p in d.trend]
         self.grid(["Từ ngày", "Đến ngày", "Trong tuần", "Lũy kế", "Chỉ tiêu theo lộ trình"], rows,
                   [30, 30, None, 30, 40])
+        if d.citizens:   # a citizens' campaign runs in the period (issue 16)
+            self.heading(d.citizens.title)
+            if d.citizens.intro:
+                self.paragraph(d.citizens.intro)
+            for table in d.citizens.tables:
+                self.heading(table.title)
+                lines = [table.rows, [table.total] if table.total else []]
+                body = [[str(i) if i <= len(table.rows) else "", line.label,
+                         *[value_text(kind, v) for (_, kind), v in zip(table.columns, line.values, strict=True)]]
+                        for i, line in enumerate([*lines[0], *lines[1]], start=1)]
+                self.grid(["STT", table.what, *(c[0] for c in table.columns)], body,
+                          [10, None, *[18] * len(table.columns)], left_columns={1}, bold_last=bool(table.total))
         self.heading(SECTION_DIFFICULTIES)
         for line in d.text_lines(d.difficulties) or [NOTHING]:
             self.paragraph(line)

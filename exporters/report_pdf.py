@@ -46,6 +46,7 @@ from reportlab.platypus import (
 
 from exporters.decree30 import MOTTO, NATION, Rule, esc, letterhead_columns, name_paragraphs, side_by_side
 from exporters.fonts import register_fonts
+from models.reports.citizen_section import TEXT, CitizenLine, CitizenTable, value_text
 from models.reports.figures import FigureRow
 from models.reports.weekly import (
     NOTHING,
@@ -201,6 +202,8 @@ class ReportRenderer:
         story.append(KeepTogether([Paragraph(RESULT_TREND, s["subheading"]), self.trend_chart(),
                                    Paragraph(self.chart_caption(), s["caption"])]))
         story.append(Spacer(1, 3 * mm))
+        if d.citizens:   # a citizens' campaign runs in the period (issue 16)
+            story += self.citizen_section()
         story.append(Paragraph(SECTION_DIFFICULTIES, s["heading"]))
         story += self.text_block(d.difficulties)
         story.append(Paragraph(SECTION_PROPOSALS, s["heading"]))
@@ -346,6 +349,43 @@ class ReportRenderer:
         first, last = trend[0], trend[-1]
         return esc(f"Lũy kế số tài khoản đã cấp theo tuần, tuần kết thúc ngày {first.label} đến {last.label}; "
                   f"tuần này: {thousands(last.count)} tài khoản.")
+
+    def citizen_section(self) -> list[Flowable]:
+        section, s = self.data.citizens, self.styles
+        out: list[Flowable] = [CondPageBreak(45 * mm), Paragraph(esc(section.title), s["subheading"])]
+        if section.intro:
+            out.append(Paragraph(esc(section.intro), s["body"]))
+        for table in section.tables:
+            out += [CondPageBreak(35 * mm), Paragraph(esc(table.title), s["table_heading"]),
+                    self.citizen_table(table), Spacer(1, 3 * mm)]
+        return out
+
+    def citizen_table(self, table: CitizenTable, *, size: float = TABLE_SIZE, compact: bool = False) -> Table:
+        """A citizens' table (``models.reports.citizen_section``): STT, the label, then its columns."""
+        s = self.styles
+        styles = {name: ParagraphStyle(f"{name}{size}", parent=s[name], fontSize=size, leading=size * 1.2)
+                  for name in ("cell", "cell_num", "cell_head", "cell_bold", "cell_bold_num")}
+        data = [[Paragraph(esc(h), styles["cell_head"]) for h in ["STT", table.what, *(c[0] for c in table.columns)]]]
+        for index, row in enumerate(table.rows, start=1):
+            data.append(self._citizen_cells(str(index), row, table, styles["cell"], styles["cell_num"]))
+        if table.total is not None:
+            data.append(self._citizen_cells("", table.total, table, styles["cell_bold"], styles["cell_bold_num"]))
+        column = (15.5 if compact else 17 if len(table.columns) > 5 else 19) * mm
+        widths = [10 * mm, None, *[30 * mm if kind == TEXT else column for _, kind in table.columns]]
+        widths[1] = self.width - sum(w for w in widths if w)
+        result = Table(data, colWidths=widths, repeatRows=1)
+        result.setStyle(self.grid_style())
+        if compact:   # the daily summary: one page
+            result.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
+        return result
+
+    @staticmethod
+    def _citizen_cells(index: str, row: CitizenLine, table: CitizenTable, text_style, num_style) -> list:
+        cells = [Paragraph(index, num_style), Paragraph(esc(row.label), text_style)]
+        for (_, kind), value in zip(table.columns, row.values, strict=True):
+            text = esc(value_text(kind, value))
+            cells.append(Paragraph(text, num_style))
+        return cells
 
     def text_block(self, text: str) -> list[Flowable]:
         lines = self.data.text_lines(text) or [NOTHING]

@@ -15,6 +15,7 @@ import io
 import xlsxwriter
 
 from exporters.cells import WORKBOOK_OPTIONS, text_format
+from models.reports.citizen_section import PERCENT
 from models.reports.figures import FigureRow
 from models.reports.weekly import (
     NOTHING,
@@ -111,6 +112,8 @@ def _report_sheet(book, data: ReportData, f: dict) -> None:
     row += 1
     sheet.merge_range(row, 0, row, 6, RESULT_TREND, f["bold"])
     row = _text_row(sheet, row + 1, "Số liệu theo tuần: xem trang «Theo tuần».", f["text"])
+    if data.citizens:   # a citizens' campaign runs in the period (issue 16)
+        row = _citizens(sheet, row, data, f)
     for title, text in ((SECTION_DIFFICULTIES, data.difficulties), (SECTION_PROPOSALS, data.proposals),
                         (data.next_week_title, data.next_week)):
         row += 1
@@ -120,6 +123,39 @@ def _report_sheet(book, data: ReportData, f: dict) -> None:
     _text_row(sheet, row, data.closing, f["text"])
     sheet.fit_to_pages(1, 0)
     sheet.set_paper(9)  # A4
+
+
+def _citizens(sheet, row: int, data: ReportData, f: dict) -> int:
+    section = data.citizens
+    row += 1
+    sheet.merge_range(row, 0, row, 6, section.title, f["bold"])
+    row += 1
+    if section.intro:
+        row = _text_row(sheet, row, section.intro, f["text"])
+    for table in section.tables:
+        row += 1
+        sheet.merge_range(row, 0, row, 6, table.title, f["bold"])
+        row += 1
+        for col, head in enumerate(["STT", table.what, *(c[0] for c in table.columns)]):
+            sheet.write(row, col, head, f["head"])
+        row += 1
+        lines = [*table.rows, *([table.total] if table.total else [])]
+        for index, line in enumerate(lines, start=1):
+            total = table.total is not None and index == len(lines)
+            if not total:
+                sheet.write_number(row, 0, index, f["int"])
+            sheet.write_string(row, 1, line.label, f["cell"])
+            for col, ((_, kind), value) in enumerate(zip(table.columns, line.values, strict=True), start=2):
+                if value is None:
+                    sheet.write_string(row, col, DASH, f["dash"])
+                elif kind == PERCENT:
+                    sheet.write_number(row, col, value / 100, f["pct"])
+                elif isinstance(value, int | float):
+                    sheet.write_number(row, col, value, f["int"])
+                else:
+                    sheet.write_string(row, col, str(value), f["cell"])
+            row += 1
+    return row
 
 
 def _text_row(sheet, row: int, text: str, fmt) -> int:

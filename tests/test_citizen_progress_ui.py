@@ -72,3 +72,25 @@ def test_a_new_activation_refreshes_the_tab(page, qtbot):
         s.notify(Table.PERSONS, Kind.UPDATE, (pid,))
     texts = lambda: [label.text() for label in panel.cards.findChildren(QLabel)]   # noqa: E731
     qtbot.waitUntil(lambda: any(t.startswith(f"Hôm nay {before + 1} ") for t in texts()), timeout=3000)
+
+
+def test_daily_summary_button_writes_the_pdf(page, qtbot, tmp_path, monkeypatch):
+    import io
+
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+
+    widget, s, cid = page
+    widget.subjects.setCurrentIndex(1)
+    panel = widget.citizens
+    panel.set_as_of(dt.date(2023, 8, 10))
+    button = panel.findChild(QPushButton, "citizenDailyButton")
+    assert button is not None and button.isVisible()
+    target = tmp_path / "bao-cao-ngay.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    button.click()
+    qtbot.waitUntil(target.exists, timeout=5000)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(target.read_bytes())).pages)
+    expected = citizen_progress(s, cid, dt.date(2023, 8, 10)).targets[0].total.cumulative
+    assert "10/08/2023" in text and f"{expected:,}".replace(",", ".") in text
+    assert not list(tmp_path.glob("*.part*"))

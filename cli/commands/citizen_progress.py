@@ -11,11 +11,11 @@ from models.reports.period import parse_day
 
 def register(sub) -> None:
     parser = sub.add_parser("citizen-progress",
-                            help="tiến độ chỉ tiêu của kế hoạch cho công dân tại một ngày, theo xã, thôn, CSKV, "
+                            help="tiến độ chỉ tiêu của kế hoạch cho công dân tại một ngày, theo xã, thôn, cảnh sát khu vực, "
                                  "cơ quan (JSON)")
     add_db_argument(parser)
     parser.add_argument("--campaign", type=int, help="mã kế hoạch cho công dân (mặc định: kế hoạch mới nhất)")
-    parser.add_argument("--as-of", dest="as_of", required=True, help="tính đến ngày YYYY-MM-DD")
+    parser.add_argument("--as-of", dest="as_of", required=True, help="tính đến ngày, năm-tháng-ngày (2023-08-01)")
     parser.set_defaults(func=run)
 
 

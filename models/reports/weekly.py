@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from models.campaigns.plans import get_campaign_row
 from models.core.permissions import require
 from models.core.store import Store
+from models.reports.citizen_section import CitizenSection, weekly_section
 from models.reports.dossier_figures import DossierRow, collect_dossier_figures
 from models.reports.figures import FigureRow, TrendPoint, collect_figures  # one place decides the figures
 from models.reports.old_divisions import with_old_names
@@ -91,6 +92,9 @@ class ReportData:
     # The record chain's head when the report was made, "seq-hash16" (models/security/record_chain.py),
     # printed small in the footer: a later rewrite of the record before that point no longer matches it.
     record_head: str = ""
+    # The citizens' figures of the week (issue 16) when a citizens' campaign runs in the period; None keeps
+    # the organizations' report exactly as before.
+    citizens: CitizenSection | None = None
 
     @property
     def number_line(self) -> str:
@@ -147,7 +151,10 @@ class ReportData:
         return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        if data["citizens"] is None:   # reports without citizens keep the figures they always kept
+            del data["citizens"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "ReportData":
@@ -158,6 +165,7 @@ class ReportData:
         data["area_total"] = FigureRow(**data["area_total"])
         data["trend"] = [TrendPoint(**p) for p in data["trend"]]
         data["dossiers"] = [DossierRow(**r) for r in data.get("dossiers") or []]
+        data["citizens"] = CitizenSection.from_dict(data.get("citizens"))
         return cls(**data)
 
 
@@ -218,6 +226,7 @@ def collect_report(
         signer_title=settings.signer_title,
         signer_name=signer_name if signer_name is not None else settings.signer_name,
         footnotes=list(figures.footnotes),
+        citizens=weekly_section(store, period.start, period.end),
     )
     data.summary = write_summary(data, data.unit_name or "Đơn vị", period)
     return data

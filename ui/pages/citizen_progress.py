@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTableView,
     QTabWidget,
@@ -32,8 +34,11 @@ from models.campaigns.progress import STATUS_LABELS
 from models.core.changes import Table
 from models.core.errors import UserError
 from models.text.vn_format import DASH, date_text, decimal_text, percent_text, thousands
+from services.citizen_reports import save_daily
 from ui.context import AppContext
+from ui.ops import run_mutation, show_message
 from ui.tables.rows_model import RowsModel
+from ui.widgets.file_dialogs import default_path
 from ui.widgets.progress_widgets import STATUS_COLORS, chart_view, ranked_bars
 
 WATCHED = {Table.PERSONS, Table.AGENCY_STAFF, Table.AGENCIES, Table.CAMPAIGNS, Table.CAMPAIGN_PHASES,
@@ -73,6 +78,11 @@ class CitizenProgressPanel(QWidget):
             label.setBuddy(widget)
             top.addWidget(label)
             top.addWidget(widget, stretch)
+        self.daily_button = QPushButton("Báo cáo &ngày (PDF)…")
+        self.daily_button.setObjectName("citizenDailyButton")
+        self.daily_button.setToolTip("Báo cáo nhanh một trang: hôm nay, lũy kế, theo xã và theo CSKV (mẫu Nghị định 30)")
+        self.daily_button.clicked.connect(self.print_daily)
+        top.addWidget(self.daily_button)
         layout.addLayout(top)
         self.header = QLabel()
         self.header.setObjectName("citizenHeader")
@@ -154,6 +164,24 @@ class CitizenProgressPanel(QWidget):
             self._show_target()
         finally:
             self.setUpdatesEnabled(True)
+
+    def print_daily(self) -> None:
+        if self.campaign_combo.currentData() is None:
+            show_message(self, "Chưa có kế hoạch", "Chưa có kế hoạch nào cho công dân.")
+            return
+        name = f"bao-cao-ngay-{self.as_of().isoformat()}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo ngày", default_path(name), "PDF (*.pdf)")
+        if path:
+            self.save_daily_to(path)
+
+    def save_daily_to(self, path) -> str | None:
+        """The daily summary of the chosen campaign and day at ``path`` (``services.citizen_reports``)."""
+        outcome = run_mutation(self, lambda: save_daily(self.ctx.store, path, self.campaign_combo.currentData(),
+                                                        self.as_of()), title="Không lưu được báo cáo ngày")
+        if not outcome:
+            return None
+        show_message(self, "Đã lưu báo cáo ngày", f"Đã ghi báo cáo ngày {date_text(self.as_of())} vào «{path}».")
+        return str(path)
 
     def _empty(self, text: str) -> None:
         self.progress = None
