@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
+import stat
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +49,8 @@ def test_cli_backup_restore_check_round_trip(run_cli, db_path, tmp_path, clock):
     result = json.loads(done.stdout)
     kept = tmp_path / result["kept_aside"].rsplit("/", 1)[1]
     assert kept.exists() and "truoc-khoi-phuc" in kept.name
+    if os.name == "posix":  # the restored database is the owner's only, like a new one (issue 14)
+        assert stat.S_IMODE(Path(db_path).stat().st_mode) == 0o600
     conn = sqlite3.connect(db_path)
     assert [r[0] for r in conn.execute("SELECT name FROM holidays")] == ["Quốc khánh"]
     assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'backup.restore'").fetchone()[0] == 1

@@ -267,3 +267,15 @@ def test_restore_dialog_says_what_will_be_lost_and_declining_changes_nothing(ses
     assert len(asked) == 1 and "thay đổi ghi trong nhật ký sẽ mất" in asked[0], asked
     assert s.window is not None  # declined: still signed in, nothing restored
     assert s.store.scalar("SELECT count(*) FROM officers WHERE username = 'canbo9'") == 1
+
+
+def test_esc_in_the_audit_search_empties_it_and_lists_again(session, qtbot):
+    s = _signed_in_window(session, qtbot)
+    page = s.window.show_page("audit")
+    all_rows = page.table.model().rowCount()
+    page.text.setText("không-có-dòng-nào-như-thế")
+    qtbot.mouseClick(page.apply_button, Qt.LeftButton)
+    assert page.table.model().rowCount() == 0
+    page.text.setFocus()
+    qtbot.keyClick(page.text, Qt.Key_Escape)
+    assert page.text.text() == "" and page.table.model().rowCount() >= all_rows

@@ -22,7 +22,7 @@ from models.core.errors import UserError
 from models.core.migrations import latest_version
 from models.core.paths import network_share
 from models.core.permissions import require
-from models.core.store import SYSTEM_ACTOR, Store
+from models.core.store import SYSTEM_ACTOR, Store, private_file
 from models.security import record_chain
 from models.text.vn_format import thousands
 
@@ -250,6 +250,7 @@ def restore_file(db_path: str | Path, source: str | Path, when: str, *, report: 
     report = report or check_backup(source)  # ``report``: the caller has just checked it
     tmp = db_path.with_name(db_path.name + ".restoring")
     tmp.unlink(missing_ok=True)
+    private_file(tmp)  # the restored database is readable by its owner only, like a new one (0600)
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     try:
         dest = sqlite3.connect(str(tmp))

@@ -28,6 +28,7 @@ from services.audit_export import export_audit
 from ui.context import AppContext
 from ui.ops import BackgroundOp, show_error, show_message
 from ui.tables.rows_model import RowsModel, rows_view
+from ui.widgets.escape_clears import escape_clears
 from ui.widgets.file_dialogs import default_path
 
 ROW_LIMIT = 2000
@@ -139,6 +140,8 @@ class AuditPage(QWidget):
 
     def _wire(self) -> None:
         self.apply_button.clicked.connect(self.reload)
+        for edit in (self.object_id, self.text):  # Esc empties a filter field and lists again (issue 13)
+            escape_clears(edit, self.reload)
         self.export_button.clicked.connect(self._choose_export)
         for edit in (self.object_id, self.text):
             edit.returnPressed.connect(self.reload)
