@@ -233,3 +233,21 @@ def test_a_forged_citizens_cell_is_refused(unit, province, tmp_path):
     assert nothing_merged(province) and not province.scalar("SELECT COUNT(*) FROM remote_citizen_figures")
     # the genuine file still goes in
     assert merge_files(province, [genuine])[0].status == "accepted"
+
+
+def test_a_resigned_file_whose_citizens_figures_contradict_themselves_is_refused(unit, province, tmp_path):
+    """Signed with the unit's own key (its program bent): only the content check can refuse it."""
+    sync = read_sync_file(_export(unit, tmp_path / "so1.xlsx"))
+    info = {k: v for k, v in sync.info.items() if not k.startswith(("rows_", "sha256"))}
+    records = dict(sync.records)
+    total = next(i for i, r in enumerate(records[CITIZEN_SHEET]) if r[4] == "total")
+    row = list(records[CITIZEN_SHEET][total])
+    row[8] = row[7] + 1  # more this week than ever
+    records[CITIZEN_SHEET] = [*records[CITIZEN_SHEET][:total], tuple(row), *records[CITIZEN_SHEET][total + 1:]]
+    bent = write_sync_workbook(tmp_path / "lech.xlsx", info,
+                               [SheetData(n, SHEET_COLUMNS[n], records[n]) for n in SHEET_COLUMNS],
+                               sign=signer(unit, info)).path
+    trust(province, unit)
+    [result] = merge_files(province, [bent])
+    assert result.status == "refused" and f"dòng {total + 2}" in result.reason and "CongDan" in result.reason
+    assert nothing_merged(province)

@@ -41,6 +41,7 @@ from models.sync import keys
 from models.sync.format import (
     CITIZEN_COLUMNS,
     CITIZEN_SHEET,
+    CITIZEN_TOTAL,
     DOSSIER_COLUMNS,
     DOSSIER_SHEET,
     ORG_COLUMNS,
@@ -519,6 +520,7 @@ def _store_citizens(store: Store, sync: SyncFile, code: str, file_id: int) -> di
             raise UserError(f"Tệp «{sync.name}», trang {SESSION_SHEET}, dòng {n}: mã buổi thu nhận {row[0]} lặp lại "
                             "trong tệp.")
         seen.add(row[0])
+    _check_citizens(sync)
     for table in ("remote_citizen_figures", "remote_sessions"):
         store.execute(f"DELETE FROM {table} WHERE unit_code = ? AND period_end = ?", (code, week))
     cols = ", ".join(_CITIZEN_KEYS)
@@ -532,6 +534,26 @@ def _store_citizens(store: Store, sync: SyncFile, code: str, file_id: int) -> di
         f"VALUES ({', '.join('?' * (len(_SESSION_KEYS) + 3))})",
         [(file_id, code, week, *r) for r in sessions])
     return {CITIZEN_SHEET: {"rows": len(figures)}, SESSION_SHEET: {"rows": len(sessions)}}
+
+
+def _check_citizens(sync: SyncFile) -> None:
+    """CongDan agrees with itself: every target has its total line, no count is negative, and the period's
+    count is part of the cumulative (the writer takes it as a difference of two cumulatives)."""
+    label, totals, targets = sync.name, set(), []
+    for n, row in enumerate(sync.dicts(CITIZEN_SHEET), start=2):
+        if row["target_label"] not in targets:
+            targets.append(row["target_label"])
+        if row["code"] == CITIZEN_TOTAL:
+            totals.add(row["target_label"])
+        cumulative, week = row["cumulative"] or 0, row["this_week"] or 0
+        if cumulative < 0 or week < 0 or week > cumulative:
+            raise UserError(
+                f"Tệp «{label}», trang {CITIZEN_SHEET}, dòng {n}: «Trong kỳ» {thousands(week)}, «Luỹ kế» "
+                f"{thousands(cumulative)} — số trong kỳ phải nằm trong luỹ kế. Không tổng hợp.")
+    missing = [t for t in targets if t not in totals]
+    if missing:
+        raise UserError(f"Tệp «{label}», trang {CITIZEN_SHEET}: chỉ tiêu «{missing[0]}» thiếu dòng tổng cộng "
+                        f"(Mã = {CITIZEN_TOTAL}). Không tổng hợp.")
 
 
 def _gap_skipped(store: Store, code: str, first: int, last: int) -> bool:
