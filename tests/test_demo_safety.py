@@ -104,6 +104,7 @@ def test_province_demo_merges_the_units_files(run_cli, tmp_path):
     assert listed["week_end"] == "2025-03-05"
     states = sorted(u["state"] for u in listed["units"])
     assert states == ["chưa gửi tệp", "gửi muộn", "đúng hạn", "đúng hạn"]
+    assert sorted(u["citizens"] for u in listed["units"]) == [False, True, True, True]
     report = run_cli("sync-report", "--db", path, "--pdf", tmp_path / "tonghop.pdf")
     assert report.returncode == 0, report.stderr
     printed = json.loads(report.stdout)

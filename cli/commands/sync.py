@@ -244,7 +244,7 @@ def run_units(args) -> int:
         store.close()
     print_json({"ok": True, "week_end": period.end.isoformat(), "declared": declared,
                 "units": [{"code": u.code, "name": u.name, "sent": u.sent, "late": u.late, "state": u.state,
-                           "file": u.file_name, "sequence": u.sequence} for u in units]})
+                           "file": u.file_name, "sequence": u.sequence, "citizens": u.citizens} for u in units]})
     return 0
 
 

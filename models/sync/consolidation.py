@@ -51,6 +51,7 @@ class UnitWeek:
     total: FigureRow | None = None  # the unit's own total line (nhom/total)
     groups: dict[str, FigureRow] | None = None
     record_warning: str | None = None  # the unit's record chain did not extend its previous file's (merge.py)
+    citizens: bool = False  # its file for the week carries citizens' figures (CongDan lines, format 2.3)
 
     @property
     def state(self) -> str:
@@ -65,6 +66,8 @@ def week_status(store: Store, week_end: dt.date) -> list[UnitWeek]:
     end = week_end.isoformat()
     units = store.query("SELECT * FROM remote_units WHERE active = 1 ORDER BY name, code")
     files = store.query("SELECT * FROM sync_files WHERE period_end = ? ORDER BY unit_code, sequence", (end,))
+    with_citizens = {r["unit_code"] for r in store.query(
+        "SELECT DISTINCT unit_code FROM remote_citizen_figures WHERE period_end = ?", (end,))}
     by_unit: dict[str, list[dict]] = {}
     for f in files:
         by_unit.setdefault(f["unit_code"], []).append(f)
@@ -82,7 +85,8 @@ def week_status(store: Store, week_end: dt.date) -> list[UnitWeek]:
         out.append(UnitWeek(unit["code"], unit["name"], bool(unit["declared"]), sent=True, late=bool(first["late"]),
                             file_id=newest["id"], file_name=newest["file_name"], sequence=newest["sequence"],
                             first_generated_at=first["generated_at"], received_at=newest["received_at"],
-                            total=total, groups=groups, record_warning=unit.get("record_warning")))
+                            total=total, groups=groups, record_warning=unit.get("record_warning"),
+                            citizens=unit["code"] in with_citizens))
     return out
 
 
@@ -252,7 +256,7 @@ def consolidated_citizens(store: Store, period: ReportPeriod) -> CitizenConsolid
                                     r.get("refused") or 0))
     total = SessionLine("total", "Tổng cộng", *(sum(getattr(s, f) for s in sessions)
                                                 for f in ("sessions", "expected", "received", "issued", "refused")))
-    reported = [u.code for u in statuses if u.code in totals]
+    reported = [u.code for u in statuses if u.citizens]
     due = period.due_at or due_datetime(period.end, get_settings(store))
     return CitizenConsolidation(start, end, tables, sessions, total, len(statuses), reported,
                                 _citizen_summary(statuses, set(totals), due))
