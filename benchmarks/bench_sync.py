@@ -149,6 +149,9 @@ def make_unit_files(tmp: Path, files: int, per_file: int) -> list[Path]:
             SheetData("HoSo", SHEET_COLUMNS["HoSo"], fresh(template.records["HoSo"], (0, 4))),
             SheetData("ToChuc", SHEET_COLUMNS["ToChuc"], fresh(template.records["ToChuc"], (0,))),
             SheetData("XacMinh", SHEET_COLUMNS["XacMinh"], fresh(template.records["XacMinh"], (0, 1))),
+            # 2.3: required from that version on (empty here: the template unit runs no citizens' campaign)
+            SheetData("CongDan", SHEET_COLUMNS["CongDan"], template.records["CongDan"]),
+            SheetData("BuoiThuNhan", SHEET_COLUMNS["BuoiThuNhan"], template.records["BuoiThuNhan"]),
         ]
         path = tmp / f"dongbo_{code}.xlsx"
         key = _bench_key(code)

@@ -7,7 +7,10 @@ each with its own communes and seed, in a temporary folder) on Thursday 06/03/20
 of the week 27/02–05/03 was due at 14:00, and export their sync file for that week with the same use case
 as the page and the ``export`` command (``services.sync.export_workbook``): Rạch Giá at 09:20, Long Xuyên at
 11:05, Châu Đốc at 16:40 (late). Phú Quốc sends nothing. The province's desk merges the three files with
-``services.sync.merge_files``. Its clock then starts on the demo's moment, 13/03/2025 10:00, when the week
+``services.sync.merge_files``. Each unit also runs a small citizens' campaign (``people`` residents,
+``demo.people`` and ``demo.citizen_campaign``), so its file (format 2.3) carries its citizens' figures
+(``CongDan``) and mobile intake sessions (``BuoiThuNhan``), and the consolidated report prints them per
+unit. Its clock then starts on the demo's moment, 13/03/2025 10:00, when the week
 whose deadline last passed is that one: the desk shows two files on time, one late, one unit missing.
 """
 
@@ -69,15 +72,18 @@ UNITS = (
 RECEIVED_AFTER = dt.timedelta(minutes=25)  # the province's desk merged each file shortly after it came
 
 
-def build_province_demo(path: str | Path, *, organizations: int = 1200, dossiers: int = 600) -> dict:
+def build_province_demo(path: str | Path, *, organizations: int = 1200, dossiers: int = 600,
+                        people: int = 2500) -> dict:
     """Build the province demo into ``path`` (replacing it: the front ends check first that it is absent or
-    a demo database). ``organizations`` and ``dossiers``: per unit that sends a file."""
+    a demo database). ``organizations``, ``dossiers`` and ``people`` (residents of the citizens' campaign):
+    per unit that sends a file."""
     path = Path(path)
     building = path.with_name(path.name + ".building")
     for suffix in ("", "-wal", "-shm"):
         Path(str(building) + suffix).unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="sodinhdanh-demo-") as folder:
-        files = [(unit, _unit_file(Path(folder), unit, organizations, dossiers)) for unit in UNITS if unit.sent_at]
+        files = [(unit, _unit_file(Path(folder), unit, organizations, dossiers, people))
+                 for unit in UNITS if unit.sent_at]
         rng = random.Random(SEED)
         store = Store(building, clock=lambda: DEMO_TODAY, backup_dir=path.parent / "backups",
                       uuid_factory=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)))
@@ -100,7 +106,9 @@ def build_province_demo(path: str | Path, *, organizations: int = 1200, dossiers
                     if result.status != ACCEPTED:
                         raise UserError(f"Không tổng hợp được tệp trình diễn của {unit.short_name}: {result.reason}")
                     merged.append({"code": unit.code, "file": Path(file).name, "late": result.late,
-                                   "dossiers": result.inserted})
+                                   "dossiers": result.inserted,
+                                   "citizen_rows": result.sheets.get("CongDan", {}).get("rows", 0),
+                                   "sessions": result.sheets.get("BuoiThuNhan", {}).get("rows", 0)})
             finally:
                 store.actor, store.clock = saved_actor, (lambda: DEMO_TODAY)
             store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -126,11 +134,11 @@ def _province_unit(store: Store) -> None:
         signer_title="PHÓ TRƯỞNG PHÒNG", signer_name=leader["full_name"]))
 
 
-def _unit_file(folder: Path, unit: DemoUnit, organizations: int, dossiers: int) -> tuple[str, str]:
+def _unit_file(folder: Path, unit: DemoUnit, organizations: int, dossiers: int, people: int) -> tuple[str, str]:
     """Build one unit's demo database on the day it sent its file, and export that file; returns the file
     and the unit's public key."""
     db = folder / f"{unit.code}.sqlite"
-    build_demo(db, organizations=organizations, dossiers=dossiers, people=0, today=unit.sent_at, seed=unit.seed,
+    build_demo(db, organizations=organizations, dossiers=dossiers, people=people, today=unit.sent_at, seed=unit.seed,
                unit={**demo_registry.UNIT, "code": unit.code, "name": unit.name, "short_name": unit.short_name},
                area_codes=unit.area_codes, reports=False)
     out = folder / "files"

@@ -95,6 +95,8 @@ def test_province_demo_merges_the_units_files(run_cli, tmp_path):
     summary = json.loads(result.stdout)
     assert summary["kind"] == "province" and summary["units_declared"] == 4
     assert [f["late"] for f in summary["files_merged"]] == [False, False, True]
+    # the units' 2.3 files carry their citizens' figures and mobile sessions (issue 16)
+    assert all(f["citizen_rows"] > 0 and f["sessions"] > 0 for f in summary["files_merged"])
     # on the demo's moment (13/03/2025 10:00) the week whose deadline last passed is the merged one
     units = run_cli("sync-units", "--db", path)
     assert units.returncode == 0, units.stderr
@@ -102,9 +104,15 @@ def test_province_demo_merges_the_units_files(run_cli, tmp_path):
     assert listed["week_end"] == "2025-03-05"
     states = sorted(u["state"] for u in listed["units"])
     assert states == ["chưa gửi tệp", "gửi muộn", "đúng hạn", "đúng hạn"]
+    assert sorted(u["citizens"] for u in listed["units"]) == [False, True, True, True]
     report = run_cli("sync-report", "--db", path, "--pdf", tmp_path / "tonghop.pdf")
     assert report.returncode == 0, report.stderr
-    assert json.loads(report.stdout)["cumulative"] > 0
+    printed = json.loads(report.stdout)
+    assert printed["cumulative"] > 0
+    citizens = printed["citizens"]
+    assert citizens["reported"] == 3
+    assert {(t["measure"], t["population"]) for t in citizens["tables"]} >= {("activated", "residents")}
+    assert all(t["cumulative"] > 0 for t in citizens["tables"])
     # a province demo is a demo database: `demo` may build over it
     again = run_cli("demo", "--province", "--db", path)
     assert again.returncode == 0, again.stderr

@@ -110,7 +110,7 @@ def test_workbook_layout_text_codes_real_dates_frozen_header_filters(unit, tmp_p
     path = tmp_path / "dongbo.xlsx"
     export_workbook(unit, path, full=True, unencrypted=True)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["ThongTin", "TongHop", "HoSo", "ToChuc", "XacMinh"]
+    assert book.sheetnames == ["ThongTin", "TongHop", "HoSo", "ToChuc", "XacMinh", "CongDan", "BuoiThuNhan"]
     sheet = book["HoSo"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
@@ -358,7 +358,7 @@ def test_libreoffice_opens_the_workbook_and_reads_back_codes_and_dates(unit, pro
                    check=True, capture_output=True, timeout=180)
     resaved = out / "dongbo.xlsx"
     book = CalamineWorkbook.from_path(str(resaved))
-    assert book.sheet_names == ["ThongTin", "TongHop", "HoSo", "ToChuc", "XacMinh"]
+    assert book.sheet_names == ["ThongTin", "TongHop", "HoSo", "ToChuc", "XacMinh", "CongDan", "BuoiThuNhan"]
     rows = book.get_sheet_by_name("HoSo").to_python()
     header = rows[0]
     expected = expected_dossiers(unit)

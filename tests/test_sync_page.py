@@ -138,6 +138,9 @@ def test_merge_screen_drop_files_results_and_units(tmp_path, clock, qtbot):
         # a registered unit is expected, like a declared one
         assert units == {"CAX-00": "đúng hạn", "CAX-01": "chưa gửi tệp", "CAX-99": "chưa gửi tệp"}
         assert "1/3 đơn vị đã gửi" in panel.week_label.text()
+        citizens = {panel.units_model.text(r, 0): panel.units_model.text(r, 6)
+                    for r in range(panel.units_model.rowCount())}
+        assert citizens == {"CAX-00": "không", "CAX-01": "", "CAX-99": ""}  # no citizens' campaign in its file
     finally:
         ctx.changes.detach()
         QApplication.processEvents()

@@ -27,7 +27,7 @@ from cli.common import (
 )
 from models.core.errors import UserError
 from models.reports.period import get_settings, parse_day, previous_week, week_ending
-from models.sync.consolidation import week_status
+from models.sync.consolidation import consolidated_citizens, week_status
 from models.sync.export import acknowledge
 
 
@@ -244,7 +244,7 @@ def run_units(args) -> int:
         store.close()
     print_json({"ok": True, "week_end": period.end.isoformat(), "declared": declared,
                 "units": [{"code": u.code, "name": u.name, "sent": u.sent, "late": u.late, "state": u.state,
-                           "file": u.file_name, "sequence": u.sequence} for u in units]})
+                           "file": u.file_name, "sequence": u.sequence, "citizens": u.citizens} for u in units]})
     return 0
 
 
@@ -257,9 +257,13 @@ def run_report(args) -> int:
     try:
         period = _week(store, args.week_end)
         data = write_consolidated(store, period, pdf=args.pdf, xlsx=args.xlsx)
+        citizens = consolidated_citizens(store, period)
     finally:
         store.close()
     print_json({"ok": True, "week_end": period.end.isoformat(), "pdf": args.pdf, "xlsx": args.xlsx,
                 "units": len(data.areas), "this_week": data.group_total.this_week,
-                "cumulative": data.group_total.cumulative})
+                "cumulative": data.group_total.cumulative,
+                "citizens": {"reported": len(citizens.reported), "tables": [
+                    {"measure": t.measure, "population": t.population, "this_week": t.total.this_week,
+                     "cumulative": t.total.cumulative, "target": t.total.target} for t in citizens.tables]}})
     return 0

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.campaigns.citizen_targets import MEASURES
 from models.core.permissions import require
 from models.core.store import Store
 from models.registry.organizations import GROUPS
@@ -28,8 +29,8 @@ from models.reports.weekly import (
     TrendPoint,
     default_recipients,
 )
-from models.sync.format import SECTION_GROUPS
-from models.text.vn_format import date_text, thousands, time_text
+from models.sync.format import CITIZEN_TOTAL, MEASURE_CODES, SECTION_GROUPS
+from models.text.vn_format import date_text, percent_text, thousands, time_text
 
 NOT_SENT = "chưa gửi tệp"
 LATE = "gửi muộn"
@@ -50,6 +51,7 @@ class UnitWeek:
     total: FigureRow | None = None  # the unit's own total line (nhom/total)
     groups: dict[str, FigureRow] | None = None
     record_warning: str | None = None  # the unit's record chain did not extend its previous file's (merge.py)
+    citizens: bool = False  # its file for the week carries citizens' figures (CongDan lines, format 2.3)
 
     @property
     def state(self) -> str:
@@ -64,6 +66,8 @@ def week_status(store: Store, week_end: dt.date) -> list[UnitWeek]:
     end = week_end.isoformat()
     units = store.query("SELECT * FROM remote_units WHERE active = 1 ORDER BY name, code")
     files = store.query("SELECT * FROM sync_files WHERE period_end = ? ORDER BY unit_code, sequence", (end,))
+    with_citizens = {r["unit_code"] for r in store.query(
+        "SELECT DISTINCT unit_code FROM remote_citizen_figures WHERE period_end = ?", (end,))}
     by_unit: dict[str, list[dict]] = {}
     for f in files:
         by_unit.setdefault(f["unit_code"], []).append(f)
@@ -81,7 +85,8 @@ def week_status(store: Store, week_end: dt.date) -> list[UnitWeek]:
         out.append(UnitWeek(unit["code"], unit["name"], bool(unit["declared"]), sent=True, late=bool(first["late"]),
                             file_id=newest["id"], file_name=newest["file_name"], sequence=newest["sequence"],
                             first_generated_at=first["generated_at"], received_at=newest["received_at"],
-                            total=total, groups=groups, record_warning=unit.get("record_warning")))
+                            total=total, groups=groups, record_warning=unit.get("record_warning"),
+                            citizens=unit["code"] in with_citizens))
     return out
 
 
@@ -169,6 +174,127 @@ def _trend(store: Store, end: dt.date) -> list[TrendPoint]:
             points.append(TrendPoint((week_end - dt.timedelta(days=6)).isoformat(), week_end.isoformat(),
                                      row["week"] or 0, row["cum"] or 0, None))
     return points
+
+
+# ---- citizens (sync format 2.3: the units' CongDan and BuoiThuNhan sheets) -----------------------------
+NO_CITIZENS = "tệp không có số liệu công dân"
+POPULATIONS = {"residents": "người dân", "agencies": "cán bộ các cơ quan, đơn vị",
+               "enterprises": "người đứng đầu doanh nghiệp"}
+_POPULATION_OF_SCOPE = {"all": "residents", "communes": "residents", "towns": "residents",
+                        "agencies": "agencies", "enterprises": "enterprises"}
+
+
+@dataclass
+class CitizenTable:
+    """One measure among one population (e.g. activations of residents): a line per unit, and the total."""
+
+    measure: str
+    population: str
+    label: str
+    rows: list[FigureRow]
+    total: FigureRow
+
+
+@dataclass
+class SessionLine:
+    """A unit's mobile intake sessions held in the week (its ``BuoiThuNhan`` lines), cancelled ones left out."""
+
+    code: str
+    label: str
+    sessions: int = 0
+    expected: int = 0
+    received: int = 0
+    issued: int = 0
+    refused: int = 0
+
+
+@dataclass
+class CitizenConsolidation:
+    period_start: str
+    period_end: str
+    tables: list[CitizenTable]
+    sessions: list[SessionLine]
+    session_total: SessionLine
+    units: int  # expected units
+    reported: list[str]  # codes of the units whose file for the week carries citizens' figures
+    summary: str  # reporting rate and timeliness, as for organizations
+
+
+def consolidated_citizens(store: Store, period: ReportPeriod) -> CitizenConsolidation:
+    """The citizens' part of the consolidated report: per measure and population, one line per unit from the
+    total lines of its newest file for the week (``remote_citizen_figures``, the unit's own
+    ``citizen_progress`` figures), summed by the rule of totals; the units' sessions held in the week."""
+    require(store, "report.view")
+    statuses = week_status(store, period.end)
+    end, start = period.end.isoformat(), period.start.isoformat()
+    totals: dict[str, dict[tuple[str, str], list[dict]]] = {}
+    for row in store.query("SELECT * FROM remote_citizen_figures WHERE period_end = ? AND code = ? "
+                           "ORDER BY unit_code, row_no", (end, CITIZEN_TOTAL)):
+        population = _POPULATION_OF_SCOPE.get(row["scope"], "residents")
+        totals.setdefault(row["unit_code"], {}).setdefault((row["measure"], population), []).append(row)
+    keys = sorted({k for unit in totals.values() for k in unit},
+                  key=lambda k: (list(POPULATIONS).index(k[1]),
+                                 MEASURE_CODES.index(k[0]) if k[0] in MEASURE_CODES else 99))
+    tables = []
+    for measure, population in keys:
+        rows = []
+        for u in statuses:
+            lines = totals.get(u.code, {}).get((measure, population))
+            label = _unit_label(u, u.code in totals)
+            rows.append(_unit_figure(u.code, label, lines) if lines else FigureRow(u.code, label, 0, 0))
+        tables.append(CitizenTable(measure, population, f"{MEASURES.get(measure, measure)} — {POPULATIONS[population]}",
+                                   rows, total_row(rows, partial_targets=True)))
+    by_unit = {r["unit_code"]: r for r in store.query(
+        "SELECT unit_code, COUNT(*) AS sessions, SUM(COALESCE(expected, 0)) AS expected, SUM(received) AS received,"
+        " SUM(issued) AS issued, SUM(refused) AS refused FROM remote_sessions WHERE period_end = ? AND held_on >= ?"
+        " AND held_on <= ? AND status <> 'cancelled' GROUP BY unit_code", (end, start, end))}
+    sessions = []
+    for u in statuses:
+        r = by_unit.get(u.code) or {}
+        sessions.append(SessionLine(u.code, _unit_label(u, u.code in totals), r.get("sessions") or 0,
+                                    r.get("expected") or 0, r.get("received") or 0, r.get("issued") or 0,
+                                    r.get("refused") or 0))
+    total = SessionLine("total", "Tổng cộng", *(sum(getattr(s, f) for s in sessions)
+                                                for f in ("sessions", "expected", "received", "issued", "refused")))
+    reported = [u.code for u in statuses if u.citizens]
+    due = period.due_at or due_datetime(period.end, get_settings(store))
+    return CitizenConsolidation(start, end, tables, sessions, total, len(statuses), reported,
+                                _citizen_summary(statuses, set(totals), due))
+
+
+def _unit_label(u: UnitWeek, has_figures: bool) -> str:
+    if not u.sent:
+        return f"{u.name} ({NOT_SENT})"
+    if not has_figures:
+        return f"{u.name} ({NO_CITIZENS})"
+    return f"{u.name} ({LATE})" if u.late else u.name
+
+
+def _unit_figure(code: str, label: str, lines: list[dict]) -> FigureRow:
+    """A unit's line for one measure: its target over all residents when it has one, else its targets by kind
+    of commune (xã, phường) together; for agencies and enterprises, its (first) target."""
+    whole = [r for r in lines if r["scope"] == "all"]
+    parts = [_figure(r) for r in (whole[:1] or lines)]
+    line = parts[0] if len(parts) == 1 else total_row(parts, partial_targets=True)
+    return FigureRow(code, label, line.this_week, line.cumulative, line.target, line.percent, line.remaining)
+
+
+def _citizen_summary(statuses: list[UnitWeek], with_figures: set[str], due: dt.datetime) -> str:
+    n = len(statuses)
+    sent = [u for u in statuses if u.code in with_figures]
+    late = [u.name for u in sent if u.late]
+    rate = percent_text(len(sent) / n * 100 if n else 0.0)
+    text = (f"Số liệu công dân: {len(sent)}/{n} đơn vị đã gửi kèm tệp đồng bộ ({rate}); "
+            f"đúng hạn {len(sent) - len(late)}, gửi muộn {len(late)}.")
+    if late:
+        text += f" Gửi muộn (sau {time_text(due)} ngày {date_text(due)}): {', '.join(late)}."
+    missing = [u.name for u in statuses if not u.sent]
+    if missing:
+        text += f" Chưa gửi tệp: {', '.join(missing)}."
+    without = [u.name for u in statuses if u.sent and u.code not in with_figures]
+    if without:
+        text += f" Tệp không có số liệu công dân (chưa có kế hoạch cho công dân, hoặc chương trình cũ): {', '.join(without)}."
+    return text
 
 
 def record_consolidated(store: Store, period: ReportPeriod, *, pdf: str | Path | None = None,

@@ -11,6 +11,7 @@ the province acknowledged (``acknowledge``); without one, or on demand, it is fu
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from models import __version__
+from models.campaigns.citizen_progress import citizen_campaigns, citizen_progress
 from models.core.changes import Kind, Table
 from models.core.errors import UserError
 from models.core.permissions import require
@@ -27,6 +29,9 @@ from models.reports.weekly import collect_report  # the weekly report decides th
 from models.security import record_chain
 from models.sync import keys
 from models.sync.format import (
+    CITIZEN_COLUMNS,
+    CITIZEN_SHEET,
+    CITIZEN_TOTAL,
     DOSSIER_COLUMNS,
     DOSSIER_SHEET,
     FORMAT_VERSION,
@@ -34,6 +39,8 @@ from models.sync.format import (
     ORG_SHEET,
     SECTION_AREAS,
     SECTION_GROUPS,
+    SESSION_COLUMNS,
+    SESSION_SHEET,
     SUMMARY_COLUMNS,
     SUMMARY_SHEET,
     VERIFICATION_COLUMNS,
@@ -80,6 +87,20 @@ SELECT uuid, tax_code, enterprise_code, name, short_name, foreign_name, grp, are
 FROM organizations
 WHERE merged_into IS NULL {extra}
 ORDER BY id
+"""
+
+# BuoiThuNhan: the sessions held (or planned) up to the period's end, with the results
+# ``models.people.sessions`` counts (dossiers logged at the session; cancelled dossiers left out).
+_SESSION_SQL = """
+SELECT s.uuid, s.held_on, s.status, s.area_code, COALESCE(ag.name, o.name, ar.name), s.place, s.expected_people,
+       (SELECT COUNT(*) FROM dossiers d WHERE d.session_id = s.id AND d.status <> 'cancelled'),
+       (SELECT COUNT(*) FROM dossiers d WHERE d.session_id = s.id AND d.issued_on IS NOT NULL
+        AND d.status <> 'cancelled'),
+       (SELECT COUNT(*) FROM dossiers d WHERE d.session_id = s.id AND d.status = 'refused')
+FROM intake_sessions s LEFT JOIN areas ar ON ar.code = s.area_code LEFT JOIN agencies ag ON ag.id = s.agency_id
+LEFT JOIN organizations o ON o.id = s.org_id
+WHERE s.held_on <= ?
+ORDER BY s.held_on, s.start_time, s.id
 """
 
 _VERIFICATION_SQL = """
@@ -195,6 +216,8 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
 
     report = collect_report(store, period)
     summary = _summary_rows(report)
+    campaign_name, citizens = citizen_rows(store, period)
+    sessions = store.execute(_SESSION_SQL, (period.end.isoformat(),)).fetchall()
     # The database's change counter decides what changed, never a clock (docs/sync.md#incremental-exports). A row
     # changed after ``changes_through`` was read may be in this file too: the next one sends it again.
     where = "WHERE d.change_seq > ?" if changes_after is not None else ""
@@ -208,6 +231,8 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
                   n_dossiers),
         SheetData(ORG_SHEET, ORG_COLUMNS, store.execute(_ORG_SQL.format(extra=org_extra), params), n_orgs),
         SheetData(VERIFICATION_SHEET, VERIFICATION_COLUMNS, store.execute(_VERIFICATION_SQL), 0),
+        SheetData(CITIZEN_SHEET, CITIZEN_COLUMNS, citizens, len(citizens)),
+        SheetData(SESSION_SHEET, SESSION_COLUMNS, sessions, len(sessions)),
     ]
     info = {
         "format_version": FORMAT_VERSION, "app_version": __version__, "unit_code": unit["code"],
@@ -216,7 +241,7 @@ def prepare_export(store: Store, out: str | Path, *, full: bool = False, passwor
         "generated_at": generated_at, "officer": store.actor.full_name, "export_kind": kind,
         "changes_after": changes_after, "changes_through": changes_through,  # the change counter range (m012)
         "sequence": sequence, "base_sequence": base["sequence"] if base else None,
-        "changed_since": changed_since, "key_fingerprint": key.fingerprint,
+        "changed_since": changed_since, "key_fingerprint": key.fingerprint, "citizen_campaign": campaign_name,
         **record_chain.manifest(store.conn),  # the record chain's head, signed with the rest
     }
     return ExportPlan(path=out, sequence=sequence, kind=kind, base_sequence=info["base_sequence"],
@@ -298,3 +323,30 @@ def _summary_rows(report) -> list[tuple]:
             rows.append((section, line.key or None, line.label, line.this_week, line.cumulative, line.target,
                          line.percent, line.remaining))
     return rows
+
+
+def citizen_rows(store: Store, period: ReportPeriod) -> tuple[str | None, list[tuple]]:
+    """CongDan: the newest citizens' campaign's figures as of the period's end, by ``citizen_progress`` (the one
+    definition of those figures): per target, its communes then its total line. ``Trong kỳ`` is what the
+    target counted in the period: its cumulative at the period's end less its cumulative the day before the
+    period began. No citizens' campaign: (None, [])."""
+    campaigns = citizen_campaigns(store)
+    if not campaigns:
+        return None, []
+    campaign_id = campaigns[0]["id"]
+    now = citizen_progress(store, campaign_id, period.end)
+    before = citizen_progress(store, campaign_id, period.start - dt.timedelta(days=1))
+    earlier = {t.target_id: t for t in before.targets}
+    rows: list[tuple] = []
+    for t in now.targets:
+        prior = earlier.get(t.target_id)
+        prior_rows = {r.key: r.cumulative for r in prior.rows["commune"]} if prior else {}
+        for r in t.rows["commune"]:
+            rows.append(_citizen_line(t, r.key, r.label, r, prior_rows.get(r.key, 0)))
+        rows.append(_citizen_line(t, CITIZEN_TOTAL, t.total.label, t.total, prior.total.cumulative if prior else 0))
+    return now.name, rows
+
+
+def _citizen_line(t, code: str, name: str, row, cumulative_before: int) -> tuple:
+    return (t.label, t.measure, t.scope, t.since, code, name, row.target, row.cumulative,
+            max(row.cumulative - cumulative_before, 0), row.percent, row.remaining)

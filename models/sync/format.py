@@ -18,7 +18,8 @@ from typing import Any
 from models.core.errors import UserError
 from models.text.vn_parse import EXCEL_EPOCH
 
-FORMAT_VERSION = "2.2"  # 2.0: signed (issue 14); 2.1: change counter range; 2.2: citizens' dossiers (issue 15); 1.x read as unsigned
+FORMAT_VERSION = "2.3"  # 2.0: signed (issue 14); 2.1: change counter range; 2.2: citizens' dossiers (issue 15);
+# 2.3: citizens' figures (CongDan) and mobile sessions (BuoiThuNhan) (issue 16); 1.x read as unsigned
 FORMAT_MAJOR, FORMAT_MINOR = (int(p) for p in FORMAT_VERSION.split("."))
 
 INFO_SHEET = "ThongTin"
@@ -26,7 +27,11 @@ SUMMARY_SHEET = "TongHop"
 DOSSIER_SHEET = "HoSo"
 ORG_SHEET = "ToChuc"
 VERIFICATION_SHEET = "XacMinh"
-DATA_SHEETS = (SUMMARY_SHEET, DOSSIER_SHEET, ORG_SHEET, VERIFICATION_SHEET)
+CITIZEN_SHEET = "CongDan"  # 2.3
+SESSION_SHEET = "BuoiThuNhan"  # 2.3
+REQUIRED_SHEETS = (SUMMARY_SHEET, DOSSIER_SHEET, ORG_SHEET, VERIFICATION_SHEET)  # in every file since 1.0
+LATER_SHEETS = {CITIZEN_SHEET: (2, 3), SESSION_SHEET: (2, 3)}  # sheet → the version that added it
+DATA_SHEETS = (*REQUIRED_SHEETS, CITIZEN_SHEET, SESSION_SHEET)
 SHEET_ORDER = (INFO_SHEET, *DATA_SHEETS)
 
 # Cell types: text (number format '@'), int, date (dd/mm/yyyy), datetime (dd/mm/yyyy hh:mm:ss).
@@ -129,11 +134,46 @@ SUMMARY_COLUMNS = (
 )
 SECTION_GROUPS, SECTION_AREAS = "nhom", "diaban"
 
+# CongDan (2.3): the citizens' campaign figures as of the period's end, from
+# ``models.campaigns.citizen_progress`` (one definition): per target, its communes, then its total line.
+CITIZEN_COLUMNS = (
+    Column("target_label", "Chỉ tiêu (nội dung)", TEXT, 40),
+    Column("measure", "Chỉ số", TEXT, 10),  # level1 | level2 | activated | portal
+    Column("scope", "Phạm vi", TEXT, 11),  # all | communes | towns | agencies | enterprises
+    Column("since", "Tính từ", TEXT, 9),  # all | campaign | phase
+    Column("code", "Mã", TEXT, 10),  # commune area code, or 'total'
+    Column("name", "Tên", TEXT, 30),
+    Column("target", "Chỉ tiêu", INT, 10),
+    Column("cumulative", "Luỹ kế", INT, 10),
+    Column("this_week", "Trong kỳ", INT, 10),
+    Column("percent", "Tỷ lệ (%)", NUM, 10),
+    Column("remaining", "Còn lại", INT, 10),
+)
+CITIZEN_TOTAL = "total"
+MEASURE_CODES = ("level1", "level2", "activated", "portal")
+
+# BuoiThuNhan (2.3): the unit's mobile intake sessions held up to the period's end, with their results
+# (``models.people.sessions``: dossiers logged at the session, cancelled ones left out).
+SESSION_COLUMNS = (
+    Column("uuid", "Mã buổi thu nhận (UUID)", TEXT, 38),
+    Column("held_on", "Ngày thu nhận", DATE, 12),
+    Column("status", "Trạng thái", TEXT, 10),  # planned | held | cancelled
+    Column("area_code", "Mã địa bàn", TEXT, 11),
+    Column("target", "Xã, phường / cơ quan", TEXT, 34),
+    Column("place", "Địa điểm", TEXT, 30),
+    Column("expected", "Dự kiến", INT, 9),
+    Column("received", "Đã nhận", INT, 9),
+    Column("issued", "Đã cấp", INT, 9),
+    Column("refused", "Từ chối", INT, 9),
+)
+
 SHEET_COLUMNS = {
     SUMMARY_SHEET: SUMMARY_COLUMNS,
     DOSSIER_SHEET: DOSSIER_COLUMNS,
     ORG_SHEET: ORG_COLUMNS,
     VERIFICATION_SHEET: VERIFICATION_COLUMNS,
+    CITIZEN_SHEET: CITIZEN_COLUMNS,
+    SESSION_SHEET: SESSION_COLUMNS,
 }
 
 INFO_COLUMNS = (
@@ -167,6 +207,11 @@ INFO_KEYS = (
     ("sha256_HoSo", "SHA-256 trang HoSo", TEXT),
     ("sha256_ToChuc", "SHA-256 trang ToChuc", TEXT),
     ("sha256_XacMinh", "SHA-256 trang XacMinh", TEXT),
+    ("citizen_campaign", "Kế hoạch cho công dân (trang CongDan)", TEXT),
+    ("rows_CongDan", "Số dòng trang CongDan", INT),
+    ("rows_BuoiThuNhan", "Số dòng trang BuoiThuNhan", INT),
+    ("sha256_CongDan", "SHA-256 trang CongDan", TEXT),
+    ("sha256_BuoiThuNhan", "SHA-256 trang BuoiThuNhan", TEXT),
     ("key_fingerprint", "Dấu vân tay khoá ký của đơn vị", TEXT),
     ("record_seq", "Chuỗi băm hồ sơ lưu trữ: mục mới nhất", INT),
     ("record_hash", "Chuỗi băm hồ sơ lưu trữ: mã băm mục mới nhất", TEXT),

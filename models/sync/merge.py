@@ -39,10 +39,15 @@ from models.reports.period import due_datetime, get_settings, unit_id
 from models.security import record_chain
 from models.sync import keys
 from models.sync.format import (
+    CITIZEN_COLUMNS,
+    CITIZEN_SHEET,
+    CITIZEN_TOTAL,
     DOSSIER_COLUMNS,
     DOSSIER_SHEET,
     ORG_COLUMNS,
     ORG_SHEET,
+    SESSION_COLUMNS,
+    SESSION_SHEET,
     SUMMARY_SHEET,
     VERIFICATION_COLUMNS,
     VERIFICATION_SHEET,
@@ -293,7 +298,8 @@ def _merge(store: Store, sync: SyncFile, province: dict, result: MergeResult, ac
     verifications = _replace_verifications(store, sync.records[VERIFICATION_SHEET], code, file_id)
     _store_summary(store, sync.records[SUMMARY_SHEET], file_id)
     _check_summary(store, sync, code)
-    result.sheets = {DOSSIER_SHEET: dossiers, ORG_SHEET: orgs, VERIFICATION_SHEET: verifications}
+    citizens = _store_citizens(store, sync, code, file_id)
+    result.sheets = {DOSSIER_SHEET: dossiers, ORG_SHEET: orgs, VERIFICATION_SHEET: verifications, **citizens}
     result.inserted, result.updated, result.unchanged = dossiers["inserted"], dossiers["updated"], dossiers["unchanged"]
 
     store.execute("UPDATE sync_files SET status = 'superseded', reason = ? WHERE unit_code = ? AND id <> ? "
@@ -493,6 +499,61 @@ def _store_summary(store: Store, records: list[tuple], file_id: int) -> None:
         "INSERT INTO remote_summaries(file_id, row_no, section, code, name, this_week, cumulative, target, percent,"
         " remaining) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [(file_id, n, *r) for n, r in enumerate(records, start=1)])
+
+
+_CITIZEN_KEYS = [c.key for c in CITIZEN_COLUMNS]
+_SESSION_KEYS = [c.key for c in SESSION_COLUMNS]
+
+
+def _store_citizens(store: Store, sync: SyncFile, code: str, file_id: int) -> dict[str, dict[str, int]]:
+    """CongDan and BuoiThuNhan (2.3): they replace the unit's lines for the file's week (an older file has
+    none: the week then shows no citizens' figures for the unit)."""
+    if sync.version < (2, 3):
+        return {}
+    week = sync.info["period_end"]
+    figures, sessions = sync.records[CITIZEN_SHEET], sync.records[SESSION_SHEET]
+    seen: set[str] = set()
+    for n, row in enumerate(sessions, start=2):
+        if not row[0]:
+            raise UserError(f"Tệp «{sync.name}», trang {SESSION_SHEET}, dòng {n}: thiếu mã buổi thu nhận (UUID).")
+        if row[0] in seen:
+            raise UserError(f"Tệp «{sync.name}», trang {SESSION_SHEET}, dòng {n}: mã buổi thu nhận {row[0]} lặp lại "
+                            "trong tệp.")
+        seen.add(row[0])
+    _check_citizens(sync)
+    for table in ("remote_citizen_figures", "remote_sessions"):
+        store.execute(f"DELETE FROM {table} WHERE unit_code = ? AND period_end = ?", (code, week))
+    cols = ", ".join(_CITIZEN_KEYS)
+    store.conn.executemany(
+        f"INSERT INTO remote_citizen_figures(file_id, row_no, unit_code, period_end, {cols}) "
+        f"VALUES ({', '.join('?' * (len(_CITIZEN_KEYS) + 4))})",
+        [(file_id, n, code, week, *r) for n, r in enumerate(figures, start=1)])
+    cols = ", ".join(_SESSION_KEYS)
+    store.conn.executemany(
+        f"INSERT INTO remote_sessions(file_id, unit_code, period_end, {cols}) "
+        f"VALUES ({', '.join('?' * (len(_SESSION_KEYS) + 3))})",
+        [(file_id, code, week, *r) for r in sessions])
+    return {CITIZEN_SHEET: {"rows": len(figures)}, SESSION_SHEET: {"rows": len(sessions)}}
+
+
+def _check_citizens(sync: SyncFile) -> None:
+    """CongDan agrees with itself: every target has its total line, no count is negative, and the period's
+    count is part of the cumulative (the writer takes it as a difference of two cumulatives)."""
+    label, totals, targets = sync.name, set(), []
+    for n, row in enumerate(sync.dicts(CITIZEN_SHEET), start=2):
+        if row["target_label"] not in targets:
+            targets.append(row["target_label"])
+        if row["code"] == CITIZEN_TOTAL:
+            totals.add(row["target_label"])
+        cumulative, week = row["cumulative"] or 0, row["this_week"] or 0
+        if cumulative < 0 or week < 0 or week > cumulative:
+            raise UserError(
+                f"Tệp «{label}», trang {CITIZEN_SHEET}, dòng {n}: «Trong kỳ» {thousands(week)}, «Luỹ kế» "
+                f"{thousands(cumulative)} — số trong kỳ phải nằm trong luỹ kế. Không tổng hợp.")
+    missing = [t for t in targets if t not in totals]
+    if missing:
+        raise UserError(f"Tệp «{label}», trang {CITIZEN_SHEET}: chỉ tiêu «{missing[0]}» thiếu dòng tổng cộng "
+                        f"(Mã = {CITIZEN_TOTAL}). Không tổng hợp.")
 
 
 def _gap_skipped(store: Store, code: str, first: int, last: int) -> bool:

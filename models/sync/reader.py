@@ -25,8 +25,10 @@ from models.sync.format import (
     INFO_KEYS,
     INFO_SHEET,
     INT,
+    LATER_SHEETS,
     MIN_SIGNED_MAJOR,
     NUM,
+    REQUIRED_SHEETS,
     SHEET_COLUMNS,
     SIGNATURE_KEY,
     TEXT,
@@ -144,11 +146,11 @@ def _parse(path: Path, grids: dict[str, list[list]], names: list[str], encrypted
         raise UserError(f"Tệp «{label}»: thiếu mã kiểm tra SHA-256 (trang {INFO_SHEET}, dòng {CHECKSUM_KEY}); "
                         "không thể biết tệp có bị sửa hay không nên không tổng hợp.")
 
-    for name in DATA_SHEETS:
-        if name not in grids:
+    for name in DATA_SHEETS:  # a sheet added in a later minor version (2.3) is required from that version on
+        if name not in grids and (name in REQUIRED_SHEETS or version >= LATER_SHEETS[name]):
             raise UserError(f"Tệp «{label}» thiếu trang {name}.")
     digests: dict[str, str] = {}
-    records: dict[str, list[tuple]] = {}
+    records: dict[str, list[tuple]] = {name: [] for name in DATA_SHEETS if name not in grids}
     for name in names:
         grid = grids[name]
         if name == INFO_SHEET:

@@ -52,7 +52,7 @@ from ui.widgets.date_edits import DateEdit
 from ui.widgets.file_dialogs import default_folder, default_path
 
 RESULT_COLUMNS = ["Tệp", "Đơn vị", "Kết quả", "Thêm mới", "Cập nhật", "Không đổi", "Lý do / ghi chú"]
-UNIT_COLUMNS = ["Mã", "Đơn vị", "Tình trạng", "Tệp", "Số tệp", "Lập lúc"]
+UNIT_COLUMNS = ["Mã", "Đơn vị", "Tình trạng", "Tệp", "Số tệp", "Lập lúc", "Số liệu công dân"]
 RED = ("#ffffff", "#b00020")  # (background, text) of a refused file or a unit that has not sent on time
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 
@@ -297,7 +297,8 @@ class MergePanel(QWidget):
             generated = unit.first_generated_at or ""
             state = f"{unit.state}; chuỗi băm không nối tiếp" if unit.record_warning else unit.state
             rows.append([unit.code, unit.name, state, unit.file_name or "", str(unit.sequence or ""),
-                         f"{generated[8:10]}/{generated[5:7]}/{generated[0:4]} {generated[11:16]}" if generated else ""])
+                         f"{generated[8:10]}/{generated[5:7]}/{generated[0:4]} {generated[11:16]}" if generated else "",
+                         ("có" if unit.citizens else "không") if unit.sent else ""])
         self.unit_statuses = statuses
         self.units_model.set_rows(rows, [unit.code for unit in statuses])
 
