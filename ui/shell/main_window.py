@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         side_layout.setSpacing(0)
         title = QLabel("SỔ ĐỊNH DANH")
         title.setStyleSheet("color: white; font-weight: bold; font-size: 15px; padding: 14px 14px 4px 14px;")
-        subtitle = QLabel("Định danh điện tử\ncho cơ quan, tổ chức")
+        subtitle = QLabel("Định danh điện tử cho\ntổ chức và công dân")
         subtitle.setStyleSheet("color: #c9d6e8; font-size: 11px; padding: 0 14px 12px 14px;")
         side_layout.addWidget(title)
         side_layout.addWidget(subtitle)
@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
             self,
             "Giới thiệu",
             f"<b>Sổ Định Danh</b> {__version__}<br>Theo dõi thu nhận hồ sơ cấp tài khoản định danh "
-            f"điện tử cho cơ quan, tổ chức.<br>Cơ sở dữ liệu: {html_text(self.ctx.store.path)}",
+            f"điện tử cho cơ quan, tổ chức và công dân.<br>Cơ sở dữ liệu: {html_text(self.ctx.store.path)}",
             name="aboutBox",
         )
 
