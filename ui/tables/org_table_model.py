@@ -9,7 +9,6 @@ while never being in memory at once.
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
@@ -19,9 +18,7 @@ from models.registry import search as registry_search
 from models.registry import units as units_mod
 from models.registry.organizations import GROUP_SHORT, STATUSES
 from models.text.identifiers import mask_personal_id
-
-BLOCK = 200
-MAX_BLOCKS = 40
+from ui.tables.block_cache import BLOCK, MAX_BLOCKS, BlockCache
 
 # (key, header, sort column in registry_search.SORT_COLUMNS)
 COLUMNS = [
@@ -50,16 +47,15 @@ class OrgTableModel(QAbstractTableModel):
         self.store = store
         self.ids: array = array("q")
         self.capped = False
-        self._blocks: OrderedDict[int, dict[int, dict]] = OrderedDict()
+        self._cache = BlockCache(self._fetch, block=BLOCK, max_blocks=MAX_BLOCKS)
         self.area_names: dict[str, str] = {}
-        self.fetches = 0  # blocks read from the database (tests and benchmarks look at it)
 
     # ---- data source ---------------------------------------------------------------------------
     def set_result(self, result: registry_search.SearchResult) -> None:
         self.beginResetModel()
         self.ids = result.ids
         self.capped = result.capped
-        self._blocks.clear()
+        self._cache.clear()
         self.area_names = units_mod.area_names(self.store)
         self.endResetModel()
 
@@ -94,7 +90,7 @@ class OrgTableModel(QAbstractTableModel):
             row = self.row_of(org_id)
             if row is None:
                 continue
-            block = self._blocks.get(row // BLOCK)
+            block = self._cache.cached_block_of(row)
             if block is not None:
                 fresh = self._fetch([org_id])
                 if org_id in fresh:
@@ -112,28 +108,20 @@ class OrgTableModel(QAbstractTableModel):
 
     def clear_cache(self) -> None:
         """Forget the cached blocks (a dossier changed some organizations' state) and repaint."""
-        self._blocks.clear()
+        self._cache.clear()
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
     def cached_blocks(self) -> int:
-        return len(self._blocks)
+        return len(self._cache)
+
+    @property
+    def fetches(self) -> int:
+        """Blocks read from the database (tests and benchmarks look at it)."""
+        return self._cache.fetches
 
     def row_data(self, row: int) -> dict | None:
-        if not 0 <= row < len(self.ids):
-            return None
-        number = row // BLOCK
-        block = self._blocks.get(number)
-        if block is None:
-            start = number * BLOCK
-            block = self._fetch(self.ids[start:start + BLOCK])
-            self.fetches += 1
-            self._blocks[number] = block
-            while len(self._blocks) > MAX_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(number)
-        return block.get(self.ids[row])
+        return self._cache.row(self.ids, row)
 
     # ---- Qt model API --------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:

@@ -9,7 +9,6 @@ always masked here; the full number is shown only in the detail panel, on reques
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
@@ -18,9 +17,7 @@ from models.people import search as people_search
 from models.people.persons import SEXES
 from models.text.identifiers import mask_personal_id
 from models.text.vn_format import date_text
-
-BLOCK = 200
-MAX_BLOCKS = 40
+from ui.tables.block_cache import BLOCK, MAX_BLOCKS, BlockCache
 
 COLUMNS = [
     ("full_name", "Họ và tên"),
@@ -45,16 +42,15 @@ class PersonTableModel(QAbstractTableModel):
         self.store = store
         self.ids: array = array("q")
         self.capped = False
-        self._blocks: OrderedDict[int, dict[int, dict]] = OrderedDict()
+        self._cache = BlockCache(lambda ids: {r["id"]: r for r in people_search.rows_for(self.store, ids)},
+                                 block=BLOCK, max_blocks=MAX_BLOCKS)
         self.area_names: dict[str, str] = {}
-        self.fetches = 0  # blocks read from the database (tests and the benchmark look at it)
-        self.rows_fetched = 0
 
     def set_ids(self, ids: array, *, capped: bool = False) -> None:
         self.beginResetModel()
         self.ids = ids
         self.capped = capped
-        self._blocks.clear()
+        self._cache.clear()
         self.endResetModel()
 
     def extend(self, ids: array, *, capped: bool = False) -> bool:
@@ -81,31 +77,25 @@ class PersonTableModel(QAbstractTableModel):
             return None
 
     def cached_blocks(self) -> int:
-        return len(self._blocks)
+        return len(self._cache)
+
+    @property
+    def fetches(self) -> int:
+        """Blocks read from the database (tests and the benchmark look at it)."""
+        return self._cache.fetches
+
+    @property
+    def rows_fetched(self) -> int:
+        return self._cache.rows_fetched
 
     def invalidate(self) -> None:
         """Forget the cached cells (after a change): they are read again when painted."""
-        self._blocks.clear()
+        self._cache.clear()
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
     def row_data(self, row: int) -> dict | None:
-        if not 0 <= row < len(self.ids):
-            return None
-        number = row // BLOCK
-        block = self._blocks.get(number)
-        if block is None:
-            start = number * BLOCK
-            ids = list(self.ids[start:start + BLOCK])
-            block = {r["id"]: r for r in people_search.rows_for(self.store, ids)}
-            self.fetches += 1
-            self.rows_fetched += len(ids)
-            self._blocks[number] = block
-            while len(self._blocks) > MAX_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(number)
-        return block.get(self.ids[row])
+        return self._cache.row(self.ids, row)
 
     # ---- Qt model API --------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:

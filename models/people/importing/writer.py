@@ -17,12 +17,10 @@ Rules:
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import uuid
 from dataclasses import dataclass, field
 
+from models.core.bulk_write import big_page_cache, uuid_sequence
 from models.core.changes import Kind, Table
 from models.core.permissions import require
 from models.core.progress import Progress
@@ -40,7 +38,6 @@ STAFF_COLUMNS = ("position", "phone", "preferred_on")
 SCHEDULE_COLUMNS = ("representative", "phone", "staff_count", "scheduled_time", "notes")
 ACCOUNT_COLUMNS = ("account_level", "level1_on", "level2_issued_on", "activated_on")
 BATCH = 20000
-CACHE_KIB = -131072  # negative: KiB (128 MiB)
 
 
 @dataclass
@@ -77,7 +74,7 @@ def apply_analysis(store: Store, analysis: Analysis, *, agency: str | None = Non
     progress = progress or Progress()
     result = ImportResult(kind=analysis.kind, read=analysis.read, duplicates=analysis.duplicates,
                           rejected=analysis.rejected, issues=list(analysis.issues))
-    with paused_gc(), _big_cache(store), store.interruptible(progress), store.atomic():
+    with paused_gc(), big_page_cache(store), store.interruptible(progress), store.atomic():
         import_id = None
         same_file_before = bool(store.scalar(
             "SELECT 1 FROM people_imports WHERE kind = ? AND file_sha256 = ? AND finished_at IS NOT NULL",
@@ -118,23 +115,8 @@ def apply_analysis(store: Store, analysis: Analysis, *, agency: str | None = Non
     return result
 
 
-@contextlib.contextmanager
-def _big_cache(store: Store):
-    """A larger page cache while importing (as the registry's import): an activation list updates rows
-    scattered over a million persons, a resident list fills four indexes and two search indexes."""
-    before = store.scalar("PRAGMA cache_size")
-    store.execute(f"PRAGMA cache_size = {CACHE_KIB}")
-    try:
-        yield
-    finally:
-        store.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _uuid_factory():
-    base = uuid.uuid4().hex
-    head = f"{base[:8]}-{base[8:12]}-{base[12:16]}-{base[16:20]}-"
-    start = int.from_bytes(os.urandom(6), "big") & 0x7FFFFFFFFFFF
-    return lambda i: f"{head}{(start + i) & 0xFFFFFFFFFFFF:012x}"
 
 
 def _ids_in(store: Store, sql: str, keys: list, chunk: int = 30000) -> list[tuple]:
@@ -247,7 +229,7 @@ class _Writer:
             return []
         store = self.store
         next_id = (store.scalar("SELECT max(id) FROM persons") or 0) + 1
-        make_uuid = _uuid_factory()
+        make_uuid = uuid_sequence()
         keys = fold_many([r.values["full_name"] for r in records])
         order = sorted(range(len(records)), key=keys.__getitem__)  # ids in name order: near-sequential index writes
         ids = [0] * len(records)

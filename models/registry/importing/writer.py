@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import uuid
 from dataclasses import dataclass, field
 
+from models.core.bulk_write import big_page_cache, uuid_sequence
 from models.core.changes import Kind, Table
 from models.core.permissions import require
 from models.core.progress import Progress
@@ -48,7 +47,6 @@ from models.text.identifiers import mask_personal_ids
 
 BATCH = 5000
 BULK_MIN = 2000  # new rows from which the bulk mode (bulk.py) is used; tests set 0 or a large number
-CACHE_KIB = -131072  # negative: KiB (128 MiB)
 _DATA_FIELDS = tuple(f for f in ORG_FIELDS if f != "grp")
 _SELECT = "id, version, grp, " + ", ".join(_DATA_FIELDS)
 
@@ -90,7 +88,7 @@ def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, s
     progress = progress or Progress()
     result = ImportResult(read=analysis.read, duplicates=analysis.duplicates, rejected=analysis.rejected,
                           warnings=analysis.warnings, issues=list(analysis.issues))
-    with paused_gc(), _big_cache(store), store.interruptible(progress), store.atomic():
+    with paused_gc(), big_page_cache(store), store.interruptible(progress), store.atomic():
         plan = _plan(store, analysis, result, progress)
         result.warnings = sum(1 for i in result.issues if i.level == "warning")
         result.inserted, result.updated, result.unchanged = len(plan.inserts), len(plan.updates), len(plan.unchanged)
@@ -108,15 +106,6 @@ def apply_analysis(store: Store, analysis: Analysis, *, dry_run: bool = False, s
     return result
 
 
-@contextlib.contextmanager
-def _big_cache(store: Store):
-    """A larger page cache while importing: a dozen indexes on ``organizations`` take random inserts."""
-    before = store.scalar("PRAGMA cache_size")
-    store.execute(f"PRAGMA cache_size = {CACHE_KIB}")
-    try:
-        yield
-    finally:
-        store.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 # ---- planning ---------------------------------------------------------------------------------------
@@ -335,12 +324,6 @@ def _drop_stage(store: Store) -> None:
         store.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
-def _uuid_factory():
-    """Version-4 UUID strings: one random UUID per import, then a counter in the random last field."""
-    base = uuid.uuid4().hex
-    head = f"{base[:8]}-{base[8:12]}-{base[12:16]}-{base[16:20]}-"
-    start = int.from_bytes(os.urandom(6), "big") & 0x7FFFFFFFFFFF
-    return lambda i: f"{head}{(start + i) & 0xFFFFFFFFFFFF:012x}"
 
 
 def _stage_inserts(store: Store, records: list[Record], progress: Progress, total: int) -> dict[int, int]:
@@ -348,7 +331,7 @@ def _stage_inserts(store: Store, records: list[Record], progress: Progress, tota
     if not records:
         return {}
     next_id = (store.scalar("SELECT max(id) FROM organizations") or 0) + 1
-    make_uuid = _uuid_factory()
+    make_uuid = uuid_sequence()
     sql = f"INSERT INTO temp._regimp_new VALUES ({', '.join('?' * len(_STAGE_COLUMNS))})"
     new_ids: dict[int, int] = {}
     # Folding and name keys for the whole batch at once (fastnorm.*_many: a few C-level passes instead
@@ -382,7 +365,7 @@ def _bulk_inserts(store: Store, group: int, records: list[Record], now: str, pro
     ids, order and values as the staged path, with the change numbers its trigger would have given."""
     next_id = (store.scalar("SELECT max(id) FROM organizations") or 0) + 1
     seq = take_change_numbers(store, len(records)) + 1
-    make_uuid = _uuid_factory()
+    make_uuid = uuid_sequence()
     values_list = [r.values for r in records]
     folded_names = fold_many([v["name"] for v in values_list])
     keys = name_keys_from_folded(folded_names)
